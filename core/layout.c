@@ -1,0 +1,1168 @@
+/* cvpdf - the builder: blocks -> lines -> vertical list -> pages.
+ *
+ * Blocks are typeset as soon as a plugin emits them: the measure is known,
+ * so a paragraph goes through shaping and the line breaker at once and
+ * only its lines are kept.  Between two line boxes there is always exactly
+ * one penalty (the page builder's break point) and possibly glue after it;
+ * glue never directly follows a box, so only our penalties are legal page
+ * breaks and "keep" is simply a penalty of 10000. */
+#define _POSIX_C_SOURCE 200809L
+#include "layout.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "schema.h"
+
+/* An item placed on a line, relative to the line's left edge (x) and
+ * baseline (dy, up positive). */
+typedef struct pitem {
+  uint8_t kind; /* cv_dl_kind */
+  double x, dy, w, h;
+  cv_run *run;
+  cv_color color;
+  const char *uri;
+  const char *title;
+  int level;
+} pitem;
+
+typedef struct vline {
+  pitem *items;
+  size_t n, cap;
+} vline;
+
+#define MAX_LISTS 8
+
+typedef struct list_state {
+  cvpdf_list_kind kind;
+  int counter;
+} list_state;
+
+struct cvpdf_builder {
+  const cv_theme *theme;
+  cv_shaper *sh;
+  cv_arena *arena;
+  cv_diags *diags;
+  const char *lang;
+  const char *type; /* section type being built */
+  int failed;
+  const char *author;
+  double measure;
+
+  cv_vitem *v;
+  size_t nv, capv;
+  double pending_space;
+  int keep;         /* > 0: page breaks forbidden before the next line */
+  int keep_content; /* content lines still to keep with the head */
+
+  /* entry */
+  int in_entry;
+  double indent;       /* left indent of blocks */
+  vline **label_lines; /* hanging label lines still to place */
+  size_t nlabel, label_next;
+
+  list_state lists[MAX_LISTS];
+  int depth;
+
+  cv_hlist contact;
+  int ncontacts;
+
+  cv_layout_stats stats;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void oom(cvpdf_builder *b) {
+  if (!b->failed)
+    cv_diags_add(b->diags, CV_SEV_ERROR, NULL, 0, 0, "out of memory");
+  b->failed = 1;
+}
+
+static void fail_status(cvpdf_builder *b, const cv_status *st) {
+  if (!b->failed)
+    cv_diags_add(b->diags, CV_SEV_ERROR, NULL, 0, 0, "%s", st->msg);
+  b->failed = 1;
+}
+
+static const cv_style *style(cvpdf_builder *b, const char *name) {
+  return cv_theme_style(b->theme, name);
+}
+
+static pitem *vline_add(cvpdf_builder *b, vline *l) {
+  if (cv_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0) {
+    oom(b);
+    return NULL;
+  }
+  pitem *p = &l->items[l->n++];
+  memset(p, 0, sizeof *p);
+  return p;
+}
+
+static vline *vline_new(cvpdf_builder *b) {
+  vline *l = cv_arena_alloc(b->arena, sizeof *l);
+  if (!l)
+    oom(b);
+  return l;
+}
+
+static void vpush(cvpdf_builder *b, cv_vkind kind, double h, double d,
+                  double w, int pen, void *content) {
+  if (cv_grow((void **)&b->v, &b->capv, b->nv + 1, sizeof *b->v) < 0) {
+    oom(b);
+    return;
+  }
+  cv_vitem *it = &b->v[b->nv++];
+  it->kind = (unsigned char)kind;
+  it->height = h;
+  it->depth = d;
+  it->width = w;
+  it->penalty = pen;
+  it->content = content;
+}
+
+static void add_space(cvpdf_builder *b, double s) {
+  if (s > b->pending_space)
+    b->pending_space = s;
+}
+
+/* Appends a line box, preceded by its break penalty and pending space.
+ * content: whether the line counts as content for keep-with-head. */
+static void add_box(cvpdf_builder *b, vline *l, double h, double d,
+                    int penalty, int content) {
+  if (b->nv > 0) {
+    int p = b->keep ? CV_INF_PENALTY : penalty;
+    vpush(b, CV_VPENALTY, 0, 0, 0, p, NULL);
+    if (b->pending_space > 0)
+      vpush(b, CV_VGLUE, 0, 0, b->pending_space, 0, NULL);
+  }
+  b->pending_space = 0;
+  /* A hanging label (entry label, list bullet) rides on the next lines. */
+  if (b->label_next < b->nlabel) {
+    vline *lab = b->label_lines[b->label_next++];
+    for (size_t i = 0; i < lab->n; i++) {
+      pitem *p = vline_add(b, l);
+      if (p)
+        *p = lab->items[i];
+    }
+  }
+  vpush(b, CV_VBOX, h, d, 0, 0, l);
+  if (content && b->keep_content > 0 && --b->keep_content == 0)
+    b->keep = 0;
+  b->stats.lines++;
+}
+
+/* Keeps what was just emitted with the head of what follows. */
+static void keep_with_next(cvpdf_builder *b, int content_lines) {
+  b->keep = 1;
+  if (content_lines > b->keep_content)
+    b->keep_content = content_lines;
+}
+
+static void flush_labels(cvpdf_builder *b) {
+  while (b->label_next < b->nlabel) {
+    vline *l = vline_new(b);
+    if (!l)
+      return;
+    const cv_style *s = style(b, "label");
+    add_box(b, l, s->leading * 0.75, s->leading * 0.25, 0, 1);
+  }
+  b->nlabel = b->label_next = 0;
+  b->label_lines = NULL;
+}
+
+/* ---- typesetting a node list into lines ------------------------------ */
+
+typedef struct measure_ctx {
+  double first, rest;
+} measure_ctx;
+
+static double line_width(void *ctx, size_t line) {
+  measure_ctx *m = ctx;
+  return line == 0 ? m->first : m->rest;
+}
+
+/* Ragged lines (Knuth & Plass 1981, "ragged-right"): each interword glue
+ * becomes glue(0, +R) penalty(0) glue(w, -R), so a break costs the same
+ * wherever it falls, and a hyphenation penalty gets glue(0,+R) before it
+ * and glue(0,-R) after it so a line ending there may fall short too. */
+static void make_ragged(cvpdf_builder *b, cv_hlist *in, cv_hlist *out,
+                        double R) {
+  for (size_t i = 0; i < in->n; i++) {
+    cv_node *n = &in->v[i];
+    if (n->kind == CV_GLUE) {
+      cv_hlist_glue(out, 0, R, 0);
+      cv_hlist_penalty(out, 0, 0, 0);
+      cv_hlist_glue(out, n->width, -R, n->shrink);
+    } else if (n->kind == CV_PENALTY && n->penalty < CV_INF_PENALTY &&
+               n->penalty > CV_EJECT_PENALTY) {
+      cv_hlist_penalty(out, 0, CV_INF_PENALTY, 0);
+      cv_hlist_glue(out, 0, R, 0);
+      cv_node *p = cv_hlist_push(out);
+      if (p)
+        *p = *n;
+      cv_hlist_glue(out, 0, -R, 0);
+    } else {
+      cv_node *p = cv_hlist_push(out);
+      if (p)
+        *p = *n;
+    }
+  }
+  if (out->failed)
+    oom(b);
+}
+
+static void finish_paragraph(cv_hlist *l) {
+  cv_hlist_penalty(l, 0, CV_INF_PENALTY, 0);
+  cv_hlist_glue(l, 0, CV_FIL, 0);
+  cv_hlist_penalty(l, 0, CV_EJECT_PENALTY, 0);
+}
+
+/* Places line `ln` of nodes into a new vline starting at x0. */
+static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
+                         const cv_line *ln, double x0, double width,
+                         cv_align al, int last) {
+  vline *l = vline_new(b);
+  if (!l)
+    return NULL;
+  int stretchy = al == CV_ALIGN_JUSTIFY && !last;
+  double natural = 0;
+  for (size_t i = ln->start; i < ln->end; i++)
+    natural += nodes[i].width;
+  const cv_node *brk = ln->hyphenated ? &nodes[ln->brk] : NULL;
+  if (brk)
+    natural += brk->width;
+  double x = x0;
+  if (al == CV_ALIGN_CENTER)
+    x += (width - natural) / 2;
+  else if (al == CV_ALIGN_RIGHT)
+    x += width - natural;
+  double ratio = ln->ratio;
+  if (!stretchy && ratio > 0)
+    ratio = 0;
+  pitem *link = NULL;
+  for (size_t i = ln->start; i < ln->end; i++) {
+    const cv_node *n = &nodes[i];
+    if (n->kind == CV_GLUE) {
+      double w = n->width;
+      if (ratio > 0 && n->stretch > 0 && n->stretch < CV_FIL)
+        w += ratio * n->stretch;
+      else if (ratio < 0)
+        w += ratio * n->shrink;
+      x += w;
+      continue;
+    }
+    if (n->kind != CV_BOX)
+      continue;
+    if (n->run && n->run->n) {
+      pitem *p = vline_add(b, l);
+      if (!p)
+        return l;
+      p->kind = CV_DL_TEXT;
+      p->x = x;
+      p->run = n->run;
+      if (n->run->link) {
+        if (link && link->uri == n->run->link) {
+          link->w = x + n->width - link->x;
+        } else {
+          link = vline_add(b, l);
+          if (!link)
+            return l;
+          link->kind = CV_DL_LINK;
+          link->x = x;
+          link->w = n->width;
+          link->dy = -n->run->descent;
+          link->h = n->run->ascent + n->run->descent;
+          link->uri = n->run->link;
+        }
+      } else {
+        link = NULL;
+      }
+    }
+    x += n->width;
+  }
+  if (brk && brk->hyphen) {
+    pitem *p = vline_add(b, l);
+    if (p) {
+      p->kind = CV_DL_TEXT;
+      p->x = x;
+      p->run = brk->hyphen;
+    }
+  }
+  return l;
+}
+
+/* Breaks hl (already finished) into lines and appends them.  first_w and
+ * rest_w are the measures, x0 the left edge.  Returns lines added. */
+static size_t set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
+                        double x0, double first_w, double rest_w,
+                        vline ***out_lines) {
+  measure_ctx mc = {first_w, rest_w};
+  cv_kp_params kp;
+  cv_kp_params_default(&kp);
+  kp.emergency_stretch = s->ts.size * 1.5;
+  cv_line *lines = NULL;
+  size_t nl = 0;
+  int passes = 0;
+  cv_status st = {0};
+  double t0 = now();
+  if (cv_linebreak(hl->v, hl->n, line_width, &mc, &kp, &lines, &nl, &passes,
+                   &st) < 0) {
+    fail_status(b, &st);
+    return 0;
+  }
+  b->stats.t_break += now() - t0;
+  b->stats.paragraphs++;
+  if (passes >= 1 && passes <= 4)
+    b->stats.passes[passes]++;
+  vline **vl = cv_arena_alloc_n(b->arena, nl ? nl : 1, sizeof *vl);
+  if (!vl) {
+    free(lines);
+    oom(b);
+    return 0;
+  }
+  for (size_t i = 0; i < nl; i++) {
+    double w = i == 0 ? first_w : rest_w;
+    vl[i] = place_line(b, hl->v, &lines[i], x0, w, s->align, i + 1 == nl);
+    if (lines[i].hyphenated)
+      b->stats.hyphenated++;
+    if (lines[i].overfull)
+      b->stats.overfull++;
+  }
+  free(lines);
+  *out_lines = vl;
+  return nl;
+}
+
+/* Shapes markup in style s into hl (not finished). */
+static int shape_markup(cvpdf_builder *b, const cv_style *s,
+                        const char *markup, cv_hlist *hl) {
+  cv_span *spans = NULL;
+  size_t ns = 0;
+  cv_status st = {0};
+  double t0 = now();
+  int justify = s->align == CV_ALIGN_JUSTIFY;
+  if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
+      cv_shape_spans(b->sh, &s->ts, spans, ns, b->theme->hyphenate, justify,
+                     hl, &st) < 0) {
+    fail_status(b, &st);
+    return -1;
+  }
+  b->stats.t_shape += now() - t0;
+  return 0;
+}
+
+/* Typesets a node list as a paragraph and appends its lines with widow
+ * and club control.  right: a run placed flush right on the first line. */
+static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
+                       double x0, double width, double first_cut,
+                       cv_run *right, int content) {
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (s->align == CV_ALIGN_JUSTIFY) {
+    for (size_t i = 0; i < raw->n; i++) {
+      cv_node *p = cv_hlist_push(&hl);
+      if (p)
+        *p = raw->v[i];
+    }
+  } else {
+    make_ragged(b, raw, &hl, s->ts.size * 3);
+  }
+  finish_paragraph(&hl);
+  if (hl.failed) {
+    oom(b);
+    cv_hlist_fini(&hl);
+    return;
+  }
+  vline **lines = NULL;
+  size_t nl = set_lines(b, &hl, s, x0, width - first_cut, width, &lines);
+  cv_hlist_fini(&hl);
+  double h = s->leading * 0.75, d = s->leading * 0.25;
+  if (nl == 0 && right) { /* a row with only its right part */
+    lines = cv_arena_alloc(b->arena, sizeof *lines);
+    if (!lines || !(lines[0] = vline_new(b)))
+      return;
+    nl = 1;
+  }
+  for (size_t i = 0; i < nl; i++) {
+    if (i == 0 && right) {
+      pitem *p = vline_add(b, lines[0]);
+      if (p) {
+        p->kind = CV_DL_TEXT;
+        p->x = x0 + width - right->width;
+        p->run = right;
+      }
+    }
+    /* Club and widow lines: no page break after the first or before the
+     * last line of a paragraph (a two-line paragraph stays whole). */
+    int pen = 0;
+    if (i == 1 || (nl > 1 && i == nl - 1))
+      pen = CV_INF_PENALTY;
+    add_box(b, lines[i], h, d, i == 0 ? 0 : pen, content);
+  }
+}
+
+/* Shapes a single-line run (labels, bullets, right parts). */
+static cv_run *line_run(cvpdf_builder *b, const cv_style *s,
+                        const char *markup, double *width) {
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  cv_status st = {0};
+  double w = 0;
+  if (cv_shape_line(b->sh, &s->ts, markup, &hl, &w, &st) < 0) {
+    fail_status(b, &st);
+    cv_hlist_fini(&hl);
+    return NULL;
+  }
+  /* Merge the boxes into one run so it can be placed as a unit. */
+  size_t n = 0;
+  for (size_t i = 0; i < hl.n; i++)
+    if (hl.v[i].run)
+      n += hl.v[i].run->n;
+  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
+  cv_glyph *g = cv_arena_alloc_n(b->arena, n ? n : 1, sizeof *g);
+  if (!r || !g) {
+    oom(b);
+    cv_hlist_fini(&hl);
+    return NULL;
+  }
+  int first = 1;
+  size_t k = 0;
+  for (size_t i = 0; i < hl.n; i++) {
+    const cv_node *nd = &hl.v[i];
+    if (!nd->run) { /* a space: widen the previous glyph's advance */
+      if (k > 0)
+        g[k - 1].adv += (float)nd->width;
+      continue;
+    }
+    if (first) {
+      *r = *nd->run;
+      first = 0;
+    } else if (nd->run->font != r->font || nd->run->size != r->size) {
+      /* Mixed fonts cannot share a run: keep the first part only as the
+       * unit and report the full width; callers use single-style labels. */
+    }
+    for (uint32_t j = 0; j < nd->run->n; j++)
+      g[k++] = nd->run->g[j];
+    if (nd->run->ascent > r->ascent)
+      r->ascent = nd->run->ascent;
+    if (nd->run->descent > r->descent)
+      r->descent = nd->run->descent;
+  }
+  cv_hlist_fini(&hl);
+  if (first)
+    return NULL;
+  r->g = g;
+  r->n = (uint32_t)k;
+  r->width = (float)w;
+  if (width)
+    *width = w;
+  return r;
+}
+
+/* ---- contact line ---------------------------------------------------- */
+
+static void flush_contacts(cvpdf_builder *b) {
+  if (!b->ncontacts)
+    return;
+  const cv_style *s = style(b, "contact");
+  b->ncontacts = 0;
+  emit_hlist(b, s, &b->contact, b->indent, b->measure - b->indent, 0, NULL,
+             1);
+  cv_hlist_fini(&b->contact);
+  cv_hlist_init(&b->contact);
+}
+
+/* Every block first closes an open contact line. */
+static void begin_block(cvpdf_builder *b) { flush_contacts(b); }
+
+/* ---- service table: reading ------------------------------------------ */
+
+static cvpdf_node_kind h_kind(const cvpdf_node *n) {
+  return n ? n->kind : CVPDF_NODE_NONE;
+}
+
+static const char *h_key_at(const cvpdf_node *m, size_t i) {
+  return cv_node_str(cv_node_key_at(m, i));
+}
+
+static const cvpdf_node *h_value_at(const cvpdf_node *m, size_t i) {
+  return cv_node_value_at(m, i);
+}
+
+static int h_get_bool(const cvpdf_node *m, const char *key, int dflt) {
+  int v = cv_node_bool(cv_node_get(m, key));
+  return v < 0 ? dflt : v;
+}
+
+static void h_report(cvpdf_builder *b, cv_severity sev, const cvpdf_node *at,
+                     const char *fmt, va_list ap) {
+  cv_diags_vadd(b->diags, sev, at ? at->file : NULL, at ? at->line : 0,
+                at ? at->col : 0, fmt, ap);
+  if (sev == CV_SEV_ERROR)
+    b->failed = 1;
+}
+
+static void h_error(cvpdf_builder *b, const cvpdf_node *at, const char *fmt,
+                    ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  h_report(b, CV_SEV_ERROR, at, fmt, ap);
+  va_end(ap);
+}
+
+static void h_warn(cvpdf_builder *b, const cvpdf_node *at, const char *fmt,
+                   ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  h_report(b, CV_SEV_WARNING, at, fmt, ap);
+  va_end(ap);
+}
+
+static const char *h_fmt(cvpdf_builder *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  const char *s = cv_arena_vprintf(b->arena, fmt, ap);
+  va_end(ap);
+  if (!s)
+    oom(b);
+  return s ? s : "";
+}
+
+static const char *h_escape(cvpdf_builder *b, const char *text) {
+  if (!text)
+    return NULL;
+  cv_buf out;
+  cv_buf_init(&out);
+  for (const char *p = text; *p; p++) {
+    if (strchr("\\`*_[]<>&!#|~", *p))
+      cv_buf_putc(&out, '\\');
+    cv_buf_putc(&out, *p);
+  }
+  const char *r = out.data ? cv_arena_strdup(b->arena, out.data) : "";
+  cv_buf_fini(&out);
+  return r;
+}
+
+static const char *h_word(cvpdf_builder *b, const char *key) {
+  return cv_theme_word(b->theme, b->lang, key);
+}
+
+static const char *h_option(cvpdf_builder *b, const char *key) {
+  return b->type ? cv_theme_option(b->theme, b->type, key) : NULL;
+}
+
+static const char *format_date(cvpdf_builder *b, const cvpdf_node *n,
+                               int *ok) {
+  const char *s = cv_node_str(n);
+  cv_date d;
+  if (!s || cv_date_parse(s, &d) != 0) {
+    h_error(b, n,
+            "expected a date such as 2021, 2021-05, May 2021 or present, "
+            "found '%s'",
+            s ? s : cv_node_kind_name(n));
+    *ok = 0;
+    return "";
+  }
+  if (d.present)
+    return h_word(b, "present");
+  int ms = b->theme->month_style;
+  if (!d.month || ms == 0)
+    return h_fmt(b, "%d", d.year);
+  if (ms == 3)
+    return h_fmt(b, "%02d/%d", d.month, d.year);
+  const char *m = cv_month_name(b->lang, d.month, ms == 1);
+  return h_fmt(b, "%s %d", m, d.year);
+}
+
+static const char *h_date_range(cvpdf_builder *b, const cvpdf_node *start,
+                                const cvpdf_node *end) {
+  int ok = 1;
+  const char *a = start ? format_date(b, start, &ok) : NULL;
+  const char *z = end ? format_date(b, end, &ok) : NULL;
+  if (!ok)
+    return NULL;
+  if (a && z && strcmp(a, z))
+    return h_fmt(b, "%s%s%s", a, b->theme->date_separator, z);
+  return a ? a : z;
+}
+
+/* ---- service table: blocks ------------------------------------------- */
+
+static void mark_line(cvpdf_builder *b, const char *title, int level) {
+  /* The outline entry rides on the last box appended. */
+  for (size_t i = b->nv; i-- > 0;) {
+    if (b->v[i].kind != CV_VBOX)
+      continue;
+    pitem *p = vline_add(b, b->v[i].content);
+    if (p) {
+      p->kind = CV_DL_MARK;
+      p->title = cv_arena_strdup(b->arena, title);
+      p->level = level;
+      p->dy = b->v[i].height;
+    }
+    return;
+  }
+}
+
+static void heading_block(cvpdf_builder *b, const char *sname,
+                          const char *title, int level) {
+  begin_block(b);
+  flush_labels(b);
+  const cv_style *s = style(b, sname);
+  add_space(b, level == 1 ? b->theme->sp_section : s->space_before);
+  if (s->space_before > 0)
+    add_space(b, s->space_before);
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (shape_markup(b, s, h_escape(b, title), &hl) == 0)
+    emit_hlist(b, s, &hl, b->indent, b->measure - b->indent, 0, NULL, 0);
+  cv_hlist_fini(&hl);
+  mark_line(b, title, level);
+  keep_with_next(b, 2);
+  if (s->rule) {
+    vline *l = vline_new(b);
+    pitem *p = l ? vline_add(b, l) : NULL;
+    if (p) {
+      p->kind = CV_DL_RECT;
+      p->x = b->indent;
+      p->w = b->measure - b->indent;
+      p->h = s->rule_width;
+      p->color = s->rule_color;
+      add_space(b, s->ts.size * 0.15);
+      add_box(b, l, s->rule_width, 0, CV_INF_PENALTY, 0);
+    }
+  }
+  add_space(b, level == 1 ? b->theme->heading_after : s->space_after);
+}
+
+static void h_heading(cvpdf_builder *b, const char *title) {
+  heading_block(b, "heading", title, 1);
+}
+
+static void h_subheading(cvpdf_builder *b, const char *title) {
+  heading_block(b, "subheading", title, 2);
+}
+
+static void h_entry_end(cvpdf_builder *b);
+
+static void h_entry_begin(cvpdf_builder *b, const char *label) {
+  begin_block(b);
+  if (b->in_entry)
+    h_entry_end(b);
+  b->in_entry = 1;
+  add_space(b, b->theme->sp_entry);
+  keep_with_next(b, 2);
+  if (!label || !*label || b->theme->label_width <= 0)
+    return;
+  /* The label is set ragged in its column and rides beside the entry's
+   * first lines. */
+  const cv_style *s = style(b, "label");
+  cv_style ls = *s;
+  if (ls.align == CV_ALIGN_JUSTIFY)
+    ls.align = CV_ALIGN_LEFT;
+  double lw = b->theme->label_width;
+  double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (shape_markup(b, &ls, label, &hl) == 0) {
+    cv_hlist rag;
+    cv_hlist_init(&rag);
+    make_ragged(b, &hl, &rag, ls.ts.size * 3);
+    finish_paragraph(&rag);
+    b->nlabel = set_lines(b, &rag, &ls, lx, lw - 4, lw - 4, &b->label_lines);
+    b->label_next = 0;
+    cv_hlist_fini(&rag);
+  }
+  cv_hlist_fini(&hl);
+  if (!b->theme->label_in_margin)
+    b->indent += lw;
+}
+
+static void h_entry_end(cvpdf_builder *b) {
+  begin_block(b);
+  if (!b->in_entry)
+    return;
+  flush_labels(b);
+  b->in_entry = 0;
+  b->indent = 0;
+  b->depth = 0;
+  b->keep = 0;
+  b->keep_content = 0;
+}
+
+static void paragraph_at(cvpdf_builder *b, const cv_style *s,
+                         const char *markup, double x0, double cut,
+                         cv_run *right) {
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (markup && shape_markup(b, s, markup, &hl) < 0) {
+    cv_hlist_fini(&hl);
+    return;
+  }
+  if (hl.n || right)
+    emit_hlist(b, s, &hl, x0, b->measure - x0, cut, right, 1);
+  cv_hlist_fini(&hl);
+}
+
+static void h_paragraph(cvpdf_builder *b, const char *sname,
+                        const char *markup) {
+  begin_block(b);
+  if (!markup)
+    return;
+  const cv_style *s = style(b, sname);
+  add_space(b, s->space_before);
+  paragraph_at(b, s, markup, b->indent, 0, NULL);
+  add_space(b, s->space_after);
+}
+
+static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
+                  const char *rstyle, const char *right) {
+  begin_block(b);
+  if (!left && !right)
+    return;
+  const cv_style *ls = style(b, lstyle);
+  const cv_style *rs = style(b, rstyle);
+  double rw = 0;
+  cv_run *rr = right ? line_run(b, rs, right, &rw) : NULL;
+  cv_style row = *ls;
+  if (row.align == CV_ALIGN_JUSTIFY)
+    row.align = CV_ALIGN_LEFT;
+  if (rs->leading > row.leading)
+    row.leading = rs->leading;
+  double cut = rr ? rw + ls->ts.size : 0;
+  /* Rows are the head of an entry: they do not count as content lines. */
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (left && shape_markup(b, &row, left, &hl) < 0) {
+    cv_hlist_fini(&hl);
+    return;
+  }
+  emit_hlist(b, &row, &hl, b->indent, b->measure - b->indent, cut, rr,
+             !b->in_entry);
+  cv_hlist_fini(&hl);
+}
+
+static double list_text_x(cvpdf_builder *b) {
+  return b->indent + b->depth * b->theme->list_indent;
+}
+
+static void h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
+  begin_block(b);
+  if (b->depth == MAX_LISTS) {
+    h_error(b, NULL, "lists nested deeper than %d levels", MAX_LISTS);
+    return;
+  }
+  b->lists[b->depth].kind = kind;
+  b->lists[b->depth].counter = 0;
+  b->depth++;
+}
+
+static void h_list_end(cvpdf_builder *b) {
+  begin_block(b);
+  if (b->depth > 0)
+    b->depth--;
+}
+
+static void h_item_begin(cvpdf_builder *b, const char *markup) {
+  begin_block(b);
+  if (b->depth == 0)
+    h_list_begin(b, CVPDF_LIST_BULLET);
+  list_state *ls = &b->lists[b->depth - 1];
+  ls->counter++;
+  const cv_style *s = style(b, "item");
+  const char *mark = ls->kind == CVPDF_LIST_NUMBERED
+                         ? h_fmt(b, b->theme->number_format, ls->counter)
+                         : b->theme->bullet;
+  double mw = 0;
+  cv_run *mr = line_run(b, style(b, ls->kind == CVPDF_LIST_NUMBERED
+                                        ? "item.number"
+                                        : "item.bullet"),
+                        mark, &mw);
+  double x = list_text_x(b);
+  add_space(b, b->theme->sp_item);
+  if (mr) {
+    /* The mark is set flush right just before the text column. */
+    vline *l = vline_new(b);
+    pitem *p = l ? vline_add(b, l) : NULL;
+    if (p) {
+      p->kind = CV_DL_TEXT;
+      p->run = mr;
+      p->x = x - mw - s->ts.size * 0.4;
+      /* Consumed by the first line of the item through the label queue. */
+      vline **q = cv_arena_alloc(b->arena, sizeof *q);
+      if (q) {
+        /* Labels of an entry still pending come first. */
+        if (b->label_next < b->nlabel) {
+          vline *merged = b->label_lines[b->label_next];
+          pitem *m = vline_add(b, merged);
+          if (m)
+            *m = *p;
+        } else {
+          q[0] = l;
+          b->label_lines = q;
+          b->nlabel = 1;
+          b->label_next = 0;
+        }
+      }
+    }
+  }
+  paragraph_at(b, s, markup ? markup : "", x, 0, NULL);
+}
+
+static void h_item_end(cvpdf_builder *b) { begin_block(b); }
+
+static void h_item(cvpdf_builder *b, const char *markup) {
+  h_item_begin(b, markup);
+  h_item_end(b);
+}
+
+static void h_pair(cvpdf_builder *b, const char *label, const char *value) {
+  begin_block(b);
+  const cv_style *s = style(b, "pair");
+  if (!b->theme->pair_grid) {
+    size_t n = label ? strlen(label) : 0;
+    const char *colon = n && label[n - 1] == ':' ? "" : ":";
+    const char *m = label ? h_fmt(b, "**%s%s** %s", label, colon,
+                                  value ? value : "")
+                          : value;
+    add_space(b, b->theme->sp_item);
+    paragraph_at(b, s, m, list_text_x(b), 0, NULL);
+    return;
+  }
+  /* Grid: the label is set in its column beside the value. */
+  double lw = b->theme->pair_label_width;
+  const cv_style *lsty = style(b, "pair.label");
+  cv_style ls = *lsty;
+  ls.align = CV_ALIGN_LEFT;
+  double x = list_text_x(b);
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  add_space(b, b->theme->sp_item);
+  if (label && shape_markup(b, &ls, label, &hl) == 0) {
+    cv_hlist rag;
+    cv_hlist_init(&rag);
+    make_ragged(b, &hl, &rag, ls.ts.size * 3);
+    finish_paragraph(&rag);
+    vline **lines = NULL;
+    size_t nl = set_lines(b, &rag, &ls, x, lw - 6, lw - 6, &lines);
+    cv_hlist_fini(&rag);
+    /* Merge with pending entry labels would be rare; pairs replace them. */
+    flush_labels(b);
+    b->label_lines = lines;
+    b->nlabel = nl;
+    b->label_next = 0;
+  }
+  cv_hlist_fini(&hl);
+  paragraph_at(b, s, value ? value : "", x + lw, 0, NULL);
+  flush_labels(b);
+}
+
+static void h_contact(cvpdf_builder *b, const char *kind, const char *text,
+                      const char *url) {
+  if (!text || !*text)
+    return;
+  const cv_style *s = style(b, "contact");
+  cv_status st = {0};
+  double sp = s->ts.size * 0.33;
+  if (b->ncontacts > 0) {
+    /* Separator between items: a break is allowed on either side. */
+    cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
+    double w = 0;
+    cv_run *sep = line_run(b, style(b, "contact.separator"),
+                           h_escape(b, b->theme->contact_separator), &w);
+    if (sep) {
+      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
+      cv_hlist_box(&b->contact, w, sep);
+    }
+    cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
+  }
+  const cv_icon *ic = b->theme->icon_family ? cv_theme_icon(b->theme, kind)
+                                            : NULL;
+  if (ic) {
+    cv_style is = *s;
+    is.ts.family = b->theme->icon_family;
+    is.ts.bold = is.ts.italic = is.ts.smallcaps = is.ts.uppercase = 0;
+    char u[8];
+    u[cv_utf8_encode(ic->cp, u)] = '\0';
+    double w = 0;
+    cv_run *r = line_run(b, &is, u, &w);
+    if (r) {
+      r->actual_text = ic->word;
+      r->link = url ? cv_arena_strdup(b->arena, url) : NULL;
+      cv_hlist_box(&b->contact, w, r);
+      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
+      cv_hlist_glue(&b->contact, s->ts.size * 0.3, 0, 0);
+    }
+  }
+  const char *m = url ? h_fmt(b, "[%s](%s)", h_escape(b, text), url)
+                      : h_escape(b, text);
+  cv_span *spans = NULL;
+  size_t ns = 0;
+  cv_hlist tmp;
+  cv_hlist_init(&tmp);
+  if (cv_markup_parse(b->arena, m, strlen(m), &spans, &ns, &st) < 0 ||
+      cv_shape_spans(b->sh, &s->ts, spans, ns, 0, 0, &tmp, &st) < 0) {
+    fail_status(b, &st);
+    cv_hlist_fini(&tmp);
+    return;
+  }
+  /* Inside one item, spaces do not break (keep "Pittsburgh, PA" whole). */
+  for (size_t i = 0; i < tmp.n; i++) {
+    cv_node *n = &tmp.v[i];
+    if (n->kind == CV_GLUE)
+      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
+    if (n->kind == CV_PENALTY)
+      continue;
+    cv_node *p = cv_hlist_push(&b->contact);
+    if (p)
+      *p = *n;
+  }
+  cv_hlist_fini(&tmp);
+  b->ncontacts++;
+}
+
+static void h_rule(cvpdf_builder *b) {
+  begin_block(b);
+  const cv_style *s = style(b, "rule");
+  vline *l = vline_new(b);
+  pitem *p = l ? vline_add(b, l) : NULL;
+  if (!p)
+    return;
+  p->kind = CV_DL_RECT;
+  p->x = b->indent;
+  p->w = b->measure - b->indent;
+  p->h = s->rule_width > 0 ? s->rule_width : 0.4;
+  p->color = s->rule_color;
+  add_space(b, b->theme->sp_small);
+  add_box(b, l, p->h, 0, 0, 0);
+  add_space(b, b->theme->sp_small);
+}
+
+static void h_space(cvpdf_builder *b, const char *name) {
+  begin_block(b);
+  const cv_theme *t = b->theme;
+  double s = t->sp_medium;
+  if (name && !strcmp(name, "small"))
+    s = t->sp_small;
+  else if (name && !strcmp(name, "large"))
+    s = t->sp_large;
+  add_space(b, s);
+}
+
+static void h_set_author(cvpdf_builder *b, const char *name) {
+  if (!b->author && name)
+    b->author = cv_arena_strdup(b->arena, name);
+}
+
+static const cvpdf_host host_table = {
+    .abi_major = CVPDF_ABI_MAJOR,
+    .abi_minor = CVPDF_ABI_MINOR,
+    .size = sizeof(cvpdf_host),
+    .kind = h_kind,
+    .get = cv_node_get,
+    .str = cv_node_str,
+    .get_str = cv_node_get_str,
+    .len = cv_node_len,
+    .at = cv_node_at,
+    .key_at = h_key_at,
+    .value_at = h_value_at,
+    .get_bool = h_get_bool,
+    .error = h_error,
+    .warn = h_warn,
+    .fmt = h_fmt,
+    .escape = h_escape,
+    .date_range = h_date_range,
+    .word = h_word,
+    .option = h_option,
+    .heading = h_heading,
+    .subheading = h_subheading,
+    .entry_begin = h_entry_begin,
+    .entry_end = h_entry_end,
+    .paragraph = h_paragraph,
+    .row = h_row,
+    .list_begin = h_list_begin,
+    .item = h_item,
+    .item_begin = h_item_begin,
+    .item_end = h_item_end,
+    .list_end = h_list_end,
+    .pair = h_pair,
+    .contact = h_contact,
+    .rule = h_rule,
+    .space = h_space,
+    .set_author = h_set_author,
+};
+
+const cvpdf_host *cv_host_table(void) { return &host_table; }
+
+/* ---- builder lifetime ------------------------------------------------- */
+
+cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
+                                 cv_arena *arena, cv_diags *diags,
+                                 const char *lang) {
+  cvpdf_builder *b = calloc(1, sizeof *b);
+  if (!b)
+    return NULL;
+  b->theme = theme;
+  b->sh = sh;
+  b->arena = arena;
+  b->diags = diags;
+  b->lang = lang ? lang : "en";
+  b->measure = theme->page_w - theme->margin_left - theme->margin_right;
+  cv_hlist_init(&b->contact);
+  return b;
+}
+
+void cv_builder_destroy(cvpdf_builder *b) {
+  if (!b)
+    return;
+  cv_hlist_fini(&b->contact);
+  free(b->v);
+  free(b);
+}
+
+void cv_builder_end_section(cvpdf_builder *b) {
+  flush_contacts(b);
+  if (b->in_entry)
+    h_entry_end(b);
+  flush_labels(b);
+  b->depth = 0;
+  b->indent = 0;
+  b->keep = 0;
+  b->keep_content = 0;
+  b->type = NULL;
+}
+
+void cv_builder_set_type(cvpdf_builder *b, const char *type) {
+  b->type = type;
+}
+
+int cv_builder_failed(const cvpdf_builder *b) { return b->failed; }
+
+const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
+
+const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
+  return &b->stats;
+}
+
+/* ---- pages ------------------------------------------------------------ */
+
+static int place_item(cv_page *pg, const pitem *p, double x0, double base) {
+  cv_dl_item *it = cv_page_add(pg);
+  if (!it)
+    return -1;
+  it->kind = p->kind;
+  it->x = x0 + p->x;
+  it->y = base + p->dy;
+  it->w = p->w;
+  it->h = p->h;
+  it->run = p->run;
+  it->color = p->color;
+  it->uri = p->uri;
+  it->title = p->title;
+  it->level = p->level;
+  return 0;
+}
+
+static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
+                      size_t pages) {
+  const cv_theme *t = b->theme;
+  if (!t->footer)
+    return 0;
+  cv_buf txt;
+  cv_buf_init(&txt);
+  for (const char *p = t->footer; *p; p++) {
+    if (!strncmp(p, "{page}", 6)) {
+      cv_buf_printf(&txt, "%zu", page);
+      p += 5;
+    } else if (!strncmp(p, "{pages}", 7)) {
+      cv_buf_printf(&txt, "%zu", pages);
+      p += 6;
+    } else if (!strncmp(p, "{name}", 6)) {
+      cv_buf_puts(&txt, b->author ? h_escape(b, b->author) : "");
+      p += 5;
+    } else {
+      cv_buf_putc(&txt, *p);
+    }
+  }
+  double w = 0;
+  cv_run *r = txt.data ? line_run(b, style(b, "footer"), txt.data, &w) : NULL;
+  cv_buf_fini(&txt);
+  if (!r)
+    return 0;
+  double x = t->margin_left;
+  if (t->footer_align == CV_ALIGN_CENTER)
+    x += (b->measure - w) / 2;
+  else if (t->footer_align == CV_ALIGN_RIGHT)
+    x += b->measure - w;
+  double y = t->margin_bottom * 0.5;
+  if (y < 24)
+    y = 24;
+  pitem p = {.kind = CV_DL_TEXT, .run = r};
+  return place_item(pg, &p, x, y);
+}
+
+int cv_builder_paginate(cvpdf_builder *b, cv_docout *out, cv_status *st) {
+  const cv_theme *t = b->theme;
+  flush_contacts(b);
+  flush_labels(b);
+  double body_h = t->page_h - t->margin_top - t->margin_bottom;
+  size_t *breaks = NULL, npages = 0;
+  if (cv_pagebreak(b->v, b->nv, body_h, &breaks, &npages, st) < 0)
+    return -1;
+  if (npages == 0) {
+    free(breaks);
+    if (!cv_docout_add_page(out, t->page_w, t->page_h)) {
+      cv_status_set(st, "out of memory");
+      return -1;
+    }
+    return 0;
+  }
+  size_t start = 0;
+  for (size_t pgi = 0; pgi < npages; pgi++) {
+    cv_page *pg = cv_docout_add_page(out, t->page_w, t->page_h);
+    if (!pg) {
+      free(breaks);
+      cv_status_set(st, "out of memory");
+      return -1;
+    }
+    size_t end = breaks[pgi];
+    double y = t->page_h - t->margin_top;
+    int top = 1;
+    for (size_t i = start; i < end && i < b->nv; i++) {
+      const cv_vitem *it = &b->v[i];
+      if (it->kind != CV_VBOX) {
+        if (!top && it->kind == CV_VGLUE)
+          y -= it->width;
+        continue; /* discardable at the top of a page */
+      }
+      top = 0;
+      double base = y - it->height;
+      const vline *l = it->content;
+      for (size_t k = 0; l && k < l->n; k++)
+        if (place_item(pg, &l->items[k], t->margin_left, base) < 0) {
+          free(breaks);
+          cv_status_set(st, "out of memory");
+          return -1;
+        }
+      y = base - it->depth;
+    }
+    if (add_footer(b, pg, pgi + 1, npages) < 0) {
+      free(breaks);
+      cv_status_set(st, "out of memory");
+      return -1;
+    }
+    start = end + 1;
+  }
+  free(breaks);
+  return 0;
+}

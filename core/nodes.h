@@ -1,0 +1,76 @@
+/* cvpdf - glyph runs and the box/glue/penalty node lists that the line
+ * breaker reads (Knuth & Plass 1981; tex.web part 38). */
+#ifndef CV_NODES_H
+#define CV_NODES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cv_font;
+
+typedef struct cv_color {
+  float r, g, b;
+} cv_color;
+
+/* One shaped glyph.  Advances and offsets in points. */
+typedef struct cv_glyph {
+  uint32_t gid;
+  float adv, dx, dy;
+  /* The characters this glyph stands for (UTF-8, arena-owned): the whole
+   * cluster on its first glyph ("ffi" for the ffi ligature), len 0 on the
+   * others.  The PDF backend builds ToUnicode from it. */
+  const char *text;
+  uint32_t text_len;
+} cv_glyph;
+
+/* A run of glyphs in one font, size and colour. */
+typedef struct cv_run {
+  struct cv_font *font;
+  float size;
+  cv_color color;
+  uint32_t n;
+  cv_glyph *g;
+  float width;           /* sum of advances */
+  float ascent, descent; /* pt, descent positive below baseline */
+  const char *link;      /* URI or NULL */
+  /* ActualText for extraction, or NULL: an icon sets it to a word
+   * ("Email") or "" so no private-use character is ever extracted. */
+  const char *actual_text;
+} cv_run;
+
+typedef enum cv_node_kind {
+  CV_BOX = 0,
+  CV_GLUE = 1,
+  CV_PENALTY = 2
+} cv_node_kind;
+
+#define CV_INF_PENALTY 10000
+#define CV_EJECT_PENALTY (-10000)
+/* Stretch that stands for TeX's fil order: any finite amount is dwarfed. */
+#define CV_FIL 1.0e5
+
+typedef struct cv_node {
+  uint8_t kind;    /* cv_node_kind */
+  uint8_t flagged; /* penalty: a hyphenation break */
+  int penalty;     /* penalty value */
+  double width;    /* box/glue natural width; penalty: width if broken */
+  double stretch, shrink; /* glue */
+  double height, depth;   /* box */
+  cv_run *run;     /* box content (may be NULL: empty box, indent) */
+  cv_run *hyphen;  /* penalty: drawn at the line end if broken here */
+} cv_node;
+
+typedef struct cv_hlist {
+  cv_node *v;
+  size_t n, cap;
+  int failed; /* out of memory while appending */
+} cv_hlist;
+
+void cv_hlist_init(cv_hlist *l);
+void cv_hlist_fini(cv_hlist *l);
+cv_node *cv_hlist_push(cv_hlist *l); /* zeroed; NULL sets failed */
+void cv_hlist_box(cv_hlist *l, double w, cv_run *run);
+void cv_hlist_glue(cv_hlist *l, double w, double stretch, double shrink);
+void cv_hlist_penalty(cv_hlist *l, double w, int penalty, int flagged);
+
+#endif

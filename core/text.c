@@ -1,0 +1,1139 @@
+/* cvpdf - text: inline markup (md4c), shaping (HarfBuzz), break
+ * opportunities (libunibreak, UAX #14) and hyphenation (libhyphen) turned
+ * into box/glue/penalty lists (Knuth & Plass 1981). */
+#define _POSIX_C_SOURCE 200809L
+#include "text.h"
+
+#include <hb-ot.h>
+#include <hyphen.h>
+/* core/linebreak.h (the Knuth-Plass breaker) shadows libunibreak's
+ * <linebreak.h> on the include path; <wordbreak.h> includes it by a quoted
+ * name, which resolves next to itself. */
+#include <wordbreak.h>
+#include <md4c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ==== markup ========================================================== */
+
+typedef struct md_state {
+  cv_arena *arena;
+  cv_buf text;       /* text of the span being collected */
+  unsigned flags;    /* of the span being collected */
+  const char *link;  /* of the span being collected */
+  int strong, em, code;
+  const char *links[8]; /* nested links: innermost wins */
+  int nlinks;
+  int paragraphs;    /* paragraphs seen so far */
+  cv_span *spans;
+  size_t nspans, cap;
+  int failed;
+} md_state;
+
+static unsigned md_cur_flags(const md_state *s) {
+  return (s->strong ? CV_SPAN_BOLD : 0u) | (s->em ? CV_SPAN_ITALIC : 0u) |
+         (s->code ? CV_SPAN_CODE : 0u);
+}
+
+static const char *md_cur_link(const md_state *s) {
+  return s->nlinks > 0 ? s->links[s->nlinks - 1 < 8 ? s->nlinks - 1 : 7]
+                       : NULL;
+}
+
+static void md_push_span(md_state *s, const char *text, size_t len,
+                         unsigned flags, const char *link) {
+  if (cv_grow((void **)&s->spans, &s->cap, s->nspans + 1, sizeof *s->spans)) {
+    s->failed = 1;
+    return;
+  }
+  char *t = cv_arena_strndup(s->arena, text, len);
+  if (!t) {
+    s->failed = 1;
+    return;
+  }
+  s->spans[s->nspans++] = (cv_span){t, len, flags, link};
+}
+
+static void md_flush(md_state *s) {
+  if (s->text.len)
+    md_push_span(s, s->text.data, s->text.len, s->flags, s->link);
+  cv_buf_reset(&s->text);
+}
+
+/* Text with the current attributes; a change of attributes starts a span. */
+static void md_put(md_state *s, const char *t, size_t n) {
+  unsigned fl = md_cur_flags(s);
+  const char *link = md_cur_link(s);
+  if (s->text.len && (fl != s->flags || link != s->link))
+    md_flush(s);
+  s->flags = fl;
+  s->link = link;
+  cv_buf_put(&s->text, t, n);
+  if (s->text.failed)
+    s->failed = 1;
+}
+
+static const struct {
+  const char *name;
+  uint32_t cp;
+} named_entities[] = {
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},
+    {"quot", '"'},     {"apos", '\''},     {"nbsp", 0xA0},
+    {"ndash", 0x2013}, {"mdash", 0x2014},  {"hellip", 0x2026},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"laquo", 0xAB},    {"raquo", 0xBB},
+    {"copy", 0xA9},    {"reg", 0xAE},      {"trade", 0x2122},
+    {"middot", 0xB7},  {"bull", 0x2022},   {"deg", 0xB0},
+    {"times", 0xD7},   {"minus", 0x2212},  {"plusmn", 0xB1},
+    {"thinsp", 0x2009}, {"ensp", 0x2002},  {"emsp", 0x2003},
+    {"shy", 0xAD},     {"euro", 0x20AC},   {"pound", 0xA3},
+    {"sect", 0xA7},    {"para", 0xB6},     {"dagger", 0x2020},
+    {"Dagger", 0x2021}, {"star", 0x2606},  {"larr", 0x2190},
+    {"rarr", 0x2192},  {"eacute", 0xE9},   {"Eacute", 0xC9},
+    {"auml", 0xE4},    {"ouml", 0xF6},     {"uuml", 0xFC},
+    {"Auml", 0xC4},    {"Ouml", 0xD6},     {"Uuml", 0xDC},
+    {"szlig", 0xDF},   {"ccedil", 0xE7},   {"egrave", 0xE8},
+    {"aacute", 0xE1},  {"iacute", 0xED},   {"oacute", 0xF3},
+    {"uacute", 0xFA},  {"ntilde", 0xF1},   {"zwj", 0x200D},
+    {"zwnj", 0x200C},
+};
+
+/* "&name;" or "&#123;" / "&#x1F;" to a code point; 0 when unknown. */
+static uint32_t entity_decode(const char *t, size_t n) {
+  if (n < 3 || t[0] != '&' || t[n - 1] != ';')
+    return 0;
+  if (t[1] == '#') {
+    int hex = n > 3 && (t[2] == 'x' || t[2] == 'X');
+    uint32_t v = 0;
+    size_t i = hex ? 3 : 2;
+    if (i >= n - 1)
+      return 0;
+    for (; i < n - 1; i++) {
+      char c = t[i];
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
+      if (d < 0 || v > 0x10FFFF)
+        return 0;
+      v = v * (hex ? 16u : 10u) + (uint32_t)d;
+    }
+    if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+      return 0xFFFD;
+    return v;
+  }
+  for (size_t i = 0; i < sizeof named_entities / sizeof *named_entities; i++)
+    if (strlen(named_entities[i].name) == n - 2 &&
+        memcmp(named_entities[i].name, t + 1, n - 2) == 0)
+      return named_entities[i].cp;
+  return 0;
+}
+
+/* Appends an entity decoded, or as written when unknown. */
+static void buf_put_entity(cv_buf *b, const char *t, size_t n) {
+  uint32_t cp = entity_decode(t, n);
+  if (!cp) {
+    cv_buf_put(b, t, n);
+    return;
+  }
+  char u[4];
+  cv_buf_put(b, u, (size_t)cv_utf8_encode(cp, u));
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud) {
+  (void)detail;
+  md_state *s = ud;
+  /* Any block after the first is text that happened to be separated by a
+   * blank line: it reads as one space. */
+  if (type != MD_BLOCK_DOC && type != MD_BLOCK_HTML && s->paragraphs++ > 0 &&
+      (s->text.len || s->nspans))
+    md_put(s, " ", 1);
+  return 0;
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud) {
+  (void)type, (void)detail, (void)ud;
+  return 0;
+}
+
+static const char *md_attr_string(md_state *s, const MD_ATTRIBUTE *a) {
+  cv_buf b;
+  cv_buf_init(&b);
+  for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
+    const char *t = a->text + a->substr_offsets[i];
+    size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+    if (a->substr_types[i] == MD_TEXT_ENTITY)
+      buf_put_entity(&b, t, n);
+    else if (a->substr_types[i] != MD_TEXT_NULLCHAR)
+      cv_buf_put(&b, t, n);
+  }
+  const char *r = cv_arena_strndup(s->arena, b.data ? b.data : "", b.len);
+  if (!r || b.failed)
+    s->failed = 1;
+  cv_buf_fini(&b);
+  return r;
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud) {
+  md_state *s = ud;
+  switch (type) {
+  case MD_SPAN_STRONG: s->strong++; break;
+  case MD_SPAN_EM: s->em++; break;
+  case MD_SPAN_CODE: s->code++; break;
+  case MD_SPAN_A: {
+    const char *href = md_attr_string(s, &((MD_SPAN_A_DETAIL *)detail)->href);
+    if (s->nlinks < 8)
+      s->links[s->nlinks] = href;
+    s->nlinks++;
+    break;
+  }
+  default: break;
+  }
+  return s->failed ? -1 : 0;
+}
+
+static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud) {
+  (void)detail;
+  md_state *s = ud;
+  switch (type) {
+  case MD_SPAN_STRONG: s->strong--; break;
+  case MD_SPAN_EM: s->em--; break;
+  case MD_SPAN_CODE: s->code--; break;
+  case MD_SPAN_A: s->nlinks--; break;
+  default: break;
+  }
+  return 0;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud) {
+  md_state *s = ud;
+  switch (type) {
+  case MD_TEXT_NULLCHAR: break;
+  case MD_TEXT_BR:
+    md_flush(s);
+    md_push_span(s, "", 0, CV_SPAN_BREAK | md_cur_flags(s), NULL);
+    break;
+  case MD_TEXT_SOFTBR: md_put(s, " ", 1); break;
+  case MD_TEXT_ENTITY: {
+    uint32_t cp = entity_decode(t, n);
+    char u[4];
+    if (cp)
+      md_put(s, u, (size_t)cv_utf8_encode(cp, u));
+    else
+      md_put(s, t, n);
+    break;
+  }
+  default: md_put(s, t, n); break;
+  }
+  return s->failed ? -1 : 0;
+}
+
+static int line_is_only(const char *p, const char *end, char c) {
+  int count = 0;
+  for (; p < end; p++) {
+    if (*p == c)
+      count++;
+    else if (*p != ' ' && *p != '\t')
+      return 0;
+  }
+  return count >= 3;
+}
+
+/* Copies one line into b, escaping what md4c would read as block syntax:
+ * a CV field "1. foo" or "- foo" is text, never a list. */
+static void escape_line(cv_buf *b, const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++; /* indentation would make a code block or a lazy continuation */
+  if (p == end)
+    return;
+  char c = *p;
+  const char *q = p;
+  while (q < end && *q >= '0' && *q <= '9')
+    q++;
+  if (q > p && q < end && (*q == '.' || *q == ')')) {
+    cv_buf_put(b, p, (size_t)(q - p));
+    cv_buf_putc(b, '\\');
+    cv_buf_put(b, q, (size_t)(end - q));
+    return;
+  }
+  int esc = c == '#' || c == '>' || c == '-' || c == '+' || c == '=' ||
+            c == '|' || (c == '`' && end - p >= 3 && !memcmp(p, "```", 3)) ||
+            (c == '~' && end - p >= 3 && !memcmp(p, "~~~", 3)) ||
+            (c == '*' && (p + 1 == end || p[1] == ' ' || p[1] == '\t' ||
+                          line_is_only(p, end, '*'))) ||
+            (c == '_' && line_is_only(p, end, '_')) ||
+            (c == '[' && memchr(p, ']', (size_t)(end - p)) &&
+             strstr(p, "]:") && strstr(p, "]:") < end);
+  if (esc)
+    cv_buf_putc(b, '\\');
+  cv_buf_put(b, p, (size_t)(end - p));
+}
+
+int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
+                    cv_span **spans, size_t *nspans, cv_status *st) {
+  *spans = NULL;
+  *nspans = 0;
+  size_t bad = cv_utf8_check(markup, len);
+  if (bad != (size_t)-1) {
+    cv_status_set(st, "invalid UTF-8 in text at byte %zu", bad);
+    return -1;
+  }
+  cv_buf src;
+  cv_buf_init(&src);
+  for (const char *p = markup, *end = markup + len; p < end;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    escape_line(&src, p, le);
+    if (nl)
+      cv_buf_putc(&src, '\n');
+    p = nl ? nl + 1 : end;
+  }
+  md_state s = {.arena = arena};
+  cv_buf_init(&s.text);
+  MD_PARSER parser = {0};
+  parser.flags = MD_FLAG_NOHTML | MD_FLAG_NOINDENTEDCODEBLOCKS |
+                 MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_PERMISSIVEURLAUTOLINKS |
+                 MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
+  parser.enter_block = md_enter_block;
+  parser.leave_block = md_leave_block;
+  parser.enter_span = md_enter_span;
+  parser.leave_span = md_leave_span;
+  parser.text = md_text;
+  int rc = src.failed ? -1
+                      : md_parse(src.data ? src.data : "", (MD_SIZE)src.len,
+                                 &parser, &s);
+  if (rc == 0 && !s.failed)
+    md_flush(&s);
+  cv_buf_fini(&src);
+  cv_buf_fini(&s.text);
+  if (rc != 0 || s.failed) {
+    free(s.spans);
+    cv_status_set(st, "out of memory parsing inline markup");
+    return -1;
+  }
+  /* Hand the spans over in the arena, like everything else they point to. */
+  if (s.nspans) {
+    *spans = cv_arena_alloc_n(arena, s.nspans, sizeof **spans);
+    if (!*spans) {
+      free(s.spans);
+      cv_status_set(st, "out of memory parsing inline markup");
+      return -1;
+    }
+    memcpy(*spans, s.spans, s.nspans * sizeof **spans);
+  }
+  *nspans = s.nspans;
+  free(s.spans);
+  return 0;
+}
+
+/* ==== characters ====================================================== */
+
+/* Upper case for Latin (ASCII, Latin-1, Extended-A), Greek and Cyrillic:
+ * enough for CV headings, independent of the C locale.  One code point to
+ * one code point, so character counts never change. */
+static uint32_t cp_upper(uint32_t c) {
+  if (c >= 'a' && c <= 'z')
+    return c - 32;
+  if (c < 0xB5)
+    return c;
+  if (c == 0xB5)
+    return 0x39C;
+  if (c >= 0xE0 && c <= 0xFE && c != 0xF7)
+    return c - 32;
+  if (c == 0xFF)
+    return 0x178;
+  if (c == 0x131)
+    return 'I';
+  if (c == 0x17F)
+    return 'S';
+  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
+    return (c & 1) ? c - 1 : c;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+    return (c & 1) ? c : c - 1;
+  if (c == 0x3C2)
+    return 0x3A3;
+  if (c >= 0x3B1 && c <= 0x3C9)
+    return c - 32;
+  if (c >= 0x430 && c <= 0x44F)
+    return c - 32;
+  if (c >= 0x450 && c <= 0x45F)
+    return c - 80;
+  return c;
+}
+
+static uint32_t cp_lower(uint32_t c) {
+  if (c >= 'A' && c <= 'Z')
+    return c + 32;
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+    return c + 32;
+  if (c == 0x178)
+    return 0xFF;
+  if ((c >= 0x100 && c <= 0x137 && c != 0x130) || (c >= 0x14A && c <= 0x177))
+    return (c & 1) ? c : c + 1;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+    return (c & 1) ? c + 1 : c;
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2)
+    return c + 32;
+  if (c >= 0x410 && c <= 0x42F)
+    return c + 32;
+  if (c >= 0x400 && c <= 0x40F)
+    return c + 80;
+  return c;
+}
+
+static int is_letter(uint32_t c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+    return 1;
+  if (c >= 0xC0 && c <= 0x24F)
+    return c != 0xD7 && c != 0xF7;
+  return (c >= 0x370 && c <= 0x3FF) || (c >= 0x400 && c <= 0x4FF);
+}
+
+/* Spaces that separate words (and so become glue).  No-break spaces are
+ * deliberately absent: they stay inside a box. */
+static int is_break_space(uint32_t c) {
+  return c == ' ' || c == '\t' || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A && c != 0x2007) || c == 0x205F ||
+         c == 0x3000;
+}
+
+static int is_newline(uint32_t c) {
+  return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x85 ||
+         c == 0x2028 || c == 0x2029;
+}
+
+static int is_hyphen_like(uint32_t c) {
+  return c == '-' || c == 0x2010 || c == 0x2011 || c == 0x2012 ||
+         c == 0x2013 || c == 0xAD;
+}
+
+/* Characters that go with the font of the character before them. */
+static int is_joiner(uint32_t c) {
+  return (c >= 0x300 && c <= 0x36F) || c == 0x200C || c == 0x200D ||
+         (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+         (c >= 0x20D0 && c <= 0x20FF);
+}
+
+static uint32_t decode_at(const char *s, size_t n, size_t i, int *k) {
+  uint32_t cp = 0xFFFD;
+  *k = cv_utf8_decode(s + i, n - i, &cp);
+  if (*k <= 0) {
+    *k = 1;
+    cp = 0xFFFD;
+  }
+  return cp;
+}
+
+/* ==== shaper ========================================================== */
+
+struct cv_shaper {
+  cv_fontset *fs;
+  cv_arena *arena;
+  hb_language_t hb_lang;
+  char lang[16]; /* language subtag for libunibreak */
+  HyphenDict *hyph;
+  hb_buffer_t *buf;
+  uint32_t *missing;
+  size_t nmissing, capmissing;
+};
+
+static HyphenDict *try_dict(const char *dir, const char *tag) {
+  char path[4096];
+  int n = snprintf(path, sizeof path, "%s/hyph_%s.dic", dir, tag);
+  if (n < 0 || (size_t)n >= sizeof path)
+    return NULL;
+  struct stat sb;
+  if (stat(path, &sb) != 0)
+    return NULL;
+  return hnj_hyphen_load(path);
+}
+
+static HyphenDict *load_hyphenation(const char *lang,
+                                    const char *const *dirs) {
+  static const char *const regions[][2] = {
+      {"en", "en_US"}, {"de", "de_DE"}, {"fr", "fr"},    {"it", "it_IT"},
+      {"es", "es"},    {"nl", "nl_NL"}, {"pt", "pt_PT"}, {"pl", "pl_PL"},
+      {"sv", "sv_SE"}, {"da", "da_DK"}, {"ru", "ru_RU"}, {"cs", "cs_CZ"},
+  };
+  char tag[64], base[16];
+  size_t n = strlen(lang);
+  if (n == 0 || n >= sizeof tag)
+    return NULL;
+  for (size_t i = 0; i <= n; i++)
+    tag[i] = lang[i] == '-' ? '_' : lang[i];
+  size_t bl = strcspn(tag, "_");
+  if (bl >= sizeof base)
+    return NULL;
+  memcpy(base, tag, bl);
+  base[bl] = '\0';
+  const char *cands[3] = {tag, base, NULL};
+  for (size_t i = 0; i < sizeof regions / sizeof *regions; i++)
+    if (strcmp(regions[i][0], base) == 0)
+      cands[2] = regions[i][1];
+  for (size_t d = 0; dirs && dirs[d]; d++)
+    for (int c = 0; c < 3; c++) {
+      if (!cands[c])
+        continue;
+      HyphenDict *h = try_dict(dirs[d], cands[c]);
+      if (h)
+        return h;
+    }
+  return NULL;
+}
+
+cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
+                            const char *const *hyph_dirs, cv_status *st) {
+  cv_shaper *sh = calloc(1, sizeof *sh);
+  if (!sh) {
+    cv_status_set(st, "out of memory creating the shaper");
+    return NULL;
+  }
+  sh->fs = fs;
+  sh->arena = arena;
+  if (!lang || !*lang)
+    lang = "en";
+  sh->hb_lang = hb_language_from_string(lang, -1);
+  size_t bl = strcspn(lang, "-_");
+  if (bl >= sizeof sh->lang)
+    bl = sizeof sh->lang - 1;
+  memcpy(sh->lang, lang, bl);
+  sh->lang[bl] = '\0';
+  sh->buf = hb_buffer_create();
+  if (!hb_buffer_allocation_successful(sh->buf)) {
+    cv_status_set(st, "out of memory creating the shaper");
+    cv_shaper_destroy(sh);
+    return NULL;
+  }
+  init_linebreak(); /* idempotent; a no-op in recent libunibreak */
+  sh->hyph = load_hyphenation(lang, hyph_dirs);
+  if (!sh->hyph && st && !st->failed)
+    snprintf(st->msg, sizeof st->msg,
+             "warning: no hyphenation patterns for language \"%s\" "
+             "(hyph_%s.dic); words will not be hyphenated",
+             lang, lang);
+  return sh;
+}
+
+void cv_shaper_destroy(cv_shaper *sh) {
+  if (!sh)
+    return;
+  if (sh->hyph)
+    hnj_hyphen_free(sh->hyph);
+  hb_buffer_destroy(sh->buf);
+  free(sh->missing);
+  free(sh);
+}
+
+size_t cv_shaper_missing(const cv_shaper *sh, const uint32_t **cps) {
+  *cps = sh->missing;
+  return sh->nmissing;
+}
+
+static void note_missing(cv_shaper *sh, uint32_t cp) {
+  for (size_t i = 0; i < sh->nmissing; i++)
+    if (sh->missing[i] == cp)
+      return;
+  if (cv_grow((void **)&sh->missing, &sh->capmissing, sh->nmissing + 1,
+              sizeof *sh->missing) == 0)
+    sh->missing[sh->nmissing++] = cp;
+}
+
+/* ==== paragraph state ================================================= */
+
+typedef struct span_info {
+  cv_font *font; /* main font of the span */
+  cv_variant v;
+  const char *link;
+  int smcp; /* 0 none, 1 smcp, 2 smcp+c2sc */
+  int fake_smallcaps;
+} span_info;
+
+/* Per-byte attributes of the paragraph text; only entries at the first
+ * byte of a character are meaningful. */
+typedef struct para {
+  const char *text; /* arena copy: glyph texts point into it */
+  size_t len;
+  uint32_t *span; /* span index */
+  cv_font **font;
+  uint8_t *small; /* scaled capital (fake small caps) */
+  char *brks;
+  span_info *si;
+  size_t nsi;
+} para;
+
+typedef struct shape_ctx {
+  cv_shaper *sh;
+  const cv_textstyle *style;
+  para *p;
+  cv_hlist *out;
+  int hyphenate, justify;
+  int line_mode; /* cv_shape_line: boxes only */
+  cv_status *st;
+} shape_ctx;
+
+static int font_has_feature(const cv_font *f, hb_tag_t tag) {
+  hb_tag_t tags[128];
+  unsigned start = 0, count;
+  do {
+    count = 128;
+    unsigned total = hb_ot_layout_table_get_feature_tags(
+        f->hb_face, HB_OT_TAG_GSUB, start, &count, tags);
+    for (unsigned i = 0; i < count; i++)
+      if (tags[i] == tag)
+        return 1;
+    start += count;
+    if (start >= total)
+      break;
+  } while (count == 128);
+  return 0;
+}
+
+static void para_free(para *p) {
+  free(p->span);
+  free(p->font);
+  free(p->small);
+  free(p->brks);
+  free(p->si);
+  memset(p, 0, sizeof *p);
+}
+
+/* Appends span text (case-transformed as the style asks) to b, recording
+ * per-byte span index and small-capital flags. */
+static int para_add_text(cv_buf *b, cv_buf *spanb, cv_buf *smallb,
+                         const cv_span *sp, uint32_t idx, int upper,
+                         int fake_sc) {
+  if (sp->flags & CV_SPAN_BREAK) {
+    cv_buf_putc(b, '\n');
+    cv_buf_put(spanb, &idx, sizeof idx);
+    cv_buf_putc(smallb, 0);
+    return 0;
+  }
+  for (size_t i = 0; i < sp->len;) {
+    int k;
+    uint32_t cp = decode_at(sp->text, sp->len, i, &k);
+    i += (size_t)k;
+    uint32_t up = cp_upper(cp);
+    char small = 0;
+    if (fake_sc && up != cp)
+      small = 1;
+    if (upper || fake_sc)
+      cp = up;
+    char u[4];
+    int n = cv_utf8_encode(cp, u);
+    cv_buf_put(b, u, (size_t)n);
+    for (int j = 0; j < n; j++) {
+      cv_buf_put(spanb, &idx, sizeof idx);
+      cv_buf_putc(smallb, small);
+    }
+  }
+  return 0;
+}
+
+static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
+  para *p = c->p;
+  const cv_textstyle *style = c->style;
+  memset(p, 0, sizeof *p);
+  p->nsi = nspans;
+  p->si = cv_calloc_n(nspans ? nspans : 1, sizeof *p->si);
+  if (!p->si)
+    goto oom;
+  for (size_t i = 0; i < nspans; i++) {
+    unsigned fl = spans[i].flags;
+    int bold = (style->bold != 0) ^ ((fl & CV_SPAN_BOLD) != 0);
+    int italic = (style->italic != 0) ^ ((fl & CV_SPAN_ITALIC) != 0);
+    cv_variant v = (cv_variant)((bold ? CV_BOLD : 0) | (italic ? CV_ITALIC : 0));
+    const char *fam = (fl & CV_SPAN_CODE) && style->code_family
+                          ? style->code_family
+                          : style->family;
+    span_info *si = &p->si[i];
+    si->v = v;
+    si->link = spans[i].link;
+    si->font = cv_fontset_get(c->sh->fs, fam, v, c->st);
+    if (!si->font)
+      return -1;
+    if (style->smallcaps) {
+      if (font_has_feature(si->font, HB_TAG('s', 'm', 'c', 'p')))
+        si->smcp = style->uppercase ? 2 : 1;
+      else
+        si->fake_smallcaps = 1;
+    }
+  }
+  cv_buf b, spanb, smallb;
+  cv_buf_init(&b);
+  cv_buf_init(&spanb);
+  cv_buf_init(&smallb);
+  for (size_t i = 0; i < nspans; i++)
+    para_add_text(&b, &spanb, &smallb, &spans[i], (uint32_t)i,
+                  style->uppercase && !p->si[i].smcp,
+                  p->si[i].fake_smallcaps && !style->uppercase);
+  int failed = b.failed || spanb.failed || smallb.failed;
+  p->len = b.len;
+  p->text = failed ? NULL : cv_arena_strndup(c->sh->arena, b.data ? b.data : "", b.len);
+  p->span = (uint32_t *)(void *)spanb.data; /* cv_buf data is malloc'd */
+  p->small = (uint8_t *)smallb.data;
+  spanb.data = smallb.data = NULL;
+  cv_buf_fini(&b);
+  cv_buf_fini(&spanb);
+  cv_buf_fini(&smallb);
+  if (failed || !p->text)
+    goto oom;
+  p->font = cv_calloc_n(p->len ? p->len : 1, sizeof *p->font);
+  p->brks = cv_malloc_n(p->len ? p->len : 1, 1);
+  if (!p->font || !p->brks)
+    goto oom;
+  if (p->len)
+    set_linebreaks_utf8((const utf8_t *)p->text, p->len, c->sh->lang, p->brks);
+  /* Fonts per character: the span's font, a fallback for what it lacks. */
+  cv_font *prev = NULL;
+  for (size_t i = 0; i < p->len;) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    span_info *si = &p->si[p->span[i]];
+    cv_font *f = si->font;
+    if (is_joiner(cp) && prev) {
+      f = prev;
+    } else if (cp >= 0x20 && !is_break_space(cp) && !is_newline(cp) &&
+               cp != 0xA0 && cp != 0x202F && cp != 0x2007 && cp != 0xAD &&
+               !cv_font_glyph(f, cp)) {
+      cv_font *fb = cv_fontset_fallback(c->sh->fs, cp, si->v, style->fallbacks);
+      if (fb)
+        f = fb;
+      else
+        note_missing(c->sh, cp);
+    }
+    p->font[i] = prev = f;
+    i += (size_t)k;
+  }
+  return 0;
+oom:
+  cv_status_set(c->st, "out of memory shaping text");
+  return -1;
+}
+
+/* ==== shaping ========================================================= */
+
+static double units(const cv_font *f, double size, double v) {
+  return v * size / (double)f->upem;
+}
+
+/* Shapes text[a, b) of the paragraph in one font and size.  Cluster values
+ * are byte offsets into the paragraph text. */
+static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
+                         double size, const span_info *si) {
+  cv_shaper *sh = c->sh;
+  const para *p = c->p;
+  hb_buffer_t *buf = sh->buf;
+  hb_buffer_clear_contents(buf);
+  hb_buffer_add_utf8(buf, p->text, (int)p->len, (unsigned)a, (int)(b - a));
+  hb_buffer_set_language(buf, sh->hb_lang);
+  hb_buffer_guess_segment_properties(buf);
+  hb_feature_t feats[4];
+  unsigned nf = 0;
+  if (si->smcp >= 1)
+    feats[nf++] = (hb_feature_t){HB_TAG('s', 'm', 'c', 'p'), 1, 0, (unsigned)-1};
+  if (si->smcp == 2)
+    feats[nf++] = (hb_feature_t){HB_TAG('c', '2', 's', 'c'), 1, 0, (unsigned)-1};
+  if (c->style->tracking != 0) {
+    /* Letter-spaced text must not join letters into ligatures. */
+    feats[nf++] = (hb_feature_t){HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1};
+    feats[nf++] = (hb_feature_t){HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1};
+  }
+  hb_shape(f->hb_font, buf, feats, nf);
+  unsigned n = 0;
+  hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+  hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
+  cv_run *run = cv_arena_alloc(sh->arena, sizeof *run);
+  cv_glyph *g = cv_arena_alloc_n(sh->arena, n ? n : 1, sizeof *g);
+  if (!run || !g || !hb_buffer_allocation_successful(buf)) {
+    cv_status_set(c->st, "out of memory shaping text");
+    return NULL;
+  }
+  double track = c->style->tracking * size;
+  double width = 0;
+  for (unsigned i = 0; i < n; i++) {
+    uint32_t cl = info[i].cluster;
+    int first = i == 0 || info[i - 1].cluster != cl;
+    g[i].gid = info[i].codepoint;
+    g[i].adv = (float)(units(f, size, pos[i].x_advance) + (first ? track : 0));
+    g[i].dx = (float)units(f, size, pos[i].x_offset);
+    g[i].dy = (float)units(f, size, pos[i].y_offset);
+    width += g[i].adv;
+    if (!first)
+      continue;
+    /* The cluster runs to the next larger cluster value (any direction). */
+    uint32_t end = (uint32_t)b;
+    for (unsigned j = 0; j < n; j++)
+      if (info[j].cluster > cl && info[j].cluster < end)
+        end = info[j].cluster;
+    g[i].text = p->text + cl;
+    g[i].text_len = end - cl;
+  }
+  run->font = f;
+  run->size = (float)size;
+  run->color = c->style->color;
+  run->n = n;
+  run->g = g;
+  run->width = (float)width;
+  run->ascent = (float)units(f, size, f->ascender);
+  run->descent = (float)units(f, size, -f->descender);
+  run->link = si->link;
+  return run;
+}
+
+static cv_run *sub_run(shape_ctx *c, const cv_run *r, unsigned from,
+                       unsigned to) {
+  cv_run *s = cv_arena_alloc(c->sh->arena, sizeof *s);
+  if (!s) {
+    cv_status_set(c->st, "out of memory shaping text");
+    return NULL;
+  }
+  *s = *r;
+  s->g = r->g + from;
+  s->n = to - from;
+  double w = 0;
+  for (unsigned i = 0; i < s->n; i++)
+    w += s->g[i].adv;
+  s->width = (float)w;
+  return s;
+}
+
+static void emit_box(shape_ctx *c, cv_run *run) {
+  cv_hlist_box(c->out, run->width, run);
+  if (c->out->failed || c->out->n == 0)
+    return;
+  cv_node *nd = &c->out->v[c->out->n - 1];
+  nd->height = run->ascent;
+  nd->depth = run->descent;
+}
+
+static double space_width(shape_ctx *c, cv_font *f, double size) {
+  hb_codepoint_t g = 0;
+  if (!hb_font_get_nominal_glyph(f->hb_font, ' ', &g))
+    return size / 3.0; /* a font without a space: TeX's default 1/3 em */
+  return units(f, size, hb_font_get_glyph_h_advance(f->hb_font, g)) +
+         c->style->tracking * size;
+}
+
+static double run_size(shape_ctx *c, size_t i) {
+  return c->p->small[i] ? c->style->size * 0.8 : c->style->size;
+}
+
+/* The hyphen glyph drawn at a line end broken at a hyphenation point. */
+static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
+                          const span_info *si) {
+  static const char hy[] = "-";
+  cv_shaper *sh = c->sh;
+  hb_buffer_clear_contents(sh->buf);
+  hb_buffer_add_utf8(sh->buf, hy, 1, 0, 1);
+  hb_buffer_set_language(sh->buf, sh->hb_lang);
+  hb_buffer_guess_segment_properties(sh->buf);
+  hb_shape(f->hb_font, sh->buf, NULL, 0);
+  unsigned n = 0;
+  hb_glyph_info_t *info = hb_buffer_get_glyph_infos(sh->buf, &n);
+  hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(sh->buf, &n);
+  cv_run *r = cv_arena_alloc(sh->arena, sizeof *r);
+  cv_glyph *g = cv_arena_alloc(sh->arena, sizeof *g);
+  if (!r || !g || n != 1) {
+    if (!r || !g)
+      cv_status_set(c->st, "out of memory shaping text");
+    return NULL;
+  }
+  g->gid = info[0].codepoint;
+  g->adv = (float)units(f, size, pos[0].x_advance);
+  g->text = "-";
+  g->text_len = 1;
+  *r = (cv_run){.font = f, .size = (float)size, .color = c->style->color,
+                .n = 1, .g = g, .width = g->adv,
+                .ascent = (float)units(f, size, f->ascender),
+                .descent = (float)units(f, size, -f->descender),
+                .link = si->link};
+  return r;
+}
+
+/* Hyphenation points of text[a, b) as byte offsets (break before them).
+ * Returns the count, at most max. */
+static int hyphen_points(shape_ctx *c, size_t a, size_t b, size_t *pts,
+                         int max) {
+  HyphenDict *d = c->sh->hyph;
+  const char *t = c->p->text;
+  /* Strip punctuation around the word; what is left must be letters. */
+  size_t offs[128];
+  int nch = 0;
+  char word[512];
+  size_t wl = 0;
+  for (size_t i = a; i < b;) {
+    int k;
+    uint32_t cp = decode_at(t, b, i, &k);
+    if (!is_letter(cp)) {
+      if (nch == 0) {
+        i += (size_t)k;
+        continue;
+      }
+      /* Trailing punctuation only: anything after it disqualifies. */
+      for (size_t j = i; j < b;) {
+        int k2;
+        if (is_letter(decode_at(t, b, j, &k2)))
+          return 0;
+        j += (size_t)k2;
+      }
+      break;
+    }
+    if (nch >= 120 || wl + 4 >= sizeof word)
+      return 0;
+    offs[nch++] = i;
+    uint32_t lc = cp_lower(cp);
+    if (d->utf8) {
+      char u[4];
+      int n = cv_utf8_encode(lc, u);
+      memcpy(word + wl, u, (size_t)n);
+      wl += (size_t)n;
+    } else {
+      if (lc > 0xFF)
+        return 0; /* an 8-bit dictionary cannot spell this word */
+      word[wl++] = (char)lc;
+    }
+    i += (size_t)k;
+  }
+  if (nch < 5)
+    return 0;
+  char hyphens[512 + 5];
+  char **rep = NULL;
+  int *pos = NULL, *cut = NULL;
+  if (hnj_hyphen_hyphenate3(d, word, (int)wl, hyphens, NULL, &rep, &pos, &cut,
+                            2, 3, 2, 2) != 0)
+    return 0;
+  int np = 0;
+  /* hyphens[] is indexed by character (libhyphen normalises UTF-8). */
+  for (int i = 0; i < nch - 1 && np < max; i++)
+    if ((hyphens[i] & 1) && !(rep && rep[i]))
+      pts[np++] = offs[i + 1];
+  if (rep) {
+    for (int i = 0; i < (int)wl; i++)
+      free(rep[i]);
+    free(rep);
+  }
+  free(pos);
+  free(cut);
+  return np;
+}
+
+/* Index of the first glyph of the cluster starting at byte off, or 0 when
+ * off falls inside a cluster (a ligature across the hyphenation point). */
+static unsigned split_glyph(const cv_run *r, const para *p, size_t off) {
+  for (unsigned i = 1; i < r->n; i++) {
+    size_t cl = (size_t)(r->g[i].text - p->text);
+    if (r->g[i].text_len && cl == off)
+      return i;
+    if (r->g[i].text_len && cl > off)
+      return 0;
+  }
+  return 0;
+}
+
+static int emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
+                           const span_info *si) {
+  size_t pts[32];
+  int np = hyphen_points(c, a, b, pts, 32);
+  hb_direction_t dir = hb_buffer_get_direction(c->sh->buf);
+  if (np == 0 || dir != HB_DIRECTION_LTR) {
+    emit_box(c, run);
+    return 0;
+  }
+  cv_run *hy = hyphen_run(c, run->font, run->size, si);
+  if (!hy) {
+    emit_box(c, run);
+    return c->st && c->st->failed ? -1 : 0;
+  }
+  unsigned from = 0;
+  for (int k = 0; k < np; k++) {
+    unsigned at = split_glyph(run, c->p, pts[k]);
+    if (at <= from)
+      continue;
+    cv_run *piece = sub_run(c, run, from, at);
+    if (!piece)
+      return -1;
+    emit_box(c, piece);
+    cv_hlist_penalty(c->out, hy->width, 50, 1);
+    if (!c->out->failed)
+      c->out->v[c->out->n - 1].hyphen = hy;
+    from = at;
+  }
+  cv_run *last = sub_run(c, run, from, run->n);
+  if (!last)
+    return -1;
+  emit_box(c, last);
+  return 0;
+}
+
+/* A chunk: text between two break opportunities, split into runs where the
+ * font, size or span changes; boxes without glue between do not break. */
+static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
+  para *p = c->p;
+  size_t i = a;
+  while (i < b) {
+    size_t j = i;
+    while (j < b) {
+      int k;
+      decode_at(p->text, p->len, j, &k);
+      size_t nx = j + (size_t)k;
+      j = nx;
+      if (j < b && (p->font[j] != p->font[i] || p->span[j] != p->span[i] ||
+                    p->small[j] != p->small[i]))
+        break;
+    }
+    const span_info *si = &p->si[p->span[i]];
+    cv_run *run = shape_run(c, i, j, p->font[i], run_size(c, i), si);
+    if (!run)
+      return -1;
+    if (may_hyphenate && i == a && j == b) {
+      if (emit_hyphenated(c, run, a, b, si) < 0)
+        return -1;
+    } else {
+      emit_box(c, run);
+    }
+    i = j;
+  }
+  return 0;
+}
+
+static int word_has_hard_hyphen(const para *p, size_t a, size_t b) {
+  for (size_t i = a; i < b;) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    if (is_hyphen_like(cp) || cp == '/' || cp == 0x2014)
+      return 1;
+    i += (size_t)k;
+  }
+  return 0;
+}
+
+/* A soft hyphen is invisible unless the line breaks there: then it is a
+ * hyphenation point like the patterns' ones. */
+static int emit_soft_hyphen(shape_ctx *c, size_t at) {
+  const span_info *si = &c->p->si[c->p->span[at]];
+  cv_run *hy = hyphen_run(c, c->p->font[at], run_size(c, at), si);
+  if (!hy)
+    return c->st && c->st->failed ? -1 : 0;
+  cv_hlist_penalty(c->out, hy->width, 50, 1);
+  if (!c->out->failed)
+    c->out->v[c->out->n - 1].hyphen = hy;
+  return 0;
+}
+
+/* A word: maximal text between spaces.  Breaks inside it come from UAX #14
+ * (after hyphens and slashes, between ideographs). */
+static int emit_word(shape_ctx *c, size_t a, size_t b) {
+  para *p = c->p;
+  int may_hyph = c->hyphenate && !c->line_mode && c->sh->hyph &&
+                 !word_has_hard_hyphen(p, a, b);
+  size_t start = a, prev_at = a;
+  uint32_t prev = 0;
+  for (size_t i = a; i < b;) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    if (i > start && !c->line_mode && p->brks[i - 1] == LINEBREAK_ALLOWBREAK) {
+      if (emit_chunk(c, start, i, may_hyph) < 0)
+        return -1;
+      if (prev == 0xAD) {
+        if (emit_soft_hyphen(c, prev_at) < 0)
+          return -1;
+      } else {
+        int hy = is_hyphen_like(prev) || prev == 0x2014;
+        cv_hlist_penalty(c->out, 0, hy ? 50 : 0, hy);
+      }
+      start = i;
+    }
+    prev = cp;
+    prev_at = i;
+    i += (size_t)k;
+  }
+  return emit_chunk(c, start, b, may_hyph);
+}
+
+static void emit_space(shape_ctx *c, size_t at) {
+  cv_font *f = c->p->si[c->p->span[at]].font;
+  double w = space_width(c, f, c->style->size);
+  if (c->line_mode)
+    cv_hlist_box(c->out, w, NULL);
+  else if (c->justify)
+    cv_hlist_glue(c->out, w, w / 2, w / 3);
+  else
+    cv_hlist_glue(c->out, w, 0, w / 3);
+}
+
+static int shape_para(shape_ctx *c) {
+  para *p = c->p;
+  size_t i = 0;
+  while (i < p->len) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    if (is_break_space(cp) || (c->line_mode && is_newline(cp))) {
+      size_t at = i;
+      while (i < p->len && is_break_space(decode_at(p->text, p->len, i, &k)))
+        i += (size_t)k;
+      emit_space(c, at);
+      if (i == at)
+        i += (size_t)k; /* a newline in line mode */
+      continue;
+    }
+    if (is_newline(cp)) {
+      /* TeX's \newline: fill the line, then force the break. */
+      cv_hlist_glue(c->out, 0, CV_FIL, 0);
+      cv_hlist_penalty(c->out, 0, CV_EJECT_PENALTY, 0);
+      i += (size_t)k;
+      continue;
+    }
+    size_t a = i;
+    while (i < p->len) {
+      cp = decode_at(p->text, p->len, i, &k);
+      if (is_break_space(cp) || is_newline(cp))
+        break;
+      i += (size_t)k;
+    }
+    if (emit_word(c, a, i) < 0)
+      return -1;
+  }
+  if (c->out->failed) {
+    cv_status_set(c->st, "out of memory building the node list");
+    return -1;
+  }
+  return 0;
+}
+
+int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
+                   const cv_span *spans, size_t nspans, int hyphenate,
+                   int justify, cv_hlist *out, cv_status *st) {
+  if (nspans == 0)
+    return 0;
+  para p;
+  shape_ctx c = {sh, style, &p, out, hyphenate, justify, 0, st};
+  int rc = para_build(&c, spans, nspans);
+  if (rc == 0)
+    rc = shape_para(&c);
+  para_free(&p);
+  return rc;
+}
+
+int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
+                  cv_hlist *out, double *width, cv_status *st) {
+  *width = 0;
+  cv_span *spans = NULL;
+  size_t nspans = 0;
+  if (cv_markup_parse(sh->arena, markup, strlen(markup), &spans, &nspans,
+                      st) < 0)
+    return -1;
+  if (nspans == 0)
+    return 0;
+  size_t first = out->n;
+  para p;
+  shape_ctx c = {sh, style, &p, out, 0, 0, 1, st};
+  int rc = para_build(&c, spans, nspans);
+  if (rc == 0)
+    rc = shape_para(&c);
+  para_free(&p);
+  for (size_t i = first; rc == 0 && i < out->n; i++)
+    *width += out->v[i].width;
+  return rc;
+}
