@@ -227,6 +227,33 @@ static void finish_paragraph(cv_hlist *l) {
   cv_hlist_penalty(l, 0, CV_EJECT_PENALTY, 0);
 }
 
+static int mergeable(const cv_run *a, const cv_run *c) {
+  return a->font == c->font && a->size == c->size &&
+         a->color.r == c->color.r && a->color.g == c->color.g &&
+         a->color.b == c->color.b && a->link == c->link && !a->actual_text &&
+         !c->actual_text;
+}
+
+static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c) {
+  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
+  cv_glyph *g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
+  if (!r || !g) {
+    oom(b);
+    return NULL;
+  }
+  *r = *a;
+  memcpy(g, a->g, a->n * sizeof *g);
+  memcpy(g + a->n, c->g, c->n * sizeof *g);
+  r->g = g;
+  r->n = a->n + c->n;
+  r->width = a->width + c->width;
+  if (c->ascent > r->ascent)
+    r->ascent = c->ascent;
+  if (c->descent > r->descent)
+    r->descent = c->descent;
+  return r;
+}
+
 /* Places line `ln` of nodes into a new vline starting at x0. */
 static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
                          const cv_line *ln, double x0, double width,
@@ -249,10 +276,13 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
   double ratio = ln->ratio;
   if (!stretchy && ratio > 0)
     ratio = 0;
-  pitem *link = NULL;
+  pitem *link = NULL, *text = NULL;
+  double text_end = 0;
   for (size_t i = ln->start; i < ln->end; i++) {
     const cv_node *n = &nodes[i];
     if (n->kind == CV_GLUE) {
+      if (n->width != 0 || ratio != 0)
+        text = NULL;
       double w = n->width;
       if (ratio > 0 && n->stretch > 0 && n->stretch < CV_FIL)
         w += ratio * n->stretch;
@@ -263,6 +293,19 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
     }
     if (n->kind != CV_BOX)
       continue;
+    if (n->run && n->run->n && text && fabs(text_end - x) < 1e-6 &&
+        mergeable(text->run, n->run)) {
+      /* Pieces of a hyphenatable word set side by side: one run, so the
+       * PDF and the trace hold words, not syllables. */
+      cv_run *m = join_runs(b, text->run, n->run);
+      if (m)
+        text->run = m;
+      text_end = x + n->width;
+      if (link && n->run->link == link->uri)
+        link->w = x + n->width - link->x;
+      x += n->width;
+      continue;
+    }
     if (n->run && n->run->n) {
       pitem *p = vline_add(b, l);
       if (!p)
@@ -270,6 +313,8 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
       p->kind = CV_DL_TEXT;
       p->x = x;
       p->run = n->run;
+      text = p;
+      text_end = x + n->width;
       if (n->run->link) {
         if (link && link->uri == n->run->link) {
           link->w = x + n->width - link->x;
@@ -290,7 +335,12 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
     }
     x += n->width;
   }
-  if (brk && brk->hyphen) {
+  if (brk && brk->hyphen && text && fabs(text_end - x) < 1e-6 &&
+      mergeable(text->run, brk->hyphen)) {
+    cv_run *m = join_runs(b, text->run, brk->hyphen);
+    if (m)
+      text->run = m;
+  } else if (brk && brk->hyphen) {
     pitem *p = vline_add(b, l);
     if (p) {
       p->kind = CV_DL_TEXT;
@@ -1161,7 +1211,9 @@ int cv_builder_paginate(cvpdf_builder *b, cv_docout *out, cv_status *st) {
       cv_status_set(st, "out of memory");
       return -1;
     }
-    start = end + 1;
+    /* A cut through unbreakable material may fall on a box, which then
+     * starts the next page; any other break item belongs to no page. */
+    start = (end < b->nv && b->v[end].kind == CV_VBOX) ? end : end + 1;
   }
   free(breaks);
   return 0;

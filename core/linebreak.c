@@ -113,8 +113,8 @@ static int is_forced(const cv_node *nd) {
 /* Natural width, stretch and shrink of the line [start, b) broken at b. */
 static void measure(const kp *k, size_t start, size_t b, double *nat,
                     double *st, double *sh) {
-  double pw = b < k->n && k->nodes[b].kind == CV_PENALTY ? k->nodes[b].width
-                                                         : 0.0;
+  double pw =
+      b < k->n && k->nodes[b].kind == CV_PENALTY ? k->nodes[b].width : 0.0;
   if (start >= b) { /* empty line between a break and a forced penalty */
     *nat = pw;
     *st = *sh = 0;
@@ -347,9 +347,8 @@ static void try_break(kp *k, size_t b, int pi, int flagged) {
       }
       continue;
     }
-    double d = artificial ? 0.0
-                          : line_demerits(k, a, bad, fit, pi, flagged,
-                                          is_final);
+    double d =
+        artificial ? 0.0 : line_demerits(k, a, bad, fit, pi, flagged, is_final);
     d += a->demerits;
     if (d <= bs.minimal[fit]) { /* section 855 */
       bs.minimal[fit] = d;
@@ -446,8 +445,7 @@ static size_t choose_best(const kp *k, int *exact) {
   return best;
 }
 
-static void fill_line(kp *k, cv_line *ln, size_t line, size_t start,
-                      size_t b) {
+static void fill_line(kp *k, cv_line *ln, size_t line, size_t start, size_t b) {
   double nat, st, sh;
   if (start > b)
     start = b;
@@ -456,8 +454,8 @@ static void fill_line(kp *k, cv_line *ln, size_t line, size_t start,
   ln->start = start;
   ln->end = b;
   ln->brk = b == k->final ? k->n : b;
-  ln->hyphenated = b < k->n && k->nodes[b].kind == CV_PENALTY &&
-                   k->nodes[b].flagged;
+  ln->hyphenated =
+      b < k->n && k->nodes[b].kind == CV_PENALTY && k->nodes[b].flagged;
   ln->overfull = nat - sh > lw + EPS;
   if (lw >= nat)
     ln->ratio = st > EPS ? (lw - nat) / st : 0.0;

@@ -6,7 +6,9 @@
 
 #include "util.h"
 
-void cv_hlist_init(cv_hlist *l) { memset(l, 0, sizeof *l); }
+void cv_hlist_init(cv_hlist *l) {
+  memset(l, 0, sizeof *l);
+}
 
 void cv_hlist_fini(cv_hlist *l) {
   if (!l)

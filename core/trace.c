@@ -84,6 +84,19 @@ static void put_text(cv_buf *b, const cv_dl_item *it) {
   cv_buf_puts(b, " gids=");
   for (uint32_t i = 0; i < r->n; i++)
     cv_buf_printf(b, i ? ",%u" : "%u", (unsigned)r->g[i].gid);
+  /* Advances show kerning and tracking; offsets only where there are any. */
+  cv_buf_puts(b, " adv=");
+  for (uint32_t i = 0; i < r->n; i++) {
+    if (i)
+      cv_buf_putc(b, ',');
+    put_num(b, r->g[i].adv);
+    if (r->g[i].dx != 0 || r->g[i].dy != 0) {
+      cv_buf_putc(b, '@');
+      put_num(b, r->g[i].dx);
+      cv_buf_putc(b, '/');
+      put_num(b, r->g[i].dy);
+    }
+  }
   if (r->link)
     cv_buf_printf(b, " link=%s", r->link);
   if (r->actual_text) {

@@ -139,8 +139,7 @@ static void test_kp_vs_greedy(void) {
   fmt_breaks(K, nk, kb, sizeof kb);
   fmt_breaks(G, ng, gb, sizeof gb);
   check(strcmp(kb, "15,25,37,46") == 0, "kp: exact breaks", "got %s", kb);
-  check(strcmp(gb, "15,27,37,46") == 0, "greedy: exact breaks", "got %s",
-        gb);
+  check(strcmp(gb, "15,27,37,46") == 0, "greedy: exact breaks", "got %s", gb);
   int mk = max_bad(&h, K, nk, w), mg = max_bad(&h, G, ng, w);
   check(mg > 200, "greedy leaves a line looser than tolerance",
         "greedy max badness %d", mg);
@@ -193,8 +192,7 @@ static void test_hyphenation(void) {
   fmt_breaks(L1, n1, b1, sizeof b1);
   check(p1 == 2 && hy == 2, "hyphenation: second pass, two hyphens",
         "passes %d hyphens %d", p1, hy);
-  check(strcmp(b1, "25,51,62") == 0, "hyphenation: exact breaks", "got %s",
-        b1);
+  check(strcmp(b1, "25,51,62") == 0, "hyphenation: exact breaks", "got %s", b1);
   check(max_bad(&h1, L1, n1, w) <= 200 && !any_overfull(L1, n1),
         "hyphenation: all lines within tolerance", "max %d",
         max_bad(&h1, L1, n1, w));
@@ -231,8 +229,7 @@ static void test_forced(void) {
   size_t nl = 0;
   int passes = 0;
   cv_status st = {0};
-  int rc = cv_linebreak(h.v, h.n, const_width, &w, NULL, &L, &nl, &passes,
-                        &st);
+  int rc = cv_linebreak(h.v, h.n, const_width, &w, NULL, &L, &nl, &passes, &st);
   check(rc == 0 && nl == 2, "forced: two lines", "rc %d lines %zu", rc, nl);
   if (nl == 2) {
     check(L[0].brk == 5 && L[0].start == 0 && L[1].start == 6 &&
@@ -254,8 +251,7 @@ static void test_overfull(void) {
   size_t nl = 0;
   int passes = 0;
   cv_status st = {0};
-  int rc = cv_linebreak(h.v, h.n, const_width, &w, NULL, &L, &nl, &passes,
-                        &st);
+  int rc = cv_linebreak(h.v, h.n, const_width, &w, NULL, &L, &nl, &passes, &st);
   int over = 0;
   for (size_t j = 0; j < nl; j++)
     over += L[j].overfull;
@@ -297,8 +293,8 @@ static void test_varying_widths(void) {
   size_t nl = 0;
   int passes = 0;
   cv_status st = {0};
-  int rc = cv_linebreak(h.v, h.n, narrow_first, NULL, NULL, &L, &nl, &passes,
-                        &st);
+  int rc =
+      cv_linebreak(h.v, h.n, narrow_first, NULL, NULL, &L, &nl, &passes, &st);
   char got[256];
   fmt_breaks(L, nl, got, sizeof got);
   check(rc == 0 && strcmp(got, "7,23,39,48") == 0 && !any_overfull(L, nl),
@@ -356,8 +352,7 @@ static void test_small(void) {
   size_t nl = 7;
   int passes = -1;
   cv_status st = {0};
-  int rc = cv_linebreak(NULL, 0, const_width, &w, NULL, &L, &nl, &passes,
-                        &st);
+  int rc = cv_linebreak(NULL, 0, const_width, &w, NULL, &L, &nl, &passes, &st);
   check(rc == 0 && nl == 0 && L == NULL, "empty list: no lines",
         "rc %d lines %zu", rc, nl);
   cv_hlist h;
@@ -396,14 +391,14 @@ static void test_badness(void) {
         cv_badness(110, 100, 10, 10));
   check(cv_badness(105, 100, 10, 10) == 13, "badness: ratio 0.5 is 13", "%d",
         cv_badness(105, 100, 10, 10));
-  check(cv_badness(200, 100, 10, 10) == 10000, "badness: capped at 10000",
-        "%d", cv_badness(200, 100, 10, 10));
+  check(cv_badness(200, 100, 10, 10) == 10000, "badness: capped at 10000", "%d",
+        cv_badness(200, 100, 10, 10));
   check(cv_badness(110, 100, 0, 10) == 10000, "badness: no stretch", "%d",
         cv_badness(110, 100, 0, 10));
   check(cv_badness(89, 100, 10, 10) == 10001, "badness: overfull is 10001",
         "%d", cv_badness(89, 100, 10, 10));
-  check(cv_badness(90, 100, 10, 10) == 100, "badness: full shrink is 100",
-        "%d", cv_badness(90, 100, 10, 10));
+  check(cv_badness(90, 100, 10, 10) == 100, "badness: full shrink is 100", "%d",
+        cv_badness(90, 100, 10, 10));
 }
 
 /* ---- exhaustive comparison ------------------------------------------- */
@@ -580,8 +575,8 @@ static void test_exhaustive(void) {
       compared++;
       if (fabs(kd - ex) > 1e-6 * (1 + fabs(ex))) {
         mismatches++;
-        snprintf(detail, sizeof detail, "trial %d: kp %g exhaustive %g", t,
-                 kd, ex);
+        snprintf(detail, sizeof detail, "trial %d: kp %g exhaustive %g", t, kd,
+                 ex);
       }
     } else if (ex >= 1e300) {
       infeasible_agree++;
@@ -596,8 +591,7 @@ static void test_exhaustive(void) {
   check(mismatches == 0 && compared > 100,
         "total fit equals the exhaustive optimum on random paragraphs",
         "%d mismatches of %d compared; %s", mismatches, compared, detail);
-  printf("# %d compared, %d infeasible for both\n", compared,
-         infeasible_agree);
+  printf("# %d compared, %d infeasible for both\n", compared, infeasible_agree);
 }
 
 /* A long paragraph: the active list stays small, so this is fast. */
@@ -618,8 +612,7 @@ static void test_long(void) {
   size_t nl = 0;
   int passes = 0;
   cv_status st = {0};
-  int rc = cv_linebreak(h.v, h.n, const_width, &w, NULL, &L, &nl, &passes,
-                        &st);
+  int rc = cv_linebreak(h.v, h.n, const_width, &w, NULL, &L, &nl, &passes, &st);
   int contiguous = rc == 0 && nl > 100 && L[nl - 1].brk == h.n;
   for (size_t j = 1; contiguous && j < nl; j++)
     contiguous = L[j].start > L[j - 1].brk && L[j].start <= L[j].end;
