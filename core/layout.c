@@ -98,10 +98,21 @@ static const cv_style *style(cvpdf_builder *b, const char *name) {
   return cv_theme_style(b->theme, name);
 }
 
+/* Line items live in the arena, freed with the document: growth copies
+ * (at most doubling the bytes used), so pointers into items are only valid
+ * until the next vline_add on the same line. */
 static pitem *vline_add(cvpdf_builder *b, vline *l) {
-  if (cv_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0) {
-    oom(b);
-    return NULL;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    pitem *items = cv_arena_alloc_n(b->arena, cap, sizeof *items);
+    if (!items) {
+      oom(b);
+      return NULL;
+    }
+    if (l->n)
+      memcpy(items, l->items, l->n * sizeof *items);
+    l->items = items;
+    l->cap = cap;
   }
   pitem *p = &l->items[l->n++];
   memset(p, 0, sizeof *p);
@@ -276,13 +287,14 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
   double ratio = ln->ratio;
   if (!stretchy && ratio > 0)
     ratio = 0;
-  pitem *link = NULL, *text = NULL;
+  /* Indices, not pointers: vline_add may move the items. */
+  size_t link = SIZE_MAX, text = SIZE_MAX;
   double text_end = 0;
   for (size_t i = ln->start; i < ln->end; i++) {
     const cv_node *n = &nodes[i];
     if (n->kind == CV_GLUE) {
       if (n->width != 0 || ratio != 0)
-        text = NULL;
+        text = SIZE_MAX;
       double w = n->width;
       if (ratio > 0 && n->stretch > 0 && n->stretch < CV_FIL)
         w += ratio * n->stretch;
@@ -293,16 +305,16 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
     }
     if (n->kind != CV_BOX)
       continue;
-    if (n->run && n->run->n && text && fabs(text_end - x) < 1e-6 &&
-        mergeable(text->run, n->run)) {
+    if (n->run && n->run->n && text != SIZE_MAX &&
+        fabs(text_end - x) < 1e-6 && mergeable(l->items[text].run, n->run)) {
       /* Pieces of a hyphenatable word set side by side: one run, so the
        * PDF and the trace hold words, not syllables. */
-      cv_run *m = join_runs(b, text->run, n->run);
+      cv_run *m = join_runs(b, l->items[text].run, n->run);
       if (m)
-        text->run = m;
+        l->items[text].run = m;
       text_end = x + n->width;
-      if (link && n->run->link == link->uri)
-        link->w = x + n->width - link->x;
+      if (link != SIZE_MAX && n->run->link == l->items[link].uri)
+        l->items[link].w = x + n->width - l->items[link].x;
       x += n->width;
       continue;
     }
@@ -313,33 +325,32 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
       p->kind = CV_DL_TEXT;
       p->x = x;
       p->run = n->run;
-      text = p;
+      text = l->n - 1;
       text_end = x + n->width;
-      if (n->run->link) {
-        if (link && link->uri == n->run->link) {
-          link->w = x + n->width - link->x;
-        } else {
-          link = vline_add(b, l);
-          if (!link)
-            return l;
-          link->kind = CV_DL_LINK;
-          link->x = x;
-          link->w = n->width;
-          link->dy = -n->run->descent;
-          link->h = n->run->ascent + n->run->descent;
-          link->uri = n->run->link;
-        }
+      if (!n->run->link) {
+        link = SIZE_MAX;
+      } else if (link != SIZE_MAX && l->items[link].uri == n->run->link) {
+        l->items[link].w = x + n->width - l->items[link].x;
       } else {
-        link = NULL;
+        pitem *lk = vline_add(b, l);
+        if (!lk)
+          return l;
+        lk->kind = CV_DL_LINK;
+        lk->x = x;
+        lk->w = n->width;
+        lk->dy = -n->run->descent;
+        lk->h = n->run->ascent + n->run->descent;
+        lk->uri = n->run->link;
+        link = l->n - 1;
       }
     }
     x += n->width;
   }
-  if (brk && brk->hyphen && text && fabs(text_end - x) < 1e-6 &&
-      mergeable(text->run, brk->hyphen)) {
-    cv_run *m = join_runs(b, text->run, brk->hyphen);
+  if (brk && brk->hyphen && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
+      mergeable(l->items[text].run, brk->hyphen)) {
+    cv_run *m = join_runs(b, l->items[text].run, brk->hyphen);
     if (m)
-      text->run = m;
+      l->items[text].run = m;
   } else if (brk && brk->hyphen) {
     pitem *p = vline_add(b, l);
     if (p) {

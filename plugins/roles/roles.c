@@ -8,9 +8,10 @@
 
 #include <string.h>
 
-static const cvpdf_field tags_field = {
-    "tags", CVPDF_FIELD_LIST, 0,
-    "labels for selecting entries (accepted, not printed yet)", NULL};
+/* A macro, not a const object: C11 array initialisers need constants. */
+#define TAGS_FIELD                                                             \
+  {"tags", CVPDF_FIELD_LIST, 0,                                                \
+   "labels for selecting entries (accepted, not printed yet)", NULL}
 
 static const cvpdf_field project_fields[] = {
     {"title", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED, "name of the project",
@@ -26,7 +27,7 @@ static const cvpdf_field project_fields[] = {
      "what you did, printed as a numbered list", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0,
      "further points, printed as bullets after the contributions", NULL},
-    tags_field,
+    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field group_fields[] = {
@@ -34,7 +35,7 @@ static const cvpdf_field group_fields[] = {
      "name of the group of projects, e.g. Efficient ML Algorithms", NULL},
     {"projects", CVPDF_FIELD_LIST, 0, "the projects of this group",
      project_fields},
-    tags_field,
+    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field role_fields[] = {
@@ -65,7 +66,7 @@ static const cvpdf_field role_fields[] = {
      project_fields},
     {"groups", CVPDF_FIELD_LIST, 0,
      "projects in named groups, each group under a subheading", group_fields},
-    tags_field,
+    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field roles_fields[] = {
@@ -104,6 +105,13 @@ static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
   if (!text || !url || !*url)
     return text;
   return h->fmt(b, "[%s](%s)", text, url);
+}
+
+/* A row, unless both sides are absent (an entry that only holds projects). */
+static void row(const cvpdf_host *h, cvpdf_builder *b, const char *ls,
+                const char *l, const char *rs, const char *r) {
+  if (l || r)
+    h->row(b, ls, l, rs, r);
 }
 
 static void bullets(const cvpdf_host *h, cvpdf_builder *b,
@@ -218,11 +226,11 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
   h->entry_begin(b, NULL);
   /* The first row is the entry's title, whichever of the two it holds. */
   if (title_first) {
-    h->row(b, "title", position, "date", when);
-    h->row(b, "subtitle", org, "location", where);
+    row(h, b, "title", position, "date", when);
+    row(h, b, "subtitle", org, "location", where);
   } else {
-    h->row(b, "title", org, "location", where);
-    h->row(b, "subtitle", position, "date", when);
+    row(h, b, "title", org, "location", where);
+    row(h, b, "subtitle", position, "date", when);
   }
   people(h, b, e);
   const char *summary = h->get_str(e, "summary");

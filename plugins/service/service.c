@@ -1,0 +1,211 @@
+/* cvpdf plugin: service - outreach, councils, organising, reviewing.
+ *
+ * A section may hold, in any mix and printed in the order written:
+ *   entries  positions, set like jobs: organisation + location,
+ *            role + dates, bullets (seed 000 "CMU PhD ECE Student
+ *            Organization (PESO) ... Council Member");
+ *   items    label: value lines ("Journals: ACM TIST, IEEE TSP"), as a
+ *            mapping in the order written;
+ *   pairs    the same as a list of {label, value}, for repeated labels;
+ *   lines    plain lines ("Reviewer of NeurIPS, ICML"), as paragraphs, or
+ *            as bullets when the layout option "lines" is "bullets".
+ */
+#include <cvpdf/cvpdf.h>
+
+#include <string.h>
+
+static const cvpdf_field entry_fields[] = {
+    {"organisation", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED,
+     "organisation, council, committee or event", NULL},
+    {"role", CVPDF_FIELD_STRING, 0, "your role: member, chair, organiser",
+     NULL},
+    {"location", CVPDF_FIELD_STRING, 0, "city, country", NULL},
+    {"start", CVPDF_FIELD_DATE, 0, "first date, e.g. Sep 2024", NULL},
+    {"end", CVPDF_FIELD_DATE, 0, "last date, or 'present'", NULL},
+    {"date", CVPDF_FIELD_DATE, 0, "a single date", NULL},
+    {"dates", CVPDF_FIELD_LIST, 0,
+     "several single dates for separate terms: [2023, 2025]", NULL},
+    {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you did", NULL},
+    {"url", CVPDF_FIELD_URL, 0, "link for the organisation name", NULL},
+    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
+     NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
+static const cvpdf_field pair_fields[] = {
+    {"label", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED,
+     "the label, e.g. Journals", NULL},
+    {"value", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
+     "the text after the label; a list is joined with commas", NULL},
+    {"items", CVPDF_FIELD_LIST, 0,
+     "the value as a list, joined with commas (instead of value)", NULL},
+    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
+     NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
+static const cvpdf_field service_fields[] = {
+    {"entries", CVPDF_FIELD_LIST, 0,
+     "positions: organisation, role, dates, highlights", entry_fields},
+    {"items", CVPDF_FIELD_DICT, 0,
+     "label: value lines, e.g. Journals: ACM TIST, IEEE TSP", NULL},
+    {"pairs", CVPDF_FIELD_LIST, 0,
+     "label/value lines as a list of {label, value}", pair_fields},
+    {"lines", CVPDF_FIELD_LIST, 0,
+     "plain lines, e.g. Reviewer of NeurIPS, ICML", NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
+static const cvpdf_section_type service_types[] = {
+    {"service", "service, outreach and reviewing: positions and label lines",
+     service_fields},
+    {NULL, NULL, NULL}};
+
+static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
+                          const char *text, const char *url) {
+  if (!url || !*url)
+    return text;
+  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
+}
+
+/* Items of a string-or-list node joined with ", "; NULL when empty. */
+static const char *joined(const cvpdf_host *h, cvpdf_builder *b,
+                          const cvpdf_node *n) {
+  const char *out = NULL;
+  for (size_t i = 0; i < h->len(n); i++) {
+    const char *s = h->str(h->at(n, i));
+    if (s && *s)
+      out = out ? h->fmt(b, "%s, %s", out, s) : s;
+  }
+  return out;
+}
+
+/* start/end as a range, else date, else the dates list joined. */
+static const char *entry_dates(const cvpdf_host *h, cvpdf_builder *b,
+                               const cvpdf_node *e) {
+  const cvpdf_node *s = h->get(e, "start"), *z = h->get(e, "end");
+  if (s || z)
+    return h->date_range(b, s, z);
+  if (h->get(e, "date"))
+    return h->date_range(b, h->get(e, "date"), NULL);
+  const cvpdf_node *ds = h->get(e, "dates");
+  const char *out = NULL;
+  for (size_t i = 0; i < h->len(ds); i++) {
+    const char *one = h->date_range(b, h->at(ds, i), NULL);
+    if (one)
+      out = out ? h->fmt(b, "%s, %s", out, one) : one;
+  }
+  return out;
+}
+
+static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
+                        const cvpdf_node *e) {
+  const char *org =
+      linked(h, b, h->get_str(e, "organisation"), h->get_str(e, "url"));
+  const char *role = h->get_str(e, "role");
+  const char *location = h->get_str(e, "location");
+  const char *dates = entry_dates(h, b, e);
+  h->entry_begin(b, NULL);
+  /* A lone date row would waste a line: dates move up when possible. */
+  if (!role && !location) {
+    h->row(b, "title", org, "date", dates);
+  } else {
+    h->row(b, "title", org, "location", location);
+    if (role || dates)
+      h->row(b, "subtitle", role, "date", dates);
+  }
+  const cvpdf_node *hl = h->get(e, "highlights");
+  if (h->len(hl) > 0) {
+    h->list_begin(b, CVPDF_LIST_BULLET);
+    for (size_t i = 0; i < h->len(hl); i++)
+      h->item(b, h->str(h->at(hl, i)));
+    h->list_end(b);
+  }
+  h->entry_end(b);
+}
+
+static void build_items(const cvpdf_host *h, cvpdf_builder *b,
+                        const cvpdf_node *dict) {
+  for (size_t i = 0; i < h->len(dict); i++)
+    h->pair(b, h->key_at(dict, i), joined(h, b, h->value_at(dict, i)));
+}
+
+static int build_pairs(const cvpdf_host *h, cvpdf_builder *b,
+                       const cvpdf_node *list) {
+  int rc = 0;
+  for (size_t i = 0; i < h->len(list); i++) {
+    const cvpdf_node *p = h->at(list, i);
+    const cvpdf_node *v = h->get(p, "value");
+    if (v && h->get(p, "items"))
+      h->warn(b, p, "pair has both 'value' and 'items'; printing 'value'");
+    if (!v)
+      v = h->get(p, "items");
+    if (!v) {
+      h->error(b, p, "pair '%s' needs a 'value' or 'items'",
+               h->get_str(p, "label"));
+      rc = 1;
+      continue;
+    }
+    h->pair(b, h->get_str(p, "label"), joined(h, b, v));
+  }
+  return rc;
+}
+
+static void build_lines(const cvpdf_host *h, cvpdf_builder *b,
+                        const cvpdf_node *lines, int bullets) {
+  size_t n = h->len(lines);
+  if (bullets) {
+    h->list_begin(b, CVPDF_LIST_BULLET);
+    for (size_t i = 0; i < n; i++)
+      h->item(b, h->str(h->at(lines, i)));
+    h->list_end(b);
+    return;
+  }
+  for (size_t i = 0; i < n; i++)
+    h->paragraph(b, "body", h->str(h->at(lines, i)));
+}
+
+static int service_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
+                         const char *type, const cvpdf_node *section) {
+  (void)state;
+  (void)type;
+  const char *opt = h->option(b, "lines");
+  int bullets = opt && !strcmp(opt, "bullets");
+  if (opt && !bullets && strcmp(opt, "paragraphs"))
+    h->warn(b, section,
+            "layout option 'lines' for service is '%s'; expected "
+            "'paragraphs' or 'bullets', using 'paragraphs'",
+            opt);
+  int rc = 0, parts = 0;
+  /* The section's keys in the order the user wrote them, so positions
+   * can come before or after the reviewing lines. */
+  for (size_t k = 0; k < h->len(section); k++) {
+    const char *key = h->key_at(section, k);
+    const cvpdf_node *v = h->value_at(section, k);
+    if (!strcmp(key, "entries")) {
+      for (size_t i = 0; i < h->len(v); i++)
+        build_entry(h, b, h->at(v, i));
+    } else if (!strcmp(key, "items")) {
+      build_items(h, b, v);
+    } else if (!strcmp(key, "pairs")) {
+      rc |= build_pairs(h, b, v);
+    } else if (!strcmp(key, "lines")) {
+      build_lines(h, b, v, bullets);
+    } else {
+      continue; /* type, title, id */
+    }
+    parts++;
+  }
+  if (!parts) {
+    h->error(b, section,
+             "service section has nothing to print; give it 'entries', "
+             "'items', 'pairs' or 'lines'");
+    return 1;
+  }
+  return rc;
+}
+
+CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
+    CVPDF_PLUGIN_HEADER,
+    .name = "service",
+    .version = "1.0.0",
+    .types = service_types,
+    .build = service_build,
+};

@@ -1,0 +1,106 @@
+/* cvpdf plugin: teaching - courses taught, assisted or lectured:
+ *
+ *   CMU 18-786 (Introduction to Deep Learning)            Pittsburgh, PA
+ *   TEACHING ASSISTANT & GUEST LECTURER                Jan 2024 - May 2024
+ *   - Teaching recitations, ...
+ */
+#include <cvpdf/cvpdf.h>
+
+static const cvpdf_field entry_fields[] = {
+    {"course", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED,
+     "course number and name, or the teaching organisation", NULL},
+    {"role", CVPDF_FIELD_STRING, 0,
+     "your role: teaching assistant, guest lecturer, instructor", NULL},
+    {"location", CVPDF_FIELD_STRING, 0, "institution or city", NULL},
+    {"start", CVPDF_FIELD_DATE, 0, "first term, e.g. Jan 2024", NULL},
+    {"end", CVPDF_FIELD_DATE, 0, "last term, or 'present'", NULL},
+    {"date", CVPDF_FIELD_DATE, 0, "a single date (a guest lecture)", NULL},
+    {"dates", CVPDF_FIELD_LIST, 0,
+     "several single dates for a course taught in separate terms", NULL},
+    {"highlights", CVPDF_FIELD_LIST, 0,
+     "bullet points: what you taught or built", NULL},
+    {"url", CVPDF_FIELD_URL, 0, "course page, links the course name", NULL},
+    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
+     NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
+static const cvpdf_field teaching_fields[] = {
+    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED,
+     "the courses, most recent first", entry_fields},
+    {NULL, 0, 0, NULL, NULL}};
+
+static const cvpdf_section_type teaching_types[] = {
+    {"teaching", "courses taught: course, role, dates, highlights",
+     teaching_fields},
+    {NULL, NULL, NULL}};
+
+static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
+                          const char *text, const char *url) {
+  if (!url || !*url)
+    return text;
+  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
+}
+
+/* start/end as a range, else date, else the dates list joined; NULL when
+ * undated.  Every date goes through the host so the layout's format holds. */
+static const char *entry_dates(const cvpdf_host *h, cvpdf_builder *b,
+                               const cvpdf_node *e) {
+  const cvpdf_node *s = h->get(e, "start"), *z = h->get(e, "end");
+  if (s || z)
+    return h->date_range(b, s, z);
+  if (h->get(e, "date"))
+    return h->date_range(b, h->get(e, "date"), NULL);
+  const cvpdf_node *ds = h->get(e, "dates");
+  const char *out = NULL;
+  for (size_t i = 0; i < h->len(ds); i++) {
+    const char *one = h->date_range(b, h->at(ds, i), NULL);
+    if (one)
+      out = out ? h->fmt(b, "%s, %s", out, one) : one;
+  }
+  return out;
+}
+
+static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
+                        const cvpdf_node *e) {
+  const char *course =
+      linked(h, b, h->get_str(e, "course"), h->get_str(e, "url"));
+  const char *role = h->get_str(e, "role");
+  const char *location = h->get_str(e, "location");
+  const char *dates = entry_dates(h, b, e);
+  h->entry_begin(b, NULL);
+  /* A lone date row would waste a line: the dates move up beside the
+   * course when there is neither role nor location. */
+  if (!role && !location) {
+    h->row(b, "title", course, "date", dates);
+  } else {
+    h->row(b, "title", course, "location", location);
+    if (role || dates)
+      h->row(b, "subtitle", role, "date", dates);
+  }
+  const cvpdf_node *hl = h->get(e, "highlights");
+  if (h->len(hl) > 0) {
+    h->list_begin(b, CVPDF_LIST_BULLET);
+    for (size_t i = 0; i < h->len(hl); i++)
+      h->item(b, h->str(h->at(hl, i)));
+    h->list_end(b);
+  }
+  h->entry_end(b);
+}
+
+static int teaching_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
+                          const char *type, const cvpdf_node *section) {
+  (void)state;
+  (void)type;
+  const cvpdf_node *entries = h->get(section, "entries");
+  for (size_t i = 0; i < h->len(entries); i++)
+    build_entry(h, b, h->at(entries, i));
+  return 0;
+}
+
+CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
+    CVPDF_PLUGIN_HEADER,
+    .name = "teaching",
+    .version = "1.0.0",
+    .types = teaching_types,
+    .build = teaching_build,
+};
