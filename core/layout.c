@@ -723,7 +723,8 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
   b->in_entry = 1;
   add_space(b, b->theme->sp_entry);
   keep_with_next(b, 2);
-  if (!label || !*label || b->theme->label_width <= 0)
+  if (!label || !*label || (b->theme->label_width <= 0 &&
+                             !h_option(b, "label_width")))
     return;
   /* The label is set ragged in its column and rides beside the entry's
    * first lines. */
@@ -732,6 +733,9 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
   if (ls.align == CV_ALIGN_JUSTIFY)
     ls.align = CV_ALIGN_LEFT;
   double lw = b->theme->label_width;
+  const char *opt = h_option(b, "label_width");
+  if (opt && atof(opt) > 0 && atof(opt) < b->measure / 2)
+    lw = atof(opt); /* per section type: a venue column is wider */
   double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
   cv_hlist hl;
   cv_hlist_init(&hl);

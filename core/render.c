@@ -250,7 +250,9 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   int rc = -1;
   double t0 = now(), t;
 
-  c.model = cv_model_load_file(o->input, &o->limits, d);
+  c.model = o->data ? cv_model_load_buffer(o->input, o->data, o->len,
+                                           &o->limits, d)
+                     : cv_model_load_file(o->input, &o->limits, d);
   if (!c.model)
     goto out;
   const cvpdf_node *root = c.model->root;

@@ -6,7 +6,9 @@
 #include "model.h"
 
 typedef struct cv_render_opts {
-  const char *input;
+  const char *input;     /* path, or the name used in messages with data */
+  const char *data;      /* when non-NULL: the CV itself, len bytes */
+  size_t len;
   const char *output;    /* NULL: the input's name with .pdf */
   const char *trace;     /* also write the placement trace here, or NULL */
   const char *layout;    /* overrides the CV's `layout:` */

@@ -241,6 +241,15 @@ static int line_is_only(const char *p, const char *end, char c) {
   return count >= 3;
 }
 
+/* "]:" within [p, end): a link reference definition.  The line is not
+ * NUL-terminated, so no str* function may look at it. */
+static int has_label_colon(const char *p, const char *end) {
+  for (; p + 1 < end; p++)
+    if (p[0] == ']' && p[1] == ':')
+      return 1;
+  return 0;
+}
+
 /* Copies one line into b, escaping what md4c would read as block syntax:
  * a CV field "1. foo" or "- foo" is text, never a list. */
 static void escape_line(cv_buf *b, const char *p, const char *end) {
@@ -264,8 +273,7 @@ static void escape_line(cv_buf *b, const char *p, const char *end) {
             (c == '*' && (p + 1 == end || p[1] == ' ' || p[1] == '\t' ||
                           line_is_only(p, end, '*'))) ||
             (c == '_' && line_is_only(p, end, '_')) ||
-            (c == '[' && memchr(p, ']', (size_t)(end - p)) &&
-             strstr(p, "]:") && strstr(p, "]:") < end);
+            (c == '[' && has_label_colon(p, end));
   if (esc)
     cv_buf_putc(b, '\\');
   cv_buf_put(b, p, (size_t)(end - p));
@@ -641,7 +649,9 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     goto oom;
   for (size_t i = 0; i < nspans; i++) {
     unsigned fl = spans[i].flags;
-    int bold = (style->bold != 0) ^ ((fl & CV_SPAN_BOLD) != 0);
+    /* **strong** inside a bold style stays bold (as \textbf does), while
+     * *emphasis* toggles italic (as \emph does). */
+    int bold = (style->bold != 0) || ((fl & CV_SPAN_BOLD) != 0);
     int italic = (style->italic != 0) ^ ((fl & CV_SPAN_ITALIC) != 0);
     cv_variant v = (cv_variant)((bold ? CV_BOLD : 0) | (italic ? CV_ITALIC : 0));
     const char *fam = (fl & CV_SPAN_CODE) && style->code_family

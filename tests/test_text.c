@@ -323,16 +323,18 @@ static void test_smallcaps(env *e) {
         r0 ? r0->g[0].adv : 0, r1 ? r1->g[0].adv : 0);
   cv_hlist_fini(&t0);
   cv_hlist_fini(&t1);
-  /* Span flags toggle the style's variant. */
+  /* Strong stays bold in a bold style; emphasis toggles italic. */
   cv_textstyle bs = style_of("Libertine", 10);
   bs.bold = 1;
-  cv_span two[2] = {{"bold ", 5, 0, NULL}, {"regular", 7, CV_SPAN_BOLD, "u"}};
+  bs.italic = 1;
+  cv_span two[2] = {{"bold ", 5, 0, NULL},
+                    {"upright", 7, CV_SPAN_BOLD | CV_SPAN_ITALIC, "u"}};
   cv_hlist_init(&t0);
   cv_shape_spans(e->sh, &bs, two, 2, 0, 1, &t0, &e->st);
-  CHECK(t0.n == 3 && t0.v[0].run->font->variant == CV_BOLD &&
-            t0.v[2].run->font->variant == CV_REGULAR &&
+  CHECK(t0.n == 3 && t0.v[0].run->font->variant == CV_BOLD_ITALIC &&
+            t0.v[2].run->font->variant == CV_BOLD &&
             t0.v[2].run->link && !strcmp(t0.v[2].run->link, "u"),
-        "bold style + bold span = regular, link kept");
+        "bold italic style + strong emphasis span = bold upright, link kept");
   cv_hlist_fini(&t0);
   /* Lato has no smcp: lowercase becomes capitals at 0.8 size. */
   cv_textstyle ls = style_of("Lato", 10);

@@ -46,7 +46,8 @@ static const cvpdf_field pub_fields[] = {
 static const cvpdf_field group_fields[] = {
     {"title", CVPDF_FIELD_STRING, 0, "group subheading, e.g. Preprints", NULL},
     {"prefix", CVPDF_FIELD_STRING, 0,
-     "letter before the label number, e.g. C gives (C6)", NULL},
+     "letter before the label number, e.g. C gives (C6); default: the "
+     "title's initial", NULL},
     {"numbering", CVPDF_FIELD_STRING, 0,
      "descending, ascending or none (overrides the section's)", NULL},
     {"style", CVPDF_FIELD_STRING, 0,
@@ -69,7 +70,9 @@ static const cvpdf_field publications_fields[] = {
      "your name as written in author lists (all its forms); printed in bold",
      NULL},
     {"numbering", CVPDF_FIELD_STRING, 0,
-     "descending (default), ascending or none (overrides the layout)", NULL},
+     "label order in the margin arrangement: descending (default), "
+     "ascending or none (overrides the layout)",
+     NULL},
     {"arrangement", CVPDF_FIELD_STRING, 0,
      "margin or column (overrides the layout)", NULL},
     {"style", CVPDF_FIELD_STRING, 0,
@@ -91,12 +94,14 @@ typedef struct pub_ctx {
   int errors;
 } pub_ctx;
 
-/* An enumerated string: the section's field wins over the layout option.  A
- * bad field is an error at it; a bad layout value a warning. */
-static int choice(pub_ctx *c, const cvpdf_node *field, const char *opt,
-                  const char *const *values, int dflt) {
+/* An enumerated string, field key of map m.  With layout set, the layout
+ * option of the same name is the fallback.  A bad field is an error at it;
+ * a bad layout value a warning (the layout is not the CV's to fix). */
+static int choice(pub_ctx *c, const cvpdf_node *m, const char *key,
+                  int layout, const char *const *values, int dflt) {
   const cvpdf_host *h = c->h;
-  const char *v = field ? h->str(field) : opt ? h->option(c->b, opt) : NULL;
+  const cvpdf_node *field = h->get(m, key);
+  const char *v = field ? h->str(field) : layout ? h->option(c->b, key) : NULL;
   if (!v)
     return dflt;
   for (int i = 0; values[i]; i++)
@@ -107,11 +112,11 @@ static int choice(pub_ctx *c, const cvpdf_node *field, const char *opt,
     want = h->fmt(c->b, "%s%s%s", want, values[i + 1] ? ", " : " or ",
                   values[i]);
   if (field) {
-    h->error(c->b, field, "expected %s, found '%s'", want, v);
+    h->error(c->b, field, "field '%s' expected %s, found '%s'", key, want, v);
     c->errors++;
   } else {
-    h->warn(c->b, NULL, "layout option %s expected %s, found '%s'", opt, want,
-            v);
+    h->warn(c->b, m, "layout option '%s' expected %s, found '%s'; using %s",
+            key, want, v, values[dflt]);
   }
   return dflt;
 }
@@ -275,12 +280,19 @@ static const char *const style_values[] = {"entries", "list", NULL};
 static void run(pub_ctx *c, const cvpdf_node *g, numbering num) {
   const cvpdf_host *h = c->h;
   const cvpdf_node *entries = h->get(g, "entries");
-  num = (numbering)choice(c, h->get(g, "numbering"), NULL, num_values, num);
-  if (choice(c, h->get(g, "style"), NULL, style_values, 0) == 1) {
+  num = (numbering)choice(c, g, "numbering", 0, num_values, num);
+  if (choice(c, g, "style", 0, style_values, 0) == 1) {
     list_entries(c, entries);
     return;
   }
   const char *prefix = h->get_str(g, "prefix");
+  char initial[2] = {0, 0};
+  const char *title = h->get_str(g, "title");
+  if (!prefix && title && title[0] >= 'A' && title[0] <= 'z') {
+    /* "Conferences" counts (C6) ... (C1) unless told otherwise. */
+    initial[0] = (char)(title[0] >= 'a' ? title[0] - 32 : title[0]);
+    prefix = initial;
+  }
   size_t n = h->len(entries);
   for (size_t i = 0; i < n; i++) {
     const cvpdf_node *e = h->at(entries, i);
@@ -298,10 +310,9 @@ static int publications_build(void *state, const cvpdf_host *h,
   (void)type;
   static const char *const arr_values[] = {"margin", "column", NULL};
   pub_ctx c = {h, b, h->get(section, "highlight"), 0, 0};
-  c.column = choice(&c, h->get(section, "arrangement"), "arrangement",
-                    arr_values, 0);
-  numbering num = (numbering)choice(&c, h->get(section, "numbering"),
-                                    "numbering", num_values, NUM_DESC);
+  c.column = choice(&c, section, "arrangement", 1, arr_values, 0);
+  numbering num =
+      (numbering)choice(&c, section, "numbering", 1, num_values, NUM_DESC);
   const cvpdf_node *groups = h->get(section, "groups");
   if (!groups && !h->get(section, "entries")) {
     h->error(b, section,

@@ -262,12 +262,12 @@ static int row_order(const cvpdf_host *h, cvpdf_builder *b,
     return 0;
   }
   if (field) {
-    h->error(b, field, "row_order expected org_first or title_first, found '%s'",
+    h->error(b, field, "field 'row_order' expected org_first or title_first, found '%s'",
              v);
     return 1;
   }
   h->warn(b, section,
-          "layout option row_order expected org_first or title_first, found "
+          "layout option 'row_order' expected org_first or title_first, found "
           "'%s'; using org_first",
           v);
   return 0;

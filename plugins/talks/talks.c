@@ -59,11 +59,14 @@ static int get_numbering(const cvpdf_host *h, cvpdf_builder *b,
     return 0;
   }
   if (field) {
-    h->error(b, field, "expected descending, ascending or none, found '%s'", v);
+    h->error(b, field,
+             "field 'numbering' expected descending, ascending or none, "
+             "found '%s'",
+             v);
     return 1;
   }
   h->warn(b, section,
-          "layout option numbering expected descending, ascending or none, "
+          "layout option 'numbering' expected descending, ascending or none, "
           "found '%s'; using descending",
           v);
   return 0;
