@@ -60,15 +60,18 @@ cv_fontset *cv_fontset_create(cv_status *st) {
     free(fs);
     return NULL;
   }
-  /* FcInit is idempotent and fontconfig keeps its config itself; we only
-   * hold a reference so the config outlives a concurrent FcFini. */
-  if (!FcInit() || !(fs->fc = FcConfigReference(NULL))) {
-    cv_status_set(st, "cannot initialise fontconfig");
-    FT_Done_FreeType(fs->ft);
-    free(fs);
-    return NULL;
-  }
+  /* fontconfig is started on first need (a file not found in a manifest's
+   * dirs, a family without manifest, a fallback): parsing its
+   * configuration costs more than the rest of a small render. */
   return fs;
+}
+
+/* fontconfig's current config, started on first use; NULL if it cannot
+ * start (callers then find nothing through it). */
+static FcConfig *fc_config(cv_fontset *fs) {
+  if (!fs->fc && FcInit())
+    fs->fc = FcConfigReference(NULL);
+  return fs->fc;
 }
 
 static void font_free(cv_font *f) {
@@ -106,7 +109,8 @@ void cv_fontset_destroy(cv_fontset *fs) {
   free(fs->fc_fallbacks);
   if (fs->fc_all)
     FcFontSetDestroy(fs->fc_all);
-  FcConfigDestroy(fs->fc);
+  if (fs->fc)
+    FcConfigDestroy(fs->fc);
   FT_Done_FreeType(fs->ft);
   free(fs);
 }
@@ -338,7 +342,7 @@ static char *fc_find_file(cv_fontset *fs, const char *name, int *index) {
     FcPattern *pat = FcPatternCreate();
     FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, (char *)NULL);
     if (pat && os)
-      fs->fc_all = FcFontList(fs->fc, pat, os);
+      fs->fc_all = FcFontList(fc_config(fs), pat, os);
     if (os)
       FcObjectSetDestroy(os);
     if (pat)
@@ -403,10 +407,10 @@ static cv_font *fc_match_family(cv_fontset *fs, const char *family,
                       (v & CV_BOLD) ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
   FcPatternAddInteger(pat, FC_SLANT,
                       (v & CV_ITALIC) ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-  FcConfigSubstitute(fs->fc, pat, FcMatchPattern);
+  FcConfigSubstitute(fc_config(fs), pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res = FcResultNoMatch;
-  FcPattern *m = FcFontMatch(fs->fc, pat, &res);
+  FcPattern *m = FcFontMatch(fc_config(fs), pat, &res);
   FcPatternDestroy(pat);
   if (!m) {
     cv_status_set(st, "font family \"%s\" (%s) not found: no fonts installed?",
@@ -555,10 +559,10 @@ static cv_font *fc_fallback(cv_fontset *fs, uint32_t cp, cv_variant v) {
                       (v & CV_BOLD) ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
   FcPatternAddInteger(pat, FC_SLANT,
                       (v & CV_ITALIC) ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-  FcConfigSubstitute(fs->fc, pat, FcMatchPattern);
+  FcConfigSubstitute(fc_config(fs), pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res;
-  FcFontSet *set = FcFontSort(fs->fc, pat, FcFalse, NULL, &res);
+  FcFontSet *set = FcFontSort(fc_config(fs), pat, FcFalse, NULL, &res);
   if (!set)
     goto out;
   /* fontconfig's order favours the default family; Noto is preferred

@@ -362,15 +362,27 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
   return l;
 }
 
-/* Breaks hl (already finished) into lines and appends them.  first_w and
- * rest_w are the measures, x0 the left edge.  Returns lines added. */
+/* Line breaking passes to run (tex.web section 863). */
+typedef enum { BREAK_ALL, BREAK_FIRST_ONLY, BREAK_HYPHENATED } break_mode;
+
+#define BREAK_FAILED ((size_t)-1)
+
+/* Breaks hl (already finished) into lines placed at x0 with measures
+ * first_w and rest_w.  BREAK_FIRST_ONLY returns BREAK_FAILED when the
+ * first pass (no hyphenation, pretolerance) finds no feasible breaks. */
 static size_t set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
                         double x0, double first_w, double rest_w,
-                        vline ***out_lines) {
+                        vline ***out_lines, break_mode mode) {
   measure_ctx mc = {first_w, rest_w};
   cv_kp_params kp;
   cv_kp_params_default(&kp);
   kp.emergency_stretch = s->ts.size * 1.5;
+  if (mode == BREAK_FIRST_ONLY) {
+    kp.tolerance = kp.pretolerance;
+    kp.emergency_stretch = 0;
+  } else if (mode == BREAK_HYPHENATED) {
+    kp.pretolerance = -1; /* pass 1 is known to fail */
+  }
   cv_line *lines = NULL;
   size_t nl = 0;
   int passes = 0;
@@ -382,6 +394,10 @@ static size_t set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
     return 0;
   }
   b->stats.t_break += now() - t0;
+  if (mode == BREAK_FIRST_ONLY && passes != 1) {
+    free(lines);
+    return BREAK_FAILED;
+  }
   b->stats.paragraphs++;
   if (passes >= 1 && passes <= 4)
     b->stats.passes[passes]++;
@@ -406,15 +422,15 @@ static size_t set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
 
 /* Shapes markup in style s into hl (not finished). */
 static int shape_markup(cvpdf_builder *b, const cv_style *s,
-                        const char *markup, cv_hlist *hl) {
+                        const char *markup, int hyphenate, cv_hlist *hl) {
   cv_span *spans = NULL;
   size_t ns = 0;
   cv_status st = {0};
   double t0 = now();
   int justify = s->align == CV_ALIGN_JUSTIFY;
   if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
-      cv_shape_spans(b->sh, &s->ts, spans, ns, b->theme->hyphenate, justify,
-                     hl, &st) < 0) {
+      cv_shape_spans(b->sh, &s->ts, spans, ns, hyphenate, justify, hl, &st) <
+          0) {
     fail_status(b, &st);
     return -1;
   }
@@ -422,30 +438,61 @@ static int shape_markup(cvpdf_builder *b, const cv_style *s,
   return 0;
 }
 
-/* Typesets a node list as a paragraph and appends its lines with widow
- * and club control.  right: a run placed flush right on the first line. */
-static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
-                       double x0, double width, double first_cut,
-                       cv_run *right, int content) {
-  cv_hlist hl;
-  cv_hlist_init(&hl);
+/* The list the breaker reads: raw nodes made ragged if the style is, and
+ * finished as a paragraph. */
+static int prepare(cvpdf_builder *b, const cv_style *s, const cv_hlist *raw,
+                   cv_hlist *hl) {
+  cv_hlist_init(hl);
   if (s->align == CV_ALIGN_JUSTIFY) {
     for (size_t i = 0; i < raw->n; i++) {
-      cv_node *p = cv_hlist_push(&hl);
+      cv_node *p = cv_hlist_push(hl);
       if (p)
         *p = raw->v[i];
     }
   } else {
-    make_ragged(b, raw, &hl, s->ts.size * 3);
+    make_ragged(b, (cv_hlist *)raw, hl, s->ts.size * 3);
   }
-  finish_paragraph(&hl);
-  if (hl.failed) {
+  finish_paragraph(hl);
+  if (hl->failed) {
     oom(b);
-    cv_hlist_fini(&hl);
-    return;
+    cv_hlist_fini(hl);
+    return -1;
   }
+  return 0;
+}
+
+/* Typesets a node list as a paragraph and appends its lines with widow
+ * and club control.  right: a run placed flush right on the first line.
+ * markup: the source of raw when it was shaped without hyphenation; as TeX
+ * does, words are hyphenated only when the first pass finds no good
+ * breaks, so the patterns are loaded and used only where they help. */
+static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
+                       const char *markup, double x0, double width,
+                       double first_cut, cv_run *right, int content) {
+  cv_hlist hl;
+  if (prepare(b, s, raw, &hl) < 0)
+    return;
   vline **lines = NULL;
-  size_t nl = set_lines(b, &hl, s, x0, width - first_cut, width, &lines);
+  double w1 = width - first_cut;
+  size_t nl;
+  if (markup && b->theme->hyphenate) {
+    nl = set_lines(b, &hl, s, x0, w1, width, &lines, BREAK_FIRST_ONLY);
+    if (nl == BREAK_FAILED) {
+      cv_hlist hy;
+      cv_hlist_init(&hy);
+      cv_hlist_fini(&hl);
+      nl = 0;
+      if (shape_markup(b, s, markup, 1, &hy) == 0 &&
+          prepare(b, s, &hy, &hl) == 0) {
+        nl = set_lines(b, &hl, s, x0, w1, width, &lines, BREAK_HYPHENATED);
+      } else {
+        cv_hlist_init(&hl);
+      }
+      cv_hlist_fini(&hy);
+    }
+  } else {
+    nl = set_lines(b, &hl, s, x0, w1, width, &lines, BREAK_ALL);
+  }
   cv_hlist_fini(&hl);
   double h = s->leading * 0.75, d = s->leading * 0.25;
   if (nl == 0 && right) { /* a row with only its right part */
@@ -537,7 +584,8 @@ static void flush_contacts(cvpdf_builder *b) {
     return;
   const cv_style *s = style(b, "contact");
   b->ncontacts = 0;
-  emit_hlist(b, s, &b->contact, b->indent, b->measure - b->indent, 0, NULL,
+  emit_hlist(b, s, &b->contact, NULL, b->indent, b->measure - b->indent, 0,
+             NULL,
              1);
   cv_hlist_fini(&b->contact);
   cv_hlist_init(&b->contact);
@@ -685,8 +733,9 @@ static void heading_block(cvpdf_builder *b, const char *sname,
     add_space(b, s->space_before);
   cv_hlist hl;
   cv_hlist_init(&hl);
-  if (shape_markup(b, s, h_escape(b, title), &hl) == 0)
-    emit_hlist(b, s, &hl, b->indent, b->measure - b->indent, 0, NULL, 0);
+  const char *m = h_escape(b, title);
+  if (shape_markup(b, s, m, 0, &hl) == 0)
+    emit_hlist(b, s, &hl, m, b->indent, b->measure - b->indent, 0, NULL, 0);
   cv_hlist_fini(&hl);
   mark_line(b, title, level);
   keep_with_next(b, 2);
@@ -739,12 +788,13 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
   double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
   cv_hlist hl;
   cv_hlist_init(&hl);
-  if (shape_markup(b, &ls, label, &hl) == 0) {
+  if (shape_markup(b, &ls, label, 0, &hl) == 0) {
     cv_hlist rag;
     cv_hlist_init(&rag);
     make_ragged(b, &hl, &rag, ls.ts.size * 3);
     finish_paragraph(&rag);
-    b->nlabel = set_lines(b, &rag, &ls, lx, lw - 4, lw - 4, &b->label_lines);
+    b->nlabel = set_lines(b, &rag, &ls, lx, lw - 4, lw - 4, &b->label_lines,
+                          BREAK_ALL);
     b->label_next = 0;
     cv_hlist_fini(&rag);
   }
@@ -770,12 +820,12 @@ static void paragraph_at(cvpdf_builder *b, const cv_style *s,
                          cv_run *right) {
   cv_hlist hl;
   cv_hlist_init(&hl);
-  if (markup && shape_markup(b, s, markup, &hl) < 0) {
+  if (markup && shape_markup(b, s, markup, 0, &hl) < 0) {
     cv_hlist_fini(&hl);
     return;
   }
   if (hl.n || right)
-    emit_hlist(b, s, &hl, x0, b->measure - x0, cut, right, 1);
+    emit_hlist(b, s, &hl, markup, x0, b->measure - x0, cut, right, 1);
   cv_hlist_fini(&hl);
 }
 
@@ -808,11 +858,11 @@ static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   /* Rows are the head of an entry: they do not count as content lines. */
   cv_hlist hl;
   cv_hlist_init(&hl);
-  if (left && shape_markup(b, &row, left, &hl) < 0) {
+  if (left && shape_markup(b, &row, left, 0, &hl) < 0) {
     cv_hlist_fini(&hl);
     return;
   }
-  emit_hlist(b, &row, &hl, b->indent, b->measure - b->indent, cut, rr,
+  emit_hlist(b, &row, &hl, left, b->indent, b->measure - b->indent, cut, rr,
              !b->in_entry);
   cv_hlist_fini(&hl);
 }
@@ -913,13 +963,13 @@ static void h_pair(cvpdf_builder *b, const char *label, const char *value) {
   cv_hlist hl;
   cv_hlist_init(&hl);
   add_space(b, b->theme->sp_item);
-  if (label && shape_markup(b, &ls, label, &hl) == 0) {
+  if (label && shape_markup(b, &ls, label, 0, &hl) == 0) {
     cv_hlist rag;
     cv_hlist_init(&rag);
     make_ragged(b, &hl, &rag, ls.ts.size * 3);
     finish_paragraph(&rag);
     vline **lines = NULL;
-    size_t nl = set_lines(b, &rag, &ls, x, lw - 6, lw - 6, &lines);
+    size_t nl = set_lines(b, &rag, &ls, x, lw - 6, lw - 6, &lines, BREAK_ALL);
     cv_hlist_fini(&rag);
     /* Merge with pending entry labels would be rare; pairs replace them. */
     flush_labels(b);

@@ -441,25 +441,27 @@ struct cv_shaper {
   cv_arena *arena;
   hb_language_t hb_lang;
   char lang[16]; /* language subtag for libunibreak */
-  HyphenDict *hyph;
+  HyphenDict *hyph;   /* loaded on first need: it costs more than shaping */
+  char hyph_path[4096]; /* "" when the language has no patterns */
+  int hyph_failed;
   hb_buffer_t *buf;
   uint32_t *missing;
   size_t nmissing, capmissing;
 };
 
-static HyphenDict *try_dict(const char *dir, const char *tag) {
-  char path[4096];
-  int n = snprintf(path, sizeof path, "%s/hyph_%s.dic", dir, tag);
-  if (n < 0 || (size_t)n >= sizeof path)
-    return NULL;
+static int try_dict(const char *dir, const char *tag, char *path,
+                    size_t cap) {
+  int n = snprintf(path, cap, "%s/hyph_%s.dic", dir, tag);
+  if (n < 0 || (size_t)n >= cap)
+    return 0;
   struct stat sb;
-  if (stat(path, &sb) != 0)
-    return NULL;
-  return hnj_hyphen_load(path);
+  return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-static HyphenDict *load_hyphenation(const char *lang,
-                                    const char *const *dirs) {
+/* Finds the pattern file for lang; 0 and path "" when there is none. */
+static int find_hyphenation(const char *lang, const char *const *dirs,
+                            char *path, size_t cap) {
+  path[0] = '\0';
   static const char *const regions[][2] = {
       {"en", "en_US"}, {"de", "de_DE"}, {"fr", "fr"},    {"it", "it_IT"},
       {"es", "es"},    {"nl", "nl_NL"}, {"pt", "pt_PT"}, {"pl", "pl_PL"},
@@ -468,12 +470,12 @@ static HyphenDict *load_hyphenation(const char *lang,
   char tag[64], base[16];
   size_t n = strlen(lang);
   if (n == 0 || n >= sizeof tag)
-    return NULL;
+    return 0;
   for (size_t i = 0; i <= n; i++)
     tag[i] = lang[i] == '-' ? '_' : lang[i];
   size_t bl = strcspn(tag, "_");
   if (bl >= sizeof base)
-    return NULL;
+    return 0;
   memcpy(base, tag, bl);
   base[bl] = '\0';
   const char *cands[3] = {tag, base, NULL};
@@ -484,11 +486,20 @@ static HyphenDict *load_hyphenation(const char *lang,
     for (int c = 0; c < 3; c++) {
       if (!cands[c])
         continue;
-      HyphenDict *h = try_dict(dirs[d], cands[c]);
-      if (h)
-        return h;
+      if (try_dict(dirs[d], cands[c], path, cap))
+        return 1;
     }
-  return NULL;
+  path[0] = '\0';
+  return 0;
+}
+
+/* The patterns, loaded on first use. */
+static HyphenDict *shaper_dict(cv_shaper *sh) {
+  if (!sh->hyph && !sh->hyph_failed && sh->hyph_path[0]) {
+    sh->hyph = hnj_hyphen_load(sh->hyph_path);
+    sh->hyph_failed = sh->hyph == NULL;
+  }
+  return sh->hyph;
 }
 
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
@@ -515,8 +526,8 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
     return NULL;
   }
   init_linebreak(); /* idempotent; a no-op in recent libunibreak */
-  sh->hyph = load_hyphenation(lang, hyph_dirs);
-  if (!sh->hyph && st && !st->failed)
+  if (!find_hyphenation(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path) &&
+      st && !st->failed)
     snprintf(st->msg, sizeof st->msg,
              "warning: no hyphenation patterns for language \"%s\" "
              "(hyph_%s.dic); words will not be hyphenated",
@@ -866,7 +877,9 @@ static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
  * Returns the count, at most max. */
 static int hyphen_points(shape_ctx *c, size_t a, size_t b, size_t *pts,
                          int max) {
-  HyphenDict *d = c->sh->hyph;
+  HyphenDict *d = shaper_dict(c->sh);
+  if (!d)
+    return 0;
   const char *t = c->p->text;
   /* Strip punctuation around the word; what is left must be letters. */
   size_t offs[128];
@@ -1036,7 +1049,7 @@ static int emit_soft_hyphen(shape_ctx *c, size_t at) {
  * (after hyphens and slashes, between ideographs). */
 static int emit_word(shape_ctx *c, size_t a, size_t b) {
   para *p = c->p;
-  int may_hyph = c->hyphenate && !c->line_mode && c->sh->hyph &&
+  int may_hyph = c->hyphenate && !c->line_mode && c->sh->hyph_path[0] &&
                  !word_has_hard_hyphen(p, a, b);
   size_t start = a, prev_at = a;
   uint32_t prev = 0;

@@ -727,10 +727,34 @@ const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind) {
   return NULL;
 }
 
+static int is_file(const char *path) {
+  struct stat sb;
+  return path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* A manifest's `dirs` say where its package puts the files; a file found
+ * there needs no fontconfig lookup. */
+static void resolve_in_dirs(cv_arena *a, const char *dir,
+                            const cvpdf_node *dirs, const char *files[4]) {
+  for (int v = 0; v < 4; v++) {
+    if (!files[v] || files[v][0] == '/' ||
+        is_file(cv_arena_printf(a, "%s/%s", dir, files[v])))
+      continue;
+    for (size_t i = 0; i < cv_node_len(dirs); i++) {
+      const char *d = cv_node_str(cv_node_at(dirs, i));
+      char *p = d ? cv_arena_printf(a, "%s/%s", d, files[v]) : NULL;
+      if (is_file(p)) {
+        files[v] = p;
+        break;
+      }
+    }
+  }
+}
+
 int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
                             cv_status *st) {
-  static const char *const keys[] = {"family", "package", "regular", "bold",
-                                      "italic", "bold-italic", NULL};
+  static const char *const keys[] = {"family", "package", "dirs", "regular",
+                                      "bold", "italic", "bold-italic", NULL};
   struct dirent **list = NULL;
   int n = scandir(dir, &list, NULL, alphasort);
   if (n < 0)
@@ -759,6 +783,7 @@ int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
                                 cv_node_get_str(root, "bold"),
                                 cv_node_get_str(root, "italic"),
                                 cv_node_get_str(root, "bold-italic")};
+        resolve_in_dirs(&a, dir, cv_node_get(root, "dirs"), files);
         if (r.errors ||
             cv_fontset_add_family(fs, family, files, dir, st) < 0)
           rc = -1;
