@@ -1,0 +1,33 @@
+/* cvpdf - what the command-line tools share: where the data is, how
+ * diagnostics print, and the command table. */
+#ifndef CV_CLI_H
+#define CV_CLI_H
+
+#include <limits.h>
+
+#include "diag.h"
+
+#define CV_MAX_DIRS 16
+
+/* Where plugins, layouts and font manifests are: next to the sources when
+ * the binary runs from its build tree, else the install dirs. */
+typedef struct cv_dirs {
+  char plugin[PATH_MAX];
+  char layouts[PATH_MAX];
+  char fonts[PATH_MAX];
+  const char *layout_dirs[2];
+  const char *font_dirs[2];
+  const char *hyph_dirs[2];
+} cv_dirs;
+
+void cv_find_dirs(cv_dirs *d);
+
+/* Prints every diagnostic as file:line:col: severity: message. */
+void cv_print_diags(const cv_diags *d);
+
+/* A command: argv[0] is the command's name. Returns the exit status. */
+typedef int (*cv_command_fn)(int argc, char **argv);
+
+int cv_cmd_render(int argc, char **argv);
+
+#endif
