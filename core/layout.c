@@ -62,6 +62,8 @@ struct cvpdf_builder {
   /* entry */
   int in_entry;
   double indent;       /* left indent of blocks */
+  double base;         /* indent of a section's blocks: after the side
+                          column, if the layout has one */
   vline **label_lines; /* hanging label lines still to place */
   size_t nlabel, label_next;
 
@@ -177,6 +179,37 @@ static void keep_with_next(cvpdf_builder *b, int content_lines) {
   b->keep = 1;
   if (content_lines > b->keep_content)
     b->keep_content = content_lines;
+}
+
+/* Attaches an item to the next line appended: joined to a pending label
+ * line if there is one, else a queue of its own. */
+static void queue_beside(cvpdf_builder *b, const pitem *item) {
+  if (b->label_next < b->nlabel) {
+    pitem *m = vline_add(b, b->label_lines[b->label_next]);
+    if (m)
+      *m = *item;
+    return;
+  }
+  vline *l = vline_new(b);
+  pitem *p = l ? vline_add(b, l) : NULL;
+  vline **q = cv_arena_alloc(b->arena, sizeof *q);
+  if (!p || !q) {
+    oom(b);
+    return;
+  }
+  *p = *item;
+  q[0] = l;
+  b->label_lines = q;
+  b->nlabel = 1;
+  b->label_next = 0;
+}
+
+/* Text for the side column, on the next line's baseline. */
+static void side_text(cvpdf_builder *b, cv_run *r, double w) {
+  const cv_theme *t = b->theme;
+  pitem p = {.kind = CV_DL_TEXT, .run = r};
+  p.x = t->side_align == CV_ALIGN_RIGHT ? t->side_width - w : 0;
+  queue_beside(b, &p);
 }
 
 static void flush_labels(cvpdf_builder *b) {
@@ -723,6 +756,44 @@ static void mark_line(cvpdf_builder *b, const char *title, int level) {
   }
 }
 
+/* Right edge of the text on a line. */
+static double line_extent(const vline *l) {
+  double x = 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->items[i].kind == CV_DL_TEXT &&
+        l->items[i].x + l->items[i].run->width > x)
+      x = l->items[i].x + l->items[i].run->width;
+  return x;
+}
+
+/* A heading rule on the title's last line: filling the rest of the line
+ * after the title (Awesome-CV), or a bar in the side column (moderncv). */
+static void heading_rule_beside(cvpdf_builder *b, const cv_style *s) {
+  vline *l = NULL;
+  for (size_t i = b->nv; i-- > 0 && !l;)
+    if (b->v[i].kind == CV_VBOX)
+      l = b->v[i].content;
+  pitem *p = l ? vline_add(b, l) : NULL;
+  if (!p)
+    return;
+  p->kind = CV_DL_RECT;
+  p->h = s->rule_width;
+  p->color = s->rule_color;
+  /* On the x-height, where the eye expects a rule beside lowercase. */
+  p->dy = s->ts.size * 0.3;
+  if (s->rule_position == 1) {
+    p->x = line_extent(l) + s->ts.size * 0.5;
+    p->w = b->measure - p->x;
+  } else {
+    p->x = 0;
+    p->w = b->theme->side_width;
+    p->h = s->ts.size * 0.45;
+    p->dy = 0;
+  }
+  if (p->w < 0)
+    p->w = 0;
+}
+
 static void heading_block(cvpdf_builder *b, const char *sname,
                           const char *title, int level) {
   begin_block(b);
@@ -739,7 +810,7 @@ static void heading_block(cvpdf_builder *b, const char *sname,
   cv_hlist_fini(&hl);
   mark_line(b, title, level);
   keep_with_next(b, 2);
-  if (s->rule) {
+  if (s->rule && s->rule_position == 0) {
     vline *l = vline_new(b);
     pitem *p = l ? vline_add(b, l) : NULL;
     if (p) {
@@ -751,6 +822,8 @@ static void heading_block(cvpdf_builder *b, const char *sname,
       add_space(b, s->ts.size * 0.15);
       add_box(b, l, s->rule_width, 0, CV_INF_PENALTY, 0);
     }
+  } else if (s->rule) {
+    heading_rule_beside(b, s);
   }
   add_space(b, level == 1 ? b->theme->heading_after : s->space_after);
 }
@@ -809,7 +882,7 @@ static void h_entry_end(cvpdf_builder *b) {
     return;
   flush_labels(b);
   b->in_entry = 0;
-  b->indent = 0;
+  b->indent = b->base;
   b->depth = 0;
   b->keep = 0;
   b->keep_content = 0;
@@ -855,6 +928,12 @@ static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   if (rs->leading > row.leading)
     row.leading = rs->leading;
   double cut = rr ? rw + ls->ts.size : 0;
+  if (rr && b->base > 0) {
+    /* The side column holds what rows put on the right (dates). */
+    side_text(b, rr, rw);
+    rr = NULL;
+    cut = 0;
+  }
   /* Rows are the head of an entry: they do not count as content lines. */
   cv_hlist hl;
   cv_hlist_init(&hl);
@@ -907,29 +986,8 @@ static void h_item_begin(cvpdf_builder *b, const char *markup) {
   add_space(b, b->theme->sp_item);
   if (mr) {
     /* The mark is set flush right just before the text column. */
-    vline *l = vline_new(b);
-    pitem *p = l ? vline_add(b, l) : NULL;
-    if (p) {
-      p->kind = CV_DL_TEXT;
-      p->run = mr;
-      p->x = x - mw - s->ts.size * 0.4;
-      /* Consumed by the first line of the item through the label queue. */
-      vline **q = cv_arena_alloc(b->arena, sizeof *q);
-      if (q) {
-        /* Labels of an entry still pending come first. */
-        if (b->label_next < b->nlabel) {
-          vline *merged = b->label_lines[b->label_next];
-          pitem *m = vline_add(b, merged);
-          if (m)
-            *m = *p;
-        } else {
-          q[0] = l;
-          b->label_lines = q;
-          b->nlabel = 1;
-          b->label_next = 0;
-        }
-      }
-    }
+    pitem p = {.kind = CV_DL_TEXT, .run = mr, .x = x - mw - s->ts.size * 0.4};
+    queue_beside(b, &p);
   }
   paragraph_at(b, s, markup ? markup : "", x, 0, NULL);
 }
@@ -1133,6 +1191,9 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
   b->diags = diags;
   b->lang = lang ? lang : "en";
   b->measure = theme->page_w - theme->margin_left - theme->margin_right;
+  if (theme->side_width > 0 && theme->side_width < b->measure / 2)
+    b->base = theme->side_width + theme->side_gap;
+  b->indent = b->base;
   cv_hlist_init(&b->contact);
   return b;
 }
@@ -1151,7 +1212,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
     h_entry_end(b);
   flush_labels(b);
   b->depth = 0;
-  b->indent = 0;
+  b->indent = b->base;
   b->keep = 0;
   b->keep_content = 0;
   b->type = NULL;

@@ -175,6 +175,7 @@ static void read_style(reader *r, const char *name, const cvpdf_node *m) {
       "family", "size",   "color",        "bold",         "italic",
       "smallcaps", "uppercase", "tracking", "leading",    "align",
       "space_before", "space_after", "rule", "rule_width", "rule_color",
+      "rule_position",
       "code_family", NULL};
   if (!is_map(r, m, name))
     return;
@@ -243,6 +244,19 @@ static void read_style(reader *r, const char *name, const cvpdf_node *m) {
     length(r, v, "rule_width", &s->rule_width);
   if ((v = cv_node_get(m, "rule_color")))
     color(r, v, &s->rule_color);
+  if ((v = cv_node_get(m, "rule_position")) && scalar(r, v, "rule_position")) {
+    static const char *const pos[] = {"below", "after", "column", NULL};
+    const char *p = cv_node_str(v);
+    int found = -1;
+    for (int i = 0; pos[i]; i++)
+      if (!strcmp(p, pos[i]))
+        found = i;
+    if (found < 0)
+      err(r, v, "rule_position: expected below, after or column, found '%s'",
+          p);
+    else
+      s->rule_position = found;
+  }
 }
 
 static const char *dupstr(reader *r, const cvpdf_node *n, const char *what) {
@@ -353,6 +367,20 @@ static void read_labels(reader *r, const cvpdf_node *m) {
     length(r, v, "label width", &r->t->label_width);
   if ((v = cv_node_get(m, "in_margin")))
     boolean(r, v, "in_margin", &r->t->label_in_margin);
+}
+
+static void read_column(reader *r, const cvpdf_node *m) {
+  static const char *const keys[] = {"width", "gap", "align", NULL};
+  if (!is_map(r, m, "column"))
+    return;
+  known_keys(r, m, keys, "column");
+  const cvpdf_node *v;
+  if ((v = cv_node_get(m, "width")))
+    length(r, v, "column width", &r->t->side_width);
+  if ((v = cv_node_get(m, "gap")))
+    length(r, v, "column gap", &r->t->side_gap);
+  if ((v = cv_node_get(m, "align")))
+    align(r, v, &r->t->side_align);
 }
 
 static void read_pairs(reader *r, const cvpdf_node *m) {
@@ -489,7 +517,7 @@ static void apply(reader *r, const cvpdf_node *root) {
   static const char *const keys[] = {
       "name",   "page",   "language", "hyphenate", "fonts",  "styles",
       "spacing", "lists", "labels",   "pairs",     "contact", "dates",
-      "footer", "sections", "words",  "extends",   NULL};
+      "footer", "sections", "words",  "extends",   "column",  NULL};
   if (!is_map(r, root, "layout"))
     return;
   known_keys(r, root, keys, "the layout");
@@ -515,6 +543,8 @@ static void apply(reader *r, const cvpdf_node *root) {
     read_labels(r, v);
   if ((v = cv_node_get(root, "pairs")))
     read_pairs(r, v);
+  if ((v = cv_node_get(root, "column")))
+    read_column(r, v);
   if ((v = cv_node_get(root, "contact")))
     read_contact(r, v);
   if ((v = cv_node_get(root, "dates")))
@@ -553,6 +583,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->month_style = 1;
   t->date_separator = " – ";
   t->footer_align = CV_ALIGN_CENTER;
+  t->side_align = CV_ALIGN_LEFT;
   cv_style *body = style_slot(t, "body", a);
   body->ts.family = "Linux Libertine O";
   body->ts.size = 10;

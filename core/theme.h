@@ -19,7 +19,9 @@ typedef struct cv_style {
   double leading;   /* baseline to baseline, pt */
   cv_align align;
   double space_before, space_after;
-  int rule;         /* heading: a rule below */
+  int rule;         /* heading: a rule */
+  int rule_position; /* 0 below the title, 1 after it on its line, 2 in the
+                        side column beside it */
   double rule_width;
   cv_color rule_color;
   unsigned set;     /* which fields the layout set (for inheritance) */
@@ -54,6 +56,10 @@ typedef struct cv_theme {
   /* entry labels: "hang" (label column left of the entry) */
   double label_width;
   int label_in_margin; /* the label column is outdented into the margin */
+  /* a side column left of all content (dates in moderncv style): its
+   * width and the gap after it; 0 for none */
+  double side_width, side_gap;
+  cv_align side_align;
   /* pairs */
   int pair_grid;       /* grid with a label column, else run-in */
   double pair_label_width;
