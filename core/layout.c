@@ -61,6 +61,7 @@ struct cvpdf_builder {
 
   /* entry */
   int in_entry;
+  size_t entry_start; /* first vertical item of the open entry */
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
                           column, if the layout has one */
@@ -722,7 +723,14 @@ static const char *format_date(cvpdf_builder *b, const cvpdf_node *n,
     return h_fmt(b, "%d", d.year);
   if (ms == 3)
     return h_fmt(b, "%02d/%d", d.month, d.year);
-  const char *m = cv_month_name(b->lang, d.month, ms == 1);
+  const char *m = cv_month_name(b->lang, d.month, ms == 1 || ms == 4);
+  if (ms == 4) {
+    /* Dotted: "Sep. 2017", but "May 2017" where nothing was cut off. */
+    const char *full = cv_month_name(b->lang, d.month, 0);
+    size_t n = strlen(m);
+    int cut = full && strcmp(m, full) && m[n ? n - 1 : 0] != '.';
+    return h_fmt(b, "%s%s %d", m, cut ? "." : "", d.year);
+  }
   return h_fmt(b, "%s %d", m, d.year);
 }
 
@@ -843,6 +851,7 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
   if (b->in_entry)
     h_entry_end(b);
   b->in_entry = 1;
+  b->entry_start = b->nv;
   add_space(b, b->theme->sp_entry);
   keep_with_next(b, 2);
   if (!label || !*label || (b->theme->label_width <= 0 &&
@@ -876,11 +885,36 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
     b->indent += lw;
 }
 
+/* An entry's last line never starts a page alone (a note cut off from its
+ * entry reads as belonging to the next one). */
+static void keep_last_line(cvpdf_builder *b) {
+  size_t i = b->nv;
+  while (i > b->entry_start && b->v[i - 1].kind != CV_VBOX)
+    i--;
+  if (i == b->entry_start)
+    return;
+  size_t last = i - 1;
+  int boxes_before = 0;
+  for (size_t k = b->entry_start; k < last; k++)
+    boxes_before += b->v[k].kind == CV_VBOX;
+  if (boxes_before < 2)
+    return; /* a one- or two-line entry is kept whole by its head already */
+  for (size_t k = last; k-- > b->entry_start;) {
+    if (b->v[k].kind == CV_VBOX)
+      return;
+    if (b->v[k].kind == CV_VPENALTY) {
+      b->v[k].penalty = CV_INF_PENALTY;
+      return;
+    }
+  }
+}
+
 static void h_entry_end(cvpdf_builder *b) {
   begin_block(b);
   if (!b->in_entry)
     return;
   flush_labels(b);
+  keep_last_line(b);
   b->in_entry = 0;
   b->indent = b->base;
   b->depth = 0;
@@ -959,6 +993,9 @@ static void h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
   b->lists[b->depth].kind = kind;
   b->lists[b->depth].counter = 0;
   b->depth++;
+  /* A lead-in ("Contributions.") stays with the first item. */
+  if (b->depth == 1 && b->nv > 0)
+    keep_with_next(b, 1);
 }
 
 static void h_list_end(cvpdf_builder *b) {

@@ -1063,8 +1063,11 @@ static int emit_word(shape_ctx *c, size_t a, size_t b) {
         if (emit_soft_hyphen(c, prev_at) < 0)
           return -1;
       } else {
+        /* A break after a word's own hyphen ("config-gated") reads back
+         * as "configgated" in text extraction, which undoes a line-end
+         * hyphen: so it is allowed, but only when nothing else fits. */
         int hy = is_hyphen_like(prev) || prev == 0x2014;
-        cv_hlist_penalty(c->out, 0, hy ? 50 : 0, hy);
+        cv_hlist_penalty(c->out, 0, hy ? (prev == 0x2014 ? 50 : 900) : 0, hy);
       }
       start = i;
     }

@@ -440,8 +440,8 @@ static void read_contact(reader *r, const cvpdf_node *m) {
 
 static void read_dates(reader *r, const cvpdf_node *m) {
   static const char *const keys[] = {"month", "separator", NULL};
-  static const char *const styles[] = {"none", "short", "long", "numeric",
-                                       NULL};
+  static const char *const styles[] = {"none",    "short",  "long",
+                                       "numeric", "dotted", NULL};
   if (!is_map(r, m, "dates"))
     return;
   known_keys(r, m, keys, "dates");
@@ -453,7 +453,9 @@ static void read_dates(reader *r, const cvpdf_node *m) {
       if (!strcmp(s, styles[i]))
         found = i;
     if (s && found < 0)
-      err(r, v, "month: expected none, short, long or numeric, found '%s'", s);
+      err(r, v,
+          "month: expected none, short, long, numeric or dotted, found '%s'",
+          s);
     else if (s)
       r->t->month_style = found;
   }

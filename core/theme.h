@@ -68,7 +68,7 @@ typedef struct cv_theme {
   cv_icon icons[CV_MAX_ICONS];
   size_t nicons;
   /* dates */
-  int month_style;     /* 0 none, 1 short, 2 long, 3 numeric */
+  int month_style;     /* 0 none, 1 short, 2 long, 3 numeric, 4 dotted */
   const char *date_separator;
   /* footer: "{page} of {pages}" etc.; NULL: none */
   const char *footer;

@@ -240,8 +240,9 @@ static void test_hyphenation(env *e) {
   for (size_t i = 0; i < l.n; i++)
     if (l.v[i].kind == CV_PENALTY)
       ok = ok && l.v[i].width == 0 && !l.v[i].hyphen &&
-           l.v[i].penalty == (l.v[i].flagged ? 50 : 0);
-  CHECK(ok, "explicit-hyphen penalties 50 (flagged), after slash 0");
+           l.v[i].penalty == (l.v[i].flagged ? 900 : 0);
+  CHECK(ok, "explicit-hyphen penalties 900 (flagged: only when nothing "
+            "else fits), after slash 0");
   cv_hlist_fini(&l);
   rc = shape_plain(e, &s, "Dong\xc2\xadhui", 1, 1, &l);
   describe(&l, buf, sizeof buf);

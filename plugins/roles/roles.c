@@ -145,13 +145,15 @@ static void project(roles_ctx *c, const cvpdf_node *p) {
   const char *mot = h->get_str(p, "motivation");
   if (mot)
     h->paragraph(b, "body",
-                 h->fmt(b, "**%s.** %s", h->escape(b, h->word(b, "Motivation")),
+                 /* The word carries its punctuation, so a layout can
+                  * print "Motivation:" instead. */
+                 h->fmt(b, "**%s** %s", h->escape(b, h->word(b, "Motivation.")),
                         mot));
   const cvpdf_node *contrib = h->get(p, "contributions");
   if (h->len(contrib) > 0) {
     h->paragraph(b, "body",
-                 h->fmt(b, "**%s.**",
-                        h->escape(b, h->word(b, "Contributions"))));
+                 h->fmt(b, "**%s**",
+                        h->escape(b, h->word(b, "Contributions."))));
     bullets(h, b, contrib, CVPDF_LIST_NUMBERED);
   }
   bullets(h, b, h->get(p, "highlights"), CVPDF_LIST_BULLET);
@@ -224,13 +226,26 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
   const char *when = dates(h, b, e);
   const char *where = h->get_str(e, "location");
   h->entry_begin(b, NULL);
-  /* The first row is the entry's title, whichever of the two it holds. */
-  if (title_first) {
-    row(h, b, "title", position, "date", when);
-    row(h, b, "subtitle", org, "location", where);
+  /* Which of location and dates goes on the first row is the layout's
+   * choice (option right_order: location_first, the default, or
+   * dates_first; with title_first the dates follow the position). */
+  const char *ro = h->option(b, "right_order");
+  int dates_first = ro ? !strcmp(ro, "dates_first") : title_first;
+  const char *r1 = dates_first ? when : where, *r2 = dates_first ? where : when;
+  const char *r1s = dates_first ? "date" : "location";
+  const char *r2s = dates_first ? "location" : "date";
+  if (!r1) { /* the first row never stands bare while the second has one */
+    r1 = r2, r1s = r2s;
+    r2 = NULL;
+  }
+  /* The first row is the entry's title, whichever of the two it holds; a
+   * role without an organisation is titled by its position. */
+  if (!org || title_first) {
+    row(h, b, "title", position, r1s, r1);
+    row(h, b, "subtitle", org, r2s, r2);
   } else {
-    row(h, b, "title", org, "location", where);
-    row(h, b, "subtitle", position, "date", when);
+    row(h, b, "title", org, r1s, r1);
+    row(h, b, "subtitle", position, r2s, r2);
   }
   people(h, b, e);
   const char *summary = h->get_str(e, "summary");

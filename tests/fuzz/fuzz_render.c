@@ -12,7 +12,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void cleanup(void) { FcFini(); }
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static int registered;
+  if (!registered++)
+    atexit(cleanup); /* fontconfig's globals, for leak checkers */
   if (size > 65536)
     return 0;
   char out[64];
