@@ -234,7 +234,7 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
   const char *r1 = dates_first ? when : where, *r2 = dates_first ? where : when;
   const char *r1s = dates_first ? "date" : "location";
   const char *r2s = dates_first ? "location" : "date";
-  if (!r1) { /* the first row never stands bare while the second has one */
+  if (!r1 && r2) { /* the first row never stands bare while the second has one */
     r1 = r2, r1s = r2s;
     r2 = NULL;
   }
