@@ -61,6 +61,7 @@ struct cvpdf_builder {
 
   /* entry */
   int in_entry;
+  int warned_label;
   size_t entry_start; /* first vertical item of the open entry */
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
@@ -870,7 +871,7 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
   double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
   cv_hlist hl;
   cv_hlist_init(&hl);
-  if (shape_markup(b, &ls, label, 0, &hl) == 0) {
+  if (shape_markup(b, &ls, label, b->theme->hyphenate, &hl) == 0) {
     cv_hlist rag;
     cv_hlist_init(&rag);
     make_ragged(b, &hl, &rag, ls.ts.size * 3);
@@ -879,6 +880,15 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
                           BREAK_ALL);
     b->label_next = 0;
     cv_hlist_fini(&rag);
+    for (size_t i = 0; i < b->nlabel && !b->warned_label; i++)
+      if (line_extent(b->label_lines[i]) > lx + lw) {
+        /* A word wider than the column would print over the entry. */
+        b->warned_label = 1;
+        cv_diags_add(b->diags, CV_SEV_WARNING, NULL, 0, 0,
+                     "label '%s' is wider than the %s label column (%.0fpt); "
+                     "set a larger label_width for it in the layout",
+                     label, b->type ? b->type : "", lw);
+      }
   }
   cv_hlist_fini(&hl);
   if (!b->theme->label_in_margin)
