@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bibtex.h"
 #include "schema.h"
 
 /* An item placed on a line, relative to the line's left edge (x) and
@@ -1184,6 +1185,24 @@ static void h_set_author(cvpdf_builder *b, const char *name) {
     b->author = cv_arena_strdup(b->arena, name);
 }
 
+/* Paths are relative to the CV that names them. */
+static const cvpdf_node *h_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
+                                       const char *path) {
+  if (!path || !*path) {
+    h_error(b, at, "expected a BibTeX file name, found an empty string");
+    return NULL;
+  }
+  const char *full = path;
+  const char *file = at ? at->file : NULL;
+  const char *slash = file ? strrchr(file, '/') : NULL;
+  if (path[0] != '/' && slash)
+    full = h_fmt(b, "%.*s/%s", (int)(slash - file), file, path);
+  const cvpdf_node *n = cv_bibtex_load(full, at, b->arena, b->diags);
+  if (!n)
+    b->failed = 1;
+  return n;
+}
+
 static const cvpdf_host host_table = {
     .abi_major = CVPDF_ABI_MAJOR,
     .abi_minor = CVPDF_ABI_MINOR,
@@ -1220,6 +1239,7 @@ static const cvpdf_host host_table = {
     .rule = h_rule,
     .space = h_space,
     .set_author = h_set_author,
+    .load_bibtex = h_load_bibtex,
 };
 
 const cvpdf_host *cv_host_table(void) { return &host_table; }

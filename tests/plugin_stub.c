@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibtex.h"
 #include "model.h"
 #include "plugin_host.h"
 #include "schema.h"
@@ -176,6 +177,22 @@ static void s_set_author(cvpdf_builder *b, const char *n) {
   call("set_author", 1, n);
 }
 
+/* BibTeX files load for real, relative to the fixture. */
+static cv_diags *stub_diags;
+static const cvpdf_node *s_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
+                                       const char *path) {
+  const char *file = at ? at->file : NULL;
+  const char *slash = file ? strrchr(file, '/') : NULL;
+  const char *full = path;
+  if (path && path[0] != '/' && slash)
+    full = s_fmt(b, "%.*s/%s", (int)(slash - file), file, path);
+  call("load_bibtex", 1, path);
+  const cvpdf_node *n = cv_bibtex_load(full, at, &b->arena, stub_diags);
+  if (!n)
+    b->errors++;
+  return n;
+}
+
 static const cvpdf_host stub = {
     .abi_major = CVPDF_ABI_MAJOR,
     .abi_minor = CVPDF_ABI_MINOR,
@@ -212,6 +229,7 @@ static const cvpdf_host stub = {
     .rule = s_rule,
     .space = s_space,
     .set_author = s_set_author,
+    .load_bibtex = s_load_bibtex,
 };
 
 static void print_diags(cv_diags *d) {
@@ -239,6 +257,7 @@ int main(int argc, char **argv) {
   }
   cv_diags d;
   cv_diags_init(&d);
+  stub_diags = &d;
   cv_model *m = cv_model_load_file(argv[2], NULL, &d);
   if (!m) {
     print_diags(&d);

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define CVPDF_ABI_MAJOR 1
-#define CVPDF_ABI_MINOR 0
+#define CVPDF_ABI_MINOR 1
 
 /* Name of the exported descriptor symbol.  It does not change with the ABI
  * version, so the host can read `abi_major` of any plugin and refuse it. */
@@ -188,6 +188,18 @@ typedef struct cvpdf_host {
   void (*space)(cvpdf_builder *b, const char *name);
   /* Sets the document's author (PDF metadata) if not set yet. */
   void (*set_author)(cvpdf_builder *b, const char *name);
+
+  /* --- ABI 1.1 (check size before use) --- */
+  /* Reads a BibTeX file, path relative to the CV file of node `at`, into
+   * a sequence of mappings, one per entry in file order: `key`, `type`
+   * (article, inproceedings, ...) and the entry's fields by their BibTeX
+   * names (title, author, editor, year, month, journal, booktitle, doi,
+   * url, note, ...), with LaTeX accents and braces turned into Unicode
+   * text; `author` and `editor` are sequences of names ("First Last").
+   * Nodes carry the .bib file's positions.  Returns NULL after reporting
+   * an error at `at` (missing file, syntax error). */
+  const cvpdf_node *(*load_bibtex)(cvpdf_builder *b, const cvpdf_node *at,
+                                   const char *path);
 } cvpdf_host;
 
 typedef struct cvpdf_plugin {
