@@ -42,32 +42,6 @@ static const cvpdf_section_type awards_types[] = {
 
 enum shape { SHAPE_LINE, SHAPE_ROWS };
 
-static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *text, const char *url) {
-  if (!url || !*url)
-    return text;
-  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
-}
-
-/* date, else year, else the dates list joined; NULL when undated.  Each
- * date goes through the host so the layout's date format holds. */
-static const char *award_dates(const cvpdf_host *h, cvpdf_builder *b,
-                               const cvpdf_node *e) {
-  const cvpdf_node *d = h->get(e, "date");
-  if (!d)
-    d = h->get(e, "year");
-  if (d)
-    return h->date_range(b, d, NULL);
-  const cvpdf_node *ds = h->get(e, "dates");
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(ds); i++) {
-    const char *one = h->date_range(b, h->at(ds, i), NULL);
-    if (one)
-      out = out ? h->fmt(b, "%s, %s", out, one) : one;
-  }
-  return out;
-}
-
 /* Appends part to a ", "-separated run; NULL and empty parts are skipped. */
 static const char *comma(const cvpdf_host *h, cvpdf_builder *b,
                          const char *run, const char *part) {
@@ -99,10 +73,10 @@ static enum shape section_shape(const cvpdf_host *h, cvpdf_builder *b,
 
 static void build_line(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *e) {
-  const char *text = linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
+  const char *text = cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
   text = comma(h, b, text, h->get_str(e, "awarder"));
   text = comma(h, b, text, h->get_str(e, "location"));
-  text = comma(h, b, text, award_dates(h, b, e));
+  text = comma(h, b, text, cvpdf_dates(h, b, e));
   h->entry_begin(b, NULL);
   h->paragraph(b, "body", text);
   const char *note = h->get_str(e, "note");
@@ -113,10 +87,10 @@ static void build_line(const cvpdf_host *h, cvpdf_builder *b,
 
 static void build_rows(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *e) {
-  const char *name = linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
+  const char *name = cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
   const char *awarder = h->get_str(e, "awarder");
   const char *location = h->get_str(e, "location");
-  const char *dates = award_dates(h, b, e);
+  const char *dates = cvpdf_dates(h, b, e);
   h->entry_begin(b, NULL);
   /* With nothing for the second row's left, the date moves up beside the
    * name when the name's row has room. */

@@ -44,37 +44,6 @@ static const cvpdf_section_type education_types[] = {
      education_fields},
     {NULL, NULL, NULL}};
 
-/* The entry name, linked when the entry has a url.  Escaped because it is
- * a name, and we compose link markup around it. */
-static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *text, const char *url) {
-  if (!url || !*url)
-    return text;
-  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
-}
-
-/* start/end as a range, else the single date; NULL when undated. */
-static const char *entry_dates(const cvpdf_host *h, cvpdf_builder *b,
-                               const cvpdf_node *e) {
-  const cvpdf_node *s = h->get(e, "start"), *z = h->get(e, "end");
-  if (s || z)
-    return h->date_range(b, s, z);
-  return h->date_range(b, h->get(e, "date"), NULL);
-}
-
-/* Items of a string-or-list field joined with ", ". */
-static const char *joined(const cvpdf_host *h, cvpdf_builder *b,
-                          const cvpdf_node *n) {
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(n); i++) {
-    const char *s = h->str(h->at(n, i));
-    if (!s || !*s)
-      continue;
-    out = out ? h->fmt(b, "%s, %s", out, s) : s;
-  }
-  return out;
-}
-
 /* "Label: value", the label a translatable word. */
 static const char *labelled(const cvpdf_host *h, cvpdf_builder *b,
                             const char *word, const char *value) {
@@ -117,7 +86,7 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
     degree = field;
 
   const cvpdf_node *adv = h->get(e, "advisor");
-  const char *advisors = joined(h, b, adv);
+  const char *advisors = cvpdf_joined(h, b, adv, ", ");
   const char *gpa = h->get_str(e, "gpa");
   const char *thesis = h->get_str(e, "thesis");
   const char *a_txt = advisors ? labelled(h, b, h->len(adv) > 1 ? "Advisors"
@@ -148,8 +117,8 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
 
   h->entry_begin(b, NULL);
   head_rows(h, b,
-            linked(h, b, h->get_str(e, "institution"), h->get_str(e, "url")),
-            h->get_str(e, "location"), degree, entry_dates(h, b, e));
+            cvpdf_linked(h, b, h->get_str(e, "institution"), h->get_str(e, "url")),
+            h->get_str(e, "location"), degree, cvpdf_dates(h, b, e));
   const cvpdf_node *hl = h->get(e, "highlights");
   size_t nh = h->len(hl);
   if (nd + nh > 0) {

@@ -43,21 +43,6 @@ static const cvpdf_section_type projects_types[] = {
      projects_fields},
     {NULL, NULL, NULL}};
 
-static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *text, const char *url) {
-  if (!url || !*url)
-    return text;
-  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
-}
-
-static const char *entry_dates(const cvpdf_host *h, cvpdf_builder *b,
-                               const cvpdf_node *e) {
-  const cvpdf_node *s = h->get(e, "start"), *z = h->get(e, "end");
-  if (s || z)
-    return h->date_range(b, s, z);
-  return h->date_range(b, h->get(e, "date"), NULL);
-}
-
 /* The links as one run of markup, separated by a middle dot. */
 static const char *links_line(const cvpdf_host *h, cvpdf_builder *b,
                               const cvpdf_node *links) {
@@ -65,7 +50,7 @@ static const char *links_line(const cvpdf_host *h, cvpdf_builder *b,
   for (size_t i = 0; i < h->len(links); i++) {
     const cvpdf_node *l = h->at(links, i);
     const char *one =
-        linked(h, b, h->get_str(l, "text"), h->get_str(l, "url"));
+        cvpdf_linked(h, b, h->get_str(l, "text"), h->get_str(l, "url"));
     out = out ? h->fmt(b, "%s · %s", out, one) : one;
   }
   return out;
@@ -73,10 +58,10 @@ static const char *links_line(const cvpdf_host *h, cvpdf_builder *b,
 
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {
-  const char *name = linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
+  const char *name = cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
   const char *subtitle = h->get_str(e, "subtitle");
   const char *location = h->get_str(e, "location");
-  const char *dates = entry_dates(h, b, e);
+  const char *dates = cvpdf_dates(h, b, e);
   h->entry_begin(b, NULL);
   /* Seed 002 sets dates beside the name and the location beside the
    * subtitle; an undated project lifts its location to the first row. */

@@ -100,13 +100,6 @@ static void next_entry(roles_ctx *c) {
   c->fresh = 0;
 }
 
-static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *text, const char *url) {
-  if (!text || !url || !*url)
-    return text;
-  return h->fmt(b, "[%s](%s)", text, url);
-}
-
 /* A row, unless both sides are absent (an entry that only holds projects). */
 static void row(const cvpdf_host *h, cvpdf_builder *b, const char *ls,
                 const char *l, const char *rs, const char *r) {
@@ -114,31 +107,12 @@ static void row(const cvpdf_host *h, cvpdf_builder *b, const char *ls,
     h->row(b, ls, l, rs, r);
 }
 
-static void bullets(const cvpdf_host *h, cvpdf_builder *b,
-                    const cvpdf_node *list, cvpdf_list_kind kind) {
-  size_t n = h->len(list);
-  if (n == 0)
-    return;
-  h->list_begin(b, kind);
-  for (size_t i = 0; i < n; i++)
-    h->item(b, h->str(h->at(list, i)));
-  h->list_end(b);
-}
-
-static const char *dates(const cvpdf_host *h, cvpdf_builder *b,
-                         const cvpdf_node *e) {
-  const cvpdf_node *start = h->get(e, "start"), *end = h->get(e, "end");
-  if (start || end)
-    return h->date_range(b, start, end);
-  return h->date_range(b, h->get(e, "date"), NULL);
-}
-
 static void project(roles_ctx *c, const cvpdf_node *p) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
   next_entry(c);
-  const char *title = linked(h, b, h->get_str(p, "title"), h->get_str(p, "url"));
-  h->row(b, "title", title, "date", dates(h, b, p));
+  const char *title = cvpdf_linked(h, b, h->get_str(p, "title"), h->get_str(p, "url"));
+  h->row(b, "title", title, "date", cvpdf_dates(h, b, p));
   const char *sub = h->get_str(p, "subtitle");
   if (sub)
     h->row(b, "subtitle", sub, NULL, NULL);
@@ -154,9 +128,9 @@ static void project(roles_ctx *c, const cvpdf_node *p) {
     h->paragraph(b, "body",
                  h->fmt(b, "**%s**",
                         h->escape(b, h->word(b, "Contributions."))));
-    bullets(h, b, contrib, CVPDF_LIST_NUMBERED);
+    cvpdf_list(h, b, contrib, CVPDF_LIST_NUMBERED);
   }
-  bullets(h, b, h->get(p, "highlights"), CVPDF_LIST_BULLET);
+  cvpdf_list(h, b, h->get(p, "highlights"), CVPDF_LIST_BULLET);
 }
 
 static void projects(roles_ctx *c, const cvpdf_node *list) {
@@ -220,10 +194,10 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
              "'projects' or 'groups'");
     return 1;
   }
-  org = linked(h, b, org, h->get_str(e, "url"));
+  org = cvpdf_linked(h, b, org, h->get_str(e, "url"));
   const char *position = title && team ? h->fmt(b, "%s, %s", title, team)
                                        : (title ? title : team);
-  const char *when = dates(h, b, e);
+  const char *when = cvpdf_dates(h, b, e);
   const char *where = h->get_str(e, "location");
   h->entry_begin(b, NULL);
   /* Which of location and dates goes on the first row is the layout's
@@ -251,7 +225,7 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
   const char *summary = h->get_str(e, "summary");
   if (summary)
     h->paragraph(b, "body", summary);
-  bullets(h, b, h->get(e, "highlights"), CVPDF_LIST_BULLET);
+  cvpdf_list(h, b, h->get(e, "highlights"), CVPDF_LIST_BULLET);
   roles_ctx c = {h, b, 1};
   /* Projects and groups print in the order they are written. */
   for (size_t i = 0; i < h->len(e); i++) {

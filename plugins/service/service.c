@@ -58,50 +58,13 @@ static const cvpdf_section_type service_types[] = {
      service_fields},
     {NULL, NULL, NULL}};
 
-static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *text, const char *url) {
-  if (!url || !*url)
-    return text;
-  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
-}
-
-/* Items of a string-or-list node joined with ", "; NULL when empty. */
-static const char *joined(const cvpdf_host *h, cvpdf_builder *b,
-                          const cvpdf_node *n) {
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(n); i++) {
-    const char *s = h->str(h->at(n, i));
-    if (s && *s)
-      out = out ? h->fmt(b, "%s, %s", out, s) : s;
-  }
-  return out;
-}
-
-/* start/end as a range, else date, else the dates list joined. */
-static const char *entry_dates(const cvpdf_host *h, cvpdf_builder *b,
-                               const cvpdf_node *e) {
-  const cvpdf_node *s = h->get(e, "start"), *z = h->get(e, "end");
-  if (s || z)
-    return h->date_range(b, s, z);
-  if (h->get(e, "date"))
-    return h->date_range(b, h->get(e, "date"), NULL);
-  const cvpdf_node *ds = h->get(e, "dates");
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(ds); i++) {
-    const char *one = h->date_range(b, h->at(ds, i), NULL);
-    if (one)
-      out = out ? h->fmt(b, "%s, %s", out, one) : one;
-  }
-  return out;
-}
-
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {
   const char *org =
-      linked(h, b, h->get_str(e, "organisation"), h->get_str(e, "url"));
+      cvpdf_linked(h, b, h->get_str(e, "organisation"), h->get_str(e, "url"));
   const char *role = h->get_str(e, "role");
   const char *location = h->get_str(e, "location");
-  const char *dates = entry_dates(h, b, e);
+  const char *dates = cvpdf_dates(h, b, e);
   h->entry_begin(b, NULL);
   /* A lone date row would waste a line: dates move up when possible. */
   if (!role && !location) {
@@ -119,33 +82,6 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
     h->list_end(b);
   }
   h->entry_end(b);
-}
-
-static void build_items(const cvpdf_host *h, cvpdf_builder *b,
-                        const cvpdf_node *dict) {
-  for (size_t i = 0; i < h->len(dict); i++)
-    h->pair(b, h->key_at(dict, i), joined(h, b, h->value_at(dict, i)));
-}
-
-static int build_pairs(const cvpdf_host *h, cvpdf_builder *b,
-                       const cvpdf_node *list) {
-  int rc = 0;
-  for (size_t i = 0; i < h->len(list); i++) {
-    const cvpdf_node *p = h->at(list, i);
-    const cvpdf_node *v = h->get(p, "value");
-    if (v && h->get(p, "items"))
-      h->warn(b, p, "pair has both 'value' and 'items'; printing 'value'");
-    if (!v)
-      v = h->get(p, "items");
-    if (!v) {
-      h->error(b, p, "pair '%s' needs a 'value' or 'items'",
-               h->get_str(p, "label"));
-      rc = 1;
-      continue;
-    }
-    h->pair(b, h->get_str(p, "label"), joined(h, b, v));
-  }
-  return rc;
 }
 
 static void build_lines(const cvpdf_host *h, cvpdf_builder *b,
@@ -183,9 +119,9 @@ static int service_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
       for (size_t i = 0; i < h->len(v); i++)
         build_entry(h, b, h->at(v, i));
     } else if (!strcmp(key, "items")) {
-      build_items(h, b, v);
+      cvpdf_pairs_map(h, b, v);
     } else if (!strcmp(key, "pairs")) {
-      rc |= build_pairs(h, b, v);
+      rc |= cvpdf_pairs_list(h, b, v);
     } else if (!strcmp(key, "lines")) {
       build_lines(h, b, v, bullets);
     } else {

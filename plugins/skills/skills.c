@@ -55,45 +55,6 @@ static const cvpdf_section_type skills_types[] = {
      skills_fields},
     {NULL, NULL, NULL}};
 
-/* Items of a string-or-list node joined with ", "; NULL when empty. */
-static const char *joined(const cvpdf_host *h, cvpdf_builder *b,
-                          const cvpdf_node *n) {
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(n); i++) {
-    const char *s = h->str(h->at(n, i));
-    if (s && *s)
-      out = out ? h->fmt(b, "%s, %s", out, s) : s;
-  }
-  return out;
-}
-
-static void build_items(const cvpdf_host *h, cvpdf_builder *b,
-                        const cvpdf_node *dict) {
-  for (size_t i = 0; i < h->len(dict); i++)
-    h->pair(b, h->key_at(dict, i), joined(h, b, h->value_at(dict, i)));
-}
-
-static int build_pairs(const cvpdf_host *h, cvpdf_builder *b,
-                       const cvpdf_node *list) {
-  int rc = 0;
-  for (size_t i = 0; i < h->len(list); i++) {
-    const cvpdf_node *p = h->at(list, i);
-    const cvpdf_node *v = h->get(p, "value");
-    if (v && h->get(p, "items"))
-      h->warn(b, p, "pair has both 'value' and 'items'; printing 'value'");
-    if (!v)
-      v = h->get(p, "items");
-    if (!v) {
-      h->error(b, p, "pair '%s' needs a 'value' or 'items'",
-               h->get_str(p, "label"));
-      rc = 1;
-      continue;
-    }
-    h->pair(b, h->get_str(p, "label"), joined(h, b, v));
-  }
-  return rc;
-}
-
 static void build_text(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *text) {
   for (size_t i = 0; i < h->len(text); i++)
@@ -110,9 +71,9 @@ static int build_parts(const cvpdf_host *h, cvpdf_builder *b,
     const char *key = h->key_at(map, k);
     const cvpdf_node *v = h->value_at(map, k);
     if (!strcmp(key, "items"))
-      build_items(h, b, v);
+      cvpdf_pairs_map(h, b, v);
     else if (!strcmp(key, "pairs"))
-      rc |= build_pairs(h, b, v);
+      rc |= cvpdf_pairs_list(h, b, v);
     else if (!strcmp(key, "text"))
       build_text(h, b, v);
     else if (!strcmp(key, "groups"))

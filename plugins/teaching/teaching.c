@@ -34,39 +34,13 @@ static const cvpdf_section_type teaching_types[] = {
      teaching_fields},
     {NULL, NULL, NULL}};
 
-static const char *linked(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *text, const char *url) {
-  if (!url || !*url)
-    return text;
-  return h->fmt(b, "[%s](%s)", h->escape(b, text), url);
-}
-
-/* start/end as a range, else date, else the dates list joined; NULL when
- * undated.  Every date goes through the host so the layout's format holds. */
-static const char *entry_dates(const cvpdf_host *h, cvpdf_builder *b,
-                               const cvpdf_node *e) {
-  const cvpdf_node *s = h->get(e, "start"), *z = h->get(e, "end");
-  if (s || z)
-    return h->date_range(b, s, z);
-  if (h->get(e, "date"))
-    return h->date_range(b, h->get(e, "date"), NULL);
-  const cvpdf_node *ds = h->get(e, "dates");
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(ds); i++) {
-    const char *one = h->date_range(b, h->at(ds, i), NULL);
-    if (one)
-      out = out ? h->fmt(b, "%s, %s", out, one) : one;
-  }
-  return out;
-}
-
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {
   const char *course =
-      linked(h, b, h->get_str(e, "course"), h->get_str(e, "url"));
+      cvpdf_linked(h, b, h->get_str(e, "course"), h->get_str(e, "url"));
   const char *role = h->get_str(e, "role");
   const char *location = h->get_str(e, "location");
-  const char *dates = entry_dates(h, b, e);
+  const char *dates = cvpdf_dates(h, b, e);
   h->entry_begin(b, NULL);
   /* A lone date row would waste a line: the dates move up beside the
    * course when there is neither role nor location. */

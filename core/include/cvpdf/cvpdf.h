@@ -4,6 +4,7 @@
 #define CVPDF_H_IN
 
 #include <cvpdf/cvpdf-plugin.h>
+#include <cvpdf/cvpdf-util.h>
 
 #undef CVPDF_H_IN
 #endif
