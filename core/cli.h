@@ -29,5 +29,11 @@ void cv_print_diags(const cv_diags *d);
 typedef int (*cv_command_fn)(int argc, char **argv);
 
 int cv_cmd_render(int argc, char **argv);
+int cv_cmd_plugins(int argc, char **argv);
+int cv_cmd_schema(int argc, char **argv);
+int cv_cmd_new(int argc, char **argv);
+int cv_cmd_check(int argc, char **argv);
+int cv_cmd_watch(int argc, char **argv);
+int cv_cmd_convert(int argc, char **argv);
 
 #endif

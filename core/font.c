@@ -5,6 +5,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,26 @@ typedef struct cv_fallback_hit {
   cv_font *font;           /* NULL: nothing covers cp */
 } cv_fallback_hit;
 
-struct cv_fontset {
+/* A face loaded once per process: the template every fontset copies.  Its
+ * FreeType face is closed after the metrics are read (shaping and
+ * subsetting use HarfBuzz only), so the template is immutable. */
+typedef struct cv_face {
+  char *path;
+  int index;
+  cv_font *font;
+} cv_face;
+
+struct cv_fontcache {
+  pthread_mutex_t mu; /* guards faces and ft: FreeType loads are not
+                         thread-safe on one library */
   FT_Library ft;
+  cv_face *faces;
+  size_t nfaces, capfaces;
+};
+
+struct cv_fontset {
+  cv_fontcache *cache; /* borrowed, or owned when own_cache */
+  int own_cache;
   FcConfig *fc;      /* a reference to fontconfig's current config */
   FcFontSet *fc_all; /* all installed fonts (file, index), listed lazily */
   cv_family *fam;
@@ -49,21 +68,63 @@ struct cv_fontset {
 static const char *const variant_names[4] = {"regular", "bold", "italic",
                                              "bold-italic"};
 
-cv_fontset *cv_fontset_create(cv_status *st) {
+cv_fontcache *cv_fontcache_create(cv_status *st) {
+  cv_fontcache *c = calloc(1, sizeof *c);
+  if (!c) {
+    cv_status_set(st, "out of memory creating a font cache");
+    return NULL;
+  }
+  if (pthread_mutex_init(&c->mu, NULL) != 0) {
+    cv_status_set(st, "cannot create the font cache's lock");
+    free(c);
+    return NULL;
+  }
+  if (FT_Init_FreeType(&c->ft) != 0) {
+    cv_status_set(st, "cannot initialise FreeType");
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+static void font_free(cv_font *f);
+
+void cv_fontcache_destroy(cv_fontcache *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->nfaces; i++) {
+    free(c->faces[i].path);
+    font_free(c->faces[i].font);
+  }
+  free(c->faces);
+  FT_Done_FreeType(c->ft);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+cv_fontset *cv_fontset_create_cached(cv_fontcache *cache, cv_status *st) {
   cv_fontset *fs = calloc(1, sizeof *fs);
   if (!fs) {
     cv_status_set(st, "out of memory creating a font set");
     return NULL;
   }
-  if (FT_Init_FreeType(&fs->ft) != 0) {
-    cv_status_set(st, "cannot initialise FreeType");
-    free(fs);
-    return NULL;
+  fs->cache = cache;
+  if (!fs->cache) {
+    if (!(fs->cache = cv_fontcache_create(st))) {
+      free(fs);
+      return NULL;
+    }
+    fs->own_cache = 1;
   }
   /* fontconfig is started on first need (a file not found in a manifest's
    * dirs, a family without manifest, a fallback): parsing its
    * configuration costs more than the rest of a small render. */
   return fs;
+}
+
+cv_fontset *cv_fontset_create(cv_status *st) {
+  return cv_fontset_create_cached(NULL, st);
 }
 
 /* fontconfig's current config, started on first use; NULL if it cannot
@@ -111,7 +172,8 @@ void cv_fontset_destroy(cv_fontset *fs) {
     FcFontSetDestroy(fs->fc_all);
   if (fs->fc)
     FcConfigDestroy(fs->fc);
-  FT_Done_FreeType(fs->ft);
+  if (fs->own_cache)
+    cv_fontcache_destroy(fs->cache);
   free(fs);
 }
 
@@ -182,6 +244,7 @@ oom:
 
 /* ---- loading --------------------------------------------------------- */
 
+/* id < 0: "" when raw has no usable character (named later by id). */
 static char *sanitise_ps_name(const char *raw, int id) {
   char *out = malloc(64);
   if (!out)
@@ -193,7 +256,7 @@ static char *sanitise_ps_name(const char *raw, int id) {
         (c >= '0' && c <= '9') || c == '-')
       out[n++] = c;
   }
-  if (n == 0)
+  if (n == 0 && id >= 0)
     n = (size_t)snprintf(out, 64, "CvFont%d", id);
   out[n] = '\0';
   return out;
@@ -263,26 +326,18 @@ static void fill_metrics(cv_font *f) {
   f->symbolic = FT_Get_Char_Index(ft, 'a') == 0;
 }
 
-static cv_font *font_load(cv_fontset *fs, const char *path, int index,
+/* Loads a face into a template font (cache lock held).  ps_name is left
+ * "" when the font has none: each fontset then names it by its own id. */
+static cv_font *face_load(FT_Library lib, const char *path, int index,
                           cv_status *st) {
-  for (size_t i = 0; i < fs->nfonts; i++)
-    if (fs->fonts[i]->face_index == index &&
-        strcmp(fs->fonts[i]->path, path) == 0)
-      return fs->fonts[i];
-  if (cv_grow((void **)&fs->fonts, &fs->capfonts, fs->nfonts + 1,
-              sizeof *fs->fonts)) {
-    cv_status_set(st, "out of memory loading %s", path);
-    return NULL;
-  }
   cv_font *f = calloc(1, sizeof *f);
   if (!f || !(f->path = cv_strdup(path))) {
     free(f);
     cv_status_set(st, "out of memory loading %s", path);
     return NULL;
   }
-  f->id = (int)fs->nfonts;
   f->face_index = index;
-  if (FT_New_Face(fs->ft, path, index, &f->ft) != 0) {
+  if (FT_New_Face(lib, path, index, &f->ft) != 0) {
     f->ft = NULL;
     cv_status_set(st, "%s: FreeType cannot open this font file", path);
     font_free(f);
@@ -307,11 +362,90 @@ static cv_font *font_load(cv_fontset *fs, const char *path, int index,
   fill_metrics(f);
   hb_font_set_scale(f->hb_font, (int)f->upem, (int)f->upem);
   hb_font_make_immutable(f->hb_font);
-  f->ps_name = sanitise_ps_name(FT_Get_Postscript_Name(f->ft), f->id);
+  hb_face_make_immutable(f->hb_face);
+  f->ps_name = sanitise_ps_name(FT_Get_Postscript_Name(f->ft), -1);
   f->family = cv_strdup(f->ft->family_name ? f->ft->family_name : "");
+  /* Everything FreeType was needed for is read: closing the face keeps
+   * the template immutable and frees its memory. */
+  FT_Done_Face(f->ft);
+  f->ft = NULL;
   if (!f->ps_name || !f->family) {
     cv_status_set(st, "out of memory loading %s", path);
     font_free(f);
+    return NULL;
+  }
+  return f;
+}
+
+/* The cache's template for path/index, loaded on first use.  Failures are
+ * not remembered: the next asker gets the same message. */
+static const cv_font *cache_get(cv_fontcache *c, const char *path, int index,
+                                cv_status *st) {
+  const cv_font *t = NULL;
+  if (pthread_mutex_lock(&c->mu) != 0) {
+    cv_status_set(st, "cannot take the font cache's lock");
+    return NULL;
+  }
+  for (size_t i = 0; i < c->nfaces && !t; i++)
+    if (c->faces[i].index == index && strcmp(c->faces[i].path, path) == 0)
+      t = c->faces[i].font;
+  if (!t) {
+    cv_font *f = NULL;
+    char *key = NULL;
+    if (cv_grow((void **)&c->faces, &c->capfaces, c->nfaces + 1,
+                sizeof *c->faces) != 0 ||
+        !(key = cv_strdup(path))) {
+      cv_status_set(st, "out of memory loading %s", path);
+    } else if ((f = face_load(c->ft, path, index, st)) != NULL) {
+      c->faces[c->nfaces++] = (cv_face){key, index, f};
+      key = NULL;
+      t = f;
+    }
+    free(key);
+  }
+  pthread_mutex_unlock(&c->mu);
+  return t;
+}
+
+/* A fontset's own copy of a template: HarfBuzz objects are shared (they are
+ * immutable and thread-safe), names and id belong to the fontset. */
+static cv_font *font_copy(const cv_font *t, int id) {
+  cv_font *f = malloc(sizeof *f);
+  if (!f)
+    return NULL;
+  *f = *t;
+  f->id = id;
+  f->path = cv_strdup(t->path);
+  f->family = cv_strdup(t->family);
+  f->ps_name = t->ps_name[0] ? cv_strdup(t->ps_name)
+                             : sanitise_ps_name(NULL, id);
+  f->blob = hb_blob_reference(t->blob);
+  f->hb_face = hb_face_reference(t->hb_face);
+  f->hb_font = hb_font_reference(t->hb_font);
+  if (!f->path || !f->family || !f->ps_name) {
+    font_free(f);
+    return NULL;
+  }
+  return f;
+}
+
+static cv_font *font_load(cv_fontset *fs, const char *path, int index,
+                          cv_status *st) {
+  for (size_t i = 0; i < fs->nfonts; i++)
+    if (fs->fonts[i]->face_index == index &&
+        strcmp(fs->fonts[i]->path, path) == 0)
+      return fs->fonts[i];
+  if (cv_grow((void **)&fs->fonts, &fs->capfonts, fs->nfonts + 1,
+              sizeof *fs->fonts)) {
+    cv_status_set(st, "out of memory loading %s", path);
+    return NULL;
+  }
+  const cv_font *t = cache_get(fs->cache, path, index, st);
+  if (!t)
+    return NULL;
+  cv_font *f = font_copy(t, (int)fs->nfonts);
+  if (!f) {
+    cv_status_set(st, "out of memory loading %s", path);
     return NULL;
   }
   fs->fonts[fs->nfonts++] = f;

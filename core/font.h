@@ -30,7 +30,7 @@ typedef struct cv_font {
   int bbox[4];
   double italic_angle;
   int fixed_pitch, serif, symbolic;
-  FT_Face ft;
+  FT_Face ft;       /* NULL once loaded: only the metrics above need it */
   hb_blob_t *blob;  /* whole file, for subsetting */
   hb_face_t *hb_face;
   hb_font_t *hb_font; /* scale = upem: positions come out in font units */
@@ -38,8 +38,23 @@ typedef struct cv_font {
 
 typedef struct cv_fontset cv_fontset;
 
-/* An empty set.  Returns NULL and sets st on failure. */
+/* Font files loaded once per process, shared by the fontsets of several
+ * documents (rendered one after another or in parallel threads): each file
+ * is read and parsed once; HarfBuzz faces and fonts are shared read-only.
+ * Thread-safe.  Destroy it after every fontset that uses it. */
+typedef struct cv_fontcache cv_fontcache;
+
+/* An empty cache.  Returns NULL and sets st on failure. */
+cv_fontcache *cv_fontcache_create(cv_status *st);
+/* Frees the cache; NULL is accepted. */
+void cv_fontcache_destroy(cv_fontcache *c);
+
+/* An empty set with a private cache.  Returns NULL and sets st on
+ * failure. */
 cv_fontset *cv_fontset_create(cv_status *st);
+/* An empty set loading its faces through cache (borrowed; NULL: a private
+ * one).  One fontset is used by one thread at a time. */
+cv_fontset *cv_fontset_create_cached(cv_fontcache *cache, cv_status *st);
 void cv_fontset_destroy(cv_fontset *fs);
 
 /* Declares a family from a manifest: files[variant] (CV_REGULAR..

@@ -49,6 +49,7 @@ struct cvpdf_builder {
   cv_arena *arena;
   cv_diags *diags;
   const char *lang;
+  int64_t date;     /* the document date, seconds since 1970 (UTC) */
   const char *type; /* section type being built */
   int failed;
   const char *author;
@@ -59,6 +60,8 @@ struct cvpdf_builder {
   double pending_space;
   int keep;         /* > 0: page breaks forbidden before the next line */
   int keep_content; /* content lines still to keep with the head */
+  int keep_after;   /* set keep once the next line is placed: an entry's
+                       head may start a page, but stays with what follows */
 
   /* entry */
   int in_entry;
@@ -174,6 +177,11 @@ static void add_box(cvpdf_builder *b, vline *l, double h, double d,
   vpush(b, CV_VBOX, h, d, 0, 0, l);
   if (content && b->keep_content > 0 && --b->keep_content == 0)
     b->keep = 0;
+  if (b->keep_after) {
+    b->keep_after = 0;
+    if (b->keep_content > 0)
+      b->keep = 1;
+  }
   b->stats.lines++;
 }
 
@@ -207,12 +215,33 @@ static void queue_beside(cvpdf_builder *b, const pitem *item) {
   b->label_next = 0;
 }
 
-/* Text for the side column, on the next line's baseline. */
+/* Text for the side column, on the next line's baseline; below the side
+ * column's lines still pending, so a location broken over two lines and
+ * the dates after it are stacked, not printed over each other. */
 static void side_text(cvpdf_builder *b, cv_run *r, double w) {
   const cv_theme *t = b->theme;
   pitem p = {.kind = CV_DL_TEXT, .run = r};
   p.x = t->side_align == CV_ALIGN_RIGHT ? t->side_width - w : 0;
-  queue_beside(b, &p);
+  if (p.x < 0)
+    p.x = 0; /* never into the margin */
+  size_t pending = b->nlabel - b->label_next;
+  if (pending == 0) {
+    queue_beside(b, &p);
+    return;
+  }
+  vline **q = cv_arena_alloc_n(b->arena, pending + 1, sizeof *q);
+  vline *l = vline_new(b);
+  pitem *it = l ? vline_add(b, l) : NULL;
+  if (!q || !it) {
+    oom(b);
+    return;
+  }
+  *it = p;
+  memcpy(q, b->label_lines + b->label_next, pending * sizeof *q);
+  q[pending] = l;
+  b->label_lines = q;
+  b->nlabel = pending + 1;
+  b->label_next = 0;
 }
 
 static void flush_labels(cvpdf_builder *b) {
@@ -855,7 +884,11 @@ static void h_entry_begin(cvpdf_builder *b, const char *label) {
   b->in_entry = 1;
   b->entry_start = b->nv;
   add_space(b, b->theme->sp_entry);
-  keep_with_next(b, 2);
+  /* A page may break before the entry (unless a heading just asked to be
+   * kept with it), not between its head and its first two lines. */
+  if (b->keep_content < 2)
+    b->keep_content = 2;
+  b->keep_after = 1;
   if (!label || !*label || (b->theme->label_width <= 0 &&
                              !h_option(b, "label_width")))
     return;
@@ -931,6 +964,7 @@ static void h_entry_end(cvpdf_builder *b) {
   b->depth = 0;
   b->keep = 0;
   b->keep_content = 0;
+  b->keep_after = 0;
 }
 
 static void paragraph_at(cvpdf_builder *b, const cv_style *s,
@@ -958,6 +992,38 @@ static void h_paragraph(cvpdf_builder *b, const char *sname,
   add_space(b, s->space_after);
 }
 
+/* Text too wide for the side column ("Wright-Patterson AFB, OH") is
+ * broken into lines of the column's width, riding beside the next lines as
+ * a label does.  Returns 0 when that is not possible (a label is pending
+ * there already, or the text does not shape), leaving it to side_text. */
+static int side_lines(cvpdf_builder *b, const cv_style *rs,
+                      const char *markup) {
+  if (b->label_next < b->nlabel)
+    return 0;
+  cv_style cs = *rs;
+  cs.align = b->theme->side_align == CV_ALIGN_JUSTIFY ? CV_ALIGN_LEFT
+                                                      : b->theme->side_align;
+  cv_hlist hl, rag;
+  cv_hlist_init(&hl);
+  cv_hlist_init(&rag);
+  size_t n = 0;
+  vline **lines = NULL;
+  if (shape_markup(b, &cs, markup, b->theme->hyphenate, &hl) == 0) {
+    make_ragged(b, &hl, &rag, cs.ts.size * 3);
+    finish_paragraph(&rag);
+    double w = b->theme->side_width;
+    n = set_lines(b, &rag, &cs, 0, w, w, &lines, BREAK_ALL);
+  }
+  cv_hlist_fini(&rag);
+  cv_hlist_fini(&hl);
+  if (n == 0 || n == BREAK_FAILED)
+    return 0;
+  b->label_lines = lines;
+  b->nlabel = n;
+  b->label_next = 0;
+  return 1;
+}
+
 static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
                   const char *rstyle, const char *right) {
   begin_block(b);
@@ -975,7 +1041,8 @@ static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   double cut = rr ? rw + ls->ts.size : 0;
   if (rr && b->base > 0) {
     /* The side column holds what rows put on the right (dates). */
-    side_text(b, rr, rw);
+    if (rw <= b->theme->side_width || !side_lines(b, rs, right))
+      side_text(b, rr, rw);
     rr = NULL;
     cut = 0;
   }
@@ -1257,6 +1324,15 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
   b->arena = arena;
   b->diags = diags;
   b->lang = lang ? lang : "en";
+  b->date = (int64_t)time(NULL);
+  /* Reproducible builds fix the date the same way they fix the PDF's. */
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (*end == '\0' && v >= 0)
+      b->date = v;
+  }
   b->measure = theme->page_w - theme->margin_left - theme->margin_right;
   if (theme->side_width > 0 && theme->side_width < b->measure / 2)
     b->base = theme->side_width + theme->side_gap;
@@ -1282,6 +1358,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
   b->indent = b->base;
   b->keep = 0;
   b->keep_content = 0;
+  b->keep_after = 0;
   b->type = NULL;
 }
 
@@ -1292,6 +1369,8 @@ void cv_builder_set_type(cvpdf_builder *b, const char *type) {
 int cv_builder_failed(const cvpdf_builder *b) { return b->failed; }
 
 const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
+
+void cv_builder_set_date(cvpdf_builder *b, int64_t date) { b->date = date; }
 
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
   return &b->stats;
@@ -1316,42 +1395,86 @@ static int place_item(cv_page *pg, const pitem *p, double x0, double base) {
   return 0;
 }
 
-static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
-                      size_t pages) {
-  const cv_theme *t = b->theme;
-  if (!t->footer)
+/* "November 2023" in the CV's language: the document date for {date}. */
+static void put_date(cvpdf_builder *b, cv_buf *out) {
+  time_t tt = (time_t)b->date;
+  struct tm tm;
+  if (!gmtime_r(&tt, &tm))
+    return;
+  const char *m = cv_month_name(b->lang, tm.tm_mon + 1, 0);
+  if (m)
+    cv_buf_printf(out, "%s %d", m, tm.tm_year + 1900);
+  else
+    cv_buf_printf(out, "%d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
+/* Expands the fields of a footer or header text into markup. */
+static void expand_fields(cvpdf_builder *b, const char *text, size_t page,
+                          size_t pages, cv_buf *out) {
+  for (const char *p = text; *p; p++) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    if (!close || close - p > 40) {
+      cv_buf_putc(out, *p);
+      continue;
+    }
+    char key[48];
+    snprintf(key, sizeof key, "%.*s", (int)(close - p - 1), p + 1);
+    if (!strcmp(key, "page"))
+      cv_buf_printf(out, "%zu", page);
+    else if (!strcmp(key, "pages"))
+      cv_buf_printf(out, "%zu", pages);
+    else if (!strcmp(key, "name"))
+      cv_buf_puts(out, b->author ? h_escape(b, b->author) : "");
+    else if (!strcmp(key, "date"))
+      put_date(b, out);
+    else
+      cv_buf_puts(out, h_escape(b, h_word(b, key)));
+    p = close;
+  }
+}
+
+/* Places a footer or running header line; y is its baseline. */
+static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
+                           const char *sname, cv_align al, double y,
+                           size_t page, size_t pages) {
+  if (!text)
     return 0;
   cv_buf txt;
   cv_buf_init(&txt);
-  for (const char *p = t->footer; *p; p++) {
-    if (!strncmp(p, "{page}", 6)) {
-      cv_buf_printf(&txt, "%zu", page);
-      p += 5;
-    } else if (!strncmp(p, "{pages}", 7)) {
-      cv_buf_printf(&txt, "%zu", pages);
-      p += 6;
-    } else if (!strncmp(p, "{name}", 6)) {
-      cv_buf_puts(&txt, b->author ? h_escape(b, b->author) : "");
-      p += 5;
-    } else {
-      cv_buf_putc(&txt, *p);
-    }
-  }
+  expand_fields(b, text, page, pages, &txt);
   double w = 0;
-  cv_run *r = txt.data ? line_run(b, style(b, "footer"), txt.data, &w) : NULL;
+  cv_run *r = txt.data && txt.len ? line_run(b, style(b, sname), txt.data, &w)
+                                  : NULL;
   cv_buf_fini(&txt);
   if (!r)
     return 0;
-  double x = t->margin_left;
-  if (t->footer_align == CV_ALIGN_CENTER)
+  double x = b->theme->margin_left;
+  if (al == CV_ALIGN_CENTER)
     x += (b->measure - w) / 2;
-  else if (t->footer_align == CV_ALIGN_RIGHT)
+  else if (al == CV_ALIGN_RIGHT)
     x += b->measure - w;
+  pitem p = {.kind = CV_DL_TEXT, .run = r};
+  return place_item(pg, &p, x, y);
+}
+
+static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
+                      size_t pages) {
+  const cv_theme *t = b->theme;
   double y = t->margin_bottom * 0.5;
   if (y < 24)
     y = 24;
-  pitem p = {.kind = CV_DL_TEXT, .run = r};
-  return place_item(pg, &p, x, y);
+  if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
+                      pages) < 0)
+    return -1;
+  if (page == 1 && !t->header_first)
+    return 0;
+  /* The header's baseline sits halfway into the top margin, and never
+   * closer than 24pt to the edge of the paper. */
+  double top = t->margin_top * 0.5;
+  if (top < 24)
+    top = 24;
+  return add_margin_text(b, pg, t->header, "header", t->header_align,
+                         t->page_h - top, page, pages);
 }
 
 int cv_builder_paginate(cvpdf_builder *b, cv_docout *out, cv_status *st) {

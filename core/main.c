@@ -15,8 +15,14 @@
 #include <cvpdf/cvpdf-plugin.h>
 
 const char cv_usage[] =
-    "Usage: cvpdf render CV.yaml [-o OUT.pdf] [--layout NAME]\n"
+    "Usage: cvpdf render CV.yaml... [-o OUT.pdf|DIR] [-j N] [--layout NAME]\n"
     "                    [--plugin-dir DIR]... [--trace FILE] [-q] [--timing]\n"
+    "       cvpdf plugins [--plugin-dir DIR]... [-v]\n"
+    "       cvpdf check CV.yaml... [--layout NAME] [--plugin-dir DIR]... [-q]\n"
+    "       cvpdf watch CV.yaml [render options]\n"
+    "       cvpdf new \"Full Name\" [-o cv.yaml] [--force]\n"
+    "       cvpdf schema [-o FILE] [--plugin-dir DIR]...\n"
+    "       cvpdf convert IN -o OUT.yaml [--plugin-dir DIR]... [-q]\n"
     "       cvpdf --version\n"
     "       cvpdf --help\n"
     "\n"
@@ -24,10 +30,25 @@ const char cv_usage[] =
     "\n"
     "Commands:\n"
     "  render CV        write CV's PDF (CV.yaml -> CV.pdf unless -o is given)\n"
+    "  plugins          list the section plugins found: name, version, section\n"
+    "                   types, file (-v: each type's description)\n"
+    "  check CV...      list every problem of each CV (file:line:col), write\n"
+    "                   nothing; exit 1 if any is an error\n"
+    "  watch CV         render CV, then again each time it is saved, printing\n"
+    "                   how long each render took; Ctrl-C stops\n"
+    "  new NAME         write a starter cv.yaml (or -o FILE) that renders as\n"
+    "                   is; never replaces a file unless --force is given\n"
+    "  schema           print a JSON Schema of the CV format, from the fields\n"
+    "                   the plugins declare, for editors (or -o FILE)\n"
+    "  convert IN       write IN (a JSON Resume or RenderCV file, or a CV) as\n"
+    "                   cvpdf's own YAML to OUT.yaml (- for standard output)\n"
     "\n"
     "Options of render:\n"
     "  -o, --output FILE     write the PDF to FILE; a failed run leaves an\n"
-    "                        existing FILE untouched\n"
+    "                        existing FILE untouched\n"    "                        (several CVs: -o names a directory; without -o\n"
+    "                        each PDF goes next to its CV)\n"
+    "  -j, --jobs N          render several CVs in N parallel threads; one\n"
+    "                        failed CV does not stop the others (exit 1)\n"
     "  -l, --layout NAME     use layout NAME (a file in the layouts dir, or a\n"
     "                        path to a .yaml layout) instead of the CV's\n"
     "  -p, --plugin-dir DIR  look for section plugins in DIR first (repeatable)\n"
@@ -35,6 +56,18 @@ const char cv_usage[] =
     "                        (- for standard output)\n"
     "  -q, --quiet           print nothing on success\n"
     "      --timing          print where the time went\n"
+    "      --only TAG        print only untagged items and those tagged TAG\n"
+    "                        (repeatable; also an option of check)\n"
+    "      --safe            for services: ignore CVPDF_PLUGIN_PATH and\n"
+    "                        refuse a layout the CV names by path\n"
+    "      --max-pages N     fail when the PDF would have more than N pages\n"
+    "                        (default 500)\n"
+    "      --max-input-bytes N  refuse a CV file larger than N bytes\n"
+    "                        (K, M, G allowed; default 16M)\n"
+    "      --max-string N    refuse a text value over N bytes (default 1M)\n"
+    "      --max-depth N     refuse nesting deeper than N levels (default 64)\n"
+    "      --max-nodes N     refuse a CV of more than N values, aliases\n"
+    "                        counted as expanded (default 1000000)\n"
     "\n"
     "Environment:\n"
     "  CVPDF_PLUGIN_PATH     colon-separated plugin dirs, after --plugin-dir\n"
@@ -50,9 +83,9 @@ void cv_find_dirs(cv_dirs *d) {
   if (n > 0) {
     exe[n] = '\0';
     char *dir = dirname(exe);
-    size_t bl = strlen(CVPDF_BUILD_ROOT);
-    in_build = !strncmp(dir, CVPDF_BUILD_ROOT, bl) &&
-               (dir[bl] == '\0' || dir[bl] == '/');
+    /* Only the binary the build made, not any file under the build root:
+     * a test may install into a prefix inside it. */
+    in_build = !strcmp(dir, CVPDF_BUILD_ROOT "/core");
   }
   if (in_build) {
     snprintf(d->plugin, sizeof d->plugin, "%s/plugins", CVPDF_BUILD_ROOT);
@@ -100,7 +133,10 @@ int main(int argc, char **argv) {
   static const struct {
     const char *name;
     cv_command_fn fn;
-  } commands[] = {{"render", cv_cmd_render}};
+  } commands[] = {{"render", cv_cmd_render}, {"plugins", cv_cmd_plugins},
+                   {"schema", cv_cmd_schema}, {"new", cv_cmd_new},
+                   {"check", cv_cmd_check}, {"watch", cv_cmd_watch},
+                   {"convert", cv_cmd_convert}};
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
     if (strcmp(cmd, commands[i].name))
       continue;

@@ -224,8 +224,8 @@ static int next_event(loader *ld, yaml_event_t *ev) {
 static int count_nodes(loader *ld, size_t n, const yaml_mark_t *m) {
   if (n > ld->lim.max_nodes || ld->expanded > ld->lim.max_nodes - n) {
     lerr(ld, (int)m->line + 1, (int)m->column + 1,
-         "document too large: more than %zu nodes once aliases are expanded "
-         "(limit max_nodes)",
+         "expected at most %zu nodes once aliases are expanded, found more "
+         "(an alias expanding too far?); raise the limit with --max-nodes",
          ld->lim.max_nodes);
     fatal(ld);
     return -1;
@@ -367,8 +367,9 @@ static cvpdf_node *read_scalar(loader *ld, yaml_event_t *ev, size_t *weight) {
   size_t len = ev->data.scalar.length;
   if (len > ld->lim.max_string_bytes) {
     lerr(ld, (int)m->line + 1, (int)m->column + 1,
-         "string too long: %zu bytes, the limit is %zu (max_string_bytes)",
-         len, ld->lim.max_string_bytes);
+         "expected a string of at most %zu bytes, found %zu; raise the limit "
+         "with --max-string",
+         ld->lim.max_string_bytes, len);
     fatal(ld);
     return NULL;
   }
@@ -424,7 +425,8 @@ static int check_depth(loader *ld, size_t depth, const yaml_mark_t *m) {
   if (depth < ld->lim.max_depth)
     return 0;
   lerr(ld, (int)m->line + 1, (int)m->column + 1,
-       "nesting too deep: more than %zu levels (limit max_depth)",
+       "expected at most %zu levels of nesting, found more; raise the limit "
+       "with --max-depth",
        ld->lim.max_depth);
   fatal(ld);
   return -1;
@@ -712,8 +714,10 @@ static cv_model *load(const char *name, const char *data, size_t len,
   ld.arena = &m->arena;
 
   if (len > ld.lim.max_input_bytes) {
-    lerr(&ld, 0, 0, "input too large: %zu bytes, the limit is %zu", len,
-         ld.lim.max_input_bytes);
+    lerr(&ld, 0, 0,
+         "expected at most %zu bytes of input, found %zu; raise the limit "
+         "with --max-input-bytes",
+         ld.lim.max_input_bytes, len);
     cv_model_destroy(m);
     return NULL;
   }
@@ -817,8 +821,9 @@ cv_model *cv_model_load_file(const char *path, const cv_limits *limits,
   }
   if ((uintmax_t)st.st_size > (uintmax_t)lim.max_input_bytes) {
     cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0,
-                 "input too large: %jd bytes, the limit is %zu",
-                 (intmax_t)st.st_size, lim.max_input_bytes);
+                 "expected at most %zu bytes of input, found %jd; raise the "
+                 "limit with --max-input-bytes",
+                 lim.max_input_bytes, (intmax_t)st.st_size);
     close(fd);
     return NULL;
   }

@@ -362,11 +362,17 @@ static int load_path_env(cv_plugins *ps, const char *value, cv_status *st) {
  * it (shadow_below = ps->n), so clashes inside one directory stay errors. */
 int cv_plugins_load_path(cv_plugins *ps, const char *const *dirs,
                          const char *default_dir, cv_status *st) {
+  return cv_plugins_load_search(ps, dirs, getenv("CVPDF_PLUGIN_PATH"),
+                                default_dir, st);
+}
+
+int cv_plugins_load_search(cv_plugins *ps, const char *const *dirs,
+                           const char *env_path, const char *default_dir,
+                           cv_status *st) {
   for (size_t i = 0; dirs && dirs[i]; i++)
     if (load_dir(ps, dirs[i], ps->n, st))
       return -1;
-  const char *env = getenv("CVPDF_PLUGIN_PATH");
-  if (env && load_path_env(ps, env, st))
+  if (env_path && load_path_env(ps, env_path, st))
     return -1;
   if (default_dir && load_dir(ps, default_dir, ps->n, st))
     return -1;

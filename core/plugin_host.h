@@ -52,6 +52,12 @@ int cv_plugins_load_dir(cv_plugins *ps, const char *dir, cv_status *st);
  * error. */
 int cv_plugins_load_path(cv_plugins *ps, const char *const *dirs,
                          const char *default_dir, cv_status *st);
+/* The same search with env_path standing for $CVPDF_PLUGIN_PATH: NULL
+ * skips that step, which is how safe mode keeps the environment of a
+ * service from adding code to it. */
+int cv_plugins_load_search(cv_plugins *ps, const char *const *dirs,
+                           const char *env_path, const char *default_dir,
+                           cv_status *st);
 
 /* The plugin handling section type name, or NULL; *type (when type is not
  * NULL) gets its declaration, or NULL.  Plugins returned here and by

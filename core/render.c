@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "convert.h"
 #include "display.h"
 #include "layout.h"
 #include "plugin_host.h"
 #include "schema.h"
+#include "tags.h"
 
 /* Keys of the top level that core itself reads; the rest belong to the
  * header plugin. */
@@ -74,19 +77,20 @@ static int check_top(const cvpdf_node *root, const cv_plugins *ps,
   return (int)d->nerrors - before;
 }
 
-static int build_section(cvpdf_builder *b, const cv_plugins *ps,
-                         const cvpdf_node *sec, cv_diags *d) {
-  const cvpdf_host *host = cv_host_table();
+/* Checks a section against the fields its plugin declares.  Returns the
+ * plugin, or NULL after reporting every problem found. */
+static const cv_plugin *check_section(const cv_plugins *ps,
+                                      const cvpdf_node *sec, cv_diags *d) {
   if (!sec || sec->kind != CVPDF_NODE_MAP) {
     diag_at(d, sec, "expected a section (a mapping with 'type:'), found %s",
             cv_node_kind_name(sec));
-    return -1;
+    return NULL;
   }
   const cvpdf_node *tn = cv_node_get(sec, "type");
   const char *type = cv_node_str(tn);
   if (!type) {
     diag_at(d, sec, "section is missing required field 'type'");
-    return -1;
+    return NULL;
   }
   const cvpdf_section_type *st = NULL;
   const cv_plugin *pl = cv_plugins_find(ps, type, &st);
@@ -97,12 +101,33 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
               near);
     else
       diag_at(d, tn, "unknown section type '%s' (no plugin handles it)", type);
-    return -1;
+    return NULL;
   }
   char what[96];
   snprintf(what, sizeof what, "%s section", type);
   if (cv_schema_validate(sec, type_fields(st), section_keys, what, d) > 0)
+    return NULL;
+  return pl;
+}
+
+/* `cvpdf check` after an error that stops the build: the sections are
+ * still checked, so one run lists every problem. */
+static void check_sections(const cv_plugins *ps, const cvpdf_node *root,
+                           cv_diags *d) {
+  const cvpdf_node *secs = cv_node_get(root, "sections");
+  if (!secs || secs->kind != CVPDF_NODE_SEQ)
+    return;
+  for (size_t i = 0; i < cv_node_len(secs); i++)
+    check_section(ps, cv_node_at(secs, i), d);
+}
+
+static int build_section(cvpdf_builder *b, const cv_plugins *ps,
+                         const cvpdf_node *sec, cv_diags *d) {
+  const cvpdf_host *host = cv_host_table();
+  const cv_plugin *pl = check_section(ps, sec, d);
+  if (!pl)
     return -1;
+  const char *type = cv_node_get_str(sec, "type");
   cv_builder_set_type(b, type);
   const char *title = cv_node_get_str(sec, "title");
   if (title && *title)
@@ -113,6 +138,63 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
     diag_at(d, sec, "plugin '%s' failed to build this %s section",
             pl->desc->name, type);
   return rc != 0 || cv_builder_failed(b) ? -1 : 0;
+}
+
+/* Safe mode: a CV may name an installed layout, never a file.  A name with
+ * a '/' or a leading '.' would reach outside the layout dirs, and one
+ * ending in .yaml is taken as a path.  Returns 1 (reported) when refused. */
+static int unsafe_layout(const cvpdf_node *n, cv_diags *d) {
+  const char *name = cv_node_str(n);
+  if (!name)
+    return 0; /* absent, or not text: the theme reports the latter */
+  size_t len = strlen(name);
+  if (!strchr(name, '/') && name[0] != '.' &&
+      !(len >= 5 && !strcmp(name + len - 5, ".yaml")))
+    return 0;
+  diag_at(d, n,
+          "expected the name of an installed layout, found the path '%s' "
+          "(layout files are not read in safe mode)",
+          name);
+  return 1;
+}
+
+/* The scalar equal to `name` under theme (a family named in a style,
+ * fallbacks or icons), or NULL.  Depth is bounded by the model's limits. */
+static const cvpdf_node *find_scalar(const cvpdf_node *n, const char *name) {
+  if (!n)
+    return NULL;
+  if (n->kind == CVPDF_NODE_SCALAR)
+    return strcmp(n->str, name) ? NULL : n;
+  for (size_t i = 0; i < n->n; i++) {
+    const cvpdf_node *hit = find_scalar(n->items[i], name);
+    if (hit)
+      return hit;
+  }
+  return NULL;
+}
+
+/* A font family is looked up when text is first shaped, far from the
+ * `theme:` that named it, so the error comes without a position.  When the
+ * CV's own theme names the family, point there; else at least name the CV
+ * (the family then comes from the layout). */
+static void place_font_errors(cv_diags *d, size_t from, const cv_model *m) {
+  static const char lead[] = "font family \"";
+  for (size_t i = from; i < d->n; i++) {
+    cv_diag *dg = &d->v[i];
+    if (dg->file || strncmp(dg->msg, lead, sizeof lead - 1))
+      continue;
+    const char *name = dg->msg + sizeof lead - 1;
+    const char *end = strchr(name, '"');
+    char *fam = end ? cv_strndup(name, (size_t)(end - name)) : NULL;
+    const cvpdf_node *at =
+        fam ? find_scalar(cv_node_get(m->root, "theme"), fam) : NULL;
+    free(fam);
+    dg->file = cv_strdup(at ? at->file : m->file);
+    if (at) {
+      dg->line = at->line;
+      dg->col = at->col;
+    }
+  }
 }
 
 static int64_t doc_date(void) {
@@ -126,7 +208,69 @@ static int64_t doc_date(void) {
   return (int64_t)time(NULL);
 }
 
-/* Writes the PDF next to the output, then renames it into place. */
+/* Errors a failed save can leave in errno that are worth quoting ("No
+ * space left on device"): libharu reports a failed write with a code of its
+ * own, so errno is the only place the cause survives. */
+static int io_errno(int e) {
+  return e == ENOSPC || e == EDQUOT || e == EIO || e == EFBIG || e == EROFS;
+}
+
+/* Whether the file open at fd ends with a PDF trailer.  libharu ignores
+ * what fclose returns, so a disk that fills up during the last flush
+ * leaves a short file that it calls a success: a missing %%EOF is how that
+ * shows. */
+static int ends_with_eof(int fd, off_t size) {
+  char tail[32];
+  off_t from = size > (off_t)sizeof tail ? size - (off_t)sizeof tail : 0;
+  ssize_t n = pread(fd, tail, (size_t)(size - from), from);
+  while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' ||
+                   tail[n - 1] == ' '))
+    n--;
+  return n >= 5 && memcmp(tail + n - 5, "%%EOF", 5) == 0;
+}
+
+/* Makes the rename itself durable.  The PDF is complete and in place by
+ * now, so a directory that cannot be synced (some file systems refuse) is
+ * not worth failing the run for. */
+static void sync_dir_of(const char *path) {
+  char *copy = cv_strdup(path);
+  if (!copy)
+    return;
+  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  free(copy);
+}
+
+/* Creates tmp = the first n bytes of tmp + ".tmp-XXXXXX" exclusively with
+ * mode 0666, so the process umask applies as for any file it writes (mkstemp
+ * would make it 0600, and reading the umask means setting it, which races
+ * with other threads).  tmp has room for 16 more bytes. */
+static int create_temp(char *tmp, size_t n) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
+               (uint64_t)(uintptr_t)tmp;
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int attempt = 0; attempt < 100; attempt++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    memcpy(tmp + n, ".tmp-", 5);
+    uint64_t y = x;
+    for (int i = 0; i < 6; i++, y /= 36)
+      tmp[n + 5 + i] = digits[y % 36];
+    tmp[n + 11] = '\0';
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST)
+      return fd;
+  }
+  return -1;
+}
+
+/* Writes the PDF next to the output, then renames it into place: whatever
+ * fails, the output path holds the previous file or the complete new one,
+ * and no temporary file is left. */
 static int write_atomic(const cv_docout *doc, const char *out, cv_diags *d,
                         size_t *bytes) {
   size_t n = strlen(out);
@@ -136,43 +280,52 @@ static int write_atomic(const cv_docout *doc, const char *out, cv_diags *d,
     return -1;
   }
   memcpy(tmp, out, n);
-  memcpy(tmp + n, ".tmp-XXXXXX", 12);
-  int fd = mkstemp(tmp);
+  int fd = create_temp(tmp, n);
   if (fd < 0) {
     cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "cannot write output: %s",
                  strerror(errno));
     free(tmp);
     return -1;
   }
-  close(fd);
   cv_status st = {0};
+  errno = 0;
   int rc = cv_pdf_write(doc, tmp, &st);
+  int err = errno;
+  if (rc != 0 && io_errno(err)) {
+    /* The status is sticky: restate the cause in a fresh one. */
+    cv_status why = st;
+    memset(&st, 0, sizeof st);
+    cv_status_set(&st, "cannot write the PDF: %s (%s)", strerror(err),
+                  why.msg);
+  }
+  struct stat sb;
   if (rc == 0) {
-    /* Make sure the bytes are on disk before the name points at them. */
-    fd = open(tmp, O_RDONLY);
-    struct stat sb;
-    if (fd < 0 || fsync(fd) < 0 || fstat(fd, &sb) < 0) {
-      cv_status_set(&st, "cannot write '%s': %s", tmp, strerror(errno));
+    /* The bytes must be on disk before the name points at them. */
+    if (fsync(fd) < 0 || fstat(fd, &sb) < 0) {
+      cv_status_set(&st, "cannot write the PDF: %s", strerror(errno));
+      rc = -1;
+    } else if (!ends_with_eof(fd, sb.st_size)) {
+      cv_status_set(&st, "cannot write the PDF: %s (the file was cut short "
+                         "at %jd bytes)",
+                    io_errno(err) ? strerror(err) : "incomplete write",
+                    (intmax_t)sb.st_size);
       rc = -1;
     } else {
       *bytes = (size_t)sb.st_size;
     }
-    if (fd >= 0)
-      close(fd);
   }
   if (rc == 0) {
-    /* mkstemp creates 0600; a PDF is for sharing. */
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(tmp, 0666 & ~mask);
     if (rename(tmp, out) < 0) {
       cv_status_set(&st, "cannot rename to '%s': %s", out, strerror(errno));
       rc = -1;
     }
   }
+  close(fd);
   if (rc != 0) {
     unlink(tmp);
     cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "%s", st.msg);
+  } else {
+    sync_dir_of(out);
   }
   free(tmp);
   return rc;
@@ -248,6 +401,8 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   memset(stats, 0, sizeof *stats);
   cv_status st = {0};
   int rc = -1;
+  size_t diags_before = d->n;
+  int sections_left = 0; /* for check_only: sections not yet checked */
   double t0 = now(), t;
 
   c.model = o->data ? cv_model_load_buffer(o->input, o->data, o->len,
@@ -255,32 +410,40 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
                      : cv_model_load_file(o->input, &o->limits, d);
   if (!c.model)
     goto out;
+  if (cv_convert_to_native(c.model, d) < 0) /* JSON Resume, RenderCV */
+    goto out;
   const cvpdf_node *root = c.model->root;
   if (!root || root->kind != CVPDF_NODE_MAP) {
     diag_at(d, root, "expected a mapping at the top level (name:, sections:, "
                      "...), found %s", cv_node_kind_name(root));
     goto out;
   }
+  /* Tags select items before anything validates them. */
+  int tags_bad = cv_tags_apply(c.model->root, o->only, d) > 0;
   t = now();
   stats->t_parse = t - t0;
 
   c.plugins = cv_plugins_create(cv_host_table());
   if (!c.plugins ||
-      cv_plugins_load_path(c.plugins, o->plugin_dirs, o->default_plugin_dir,
-                           &st) < 0) {
+      cv_plugins_load_search(c.plugins, o->plugin_dirs,
+                             o->safe ? NULL : getenv("CVPDF_PLUGIN_PATH"),
+                             o->default_plugin_dir, &st) < 0) {
     cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s",
                  st.failed ? st.msg : "out of memory");
     goto out;
   }
   stats->t_plugins = now() - t;
   t = now();
-  if (check_top(root, c.plugins, d) > 0)
+  sections_left = 1;
+  if (check_top(root, c.plugins, d) > 0 || tags_bad)
     goto out;
 
   cv_theme *theme = cv_arena_alloc(&c.arena, sizeof *theme);
   if (!theme)
     goto out;
   const char *layout = o->layout ? o->layout : cv_node_get_str(root, "layout");
+  if (o->safe && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
+    goto out;
   if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
                     &c.arena, d) < 0)
     goto out;
@@ -288,7 +451,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (!lang)
     lang = theme->language;
 
-  c.fonts = cv_fontset_create(&st);
+  c.fonts = cv_fontset_create_cached(o->font_cache, &st);
   if (!c.fonts)
     goto fail_status;
   for (size_t i = 0; o->font_dirs && o->font_dirs[i]; i++)
@@ -298,6 +461,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
       goto out;
     }
   c.shaper = cv_shaper_create(c.fonts, &c.arena, lang, o->hyph_dirs, &st);
+  cv_shaper_set_hyphcache(c.shaper, o->hyph_cache);
   if (!c.shaper || st.failed)
     goto fail_status;
   if (st.msg[0]) /* missing hyphenation patterns: a warning */
@@ -322,6 +486,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   for (size_t i = 0; i < cv_node_len(secs); i++)
     if (build_section(c.builder, c.plugins, cv_node_at(secs, i), d) < 0)
       bad = 1;
+  sections_left = 0;
   if (bad)
     goto out;
   stats->t_build = now() - t;
@@ -333,12 +498,24 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   stats->hyphenated = ls->hyphenated;
   stats->overfull = ls->overfull;
   warn_missing(&c, d);
+  if (o->check_only) {
+    rc = 0;
+    goto out;
+  }
 
   t = now();
   if (cv_builder_paginate(c.builder, &c.doc, &st) < 0)
     goto fail_status;
   stats->t_pages = now() - t;
   stats->pages = c.doc.npages;
+  size_t max_pages = o->max_pages ? o->max_pages : CV_DEFAULT_MAX_PAGES;
+  if (c.doc.npages > max_pages) {
+    cv_diags_add(d, CV_SEV_ERROR, c.model->file, 0, 0,
+                 "expected at most %zu pages, found %zu; nothing was written "
+                 "(raise the limit with --max-pages)",
+                 max_pages, c.doc.npages);
+    goto out;
+  }
 
   const char *author = cv_builder_author(c.builder);
   const char *title = cv_node_get_str(root, "title");
@@ -377,6 +554,10 @@ fail_status:
   cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s",
                st.failed ? st.msg : "out of memory");
 out:
+  if (o->check_only && sections_left)
+    check_sections(c.plugins, c.model->root, d);
+  if (rc != 0 && c.model)
+    place_font_errors(d, diags_before, c.model);
   ctx_fini(&c);
   stats->t_total = now() - t0;
   return rc;

@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "text.h"
 
 typedef struct cv_render_opts {
   const char *input;     /* path, or the name used in messages with data */
@@ -18,7 +19,29 @@ typedef struct cv_render_opts {
   const char *const *font_dirs;
   const char *const *hyph_dirs;
   cv_limits limits;
+  /* Tagged variants: print untagged items and those tagged with one of
+   * these (NULL-terminated); NULL prints everything.  See tags.h. */
+  const char *const *only;
+  /* Validate everything (all sections, even after errors) and build the
+   * blocks, but lay out no pages and write nothing. */
+  int check_only;
+  /* Fail, writing nothing, when the document has more pages than this;
+   * 0 means CV_DEFAULT_MAX_PAGES. */
+  size_t max_pages;
+  /* Safe mode, for services rendering CVs they do not trust: plugins only
+   * from plugin_dirs and default_plugin_dir ($CVPDF_PLUGIN_PATH is
+   * ignored), and the CV may name only installed layouts, not layout files.
+   * (Fonts come from the installed manifests in either mode: a CV's
+   * `theme:` can name families, never font files.) */
+  int safe;
+  /* Shared by the documents of one process (borrowed; NULL: private to
+   * this render): font files and hyphenation patterns are then loaded once,
+   * and renders may run in parallel threads. */
+  cv_fontcache *font_cache;
+  cv_hyphcache *hyph_cache;
 } cv_render_opts;
+
+#define CV_DEFAULT_MAX_PAGES 500
 
 typedef struct cv_render_stats {
   double t_parse, t_plugins, t_build, t_shape, t_break, t_pages, t_write,

@@ -11,6 +11,7 @@
  * name, which resolves next to itself. */
 #include <wordbreak.h>
 #include <md4c.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,8 +437,95 @@ static uint32_t decode_at(const char *s, size_t n, size_t i, int *k) {
 
 /* ==== shaper ========================================================== */
 
+/* ==== hyphenation patterns shared by documents ========================= */
+
+typedef struct hyph_entry {
+  char *path;
+  HyphenDict *dict; /* NULL: the file could not be loaded */
+} hyph_entry;
+
+struct cv_hyphcache {
+  pthread_mutex_t mu; /* guards the list and the loads */
+  hyph_entry *e;
+  size_t n, cap;
+};
+
+cv_hyphcache *cv_hyphcache_create(void) {
+  cv_hyphcache *c = calloc(1, sizeof *c);
+  if (c && pthread_mutex_init(&c->mu, NULL) != 0) {
+    free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+void cv_hyphcache_destroy(cv_hyphcache *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->e[i].path);
+    if (c->e[i].dict)
+      hnj_hyphen_free(c->e[i].dict);
+  }
+  free(c->e);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+/* Loading patterns costs more than shaping a whole CV; hyphenating with a
+ * loaded dictionary only reads it, so one copy serves every thread. */
+static HyphenDict *hyphcache_get(cv_hyphcache *c, const char *path) {
+  if (pthread_mutex_lock(&c->mu) != 0)
+    return NULL;
+  HyphenDict *d = NULL;
+  size_t i = 0;
+  while (i < c->n && strcmp(c->e[i].path, path) != 0)
+    i++;
+  if (i < c->n) {
+    d = c->e[i].dict;
+  } else {
+    char *key = cv_strdup(path);
+    if (key && cv_grow((void **)&c->e, &c->cap, c->n + 1, sizeof *c->e) == 0) {
+      d = hnj_hyphen_load(path);
+      c->e[c->n++] = (hyph_entry){key, d};
+      key = NULL;
+    }
+    free(key);
+  }
+  pthread_mutex_unlock(&c->mu);
+  return d;
+}
+
+/* ==== shaping cache ===================================================== */
+
+/* Shaped words recur (names, venues, "and", "the"): a run is cached per
+ * font, features and text, in font units, so any size reuses it. */
+typedef struct shape_glyph {
+  uint32_t gid, cluster; /* cluster: byte offset from the run's start */
+  int32_t xa, xo, yo;
+} shape_glyph;
+
+typedef struct shape_entry {
+  uint64_t hash;
+  const cv_font *font;
+  unsigned feats; /* smcp level | no-ligatures << 2 */
+  const char *text; /* the entry's own copy */
+  size_t len;
+  hb_direction_t dir;
+  unsigned n;
+  shape_glyph *g;
+  int nhyph; /* -1: hyphenation points not computed yet */
+  uint8_t *hyph; /* byte offsets from the run's start (words < 256 B) */
+} shape_entry;
+
+#define SHAPE_CACHE_MAX (1u << 16) /* entries; past it, shape uncached */
+
 struct cv_shaper {
   cv_fontset *fs;
+  cv_hyphcache *hyphcache; /* borrowed, or NULL */
+  cv_arena cache_arena;    /* entries' text and glyphs */
+  shape_entry *cache;      /* open addressing, cap a power of two */
+  size_t ncache, capcache;
   cv_arena *arena;
   hb_language_t hb_lang;
   char lang[16]; /* language subtag for libunibreak */
@@ -496,10 +584,16 @@ static int find_hyphenation(const char *lang, const char *const *dirs,
 /* The patterns, loaded on first use. */
 static HyphenDict *shaper_dict(cv_shaper *sh) {
   if (!sh->hyph && !sh->hyph_failed && sh->hyph_path[0]) {
-    sh->hyph = hnj_hyphen_load(sh->hyph_path);
+    sh->hyph = sh->hyphcache ? hyphcache_get(sh->hyphcache, sh->hyph_path)
+                             : hnj_hyphen_load(sh->hyph_path);
     sh->hyph_failed = sh->hyph == NULL;
   }
   return sh->hyph;
+}
+
+void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c) {
+  if (sh && !sh->hyph)
+    sh->hyphcache = c;
 }
 
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
@@ -511,6 +605,7 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
   }
   sh->fs = fs;
   sh->arena = arena;
+  cv_arena_init(&sh->cache_arena);
   if (!lang || !*lang)
     lang = "en";
   sh->hb_lang = hb_language_from_string(lang, -1);
@@ -538,8 +633,10 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
 void cv_shaper_destroy(cv_shaper *sh) {
   if (!sh)
     return;
-  if (sh->hyph)
+  if (sh->hyph && !sh->hyphcache)
     hnj_hyphen_free(sh->hyph);
+  free(sh->cache);
+  cv_arena_fini(&sh->cache_arena);
   hb_buffer_destroy(sh->buf);
   free(sh->missing);
   free(sh);
@@ -590,6 +687,8 @@ typedef struct shape_ctx {
   int hyphenate, justify;
   int line_mode; /* cv_shape_line: boxes only */
   cv_status *st;
+  hb_direction_t dir;        /* of the last run shaped */
+  shape_entry *last;         /* its cache entry, or NULL */
 } shape_ctx;
 
 static int font_has_feature(const cv_font *f, hb_tag_t tag) {
@@ -739,56 +838,160 @@ static double units(const cv_font *f, double size, double v) {
   return v * size / (double)f->upem;
 }
 
-/* Shapes text[a, b) of the paragraph in one font and size.  Cluster values
- * are byte offsets into the paragraph text. */
-static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
-                         double size, const span_info *si) {
+/* Runs in scripts whose shaping ignores the surrounding text (Latin,
+ * Greek, punctuation) can be cached by their own text. */
+static int cacheable(const char *t, size_t a, size_t b) {
+  if (b - a > 255)
+    return 0;
+  for (size_t i = a; i < b;) {
+    int k;
+    uint32_t cp = decode_at(t, b, i, &k);
+    if (!(cp < 0x0530 || (cp >= 0x1E00 && cp < 0x2070) ||
+          (cp >= 0x20A0 && cp < 0x2100)))
+      return 0;
+    i += (size_t)k;
+  }
+  return 1;
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
+  const unsigned char *c = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ c[i]) * 0x100000001b3ull; /* FNV-1a */
+  return h;
+}
+
+static int cache_grow(cv_shaper *sh) {
+  size_t cap = sh->capcache ? sh->capcache * 2 : 1024;
+  shape_entry *t = cv_calloc_n(cap, sizeof *t);
+  if (!t)
+    return -1;
+  for (size_t i = 0; i < sh->capcache; i++) {
+    const shape_entry *e = &sh->cache[i];
+    if (!e->text)
+      continue;
+    size_t j = (size_t)e->hash & (cap - 1);
+    while (t[j].text)
+      j = (j + 1) & (cap - 1);
+    t[j] = *e;
+  }
+  free(sh->cache);
+  sh->cache = t;
+  sh->capcache = cap;
+  return 0;
+}
+
+/* Shapes text[a, b) into an entry: the cache's, or a scratch one in the
+ * document arena when the run cannot be cached. */
+static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
+                                    cv_font *f, unsigned feats) {
   cv_shaper *sh = c->sh;
   const para *p = c->p;
+  shape_entry *slot = NULL, scratch;
+  uint64_t h = 0;
+  if (cacheable(p->text, a, b) && sh->ncache < SHAPE_CACHE_MAX) {
+    h = hash_bytes(0xcbf29ce484222325ull, p->text + a, b - a);
+    h = hash_bytes(h, &f, sizeof f);
+    h = hash_bytes(h, &feats, sizeof feats);
+    if ((sh->ncache + 1) * 2 > sh->capcache && cache_grow(sh) < 0)
+      return NULL;
+    size_t j = (size_t)h & (sh->capcache - 1);
+    for (; sh->cache[j].text; j = (j + 1) & (sh->capcache - 1)) {
+      shape_entry *e = &sh->cache[j];
+      if (e->hash == h && e->font == f && e->feats == feats &&
+          e->len == b - a && memcmp(e->text, p->text + a, b - a) == 0)
+        return e;
+    }
+    slot = &sh->cache[j];
+  }
+  cv_arena *ar = slot ? &sh->cache_arena : sh->arena;
   hb_buffer_t *buf = sh->buf;
   hb_buffer_clear_contents(buf);
   hb_buffer_add_utf8(buf, p->text, (int)p->len, (unsigned)a, (int)(b - a));
   hb_buffer_set_language(buf, sh->hb_lang);
   hb_buffer_guess_segment_properties(buf);
-  hb_feature_t feats[4];
+  hb_feature_t feat[4];
   unsigned nf = 0;
-  if (si->smcp >= 1)
-    feats[nf++] = (hb_feature_t){HB_TAG('s', 'm', 'c', 'p'), 1, 0, (unsigned)-1};
-  if (si->smcp == 2)
-    feats[nf++] = (hb_feature_t){HB_TAG('c', '2', 's', 'c'), 1, 0, (unsigned)-1};
-  if (c->style->tracking != 0) {
+  if ((feats & 3) >= 1)
+    feat[nf++] = (hb_feature_t){HB_TAG('s', 'm', 'c', 'p'), 1, 0, (unsigned)-1};
+  if ((feats & 3) == 2)
+    feat[nf++] = (hb_feature_t){HB_TAG('c', '2', 's', 'c'), 1, 0, (unsigned)-1};
+  if (feats & 4) {
     /* Letter-spaced text must not join letters into ligatures. */
-    feats[nf++] = (hb_feature_t){HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1};
-    feats[nf++] = (hb_feature_t){HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1};
+    feat[nf++] = (hb_feature_t){HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1};
+    feat[nf++] = (hb_feature_t){HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1};
   }
-  hb_shape(f->hb_font, buf, feats, nf);
+  hb_shape(f->hb_font, buf, feat, nf);
   unsigned n = 0;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
   hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
+  shape_entry *e = slot ? slot : &scratch;
+  memset(e, 0, sizeof *e);
+  e->g = cv_arena_alloc_n(ar, n ? n : 1, sizeof *e->g);
+  char *text = cv_arena_strndup(ar, p->text + a, b - a);
+  if (!e->g || !text || !hb_buffer_allocation_successful(buf)) {
+    memset(e, 0, sizeof *e);
+    return NULL;
+  }
+  for (unsigned i = 0; i < n; i++)
+    e->g[i] = (shape_glyph){info[i].codepoint, info[i].cluster - (uint32_t)a,
+                            pos[i].x_advance, pos[i].x_offset,
+                            pos[i].y_offset};
+  e->hash = h;
+  e->font = f;
+  e->feats = feats;
+  e->len = b - a;
+  e->dir = hb_buffer_get_direction(buf);
+  e->n = n;
+  e->nhyph = -1;
+  e->text = text; /* set last: a non-NULL text marks the slot used */
+  if (slot) {
+    sh->ncache++;
+    return slot;
+  }
+  shape_entry *copy = cv_arena_alloc(sh->arena, sizeof *copy);
+  if (copy)
+    *copy = scratch;
+  return copy;
+}
+
+/* Shapes text[a, b) of the paragraph in one font and size.  Glyph texts
+ * point into the paragraph text. */
+static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
+                         double size, const span_info *si) {
+  cv_shaper *sh = c->sh;
+  const para *p = c->p;
+  unsigned feats = (unsigned)si->smcp | (c->style->tracking != 0 ? 4u : 0u);
+  shape_entry *e = shape_entry_get(c, a, b, f, feats);
+  unsigned n = e ? e->n : 0;
   cv_run *run = cv_arena_alloc(sh->arena, sizeof *run);
   cv_glyph *g = cv_arena_alloc_n(sh->arena, n ? n : 1, sizeof *g);
-  if (!run || !g || !hb_buffer_allocation_successful(buf)) {
+  if (!e || !run || !g) {
     cv_status_set(c->st, "out of memory shaping text");
     return NULL;
   }
+  c->dir = e->dir;
+  c->last = e;
+  memset(g, 0, (n ? n : 1) * sizeof *g);
   double track = c->style->tracking * size;
   double width = 0;
+  const shape_glyph *sg = e->g;
   for (unsigned i = 0; i < n; i++) {
-    uint32_t cl = info[i].cluster;
-    int first = i == 0 || info[i - 1].cluster != cl;
-    g[i].gid = info[i].codepoint;
-    g[i].adv = (float)(units(f, size, pos[i].x_advance) + (first ? track : 0));
-    g[i].dx = (float)units(f, size, pos[i].x_offset);
-    g[i].dy = (float)units(f, size, pos[i].y_offset);
+    uint32_t cl = sg[i].cluster;
+    int first = i == 0 || sg[i - 1].cluster != cl;
+    g[i].gid = sg[i].gid;
+    g[i].adv = (float)(units(f, size, sg[i].xa) + (first ? track : 0));
+    g[i].dx = (float)units(f, size, sg[i].xo);
+    g[i].dy = (float)units(f, size, sg[i].yo);
     width += g[i].adv;
     if (!first)
       continue;
     /* The cluster runs to the next larger cluster value (any direction). */
-    uint32_t end = (uint32_t)b;
+    uint32_t end = (uint32_t)(b - a);
     for (unsigned j = 0; j < n; j++)
-      if (info[j].cluster > cl && info[j].cluster < end)
-        end = info[j].cluster;
-    g[i].text = p->text + cl;
+      if (sg[j].cluster > cl && sg[j].cluster < end)
+        end = sg[j].cluster;
+    g[i].text = p->text + a + cl;
     g[i].text_len = end - cl;
   }
   run->font = f;
@@ -921,6 +1124,9 @@ static int hyphen_points(shape_ctx *c, size_t a, size_t b, size_t *pts,
   }
   if (nch < 5)
     return 0;
+  /* libhyphen looks for its NOHYPHEN strings with strstr: the word must be
+   * terminated even though its length is passed. */
+  word[wl] = '\0';
   char hyphens[512 + 5];
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
@@ -958,9 +1164,24 @@ static unsigned split_glyph(const cv_run *r, const para *p, size_t off) {
 static int emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
                            const span_info *si) {
   size_t pts[32];
-  int np = hyphen_points(c, a, b, pts, 32);
-  hb_direction_t dir = hb_buffer_get_direction(c->sh->buf);
-  if (np == 0 || dir != HB_DIRECTION_LTR) {
+  int np;
+  shape_entry *e = c->last;
+  if (e && e->text && e->nhyph >= 0) {
+    np = e->nhyph;
+    for (int k = 0; k < np; k++)
+      pts[k] = a + e->hyph[k];
+  } else {
+    np = hyphen_points(c, a, b, pts, 32);
+    uint8_t *h = e && np ? cv_arena_alloc(&c->sh->cache_arena, (size_t)np)
+                         : NULL;
+    if (e && (h || np == 0)) {
+      for (int k = 0; k < np; k++)
+        h[k] = (uint8_t)(pts[k] - a);
+      e->hyph = h;
+      e->nhyph = np;
+    }
+  }
+  if (np == 0 || c->dir != HB_DIRECTION_LTR) {
     emit_box(c, run);
     return 0;
   }
@@ -1134,7 +1355,8 @@ int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
   if (nspans == 0)
     return 0;
   para p;
-  shape_ctx c = {sh, style, &p, out, hyphenate, justify, 0, st};
+  shape_ctx c = {sh, style, &p, out, hyphenate, justify, 0, st,
+                 HB_DIRECTION_LTR, NULL};
   int rc = para_build(&c, spans, nspans);
   if (rc == 0)
     rc = shape_para(&c);
@@ -1154,7 +1376,7 @@ int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
     return 0;
   size_t first = out->n;
   para p;
-  shape_ctx c = {sh, style, &p, out, 0, 0, 1, st};
+  shape_ctx c = {sh, style, &p, out, 0, 0, 1, st, HB_DIRECTION_LTR, NULL};
   int rc = para_build(&c, spans, nspans);
   if (rc == 0)
     rc = shape_para(&c);

@@ -41,6 +41,15 @@ typedef struct cv_textstyle {
 
 typedef struct cv_shaper cv_shaper;
 
+/* Hyphenation patterns loaded once per process and shared read-only by the
+ * shapers of several documents, in any threads.  Destroy it after every
+ * shaper that uses it. */
+typedef struct cv_hyphcache cv_hyphcache;
+/* An empty cache, or NULL when out of memory. */
+cv_hyphcache *cv_hyphcache_create(void);
+/* Frees the cache and its patterns; NULL is accepted. */
+void cv_hyphcache_destroy(cv_hyphcache *c);
+
 /* lang: BCP 47 tag ("en", "de-DE"); picks hyphenation patterns from
  * hyph_dirs (searched in order; NULL-terminated) and the HarfBuzz language.
  * Missing patterns are not an error: words are then not hyphenated and a
@@ -49,6 +58,9 @@ typedef struct cv_shaper cv_shaper;
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
                             const char *const *hyph_dirs, cv_status *st);
 void cv_shaper_destroy(cv_shaper *sh);
+/* Takes patterns from c (borrowed) instead of loading a private copy;
+ * call before shaping. */
+void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);
 
 /* Appends to out the nodes of the spans in style: boxes for words (split at
  * hyphenation points when hyphenate), glue for spaces (natural = the

@@ -463,23 +463,34 @@ static void read_dates(reader *r, const cvpdf_node *m) {
     r->t->date_separator = dupstr(r, v, "separator");
 }
 
-static void read_footer(reader *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"text", "align", NULL};
+/* footer: and header: share a shape: {text, align} or none; the header
+ * also takes first_page. */
+static void read_margin_text(reader *r, const cvpdf_node *m, const char *what,
+                             const char **text, cv_align *al, int *first) {
+  static const char *const fkeys[] = {"text", "align", NULL};
+  static const char *const hkeys[] = {"text", "align", "first_page", NULL};
   const char *s = cv_node_str(m);
   if (s) { /* footer: none */
     if (strcmp(s, "none") && strcmp(s, "false"))
-      err(r, m, "footer: expected a mapping or none, found '%s'", s);
-    r->t->footer = NULL;
+      err(r, m, "%s: expected a mapping or none, found '%s'", what, s);
+    *text = NULL;
     return;
   }
-  if (!is_map(r, m, "footer"))
+  if (!is_map(r, m, what))
     return;
-  known_keys(r, m, keys, "footer");
+  known_keys(r, m, first ? hkeys : fkeys, what);
   const cvpdf_node *v;
-  if ((v = cv_node_get(m, "text")))
-    r->t->footer = dupstr(r, v, "footer text");
+  if ((v = cv_node_get(m, "text"))) {
+    *text = dupstr(r, v, what);
+    const char *p = *text ? strchr(*text, '{') : NULL;
+    for (; p; p = strchr(p + 1, '{'))
+      if (!strchr(p, '}'))
+        err(r, v, "%s: expected '}' after '{' in '%s'", what, *text);
+  }
   if ((v = cv_node_get(m, "align")))
-    align(r, v, &r->t->footer_align);
+    align(r, v, al);
+  if (first && (v = cv_node_get(m, "first_page")))
+    boolean(r, v, "first_page", first);
 }
 
 /* "type.key" pairs from a two-level mapping, replacing earlier values. */
@@ -519,7 +530,8 @@ static void apply(reader *r, const cvpdf_node *root) {
   static const char *const keys[] = {
       "name",   "page",   "language", "hyphenate", "fonts",  "styles",
       "spacing", "lists", "labels",   "pairs",     "contact", "dates",
-      "footer", "sections", "words",  "extends",   "column",  NULL};
+      "footer", "sections", "words",  "extends",   "column",  "header",
+      NULL};
   if (!is_map(r, root, "layout"))
     return;
   known_keys(r, root, keys, "the layout");
@@ -552,7 +564,10 @@ static void apply(reader *r, const cvpdf_node *root) {
   if ((v = cv_node_get(root, "dates")))
     read_dates(r, v);
   if ((v = cv_node_get(root, "footer")))
-    read_footer(r, v);
+    read_margin_text(r, v, "footer", &r->t->footer, &r->t->footer_align, NULL);
+  if ((v = cv_node_get(root, "header")))
+    read_margin_text(r, v, "header", &r->t->header, &r->t->header_align,
+                     &r->t->header_first);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
@@ -585,6 +600,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->month_style = 1;
   t->date_separator = " – ";
   t->footer_align = CV_ALIGN_CENTER;
+  t->header_align = CV_ALIGN_RIGHT;
   t->side_align = CV_ALIGN_LEFT;
   cv_style *body = style_slot(t, "body", a);
   body->ts.family = "Linux Libertine O";
@@ -673,32 +689,58 @@ static void list_layouts(const char *const *dirs, cv_buf *out) {
   }
 }
 
+static int unknown_layout(const char *name, const char *const *dirs,
+                          cv_diags *diags, const cvpdf_node *at) {
+  cv_buf known;
+  cv_buf_init(&known);
+  list_layouts(dirs, &known);
+  cv_diags_add(diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
+               at ? at->col : 0, "unknown layout '%s'; installed layouts: %s",
+               name, known.len ? known.data : "none");
+  cv_buf_fini(&known);
+  return -1;
+}
+
+/* Applies layout file `name`, after the layout it extends (at most a few
+ * levels, so a cycle ends in an error rather than a loop). */
+static int apply_file(reader *r, const char *name, const char *const *dirs,
+                      const cvpdf_node *at, int depth) {
+  char *path = find_layout(name, dirs, r->arena);
+  if (!path)
+    return unknown_layout(name, dirs, r->diags, at);
+  cv_model *m = cv_model_load_file(path, NULL, r->diags);
+  if (!m)
+    return -1;
+  int rc = 0;
+  const cvpdf_node *ext = m->root && m->root->kind == CVPDF_NODE_MAP
+                              ? cv_node_get(m->root, "extends")
+                              : NULL;
+  if (ext) {
+    const char *base = scalar(r, ext, "extends");
+    if (base && depth >= 4) {
+      err(r, ext, "extends: layouts extend each other more than 4 levels "
+                  "deep (a cycle?)");
+      rc = -1;
+    } else if (base) {
+      rc = apply_file(r, base, dirs, ext, depth + 1);
+    }
+  }
+  if (rc == 0)
+    apply(r, m->root);
+  /* Strings were copied into arena; positions in diags are copied too. */
+  cv_model_destroy(m);
+  return rc;
+}
+
 int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
                   const cvpdf_node *overrides, cv_arena *arena,
                   cv_diags *diags) {
   reader r = {t, arena, diags, 0};
   defaults(t, arena);
-  if (!name)
-    name = "classic";
-  char *path = find_layout(name, dirs, arena);
-  if (!path) {
-    cv_buf known;
-    cv_buf_init(&known);
-    list_layouts(dirs, &known);
-    cv_diags_add(diags, CV_SEV_ERROR, NULL, 0, 0,
-                 "unknown layout '%s'; installed layouts: %s", name,
-                 known.len ? known.data : "none");
-    cv_buf_fini(&known);
+  if (apply_file(&r, name ? name : "classic", dirs, NULL, 0) < 0)
     return -1;
-  }
-  cv_model *m = cv_model_load_file(path, NULL, diags);
-  if (!m)
-    return -1;
-  apply(&r, m->root);
   if (overrides)
     apply(&r, overrides);
-  /* Strings were copied into arena; positions in diags are copied too. */
-  cv_model_destroy(m);
   inherit(t);
   return r.errors ? -1 : 0;
 }

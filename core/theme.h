@@ -70,9 +70,15 @@ typedef struct cv_theme {
   /* dates */
   int month_style;     /* 0 none, 1 short, 2 long, 3 numeric, 4 dotted */
   const char *date_separator;
-  /* footer: "{page} of {pages}" etc.; NULL: none */
+  /* footer and running header: text with fields {page}, {pages}, {name},
+   * {date} (the document date) and {WORD} (a word of the CV's language,
+   * e.g. {of}); NULL: none.  The header is left off the first page, which
+   * carries the name already, unless header_first is set. */
   const char *footer;
   cv_align footer_align;
+  const char *header;
+  cv_align header_align;
+  int header_first;
   /* per-section-type options: pairs "type.key" -> value */
   const char *opt_keys[32];
   const char *opt_vals[32];

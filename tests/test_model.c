@@ -171,8 +171,9 @@ static void test_aliases(void) {
     n += (size_t)sprintf(buf + n, "]\n");
   }
   expect_error_n(buf, n, NULL,
-                 "cv.yaml:7:8: error: document too large: more than 1000000 "
-                 "nodes once aliases are expanded (limit max_nodes)",
+                 "cv.yaml:7:8: error: expected at most 1000000 nodes once "
+                 "aliases are expanded, found more (an alias expanding too "
+                 "far?); raise the limit with --max-nodes",
                  "alias bomb fails on the node limit");
   expect_error("a: *nope\n",
                "cv.yaml:1:4: error: expected a defined anchor for alias "
@@ -294,33 +295,34 @@ static void test_limits(void) {
   for (int i = 0; i < 70; i++)
     deep[n++] = ']';
   expect_error_n(deep, n, NULL,
-                 "cv.yaml:1:65: error: nesting too deep: more than 64 levels "
-                 "(limit max_depth)",
+                 "cv.yaml:1:65: error: expected at most 64 levels of nesting, "
+                 "found more; raise the limit with --max-depth",
                  "flow depth limit");
   lim.max_depth = 3;
   const char *block = "a:\n  b:\n    c:\n      d: 1\n";
   expect_error_n(block, strlen(block), &lim,
-                 "cv.yaml:4:7: error: nesting too deep: more than 3 levels "
-                 "(limit max_depth)",
+                 "cv.yaml:4:7: error: expected at most 3 levels of nesting, "
+                 "found more; raise the limit with --max-depth",
                  "block depth limit");
   cv_limits_default(&lim);
   lim.max_string_bytes = 5;
   expect_error_n("a: abcdef\n", 10, &lim,
-                 "cv.yaml:1:4: error: string too long: 6 bytes, the limit is 5 "
-                 "(max_string_bytes)",
+                 "cv.yaml:1:4: error: expected a string of at most 5 bytes, "
+                 "found 6; raise the limit with --max-string",
                  "string limit");
   cv_limits_default(&lim);
   lim.max_input_bytes = 4;
   expect_error_n("a: 12\n", 6, &lim,
-                 "cv.yaml: error: input too large: 6 bytes, the limit is 4",
+                 "cv.yaml: error: expected at most 4 bytes of input, found 6; "
+                 "raise the limit with --max-input-bytes",
                  "buffer size limit");
   cv_diags d;
   cv_diags_init(&d);
   cv_model *m = cv_model_load_file("tests/data/model/good.yaml", &lim, &d);
   check(m == NULL, "file size limit", NULL);
   check_str(diag_text(&d, 0),
-            "tests/data/model/good.yaml: error: input too large: 126 bytes, "
-            "the limit is 4",
+            "tests/data/model/good.yaml: error: expected at most 4 bytes of "
+            "input, found 126; raise the limit with --max-input-bytes",
             "file size limit message");
   cv_model_destroy(m);
   cv_diags_fini(&d);

@@ -3,10 +3,16 @@
  * CV owner's name in bold, equal-contribution marks and link words.  Two
  * arrangements, chosen by the layout's option "arrangement": "margin" (a
  * label beside title, authors, venue and notes; seed 000) and "column" (the
- * venue beside one line "Authors. "Title", year."; seed 003, Awesome-CV). */
+ * venue beside one line "Authors. "Title", year."; seed 003, Awesome-CV).
+ * Works are written in the CV, or read from a BibTeX file (`bibtex:` on
+ * the section or a group, narrowed by `types:` and `keys:`). */
 #include <cvpdf/cvpdf.h>
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A macro, not a const object: C11 array initialisers need constants. */
 #define TAGS_FIELD                                                             \
@@ -43,6 +49,18 @@ static const cvpdf_field pub_fields[] = {
     TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
+/* Where BibTeX works come from and which of them a run prints. */
+#define BIBTEX_FIELDS                                                          \
+  {"bibtex", CVPDF_FIELD_STRING, 0,                                            \
+   "BibTeX file with works, relative to the CV, e.g. refs.bib (a group "       \
+   "without one takes the section's)", NULL},                                  \
+  {"types", CVPDF_FIELD_LIST, 0,                                               \
+   "BibTeX entry types to print, e.g. [article] or [inproceedings]", NULL},    \
+  {"keys", CVPDF_FIELD_LIST, 0,                                                \
+   "BibTeX keys to print, in this order", NULL},                               \
+  {"sort", CVPDF_FIELD_STRING, 0,                                              \
+   "order of BibTeX works: newest (default), oldest or file", NULL}
+
 static const cvpdf_field group_fields[] = {
     {"title", CVPDF_FIELD_STRING, 0, "group subheading, e.g. Preprints", NULL},
     {"prefix", CVPDF_FIELD_STRING, 0,
@@ -53,8 +71,10 @@ static const cvpdf_field group_fields[] = {
     {"style", CVPDF_FIELD_STRING, 0,
      "entries (default) or list: a bullet list without labels, e.g. patents",
      NULL},
-    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED, "the works of the group",
+    {"entries", CVPDF_FIELD_LIST, 0,
+     "the works of the group (required unless it takes them from BibTeX)",
      pub_fields},
+    BIBTEX_FIELDS,
     TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
@@ -77,6 +97,7 @@ static const cvpdf_field publications_fields[] = {
      "margin or column (overrides the layout)", NULL},
     {"style", CVPDF_FIELD_STRING, 0,
      "entries (default) or list, for entries given directly", NULL},
+    BIBTEX_FIELDS,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_section_type publications_types[] = {
@@ -92,7 +113,26 @@ typedef struct pub_ctx {
   const cvpdf_node *highlight; /* the owner's name forms, or NULL */
   int column;                  /* arrangement: column rather than margin */
   int errors;
+  const cvpdf_node *bib;       /* the section's BibTeX entries, or NULL */
+  const cvpdf_node *bib_at;    /* its `bibtex` field */
 } pub_ctx;
+
+/* One work, from the CV (markup) or from BibTeX (plain text, escaped
+ * here), in the shape the entry builders print. */
+typedef struct work {
+  const cvpdf_node *node;    /* the entry */
+  const char *title;         /* markup */
+  const char *url, *paper, *code, *doi;
+  const cvpdf_node *authors; /* a name or a list of names */
+  const cvpdf_node *equal;
+  const char *venue;         /* markup */
+  const char *venue_short;   /* markup */
+  const cvpdf_node *date;    /* a date node, or NULL */
+  const char *when;          /* a year that is no date ("to appear") */
+  const cvpdf_node *notes;   /* a string or a list */
+  int plain;                 /* notes are plain text */
+  const char *label;
+} work;
 
 /* An enumerated string, field key of map m.  With layout set, the layout
  * option of the same name is the fallback.  A bad field is an error at it;
@@ -133,49 +173,45 @@ static int is_listed(const cvpdf_host *h, const cvpdf_node *list,
 
 /* Names are plain text, so they are escaped before markup is put round
  * them: the owner's in bold, an equal contributor's followed by "*". */
-static const char *authors(pub_ctx *c, const cvpdf_node *e) {
+static const char *authors(pub_ctx *c, const work *w) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
-  const cvpdf_node *list = h->get(e, "authors");
-  const cvpdf_node *equal = h->get(e, "equal");
   const char *out = NULL;
-  for (size_t i = 0; i < h->len(list); i++) {
-    const char *name = h->str(h->at(list, i));
+  for (size_t i = 0; i < h->len(w->authors); i++) {
+    const char *name = h->str(h->at(w->authors, i));
     if (!name)
       continue;
     const char *m = h->escape(b, name);
     if (is_listed(h, c->highlight, name))
       m = h->fmt(b, "**%s**", m);
-    if (is_listed(h, equal, name))
+    if (is_listed(h, w->equal, name))
       m = h->fmt(b, "%s%s", m, h->escape(b, "*"));
     out = out ? h->fmt(b, "%s, %s", out, m) : m;
   }
   return out;
 }
 
-static const char *title(pub_ctx *c, const cvpdf_node *e) {
-  const char *t = c->h->get_str(e, "title");
-  const char *url = c->h->get_str(e, "url");
-  return url && *url ? c->h->fmt(c->b, "[%s](%s)", t, url) : t;
+static const char *title(pub_ctx *c, const work *w) {
+  return w->url && *w->url ? c->h->fmt(c->b, "[%s](%s)", w->title, w->url)
+                           : w->title;
 }
 
-static const char *year(pub_ctx *c, const cvpdf_node *e) {
-  const cvpdf_node *y = c->h->get(e, "year");
-  return c->h->date_range(c->b, y ? y : c->h->get(e, "date"), NULL);
+static const char *year(pub_ctx *c, const work *w) {
+  return w->date ? c->h->date_range(c->b, w->date, NULL) : w->when;
 }
 
 /* " [paper] [code] [DOI]": link words in the CV's language. */
-static const char *links(pub_ctx *c, const cvpdf_node *e) {
+static const char *links(pub_ctx *c, const work *w) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
-  static const char *const keys[] = {"paper", "code", "doi", NULL};
+  const char *const values[] = {w->paper, w->code, w->doi};
   static const char *const words[] = {"paper", "code", "DOI"};
   const char *out = "";
-  for (int i = 0; keys[i]; i++) {
-    const char *v = h->get_str(e, keys[i]);
+  for (int i = 0; i < 3; i++) {
+    const char *v = values[i];
     if (!v || !*v)
       continue;
-    if (!strcmp(keys[i], "doi") && strncmp(v, "http", 4))
+    if (i == 2 && strncmp(v, "http", 4))
       v = h->fmt(b, "https://doi.org/%s", v);
     const char *word = h->escape(b, h->fmt(b, "[%s]", h->word(b, words[i])));
     out = h->fmt(b, "%s [%s](%s)", out, word, v);
@@ -183,92 +219,347 @@ static const char *links(pub_ctx *c, const cvpdf_node *e) {
   return out;
 }
 
-/* `Authors. "Title", year.` - the column and list shape of seed 003. */
-static const char *citation(pub_ctx *c, const cvpdf_node *e) {
+/* `Authors. "Title", year.` - the column and list shape of seed 003; in a
+ * list, where no column shows the venue, `"Title", *Venue*, year.` */
+static const char *citation(pub_ctx *c, const work *w, int venue) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
-  const char *who = authors(c, e);
-  const char *when = year(c, e);
-  const char *s = h->fmt(b, "\"%s\"", title(c, e));
+  const char *who = authors(c, w);
+  const char *when = year(c, w);
+  const char *s = h->fmt(b, "\"%s\"", title(c, w));
   if (who) {
     size_t n = strlen(who);
     /* "... et al." already ends the sentence. */
     s = h->fmt(b, "%s%s %s", who, n && who[n - 1] == '.' ? "" : ".", s);
   }
+  if (venue && w->venue)
+    s = h->fmt(b, "%s, *%s*", s, w->venue);
   if (when)
     s = h->fmt(b, "%s, %s", s, when);
-  return h->fmt(b, "%s.%s", s, links(c, e));
+  return h->fmt(b, "%s.%s", s, links(c, w));
 }
 
-static void notes(pub_ctx *c, const cvpdf_node *e) {
-  const cvpdf_node *n = c->h->get(e, "notes");
-  if (c->h->len(n) == 0)
+static void notes(pub_ctx *c, const work *w) {
+  const cvpdf_host *h = c->h;
+  if (h->len(w->notes) == 0)
     return;
-  c->h->list_begin(c->b, CVPDF_LIST_BULLET);
-  for (size_t i = 0; i < c->h->len(n); i++)
-    c->h->item(c->b, c->h->str(c->h->at(n, i)));
-  c->h->list_end(c->b);
+  h->list_begin(c->b, CVPDF_LIST_BULLET);
+  for (size_t i = 0; i < h->len(w->notes); i++) {
+    const char *t = h->str(h->at(w->notes, i));
+    h->item(c->b, w->plain ? h->escape(c->b, t) : t);
+  }
+  h->list_end(c->b);
 }
 
-static const char *label(pub_ctx *c, const cvpdf_node *e, const char *prefix,
+static const char *label(pub_ctx *c, const work *w, const char *prefix,
                          numbering num, size_t i, size_t n) {
   const cvpdf_host *h = c->h;
-  const char *given = h->get_str(e, "label");
-  if (given)
-    return h->fmt(c->b, "(%s)", given);
+  if (w->label)
+    return h->fmt(c->b, "(%s)", w->label);
   if (num == NUM_NONE)
     return NULL;
   size_t k = num == NUM_DESC ? n - i : i + 1;
   return h->fmt(c->b, "(%s%zu)", prefix ? h->escape(c->b, prefix) : "", k);
 }
 
-static void margin_entry(pub_ctx *c, const cvpdf_node *e, const char *lab) {
+static void margin_entry(pub_ctx *c, const work *w, const char *lab) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
   h->entry_begin(b, lab);
-  h->paragraph(b, "title", title(c, e));
-  const char *who = authors(c, e);
+  h->paragraph(b, "title", title(c, w));
+  const char *who = authors(c, w);
   if (who)
     h->paragraph(b, "detail", who);
-  const char *venue = h->get_str(e, "venue");
-  const char *when = year(c, e);
+  const char *venue = w->venue;
+  const char *when = year(c, w);
   const char *where = venue && when ? h->fmt(b, "*%s*, %s", venue, when)
                       : venue       ? h->fmt(b, "*%s*", venue)
                                     : when;
-  const char *l = links(c, e);
+  const char *l = links(c, w);
   if (where || *l)
     h->paragraph(b, "detail", h->fmt(b, "%s%s", where ? where : "",
                                      where ? l : l + 1));
-  notes(c, e);
+  notes(c, w);
   h->entry_end(b);
 }
 
-static void column_entry(pub_ctx *c, const cvpdf_node *e) {
+static void column_entry(pub_ctx *c, const work *w) {
   const cvpdf_host *h = c->h;
-  const char *venue = h->get_str(e, "venue_short");
-  h->entry_begin(c->b, venue ? venue : h->get_str(e, "venue"));
-  h->paragraph(c->b, "body", citation(c, e));
-  notes(c, e);
+  h->entry_begin(c->b, w->venue_short ? w->venue_short : w->venue);
+  h->paragraph(c->b, "body", citation(c, w, 0));
+  notes(c, w);
   h->entry_end(c->b);
 }
 
 /* Patents and the like: bullets without labels, notes nested under them. */
-static void list_entries(pub_ctx *c, const cvpdf_node *entries) {
+static void list_entries(pub_ctx *c, const work *ws, size_t n) {
   const cvpdf_host *h = c->h;
   h->entry_begin(c->b, NULL);
   h->list_begin(c->b, CVPDF_LIST_BULLET);
-  for (size_t i = 0; i < h->len(entries); i++) {
-    const cvpdf_node *e = h->at(entries, i);
-    if (h->len(h->get(e, "notes")) == 0) {
-      h->item(c->b, citation(c, e));
+  for (size_t i = 0; i < n; i++) {
+    const work *w = &ws[i];
+    if (h->len(w->notes) == 0) {
+      h->item(c->b, citation(c, w, 1));
       continue;
     }
-    h->item_begin(c->b, citation(c, e));
-    notes(c, e);
+    h->item_begin(c->b, citation(c, w, 1));
+    notes(c, w);
     h->item_end(c->b);
   }
   h->list_end(c->b);
   h->entry_end(c->b);
+}
+
+/* ---- works from the CV and from BibTeX ------------------------------ */
+
+static void from_yaml(pub_ctx *c, const cvpdf_node *e, work *w) {
+  const cvpdf_host *h = c->h;
+  memset(w, 0, sizeof *w);
+  w->node = e;
+  w->title = h->get_str(e, "title");
+  w->url = h->get_str(e, "url");
+  w->paper = h->get_str(e, "paper");
+  w->code = h->get_str(e, "code");
+  w->doi = h->get_str(e, "doi");
+  w->authors = h->get(e, "authors");
+  w->equal = h->get(e, "equal");
+  w->venue = h->get_str(e, "venue");
+  w->venue_short = h->get_str(e, "venue_short");
+  w->date = h->get(e, "year");
+  if (!w->date)
+    w->date = h->get(e, "date");
+  w->notes = h->get(e, "notes");
+  w->label = h->get_str(e, "label");
+}
+
+static int is_year(const char *s) {
+  if (!s)
+    return 0;
+  for (int i = 0; i < 4; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+  return 1;
+}
+
+static const char *bib_str(pub_ctx *c, const cvpdf_node *e, const char *k) {
+  const char *v = c->h->get_str(e, k);
+  return v && *v ? v : NULL;
+}
+
+/* Where a BibTeX work appeared, as plain text: the journal with volume,
+ * number and pages; the proceedings; "PhD thesis, School"; "Technical
+ * report N, Institution"; else howpublished, publisher and the like. */
+static const char *bib_venue(pub_ctx *c, const cvpdf_node *e,
+                             const char **shortv) {
+  const cvpdf_host *h = c->h;
+  cvpdf_builder *b = c->b;
+  const char *type = bib_str(c, e, "type");
+  type = type ? type : "";
+  const char *journal = bib_str(c, e, "journal");
+  if (!journal)
+    journal = bib_str(c, e, "journaltitle"); /* biblatex */
+  if (journal) {
+    *shortv = journal;
+    const char *v = journal, *vol = bib_str(c, e, "volume");
+    const char *num = bib_str(c, e, "number"), *pages = bib_str(c, e, "pages");
+    if (vol)
+      v = h->fmt(b, "%s %s%s%s%s", v, vol, num ? "(" : "", num ? num : "",
+                 num ? ")" : "");
+    if (pages)
+      v = h->fmt(b, "%s%s%s", v, vol ? ":" : ", ", pages);
+    return v;
+  }
+  const char *school = bib_str(c, e, "school");
+  if (!school)
+    school = bib_str(c, e, "institution");
+  if (!strcmp(type, "phdthesis") || !strcmp(type, "mastersthesis")) {
+    const char *what = h->word(b, type[0] == 'p' ? "PhD thesis"
+                                                 : "Master's thesis");
+    return school ? h->fmt(b, "%s, %s", what, school) : what;
+  }
+  if (!strcmp(type, "techreport")) {
+    const char *num = bib_str(c, e, "number");
+    const char *what = h->word(b, "Technical report");
+    if (num)
+      what = h->fmt(b, "%s %s", what, num);
+    return school ? h->fmt(b, "%s, %s", what, school) : what;
+  }
+  static const char *const chain[] = {"booktitle", "howpublished", "school",
+                                      "institution", "organization",
+                                      "publisher", NULL};
+  for (int i = 0; chain[i]; i++) {
+    const char *v = bib_str(c, e, chain[i]);
+    if (v)
+      return v;
+  }
+  return NULL;
+}
+
+/* A BibTeX entry as a work; 0 when it cannot be printed (no title). */
+static int from_bib(pub_ctx *c, const cvpdf_node *e, work *w) {
+  const cvpdf_host *h = c->h;
+  cvpdf_builder *b = c->b;
+  memset(w, 0, sizeof *w);
+  w->node = e;
+  const char *t = bib_str(c, e, "title");
+  if (!t) {
+    h->error(b, e,
+             "BibTeX entry '%s' has no title; expected title = {...}",
+             h->get_str(e, "key"));
+    c->errors++;
+    return 0;
+  }
+  w->title = h->escape(b, t);
+  w->url = bib_str(c, e, "url");
+  w->doi = bib_str(c, e, "doi");
+  w->code = bib_str(c, e, "code");
+  w->paper = bib_str(c, e, "pdf");
+  const char *eprint = bib_str(c, e, "eprint");
+  const char *archive = bib_str(c, e, "archiveprefix");
+  if (!archive)
+    archive = bib_str(c, e, "eprinttype");
+  if (!w->paper && eprint && archive && !strcasecmp(archive, "arxiv"))
+    w->paper = h->fmt(b, "https://arxiv.org/abs/%s", eprint);
+  w->authors = h->get(e, "author");
+  if (!w->authors)
+    w->authors = h->get(e, "editor");
+  const char *shortv = NULL;
+  const char *venue = bib_venue(c, e, &shortv);
+  w->venue = venue ? h->escape(b, venue) : NULL;
+  w->venue_short = shortv ? h->escape(b, shortv) : NULL;
+  const cvpdf_node *date = h->get(e, "date");
+  const cvpdf_node *y = h->get(e, "year");
+  if (date && is_year(h->str(date)))
+    w->date = date;
+  else if (y && is_year(h->str(y)) && !h->str(y)[4])
+    w->date = y;
+  else if (bib_str(c, e, "year"))
+    w->when = h->escape(b, bib_str(c, e, "year"));
+  w->notes = h->get(e, "note");
+  w->plain = 1;
+  return 1;
+}
+
+/* Year and month as a number for sorting; undated works sort last. */
+static long when_key(const cvpdf_host *h, const work *w) {
+  const char *s = w->date ? h->str(w->date) : NULL;
+  if (!is_year(s))
+    return -1;
+  long k = strtol(s, NULL, 10) * 100;
+  if (s[4] == '-')
+    k += strtol(s + 5, NULL, 10);
+  return k;
+}
+
+typedef struct works {
+  work *v;
+  size_t n, cap;
+} works;
+
+static int push(pub_ctx *c, works *ws, const work *w) {
+  if (ws->n == ws->cap) {
+    size_t cap = ws->cap ? ws->cap * 2 : 16;
+    if (cap > SIZE_MAX / sizeof *ws->v) {
+      c->errors++;
+      return -1;
+    }
+    work *v = realloc(ws->v, cap * sizeof *v);
+    if (!v) {
+      c->h->error(c->b, w->node, "out of memory");
+      c->errors++;
+      return -1;
+    }
+    ws->v = v;
+    ws->cap = cap;
+  }
+  ws->v[ws->n++] = *w;
+  return 0;
+}
+
+static int type_ok(pub_ctx *c, const cvpdf_node *types, const cvpdf_node *e) {
+  const cvpdf_host *h = c->h;
+  if (!types)
+    return 1;
+  const char *t = h->get_str(e, "type");
+  for (size_t i = 0; t && i < h->len(types); i++) {
+    const char *want = h->str(h->at(types, i));
+    if (want && !strcasecmp(want, t))
+      return 1;
+  }
+  return 0;
+}
+
+static const cvpdf_node *load(pub_ctx *c, const cvpdf_node *field) {
+  const cvpdf_host *h = c->h;
+  if (h->size < offsetof(cvpdf_host, load_bibtex) + sizeof h->load_bibtex ||
+      !h->load_bibtex) {
+    h->error(c->b, field,
+             "this cvpdf cannot read BibTeX files (it predates plugin ABI "
+             "1.1); list the works under 'entries' instead");
+    c->errors++;
+    return NULL;
+  }
+  const cvpdf_node *bib = h->load_bibtex(c->b, field, h->str(field));
+  if (!bib)
+    c->errors++;
+  return bib;
+}
+
+static const char *const sort_values[] = {"newest", "oldest", "file", NULL};
+
+/* The BibTeX works of run g (a group, or the section itself) added to ws:
+ * its own file, or the section's, narrowed by `types` and `keys` (keys
+ * give the order), else sorted as `sort` says. */
+static void bib_works(pub_ctx *c, const cvpdf_node *g, const cvpdf_node *bib,
+                      works *ws) {
+  const cvpdf_host *h = c->h;
+  const cvpdf_node *types = h->get(g, "types");
+  const cvpdf_node *keys = h->get(g, "keys");
+  size_t first = ws->n;
+  if (keys) {
+    for (size_t k = 0; k < h->len(keys); k++) {
+      const cvpdf_node *kn = h->at(keys, k);
+      const char *key = h->str(kn);
+      size_t i = 0;
+      for (; i < h->len(bib); i++)
+        if (key && !strcmp(key, h->get_str(h->at(bib, i), "key")))
+          break;
+      if (i == h->len(bib)) {
+        h->error(c->b, kn, "no entry with key '%s' in the BibTeX file",
+                 key ? key : "");
+        c->errors++;
+        continue;
+      }
+      work w;
+      if (type_ok(c, types, h->at(bib, i)) && from_bib(c, h->at(bib, i), &w))
+        push(c, ws, &w);
+    }
+    return;
+  }
+  for (size_t i = 0; i < h->len(bib); i++) {
+    work w;
+    if (type_ok(c, types, h->at(bib, i)) && from_bib(c, h->at(bib, i), &w) &&
+        push(c, ws, &w))
+      return;
+  }
+  int order = choice(c, g, "sort", 0, sort_values, 0);
+  if (order == 2)
+    return;
+  /* Insertion sort: stable, so works of one year keep the file's order. */
+  for (size_t i = first + 1; i < ws->n; i++) {
+    work w = ws->v[i];
+    long k = when_key(h, &w);
+    size_t j = i;
+    while (j > first) {
+      long p = when_key(h, &ws->v[j - 1]);
+      int before = order == 0 ? (k > p) : (k >= 0 && (p < 0 || k < p));
+      if (!before)
+        break;
+      ws->v[j] = ws->v[j - 1];
+      j--;
+    }
+    ws->v[j] = w;
+  }
 }
 
 static const char *const num_values[] = {"descending", "ascending", "none",
@@ -276,13 +567,25 @@ static const char *const num_values[] = {"descending", "ascending", "none",
 static const char *const style_values[] = {"entries", "list", NULL};
 
 /* One run of entries with its own count.  g holds prefix/numbering/style
- * (a group, or the section itself); num is the inherited numbering. */
-static void run(pub_ctx *c, const cvpdf_node *g, numbering num) {
+ * (a group, or the section itself); num is the inherited numbering; bib
+ * the BibTeX entries it selects from (NULL for none). */
+static void run(pub_ctx *c, const cvpdf_node *g, numbering num,
+                const cvpdf_node *bib) {
   const cvpdf_host *h = c->h;
   const cvpdf_node *entries = h->get(g, "entries");
+  works ws = {0};
+  for (size_t i = 0; i < h->len(entries); i++) {
+    work w;
+    from_yaml(c, h->at(entries, i), &w);
+    if (push(c, &ws, &w))
+      break;
+  }
+  if (bib)
+    bib_works(c, g, bib, &ws);
   num = (numbering)choice(c, g, "numbering", 0, num_values, num);
   if (choice(c, g, "style", 0, style_values, 0) == 1) {
-    list_entries(c, entries);
+    list_entries(c, ws.v, ws.n);
+    free(ws.v);
     return;
   }
   const char *prefix = h->get_str(g, "prefix");
@@ -293,14 +596,34 @@ static void run(pub_ctx *c, const cvpdf_node *g, numbering num) {
     initial[0] = (char)(title[0] >= 'a' ? title[0] - 32 : title[0]);
     prefix = initial;
   }
-  size_t n = h->len(entries);
-  for (size_t i = 0; i < n; i++) {
-    const cvpdf_node *e = h->at(entries, i);
+  for (size_t i = 0; i < ws.n; i++) {
     if (c->column)
-      column_entry(c, e);
+      column_entry(c, &ws.v[i]);
     else
-      margin_entry(c, e, label(c, e, prefix, num, i, n));
+      margin_entry(c, &ws.v[i], label(c, &ws.v[i], prefix, num, i, ws.n));
   }
+  free(ws.v);
+}
+
+/* The BibTeX entries group g selects from: its own file, or the section's
+ * (loaded once) when it selects with types/keys or lists no entries of its
+ * own; NULL when none. */
+static const cvpdf_node *group_bib(pub_ctx *c, const cvpdf_node *g,
+                                   int *failed) {
+  const cvpdf_host *h = c->h;
+  const cvpdf_node *own = h->get(g, "bibtex");
+  *failed = 0;
+  if (own) {
+    const char *a = h->str(own), *s = h->str(c->bib_at);
+    if (c->bib && a && s && !strcmp(a, s))
+      return c->bib;
+    const cvpdf_node *bib = load(c, own);
+    *failed = !bib;
+    return bib;
+  }
+  if (h->get(g, "entries") && !h->get(g, "types") && !h->get(g, "keys"))
+    return NULL;
+  return c->bib;
 }
 
 static int publications_build(void *state, const cvpdf_host *h,
@@ -309,26 +632,47 @@ static int publications_build(void *state, const cvpdf_host *h,
   (void)state;
   (void)type;
   static const char *const arr_values[] = {"margin", "column", NULL};
-  pub_ctx c = {h, b, h->get(section, "highlight"), 0, 0};
+  pub_ctx c = {h, b, h->get(section, "highlight"), 0, 0, NULL, NULL};
   c.column = choice(&c, section, "arrangement", 1, arr_values, 0);
   numbering num =
       (numbering)choice(&c, section, "numbering", 1, num_values, NUM_DESC);
   const cvpdf_node *groups = h->get(section, "groups");
-  if (!groups && !h->get(section, "entries")) {
+  c.bib_at = h->get(section, "bibtex");
+  if (!groups && !h->get(section, "entries") && !c.bib_at) {
     h->error(b, section,
-             "publications section needs 'groups' or 'entries'");
+             "publications section needs 'groups', 'entries' or 'bibtex'");
     return 1;
   }
+  if (c.bib_at && !(c.bib = load(&c, c.bib_at)))
+    return 1;
+  static const char *const narrow[] = {"types", "keys", "sort", NULL};
+  for (int i = 0; groups && narrow[i]; i++)
+    if (h->get(section, narrow[i]))
+      h->warn(b, h->get(section, narrow[i]),
+              "section field '%s' is ignored when the section has "
+              "groups; give it to each group that reads BibTeX",
+              narrow[i]);
   /* Entries given directly come first: they are the ungrouped head of the
-   * list (seed 003 lists its papers, then a Patents group). */
-  if (h->get(section, "entries"))
-    run(&c, section, num);
+   * list (seed 003 lists its papers, then a Patents group).  With groups,
+   * the section's BibTeX file is what the groups select from. */
+  if (h->get(section, "entries") || (c.bib && !groups))
+    run(&c, section, num, groups ? NULL : c.bib);
   for (size_t i = 0; i < h->len(groups); i++) {
     const cvpdf_node *g = h->at(groups, i);
+    int failed;
+    const cvpdf_node *bib = group_bib(&c, g, &failed);
+    if (failed)
+      continue;
+    if (!h->get(g, "entries") && !bib) {
+      h->error(b, g, "group needs 'entries' or 'bibtex' (its own, or the "
+                     "section's)");
+      c.errors++;
+      continue;
+    }
     const char *t = h->get_str(g, "title");
     if (t)
       h->subheading(b, t);
-    run(&c, g, num);
+    run(&c, g, num, bib);
   }
   return c.errors ? 1 : 0;
 }
@@ -336,7 +680,7 @@ static int publications_build(void *state, const cvpdf_host *h,
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
     CVPDF_PLUGIN_HEADER,
     .name = "publications",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .types = publications_types,
     .build = publications_build,
 };

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The benchmark: renders CVs of growing size with the real cvpdf binary.
+
+    bench/run.py [--cvpdf PATH] [--example FILE] [--sizes 1,10,100]
+                 [--runs 15,7,3]
+
+For each size: median wall time of the whole `cvpdf render` process over
+repeated runs, peak RSS of one run, pages, PDF bytes, time per page, then
+where the time goes inside one render (cvpdf render --timing).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_once(cmd):
+    """Wall time (s), peak RSS (KiB) and stderr of one process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), err.decode()))
+    return wall, ru.ru_maxrss, err.decode()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cvpdf", default=os.environ.get("CVPDF_BIN",
+                    os.path.join(HERE, "..", "build", "core", "cvpdf")))
+    ap.add_argument("--example", default=os.path.join(HERE, "..", "examples",
+                                                      "academic-cv.yaml"))
+    ap.add_argument("--sizes", default="1,10,100")
+    ap.add_argument("--runs", default="15,7,3")
+    a = ap.parse_args()
+    sizes = [int(x) for x in a.sizes.split(",")]
+    runs = [int(x) for x in a.runs.split(",")]
+    runs += [runs[-1]] * (len(sizes) - len(runs))
+    tmp = tempfile.mkdtemp(prefix="cvpdf-bench-")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "--example",
+                    a.example, tmp] + [str(s) for s in sizes], check=True,
+                   stdout=subprocess.DEVNULL)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    os.environ.update(env)
+    rows, phases = [], []
+    for n, k in zip(sizes, runs):
+        cv = os.path.join(tmp, "cv-%dx.yaml" % n)
+        pdf = os.path.join(tmp, "cv-%dx.pdf" % n)
+        cmd = [a.cvpdf, "render", cv, "-o", pdf, "-q"]
+        run_once(cmd)  # warm the page cache
+        walls, rss = [], 0
+        for _ in range(k):
+            w, r, _ = run_once(cmd)
+            walls.append(w)
+            rss = max(rss, r)
+        _, _, err = run_once([a.cvpdf, "render", cv, "-o", pdf, "--timing"])
+        m = re.search(r"\((\d+) pages?, (\d+) bytes\)", err)
+        pages, size = int(m.group(1)), int(m.group(2))
+        med = statistics.median(walls) * 1e3
+        rows.append((n, pages, size, k, med, med / pages, rss / 1024))
+        ph = dict((name.strip(), float(v)) for name, v in
+                  re.findall(r"([a-z ]+) ([0-9.]+) ms", err))
+        phases.append((n, ph))
+    print("%-5s %6s %10s %5s %10s %9s %8s" % ("size", "pages", "PDF bytes",
+          "runs", "median ms", "ms/page", "RSS MB"))
+    for n, pages, size, k, med, per, rss in rows:
+        print("%-5s %6d %10d %5d %10.1f %9.2f %8.1f" % ("%dx" % n, pages, size,
+              k, med, per, rss))
+    print()
+    keys = [k for k in ("parse", "plugins", "shaping", "line breaking",
+                        "build", "pages", "subset", "write")
+            if any(k in ph for _, ph in phases)]
+    print("%-5s " % "size" + " ".join("%10s" % k[:10] for k in keys)
+          + "   (ms, one render; shaping and line breaking are part of build)")
+    for n, ph in phases:
+        print("%-5s " % ("%dx" % n) + " ".join("%10.2f" % ph.get(k, 0)
+                                                for k in keys))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+#!/bin/sh
+# Other inputs: JSON Resume and RenderCV documents render through the same
+# plugins, say what they promise, convert to cvpdf's own YAML that renders
+# to the same text, and report errors at their place in the user's file.
+set -u
+BIN=${CVPDF_BIN:-build/core/cvpdf}
+AUDIT=../shared/tools/pdfaudit
+VALUES="python3 tests/inputs/values.py"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SOURCE_DATE_EPOCH=1700000000
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+no() { fail=$((fail + 1)); echo "FAIL - $1"; }
+
+# 1. Each input renders, passes the audit, and every value it holds is in
+#    the PDF's text; its conversion renders to the very same text.
+for src in tests/inputs/jsonresume-sample.json \
+           tests/inputs/rendercv-example.yaml tests/inputs/tricky.json; do
+  n=$(basename "$src" | sed 's/\.[a-z]*$//')
+  if "$BIN" render -q "$src" -o "$T/$n.pdf" 2>"$T/err"; then
+    ok "render $src"
+  else
+    no "render $src: $(cat "$T/err")"; continue
+  fi
+  pdftotext "$T/$n.pdf" "$T/$n.txt"
+  if $VALUES "$src" --check "$T/$n.txt" >"$T/check" 2>&1; then
+    ok "values of $src in the PDF ($(tail -1 "$T/check"))"
+  else
+    no "values of $src in the PDF: $(tr '\n' ' ' <"$T/check")"
+  fi
+  if [ -x "$AUDIT" ]; then
+    $VALUES "$src" >"$T/$n.expect"
+    if "$AUDIT" "$T/$n.pdf" --expect "$T/$n.expect" >"$T/audit" 2>&1; then
+      ok "pdfaudit $src"
+    else
+      no "pdfaudit $src: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
+    fi
+  fi
+  if "$BIN" convert -q "$src" -o "$T/$n.yaml" 2>"$T/err"; then
+    ok "convert $src"
+  else
+    no "convert $src: $(cat "$T/err")"; continue
+  fi
+  if "$BIN" render -q "$T/$n.yaml" -o "$T/$n-conv.pdf" 2>"$T/err" &&
+     pdftotext "$T/$n-conv.pdf" "$T/$n-conv.txt" &&
+     cmp -s "$T/$n.txt" "$T/$n-conv.txt"; then
+    ok "converted $src renders the same text"
+  else
+    no "converted $src renders the same text: $(cat "$T/err")"
+    diff "$T/$n.txt" "$T/$n-conv.txt" | head -10
+  fi
+  # Converting cvpdf's own YAML gives it back (less the comment line).
+  "$BIN" convert -q "$T/$n.yaml" -o "$T/$n-again.yaml" 2>"$T/err"
+  if grep -v '^#' "$T/$n.yaml" | cmp -s - "$T/$n-again.yaml"; then
+    ok "converting the converted $src changes nothing"
+  else
+    no "converting the converted $src changes nothing: $(cat "$T/err")"
+    diff "$T/$n.yaml" "$T/$n-again.yaml" | head -10
+  fi
+done
+
+# 2. The converted YAML holds each value as the string it was (quotes
+#    where plain YAML would read a number, a boolean or null).
+if python3 - "$T/tricky.yaml" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+r = d["sections"][0]["entries"][0]
+e = d["sections"][1]["entries"][0]
+assert d["name"] == "Zoë O'Brien-Smith", d["name"]
+assert d["headline"] == r"C++ \& \*Rust\* developer", d["headline"]
+assert d["contact"]["phone"] == "2021", d["contact"]
+assert d["contact"]["github"] == "zoe_codes", d["contact"]
+assert r["organisation"] == "yes" and r["title"] == "null", r
+assert r["start"] == "2020-02" and r["end"] == "present", r
+assert r["summary"] == "Line one\nLine two: with a colon", r["summary"]
+assert r["highlights"][0] == r"100% of \[tests\] pass", r["highlights"]
+assert r["highlights"][2] == "- dash first", r["highlights"]
+assert e == {"institution": "True", "degree": "BSc", "start": "2015",
+             "end": "2019", "gpa": "4.0"}, e
+assert d["sections"][3]["title"] == "Profiles", d["sections"][3]
+PY
+then ok "converted YAML keeps strings as strings"
+else no "converted YAML keeps strings as strings"
+fi
+grep -q '^# Converted by cvpdf from the JSON Resume document tricky.json.$' \
+  "$T/tricky.yaml" && ok "converted YAML names its source" ||
+  no "converted YAML names its source: $(head -1 "$T/tricky.yaml")"
+
+# 3. What each format maps to.
+c="$T/rendercv-example.yaml"
+grep -q '^layout: classic$' "$c" && grep -q '^language: en$' "$c" &&
+  grep -q '^  linkedin: marialindqvist$' "$c" &&
+  grep -q '^  highlight:$' "$c" && grep -q '^  - Maria Lindqvist$' "$c" &&
+  grep -q '^  - 3. Swedish Research Council starting grant, SEK 4 million$' "$c" &&
+  grep -q '^      lines: bullets$' "$c" &&
+  ok "RenderCV: layout, language, contacts, highlighted author, numbers" ||
+  no "RenderCV: layout, language, contacts, highlighted author, numbers"
+c="$T/jsonresume-sample.yaml"
+grep -q '^  twitter: neutralthoughts$' "$c" &&
+  grep -q '^  location: San Francisco, California, US$' "$c" &&
+  grep -q '^    gpa: .4\.0.$' "$c" && grep -q '^    end: present$' "$T/tricky.yaml" &&
+  grep -q "^    value: '\[dandymusicnl\](<https://soundcloud.example.com/dandymusicnl>)'$" "$c" &&
+  ok "JSON Resume: contacts, location, score, open end, other profiles" ||
+  no "JSON Resume: contacts, location, score, open end, other profiles"
+
+printf 'cv:\n  name: A B\n  sections:\n    x:\n      - text\ndesign:\n  theme: ember\n' >"$T/ember.yaml"
+"$BIN" convert -q "$T/ember.yaml" -o "$T/ember-conv.yaml" 2>"$T/err" &&
+  grep -q '^layout: awesome$' "$T/ember-conv.yaml" &&
+  ok "RenderCV theme ember maps to the awesome layout" ||
+  no "RenderCV theme ember maps to the awesome layout: $(cat "$T/err")"
+printf 'cv:\n  name: A B\ndesign:\n  theme: neon\n' >"$T/neon.yaml"
+"$BIN" convert -q "$T/neon.yaml" -o - >"$T/out" 2>"$T/err"
+grep -qx "$T/neon.yaml:4:10: warning: RenderCV theme 'neon' has no cvpdf counterpart; using the classic layout" "$T/err" &&
+  ! grep -q '^layout' "$T/out" &&
+  ok "an unknown RenderCV theme warns at its position" ||
+  no "an unknown RenderCV theme warns at its position: $(cat "$T/err")"
+
+# 4. Errors point into the user's file and say what was expected.
+expect_error() { # name file message...
+  name=$1 file=$2; shift 2
+  if "$BIN" render -q "$file" -o "$T/e.pdf" 2>"$T/err"; then
+    no "$name: rendered"; return
+  fi
+  if grep -qxF "$*" "$T/err"; then ok "$name"; else
+    no "$name: expected '$*', got: $(cat "$T/err")"; fi
+}
+printf '{\n  "basics": {"name": "A B"},\n  "work": 5\n}\n' >"$T/bad.json"
+expect_error "JSON Resume 'work: 5' is an error at its position" "$T/bad.json" \
+  "$T/bad.json:3:11: error: JSON Resume field 'work' expected a list, found '5'"
+printf '{"basics": {"name": "A B"},\n "education": [{"institution": "X",\n   "startDate": "June 14th"}]}\n' >"$T/date.json"
+expect_error "JSON Resume bad date is an error at its position" "$T/date.json" \
+  "$T/date.json:3:17: error: JSON Resume field 'startDate' expected a date such as 2014-06-29, 2014-06 or 2014, found 'June 14th'"
+printf '{"basics": {"name": "A B"},\n "work": [{"name": "X",\n   "highlights": ["a", {"b": 1}]}]}\n' >"$T/hl.json"
+expect_error "JSON Resume highlight of the wrong type" "$T/hl.json" \
+  "$T/hl.json:3:24: error: JSON Resume field 'highlights' expected a list of strings, found a mapping in it"
+printf '{"basics": {"name": "A B"},\n "awards": [{"awarder": "X"}]}\n' >"$T/req.json"
+expect_error "JSON Resume entry without its required field" "$T/req.json" \
+  "$T/req.json:2:13: error: JSON Resume 'awards' entry is missing required field 'title'"
+printf '{"basics": {"label": "Engineer"}}\n' >"$T/noname.json"
+expect_error "JSON Resume without a name" "$T/noname.json" \
+  "$T/noname.json:1:12: error: JSON Resume field 'basics' is missing required field 'name'"
+printf 'cv:\n  name: A B\n  sections:\n    education: oops\n' >"$T/sec.yaml"
+expect_error "RenderCV section that is not a list" "$T/sec.yaml" \
+  "$T/sec.yaml:4:16: error: RenderCV section 'education' expected a list of entries, found a scalar"
+printf 'cv:\n  name: A B\n  sections:\n    x:\n      - foo: 1\n' >"$T/kind.yaml"
+expect_error "RenderCV entry of no known type" "$T/kind.yaml" \
+  "$T/kind.yaml:5:9: error: RenderCV entry expected one of the keys institution, company, title, name, label, bullet, number or reversed_number (or plain text), found none of them"
+printf 'cv:\n  name: A B\n  sections:\n    x:\n      - company: C\n        position: P\n        start_date: someday\n' >"$T/rdate.yaml"
+expect_error "RenderCV bad start_date" "$T/rdate.yaml" \
+  "$T/rdate.yaml:7:21: error: RenderCV field 'start_date' expected a date such as 2020-01, 2020 or present, found 'someday'"
+printf 'cv:\n  name: A B\n  sections:\n    x:\n      - name: N\n        date: Fall 2023\n' >"$T/fall.yaml"
+"$BIN" render -q "$T/fall.yaml" -o "$T/fall.pdf" 2>"$T/err" &&
+  grep -qxF "$T/fall.yaml:6:15: warning: date 'Fall 2023' is not a date cvpdf can print (such as 2020-01, 2020 or Sep 2020); it is left out" "$T/err" &&
+  ok "a RenderCV free-text date is left out with a warning" ||
+  no "a RenderCV free-text date is left out with a warning: $(cat "$T/err")"
+
+# 5. A failed conversion writes nothing and leaves the old output alone.
+echo "old" >"$T/keep.yaml"
+if "$BIN" convert -q "$T/bad.json" -o "$T/keep.yaml" 2>"$T/err"; then
+  no "failed convert exits non-zero"
+else
+  grep -q "^$T/bad.json:3:11: error:" "$T/err" && [ "$(cat "$T/keep.yaml")" = old ] &&
+    [ -z "$(ls "$T" | grep 'keep.yaml.tmp')" ] &&
+    ok "failed convert leaves the output untouched" ||
+    no "failed convert leaves the output untouched: $(cat "$T/err")"
+fi
+"$BIN" convert "$T/bad.json" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && grep -q 'needs -o' "$T/err" && ok "convert without -o is a usage error" ||
+  no "convert without -o is a usage error"
+
+# 6. A CV of cvpdf's own with a stray 'basics' key is not taken for JSON
+#    Resume: the usual unknown-field error.
+printf 'name: A B\nbasics: {}\nsections: []\n' >"$T/own.yaml"
+"$BIN" render -q "$T/own.yaml" -o "$T/own.pdf" 2>"$T/err"
+grep -q "^$T/own.yaml:2:1: error: .*'basics'" "$T/err" &&
+  ok "cvpdf's own CV is never converted" ||
+  no "cvpdf's own CV is never converted: $(cat "$T/err")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
