@@ -16,6 +16,7 @@
 #include "model.h"
 #include "plugin_host.h"
 #include "schema.h"
+#include "tags.h"
 
 struct cvpdf_builder {
   cv_arena arena;
@@ -264,6 +265,14 @@ int main(int argc, char **argv) {
     cv_diags_fini(&d);
     cv_plugins_destroy(ps);
     return 2;
+  }
+  /* As the host does: tags are taken out before plugins see the tree. */
+  if (cv_tags_apply(m->root, NULL, &d) > 0) {
+    print_diags(&d);
+    cv_model_destroy(m);
+    cv_diags_fini(&d);
+    cv_plugins_destroy(ps);
+    return 1;
   }
   struct cvpdf_builder b;
   memset(&b, 0, sizeof b);

@@ -27,8 +27,6 @@ static const cvpdf_field entry_fields[] = {
     {"note", CVPDF_FIELD_STRING, 0,
      "a line under the award: amount, reason, \"two times\"", NULL},
     {"url", CVPDF_FIELD_URL, 0, "link for the award name", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field awards_fields[] = {

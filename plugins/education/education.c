@@ -30,8 +30,6 @@ static const cvpdf_field entry_fields[] = {
     {"highlights", CVPDF_FIELD_LIST, 0,
      "bullet points: honours, research interests, coursework", NULL},
     {"url", CVPDF_FIELD_URL, 0, "link for the institution name", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field education_fields[] = {

@@ -29,8 +29,6 @@ static const cvpdf_field entry_fields[] = {
      "a paragraph about the project, before the bullets", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you built",
      NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field projects_fields[] = {

@@ -15,10 +15,6 @@
 #include <strings.h>
 
 /* A macro, not a const object: C11 array initialisers need constants. */
-#define TAGS_FIELD                                                             \
-  {"tags", CVPDF_FIELD_LIST, 0,                                                \
-   "labels for selecting entries (accepted, not printed yet)", NULL}
-
 static const cvpdf_field pub_fields[] = {
     {"title", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED, "title of the work",
      NULL},
@@ -46,7 +42,6 @@ static const cvpdf_field pub_fields[] = {
      "label text instead of the counted one, e.g. C7 (printed as (C7))", NULL},
     {"equal", CVPDF_FIELD_LIST, 0,
      "authors with equal contribution: marked * after their names", NULL},
-    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 /* Where BibTeX works come from and which of them a run prints. */
@@ -75,7 +70,6 @@ static const cvpdf_field group_fields[] = {
      "the works of the group (required unless it takes them from BibTeX)",
      pub_fields},
     BIBTEX_FIELDS,
-    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field publications_fields[] = {

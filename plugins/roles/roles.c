@@ -9,10 +9,6 @@
 #include <string.h>
 
 /* A macro, not a const object: C11 array initialisers need constants. */
-#define TAGS_FIELD                                                             \
-  {"tags", CVPDF_FIELD_LIST, 0,                                                \
-   "labels for selecting entries (accepted, not printed yet)", NULL}
-
 static const cvpdf_field project_fields[] = {
     {"title", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED, "name of the project",
      NULL},
@@ -27,7 +23,6 @@ static const cvpdf_field project_fields[] = {
      "what you did, printed as a numbered list", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0,
      "further points, printed as bullets after the contributions", NULL},
-    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field group_fields[] = {
@@ -35,7 +30,6 @@ static const cvpdf_field group_fields[] = {
      "name of the group of projects, e.g. Efficient ML Algorithms", NULL},
     {"projects", CVPDF_FIELD_LIST, 0, "the projects of this group",
      project_fields},
-    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field role_fields[] = {
@@ -66,7 +60,6 @@ static const cvpdf_field role_fields[] = {
      project_fields},
     {"groups", CVPDF_FIELD_LIST, 0,
      "projects in named groups, each group under a subheading", group_fields},
-    TAGS_FIELD,
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field roles_fields[] = {

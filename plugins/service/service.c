@@ -27,8 +27,6 @@ static const cvpdf_field entry_fields[] = {
      "several single dates for separate terms: [2023, 2025]", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you did", NULL},
     {"url", CVPDF_FIELD_URL, 0, "link for the organisation name", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field pair_fields[] = {
@@ -38,8 +36,6 @@ static const cvpdf_field pair_fields[] = {
      "the text after the label; a list is joined with commas", NULL},
     {"items", CVPDF_FIELD_LIST, 0,
      "the value as a list, joined with commas (instead of value)", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field service_fields[] = {

@@ -21,8 +21,6 @@ static const cvpdf_field pair_fields[] = {
      "the text after the label; a list is joined with commas", NULL},
     {"items", CVPDF_FIELD_LIST, 0,
      "the value as a list, joined with commas (instead of value)", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field group_fields[] = {
@@ -34,8 +32,6 @@ static const cvpdf_field group_fields[] = {
      "label/value lines as a list of {label, value}", pair_fields},
     {"text", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "plain paragraph(s) without a label", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field skills_fields[] = {

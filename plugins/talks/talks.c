@@ -22,8 +22,6 @@ static const cvpdf_field talk_fields[] = {
      "label text instead of the counted one, e.g. T7 (printed as (T7))", NULL},
     {"venues", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS,
      "where it was given: mappings {name, year}, or plain strings", venue_fields},
-    {"tags", CVPDF_FIELD_LIST, 0,
-     "labels for selecting entries (accepted, not printed yet)", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field talks_fields[] = {

@@ -20,8 +20,6 @@ static const cvpdf_field entry_fields[] = {
     {"highlights", CVPDF_FIELD_LIST, 0,
      "bullet points: what you taught or built", NULL},
     {"url", CVPDF_FIELD_URL, 0, "course page, links the course name", NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
-     NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field teaching_fields[] = {

@@ -195,7 +195,9 @@ typedef struct cvpdf_host {
    * (article, inproceedings, ...) and the entry's fields by their BibTeX
    * names (title, author, editor, year, month, journal, booktitle, doi,
    * url, note, ...), with LaTeX accents and braces turned into Unicode
-   * text; `author` and `editor` are sequences of names ("First Last").
+   * text; `author` and `editor` are sequences of names ("First Last";
+   * BibTeX's `others` becomes "et al."), and `date` is added from `year`
+   * and `month` when they form a date.
    * Nodes carry the .bib file's positions.  Returns NULL after reporting
    * an error at `at` (missing file, syntax error). */
   const cvpdf_node *(*load_bibtex)(cvpdf_builder *b, const cvpdf_node *at,
