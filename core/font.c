@@ -509,7 +509,28 @@ static char *fc_find_file(cv_fontset *fs, const char *name, int *index) {
 }
 
 /* Resolves a declared file name to a path: absolute, base_dir, fontconfig. */
+static char *resolve_path(cv_fontset *fs, const cv_family *fam,
+                          const char *file, int *index);
+
+/* "file.ttc#2" names face 2 of a collection (Noto CJK holds JP, KR, SC,
+ * TC and HK faces in one file); a plain name means face 0. */
 static char *resolve_file(cv_fontset *fs, const cv_family *fam,
+                          const char *file, int *index) {
+  const char *hash = strrchr(file, '#');
+  char *end = NULL;
+  long want = hash ? strtol(hash + 1, &end, 10) : 0;
+  if (!hash || hash[1] == '\0' || *end != '\0' || want < 0 || want > 0xFFFF)
+    return resolve_path(fs, fam, file, index);
+  char *name = cv_strndup(file, (size_t)(hash - file));
+  if (!name)
+    return NULL;
+  char *path = resolve_path(fs, fam, name, index);
+  free(name);
+  *index = (int)want;
+  return path;
+}
+
+static char *resolve_path(cv_fontset *fs, const cv_family *fam,
                           const char *file, int *index) {
   *index = 0;
   if (file[0] == '/')

@@ -66,6 +66,7 @@ struct cvpdf_builder {
   /* entry */
   int in_entry;
   int warned_label;
+  int safe; /* files the CV names must stay in its directory */
   size_t entry_start; /* first vertical item of the open entry */
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
@@ -1252,6 +1253,23 @@ static void h_set_author(cvpdf_builder *b, const char *name) {
     b->author = cv_arena_strdup(b->arena, name);
 }
 
+/* A relative path that cannot climb out of the CV's directory: no leading
+ * '/', no ".." component.  (Links inside the CV's directory are the
+ * directory owner's business.) */
+static int inside_cv_dir(const char *path) {
+  if (path[0] == '/')
+    return 0;
+  for (const char *p = path; *p;) {
+    size_t n = strcspn(p, "/");
+    if (n == 2 && p[0] == '.' && p[1] == '.')
+      return 0;
+    p += n;
+    while (*p == '/')
+      p++;
+  }
+  return 1;
+}
+
 /* Paths are relative to the CV that names them. */
 static const cvpdf_node *h_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
                                        const char *path) {
@@ -1262,6 +1280,13 @@ static const cvpdf_node *h_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
   const char *full = path;
   const char *file = at ? at->file : NULL;
   const char *slash = file ? strrchr(file, '/') : NULL;
+  if (b->safe && !inside_cv_dir(path)) {
+    h_error(b, at,
+            "expected a BibTeX file in the CV's directory, found '%s' (files "
+            "outside it are not read in safe mode)",
+            path);
+    return NULL;
+  }
   if (path[0] != '/' && slash)
     full = h_fmt(b, "%.*s/%s", (int)(slash - file), file, path);
   const cvpdf_node *n = cv_bibtex_load(full, at, b->arena, b->diags);
@@ -1324,15 +1349,7 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
   b->arena = arena;
   b->diags = diags;
   b->lang = lang ? lang : "en";
-  b->date = (int64_t)time(NULL);
-  /* Reproducible builds fix the date the same way they fix the PDF's. */
-  const char *sde = getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    char *end;
-    long long v = strtoll(sde, &end, 10);
-    if (*end == '\0' && v >= 0)
-      b->date = v;
-  }
+  b->date = (int64_t)time(NULL); /* cv_builder_set_date fixes it */
   b->measure = theme->page_w - theme->margin_left - theme->margin_right;
   if (theme->side_width > 0 && theme->side_width < b->measure / 2)
     b->base = theme->side_width + theme->side_gap;
@@ -1371,6 +1388,8 @@ int cv_builder_failed(const cvpdf_builder *b) { return b->failed; }
 const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
 
 void cv_builder_set_date(cvpdf_builder *b, int64_t date) { b->date = date; }
+
+void cv_builder_set_safe(cvpdf_builder *b, int safe) { b->safe = safe; }
 
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
   return &b->stats;

@@ -27,9 +27,11 @@ void cv_builder_set_type(cvpdf_builder *b, const char *type);
 int cv_builder_failed(const cvpdf_builder *b);
 const char *cv_builder_author(const cvpdf_builder *b);
 /* Sets the document date printed by a footer's or header's {date}
- * (seconds since 1970, UTC).  By default it is $SOURCE_DATE_EPOCH, or the
- * time the builder was created. */
+ * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
+ * set, it is the time the builder was created. */
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
+/* Safe mode: files the CV names (BibTeX) must lie in the CV's directory. */
+void cv_builder_set_safe(cvpdf_builder *b, int safe);
 
 /* Breaks the vertical list into pages and fills out (one page at least),
  * adding footers.  Returns 0 or -1 with st. */

@@ -467,6 +467,12 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (st.msg[0]) /* missing hyphenation patterns: a warning */
     cv_diags_add(d, CV_SEV_WARNING, o->input, 0, 0, "%s", st.msg);
   c.builder = cv_builder_create(theme, c.shaper, &c.arena, d, lang);
+  if (c.builder) {
+    /* One date for the PDF and the footer: reproducible with
+     * SOURCE_DATE_EPOCH. */
+    cv_builder_set_date(c.builder, doc_date());
+    cv_builder_set_safe(c.builder, o->safe);
+  }
   if (!c.builder)
     goto out;
 

@@ -955,6 +955,39 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
   return copy;
 }
 
+/* Characters no installed font has (already warned about) are not drawn:
+ * their .notdef glyphs go, and their text joins a neighbouring glyph's so
+ * the PDF's text still holds them.  Returns the glyphs kept. */
+static unsigned drop_notdef(cv_glyph *g, unsigned n, double *width) {
+  unsigned k = 0;
+  const char *pend = NULL;
+  uint32_t pend_len = 0;
+  for (unsigned i = 0; i < n; i++) {
+    if (g[i].gid != 0) {
+      g[k] = g[i];
+      if (pend && g[k].text == pend + pend_len) {
+        g[k].text = pend;
+        g[k].text_len += pend_len;
+      }
+      pend = NULL;
+      k++;
+      continue;
+    }
+    *width -= g[i].adv;
+    if (!g[i].text_len)
+      continue;
+    if (k > 0 && g[k - 1].text + g[k - 1].text_len == g[i].text) {
+      g[k - 1].text_len += g[i].text_len;
+    } else if (pend && pend + pend_len == g[i].text) {
+      pend_len += g[i].text_len;
+    } else {
+      pend = g[i].text;
+      pend_len = g[i].text_len;
+    }
+  }
+  return k;
+}
+
 /* Shapes text[a, b) of the paragraph in one font and size.  Glyph texts
  * point into the paragraph text. */
 static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
@@ -994,6 +1027,7 @@ static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
     g[i].text = p->text + a + cl;
     g[i].text_len = end - cl;
   }
+  n = drop_notdef(g, n, &width);
   run->font = f;
   run->size = (float)size;
   run->color = c->style->color;

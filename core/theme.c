@@ -815,11 +815,14 @@ static void resolve_in_dirs(cv_arena *a, const char *dir,
     if (!files[v] || files[v][0] == '/' ||
         is_file(cv_arena_printf(a, "%s/%s", dir, files[v])))
       continue;
+    /* "name.ttc#2": the file is name.ttc, the face index stays on. */
+    const char *hash = strrchr(files[v], '#');
+    int n = hash ? (int)(hash - files[v]) : (int)strlen(files[v]);
     for (size_t i = 0; i < cv_node_len(dirs); i++) {
       const char *d = cv_node_str(cv_node_at(dirs, i));
-      char *p = d ? cv_arena_printf(a, "%s/%s", d, files[v]) : NULL;
+      char *p = d ? cv_arena_printf(a, "%s/%.*s", d, n, files[v]) : NULL;
       if (is_file(p)) {
-        files[v] = p;
+        files[v] = cv_arena_printf(a, "%s%s", p, hash ? hash : "");
         break;
       }
     }

@@ -258,6 +258,16 @@ bad "--safe: theme can only name families" "$H/missing-font.yaml" \
   "missing-font.yaml:2:33: error: font family \"No Such Font\"" --safe
 printf 'name: Ada\ntheme: {fonts: {dirs: [/tmp]}}\nsections: []\n' >"$T/fontdir.yaml"
 bad "--safe: theme cannot add font dirs" "$T/fontdir.yaml" "fontdir.yaml:2:" --safe
+# A BibTeX file the CV names must lie in the CV's directory.
+mkdir -p "$T/cvdir"
+cp tests/bibtex/refs.bib "$T/refs.bib"
+cp tests/bibtex/refs.bib "$T/cvdir/refs.bib"
+printf 'name: X\nsections:\n  - type: publications\n    bibtex: ../refs.bib\n' >"$T/cvdir/outside.yaml"
+bad "--safe: BibTeX outside the CV's directory" "$T/cvdir/outside.yaml" \
+  "outside.yaml:4:13: error: expected a BibTeX file in the CV's directory, found '../refs.bib'" --safe
+printf 'name: X\nsections:\n  - type: publications\n    bibtex: refs.bib\n' >"$T/cvdir/inside.yaml"
+"$BIN" render -q --safe "$T/cvdir/inside.yaml" -o "$T/x.pdf" 2>"$T/err" &&
+  ok "--safe reads a BibTeX file beside the CV" || no "--safe BibTeX beside: $(cat "$T/err")"
 
 # 6. Faults while saving.  A preload library fails write/fwrite/fsync on
 # the temporary file; under the sanitizers a second preloaded library

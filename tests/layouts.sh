@@ -170,6 +170,26 @@ for v in color font page; do
   fi
 done
 
+# 4b. A page may break between two entries: a list of two-line works after
+# half a page of text starts on page 1, it does not move whole to page 2.
+{
+  printf 'name: Pia Break\nsections:\n  - type: summary\n    text:\n'
+  i=0; while [ $i -lt 14 ]; do
+    printf '      - "Filler paragraph %d, long enough to run over two lines of the page in each layout that the project ships, so that the text below starts halfway."\n' $i
+    i=$((i + 1)); done
+  printf '  - type: publications\n    title: Publications\n    arrangement: column\n    entries:\n'
+  i=0; while [ $i -lt 30 ]; do
+    printf '      - {title: "Work %d on a long subject that takes two lines in the column", authors: [P. Break, A. Coauthor], venue: ICML, year: 2024}\n' $i
+    i=$((i + 1)); done
+} >"$T/break.yaml"
+for l in layouts/*.yaml; do
+  layout=$(basename "$l" .yaml)
+  "$BIN" render -q "$T/break.yaml" --layout "$layout" -o "$T/b.pdf" &&
+    pdftotext -f 1 -l 1 "$T/b.pdf" - | grep -q "Work 0 on" &&
+    ok "$layout: page 1 breaks between entries" ||
+    no "$layout: page 1 breaks between entries"
+done
+
 # 5. Bad layout values are errors at their line and column.
 printf 'name: X\ntheme:\n  header: {txt: "{name}"}\nsections: []\n' >"$T/bad.yaml"
 "$BIN" render -q "$T/bad.yaml" -o "$T/bad.pdf" 2>"$T/err" && no "bad header key is an error" ||

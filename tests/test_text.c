@@ -285,6 +285,18 @@ static void test_cjk(env *e) {
   size_t nm = cv_shaper_missing(e->sh, &miss);
   CHECK(rc == 0 && nm == 1 && miss[0] == 0xF0000,
         "U+F0000 recorded missing (%zu)", nm);
+  /* ... and not drawn: no .notdef glyph, its text joined to the x's. */
+  int drawn0 = 0;
+  const cv_glyph *gx = NULL;
+  for (size_t i = 0; i < l.n; i++)
+    for (uint32_t k = 0; l.v[i].run && k < l.v[i].run->n; k++) {
+      drawn0 += l.v[i].run->g[k].gid == 0;
+      gx = &l.v[i].run->g[k];
+    }
+  CHECK(drawn0 == 0 && gx && gx->text_len == 5 &&
+            !memcmp(gx->text, "x\xf3\xb0\x80\x80", 5),
+        "no .notdef drawn for U+F0000; its text rides on 'x' (%d drawn)",
+        drawn0);
   cv_hlist_fini(&l);
 }
 
