@@ -22,6 +22,11 @@ typedef struct cv_dirs {
 
 void cv_find_dirs(cv_dirs *d);
 
+struct cv_render_opts;
+/* Empty render options with the default limits and the data dirs of d
+ * (which must outlive o). */
+void cv_render_opts_init(struct cv_render_opts *o, const cv_dirs *d);
+
 /* Prints every diagnostic as file:line:col: severity: message. */
 void cv_print_diags(const cv_diags *d);
 

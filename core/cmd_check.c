@@ -55,9 +55,10 @@ int cv_cmd_check(int argc, char **argv) {
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
+  cv_dirs d;
+  cv_find_dirs(&d);
   cv_render_opts o;
-  memset(&o, 0, sizeof o);
-  cv_limits_default(&o.limits);
+  cv_render_opts_init(&o, &d);
   const char *plugin_dirs[CV_MAX_DIRS + 1] = {0};
   const char *only[CV_MAX_DIRS + 1] = {0};
   size_t nplugin = 0, nonly = 0;
@@ -96,14 +97,8 @@ int cv_cmd_check(int argc, char **argv) {
           stderr);
     return 2;
   }
-  cv_dirs d;
-  cv_find_dirs(&d);
   o.plugin_dirs = plugin_dirs;
   o.only = nonly ? only : NULL;
-  o.default_plugin_dir = d.plugin;
-  o.layout_dirs = d.layout_dirs;
-  o.font_dirs = d.font_dirs;
-  o.hyph_dirs = d.hyph_dirs;
   o.check_only = 1;
   int failed = 0;
   for (int i = optind; i < argc; i++) {

@@ -20,14 +20,9 @@ static int check(const char *input, const char *const *plugin_dirs,
   cv_dirs d;
   cv_find_dirs(&d);
   cv_render_opts o;
-  memset(&o, 0, sizeof o);
-  cv_limits_default(&o.limits);
+  cv_render_opts_init(&o, &d);
   o.input = input;
   o.plugin_dirs = plugin_dirs;
-  o.default_plugin_dir = d.plugin;
-  o.layout_dirs = d.layout_dirs;
-  o.font_dirs = d.font_dirs;
-  o.hyph_dirs = d.hyph_dirs;
   o.check_only = 1;
   return cv_render(&o, diags, NULL);
 }

@@ -224,9 +224,10 @@ int cv_cmd_render(int argc, char **argv) {
       {"jobs", required_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
+  cv_dirs d;
+  cv_find_dirs(&d);
   cv_render_opts o;
-  memset(&o, 0, sizeof o);
-  cv_limits_default(&o.limits);
+  cv_render_opts_init(&o, &d);
   const char *plugin_dirs[CV_MAX_DIRS + 1] = {0};
   const char *only[CV_MAX_DIRS + 1] = {0};
   size_t nonly = 0;
@@ -320,14 +321,8 @@ int cv_cmd_render(int argc, char **argv) {
                     "the PDFs; '%s' is not a directory\n", o.output);
     return 2;
   }
-  cv_dirs d;
-  cv_find_dirs(&d);
   o.plugin_dirs = plugin_dirs;
   o.only = nonly ? only : NULL;
-  o.default_plugin_dir = d.plugin;
-  o.layout_dirs = d.layout_dirs;
-  o.font_dirs = d.font_dirs;
-  o.hyph_dirs = d.hyph_dirs;
   return render_all(&o, (const char *const *)argv + optind, ninputs, jobs,
                     quiet, timing);
 }

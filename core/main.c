@@ -11,6 +11,7 @@
 #include <fontconfig/fontconfig.h>
 
 #include "cli.h"
+#include "render.h"
 #define CVPDF_COMPILATION
 #include <cvpdf/cvpdf-plugin.h>
 
@@ -102,6 +103,15 @@ void cv_find_dirs(cv_dirs *d) {
   d->font_dirs[1] = NULL;
   d->hyph_dirs[0] = "/usr/share/hyphen";
   d->hyph_dirs[1] = NULL;
+}
+
+void cv_render_opts_init(cv_render_opts *o, const cv_dirs *d) {
+  memset(o, 0, sizeof *o);
+  cv_limits_default(&o->limits);
+  o->default_plugin_dir = d->plugin;
+  o->layout_dirs = d->layout_dirs;
+  o->font_dirs = d->font_dirs;
+  o->hyph_dirs = d->hyph_dirs;
 }
 
 void cv_print_diags(const cv_diags *d) {
