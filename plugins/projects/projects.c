@@ -76,13 +76,7 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
   const char *desc = h->get_str(e, "description");
   if (desc && *desc)
     h->paragraph(b, "body", desc);
-  const cvpdf_node *hl = h->get(e, "highlights");
-  if (h->len(hl) > 0) {
-    h->list_begin(b, CVPDF_LIST_BULLET);
-    for (size_t i = 0; i < h->len(hl); i++)
-      h->item(b, h->str(h->at(hl, i)));
-    h->list_end(b);
-  }
+  cvpdf_list(h, b, h->get(e, "highlights"), CVPDF_LIST_BULLET);
   h->entry_end(b);
 }
 

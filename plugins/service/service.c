@@ -62,21 +62,8 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
   const char *location = h->get_str(e, "location");
   const char *dates = cvpdf_dates(h, b, e);
   h->entry_begin(b, NULL);
-  /* A lone date row would waste a line: dates move up when possible. */
-  if (!role && !location) {
-    h->row(b, "title", org, "date", dates);
-  } else {
-    h->row(b, "title", org, "location", location);
-    if (role || dates)
-      h->row(b, "subtitle", role, "date", dates);
-  }
-  const cvpdf_node *hl = h->get(e, "highlights");
-  if (h->len(hl) > 0) {
-    h->list_begin(b, CVPDF_LIST_BULLET);
-    for (size_t i = 0; i < h->len(hl); i++)
-      h->item(b, h->str(h->at(hl, i)));
-    h->list_end(b);
-  }
+  cvpdf_head_rows(h, b, org, role, location, dates);
+  cvpdf_list(h, b, h->get(e, "highlights"), CVPDF_LIST_BULLET);
   h->entry_end(b);
 }
 

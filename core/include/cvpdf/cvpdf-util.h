@@ -3,6 +3,21 @@
  * Strings returned are builder-owned, like those of the host. */
 #if !defined(CVPDF_H_IN) && !defined(CVPDF_COMPILATION)
 #error "Include <cvpdf/cvpdf.h> instead."
+/* The usual head of an entry: title and location on the first row,
+ * subtitle and dates on the second.  With neither subtitle nor location
+ * the dates join the first row, so no row stands nearly empty. */
+static inline void cvpdf_head_rows(const cvpdf_host *h, cvpdf_builder *b,
+                                   const char *title, const char *subtitle,
+                                   const char *location, const char *dates) {
+  if (!subtitle && !location) {
+    h->row(b, "title", title, "date", dates);
+    return;
+  }
+  h->row(b, "title", title, "location", location);
+  if (subtitle || dates)
+    h->row(b, "subtitle", subtitle, "date", dates);
+}
+
 /* Label/value lines from a mapping (label: value or list of values). */
 static inline void cvpdf_pairs_map(const cvpdf_host *h, cvpdf_builder *b,
                                    const cvpdf_node *dict) {
@@ -94,6 +109,21 @@ static inline void cvpdf_list(const cvpdf_host *h, cvpdf_builder *b,
   for (size_t i = 0; i < n; i++)
     h->item(b, h->str(h->at(list, i)));
   h->list_end(b);
+}
+
+/* The usual head of an entry: title and location on the first row,
+ * subtitle and dates on the second.  With neither subtitle nor location
+ * the dates join the first row, so no row stands nearly empty. */
+static inline void cvpdf_head_rows(const cvpdf_host *h, cvpdf_builder *b,
+                                   const char *title, const char *subtitle,
+                                   const char *location, const char *dates) {
+  if (!subtitle && !location) {
+    h->row(b, "title", title, "date", dates);
+    return;
+  }
+  h->row(b, "title", title, "location", location);
+  if (subtitle || dates)
+    h->row(b, "subtitle", subtitle, "date", dates);
 }
 
 /* Label/value lines from a mapping (label: value or list of values). */
