@@ -313,14 +313,23 @@ static int mergeable(const cv_run *a, const cv_run *c) {
 
 static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c) {
   cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
-  cv_glyph *g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
-  if (!r || !g) {
+  if (!r) {
     oom(b);
     return NULL;
   }
   *r = *a;
-  memcpy(g, a->g, a->n * sizeof *g);
-  memcpy(g + a->n, c->g, c->n * sizeof *g);
+  /* Pieces of one shaped word are slices of one glyph array: joining them
+   * needs no copy. */
+  cv_glyph *g = a->g;
+  if (c->g != a->g + a->n) {
+    g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
+    if (!g) {
+      oom(b);
+      return NULL;
+    }
+    memcpy(g, a->g, a->n * sizeof *g);
+    memcpy(g + a->n, c->g, c->n * sizeof *g);
+  }
   r->g = g;
   r->n = a->n + c->n;
   r->width = a->width + c->width;
