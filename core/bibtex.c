@@ -907,6 +907,19 @@ static cvpdf_node *parse_locked(loader *ld, FILE *f, const char *buf,
     if (ld->oom)
       break;
   }
+  /* libbtparse keeps the file it is reading in static data, cleared only
+   * when a call finds that file at its end; after some lexical errors the
+   * call that returned NULL has not cleared it, and a later call with
+   * another file then ends the process (exit, in the library).  So the
+   * library is asked once more, with the file at its end. */
+  while (fgetc(f) != EOF)
+    ;
+  for (int i = 0; i < 2; i++) {
+    AST *rest = bt_parse_entry(f, (char *)ld->file, 0, NULL);
+    if (!rest)
+      break;
+    bt_free_ast(rest);
+  }
   if (!ld->oom && !failed &&
       (bt_get_error_count(BTERR_SYNTAX) || bt_get_error_count(BTERR_LEXERR))) {
     /* An error outside any entry (text after the last one, a lone '@'). */

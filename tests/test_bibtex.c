@@ -306,10 +306,35 @@ static void errors(void) {
   cv_arena_fini(&a);
 }
 
+/* A file that ends in a lexical error must not leave libbtparse holding
+ * it: reading another file afterwards once ended the whole process (exit
+ * inside the library).  A FILE held open in between makes the next file's
+ * FILE a different object, as it is in a long-running process. */
+static void file_after_lexical_error(void) {
+  cv_arena a;
+  cv_arena_init(&a);
+  cv_diags d;
+  cv_diags_init(&d);
+  char *bad = temp_bib("% @miTwenty workss ofc");
+  (void)cv_bibtex_load(bad, NULL, &a, &d);
+  FILE *hold = fopen("/dev/null", "r");
+  char *good = temp_bib("@misc{k, title = {After}}\n");
+  const cvpdf_node *n = cv_bibtex_load(good, NULL, &a, &d);
+  check(n && cv_node_len(n) == 1, "a file read after one with a lexical error",
+        NULL);
+  if (hold)
+    fclose(hold);
+  unlink(bad);
+  unlink(good);
+  cv_diags_fini(&d);
+  cv_arena_fini(&a);
+}
+
 int main(void) {
   conversions();
   refs();
   errors();
+  file_after_lexical_error();
   if (failures)
     printf("%d failed\n", failures);
   return failures ? 1 : 0;
