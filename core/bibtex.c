@@ -910,15 +910,18 @@ static cvpdf_node *parse_locked(loader *ld, FILE *f, const char *buf,
   /* libbtparse keeps the file it is reading in static data, cleared only
    * when a call finds that file at its end; after some lexical errors the
    * call that returned NULL has not cleared it, and a later call with
-   * another file then ends the process (exit, in the library).  So the
-   * library is asked once more, with the file at its end. */
-  while (fgetc(f) != EOF)
-    ;
-  for (int i = 0; i < 2; i++) {
-    AST *rest = bt_parse_entry(f, (char *)ld->file, 0, NULL);
-    if (!rest)
-      break;
-    bt_free_ast(rest);
+   * another file then ends the process (exit, in the library).  So after
+   * such errors the library is asked once more, with the file at its end
+   * (after a clean read that only earns a warning on stderr). */
+  if (bt_get_error_count(BTERR_LEXERR) || bt_get_error_count(BTERR_SYNTAX)) {
+    while (fgetc(f) != EOF)
+      ;
+    for (int i = 0; i < 2; i++) {
+      AST *rest = bt_parse_entry(f, (char *)ld->file, 0, NULL);
+      if (!rest)
+        break;
+      bt_free_ast(rest);
+    }
   }
   if (!ld->oom && !failed &&
       (bt_get_error_count(BTERR_SYNTAX) || bt_get_error_count(BTERR_LEXERR))) {
