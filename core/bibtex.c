@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <btparse.h>
 
@@ -955,6 +958,79 @@ static void check_keys(loader *ld, const cvpdf_node *seq) {
   }
 }
 
+/* libbtparse ends the whole process (exit) on some malformed input, e.g.
+ * "bt_postprocess_field: invalid AST node".  So a child process reads the
+ * file first, exactly as it will be read here; only when the child comes
+ * back cleanly does this process read it.  Called with bt_lock held, so the
+ * child starts from the library's state between two files.  Returns 1 when
+ * the file is safe to read, 0 (with the library's last message in why)
+ * when the reader would have stopped the process; a failure to start the
+ * child counts as unsafe. */
+static int reader_survives(loader *ld, const char *buf, size_t len, char *why,
+                           size_t cap) {
+  why[0] = '\0';
+  int fds[2];
+  if (pipe(fds) < 0) {
+    snprintf(why, cap, "%s", strerror(errno));
+    return 0;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(why, cap, "%s", strerror(errno));
+    close(fds[0]);
+    close(fds[1]);
+    return 0;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    dup2(fds[1], 2); /* the library's messages tell the parent why */
+    FILE *f = fmemopen((void *)buf, len, "r");
+    if (f)
+      (void)parse_locked(ld, f, buf, len);
+    _exit(f ? 0 : 3);
+  }
+  close(fds[1]);
+  char out[4096];
+  size_t n = 0;
+  for (;;) {
+    ssize_t r = read(fds[0], out + n, sizeof out - 1 - n);
+    if (r > 0 && n + (size_t)r < sizeof out - 1) {
+      n += (size_t)r;
+      continue;
+    }
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r > 0) { /* full: keep the latest messages */
+      n += (size_t)r;
+      memmove(out, out + n / 2, n - n / 2);
+      n -= n / 2;
+      continue;
+    }
+    break;
+  }
+  close(fds[0]);
+  out[n] = '\0';
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) {
+      snprintf(why, cap, "%s", strerror(errno));
+      return 0;
+    }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return 1;
+  /* The last line the library printed says what stopped it. */
+  while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+    out[--n] = '\0';
+  char *last = strrchr(out, '\n');
+  const char *msg = last ? last + 1 : out;
+  size_t ml = strlen(msg);
+  if (ml >= cap)
+    ml = cap - 1;
+  memcpy(why, msg, ml);
+  why[ml] = '\0';
+  return 0;
+}
+
 const cvpdf_node *cv_bibtex_load(const char *path, const cvpdf_node *at,
                                  cv_arena *arena, cv_diags *diags) {
   const char *afile = at ? at->file : NULL;
@@ -1014,6 +1090,16 @@ const cvpdf_node *cv_bibtex_load(const char *path, const cvpdf_node *at,
     fclose(f);
     cv_diags_add(diags, CV_SEV_ERROR, afile, aline, acol,
                  "cannot read BibTeX file '%s': %s", path, strerror(rc));
+    goto done;
+  }
+  char why[512];
+  if (!reader_survives(&ld, buf, len, why, sizeof why)) {
+    pthread_mutex_unlock(&bt_lock);
+    fclose(f);
+    cv_diags_add(diags, CV_SEV_ERROR, afile, aline, acol,
+                 "cannot read BibTeX file '%s': expected BibTeX entries, "
+                 "found input the BibTeX reader stops on (%s)",
+                 path, why[0] ? why : "no message");
     goto done;
   }
   cvpdf_node *seq = parse_locked(&ld, f, buf, len);

@@ -330,7 +330,28 @@ static void file_after_lexical_error(void) {
   cv_arena_fini(&a);
 }
 
+/* Input on which libbtparse itself calls exit(): read in a child first,
+ * so this process reports an error and goes on. */
+static void reader_stops(void) {
+  cv_arena a;
+  cv_arena_init(&a);
+  cv_diags d;
+  cv_diags_init(&d);
+  const cvpdf_node *n =
+      cv_bibtex_load("tests/bibtex/reader-stops.bib", NULL, &a, &d);
+  const char *msg = diag_text(&d, 0);
+  check(!n && msg && strstr(msg, "found input the BibTeX reader stops on") &&
+            strstr(msg, "invalid AST node"),
+        "input that stops the BibTeX reader is an error, not an exit", msg);
+  cv_diags_fini(&d);
+  n = cv_bibtex_load("tests/bibtex/refs.bib", NULL, &a, &d);
+  check(n && cv_node_len(n) == 20, "the next file still reads", NULL);
+  cv_diags_fini(&d);
+  cv_arena_fini(&a);
+}
+
 int main(void) {
+  reader_stops();
   conversions();
   refs();
   errors();
