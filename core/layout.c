@@ -216,28 +216,62 @@ static void queue_beside(cvpdf_builder *b, const pitem *item) {
   b->label_next = 0;
 }
 
+/* Copies the items of line into the next line appended, shifted by dx. */
+static void queue_items(cvpdf_builder *b, const vline *line, double dx) {
+  for (size_t i = 0; line && i < line->n; i++) {
+    pitem p = line->items[i];
+    p.x += dx;
+    queue_beside(b, &p);
+  }
+}
+
+/* Appends the items of line to l, shifted by dx. */
+static void add_items(cvpdf_builder *b, vline *l, const vline *line,
+                      double dx) {
+  for (size_t i = 0; line && i < line->n; i++) {
+    pitem *p = vline_add(b, l);
+    if (!p)
+      return;
+    *p = line->items[i];
+    p->x += dx;
+  }
+}
+
+/* Appends a shaped line to a node list as boxes, keeping its spacing. */
+static void hlist_add_items(cv_hlist *hl, const vline *line, double width) {
+  double x = 0;
+  for (size_t i = 0; line && i < line->n; i++) {
+    const pitem *p = &line->items[i];
+    if (p->x > x)
+      cv_hlist_box(hl, p->x - x, NULL); /* the space before it */
+    cv_hlist_box(hl, p->run->width, p->run);
+    x = p->x + p->run->width;
+  }
+  if (width > x)
+    cv_hlist_box(hl, width - x, NULL);
+}
+
 /* Text for the side column, on the next line's baseline; below the side
  * column's lines still pending, so a location broken over two lines and
  * the dates after it are stacked, not printed over each other. */
-static void side_text(cvpdf_builder *b, cv_run *r, double w) {
+static void side_text(cvpdf_builder *b, const vline *line, double w) {
   const cv_theme *t = b->theme;
-  pitem p = {.kind = CV_DL_TEXT, .run = r};
-  p.x = t->side_align == CV_ALIGN_RIGHT ? t->side_width - w : 0;
-  if (p.x < 0)
-    p.x = 0; /* never into the margin */
+  double dx = t->side_align == CV_ALIGN_RIGHT ? t->side_width - w : 0;
+  if (dx < 0)
+    dx = 0; /* never into the margin */
   size_t pending = b->nlabel - b->label_next;
   if (pending == 0) {
-    queue_beside(b, &p);
+    queue_items(b, line, dx);
     return;
   }
+  /* Below what is pending in the column already (a label, earlier dates). */
   vline **q = cv_arena_alloc_n(b->arena, pending + 1, sizeof *q);
   vline *l = vline_new(b);
-  pitem *it = l ? vline_add(b, l) : NULL;
-  if (!q || !it) {
+  if (!q || !l) {
     oom(b);
     return;
   }
-  *it = p;
+  add_items(b, l, line, dx);
   memcpy(q, b->label_lines + b->label_next, pending * sizeof *q);
   q[pending] = l;
   b->label_lines = q;
@@ -543,7 +577,8 @@ static int prepare(cvpdf_builder *b, const cv_style *s, const cv_hlist *raw,
  * breaks, so the patterns are loaded and used only where they help. */
 static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
                        const char *markup, double x0, double width,
-                       double first_cut, cv_run *right, int content) {
+                       double first_cut, const vline *right, double right_w,
+                       int content) {
   cv_hlist hl;
   if (prepare(b, s, raw, &hl) < 0)
     return;
@@ -577,14 +612,8 @@ static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
     nl = 1;
   }
   for (size_t i = 0; i < nl; i++) {
-    if (i == 0 && right) {
-      pitem *p = vline_add(b, lines[0]);
-      if (p) {
-        p->kind = CV_DL_TEXT;
-        p->x = x0 + width - right->width;
-        p->run = right;
-      }
-    }
+    if (i == 0 && right)
+      add_items(b, lines[0], right, x0 + width - right_w);
     /* Club and widow lines: no page break after the first or before the
      * last line of a paragraph (a two-line paragraph stays whole). */
     int pen = 0;
@@ -594,9 +623,39 @@ static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
   }
 }
 
-/* Shapes a single-line run (labels, bullets, right parts). */
-static cv_run *line_run(cvpdf_builder *b, const cv_style *s,
-                        const char *markup, double *width) {
+/* Joins run c to run a across a gap of `gap` points (a space): the gap
+ * widens a's last glyph, so the result still draws as one run. */
+static cv_run *join_with_gap(cvpdf_builder *b, const cv_run *a,
+                             const cv_run *c, double gap) {
+  if (gap == 0)
+    return join_runs(b, a, c);
+  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
+  cv_glyph *g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
+  if (!r || !g) {
+    oom(b);
+    return NULL;
+  }
+  *r = *a;
+  memcpy(g, a->g, a->n * sizeof *g);
+  memcpy(g + a->n, c->g, c->n * sizeof *g);
+  if (a->n)
+    g[a->n - 1].adv += (float)gap;
+  r->g = g;
+  r->n = a->n + c->n;
+  r->width = (float)(a->width + gap + c->width);
+  if (c->ascent > r->ascent)
+    r->ascent = c->ascent;
+  if (c->descent > r->descent)
+    r->descent = c->descent;
+  return r;
+}
+
+/* Shapes one unbreakable line (labels, bullets, right parts, headers and
+ * footers) into text items from x = 0: one run per stretch of text in one
+ * font, so a fallback character or a bold word keeps its own font.
+ * *width gets the line's width.  NULL when there is nothing to draw. */
+static vline *line_items(cvpdf_builder *b, const cv_style *s,
+                         const char *markup, double *width) {
   cv_hlist hl;
   cv_hlist_init(&hl);
   cv_status st = {0};
@@ -606,50 +665,37 @@ static cv_run *line_run(cvpdf_builder *b, const cv_style *s,
     cv_hlist_fini(&hl);
     return NULL;
   }
-  /* Merge the boxes into one run so it can be placed as a unit. */
-  size_t n = 0;
-  for (size_t i = 0; i < hl.n; i++)
-    if (hl.v[i].run)
-      n += hl.v[i].run->n;
-  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
-  cv_glyph *g = cv_arena_alloc_n(b->arena, n ? n : 1, sizeof *g);
-  if (!r || !g) {
-    oom(b);
-    cv_hlist_fini(&hl);
-    return NULL;
-  }
-  int first = 1;
-  size_t k = 0;
-  for (size_t i = 0; i < hl.n; i++) {
+  vline *l = vline_new(b);
+  double x = 0, gap = 0;
+  for (size_t i = 0; l && i < hl.n; i++) {
     const cv_node *nd = &hl.v[i];
-    if (!nd->run) { /* a space: widen the previous glyph's advance */
-      if (k > 0)
-        g[k - 1].adv += (float)nd->width;
+    if (!nd->run || !nd->run->n) { /* a space */
+      x += nd->width;
+      gap += nd->width;
       continue;
     }
-    if (first) {
-      *r = *nd->run;
-      first = 0;
-    } else if (nd->run->font != r->font || nd->run->size != r->size) {
-      /* Mixed fonts cannot share a run: keep the first part only as the
-       * unit and report the full width; callers use single-style labels. */
+    pitem *last = l->n ? &l->items[l->n - 1] : NULL;
+    if (last && mergeable(last->run, nd->run)) {
+      cv_run *m = join_with_gap(b, last->run, nd->run, gap);
+      if (m)
+        last->run = m;
+    } else {
+      pitem *p = vline_add(b, l);
+      if (p) {
+        p->kind = CV_DL_TEXT;
+        p->x = x;
+        p->run = nd->run;
+      }
     }
-    for (uint32_t j = 0; j < nd->run->n; j++)
-      g[k++] = nd->run->g[j];
-    if (nd->run->ascent > r->ascent)
-      r->ascent = nd->run->ascent;
-    if (nd->run->descent > r->descent)
-      r->descent = nd->run->descent;
+    x += nd->width;
+    gap = 0;
   }
   cv_hlist_fini(&hl);
-  if (first)
+  if (!l || !l->n)
     return NULL;
-  r->g = g;
-  r->n = (uint32_t)k;
-  r->width = (float)w;
   if (width)
     *width = w;
-  return r;
+  return l;
 }
 
 /* ---- contact line ---------------------------------------------------- */
@@ -660,8 +706,7 @@ static void flush_contacts(cvpdf_builder *b) {
   const cv_style *s = style(b, "contact");
   b->ncontacts = 0;
   emit_hlist(b, s, &b->contact, NULL, b->indent, b->measure - b->indent, 0,
-             NULL,
-             1);
+             NULL, 0, 1);
   cv_hlist_fini(&b->contact);
   cv_hlist_init(&b->contact);
 }
@@ -855,7 +900,8 @@ static void heading_block(cvpdf_builder *b, const char *sname,
   cv_hlist_init(&hl);
   const char *m = h_escape(b, title);
   if (shape_markup(b, s, m, 0, &hl) == 0)
-    emit_hlist(b, s, &hl, m, b->indent, b->measure - b->indent, 0, NULL, 0);
+    emit_hlist(b, s, &hl, m, b->indent, b->measure - b->indent, 0, NULL, 0,
+               0);
   cv_hlist_fini(&hl);
   mark_line(b, title, level);
   keep_with_next(b, 2);
@@ -978,16 +1024,15 @@ static void h_entry_end(cvpdf_builder *b) {
 }
 
 static void paragraph_at(cvpdf_builder *b, const cv_style *s,
-                         const char *markup, double x0, double cut,
-                         cv_run *right) {
+                         const char *markup, double x0) {
   cv_hlist hl;
   cv_hlist_init(&hl);
   if (markup && shape_markup(b, s, markup, 0, &hl) < 0) {
     cv_hlist_fini(&hl);
     return;
   }
-  if (hl.n || right)
-    emit_hlist(b, s, &hl, markup, x0, b->measure - x0, cut, right, 1);
+  if (hl.n)
+    emit_hlist(b, s, &hl, markup, x0, b->measure - x0, 0, NULL, 0, 1);
   cv_hlist_fini(&hl);
 }
 
@@ -998,7 +1043,7 @@ static void h_paragraph(cvpdf_builder *b, const char *sname,
     return;
   const cv_style *s = style(b, sname);
   add_space(b, s->space_before);
-  paragraph_at(b, s, markup, b->indent, 0, NULL);
+  paragraph_at(b, s, markup, b->indent);
   add_space(b, s->space_after);
 }
 
@@ -1042,7 +1087,7 @@ static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   const cv_style *ls = style(b, lstyle);
   const cv_style *rs = style(b, rstyle);
   double rw = 0;
-  cv_run *rr = right ? line_run(b, rs, right, &rw) : NULL;
+  vline *rr = right ? line_items(b, rs, right, &rw) : NULL;
   cv_style row = *ls;
   if (row.align == CV_ALIGN_JUSTIFY)
     row.align = CV_ALIGN_LEFT;
@@ -1064,7 +1109,7 @@ static void h_row(cvpdf_builder *b, const char *lstyle, const char *left,
     return;
   }
   emit_hlist(b, &row, &hl, left, b->indent, b->measure - b->indent, cut, rr,
-             !b->in_entry);
+             rw, !b->in_entry);
   cv_hlist_fini(&hl);
 }
 
@@ -1103,18 +1148,15 @@ static void h_item_begin(cvpdf_builder *b, const char *markup) {
                          ? h_fmt(b, b->theme->number_format, ls->counter)
                          : b->theme->bullet;
   double mw = 0;
-  cv_run *mr = line_run(b, style(b, ls->kind == CVPDF_LIST_NUMBERED
-                                        ? "item.number"
-                                        : "item.bullet"),
-                        mark, &mw);
+  vline *mr = line_items(b, style(b, ls->kind == CVPDF_LIST_NUMBERED
+                                         ? "item.number"
+                                         : "item.bullet"),
+                         mark, &mw);
   double x = list_text_x(b);
   add_space(b, b->theme->sp_item);
-  if (mr) {
-    /* The mark is set flush right just before the text column. */
-    pitem p = {.kind = CV_DL_TEXT, .run = mr, .x = x - mw - s->ts.size * 0.4};
-    queue_beside(b, &p);
-  }
-  paragraph_at(b, s, markup ? markup : "", x, 0, NULL);
+  /* The mark is set flush right just before the text column. */
+  queue_items(b, mr, x - mw - s->ts.size * 0.4);
+  paragraph_at(b, s, markup ? markup : "", x);
 }
 
 static void h_item_end(cvpdf_builder *b) { begin_block(b); }
@@ -1134,7 +1176,7 @@ static void h_pair(cvpdf_builder *b, const char *label, const char *value) {
                                   value ? value : "")
                           : value;
     add_space(b, b->theme->sp_item);
-    paragraph_at(b, s, m, list_text_x(b), 0, NULL);
+    paragraph_at(b, s, m, list_text_x(b));
     return;
   }
   /* Grid: the label is set in its column beside the value. */
@@ -1161,7 +1203,7 @@ static void h_pair(cvpdf_builder *b, const char *label, const char *value) {
     b->label_next = 0;
   }
   cv_hlist_fini(&hl);
-  paragraph_at(b, s, value ? value : "", x + lw, 0, NULL);
+  paragraph_at(b, s, value ? value : "", x + lw);
   flush_labels(b);
 }
 
@@ -1176,11 +1218,11 @@ static void h_contact(cvpdf_builder *b, const char *kind, const char *text,
     /* Separator between items: a break is allowed on either side. */
     cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
     double w = 0;
-    cv_run *sep = line_run(b, style(b, "contact.separator"),
-                           h_escape(b, b->theme->contact_separator), &w);
+    vline *sep = line_items(b, style(b, "contact.separator"),
+                            h_escape(b, b->theme->contact_separator), &w);
     if (sep) {
       cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
-      cv_hlist_box(&b->contact, w, sep);
+      hlist_add_items(&b->contact, sep, w);
     }
     cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
   }
@@ -1193,11 +1235,13 @@ static void h_contact(cvpdf_builder *b, const char *kind, const char *text,
     char u[8];
     u[cv_utf8_encode(ic->cp, u)] = '\0';
     double w = 0;
-    cv_run *r = line_run(b, &is, u, &w);
-    if (r) {
+    vline *icon = line_items(b, &is, u, &w);
+    if (icon) {
+      /* The icon font has the glyph: one run, whose text is a word. */
+      cv_run *r = icon->items[0].run;
       r->actual_text = ic->word;
       r->link = url ? cv_arena_strdup(b->arena, url) : NULL;
-      cv_hlist_box(&b->contact, w, r);
+      hlist_add_items(&b->contact, icon, w);
       cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
       cv_hlist_glue(&b->contact, s->ts.size * 0.3, 0, 0);
     }
@@ -1471,18 +1515,19 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
   cv_buf_init(&txt);
   expand_fields(b, text, page, pages, &txt);
   double w = 0;
-  cv_run *r = txt.data && txt.len ? line_run(b, style(b, sname), txt.data, &w)
-                                  : NULL;
+  vline *line = txt.data && txt.len
+                    ? line_items(b, style(b, sname), txt.data, &w)
+                    : NULL;
   cv_buf_fini(&txt);
-  if (!r)
-    return 0;
   double x = b->theme->margin_left;
   if (al == CV_ALIGN_CENTER)
     x += (b->measure - w) / 2;
   else if (al == CV_ALIGN_RIGHT)
     x += b->measure - w;
-  pitem p = {.kind = CV_DL_TEXT, .run = r};
-  return place_item(pg, &p, x, y);
+  for (size_t i = 0; line && i < line->n; i++)
+    if (place_item(pg, &line->items[i], x, y) < 0)
+      return -1;
+  return 0;
 }
 
 static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
