@@ -345,7 +345,10 @@ static int mergeable(const cv_run *a, const cv_run *c) {
          !c->actual_text;
 }
 
-static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c) {
+/* Joins run c to run a.  A gap (a space between them, in points) widens
+ * a's last glyph, so the result still draws as one run. */
+static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c,
+                         double gap) {
   cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
   if (!r) {
     oom(b);
@@ -355,7 +358,7 @@ static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c) {
   /* Pieces of one shaped word are slices of one glyph array: joining them
    * needs no copy. */
   cv_glyph *g = a->g;
-  if (c->g != a->g + a->n) {
+  if (gap != 0 || c->g != a->g + a->n) {
     g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
     if (!g) {
       oom(b);
@@ -363,10 +366,12 @@ static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c) {
     }
     memcpy(g, a->g, a->n * sizeof *g);
     memcpy(g + a->n, c->g, c->n * sizeof *g);
+    if (a->n)
+      g[a->n - 1].adv += (float)gap;
   }
   r->g = g;
   r->n = a->n + c->n;
-  r->width = a->width + c->width;
+  r->width = (float)(a->width + gap + c->width);
   if (c->ascent > r->ascent)
     r->ascent = c->ascent;
   if (c->descent > r->descent)
@@ -418,7 +423,7 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
         fabs(text_end - x) < 1e-6 && mergeable(l->items[text].run, n->run)) {
       /* Pieces of a hyphenatable word set side by side: one run, so the
        * PDF and the trace hold words, not syllables. */
-      cv_run *m = join_runs(b, l->items[text].run, n->run);
+      cv_run *m = join_runs(b, l->items[text].run, n->run, 0);
       if (m)
         l->items[text].run = m;
       text_end = x + n->width;
@@ -457,7 +462,7 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
   }
   if (brk && brk->hyphen && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
       mergeable(l->items[text].run, brk->hyphen)) {
-    cv_run *m = join_runs(b, l->items[text].run, brk->hyphen);
+    cv_run *m = join_runs(b, l->items[text].run, brk->hyphen, 0);
     if (m)
       l->items[text].run = m;
   } else if (brk && brk->hyphen) {
@@ -623,33 +628,6 @@ static void emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
   }
 }
 
-/* Joins run c to run a across a gap of `gap` points (a space): the gap
- * widens a's last glyph, so the result still draws as one run. */
-static cv_run *join_with_gap(cvpdf_builder *b, const cv_run *a,
-                             const cv_run *c, double gap) {
-  if (gap == 0)
-    return join_runs(b, a, c);
-  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
-  cv_glyph *g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
-  if (!r || !g) {
-    oom(b);
-    return NULL;
-  }
-  *r = *a;
-  memcpy(g, a->g, a->n * sizeof *g);
-  memcpy(g + a->n, c->g, c->n * sizeof *g);
-  if (a->n)
-    g[a->n - 1].adv += (float)gap;
-  r->g = g;
-  r->n = a->n + c->n;
-  r->width = (float)(a->width + gap + c->width);
-  if (c->ascent > r->ascent)
-    r->ascent = c->ascent;
-  if (c->descent > r->descent)
-    r->descent = c->descent;
-  return r;
-}
-
 /* Shapes one unbreakable line (labels, bullets, right parts, headers and
  * footers) into text items from x = 0: one run per stretch of text in one
  * font, so a fallback character or a bold word keeps its own font.
@@ -676,7 +654,7 @@ static vline *line_items(cvpdf_builder *b, const cv_style *s,
     }
     pitem *last = l->n ? &l->items[l->n - 1] : NULL;
     if (last && mergeable(last->run, nd->run)) {
-      cv_run *m = join_with_gap(b, last->run, nd->run, gap);
+      cv_run *m = join_runs(b, last->run, nd->run, gap);
       if (m)
         last->run = m;
     } else {
