@@ -27,6 +27,11 @@ struct cv_render_opts;
  * (which must outlive o). */
 void cv_render_opts_init(struct cv_render_opts *o, const cv_dirs *d);
 
+/* Appends a repeatable option's value to list (NULL-terminated, room for
+ * CV_MAX_DIRS); prints a usage error and returns -1 when it is full. */
+int cv_push_arg(const char **list, size_t *n, const char *value,
+                const char *option);
+
 /* Prints every diagnostic as file:line:col: severity: message. */
 void cv_print_diags(const cv_diags *d);
 

@@ -71,15 +71,9 @@ int cv_cmd_check(int argc, char **argv) {
       break;
     case 'p':
     case 'O':
-      if ((c == 'p' ? nplugin : nonly) == CV_MAX_DIRS) {
-        fprintf(stderr, "cvpdf: at most %d %s options\n", CV_MAX_DIRS,
-                c == 'p' ? "--plugin-dir" : "--only");
+      if (c == 'p' ? cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir")
+                   : cv_push_arg(only, &nonly, optarg, "--only"))
         return 2;
-      }
-      if (c == 'p')
-        plugin_dirs[nplugin++] = optarg;
-      else
-        only[nonly++] = optarg;
       break;
     case 'q':
       quiet = 1;

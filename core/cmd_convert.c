@@ -80,12 +80,8 @@ int cv_cmd_convert(int argc, char **argv) {
       output = optarg;
       break;
     case 'p':
-      if (nplugin == CV_MAX_DIRS) {
-        fprintf(stderr, "cvpdf: at most %d --plugin-dir options\n",
-                CV_MAX_DIRS);
+      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
         return 2;
-      }
-      plugin_dirs[nplugin++] = optarg;
       break;
     case 'q':
       quiet = 1;

@@ -104,11 +104,8 @@ int cv_cmd_plugins(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'p':
-      if (nplugin == CV_MAX_DIRS) {
-        fprintf(stderr, "cvpdf: at most %d --plugin-dir options\n", CV_MAX_DIRS);
+      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
         return 2;
-      }
-      plugin_dirs[nplugin++] = optarg;
       break;
     case 'v':
       verbose = 1;

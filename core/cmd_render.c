@@ -244,11 +244,8 @@ int cv_cmd_render(int argc, char **argv) {
       o.layout = optarg;
       break;
     case 'p':
-      if (nplugin == CV_MAX_DIRS) {
-        fprintf(stderr, "cvpdf: at most %d --plugin-dir options\n", CV_MAX_DIRS);
+      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
         return 2;
-      }
-      plugin_dirs[nplugin++] = optarg;
       break;
     case 't':
       o.trace = optarg;
@@ -260,11 +257,8 @@ int cv_cmd_render(int argc, char **argv) {
       timing = 1;
       break;
     case 'O':
-      if (nonly == CV_MAX_DIRS) {
-        fprintf(stderr, "cvpdf: at most %d --only options\n", CV_MAX_DIRS);
+      if (cv_push_arg(only, &nonly, optarg, "--only") < 0)
         return 2;
-      }
-      only[nonly++] = optarg;
       break;
     case OPT_MAX_INPUT:
     case OPT_MAX_STRING:

@@ -115,6 +115,17 @@ void cv_render_opts_init(cv_render_opts *o, const cv_dirs *d) {
   o->hyph_dirs = d->hyph_dirs;
 }
 
+int cv_push_arg(const char **list, size_t *n, const char *value,
+                const char *option) {
+  if (*n == CV_MAX_DIRS) {
+    fprintf(stderr, "cvpdf: at most %d %s options\n", CV_MAX_DIRS, option);
+    return -1;
+  }
+  list[(*n)++] = value;
+  list[*n] = NULL;
+  return 0;
+}
+
 void cv_print_diags(const cv_diags *d) {
   cv_buf b;
   cv_buf_init(&b);

@@ -2,9 +2,9 @@
  *
  * Two looks, chosen by the layout option "style":
  *   line   one run-in line per award: "Presidential Fellowship, 2024"
- *          (seed 000);
+ *          (the academic-cv example);
  *   rows   name + location on one row, awarder + date on the next
- *          (seed 003).
+ *          (the engineer-cv example).
  * Without the option, a section whose awards name no awarder and no
  * location is set as lines (rows would be half empty), any other as rows.
  * The choice is made per section, so its awards line up alike.
@@ -22,8 +22,7 @@ static const cvpdf_field entry_fields[] = {
     {"date", CVPDF_FIELD_DATE, 0, "when it was received, e.g. 2024", NULL},
     {"year", CVPDF_FIELD_DATE, 0, "the same as date, for a bare year", NULL},
     {"dates", CVPDF_FIELD_LIST, 0,
-     "several dates for an award received more than once: [2016, 2018]",
-     NULL},
+     "several dates for an award received more than once: [2016, 2018]", NULL},
     {"note", CVPDF_FIELD_STRING, 0,
      "a line under the award: amount, reason, \"two times\"", NULL},
     {"url", CVPDF_FIELD_URL, 0, "link for the award name", NULL},
@@ -41,8 +40,8 @@ static const cvpdf_section_type awards_types[] = {
 enum shape { SHAPE_LINE, SHAPE_ROWS };
 
 /* Appends part to a ", "-separated run; NULL and empty parts are skipped. */
-static const char *comma(const cvpdf_host *h, cvpdf_builder *b,
-                         const char *run, const char *part) {
+static const char *comma(const cvpdf_host *h, cvpdf_builder *b, const char *run,
+                         const char *part) {
   if (!part || !*part)
     return run;
   return run ? h->fmt(b, "%s, %s", run, part) : part;
@@ -71,7 +70,8 @@ static enum shape section_shape(const cvpdf_host *h, cvpdf_builder *b,
 
 static void build_line(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *e) {
-  const char *text = cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
+  const char *text =
+      cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
   text = comma(h, b, text, h->get_str(e, "awarder"));
   text = comma(h, b, text, h->get_str(e, "location"));
   text = comma(h, b, text, cvpdf_dates(h, b, e));
@@ -85,7 +85,8 @@ static void build_line(const cvpdf_host *h, cvpdf_builder *b,
 
 static void build_rows(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *e) {
-  const char *name = cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
+  const char *name =
+      cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
   const char *awarder = h->get_str(e, "awarder");
   const char *location = h->get_str(e, "location");
   const char *dates = cvpdf_dates(h, b, e);
@@ -122,9 +123,6 @@ static int awards_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "awards",
-    .version = "1.0.0",
-    .types = awards_types,
-    .build = awards_build,
+    CVPDF_PLUGIN_HEADER,   .name = "awards",      .version = "1.0.0",
+    .types = awards_types, .build = awards_build,
 };

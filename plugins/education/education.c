@@ -2,9 +2,9 @@
  * and highlights.
  *
  * Two looks, chosen by the layout option "details":
- *   bullets (default)  GPA and advisor are the first bullets (seed 000);
- *   inline             they run on after the degree on its row:
- *                      "Ph.D. in ECE. GPA: 4.0/4.0. Advisor: ..." (seed 003).
+ *   bullets (default)  GPA and advisor are the first bullets (the academic-cv
+ * example); inline             they run on after the degree on its row: "Ph.D.
+ * in ECE. GPA: 4.0/4.0. Advisor: ..." (the engineer-cv example).
  */
 #include <cvpdf/cvpdf.h>
 
@@ -16,14 +16,12 @@ static const cvpdf_field entry_fields[] = {
     {"location", CVPDF_FIELD_STRING, 0, "city, country", NULL},
     {"degree", CVPDF_FIELD_STRING, 0, "degree, e.g. Ph.D. or BA & BS", NULL},
     {"field", CVPDF_FIELD_STRING, 0,
-     "field of study, printed after the degree: \"<degree> in <field>\"",
-     NULL},
+     "field of study, printed after the degree: \"<degree> in <field>\"", NULL},
     {"start", CVPDF_FIELD_DATE, 0, "first date, e.g. 2021 or Sep 2021", NULL},
     {"end", CVPDF_FIELD_DATE, 0, "last date, or 'present'", NULL},
     {"date", CVPDF_FIELD_DATE, 0,
      "a single date (graduation), when there is no start/end", NULL},
-    {"gpa", CVPDF_FIELD_STRING, 0, "grade point average, e.g. 4.0/4.0",
-     NULL},
+    {"gpa", CVPDF_FIELD_STRING, 0, "grade point average, e.g. 4.0/4.0", NULL},
     {"advisor", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "advisor, or a list of advisors", NULL},
     {"thesis", CVPDF_FIELD_STRING, 0, "thesis title", NULL},
@@ -50,8 +48,8 @@ static const char *labelled(const cvpdf_host *h, cvpdf_builder *b,
 
 /* Runs b after a, as sentences: a full stop between them unless a already
  * ends with one ("Ph.D." + "GPA: 4.0" -> "Ph.D. GPA: 4.0"). */
-static const char *run_on(const cvpdf_host *h, cvpdf_builder *b,
-                          const char *a, const char *z) {
+static const char *run_on(const cvpdf_host *h, cvpdf_builder *b, const char *a,
+                          const char *z) {
   if (!a || !*a)
     return z;
   size_t n = strlen(a);
@@ -78,8 +76,8 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
   const char *degree = h->get_str(e, "degree");
   const char *field = h->get_str(e, "field");
   if (degree && field)
-    degree = h->fmt(b, "%s %s %s", degree, h->escape(b, h->word(b, "in")),
-                    field);
+    degree =
+        h->fmt(b, "%s %s %s", degree, h->escape(b, h->word(b, "in")), field);
   else if (field)
     degree = field;
 
@@ -87,16 +85,17 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
   const char *advisors = cvpdf_joined(h, b, adv, ", ");
   const char *gpa = h->get_str(e, "gpa");
   const char *thesis = h->get_str(e, "thesis");
-  const char *a_txt = advisors ? labelled(h, b, h->len(adv) > 1 ? "Advisors"
-                                                                  : "Advisor",
-                                          advisors)
-                               : NULL;
+  const char *a_txt =
+      advisors
+          ? labelled(h, b, h->len(adv) > 1 ? "Advisors" : "Advisor", advisors)
+          : NULL;
   const char *g_txt = gpa && *gpa ? labelled(h, b, "GPA", gpa) : NULL;
-  const char *t_txt = thesis && *thesis ? labelled(h, b, "Thesis", thesis)
-                                        : NULL;
+  const char *t_txt =
+      thesis && *thesis ? labelled(h, b, "Thesis", thesis) : NULL;
 
-  /* Bullets follow seed 000 (advisor, GPA); inline follows seed 003, where
-   * the degree's own facts come before the people (GPA, advisor). */
+  /* Bullets follow the academic-cv example (advisor, GPA); inline follows the
+   * engineer-cv example, where the degree's own facts come before the people
+   * (GPA, advisor). */
   const char *order[3] = {a_txt, g_txt, t_txt};
   if (inline_details) {
     order[0] = g_txt;
@@ -114,9 +113,10 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
   }
 
   h->entry_begin(b, NULL);
-  head_rows(h, b,
-            cvpdf_linked(h, b, h->get_str(e, "institution"), h->get_str(e, "url")),
-            h->get_str(e, "location"), degree, cvpdf_dates(h, b, e));
+  head_rows(
+      h, b,
+      cvpdf_linked(h, b, h->get_str(e, "institution"), h->get_str(e, "url")),
+      h->get_str(e, "location"), degree, cvpdf_dates(h, b, e));
   const cvpdf_node *hl = h->get(e, "highlights");
   size_t nh = h->len(hl);
   if (nd + nh > 0) {
@@ -148,9 +148,6 @@ static int education_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "education",
-    .version = "1.0.0",
-    .types = education_types,
-    .build = education_build,
+    CVPDF_PLUGIN_HEADER,      .name = "education",      .version = "1.0.0",
+    .types = education_types, .build = education_build,
 };

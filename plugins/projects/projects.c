@@ -27,8 +27,7 @@ static const cvpdf_field entry_fields[] = {
      "further links printed under the head: [{text, url}]", link_fields},
     {"description", CVPDF_FIELD_STRING, 0,
      "a paragraph about the project, before the bullets", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you built",
-     NULL},
+    {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you built", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field projects_fields[] = {
@@ -56,13 +55,15 @@ static const char *links_line(const cvpdf_host *h, cvpdf_builder *b,
 
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {
-  const char *name = cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
+  const char *name =
+      cvpdf_linked(h, b, h->get_str(e, "name"), h->get_str(e, "url"));
   const char *subtitle = h->get_str(e, "subtitle");
   const char *location = h->get_str(e, "location");
   const char *dates = cvpdf_dates(h, b, e);
   h->entry_begin(b, NULL);
-  /* Seed 002 sets dates beside the name and the location beside the
-   * subtitle; an undated project lifts its location to the first row. */
+  /* The research-scientist example sets dates beside the name and the location
+   * beside the subtitle; an undated project lifts its location to the first
+   * row. */
   if (!dates && !subtitle) {
     h->row(b, "title", name, "location", location);
   } else {
@@ -91,9 +92,6 @@ static int projects_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "projects",
-    .version = "1.0.0",
-    .types = projects_types,
-    .build = projects_build,
+    CVPDF_PLUGIN_HEADER,     .name = "projects",      .version = "1.0.0",
+    .types = projects_types, .build = projects_build,
 };

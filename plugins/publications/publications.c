@@ -2,10 +2,11 @@
  * conferences, workshops, patents) with counted labels "(C6) ... (C1)", the
  * CV owner's name in bold, equal-contribution marks and link words.  Two
  * arrangements, chosen by the layout's option "arrangement": "margin" (a
- * label beside title, authors, venue and notes; seed 000) and "column" (the
- * venue beside one line "Authors. "Title", year."; seed 003, Awesome-CV).
- * Works are written in the CV, or read from a BibTeX file (`bibtex:` on
- * the section or a group, narrowed by `types:` and `keys:`). */
+ * label beside title, authors, venue and notes; the academic-cv example) and
+ * "column" (the venue beside one line "Authors. "Title", year."; the
+ * engineer-cv example, Awesome-CV). Works are written in the CV, or read from a
+ * BibTeX file (`bibtex:` on the section or a group, narrowed by `types:` and
+ * `keys:`). */
 #include <cvpdf/cvpdf.h>
 
 #include <stddef.h>
@@ -48,19 +49,24 @@ static const cvpdf_field pub_fields[] = {
 #define BIBTEX_FIELDS                                                          \
   {"bibtex", CVPDF_FIELD_STRING, 0,                                            \
    "BibTeX file with works, relative to the CV, e.g. refs.bib (a group "       \
-   "without one takes the section's)", NULL},                                  \
-  {"types", CVPDF_FIELD_LIST, 0,                                               \
-   "BibTeX entry types to print, e.g. [article] or [inproceedings]", NULL},    \
-  {"keys", CVPDF_FIELD_LIST, 0,                                                \
-   "BibTeX keys to print, in this order", NULL},                               \
-  {"sort", CVPDF_FIELD_STRING, 0,                                              \
-   "order of BibTeX works: newest (default), oldest or file", NULL}
+   "without one takes the section's)",                                         \
+   NULL},                                                                      \
+      {"types", CVPDF_FIELD_LIST, 0,                                           \
+       "BibTeX entry types to print, e.g. [article] or [inproceedings]",       \
+       NULL},                                                                  \
+      {"keys", CVPDF_FIELD_LIST, 0, "BibTeX keys to print, in this order",     \
+       NULL},                                                                  \
+  {                                                                            \
+    "sort", CVPDF_FIELD_STRING, 0,                                             \
+        "order of BibTeX works: newest (default), oldest or file", NULL        \
+  }
 
 static const cvpdf_field group_fields[] = {
     {"title", CVPDF_FIELD_STRING, 0, "group subheading, e.g. Preprints", NULL},
     {"prefix", CVPDF_FIELD_STRING, 0,
      "letter before the label number, e.g. C gives (C6); default: the "
-     "title's initial", NULL},
+     "title's initial",
+     NULL},
     {"numbering", CVPDF_FIELD_STRING, 0,
      "descending, ascending or none (overrides the section's)", NULL},
     {"style", CVPDF_FIELD_STRING, 0,
@@ -107,32 +113,32 @@ typedef struct pub_ctx {
   const cvpdf_node *highlight; /* the owner's name forms, or NULL */
   int column;                  /* arrangement: column rather than margin */
   int errors;
-  const cvpdf_node *bib;       /* the section's BibTeX entries, or NULL */
-  const cvpdf_node *bib_at;    /* its `bibtex` field */
+  const cvpdf_node *bib;    /* the section's BibTeX entries, or NULL */
+  const cvpdf_node *bib_at; /* its `bibtex` field */
 } pub_ctx;
 
 /* One work, from the CV (markup) or from BibTeX (plain text, escaped
  * here), in the shape the entry builders print. */
 typedef struct work {
-  const cvpdf_node *node;    /* the entry */
-  const char *title;         /* markup */
+  const cvpdf_node *node; /* the entry */
+  const char *title;      /* markup */
   const char *url, *paper, *code, *doi;
   const cvpdf_node *authors; /* a name or a list of names */
   const cvpdf_node *equal;
-  const char *venue;         /* markup */
-  const char *venue_short;   /* markup */
-  const cvpdf_node *date;    /* a date node, or NULL */
-  const char *when;          /* a year that is no date ("to appear") */
-  const cvpdf_node *notes;   /* a string or a list */
-  int plain;                 /* notes are plain text */
+  const char *venue;       /* markup */
+  const char *venue_short; /* markup */
+  const cvpdf_node *date;  /* a date node, or NULL */
+  const char *when;        /* a year that is no date ("to appear") */
+  const cvpdf_node *notes; /* a string or a list */
+  int plain;               /* notes are plain text */
   const char *label;
 } work;
 
 /* An enumerated string, field key of map m.  With layout set, the layout
  * option of the same name is the fallback.  A bad field is an error at it;
  * a bad layout value a warning (the layout is not the CV's to fix). */
-static int choice(pub_ctx *c, const cvpdf_node *m, const char *key,
-                  int layout, const char *const *values, int dflt) {
+static int choice(pub_ctx *c, const cvpdf_node *m, const char *key, int layout,
+                  const char *const *values, int dflt) {
   const cvpdf_host *h = c->h;
   const cvpdf_node *field = h->get(m, key);
   const char *v = field ? h->str(field) : layout ? h->option(c->b, key) : NULL;
@@ -143,8 +149,8 @@ static int choice(pub_ctx *c, const cvpdf_node *m, const char *key,
       return i;
   const char *want = values[0];
   for (int i = 1; values[i]; i++)
-    want = h->fmt(c->b, "%s%s%s", want, values[i + 1] ? ", " : " or ",
-                  values[i]);
+    want =
+        h->fmt(c->b, "%s%s%s", want, values[i + 1] ? ", " : " or ", values[i]);
   if (field) {
     h->error(c->b, field, "field '%s' expected %s, found '%s'", key, want, v);
     c->errors++;
@@ -213,8 +219,9 @@ static const char *links(pub_ctx *c, const work *w) {
   return out;
 }
 
-/* `Authors. "Title", year.` - the column and list shape of seed 003; in a
- * list, where no column shows the venue, `"Title", *Venue*, year.` */
+/* `Authors. "Title", year.` - the column and list shape of the engineer-cv
+ * example; in a list, where no column shows the venue, `"Title", *Venue*,
+ * year.` */
 static const char *citation(pub_ctx *c, const work *w, int venue) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
@@ -271,8 +278,8 @@ static void margin_entry(pub_ctx *c, const work *w, const char *lab) {
                                     : when;
   const char *l = links(c, w);
   if (where || *l)
-    h->paragraph(b, "detail", h->fmt(b, "%s%s", where ? where : "",
-                                     where ? l : l + 1));
+    h->paragraph(b, "detail",
+                 h->fmt(b, "%s%s", where ? where : "", where ? l : l + 1));
   notes(c, w);
   h->entry_end(b);
 }
@@ -367,8 +374,8 @@ static const char *bib_venue(pub_ctx *c, const cvpdf_node *e,
   if (!school)
     school = bib_str(c, e, "institution");
   if (!strcmp(type, "phdthesis") || !strcmp(type, "mastersthesis")) {
-    const char *what = h->word(b, type[0] == 'p' ? "PhD thesis"
-                                                 : "Master's thesis");
+    const char *what =
+        h->word(b, type[0] == 'p' ? "PhD thesis" : "Master's thesis");
     return school ? h->fmt(b, "%s, %s", what, school) : what;
   }
   if (!strcmp(type, "techreport")) {
@@ -378,9 +385,9 @@ static const char *bib_venue(pub_ctx *c, const cvpdf_node *e,
       what = h->fmt(b, "%s %s", what, num);
     return school ? h->fmt(b, "%s, %s", what, school) : what;
   }
-  static const char *const chain[] = {"booktitle", "howpublished", "school",
-                                      "institution", "organization",
-                                      "publisher", NULL};
+  static const char *const chain[] = {
+      "booktitle",    "howpublished", "school", "institution",
+      "organization", "publisher",    NULL};
   for (int i = 0; chain[i]; i++) {
     const char *v = bib_str(c, e, chain[i]);
     if (v)
@@ -397,8 +404,7 @@ static int from_bib(pub_ctx *c, const cvpdf_node *e, work *w) {
   w->node = e;
   const char *t = bib_str(c, e, "title");
   if (!t) {
-    h->error(b, e,
-             "BibTeX entry '%s' has no title; expected title = {...}",
+    h->error(b, e, "BibTeX entry '%s' has no title; expected title = {...}",
              h->get_str(e, "key"));
     c->errors++;
     return 0;
@@ -647,8 +653,8 @@ static int publications_build(void *state, const cvpdf_host *h,
               "groups; give it to each group that reads BibTeX",
               narrow[i]);
   /* Entries given directly come first: they are the ungrouped head of the
-   * list (seed 003 lists its papers, then a Patents group).  With groups,
-   * the section's BibTeX file is what the groups select from. */
+   * list (the engineer-cv example lists its papers, then a Patents group). With
+   * groups, the section's BibTeX file is what the groups select from. */
   if (h->get(section, "entries") || (c.bib && !groups))
     run(&c, section, num, groups ? NULL : c.bib);
   for (size_t i = 0; i < h->len(groups); i++) {
@@ -658,8 +664,9 @@ static int publications_build(void *state, const cvpdf_host *h,
     if (failed)
       continue;
     if (!h->get(g, "entries") && !bib) {
-      h->error(b, g, "group needs 'entries' or 'bibtex' (its own, or the "
-                     "section's)");
+      h->error(b, g,
+               "group needs 'entries' or 'bibtex' (its own, or the "
+               "section's)");
       c.errors++;
       continue;
     }
@@ -672,9 +679,7 @@ static int publications_build(void *state, const cvpdf_host *h,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "publications",
-    .version = "1.1.0",
-    .types = publications_types,
+    CVPDF_PLUGIN_HEADER,         .name = "publications",
+    .version = "1.1.0",          .types = publications_types,
     .build = publications_build,
 };

@@ -1,5 +1,5 @@
 /* cvpdf plugin: roles - jobs, internships, research positions and the
- * projects done in them (seeds 000-003).  A role has a two-row head
+ * projects done in them (every example CV).  A role has a two-row head
  * (organisation and location, position and dates), advisor/manager/mentor
  * lines, a summary, bullet highlights, and projects, either directly or in
  * named groups; a project has a motivation, numbered contributions and
@@ -63,8 +63,8 @@ static const cvpdf_field role_fields[] = {
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field roles_fields[] = {
-    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED, "the roles, newest first",
-     role_fields},
+    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED,
+     "the roles, newest first", role_fields},
     {"row_order", CVPDF_FIELD_STRING, 0,
      "org_first or title_first: which head row comes first (overrides the "
      "layout)",
@@ -104,23 +104,24 @@ static void project(roles_ctx *c, const cvpdf_node *p) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
   next_entry(c);
-  const char *title = cvpdf_linked(h, b, h->get_str(p, "title"), h->get_str(p, "url"));
+  const char *title =
+      cvpdf_linked(h, b, h->get_str(p, "title"), h->get_str(p, "url"));
   h->row(b, "title", title, "date", cvpdf_dates(h, b, p));
   const char *sub = h->get_str(p, "subtitle");
   if (sub)
     h->row(b, "subtitle", sub, NULL, NULL);
   const char *mot = h->get_str(p, "motivation");
   if (mot)
-    h->paragraph(b, "body",
-                 /* The word carries its punctuation, so a layout can
-                  * print "Motivation:" instead. */
-                 h->fmt(b, "**%s** %s", h->escape(b, h->word(b, "Motivation.")),
-                        mot));
+    h->paragraph(
+        b, "body",
+        /* The word carries its punctuation, so a layout can
+         * print "Motivation:" instead. */
+        h->fmt(b, "**%s** %s", h->escape(b, h->word(b, "Motivation.")), mot));
   const cvpdf_node *contrib = h->get(p, "contributions");
   if (h->len(contrib) > 0) {
-    h->paragraph(b, "body",
-                 h->fmt(b, "**%s**",
-                        h->escape(b, h->word(b, "Contributions."))));
+    h->paragraph(
+        b, "body",
+        h->fmt(b, "**%s**", h->escape(b, h->word(b, "Contributions."))));
     cvpdf_list(h, b, contrib, CVPDF_LIST_NUMBERED);
   }
   cvpdf_list(h, b, h->get(p, "highlights"), CVPDF_LIST_BULLET);
@@ -146,8 +147,7 @@ static void groups(roles_ctx *c, const cvpdf_node *list) {
 
 /* "Advisor: A, B; Manager: C" in the order the fields are written, with the
  * plural label word when a field lists several people. */
-static void people(const cvpdf_host *h, cvpdf_builder *b,
-                   const cvpdf_node *e) {
+static void people(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e) {
   static const char *const keys[] = {"advisor", "manager", "mentor", NULL};
   static const char *const one[] = {"Advisor", "Manager", "Mentor"};
   static const char *const many[] = {"Advisors", "Managers", "Mentors"};
@@ -167,8 +167,8 @@ static void people(const cvpdf_host *h, cvpdf_builder *b,
     for (size_t j = 1; j < n; j++)
       names = h->fmt(b, "%s, %s", names, h->str(h->at(v, j)));
     const char *part =
-        h->fmt(b, "**%s:** %s", h->escape(b, h->word(b, n > 1 ? many[w] : one[w])),
-               names);
+        h->fmt(b, "**%s:** %s",
+               h->escape(b, h->word(b, n > 1 ? many[w] : one[w])), names);
     line = line ? h->fmt(b, "%s; %s", line, part) : part;
   }
   if (line)
@@ -188,8 +188,8 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
     return 1;
   }
   org = cvpdf_linked(h, b, org, h->get_str(e, "url"));
-  const char *position = title && team ? h->fmt(b, "%s, %s", title, team)
-                                       : (title ? title : team);
+  const char *position =
+      title && team ? h->fmt(b, "%s, %s", title, team) : (title ? title : team);
   const char *when = cvpdf_dates(h, b, e);
   const char *where = h->get_str(e, "location");
   h->entry_begin(b, NULL);
@@ -201,7 +201,8 @@ static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,
   const char *r1 = dates_first ? when : where, *r2 = dates_first ? where : when;
   const char *r1s = dates_first ? "date" : "location";
   const char *r2s = dates_first ? "location" : "date";
-  if (!r1 && r2) { /* the first row never stands bare while the second has one */
+  if (!r1 &&
+      r2) { /* the first row never stands bare while the second has one */
     r1 = r2, r1s = r2s;
     r2 = NULL;
   }
@@ -244,7 +245,8 @@ static int row_order(const cvpdf_host *h, cvpdf_builder *b,
     return 0;
   }
   if (field) {
-    h->error(b, field, "field 'row_order' expected org_first or title_first, found '%s'",
+    h->error(b, field,
+             "field 'row_order' expected org_first or title_first, found '%s'",
              v);
     return 1;
   }
@@ -270,9 +272,6 @@ static int roles_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "roles",
-    .version = "1.0.0",
-    .types = roles_types,
-    .build = roles_build,
+    CVPDF_PLUGIN_HEADER,  .name = "roles",      .version = "1.0.0",
+    .types = roles_types, .build = roles_build,
 };

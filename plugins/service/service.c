@@ -2,13 +2,12 @@
  *
  * A section may hold, in any mix and printed in the order written:
  *   entries  positions, set like jobs: organisation + location,
- *            role + dates, bullets (seed 000 "CMU PhD ECE Student
- *            Organization (PESO) ... Council Member");
- *   items    label: value lines ("Journals: ACM TIST, IEEE TSP"), as a
- *            mapping in the order written;
- *   pairs    the same as a list of {label, value}, for repeated labels;
- *   lines    plain lines ("Reviewer of NeurIPS, ICML"), as paragraphs, or
- *            as bullets when the layout option "lines" is "bullets".
+ *            role + dates, bullets (the academic-cv example: "CMU PhD ECE
+ * Student Organization (PESO) ... Council Member"); items    label: value lines
+ * ("Journals: ACM TIST, IEEE TSP"), as a mapping in the order written; pairs
+ * the same as a list of {label, value}, for repeated labels; lines    plain
+ * lines ("Reviewer of NeurIPS, ICML"), as paragraphs, or as bullets when the
+ * layout option "lines" is "bullets".
  */
 #include <cvpdf/cvpdf.h>
 
@@ -122,9 +121,6 @@ static int service_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "service",
-    .version = "1.0.0",
-    .types = service_types,
-    .build = service_build,
+    CVPDF_PLUGIN_HEADER,    .name = "service",      .version = "1.0.0",
+    .types = service_types, .build = service_build,
 };

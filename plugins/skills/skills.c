@@ -8,7 +8,7 @@
  *   pairs   the same as a list of {label, value} or {label, items};
  *   text    a plain paragraph without label ("Python, PyTorch, R, ...");
  *   groups  (section only) titled groups of the above, the title set as a
- *           subheading (seed 000 "Relevant Coursework").
+ *           subheading (the academic-cv example: "Relevant Coursework").
  */
 #include <cvpdf/cvpdf.h>
 
@@ -103,9 +103,6 @@ static int skills_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "skills",
-    .version = "1.0.0",
-    .types = skills_types,
-    .build = skills_build,
+    CVPDF_PLUGIN_HEADER,   .name = "skills",      .version = "1.0.0",
+    .types = skills_types, .build = skills_build,
 };

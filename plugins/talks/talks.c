@@ -1,5 +1,6 @@
 /* cvpdf plugin: talks - invited and contributed talks, each a title with a
- * counted label "(T7)" and the venues where it was given (seed 000). */
+ * counted label "(T7)" and the venues where it was given (the academic-cv
+ * example). */
 #include <cvpdf/cvpdf.h>
 
 #include <string.h>
@@ -21,12 +22,13 @@ static const cvpdf_field talk_fields[] = {
     {"label", CVPDF_FIELD_STRING, 0,
      "label text instead of the counted one, e.g. T7 (printed as (T7))", NULL},
     {"venues", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS,
-     "where it was given: mappings {name, year}, or plain strings", venue_fields},
+     "where it was given: mappings {name, year}, or plain strings",
+     venue_fields},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field talks_fields[] = {
-    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED, "the talks, newest first",
-     talk_fields},
+    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED,
+     "the talks, newest first", talk_fields},
     {"prefix", CVPDF_FIELD_STRING, 0,
      "letter before the label number; T unless given (\"\" for none)", NULL},
     {"numbering", CVPDF_FIELD_STRING, 0,
@@ -126,9 +128,6 @@ static int talks_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "talks",
-    .version = "1.0.0",
-    .types = talks_types,
-    .build = talks_build,
+    CVPDF_PLUGIN_HEADER,  .name = "talks",      .version = "1.0.0",
+    .types = talks_types, .build = talks_build,
 };

@@ -3,53 +3,6 @@
  * Strings returned are builder-owned, like those of the host. */
 #if !defined(CVPDF_H_IN) && !defined(CVPDF_COMPILATION)
 #error "Include <cvpdf/cvpdf.h> instead."
-/* The usual head of an entry: title and location on the first row,
- * subtitle and dates on the second.  With neither subtitle nor location
- * the dates join the first row, so no row stands nearly empty. */
-static inline void cvpdf_head_rows(const cvpdf_host *h, cvpdf_builder *b,
-                                   const char *title, const char *subtitle,
-                                   const char *location, const char *dates) {
-  if (!subtitle && !location) {
-    h->row(b, "title", title, "date", dates);
-    return;
-  }
-  h->row(b, "title", title, "location", location);
-  if (subtitle || dates)
-    h->row(b, "subtitle", subtitle, "date", dates);
-}
-
-/* Label/value lines from a mapping (label: value or list of values). */
-static inline void cvpdf_pairs_map(const cvpdf_host *h, cvpdf_builder *b,
-                                   const cvpdf_node *dict) {
-  for (size_t i = 0; i < h->len(dict); i++)
-    h->pair(b, h->key_at(dict, i),
-            cvpdf_joined(h, b, h->value_at(dict, i), ", "));
-}
-
-/* Label/value lines from a list of {label, value} or {label, items}
- * mappings (repeated labels allowed).  Returns non-zero after reporting an
- * item with neither. */
-static inline int cvpdf_pairs_list(const cvpdf_host *h, cvpdf_builder *b,
-                                   const cvpdf_node *list) {
-  int rc = 0;
-  for (size_t i = 0; i < h->len(list); i++) {
-    const cvpdf_node *p = h->at(list, i);
-    const cvpdf_node *v = h->get(p, "value");
-    if (v && h->get(p, "items"))
-      h->warn(b, p, "pair has both 'value' and 'items'; printing 'value'");
-    if (!v)
-      v = h->get(p, "items");
-    if (!v) {
-      h->error(b, p, "pair '%s' needs a 'value' or 'items'",
-               h->get_str(p, "label"));
-      rc = 1;
-      continue;
-    }
-    h->pair(b, h->get_str(p, "label"), cvpdf_joined(h, b, v, ", "));
-  }
-  return rc;
-}
-
 #endif
 #ifndef CVPDF_UTIL_H
 #define CVPDF_UTIL_H
