@@ -505,17 +505,20 @@ typedef struct shape_glyph {
   int32_t xa, xo, yo;
 } shape_glyph;
 
+/* One allocation: the header, n glyphs, then (cached entries) a copy of
+ * the text. */
 typedef struct shape_entry {
   uint64_t hash;
   const cv_font *font;
   unsigned feats; /* smcp level | no-ligatures << 2 */
-  const char *text; /* the entry's own copy */
+  int cached;     /* in the cache (else the shaper's scratch entry) */
+  const char *text; /* the entry's own copy (cached entries) */
   size_t len;
   hb_direction_t dir;
   unsigned n;
-  shape_glyph *g;
   int nhyph; /* -1: hyphenation points not computed yet */
   uint8_t *hyph; /* byte offsets from the run's start (words < 256 B) */
+  shape_glyph g[];
 } shape_entry;
 
 #define SHAPE_CACHE_MAX (1u << 16) /* entries; past it, shape uncached */
@@ -523,9 +526,28 @@ typedef struct shape_entry {
 struct cv_shaper {
   cv_fontset *fs;
   cv_hyphcache *hyphcache; /* borrowed, or NULL */
-  cv_arena cache_arena;    /* entries' text and glyphs */
-  shape_entry *cache;      /* open addressing, cap a power of two */
+  cv_arena cache_arena;    /* the entries, with glyphs and text */
+  shape_entry **cache;     /* open addressing, cap a power of two */
   size_t ncache, capcache;
+  shape_entry *scratch;    /* an uncacheable run's, until the next run */
+  size_t capscratch;       /* glyphs scratch has room for */
+  /* Paragraph arrays, reused from one paragraph to the next. */
+  char *ptext;
+  uint32_t *pspan;
+  uint8_t *psmall;
+  struct cv_font **pfont;
+  char *pbrks;
+  struct span_info *psi;
+  size_t cap_text, cap_span, cap_small, cap_font, cap_brks, cap_si;
+  /* Per font: has 'smcp', the space's advance. */
+  struct font_info *finfo;
+  size_t nfinfo, capfinfo;
+  /* Whether a font has a glyph for a character, direct-mapped. */
+  struct glyph_hit {
+    const struct cv_font *f;
+    uint32_t cp;
+    int has;
+  } ghit[512];
   cv_arena *arena;
   hb_language_t hb_lang;
   char lang[16]; /* language subtag for libunibreak */
@@ -591,6 +613,11 @@ static HyphenDict *shaper_dict(cv_shaper *sh) {
   return sh->hyph;
 }
 
+void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena) {
+  if (sh && arena)
+    sh->arena = arena;
+}
+
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c) {
   if (sh && !sh->hyph)
     sh->hyphcache = c;
@@ -636,6 +663,14 @@ void cv_shaper_destroy(cv_shaper *sh) {
   if (sh->hyph && !sh->hyphcache)
     hnj_hyphen_free(sh->hyph);
   free(sh->cache);
+  free(sh->scratch);
+  free(sh->ptext);
+  free(sh->pspan);
+  free(sh->psmall);
+  free(sh->pfont);
+  free(sh->pbrks);
+  free(sh->psi);
+  free(sh->finfo);
   cv_arena_fini(&sh->cache_arena);
   hb_buffer_destroy(sh->buf);
   free(sh->missing);
@@ -708,56 +743,112 @@ static int font_has_feature(const cv_font *f, hb_tag_t tag) {
   return 0;
 }
 
-static void para_free(para *p) {
-  free(p->span);
-  free(p->font);
-  free(p->small);
-  free(p->brks);
-  free(p->si);
-  memset(p, 0, sizeof *p);
+typedef struct font_info {
+  const cv_font *f;
+  int smcp;           /* -1: not looked up yet */
+  int space;          /* -1: not looked up yet, 0: no space glyph, 1 */
+  hb_position_t space_adv;
+} font_info;
+
+/* What the shaper remembers of f (a handful of fonts per document), or
+ * NULL when out of memory. */
+static font_info *font_info_get(cv_shaper *sh, const cv_font *f) {
+  for (size_t i = 0; i < sh->nfinfo; i++)
+    if (sh->finfo[i].f == f)
+      return &sh->finfo[i];
+  if (cv_grow((void **)&sh->finfo, &sh->capfinfo, sh->nfinfo + 1,
+              sizeof *sh->finfo))
+    return NULL;
+  font_info *fi = &sh->finfo[sh->nfinfo++];
+  *fi = (font_info){f, -1, -1, 0};
+  return fi;
 }
 
-/* Appends span text (case-transformed as the style asks) to b, recording
- * per-byte span index and small-capital flags. */
-static int para_add_text(cv_buf *b, cv_buf *spanb, cv_buf *smallb,
-                         const cv_span *sp, uint32_t idx, int upper,
-                         int fake_sc) {
+static int has_smcp(cv_shaper *sh, const cv_font *f) {
+  font_info *fi = font_info_get(sh, f);
+  if (!fi)
+    return font_has_feature(f, HB_TAG('s', 'm', 'c', 'p'));
+  if (fi->smcp < 0)
+    fi->smcp = font_has_feature(f, HB_TAG('s', 'm', 'c', 'p'));
+  return fi->smcp;
+}
+
+/* cv_font_glyph(f, cp) != 0, remembered. */
+static int has_glyph(cv_shaper *sh, const cv_font *f, uint32_t cp) {
+  size_t h = ((size_t)cp * 0x9E3779B1u ^ (size_t)((uintptr_t)f >> 4)) & 511;
+  struct glyph_hit *g = &sh->ghit[h];
+  if (g->f != f || g->cp != cp)
+    *g = (struct glyph_hit){f, cp, cv_font_glyph(f, cp) != 0};
+  return g->has;
+}
+
+/* Paragraph arrays live in the shaper and are reused. */
+static void para_free(para *p) { memset(p, 0, sizeof *p); }
+
+/* Writes span text (case-transformed as the style asks) at t, with the
+ * span index and small-capital flag of each byte.  t has room for 3 bytes
+ * per byte of the span (an invalid byte becomes U+FFFD; case mapping never
+ * lengthens a character).  Returns the bytes written. */
+static size_t para_add_text(char *t, uint32_t *span, uint8_t *small,
+                            const cv_span *sp, uint32_t idx, int upper,
+                            int fake_sc) {
   if (sp->flags & CV_SPAN_BREAK) {
-    cv_buf_putc(b, '\n');
-    cv_buf_put(spanb, &idx, sizeof idx);
-    cv_buf_putc(smallb, 0);
-    return 0;
+    t[0] = '\n';
+    span[0] = idx;
+    small[0] = 0;
+    return 1;
   }
+  size_t n = 0;
   for (size_t i = 0; i < sp->len;) {
+    unsigned char ch = (unsigned char)sp->text[i];
+    if (ch < 0x80) { /* ASCII: one byte in, one out */
+      char c = (char)ch, sm = 0;
+      if (ch >= 'a' && ch <= 'z' && (upper || fake_sc)) {
+        c = (char)(ch - 32);
+        sm = (char)(fake_sc != 0);
+      }
+      t[n] = c;
+      span[n] = idx;
+      small[n] = (uint8_t)sm;
+      n++;
+      i++;
+      continue;
+    }
     int k;
     uint32_t cp = decode_at(sp->text, sp->len, i, &k);
     i += (size_t)k;
     uint32_t up = cp_upper(cp);
-    char small = 0;
+    uint8_t sm = 0;
     if (fake_sc && up != cp)
-      small = 1;
+      sm = 1;
     if (upper || fake_sc)
       cp = up;
-    char u[4];
-    int n = cv_utf8_encode(cp, u);
-    cv_buf_put(b, u, (size_t)n);
-    for (int j = 0; j < n; j++) {
-      cv_buf_put(spanb, &idx, sizeof idx);
-      cv_buf_putc(smallb, small);
+    int m = cv_utf8_encode(cp, t + n);
+    for (int j = 0; j < m; j++) {
+      span[n + (size_t)j] = idx;
+      small[n + (size_t)j] = sm;
     }
+    n += (size_t)m;
   }
-  return 0;
+  return n;
 }
 
 static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
   para *p = c->p;
   const cv_textstyle *style = c->style;
   memset(p, 0, sizeof *p);
+  cv_shaper *sh = c->sh;
   p->nsi = nspans;
-  p->si = cv_calloc_n(nspans ? nspans : 1, sizeof *p->si);
-  if (!p->si)
+  if (cv_grow((void **)&sh->psi, &sh->cap_si, nspans ? nspans : 1,
+              sizeof *sh->psi))
     goto oom;
+  p->si = sh->psi;
+  memset(p->si, 0, (nspans ? nspans : 1) * sizeof *p->si);
+  size_t room = 1;
   for (size_t i = 0; i < nspans; i++) {
+    if (spans[i].len > (SIZE_MAX - room) / 4)
+      goto oom;
+    room += (spans[i].flags & CV_SPAN_BREAK) ? 1 : spans[i].len * 3;
     unsigned fl = spans[i].flags;
     /* **strong** inside a bold style stays bold (as \textbf does), while
      * *emphasis* toggles italic (as \emph does). */
@@ -770,39 +861,39 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     span_info *si = &p->si[i];
     si->v = v;
     si->link = spans[i].link;
-    si->font = cv_fontset_get(c->sh->fs, fam, v, c->st);
+    si->font = cv_fontset_get(sh->fs, fam, v, c->st);
     if (!si->font)
       return -1;
     if (style->smallcaps) {
-      if (font_has_feature(si->font, HB_TAG('s', 'm', 'c', 'p')))
+      if (has_smcp(sh, si->font))
         si->smcp = style->uppercase ? 2 : 1;
       else
         si->fake_smallcaps = 1;
     }
   }
-  cv_buf b, spanb, smallb;
-  cv_buf_init(&b);
-  cv_buf_init(&spanb);
-  cv_buf_init(&smallb);
+  if (cv_grow((void **)&sh->ptext, &sh->cap_text, room, 1) ||
+      cv_grow((void **)&sh->pspan, &sh->cap_span, room, sizeof *sh->pspan) ||
+      cv_grow((void **)&sh->psmall, &sh->cap_small, room, 1))
+    goto oom;
+  size_t len = 0;
   for (size_t i = 0; i < nspans; i++)
-    para_add_text(&b, &spanb, &smallb, &spans[i], (uint32_t)i,
-                  style->uppercase && !p->si[i].smcp,
-                  p->si[i].fake_smallcaps && !style->uppercase);
-  int failed = b.failed || spanb.failed || smallb.failed;
-  p->len = b.len;
-  p->text = failed ? NULL : cv_arena_strndup(c->sh->arena, b.data ? b.data : "", b.len);
-  p->span = (uint32_t *)(void *)spanb.data; /* cv_buf data is malloc'd */
-  p->small = (uint8_t *)smallb.data;
-  spanb.data = smallb.data = NULL;
-  cv_buf_fini(&b);
-  cv_buf_fini(&spanb);
-  cv_buf_fini(&smallb);
-  if (failed || !p->text)
+    len += para_add_text(sh->ptext + len, sh->pspan + len, sh->psmall + len,
+                         &spans[i], (uint32_t)i,
+                         style->uppercase && !p->si[i].smcp,
+                         p->si[i].fake_smallcaps && !style->uppercase);
+  p->len = len;
+  p->text = cv_arena_strndup(sh->arena, sh->ptext, len);
+  p->span = sh->pspan;
+  p->small = sh->psmall;
+  if (!p->text)
     goto oom;
-  p->font = cv_calloc_n(p->len ? p->len : 1, sizeof *p->font);
-  p->brks = cv_malloc_n(p->len ? p->len : 1, 1);
-  if (!p->font || !p->brks)
+  if (cv_grow((void **)&sh->pfont, &sh->cap_font, len ? len : 1,
+              sizeof *sh->pfont) ||
+      cv_grow((void **)&sh->pbrks, &sh->cap_brks, len ? len : 1, 1))
     goto oom;
+  p->font = sh->pfont;
+  p->brks = sh->pbrks;
+  memset(p->font, 0, (len ? len : 1) * sizeof *p->font);
   if (p->len)
     set_linebreaks_utf8((const utf8_t *)p->text, p->len, c->sh->lang, p->brks);
   /* Fonts per character: the span's font, a fallback for what it lacks. */
@@ -816,7 +907,7 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
       f = prev;
     } else if (cp >= 0x20 && !is_break_space(cp) && !is_newline(cp) &&
                cp != 0xA0 && cp != 0x202F && cp != 0x2007 && cp != 0xAD &&
-               !cv_font_glyph(f, cp)) {
+               !has_glyph(c->sh, f, cp)) {
       cv_font *fb = cv_fontset_fallback(c->sh->fs, cp, si->v, style->fallbacks);
       if (fb)
         f = fb;
@@ -863,17 +954,17 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
 
 static int cache_grow(cv_shaper *sh) {
   size_t cap = sh->capcache ? sh->capcache * 2 : 1024;
-  shape_entry *t = cv_calloc_n(cap, sizeof *t);
+  shape_entry **t = cv_calloc_n(cap, sizeof *t);
   if (!t)
     return -1;
   for (size_t i = 0; i < sh->capcache; i++) {
-    const shape_entry *e = &sh->cache[i];
-    if (!e->text)
+    shape_entry *e = sh->cache[i];
+    if (!e)
       continue;
     size_t j = (size_t)e->hash & (cap - 1);
-    while (t[j].text)
+    while (t[j])
       j = (j + 1) & (cap - 1);
-    t[j] = *e;
+    t[j] = e;
   }
   free(sh->cache);
   sh->cache = t;
@@ -881,13 +972,28 @@ static int cache_grow(cv_shaper *sh) {
   return 0;
 }
 
-/* Shapes text[a, b) into an entry: the cache's, or a scratch one in the
- * document arena when the run cannot be cached. */
+/* size bytes of the cache's memory, aligned; NULL when out of memory. */
+static void *cache_alloc(cv_shaper *sh, size_t size) {
+  return cv_arena_alloc(&sh->cache_arena, size);
+}
+
+static const hb_feature_t feat_smcp = {HB_TAG('s', 'm', 'c', 'p'), 1, 0,
+                                       (unsigned)-1};
+static const hb_feature_t feat_c2sc = {HB_TAG('c', '2', 's', 'c'), 1, 0,
+                                       (unsigned)-1};
+/* Letter-spaced text must not join letters into ligatures. */
+static const hb_feature_t feat_noliga = {HB_TAG('l', 'i', 'g', 'a'), 0, 0,
+                                         (unsigned)-1};
+static const hb_feature_t feat_noclig = {HB_TAG('c', 'l', 'i', 'g'), 0, 0,
+                                         (unsigned)-1};
+
+/* Shapes text[a, b) into an entry: the cache's, or the shaper's scratch
+ * entry (valid until the next call) when the run cannot be cached. */
 static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
                                     cv_font *f, unsigned feats) {
   cv_shaper *sh = c->sh;
   const para *p = c->p;
-  shape_entry *slot = NULL, scratch;
+  shape_entry **slot = NULL;
   uint64_t h = 0;
   if (cacheable(p->text, a, b) && sh->ncache < SHAPE_CACHE_MAX) {
     h = hash_bytes(0xcbf29ce484222325ull, p->text + a, b - a);
@@ -896,15 +1002,13 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
     if ((sh->ncache + 1) * 2 > sh->capcache && cache_grow(sh) < 0)
       return NULL;
     size_t j = (size_t)h & (sh->capcache - 1);
-    for (; sh->cache[j].text; j = (j + 1) & (sh->capcache - 1)) {
-      shape_entry *e = &sh->cache[j];
+    for (shape_entry *e; (e = sh->cache[j]) != NULL;
+         j = (j + 1) & (sh->capcache - 1))
       if (e->hash == h && e->font == f && e->feats == feats &&
           e->len == b - a && memcmp(e->text, p->text + a, b - a) == 0)
         return e;
-    }
     slot = &sh->cache[j];
   }
-  cv_arena *ar = slot ? &sh->cache_arena : sh->arena;
   hb_buffer_t *buf = sh->buf;
   hb_buffer_clear_contents(buf);
   hb_buffer_add_utf8(buf, p->text, (int)p->len, (unsigned)a, (int)(b - a));
@@ -913,25 +1017,44 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
   hb_feature_t feat[4];
   unsigned nf = 0;
   if ((feats & 3) >= 1)
-    feat[nf++] = (hb_feature_t){HB_TAG('s', 'm', 'c', 'p'), 1, 0, (unsigned)-1};
+    feat[nf++] = feat_smcp;
   if ((feats & 3) == 2)
-    feat[nf++] = (hb_feature_t){HB_TAG('c', '2', 's', 'c'), 1, 0, (unsigned)-1};
+    feat[nf++] = feat_c2sc;
   if (feats & 4) {
-    /* Letter-spaced text must not join letters into ligatures. */
-    feat[nf++] = (hb_feature_t){HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1};
-    feat[nf++] = (hb_feature_t){HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1};
+    feat[nf++] = feat_noliga;
+    feat[nf++] = feat_noclig;
   }
   hb_shape(f->hb_font, buf, feat, nf);
   unsigned n = 0;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
   hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
-  shape_entry *e = slot ? slot : &scratch;
-  memset(e, 0, sizeof *e);
-  e->g = cv_arena_alloc_n(ar, n ? n : 1, sizeof *e->g);
-  char *text = cv_arena_strndup(ar, p->text + a, b - a);
-  if (!e->g || !text || !hb_buffer_allocation_successful(buf)) {
-    memset(e, 0, sizeof *e);
+  if (!hb_buffer_allocation_successful(buf))
     return NULL;
+  shape_entry *e;
+  if (slot) {
+    size_t sz = sizeof *e + (size_t)n * sizeof *e->g;
+    e = cache_alloc(sh, sz + (b - a) + 1);
+    if (!e)
+      return NULL;
+    char *text = (char *)e + sz;
+    memcpy(text, p->text + a, b - a);
+    text[b - a] = '\0';
+    e->text = text;
+    e->cached = 1;
+  } else {
+    if (n > sh->capscratch || !sh->scratch) {
+      size_t cap = n > 16 ? n : 16;
+      shape_entry *t = malloc(sizeof *t + cap * sizeof *t->g);
+      if (!t)
+        return NULL;
+      free(sh->scratch);
+      sh->scratch = t;
+      sh->capscratch = cap;
+    }
+    e = sh->scratch;
+    e->text = p->text + a;
+    e->cached = 0;
+    e->hyph = NULL;
   }
   for (unsigned i = 0; i < n; i++)
     e->g[i] = (shape_glyph){info[i].codepoint, info[i].cluster - (uint32_t)a,
@@ -944,15 +1067,11 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
   e->dir = hb_buffer_get_direction(buf);
   e->n = n;
   e->nhyph = -1;
-  e->text = text; /* set last: a non-NULL text marks the slot used */
   if (slot) {
+    *slot = e;
     sh->ncache++;
-    return slot;
   }
-  shape_entry *copy = cv_arena_alloc(sh->arena, sizeof *copy);
-  if (copy)
-    *copy = scratch;
-  return copy;
+  return e;
 }
 
 /* Characters no installed font has (already warned about) are not drawn:
@@ -997,18 +1116,26 @@ static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
   unsigned feats = (unsigned)si->smcp | (c->style->tracking != 0 ? 4u : 0u);
   shape_entry *e = shape_entry_get(c, a, b, f, feats);
   unsigned n = e ? e->n : 0;
-  cv_run *run = cv_arena_alloc(sh->arena, sizeof *run);
-  cv_glyph *g = cv_arena_alloc_n(sh->arena, n ? n : 1, sizeof *g);
-  if (!e || !run || !g) {
+  /* The run and its glyphs in one block (zeroed by the arena). */
+  cv_run *run = e ? cv_arena_alloc(sh->arena, sizeof *run +
+                                                  (size_t)(n ? n : 1) *
+                                                      sizeof(cv_glyph))
+                  : NULL;
+  if (!run) {
     cv_status_set(c->st, "out of memory shaping text");
     return NULL;
   }
+  cv_glyph *g = (cv_glyph *)(void *)(run + 1);
   c->dir = e->dir;
   c->last = e;
-  memset(g, 0, (n ? n : 1) * sizeof *g);
   double track = c->style->tracking * size;
   double width = 0;
   const shape_glyph *sg = e->g;
+  /* Left-to-right text has non-decreasing clusters: a cluster then runs
+   * to the next glyph's different one. */
+  int monotone = 1;
+  for (unsigned i = 1; i < n && monotone; i++)
+    monotone = sg[i].cluster >= sg[i - 1].cluster;
   for (unsigned i = 0; i < n; i++) {
     uint32_t cl = sg[i].cluster;
     int first = i == 0 || sg[i - 1].cluster != cl;
@@ -1021,9 +1148,17 @@ static cv_run *shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f,
       continue;
     /* The cluster runs to the next larger cluster value (any direction). */
     uint32_t end = (uint32_t)(b - a);
-    for (unsigned j = 0; j < n; j++)
-      if (sg[j].cluster > cl && sg[j].cluster < end)
-        end = sg[j].cluster;
+    if (monotone) {
+      for (unsigned j = i + 1; j < n; j++)
+        if (sg[j].cluster != cl) {
+          end = sg[j].cluster;
+          break;
+        }
+    } else {
+      for (unsigned j = 0; j < n; j++)
+        if (sg[j].cluster > cl && sg[j].cluster < end)
+          end = sg[j].cluster;
+    }
     g[i].text = p->text + a + cl;
     g[i].text_len = end - cl;
   }
@@ -1067,11 +1202,18 @@ static void emit_box(shape_ctx *c, cv_run *run) {
 }
 
 static double space_width(shape_ctx *c, cv_font *f, double size) {
-  hb_codepoint_t g = 0;
-  if (!hb_font_get_nominal_glyph(f->hb_font, ' ', &g))
+  font_info *fi = font_info_get(c->sh, f);
+  font_info tmp = {f, -1, -1, 0};
+  if (!fi)
+    fi = &tmp;
+  if (fi->space < 0) {
+    hb_codepoint_t g = 0;
+    fi->space = hb_font_get_nominal_glyph(f->hb_font, ' ', &g) != 0;
+    fi->space_adv = fi->space ? hb_font_get_glyph_h_advance(f->hb_font, g) : 0;
+  }
+  if (!fi->space)
     return size / 3.0; /* a font without a space: TeX's default 1/3 em */
-  return units(f, size, hb_font_get_glyph_h_advance(f->hb_font, g)) +
-         c->style->tracking * size;
+  return units(f, size, fi->space_adv) + c->style->tracking * size;
 }
 
 static double run_size(shape_ctx *c, size_t i) {
@@ -1206,9 +1348,10 @@ static int emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
       pts[k] = a + e->hyph[k];
   } else {
     np = hyphen_points(c, a, b, pts, 32);
-    uint8_t *h = e && np ? cv_arena_alloc(&c->sh->cache_arena, (size_t)np)
-                         : NULL;
-    if (e && (h || np == 0)) {
+    uint8_t *h = e && e->cached && np
+                     ? cache_alloc(c->sh, (size_t)np)
+                     : NULL;
+    if (e && e->cached && (h || np == 0)) {
       for (int k = 0; k < np; k++)
         h[k] = (uint8_t)(pts[k] - a);
       e->hyph = h;

@@ -58,6 +58,11 @@ void cv_hyphcache_destroy(cv_hyphcache *c);
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
                             const char *const *hyph_dirs, cv_status *st);
 void cv_shaper_destroy(cv_shaper *sh);
+/* Results of later calls (runs, glyph arrays, paragraph text, spans) are
+ * allocated in arena; what was returned before stays where it was.  The
+ * shaping cache keeps its own arena, so arena may be destroyed or reset
+ * once nothing uses what was shaped into it. */
+void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena);
 /* Takes patterns from c (borrowed) instead of loading a private copy;
  * call before shaping. */
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);

@@ -454,6 +454,67 @@ static void test_timing(env *e) {
   cv_hlist_fini(&l);
 }
 
+/* Results stay where they were shaped; later calls go to the new arena,
+ * and cache hits after the old arena is gone are still right (under
+ * AddressSanitizer a pointer into the old arena would be caught). */
+static void test_set_arena(env *e) {
+  cv_textstyle s = style_of("Libertine", 10);
+  /* "Hello" twice: a cache hit within the call; the CJK name is not
+   * cacheable (the shaper's scratch entry); "hyphenation" is hyphenated
+   * and its points are cached. */
+  static const char text[] = "Hello world Hello \xe5\xbc\xa0\xe4\xbc\x9f hyphenation";
+  cv_arena a, b;
+  cv_arena_init(&a);
+  cv_arena_init(&b);
+  cv_shaper_set_arena(e->sh, &a);
+  cv_hlist l1, l2;
+  int rc1 = shape_plain(e, &s, text, 1, 1, &l1);
+  /* What the first shaping gave, copied out before its arena goes. */
+  char d1[256], d2[256];
+  describe(&l1, d1, sizeof d1);
+  uint32_t gids1[64];
+  float adv1[64];
+  size_t n1 = 0;
+  for (size_t i = 0; i < l1.n; i++)
+    for (uint32_t g = 0; l1.v[i].run && g < l1.v[i].run->n && n1 < 64; g++) {
+      gids1[n1] = l1.v[i].run->g[g].gid;
+      adv1[n1++] = l1.v[i].run->g[g].adv;
+    }
+  size_t nodes1 = l1.n;
+  int in_a = l1.n > 0 && l1.v[0].run &&
+             (const void *)l1.v[0].run->g[0].text != NULL;
+  cv_hlist_fini(&l1);
+  cv_shaper_set_arena(e->sh, &b);
+  cv_arena_fini(&a); /* nothing shaped from now on may point into it */
+  int rc2 = shape_plain(e, &s, text, 1, 1, &l2);
+  describe(&l2, d2, sizeof d2);
+  int same = rc1 == 0 && rc2 == 0 && l2.n == nodes1 && in_a;
+  size_t n2 = 0;
+  for (size_t i = 0; i < l2.n; i++)
+    for (uint32_t g = 0; l2.v[i].run && g < l2.v[i].run->n && n2 < 64; g++) {
+      same = same && n2 < n1 && l2.v[i].run->g[g].gid == gids1[n2] &&
+             l2.v[i].run->g[g].adv == adv1[n2];
+      n2++;
+    }
+  same = same && n2 == n1 && strcmp(d1, d2) == 0 && strchr(d2, '=');
+  CHECK(same, "shaped again after switching arenas and freeing the first: "
+              "\"%s\" (%zu glyphs), was \"%s\" (%zu)",
+        d2, n2, d1, n1);
+  /* The second results live in b, and stay valid while b does. */
+  cv_shaper_set_arena(e->sh, &e->arena);
+  cv_hlist l3;
+  shape_plain(e, &s, "Hello", 0, 1, &l3);
+  char d3[64];
+  describe(&l2, d2, sizeof d2);
+  describe(&l3, d3, sizeof d3);
+  CHECK(strcmp(d2, d1) == 0 && strcmp(d3, "Hello") == 0,
+        "earlier results untouched by later calls: \"%s\", \"%s\"", d2, d3);
+  cv_hlist_fini(&l3);
+  cv_hlist_fini(&l2);
+  cv_arena_fini(&b);
+}
+
+
 /* fontconfig's config parser and libhyphen's pattern loader leak a little
  * by themselves; nothing of ours is suppressed. */
 const char *__lsan_default_suppressions(void);
@@ -486,6 +547,7 @@ int main(void) {
   test_glue(&e);
   test_fontconfig_family(&e);
   test_timing(&e);
+  test_set_arena(&e);
   env_fini(&e);
 
   /* Dictionary lookup: "de" -> hyph_de_DE.dic (ISO-8859-1), "xx" none. */
