@@ -32,12 +32,17 @@ typedef struct cv_page {
   size_t n, cap;
 } cv_page;
 
+/* Document information (UTF-8; NULL when absent). */
+typedef struct cv_docinfo {
+  const char *title, *author, *subject, *keywords, *creator, *lang;
+  int64_t date; /* seconds since the epoch: SOURCE_DATE_EPOCH or now */
+} cv_docinfo;
+
+/* A whole document held in memory: what the trace and the tests read. */
 typedef struct cv_docout {
   cv_page *pages;
   size_t npages, cap;
-  /* Document information (UTF-8; NULL when absent). */
-  const char *title, *author, *subject, *keywords, *creator, *lang;
-  int64_t date; /* seconds since the epoch: SOURCE_DATE_EPOCH or now */
+  cv_docinfo info;
 } cv_docout;
 
 void cv_docout_init(cv_docout *d);
@@ -45,8 +50,41 @@ void cv_docout_fini(cv_docout *d); /* frees pages and item arrays only */
 cv_page *cv_docout_add_page(cv_docout *d, double width, double height);
 cv_dl_item *cv_page_add(cv_page *p); /* zeroed; NULL on out of memory */
 
-/* Backends.  Both return 0, or -1 with st set. */
-/* Writes the PDF to path (the caller renames it into place). */
+/* Where layout delivers pages as it completes them, so a long document is
+ * never held whole.  page() gets the body of each page in order; its
+ * items and the runs they point to are valid only during the call.  Once
+ * the number of pages is known, margin() gets the running header and
+ * footer of page `index` (from 0), again valid only during the call.
+ * Both return 0, or -1 with st set. */
+typedef struct cv_pagesink {
+  void *ud;
+  int (*page)(void *ud, const cv_page *pg, cv_status *st);
+  int (*margin)(void *ud, size_t index, const cv_page *items, cv_status *st);
+} cv_pagesink;
+
+/* A sink that keeps a copy of every page in d, margin items appended to
+ * their page.  The copies point to the layout's runs: the layout must be
+ * told to keep them (cv_builder_keep_pages) for d to stay readable. */
+cv_pagesink cv_docout_sink(cv_docout *d);
+
+/* ---- backends ------------------------------------------------------ */
+
+/* The PDF writer, fed page by page: page content is compressed as it
+ * arrives and glyph runs are not kept, so memory grows with the number of
+ * pages only by their compressed content.  Fonts are subset at the end. */
+typedef struct cv_pdf cv_pdf;
+cv_pdf *cv_pdf_new(cv_status *st);
+void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
+int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
+int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
+                  cv_status *st);
+/* Subsets and embeds the fonts and writes the file (the caller renames it
+ * into place).  Returns 0, or -1 with st set. */
+int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
+                cv_status *st);
+cv_pagesink cv_pdf_sink(cv_pdf *w);
+
+/* The whole of d at once.  Returns 0, or -1 with st set. */
 int cv_pdf_write(const cv_docout *d, const char *path, cv_status *st);
 /* Plain-text trace of every placed item, one per line, for golden tests:
  *   page 1 595.28x841.89

@@ -43,10 +43,28 @@ typedef struct list_state {
   int counter;
 } list_state;
 
+/* Lines, runs and glyphs are allocated in generations of material.  A
+ * generation ends at a quiet moment (nothing queued for lines still to
+ * come) and is freed once every line pushed before its end is on a
+ * written page: a long CV never holds more than a few pages of it. */
+typedef struct material {
+  cv_arena arena;
+  size_t end; /* items pushed to v before the next generation began */
+} material;
+
+/* Bytes a generation takes before it may end (fuzz builds set a small
+ * value so that short inputs exercise the freeing too). */
+#ifndef CV_GENERATION_BYTES
+#define CV_GENERATION_BYTES (256 * 1024)
+#endif
+
 struct cvpdf_builder {
   const cv_theme *theme;
   cv_shaper *sh;
-  cv_arena *arena;
+  cv_arena *arena; /* the current generation's */
+  cv_arena *perm;  /* what outlives pages: strings handed to plugins */
+  material **gens; /* oldest first; the last is current */
+  size_t ngens, capgens;
   cv_diags *diags;
   const char *lang;
   int64_t date;     /* the document date, seconds since 1970 (UTC) */
@@ -57,6 +75,14 @@ struct cvpdf_builder {
 
   cv_vitem *v;
   size_t nv, capv;
+  size_t dropped; /* items written out and removed from the front of v */
+
+  /* pages */
+  cv_pagesink sink;
+  int keep_pages;    /* material lives until the builder goes (trace) */
+  size_t page_start; /* index in v where the next page's material starts */
+  size_t npages;     /* pages delivered */
+  cv_page scratch;   /* the display list of the page being delivered */
   double pending_space;
   int keep;         /* > 0: page breaks forbidden before the next line */
   int keep_content; /* content lines still to keep with the head */
@@ -135,6 +161,8 @@ static vline *vline_new(cvpdf_builder *b) {
   return l;
 }
 
+static void fire_pages(cvpdf_builder *b, int final);
+
 static void vpush(cvpdf_builder *b, cv_vkind kind, double h, double d,
                   double w, int pen, void *content) {
   if (cv_grow((void **)&b->v, &b->capv, b->nv + 1, sizeof *b->v) < 0) {
@@ -159,7 +187,7 @@ static void add_space(cvpdf_builder *b, double s) {
  * content: whether the line counts as content for keep-with-head. */
 static void add_box(cvpdf_builder *b, vline *l, double h, double d,
                     int penalty, int content) {
-  if (b->nv > 0) {
+  if (b->nv + b->dropped > 0) {
     int p = b->keep ? CV_INF_PENALTY : penalty;
     vpush(b, CV_VPENALTY, 0, 0, 0, p, NULL);
     if (b->pending_space > 0)
@@ -689,8 +717,12 @@ static void flush_contacts(cvpdf_builder *b) {
   cv_hlist_init(&b->contact);
 }
 
-/* Every block first closes an open contact line. */
-static void begin_block(cvpdf_builder *b) { flush_contacts(b); }
+/* Every block first closes an open contact line; then whatever pages are
+ * full go out. */
+static void begin_block(cvpdf_builder *b) {
+  flush_contacts(b);
+  fire_pages(b, 0);
+}
 
 /* ---- service table: reading ------------------------------------------ */
 
@@ -738,7 +770,7 @@ static void h_warn(cvpdf_builder *b, const cvpdf_node *at, const char *fmt,
 static const char *h_fmt(cvpdf_builder *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  const char *s = cv_arena_vprintf(b->arena, fmt, ap);
+  const char *s = cv_arena_vprintf(b->perm, fmt, ap);
   va_end(ap);
   if (!s)
     oom(b);
@@ -755,7 +787,7 @@ static const char *h_escape(cvpdf_builder *b, const char *text) {
       cv_buf_putc(&out, '\\');
     cv_buf_putc(&out, *p);
   }
-  const char *r = out.data ? cv_arena_strdup(b->arena, out.data) : "";
+  const char *r = out.data ? cv_arena_strdup(b->perm, out.data) : "";
   cv_buf_fini(&out);
   return r;
 }
@@ -1105,7 +1137,7 @@ static void h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
   b->lists[b->depth].counter = 0;
   b->depth++;
   /* A lead-in ("Contributions.") stays with the first item. */
-  if (b->depth == 1 && b->nv > 0)
+  if (b->depth == 1 && b->nv + b->dropped > 0)
     keep_with_next(b, 1);
 }
 
@@ -1281,7 +1313,7 @@ static void h_space(cvpdf_builder *b, const char *name) {
 
 static void h_set_author(cvpdf_builder *b, const char *name) {
   if (!b->author && name)
-    b->author = cv_arena_strdup(b->arena, name);
+    b->author = cv_arena_strdup(b->perm, name);
 }
 
 /* A relative path that cannot climb out of the CV's directory: no leading
@@ -1320,7 +1352,7 @@ static const cvpdf_node *h_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
   }
   if (path[0] != '/' && slash)
     full = h_fmt(b, "%.*s/%s", (int)(slash - file), file, path);
-  const cvpdf_node *n = cv_bibtex_load(full, at, b->arena, b->diags);
+  const cvpdf_node *n = cv_bibtex_load(full, at, b->perm, b->diags);
   if (!n)
     b->failed = 1;
   return n;
@@ -1369,6 +1401,21 @@ const cvpdf_host *cv_host_table(void) { return &host_table; }
 
 /* ---- builder lifetime ------------------------------------------------- */
 
+static material *new_generation(cvpdf_builder *b) {
+  material *m = calloc(1, sizeof *m);
+  if (!m || cv_grow((void **)&b->gens, &b->capgens, b->ngens + 1,
+                    sizeof *b->gens) < 0) {
+    free(m);
+    return NULL;
+  }
+  cv_arena_init(&m->arena);
+  m->end = SIZE_MAX;
+  b->gens[b->ngens++] = m;
+  b->arena = &m->arena;
+  cv_shaper_set_arena(b->sh, b->arena);
+  return m;
+}
+
 cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
                                  cv_arena *arena, cv_diags *diags,
                                  const char *lang) {
@@ -1377,7 +1424,11 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
     return NULL;
   b->theme = theme;
   b->sh = sh;
-  b->arena = arena;
+  b->perm = arena;
+  if (!new_generation(b)) {
+    cv_builder_destroy(b);
+    return NULL;
+  }
   b->diags = diags;
   b->lang = lang ? lang : "en";
   b->date = (int64_t)time(NULL); /* cv_builder_set_date fixes it */
@@ -1392,7 +1443,16 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
 void cv_builder_destroy(cvpdf_builder *b) {
   if (!b)
     return;
+  /* The shaper may outlive the builder: point it back at lasting memory. */
+  if (b->sh)
+    cv_shaper_set_arena(b->sh, b->perm);
+  for (size_t i = 0; i < b->ngens; i++) {
+    cv_arena_fini(&b->gens[i]->arena);
+    free(b->gens[i]);
+  }
+  free(b->gens);
   cv_hlist_fini(&b->contact);
+  free(b->scratch.items);
   free(b->v);
   free(b);
 }
@@ -1528,60 +1588,142 @@ static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
                          t->page_h - top, page, pages);
 }
 
-int cv_builder_paginate(cvpdf_builder *b, cv_docout *out, cv_status *st) {
+void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink) {
+  b->sink = sink;
+}
+
+void cv_builder_keep_pages(cvpdf_builder *b) { b->keep_pages = 1; }
+
+size_t cv_builder_pages(const cvpdf_builder *b) { return b->npages; }
+
+static void sink_failed(cvpdf_builder *b, const cv_status *st) {
+  fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
+}
+
+/* Places the lines of v[start, end) on a page and hands it to the sink. */
+static void deliver_page(cvpdf_builder *b, size_t start, size_t end) {
+  const cv_theme *t = b->theme;
+  cv_page *pg = &b->scratch;
+  pg->n = 0;
+  pg->width = t->page_w;
+  pg->height = t->page_h;
+  double y = t->page_h - t->margin_top;
+  int top = 1;
+  for (size_t i = start; i < end && i < b->nv; i++) {
+    const cv_vitem *it = &b->v[i];
+    if (it->kind != CV_VBOX) {
+      if (!top && it->kind == CV_VGLUE)
+        y -= it->width;
+      continue; /* discardable at the top of a page */
+    }
+    top = 0;
+    double base = y - it->height;
+    const vline *l = it->content;
+    for (size_t k = 0; l && k < l->n; k++)
+      if (place_item(pg, &l->items[k], t->margin_left, base) < 0) {
+        oom(b);
+        return;
+      }
+    y = base - it->depth;
+  }
+  cv_status st = {0};
+  b->npages++;
+  if (b->sink.page && b->sink.page(b->sink.ud, pg, &st) < 0)
+    sink_failed(b, &st);
+}
+
+/* Frees the generations whose lines are all on written pages, and moves
+ * what is left of v to its front once most of it is written. */
+static void release(cvpdf_builder *b) {
+  size_t done = 0;
+  while (done + 1 < b->ngens && b->gens[done]->end <= b->page_start) {
+    cv_arena_fini(&b->gens[done]->arena);
+    free(b->gens[done]);
+    done++;
+  }
+  if (done) {
+    memmove(b->gens, b->gens + done, (b->ngens - done) * sizeof *b->gens);
+    b->ngens -= done;
+  }
+  size_t k = b->page_start;
+  if (k < 4096 || k < b->nv / 2)
+    return;
+  memmove(b->v, b->v + k, (b->nv - k) * sizeof *b->v);
+  b->nv -= k;
+  b->dropped += k;
+  b->page_start = 0;
+  b->entry_start = b->entry_start > k ? b->entry_start - k : 0;
+  for (size_t i = 0; i < b->ngens; i++)
+    if (b->gens[i]->end != SIZE_MAX)
+      b->gens[i]->end = b->gens[i]->end > k ? b->gens[i]->end - k : 0;
+}
+
+/* Hands every page that nothing still to come can change to the sink
+ * (all pages when final), then frees what they used.  Open entries may
+ * still change their own breaks (keep_last_line), so pages are cut only
+ * before them. */
+static void fire_pages(cvpdf_builder *b, int final) {
+  if (!b->sink.page || b->failed)
+    return;
+  const cv_theme *t = b->theme;
+  double body_h = t->page_h - t->margin_top - t->margin_bottom;
+  size_t limit = !final && b->in_entry ? b->entry_start : b->nv;
+  if (!(body_h > 0))
+    body_h = 1;
+  while (!b->failed) {
+    size_t start = cv_page_start(b->v, limit, b->page_start);
+    if (start >= limit)
+      break;
+    size_t end = cv_page_end(b->v, limit, start, body_h, final);
+    if (end == CV_PAGE_OPEN)
+      break;
+    deliver_page(b, start, end);
+    /* A cut through unbreakable material may fall on a box, which then
+     * starts the next page; any other break item belongs to no page. */
+    b->page_start =
+        (end < limit && b->v[end].kind == CV_VBOX) ? end : end + 1;
+  }
+  if (b->keep_pages || final)
+    return;
+  /* A quiet moment: nothing queued for later lines, so the material
+   * allocated so far is only reachable from lines already pushed. */
+  material *cur = b->gens[b->ngens - 1];
+  if (!b->in_entry && b->label_next >= b->nlabel && !b->ncontacts &&
+      cur->arena.total >= CV_GENERATION_BYTES) {
+    cur->end = b->nv;
+    if (!new_generation(b)) {
+      oom(b);
+      return;
+    }
+  }
+  release(b);
+}
+
+int cv_builder_finish(cvpdf_builder *b) {
   const cv_theme *t = b->theme;
   flush_contacts(b);
   flush_labels(b);
-  double body_h = t->page_h - t->margin_top - t->margin_bottom;
-  size_t *breaks = NULL, npages = 0;
-  if (cv_pagebreak(b->v, b->nv, body_h, &breaks, &npages, st) < 0)
+  if (b->failed)
     return -1;
-  if (npages == 0) {
-    free(breaks);
-    if (!cv_docout_add_page(out, t->page_w, t->page_h)) {
-      cv_status_set(st, "out of memory");
-      return -1;
-    }
-    return 0;
+  fire_pages(b, 1);
+  if (!b->failed && b->npages == 0) {
+    /* An empty document is still one (empty) page. */
+    deliver_page(b, 0, 0);
   }
-  size_t start = 0;
-  for (size_t pgi = 0; pgi < npages; pgi++) {
-    cv_page *pg = cv_docout_add_page(out, t->page_w, t->page_h);
-    if (!pg) {
-      free(breaks);
-      cv_status_set(st, "out of memory");
-      return -1;
+  /* Now the number of pages is known: running headers and footers. */
+  for (size_t i = 0; i < b->npages && !b->failed; i++) {
+    cv_page *pg = &b->scratch;
+    pg->n = 0;
+    pg->width = t->page_w;
+    pg->height = t->page_h;
+    if (add_footer(b, pg, i + 1, b->npages) < 0) {
+      oom(b);
+      break;
     }
-    size_t end = breaks[pgi];
-    double y = t->page_h - t->margin_top;
-    int top = 1;
-    for (size_t i = start; i < end && i < b->nv; i++) {
-      const cv_vitem *it = &b->v[i];
-      if (it->kind != CV_VBOX) {
-        if (!top && it->kind == CV_VGLUE)
-          y -= it->width;
-        continue; /* discardable at the top of a page */
-      }
-      top = 0;
-      double base = y - it->height;
-      const vline *l = it->content;
-      for (size_t k = 0; l && k < l->n; k++)
-        if (place_item(pg, &l->items[k], t->margin_left, base) < 0) {
-          free(breaks);
-          cv_status_set(st, "out of memory");
-          return -1;
-        }
-      y = base - it->depth;
-    }
-    if (add_footer(b, pg, pgi + 1, npages) < 0) {
-      free(breaks);
-      cv_status_set(st, "out of memory");
-      return -1;
-    }
-    /* A cut through unbreakable material may fall on a box, which then
-     * starts the next page; any other break item belongs to no page. */
-    start = (end < b->nv && b->v[end].kind == CV_VBOX) ? end : end + 1;
+    cv_status mst = {0};
+    if (b->sink.margin && pg->n &&
+        b->sink.margin(b->sink.ud, i, pg, &mst) < 0)
+      sink_failed(b, &mst);
   }
-  free(breaks);
-  return 0;
+  return b->failed ? -1 : 0;
 }

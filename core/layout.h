@@ -13,7 +13,10 @@
 const cvpdf_host *cv_host_table(void);
 
 /* Creates a builder for one document.  Borrows theme, shaper, arena and
- * diags for its lifetime. lang: the CV's language. */
+ * diags for its lifetime.  arena holds what outlives pages (strings
+ * handed to plugins, BibTeX data); lines and runs live in the builder's
+ * own memory, which it also makes the shaper use until it is destroyed.
+ * lang: the CV's language. */
 cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
                                  cv_arena *arena, cv_diags *diags,
                                  const char *lang);
@@ -33,9 +36,19 @@ void cv_builder_set_date(cvpdf_builder *b, int64_t date);
 /* Safe mode: files the CV names (BibTeX) must lie in the CV's directory. */
 void cv_builder_set_safe(cvpdf_builder *b, int safe);
 
-/* Breaks the vertical list into pages and fills out (one page at least),
- * adding footers.  Returns 0 or -1 with st. */
-int cv_builder_paginate(cvpdf_builder *b, cv_docout *out, cv_status *st);
+/* Where pages go.  They are cut as soon as nothing still to come can
+ * move their breaks, while the plugins are still building, and the
+ * memory of their lines is then reused: set the sink before building. */
+void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink);
+/* Keeps every line until the builder is destroyed, so a sink may hold on
+ * to the pages it was given (the trace's cv_docout_sink). */
+void cv_builder_keep_pages(cvpdf_builder *b);
+/* Delivers the remaining pages (one page at least), then the running
+ * header and footer of every page to the sink's margin().  Returns 0, or
+ * -1 after an error reported through the builder's diagnostics. */
+int cv_builder_finish(cvpdf_builder *b);
+/* Pages delivered so far. */
+size_t cv_builder_pages(const cvpdf_builder *b);
 
 /* Statistics of the typesetting, for timing output. */
 typedef struct cv_layout_stats {

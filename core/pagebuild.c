@@ -41,11 +41,17 @@ static size_t skip_discardable(const cv_vitem *items, size_t n, size_t i) {
   return i;
 }
 
-/* One page starting at the box `start`: returns the item where it ends.
- * Heights accumulate in one forward sweep; the sweep stops at the first
- * item that overflows the page or at a forced break. */
-static size_t page_end(const cv_vitem *items, size_t n, size_t start,
-                       double page_height) {
+size_t cv_page_start(const cv_vitem *items, size_t n, size_t from) {
+  return skip_discardable(items, n, from);
+}
+
+/* One page starting at the box `start`: the item where it ends.  Heights
+ * accumulate in one forward sweep; the sweep stops at the first item that
+ * overflows the page or at a forced break, so the answer depends on no
+ * item after that one, and a list that is still growing can be asked
+ * (final == 0) as soon as it holds that item. */
+size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
+                   double page_height, int final) {
   double h = 0, best_cost = 0;
   size_t best = NONE, last_box = NONE;
   for (size_t i = start; i < n; i++) {
@@ -75,7 +81,8 @@ static size_t page_end(const cv_vitem *items, size_t n, size_t start,
      * that fits, or after the first box when even that one does not. */
     return (last_box != NONE ? last_box : start) + 1;
   }
-  return n; /* the end of the list is a forced break */
+  /* The end of a finished list is a forced break. */
+  return final ? n : CV_PAGE_OPEN;
 }
 
 int cv_pagebreak(const cv_vitem *items, size_t n, double page_height,
@@ -90,7 +97,7 @@ int cv_pagebreak(const cv_vitem *items, size_t n, double page_height,
   size_t *out = NULL, cnt = 0, cap = 0;
   size_t start = skip_discardable(items, n, 0);
   while (start < n) {
-    size_t end = page_end(items, n, start, page_height);
+    size_t end = cv_page_end(items, n, start, page_height, 1);
     void *v = out;
     if (cv_grow(&v, &cap, cnt + 1, sizeof *out) != 0) {
       free(out);

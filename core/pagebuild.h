@@ -32,4 +32,15 @@ typedef struct cv_vitem {
 int cv_pagebreak(const cv_vitem *items, size_t n, double page_height,
                  size_t **breaks, size_t *npages, cv_status *st);
 
+/* The same, one page at a time, for a list that is still growing: the
+ * first item of a page whose material starts at `from` (what is
+ * discardable at a page top is skipped; == n when nothing else is there
+ * yet), and the item where the page starting at `start` ends.  Unless
+ * final, CV_PAGE_OPEN means items not yet in the list could still move the
+ * break.  cv_pagebreak is these two in a loop. */
+#define CV_PAGE_OPEN ((size_t)-1)
+size_t cv_page_start(const cv_vitem *items, size_t n, size_t from);
+size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
+                   double page_height, int final);
+
 #endif

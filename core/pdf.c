@@ -2,8 +2,17 @@
  * embedding (DESIGN.md, "PDF output").  libharu's TrueType path reaches
  * glyphs only through the cmap, so shaped text (ligatures, kerning) cannot
  * go through it: each font is subset with hb-subset after layout and
- * embedded as a Type0/Identity-H font whose CIDs are the subset's glyph
- * ids, and text is written as raw content-stream operators. */
+ * embedded as a Type0 font, and text is written as raw content-stream
+ * operators.
+ *
+ * Pages arrive one at a time and are written at once, before the fonts
+ * are subset.  So the content streams cannot use the subset's glyph ids:
+ * a character code is the glyph's id in the whole font, and each Type0
+ * font's Encoding is an embedded CMap from those codes to the subset's
+ * glyph ids (the CIDs).  ToUnicode maps the same codes to text.
+ *
+ * Every stream is compressed here, with zlib at a level chosen for speed,
+ * as soon as it is complete; libharu then stores compressed bytes only. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "display.h"
@@ -16,12 +25,26 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <zlib.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* zlib level for every stream: level 6 costs about twice the time of
+ * level 4 for 1-2% fewer bytes on page content and font programs. */
+#define ZLEVEL 4
+
+/* A deflate state and its output buffer, reused from stream to stream. */
+typedef struct zbuf {
+  z_stream zs;
+  int ready;
+  unsigned char *out;
+  size_t cap;
+} zbuf;
 
 /* libharu reports errors through a callback; the first one is kept here
  * (no globals: the handler gets this through user_data). */
@@ -30,33 +53,43 @@ typedef struct pdf_err {
 } pdf_err;
 
 typedef struct glyph_text {
-  const char *s;
+  const char *s; /* the writer's copy */
   uint32_t len;
 } glyph_text;
 
 /* One font as used by the document: which glyphs, what they stand for,
- * and after subsetting, the new glyph ids and the PDF font object. */
+ * and after subsetting, the new glyph ids and the PDF font objects. */
 typedef struct font_use {
   cv_font *font;
-  hb_set_t *gids;     /* old glyph ids drawn */
-  hb_map_t *text_ix;  /* old gid -> index in texts */
+  hb_set_t *gids;     /* glyph ids (in the whole font) drawn */
+  hb_map_t *text_ix;  /* gid -> index in texts */
   glyph_text *texts;
   size_t ntexts, cap;
   hb_subset_plan_t *plan;
   const hb_map_t *old_to_new; /* owned by plan */
   unsigned nglyphs;           /* glyphs in the subset */
   int *width;                 /* by new gid, in 1000ths of an em */
-  HPDF_Dict type0;
+  HPDF_Dict type0;            /* made at first use, filled when saving */
+  /* Made by prepare_font, possibly in another thread: */
+  unsigned char *file;        /* the subset font program, compressed */
+  size_t file_len, file_raw;  /* its compressed and original sizes */
+  cv_status st;               /* why preparing it failed */
 } font_use;
 
-typedef struct pdf_ctx {
-  const cv_docout *d;
-  cv_status *st;
+struct cv_pdf {
   HPDF_Doc pdf;
   pdf_err err;
+  cv_status *st; /* of the call in progress */
   font_use *fonts;
-  size_t nfonts, cap;
-} pdf_ctx;
+  size_t nfonts, capfonts;
+  cv_arena texts; /* glyph texts for ToUnicode */
+  HPDF_Page *pages;
+  size_t npages, cappages;
+  HPDF_Outline last[9]; /* the last outline entry at each level */
+  cv_buf content;       /* scratch: one content stream */
+  zbuf z;               /* compression, for this thread */
+  int failed;
+};
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud) {
   pdf_err *e = ud;
@@ -68,38 +101,118 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud) {
 
 /* Every failure passes through here.  A libharu error already recorded by
  * the handler is the more precise cause and is quoted with it. */
-static int fail(pdf_ctx *c, const char *what) {
-  if (c->err.code)
-    cv_status_set(c->st, "pdf: %s (libharu error 0x%04X, detail %u)", what,
-                  (unsigned)c->err.code, (unsigned)c->err.detail);
+static int fail(cv_pdf *w, const char *what) {
+  w->failed = 1;
+  if (w->err.code)
+    cv_status_set(w->st, "pdf: %s (libharu error 0x%04X, detail %u)", what,
+                  (unsigned)w->err.code, (unsigned)w->err.detail);
   else
-    cv_status_set(c->st, "pdf: %s", what);
+    cv_status_set(w->st, "pdf: %s", what);
   return -1;
 }
 
-/* ---- collecting the glyphs each font needs ------------------------- */
+/* ---- streams ------------------------------------------------------- */
 
-static font_use *find_font(pdf_ctx *c, const cv_font *f) {
-  for (size_t i = 0; i < c->nfonts; i++)
-    if (c->fonts[i].font == f)
-      return &c->fonts[i];
+/* Streams hold bytes compressed here; libharu drops a /Filter it did not
+ * apply itself, so the entry is written by this hook instead. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream out) {
+  (void)d;
+  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* Deflates data into z->out; *n gets the size.  One deflate state serves
+ * every stream a thread compresses: setting one up allocates a quarter of
+ * a megabyte, which a fresh state per stream would map, fault in page by
+ * page and unmap again, costing more than compressing a page. */
+static int deflate_into(zbuf *z, const void *data, size_t len, size_t *n) {
+  if (len > UINT32_MAX / 2)
+    return -1;
+  if (!z->ready) {
+    memset(&z->zs, 0, sizeof z->zs);
+    if (deflateInit(&z->zs, ZLEVEL) != Z_OK)
+      return -1;
+    z->ready = 1;
+  } else if (deflateReset(&z->zs) != Z_OK) {
+    return -1;
+  }
+  uLong bound = deflateBound(&z->zs, (uLong)len);
+  if (cv_grow((void **)&z->out, &z->cap, bound, 1) < 0)
+    return -1;
+  z->zs.next_in = (Bytef *)data;
+  z->zs.avail_in = (uInt)len;
+  z->zs.next_out = z->out;
+  z->zs.avail_out = (uInt)bound;
+  int rc = deflate(&z->zs, Z_FINISH);
+  *n = z->zs.total_out;
+  return rc == Z_STREAM_END ? 0 : -1;
+}
+
+static void zbuf_fini(zbuf *z) {
+  if (z->ready)
+    deflateEnd(&z->zs);
+  free(z->out);
+  memset(z, 0, sizeof *z);
+}
+
+/* Stores n bytes compressed already into the stream of dictionary s. */
+static int put_deflated(cv_pdf *w, HPDF_Dict s, const void *data, size_t n) {
+  s->filter = HPDF_STREAM_FILTER_NONE;
+  s->write_fn = write_flate_filter;
+  if (HPDF_Stream_Write(s->stream, data, (HPDF_UINT)n) != HPDF_OK)
+    return fail(w, "cannot store a stream");
+  return 0;
+}
+
+/* Compresses data into the stream of dictionary s. */
+static int put_stream(cv_pdf *w, HPDF_Dict s, const void *data, size_t len) {
+  size_t n = 0;
+  if (deflate_into(&w->z, data, len, &n) < 0)
+    return fail(w, "cannot compress a stream (too long, or out of memory)");
+  return put_deflated(w, s, w->z.out, n);
+}
+
+/* A new indirect stream object holding data; NULL on error. */
+static HPDF_Dict new_stream(cv_pdf *w, const void *data, size_t len) {
+  HPDF_Dict s = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+  if (!s) {
+    fail(w, "cannot create a stream");
+    return NULL;
+  }
+  return put_stream(w, s, data, len) < 0 ? NULL : s;
+}
+
+/* An indirect dictionary; NULL on error (already reported to the handler). */
+static HPDF_Dict new_indirect(cv_pdf *w) {
+  HPDF_Dict d = HPDF_Dict_New(w->pdf->mmgr);
+  if (!d || HPDF_Xref_Add(w->pdf->xref, d) != HPDF_OK)
+    return NULL;
+  return d;
+}
+
+/* ---- the glyphs each font needs ------------------------------------ */
+
+static font_use *find_font(cv_pdf *w, const cv_font *f) {
+  for (size_t i = 0; i < w->nfonts; i++)
+    if (w->fonts[i].font == f)
+      return &w->fonts[i];
   return NULL;
 }
 
-static font_use *add_font(pdf_ctx *c, cv_font *f) {
-  font_use *fu = find_font(c, f);
+static font_use *use_font(cv_pdf *w, cv_font *f) {
+  font_use *fu = find_font(w, f);
   if (fu)
     return fu;
-  if (cv_grow((void **)&c->fonts, &c->cap, c->nfonts + 1, sizeof *c->fonts) <
-      0)
+  if (cv_grow((void **)&w->fonts, &w->capfonts, w->nfonts + 1,
+              sizeof *w->fonts) < 0)
     return NULL;
-  fu = &c->fonts[c->nfonts++];
+  fu = &w->fonts[w->nfonts++];
   memset(fu, 0, sizeof *fu);
   fu->font = f;
   fu->gids = hb_set_create();
   fu->text_ix = hb_map_create();
+  fu->type0 = new_indirect(w);
   if (!hb_set_allocation_successful(fu->gids) ||
-      !hb_map_allocation_successful(fu->text_ix))
+      !hb_map_allocation_successful(fu->text_ix) || !fu->type0)
     return NULL;
   return fu;
 }
@@ -110,57 +223,46 @@ static void font_use_fini(font_use *fu) {
   hb_subset_plan_destroy(fu->plan);
   free(fu->texts);
   free(fu->width);
+  free(fu->file);
 }
 
 /* The first non-empty text seen for a glyph becomes its ToUnicode entry. */
-static int note_glyph(font_use *fu, const cv_glyph *g) {
+static int note_glyph(cv_pdf *w, font_use *fu, const cv_glyph *g) {
   hb_set_add(fu->gids, g->gid);
   if (!g->text || !g->text_len || hb_map_has(fu->text_ix, g->gid))
     return hb_set_allocation_successful(fu->gids) ? 0 : -1;
-  if (cv_grow((void **)&fu->texts, &fu->cap, fu->ntexts + 1,
-              sizeof *fu->texts) < 0)
+  char *copy = cv_arena_strndup(&w->texts, g->text, g->text_len);
+  if (!copy || cv_grow((void **)&fu->texts, &fu->cap, fu->ntexts + 1,
+                       sizeof *fu->texts) < 0)
     return -1;
-  fu->texts[fu->ntexts] = (glyph_text){g->text, g->text_len};
+  fu->texts[fu->ntexts] = (glyph_text){copy, g->text_len};
   hb_map_set(fu->text_ix, g->gid, (hb_codepoint_t)fu->ntexts);
   fu->ntexts++;
   return hb_map_allocation_successful(fu->text_ix) ? 0 : -1;
 }
 
-static int collect_fonts(pdf_ctx *c) {
-  for (size_t p = 0; p < c->d->npages; p++) {
-    const cv_page *pg = &c->d->pages[p];
-    for (size_t i = 0; i < pg->n; i++) {
-      const cv_dl_item *it = &pg->items[i];
-      if (it->kind != CV_DL_TEXT || !it->run || it->run->n == 0)
-        continue;
-      if (!it->run->font)
-        return fail(c, "a text run has no font");
-      font_use *fu = add_font(c, it->run->font);
-      if (!fu)
-        return fail(c, "out of memory collecting glyphs");
-      for (uint32_t k = 0; k < it->run->n; k++)
-        if (note_glyph(fu, &it->run->g[k]) < 0)
-          return fail(c, "out of memory collecting glyphs");
-    }
-  }
-  return 0;
-}
-
-/* ---- subsetting ---------------------------------------------------- */
-
 static const char *font_name(const cv_font *f) {
   return f->ps_name && *f->ps_name ? f->ps_name : "Font";
 }
 
-/* Returns the subset font file (caller destroys) or NULL. */
-static hb_blob_t *subset_font(pdf_ctx *c, font_use *fu) {
+/* ---- subsetting ---------------------------------------------------- */
+
+/* ---- subsetting, in any thread: each font_use reports into its own
+ * status, and HarfBuzz's faces and fonts are immutable ---------------- */
+
+/* Returns the subset font file (caller destroys), or NULL with fu->st. */
+static hb_blob_t *subset_font(font_use *fu) {
   hb_subset_input_t *in = hb_subset_input_create_or_fail();
   if (!in) {
-    fail(c, "out of memory creating a subset");
+    cv_status_set(&fu->st, "pdf: out of memory creating a subset");
     return NULL;
   }
   hb_set_union(hb_subset_input_glyph_set(in), fu->gids);
-  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+  /* Hinting is for screens at small sizes, which PDF viewers do their own
+   * way.  Charstrings without subroutines come out smaller once compressed
+   * (few glyphs share few subroutines) and are faster to make. */
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
+                                    HB_SUBSET_FLAGS_DESUBROUTINIZE);
   /* Text is already shaped: layout tables are dead weight in the PDF, and
    * dropping GSUB also keeps hb-subset from pulling in every ligature and
    * alternate reachable from the glyphs drawn. */
@@ -175,14 +277,14 @@ static hb_blob_t *subset_font(pdf_ctx *c, font_use *fu) {
   fu->plan = hb_subset_plan_create_or_fail(fu->font->hb_face, in);
   hb_subset_input_destroy(in);
   if (!fu->plan) {
-    cv_status_set(c->st, "pdf: cannot subset font %s (%s)",
+    cv_status_set(&fu->st, "pdf: cannot subset font %s (%s)",
                   font_name(fu->font), fu->font->path ? fu->font->path : "?");
     return NULL;
   }
   fu->old_to_new = hb_subset_plan_old_to_new_glyph_mapping(fu->plan);
   hb_face_t *sub = hb_subset_plan_execute_or_fail(fu->plan);
   if (!sub) {
-    cv_status_set(c->st, "pdf: subsetting font %s failed",
+    cv_status_set(&fu->st, "pdf: subsetting font %s failed",
                   font_name(fu->font));
     return NULL;
   }
@@ -191,22 +293,24 @@ static hb_blob_t *subset_font(pdf_ctx *c, font_use *fu) {
   hb_face_destroy(sub);
   if (hb_blob_get_length(blob) == 0 || fu->nglyphs == 0) {
     hb_blob_destroy(blob);
-    cv_status_set(c->st, "pdf: subset of font %s is empty",
+    cv_status_set(&fu->st, "pdf: subset of font %s is empty",
                   font_name(fu->font));
     return NULL;
   }
   return blob;
 }
 
-static int compute_widths(pdf_ctx *c, font_use *fu) {
+static int compute_widths(font_use *fu) {
   const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(fu->plan);
   int xs = 0, ys = 0;
   hb_font_get_scale(fu->font->hb_font, &xs, &ys);
   double scale = xs > 0 ? (double)xs
                         : fu->font->upem ? (double)fu->font->upem : 1000.0;
   fu->width = cv_calloc_n(fu->nglyphs, sizeof *fu->width);
-  if (!fu->width)
-    return fail(c, "out of memory");
+  if (!fu->width) {
+    cv_status_set(&fu->st, "pdf: out of memory");
+    return -1;
+  }
   for (unsigned g = 0; g < fu->nglyphs; g++) {
     hb_codepoint_t old = hb_map_get(new_to_old, g);
     if (old == HB_MAP_VALUE_INVALID)
@@ -215,6 +319,66 @@ static int compute_widths(pdf_ctx *c, font_use *fu) {
     fu->width[g] = (int)lround(adv * 1000.0 / scale);
   }
   return 0;
+}
+
+/* Subsets fu's font, measures its glyphs and compresses the font program:
+ * everything of embedding that libharu plays no part in. */
+static void prepare_font(font_use *fu, zbuf *z) {
+  hb_blob_t *file = subset_font(fu);
+  if (!file || compute_widths(fu) < 0) {
+    hb_blob_destroy(file);
+    return;
+  }
+  unsigned len = 0;
+  const char *data = hb_blob_get_data(file, &len);
+  size_t n = 0;
+  if (deflate_into(z, data, len, &n) < 0 || !(fu->file = malloc(n ? n : 1))) {
+    cv_status_set(&fu->st, "pdf: out of memory compressing font %s",
+                  font_name(fu->font));
+  } else {
+    memcpy(fu->file, z->out, n);
+    fu->file_len = n;
+    fu->file_raw = len;
+  }
+  hb_blob_destroy(file);
+}
+
+/* A second thread prepares every other font: subsetting is most of the
+ * time spent writing a short CV, and machines have two cores at least. */
+typedef struct prep_job {
+  font_use *fonts;
+  size_t n;
+} prep_job;
+
+static void *prepare_odd(void *arg) {
+  prep_job *j = arg;
+  zbuf z;
+  memset(&z, 0, sizeof z);
+  for (size_t i = 1; i < j->n; i += 2)
+    prepare_font(&j->fonts[i], &z);
+  zbuf_fini(&z);
+  return NULL;
+}
+
+static void prepare_fonts(cv_pdf *w) {
+  prep_job job = {w->fonts, w->nfonts};
+  pthread_t t;
+  int threaded = w->nfonts > 1 && pthread_create(&t, NULL, prepare_odd, &job) == 0;
+  for (size_t i = 0; i < w->nfonts; i += threaded ? 2 : 1)
+    prepare_font(&w->fonts[i], &w->z);
+  if (threaded)
+    pthread_join(t, NULL);
+}
+
+/* A glyph's advance as the PDF viewer takes it (its /W entry), in 1000ths
+ * of an em.  Known before subsetting: the same rounding of the same
+ * advance compute_widths gives. */
+static int pdf_width(const cv_font *f, uint32_t gid) {
+  int xs = 0, ys = 0;
+  hb_font_get_scale(f->hb_font, &xs, &ys);
+  double scale = xs > 0 ? (double)xs : f->upem ? (double)f->upem : 1000.0;
+  hb_position_t adv = hb_font_get_glyph_h_advance(f->hb_font, gid);
+  return (int)lround(adv * 1000.0 / scale);
 }
 
 /* "ABCDEF": six letters derived from the font and its glyph set, so the
@@ -265,7 +429,7 @@ static void put_utf16_hex(cv_buf *b, const char *s, size_t n) {
 /* A PDF text string as UTF-16BE with BOM.  libharu's own UTF-8 encoder
  * stores 16-bit code units only (no characters beyond the BMP), so info
  * and outline strings are built here and stored as binary strings. */
-static HPDF_Binary text_string(pdf_ctx *c, const char *s) {
+static HPDF_Binary text_string(cv_pdf *w, const char *s) {
   size_t n = strlen(s);
   HPDF_BYTE *u = cv_malloc_n(n + 1, 4); /* each char at most 4 bytes */
   if (!u)
@@ -291,84 +455,136 @@ static HPDF_Binary text_string(pdf_ctx *c, const char *s) {
       u[len++] = (HPDF_BYTE)(units[j] & 0xFF);
     }
   }
-  HPDF_Binary bin = HPDF_Binary_New(c->pdf->mmgr, u, (HPDF_UINT)len);
+  HPDF_Binary bin = HPDF_Binary_New(w->pdf->mmgr, u, (HPDF_UINT)len);
   free(u);
   return bin;
 }
 
 /* ---- font objects -------------------------------------------------- */
 
-/* An indirect dictionary; NULL on error (already reported to the handler). */
-static HPDF_Dict new_indirect(pdf_ctx *c) {
-  HPDF_Dict d = HPDF_Dict_New(c->pdf->mmgr);
-  if (!d || HPDF_Xref_Add(c->pdf->xref, d) != HPDF_OK)
-    return NULL;
-  return d;
+static const char cmap_head[] = "/CIDInit /ProcSet findresource begin\n"
+                                "12 dict begin\nbegincmap\n";
+static const char cmap_tail[] =
+    "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+
+/* CMap entries come in blocks of at most 100 (PDF 32000-1, 9.7.6.2 and
+ * 9.10.3): "n beginbfchar ... endbfchar".  The last block's count is
+ * known at the end only and is patched in. */
+typedef struct cmap_block {
+  const char *kind; /* "cidrange", "bfchar" */
+  unsigned n;       /* entries in the open block */
+  size_t start;     /* where its count is */
+} cmap_block;
+
+/* Opens an entry for code: "<code> ", the caller writes the rest. */
+static void block_entry(cv_buf *b, cmap_block *k, unsigned code) {
+  if (k->n++ == 0) {
+    k->start = b->len;
+    cv_buf_printf(b, "100 begin%s\n", k->kind); /* count patched below */
+  }
+  cv_buf_putc(b, '<');
+  put_hex4(b, code);
+  cv_buf_puts(b, "> ");
 }
 
-static HPDF_Dict new_stream(pdf_ctx *c, const void *data, size_t len) {
-  HPDF_Dict s = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-  if (!s)
-    return NULL;
-  s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  if (len > UINT32_MAX ||
-      HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
-    return NULL;
+static void block_close(cv_buf *b, cmap_block *k) {
+  if (k->n == 0)
+    return;
+  cv_buf_printf(b, "end%s\n", k->kind);
+  if (k->n < 100 && !b->failed) {
+    char cnt[16];
+    snprintf(cnt, sizeof cnt, "%3u", k->n);
+    memcpy(b->data + k->start, cnt, 3); /* leading spaces are fine */
+  }
+  k->n = 0;
+}
+
+/* Ends an entry (and its block when full). */
+static void block_done(cv_buf *b, cmap_block *k) {
+  if (k->n == 100)
+    block_close(b, k);
+}
+
+/* The finished CMap in b as a stream object; frees b. */
+static HPDF_Dict cmap_stream(cv_pdf *w, cv_buf *b, cmap_block *k) {
+  block_close(b, k);
+  cv_buf_puts(b, cmap_tail);
+  HPDF_Dict s = b->failed ? NULL : new_stream(w, b->data, b->len);
+  cv_buf_fini(b);
   return s;
 }
 
-static HPDF_Dict to_unicode_cmap(pdf_ctx *c, font_use *fu) {
+/* Runs of consecutive codes whose new ids are consecutive too (the subset
+ * keeps the font's glyph order) become one cidrange line. */
+static HPDF_Dict encoding_cmap(cv_pdf *w, font_use *fu, const char *name) {
   cv_buf b;
   cv_buf_init(&b);
-  cv_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n"
-                  "12 dict begin\nbegincmap\n"
-                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+  cv_buf_puts(&b, cmap_head);
+  cv_buf_printf(&b,
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+                "/Supplement 0 >> def\n/CMapName /%s def\n/CMapType 1 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+                name);
+  cmap_block blk = {"cidrange", 0, 0};
+  hb_codepoint_t g = HB_SET_VALUE_INVALID;
+  int more = hb_set_next(fu->gids, &g);
+  while (more) {
+    hb_codepoint_t lo = g, cid = hb_map_get(fu->old_to_new, g), hi = g;
+    while ((more = hb_set_next(fu->gids, &g)) && g == hi + 1 &&
+           hb_map_get(fu->old_to_new, g) == cid + (g - lo))
+      hi = g;
+    if (cid == HB_MAP_VALUE_INVALID || lo > 0xFFFF)
+      continue;
+    if (hi > 0xFFFF)
+      hi = 0xFFFF;
+    block_entry(&b, &blk, lo);
+    cv_buf_putc(&b, '<');
+    put_hex4(&b, hi);
+    cv_buf_printf(&b, "> %u\n", (unsigned)cid);
+    block_done(&b, &blk);
+  }
+  HPDF_Dict s = cmap_stream(w, &b, &blk);
+  if (!s)
+    return NULL;
+  HPDF_MMgr mm = w->pdf->mmgr;
+  HPDF_Dict info = HPDF_Dict_New(mm);
+  if (!info)
+    return NULL;
+  HPDF_STATUS r = HPDF_Dict_AddName(s, "Type", "CMap");
+  r += HPDF_Dict_AddName(s, "CMapName", name);
+  r += HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+  r += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+  r += HPDF_Dict_AddNumber(info, "Supplement", 0);
+  r += HPDF_Dict_Add(s, "CIDSystemInfo", info);
+  return r == HPDF_OK ? s : NULL;
+}
+
+static HPDF_Dict to_unicode_cmap(cv_pdf *w, font_use *fu) {
+  cv_buf b;
+  cv_buf_init(&b);
+  cv_buf_puts(&b, cmap_head);
+  cv_buf_puts(&b, "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
                   "/Supplement 0 >> def\n"
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                   "1 begincodespacerange\n<0000> <FFFF>\n"
                   "endcodespacerange\n");
-  /* bfchar blocks hold at most 100 entries (PDF 32000-1, 9.10.3). */
-  const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(fu->plan);
-  unsigned in_block = 0;
-  size_t block_start = 0;
-  for (unsigned g = 0; g < fu->nglyphs; g++) {
-    hb_codepoint_t old = hb_map_get(new_to_old, g);
-    hb_codepoint_t ix = old == HB_MAP_VALUE_INVALID
-                            ? HB_MAP_VALUE_INVALID
-                            : hb_map_get(fu->text_ix, old);
-    if (ix == HB_MAP_VALUE_INVALID)
+  cmap_block blk = {"bfchar", 0, 0};
+  hb_codepoint_t g = HB_SET_VALUE_INVALID;
+  while (hb_set_next(fu->gids, &g)) {
+    hb_codepoint_t ix = hb_map_get(fu->text_ix, g);
+    if (ix == HB_MAP_VALUE_INVALID || g > 0xFFFF)
       continue;
-    if (in_block == 0) {
-      block_start = b.len;
-      cv_buf_puts(&b, "100 beginbfchar\n"); /* count patched below */
-    }
+    block_entry(&b, &blk, g);
     cv_buf_putc(&b, '<');
-    put_hex4(&b, g);
-    cv_buf_puts(&b, "> <");
     put_utf16_hex(&b, fu->texts[ix].s, fu->texts[ix].len);
     cv_buf_puts(&b, ">\n");
-    if (++in_block == 100) {
-      cv_buf_puts(&b, "endbfchar\n");
-      in_block = 0;
-    }
+    block_done(&b, &blk);
   }
-  if (in_block) {
-    cv_buf_puts(&b, "endbfchar\n");
-    if (!b.failed) {
-      char cnt[16];
-      snprintf(cnt, sizeof cnt, "%3u", in_block);
-      memcpy(b.data + block_start, cnt, 3); /* leading spaces are fine */
-    }
-  }
-  cv_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
-                  "end\nend\n");
-  HPDF_Dict s = b.failed ? NULL : new_stream(c, b.data, b.len);
-  cv_buf_fini(&b);
-  return s;
+  return cmap_stream(w, &b, &blk);
 }
 
-static HPDF_Array int_array(pdf_ctx *c, const double *v, int n) {
-  HPDF_Array a = HPDF_Array_New(c->pdf->mmgr);
+static HPDF_Array int_array(cv_pdf *w, const double *v, int n) {
+  HPDF_Array a = HPDF_Array_New(w->pdf->mmgr);
   if (!a)
     return NULL;
   for (int i = 0; i < n; i++)
@@ -377,11 +593,11 @@ static HPDF_Array int_array(pdf_ctx *c, const double *v, int n) {
   return a;
 }
 
-static HPDF_Dict font_descriptor(pdf_ctx *c, const font_use *fu,
-                                 const char *base, hb_blob_t *file) {
+static HPDF_Dict font_descriptor(cv_pdf *w, const font_use *fu,
+                                 const char *base) {
   const cv_font *f = fu->font;
   double s = 1000.0 / (f->upem ? f->upem : 1000);
-  HPDF_Dict fd = new_indirect(c);
+  HPDF_Dict fd = new_indirect(w);
   if (!fd)
     return NULL;
   int flags = f->symbolic ? 4 : 32;
@@ -399,7 +615,7 @@ static HPDF_Dict font_descriptor(pdf_ctx *c, const font_use *fu,
   r += HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
   r += HPDF_Dict_AddName(fd, "FontName", base);
   r += HPDF_Dict_AddNumber(fd, "Flags", flags);
-  r += HPDF_Dict_Add(fd, "FontBBox", int_array(c, bbox, 4));
+  r += HPDF_Dict_Add(fd, "FontBBox", int_array(w, bbox, 4));
   r += HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)f->italic_angle);
   r += HPDF_Dict_AddNumber(fd, "Ascent", (HPDF_INT32)lround(f->ascender * s));
   r += HPDF_Dict_AddNumber(fd, "Descent",
@@ -412,10 +628,8 @@ static HPDF_Dict font_descriptor(pdf_ctx *c, const font_use *fu,
   if (r != HPDF_OK)
     return NULL;
 
-  unsigned len = 0;
-  const char *data = hb_blob_get_data(file, &len);
-  HPDF_Dict ff = new_stream(c, data, len);
-  if (!ff)
+  HPDF_Dict ff = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+  if (!ff || put_deflated(w, ff, fu->file, fu->file_len) < 0)
     return NULL;
   if (f->is_cff) {
     /* The hb-subset output stays an OpenType font with a CFF table:
@@ -423,19 +637,19 @@ static HPDF_Dict font_descriptor(pdf_ctx *c, const font_use *fu,
     r += HPDF_Dict_AddName(ff, "Subtype", "OpenType");
     r += HPDF_Dict_Add(fd, "FontFile3", ff);
   } else {
-    r += HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)len);
+    r += HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)fu->file_raw);
     r += HPDF_Dict_Add(fd, "FontFile2", ff);
   }
   return r == HPDF_OK ? fd : NULL;
 }
 
-static HPDF_Dict cid_font(pdf_ctx *c, const font_use *fu, const char *base,
+static HPDF_Dict cid_font(cv_pdf *w, const font_use *fu, const char *base,
                           HPDF_Dict fd) {
-  HPDF_MMgr mm = c->pdf->mmgr;
-  HPDF_Dict cf = new_indirect(c);
+  HPDF_MMgr mm = w->pdf->mmgr;
+  HPDF_Dict cf = new_indirect(w);
   HPDF_Dict info = HPDF_Dict_New(mm);
-  HPDF_Array w = HPDF_Array_New(mm);
-  if (!cf || !info || !w)
+  HPDF_Array wa = HPDF_Array_New(mm);
+  if (!cf || !info || !wa)
     return NULL;
   HPDF_STATUS r = HPDF_OK;
   r += HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
@@ -450,8 +664,8 @@ static HPDF_Dict cid_font(pdf_ctx *c, const font_use *fu, const char *base,
       return NULL;
     for (unsigned g = start; g < fu->nglyphs && g < start + 8000; g++)
       r += HPDF_Array_AddNumber(ws, fu->width[g]);
-    r += HPDF_Array_AddNumber(w, (HPDF_INT32)start);
-    r += HPDF_Array_Add(w, ws);
+    r += HPDF_Array_AddNumber(wa, (HPDF_INT32)start);
+    r += HPDF_Array_Add(wa, ws);
   }
   r += HPDF_Dict_AddName(cf, "Type", "Font");
   r += HPDF_Dict_AddName(cf, "Subtype",
@@ -459,45 +673,62 @@ static HPDF_Dict cid_font(pdf_ctx *c, const font_use *fu, const char *base,
   r += HPDF_Dict_AddName(cf, "BaseFont", base);
   r += HPDF_Dict_Add(cf, "CIDSystemInfo", info);
   r += HPDF_Dict_Add(cf, "FontDescriptor", fd);
-  r += HPDF_Dict_Add(cf, "W", w);
+  r += HPDF_Dict_Add(cf, "W", wa);
   if (!fu->font->is_cff)
     r += HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity");
   return r == HPDF_OK ? cf : NULL;
 }
 
-static int embed_font(pdf_ctx *c, font_use *fu) {
-  hb_blob_t *file = subset_font(c, fu);
-  if (!file)
-    return -1;
-  if (compute_widths(c, fu) < 0) {
-    hb_blob_destroy(file);
+static int embed_font(cv_pdf *w, font_use *fu) {
+  if (fu->st.failed || !fu->file) {
+    w->failed = 1;
+    cv_status_set(w->st, "%s", fu->st.failed ? fu->st.msg : "pdf: font not prepared");
     return -1;
   }
-  char tag[7], base[128];
+  char tag[7], base[128], cmap[32];
   subset_tag(fu, tag);
   snprintf(base, sizeof base, "%s+%.100s", tag, font_name(fu->font));
-  HPDF_Dict fd = font_descriptor(c, fu, base, file);
-  hb_blob_destroy(file);
-  HPDF_Dict cf = fd ? cid_font(c, fu, base, fd) : NULL;
-  HPDF_Dict tu = cf ? to_unicode_cmap(c, fu) : NULL;
-  HPDF_Dict t0 = tu ? new_indirect(c) : NULL;
-  HPDF_Array desc = t0 ? HPDF_Array_New(c->pdf->mmgr) : NULL;
+  snprintf(cmap, sizeof cmap, "cvpdf-%s", tag);
+  HPDF_Dict fd = font_descriptor(w, fu, base);
+  HPDF_Dict cf = fd ? cid_font(w, fu, base, fd) : NULL;
+  HPDF_Dict enc = cf ? encoding_cmap(w, fu, cmap) : NULL;
+  HPDF_Dict tu = enc ? to_unicode_cmap(w, fu) : NULL;
+  HPDF_Array desc = tu ? HPDF_Array_New(w->pdf->mmgr) : NULL;
   if (!desc)
-    return fail(c, "cannot build font objects");
+    return w->failed ? -1 : fail(w, "cannot build font objects");
+  HPDF_Dict t0 = fu->type0;
   HPDF_STATUS r = HPDF_Array_Add(desc, cf);
   r += HPDF_Dict_AddName(t0, "Type", "Font");
   r += HPDF_Dict_AddName(t0, "Subtype", "Type0");
   r += HPDF_Dict_AddName(t0, "BaseFont", base);
-  r += HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+  r += HPDF_Dict_Add(t0, "Encoding", enc);
   r += HPDF_Dict_Add(t0, "DescendantFonts", desc);
   r += HPDF_Dict_Add(t0, "ToUnicode", tu);
   if (r != HPDF_OK)
-    return fail(c, "cannot build font objects");
-  fu->type0 = t0;
+    return fail(w, "cannot build font objects");
   return 0;
 }
 
 /* ---- page content -------------------------------------------------- */
+
+/* What the content stream has set so far, so that each operator is
+ * written only when it changes something: one text object for a run of
+ * text items, one TJ array for the words of a line in one font. */
+typedef struct content {
+  cv_pdf *w;
+  HPDF_Page page;
+  cv_buf *b;
+  int in_text;    /* inside BT ... ET */
+  int in_array;   /* inside [ ... ] TJ */
+  int in_str;     /* inside < ... > of the array */
+  const font_use *font;
+  double size;
+  int have_fill;
+  cv_color fill;
+  double lx, ly;  /* the text line origin (set by Td) */
+  double pen;     /* x where the next glyph would go, on line ly */
+  double pending; /* TJ adjustment not yet written, 1000ths of an em */
+} content;
 
 static void put_color(cv_buf *b, cv_color col, const char *op) {
   cv_buf_num(b, col.r, 3);
@@ -508,56 +739,98 @@ static void put_color(cv_buf *b, cv_color col, const char *op) {
   cv_buf_printf(b, " %s\n", op);
 }
 
-/* Emits the part of a pending TJ adjustment that survives rounding to one
- * decimal; the rest stays pending so positions never drift. */
-static void flush_adjust(cv_buf *b, double *pending, int *in_str) {
-  double q = round(*pending * 10.0) / 10.0;
-  if (q == 0)
+static void set_fill(content *c, cv_color col) {
+  if (c->have_fill && c->fill.r == col.r && c->fill.g == col.g &&
+      c->fill.b == col.b)
     return;
-  if (*in_str) {
-    cv_buf_putc(b, '>');
-    *in_str = 0;
-  }
-  cv_buf_num(b, q, 1);
-  *pending -= q;
+  put_color(c->b, col, "rg");
+  c->fill = col;
+  c->have_fill = 1;
 }
 
-/* The glyphs of a run as TJ arrays.  Each glyph's PDF advance is its /W
- * width; the adjustment after it makes up the difference to the shaped
+static void close_str(content *c) {
+  if (c->in_str)
+    cv_buf_putc(c->b, '>');
+  c->in_str = 0;
+}
+
+/* Writes the part of the pending adjustment that survives rounding to a
+ * whole 1000th of an em (at 10pt, 0.005pt); the rest stays pending, so
+ * positions never drift. */
+static void flush_adjust(content *c) {
+  double q = round(c->pending);
+  if (q == 0)
+    return;
+  close_str(c);
+  cv_buf_num(c->b, q, 0);
+  c->pending -= q;
+}
+
+static void close_array(content *c) {
+  if (!c->in_array)
+    return;
+  close_str(c);
+  cv_buf_puts(c->b, "] TJ\n");
+  c->in_array = 0;
+  c->pending = 0;
+}
+
+static void end_text(content *c) {
+  close_array(c);
+  if (c->in_text)
+    cv_buf_puts(c->b, "ET\n");
+  c->in_text = 0;
+}
+
+/* Moves the text position to (x, y) and opens a TJ array there. */
+static void move_to(content *c, double x, double y) {
+  close_array(c);
+  if (!c->in_text) {
+    cv_buf_puts(c->b, "BT\n");
+    c->in_text = 1;
+    c->lx = c->ly = 0;
+  }
+  cv_buf_num(c->b, x - c->lx, 3);
+  cv_buf_putc(c->b, ' ');
+  cv_buf_num(c->b, y - c->ly, 3);
+  cv_buf_puts(c->b, " Td\n");
+  c->lx = x;
+  c->ly = y;
+  c->pen = x;
+  cv_buf_putc(c->b, '[');
+  c->in_array = 1;
+}
+
+/* The glyphs of a run into the open TJ array.  Each glyph's PDF advance
+ * is its /W width; the adjustments make up the difference to the shaped
  * advance (kerning, letter spacing).  Glyph offsets move the pen before
  * the glyph (dx) or raise it with Ts (dy, e.g. stacked marks). */
-static void put_glyphs(cv_buf *b, const font_use *fu, const cv_run *r) {
-  double k = 1000.0 / r->size, pending = 0, rise = 0;
-  int in_str = 0;
-  cv_buf_putc(b, '[');
+static void put_glyphs(content *c, const cv_run *r) {
+  double k = 1000.0 / r->size, rise = 0;
+  const cv_font *f = c->font->font;
   for (uint32_t i = 0; i < r->n; i++) {
     const cv_glyph *g = &r->g[i];
     if (fabs(g->dy - rise) > 0.0005) {
-      if (in_str)
-        cv_buf_putc(b, '>');
-      in_str = 0;
-      flush_adjust(b, &pending, &in_str);
+      flush_adjust(c);
+      close_str(c);
       rise = g->dy;
-      cv_buf_puts(b, "] TJ ");
-      cv_buf_num(b, rise, 3);
-      cv_buf_puts(b, " Ts [");
+      cv_buf_puts(c->b, "] TJ ");
+      cv_buf_num(c->b, rise, 3);
+      cv_buf_puts(c->b, " Ts [");
     }
-    pending -= g->dx * k;
-    flush_adjust(b, &pending, &in_str);
-    hb_codepoint_t ng = hb_map_get(fu->old_to_new, g->gid);
-    if (ng == HB_MAP_VALUE_INVALID || ng >= fu->nglyphs)
-      ng = 0;
-    if (!in_str)
-      cv_buf_putc(b, '<');
-    in_str = 1;
-    put_hex4(b, ng);
-    pending += fu->width[ng] - (g->adv - g->dx) * k;
+    c->pending -= g->dx * k;
+    flush_adjust(c);
+    if (!c->in_str)
+      cv_buf_putc(c->b, '<');
+    c->in_str = 1;
+    put_hex4(c->b, g->gid <= 0xFFFF ? g->gid : 0);
+    c->pending += pdf_width(f, g->gid) - (g->adv - g->dx) * k;
   }
-  if (in_str)
-    cv_buf_putc(b, '>');
-  cv_buf_puts(b, "] TJ\n");
-  if (rise != 0)
-    cv_buf_puts(b, "0 Ts\n");
+  if (rise != 0) {
+    flush_adjust(c);
+    close_str(c);
+    cv_buf_puts(c->b, "] TJ 0 Ts [");
+  }
 }
 
 /* ToUnicode gives each glyph one text.  A glyph whose cluster text
@@ -588,45 +861,79 @@ static void begin_actual_text(cv_buf *b, const cv_run *r) {
   cv_buf_puts(b, ">>> BDC\n");
 }
 
-static int put_text(pdf_ctx *c, HPDF_Page page, cv_buf *b,
-                    const cv_dl_item *it) {
+static int put_text(content *c, const cv_dl_item *it) {
   const cv_run *r = it->run;
   if (!r || r->n == 0 || !(r->size > 0))
     return 0;
-  const font_use *fu = find_font(c, r->font);
-  const char *name = fu ? HPDF_Page_GetLocalFontName(page, fu->type0) : NULL;
-  if (!name)
-    return fail(c, "cannot register a font on a page");
+  if (!r->font)
+    return fail(c->w, "a text run has no font");
+  font_use *fu = use_font(c->w, r->font);
+  if (!fu)
+    return fail(c->w, "out of memory collecting glyphs");
+  for (uint32_t k = 0; k < r->n; k++)
+    if (note_glyph(c->w, fu, &r->g[k]) < 0)
+      return fail(c->w, "out of memory collecting glyphs");
   /* With ActualText, extraction reads it instead of the glyphs: an icon
    * says "Email" or nothing, never a private-use character. */
   int span = r->actual_text || !tounicode_exact(fu, r);
-  if (span)
-    begin_actual_text(b, r);
-  cv_buf_printf(b, "BT\n/%s ", name);
-  cv_buf_num(b, r->size, 3);
-  cv_buf_puts(b, " Tf\n");
-  put_color(b, r->color, "rg");
-  cv_buf_num(b, it->x, 3);
-  cv_buf_putc(b, ' ');
-  cv_buf_num(b, it->y, 3);
-  cv_buf_puts(b, " Td\n");
-  put_glyphs(b, fu, r);
-  cv_buf_puts(b, "ET\n");
-  if (span)
-    cv_buf_puts(b, "EMC\n");
+  int same_line = c->in_array && fabs(it->y - c->ly) < 1e-6;
+  if (span || fu != c->font || r->size != c->size)
+    same_line = 0;
+  if (!same_line)
+    close_array(c);
+  if (span) {
+    end_text(c);
+    begin_actual_text(c->b, r);
+  }
+  if (!c->in_text) {
+    cv_buf_puts(c->b, "BT\n");
+    c->in_text = 1;
+    c->lx = c->ly = 0;
+  }
+  if (fu != c->font || r->size != c->size) {
+    const char *name = HPDF_Page_GetLocalFontName(c->page, fu->type0);
+    if (!name)
+      return fail(c->w, "cannot register a font on a page");
+    cv_buf_printf(c->b, "/%s ", name);
+    cv_buf_num(c->b, r->size, 3);
+    cv_buf_puts(c->b, " Tf\n");
+    c->font = fu;
+    c->size = r->size;
+  }
+  if (!c->have_fill || memcmp(&c->fill, &r->color, sizeof r->color) != 0) {
+    /* rg is allowed inside a TJ-free stretch of the text object only. */
+    if (same_line) {
+      close_array(c);
+      same_line = 0;
+    }
+    set_fill(c, r->color);
+  }
+  if (same_line) {
+    /* The space between words on one line, as a TJ adjustment. */
+    c->pending -= (it->x - c->pen) * 1000.0 / r->size;
+  } else {
+    move_to(c, it->x, it->y);
+  }
+  put_glyphs(c, r);
+  c->pen = it->x + r->width;
+  if (span) {
+    end_text(c);
+    cv_buf_puts(c->b, "EMC\n");
+  }
   return 0;
 }
 
-static void put_rect(cv_buf *b, const cv_dl_item *it) {
-  put_color(b, it->color, "rg");
-  cv_buf_num(b, it->x, 3);
-  cv_buf_putc(b, ' ');
-  cv_buf_num(b, it->y, 3);
-  cv_buf_putc(b, ' ');
-  cv_buf_num(b, it->w, 3);
-  cv_buf_putc(b, ' ');
-  cv_buf_num(b, it->h, 3);
-  cv_buf_puts(b, " re f\n");
+static void put_rect(content *c, const cv_dl_item *it) {
+  end_text(c);
+  set_fill(c, it->color);
+  cv_buf_num(c->b, it->x, 3);
+  cv_buf_putc(c->b, ' ');
+  cv_buf_num(c->b, it->y, 3);
+  cv_buf_putc(c->b, ' ');
+  cv_buf_num(c->b, it->w, 3);
+  cv_buf_putc(c->b, ' ');
+  cv_buf_num(c->b, it->h, 3);
+  cv_buf_puts(c->b, " re f\n");
 }
 
 /* URIs must be 7-bit ASCII in PDF: other bytes and spaces are
@@ -648,32 +955,28 @@ static char *ascii_uri(const char *uri) {
   return b.data;
 }
 
-static int put_link(pdf_ctx *c, HPDF_Page page, const cv_dl_item *it) {
+static int put_link(cv_pdf *w, HPDF_Page page, const cv_dl_item *it) {
   if (!it->uri || !*it->uri || !(it->w > 0) || !(it->h > 0))
     return 0;
   char *uri = ascii_uri(it->uri);
   if (!uri)
-    return fail(c, "out of memory");
+    return fail(w, "out of memory");
   HPDF_Rect rect = {(HPDF_REAL)it->x, (HPDF_REAL)it->y,
                     (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
   HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, rect, uri);
   free(uri);
   if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
-    return fail(c, "cannot create a link annotation");
+    return fail(w, "cannot create a link annotation");
   return 0;
 }
 
 #define MAX_LEVEL 8
 
-typedef struct outline_state {
-  HPDF_Outline last[MAX_LEVEL + 1]; /* last entry at each level */
-} outline_state;
-
 /* [page /XYZ null y null]: jump to the heading, keep the reader's zoom.
  * libharu's HPDF_Destination_SetXYZ refuses a null zoom, so the array is
  * written here. */
-static HPDF_Destination xyz_dest(pdf_ctx *c, HPDF_Page page, double y) {
-  HPDF_MMgr mm = c->pdf->mmgr;
+static HPDF_Destination xyz_dest(cv_pdf *w, HPDF_Page page, double y) {
+  HPDF_MMgr mm = w->pdf->mmgr;
   HPDF_Destination dst = HPDF_Page_CreateDestination(page);
   if (!dst)
     return NULL;
@@ -686,119 +989,212 @@ static HPDF_Destination xyz_dest(pdf_ctx *c, HPDF_Page page, double y) {
   return r == HPDF_OK ? dst : NULL;
 }
 
-static int put_mark(pdf_ctx *c, HPDF_Page page, outline_state *os,
-                    const cv_dl_item *it) {
+static int put_mark(cv_pdf *w, HPDF_Page page, const cv_dl_item *it) {
   int level = it->level < 1 ? 1 : it->level > MAX_LEVEL ? MAX_LEVEL : it->level;
   HPDF_Outline parent = NULL;
   for (int l = level - 1; l >= 1 && !parent; l--)
-    parent = os->last[l];
-  HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent, "", NULL);
-  HPDF_Binary title = o ? text_string(c, it->title ? it->title : "") : NULL;
-  HPDF_Destination dst = title ? xyz_dest(c, page, it->y) : NULL;
+    parent = w->last[l];
+  HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, "", NULL);
+  HPDF_Binary title = o ? text_string(w, it->title ? it->title : "") : NULL;
+  HPDF_Destination dst = title ? xyz_dest(w, page, it->y) : NULL;
   if (!dst || HPDF_Dict_Add(o, "Title", title) != HPDF_OK ||
       HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
       HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
-    return fail(c, "cannot create an outline entry");
-  os->last[level] = o;
+    return fail(w, "cannot create an outline entry");
+  w->last[level] = o;
   for (int l = level + 1; l <= MAX_LEVEL; l++)
-    os->last[l] = NULL;
+    w->last[l] = NULL;
   return 0;
 }
 
-static int write_page(pdf_ctx *c, const cv_page *pg, outline_state *os) {
-  HPDF_Page page = HPDF_AddPage(c->pdf);
-  if (!page || HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width) != HPDF_OK ||
-      HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height) != HPDF_OK)
-    return fail(c, "cannot add a page");
-  cv_buf b;
-  cv_buf_init(&b);
+/* Writes the items of pg (text, rules, links, outline entries) as one
+ * content stream into s.  The body of a page is wrapped in q ... Q, so a
+ * second stream (the running header and footer) starts from the default
+ * graphics state. */
+static int put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s,
+                     const cv_page *pg, int wrap) {
+  cv_buf_reset(&w->content);
+  content c = {.w = w, .page = page, .b = &w->content};
+  if (wrap)
+    cv_buf_puts(c.b, "q\n");
   int rc = 0;
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
     const cv_dl_item *it = &pg->items[i];
     if (it->kind == CV_DL_TEXT)
-      rc = put_text(c, page, &b, it);
+      rc = put_text(&c, it);
     else if (it->kind == CV_DL_RECT)
-      put_rect(&b, it);
+      put_rect(&c, it);
     else if (it->kind == CV_DL_LINK)
-      rc = put_link(c, page, it);
+      rc = put_link(w, page, it);
     else if (it->kind == CV_DL_MARK)
-      rc = put_mark(c, page, os, it);
+      rc = put_mark(w, page, it);
   }
-  if (rc == 0 && b.failed)
-    rc = fail(c, "out of memory writing a page");
-  /* The page's content stream, written directly: libharu's text operators
-   * would re-encode the glyph ids through an encoder. */
-  HPDF_Stream s = ((HPDF_PageAttr)page->attr)->stream;
-  if (rc == 0 && b.len &&
-      (!s || HPDF_Stream_Write(s, (const HPDF_BYTE *)b.data,
-                               (HPDF_UINT)b.len) != HPDF_OK))
-    rc = fail(c, "cannot write a page's content");
-  cv_buf_fini(&b);
+  end_text(&c);
+  if (wrap)
+    cv_buf_puts(c.b, "Q\n");
+  if (rc == 0 && c.b->failed)
+    rc = fail(w, "out of memory writing a page");
+  if (rc == 0)
+    rc = put_stream(w, s, c.b->data, c.b->len);
   return rc;
+}
+
+/* ---- the writer ---------------------------------------------------- */
+
+cv_pdf *cv_pdf_new(cv_status *st) {
+  cv_pdf *w = calloc(1, sizeof *w);
+  if (!w) {
+    cv_status_set(st, "pdf: out of memory");
+    return NULL;
+  }
+  w->st = st;
+  cv_arena_init(&w->texts);
+  cv_buf_init(&w->content);
+  w->pdf = HPDF_New(on_hpdf_error, &w->err);
+  if (!w->pdf) {
+    fail(w, "cannot create a document (out of memory)");
+    cv_pdf_free(w);
+    return NULL;
+  }
+  /* FontFile3 /OpenType needs PDF 1.6; libharu has no setter for it. */
+  w->pdf->pdf_version = HPDF_VER_16;
+  return w;
+}
+
+void cv_pdf_free(cv_pdf *w) {
+  if (!w)
+    return;
+  if (w->pdf)
+    HPDF_Free(w->pdf);
+  for (size_t i = 0; i < w->nfonts; i++)
+    font_use_fini(&w->fonts[i]);
+  free(w->fonts);
+  free(w->pages);
+  cv_arena_fini(&w->texts);
+  cv_buf_fini(&w->content);
+  zbuf_fini(&w->z);
+  free(w);
+}
+
+int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st) {
+  w->st = st;
+  if (w->failed)
+    return fail(w, "the document already failed");
+  if (cv_grow((void **)&w->pages, &w->cappages, w->npages + 1,
+              sizeof *w->pages) < 0)
+    return fail(w, "out of memory");
+  HPDF_Page page = HPDF_AddPage(w->pdf);
+  if (!page || HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width) != HPDF_OK ||
+      HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height) != HPDF_OK)
+    return fail(w, "cannot add a page");
+  w->pages[w->npages++] = page;
+  /* The page's content stream is written directly: libharu's text
+   * operators would re-encode the glyph ids through an encoder. */
+  HPDF_Dict s = ((HPDF_PageAttr)page->attr)->contents;
+  if (!s)
+    return fail(w, "a page has no content stream");
+  return put_items(w, page, s, pg, 1);
+}
+
+int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
+                  cv_status *st) {
+  w->st = st;
+  if (w->failed)
+    return fail(w, "the document already failed");
+  if (index >= w->npages)
+    return fail(w, "running header or footer for a page not written");
+  if (items->n == 0)
+    return 0;
+  HPDF_Page page = w->pages[index];
+  HPDF_PageAttr attr = page->attr;
+  HPDF_Dict s = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+  HPDF_Array both = s ? HPDF_Array_New(w->pdf->mmgr) : NULL;
+  if (!both || HPDF_Array_Add(both, attr->contents) != HPDF_OK ||
+      HPDF_Array_Add(both, s) != HPDF_OK ||
+      HPDF_Dict_Add(page, "Contents", both) != HPDF_OK)
+    return fail(w, "cannot add a second content stream");
+  return put_items(w, page, s, items, 0);
 }
 
 /* ---- document information ------------------------------------------ */
 
-static int set_info_text(pdf_ctx *c, const char *key, const char *value) {
+static int set_info_text(cv_pdf *w, const char *key, const char *value) {
   if (!value)
     return 0;
-  HPDF_Binary s = text_string(c, value);
-  if (!s || HPDF_Dict_Add(c->pdf->info, key, s) != HPDF_OK)
-    return fail(c, "cannot set document information");
+  HPDF_Binary s = text_string(w, value);
+  if (!s || HPDF_Dict_Add(w->pdf->info, key, s) != HPDF_OK)
+    return fail(w, "cannot set document information");
   return 0;
 }
 
-static int set_info(pdf_ctx *c) {
-  time_t t = (time_t)c->d->date;
+static int set_info(cv_pdf *w, const cv_docinfo *d) {
+  time_t t = (time_t)d->date;
   struct tm tm;
   if (!gmtime_r(&t, &tm))
-    return fail(c, "document date out of range");
+    return fail(w, "document date out of range");
   HPDF_Date date = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                     tm.tm_min, tm.tm_sec, '+', 0, 0};
-  if (HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
-      HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, date) != HPDF_OK ||
-      !c->pdf->info)
-    return fail(c, "cannot set the document date");
-  const cv_docout *d = c->d;
-  if (set_info_text(c, "Title", d->title) < 0 ||
-      set_info_text(c, "Author", d->author) < 0 ||
-      set_info_text(c, "Subject", d->subject) < 0 ||
-      set_info_text(c, "Keywords", d->keywords) < 0 ||
-      set_info_text(c, "Creator", d->creator) < 0)
+  if (HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
+      HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, date) != HPDF_OK ||
+      !w->pdf->info)
+    return fail(w, "cannot set the document date");
+  if (set_info_text(w, "Title", d->title) < 0 ||
+      set_info_text(w, "Author", d->author) < 0 ||
+      set_info_text(w, "Subject", d->subject) < 0 ||
+      set_info_text(w, "Keywords", d->keywords) < 0 ||
+      set_info_text(w, "Creator", d->creator) < 0)
     return -1;
   if (d->lang && *d->lang &&
-      HPDF_Dict_Add(c->pdf->catalog, "Lang",
-                    HPDF_String_New(c->pdf->mmgr, d->lang, NULL)) != HPDF_OK)
-    return fail(c, "cannot set the document language");
+      HPDF_Dict_Add(w->pdf->catalog, "Lang",
+                    HPDF_String_New(w->pdf->mmgr, d->lang, NULL)) != HPDF_OK)
+    return fail(w, "cannot set the document language");
   if (!d->title)
     return 0;
   /* Viewers show the title, not the file name (libharu 2.3.0 has no
    * constant for DisplayDocTitle). */
-  HPDF_Dict vp = HPDF_Dict_New(c->pdf->mmgr);
+  HPDF_Dict vp = HPDF_Dict_New(w->pdf->mmgr);
   if (!vp || HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE) != HPDF_OK ||
-      HPDF_Dict_Add(c->pdf->catalog, "ViewerPreferences", vp) != HPDF_OK)
-    return fail(c, "cannot set viewer preferences");
+      HPDF_Dict_Add(w->pdf->catalog, "ViewerPreferences", vp) != HPDF_OK)
+    return fail(w, "cannot set viewer preferences");
   return 0;
 }
 
-/* ---- driver -------------------------------------------------------- */
+int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
+                cv_status *st) {
+  w->st = st;
+  if (w->failed)
+    return fail(w, "the document already failed");
+  if (w->npages == 0) {
+    cv_status_set(st, "pdf: nothing to write (the document has no pages)");
+    return -1;
+  }
+  prepare_fonts(w);
+  for (size_t i = 0; i < w->nfonts; i++)
+    if (embed_font(w, &w->fonts[i]) < 0)
+      return -1;
+  if (set_info(w, info) < 0)
+    return -1;
+  if (HPDF_SaveToFile(w->pdf, path) != HPDF_OK) {
+    w->failed = 1;
+    cv_status_set(st, "pdf: cannot write %s (libharu error 0x%04X, detail %u)",
+                  path, (unsigned)w->err.code, (unsigned)w->err.detail);
+    remove(path); /* never leave a partial file behind */
+    return -1;
+  }
+  return 0;
+}
 
-static int build(pdf_ctx *c) {
-  /* Before the first page: libharu fixes each stream's filter when the
-   * stream is created. */
-  if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK)
-    return fail(c, "cannot enable compression");
-  /* FontFile3 /OpenType needs PDF 1.6; libharu has no setter for it. */
-  c->pdf->pdf_version = HPDF_VER_16;
-  for (size_t i = 0; i < c->nfonts; i++)
-    if (embed_font(c, &c->fonts[i]) < 0)
-      return -1;
-  outline_state os;
-  memset(&os, 0, sizeof os);
-  for (size_t p = 0; p < c->d->npages; p++)
-    if (write_page(c, &c->d->pages[p], &os) < 0)
-      return -1;
-  return set_info(c);
+static int sink_page(void *ud, const cv_page *pg, cv_status *st) {
+  return cv_pdf_page(ud, pg, st);
+}
+
+static int sink_margin(void *ud, size_t index, const cv_page *items,
+                       cv_status *st) {
+  return cv_pdf_margin(ud, index, items, st);
+}
+
+cv_pagesink cv_pdf_sink(cv_pdf *w) {
+  return (cv_pagesink){w, sink_page, sink_margin};
 }
 
 int cv_pdf_write(const cv_docout *d, const char *path, cv_status *st) {
@@ -806,28 +1202,14 @@ int cv_pdf_write(const cv_docout *d, const char *path, cv_status *st) {
     cv_status_set(st, "pdf: nothing to write (the document has no pages)");
     return -1;
   }
-  pdf_ctx c;
-  memset(&c, 0, sizeof c);
-  c.d = d;
-  c.st = st;
-  int rc = collect_fonts(&c);
-  if (rc == 0) {
-    c.pdf = HPDF_New(on_hpdf_error, &c.err);
-    if (!c.pdf)
-      rc = fail(&c, "cannot create a document (out of memory)");
-  }
+  cv_pdf *w = cv_pdf_new(st);
+  if (!w)
+    return -1;
+  int rc = 0;
+  for (size_t p = 0; p < d->npages && rc == 0; p++)
+    rc = cv_pdf_page(w, &d->pages[p], st);
   if (rc == 0)
-    rc = build(&c);
-  if (rc == 0 && HPDF_SaveToFile(c.pdf, path) != HPDF_OK) {
-    cv_status_set(st, "pdf: cannot write %s (libharu error 0x%04X, detail %u)",
-                  path, (unsigned)c.err.code, (unsigned)c.err.detail);
-    remove(path); /* never leave a partial file behind */
-    rc = -1;
-  }
-  if (c.pdf)
-    HPDF_Free(c.pdf);
-  for (size_t i = 0; i < c.nfonts; i++)
-    font_use_fini(&c.fonts[i]);
-  free(c.fonts);
+    rc = cv_pdf_save(w, &d->info, path, st);
+  cv_pdf_free(w);
   return rc;
 }

@@ -271,8 +271,8 @@ static int create_temp(char *tmp, size_t n) {
 /* Writes the PDF next to the output, then renames it into place: whatever
  * fails, the output path holds the previous file or the complete new one,
  * and no temporary file is left. */
-static int write_atomic(const cv_docout *doc, const char *out, cv_diags *d,
-                        size_t *bytes) {
+static int write_atomic(cv_pdf *pdf, const cv_docinfo *info,
+                        const char *out, cv_diags *d, size_t *bytes) {
   size_t n = strlen(out);
   char *tmp = malloc(n + 16);
   if (!tmp) {
@@ -289,7 +289,7 @@ static int write_atomic(const cv_docout *doc, const char *out, cv_diags *d,
   }
   cv_status st = {0};
   errno = 0;
-  int rc = cv_pdf_write(doc, tmp, &st);
+  int rc = cv_pdf_save(pdf, info, tmp, &st);
   int err = errno;
   if (rc != 0 && io_errno(err)) {
     /* The status is sticky: restate the cause in a fresh one. */
@@ -353,18 +353,63 @@ static int write_trace(const cv_docout *doc, const char *path, cv_diags *d) {
   return rc;
 }
 
+/* Where the builder's pages go: the PDF writer (while the page limit
+ * holds) and, for a trace, a copy of the whole document. */
+typedef struct page_tee {
+  cv_pdf *pdf;       /* NULL: pages are only counted (-o /dev/null) */
+  cv_docout *doc;    /* NULL unless a trace was asked for */
+  size_t max_pages;
+  size_t pages;
+  double t; /* seconds spent writing */
+} page_tee;
+
+static int tee_page(void *ud, const cv_page *pg, cv_status *st) {
+  page_tee *tee = ud;
+  double t0 = now();
+  int rc = 0;
+  /* Past the limit the render fails; pages are still counted so the
+   * message can say how many there would have been. */
+  if (++tee->pages <= tee->max_pages) {
+    if (tee->pdf)
+      rc = cv_pdf_page(tee->pdf, pg, st);
+    if (rc == 0 && tee->doc)
+      rc = cv_docout_sink(tee->doc).page(tee->doc, pg, st);
+  }
+  tee->t += now() - t0;
+  return rc;
+}
+
+static int tee_margin(void *ud, size_t index, const cv_page *items,
+                      cv_status *st) {
+  page_tee *tee = ud;
+  if (tee->pages > tee->max_pages)
+    return 0;
+  double t0 = now();
+  int rc = 0;
+  if (tee->pdf)
+    rc = cv_pdf_margin(tee->pdf, index, items, st);
+  if (rc == 0 && tee->doc)
+    rc = cv_docout_sink(tee->doc).margin(tee->doc, index, items, st);
+  tee->t += now() - t0;
+  return rc;
+}
+
 typedef struct render_ctx {
   cv_model *model;
   cv_plugins *plugins;
   cv_fontset *fonts;
   cv_shaper *shaper;
   cvpdf_builder *builder;
+  cv_pdf *pdf;
+  char *default_out; /* the output path made from the input's */
   cv_arena arena;
   cv_docout doc;
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
   cv_builder_destroy(c->builder);
+  cv_pdf_free(c->pdf);
+  free(c->default_out);
   cv_shaper_destroy(c->shaper);
   cv_fontset_destroy(c->fonts);
   cv_plugins_destroy(c->plugins);
@@ -475,6 +520,28 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   }
   if (!c.builder)
     goto out;
+  page_tee tee = {.max_pages = o->max_pages ? o->max_pages
+                                            : CV_DEFAULT_MAX_PAGES};
+  c.default_out = o->output ? NULL : cv_default_output(o->input);
+  const char *outp = o->output ? o->output : c.default_out;
+  if (!outp) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "out of memory");
+    goto out;
+  }
+  snprintf(stats->output, sizeof stats->output, "%s", outp);
+  if (!o->check_only) {
+    if (strcmp(outp, "/dev/null") != 0) {
+      c.pdf = cv_pdf_new(&st);
+      if (!c.pdf)
+        goto fail_status;
+      tee.pdf = c.pdf;
+    }
+    if (o->trace) {
+      tee.doc = &c.doc;
+      cv_builder_keep_pages(c.builder);
+    }
+    cv_builder_set_sink(c.builder, (cv_pagesink){&tee, tee_page, tee_margin});
+  }
 
   /* The top level is the header: name, contacts. */
   const cvpdf_section_type *ht = NULL;
@@ -495,7 +562,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   sections_left = 0;
   if (bad)
     goto out;
-  stats->t_build = now() - t;
+  stats->t_build = now() - t - tee.t;
   const cv_layout_stats *ls = cv_builder_stats(c.builder);
   stats->t_shape = ls->t_shape;
   stats->t_break = ls->t_break;
@@ -510,16 +577,16 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   }
 
   t = now();
-  if (cv_builder_paginate(c.builder, &c.doc, &st) < 0)
-    goto fail_status;
-  stats->t_pages = now() - t;
-  stats->pages = c.doc.npages;
-  size_t max_pages = o->max_pages ? o->max_pages : CV_DEFAULT_MAX_PAGES;
-  if (c.doc.npages > max_pages) {
+  double t_sink = tee.t;
+  if (cv_builder_finish(c.builder) < 0)
+    goto out;
+  stats->t_pages = now() - t - (tee.t - t_sink);
+  stats->pages = tee.pages;
+  if (tee.pages > tee.max_pages) {
     cv_diags_add(d, CV_SEV_ERROR, c.model->file, 0, 0,
                  "expected at most %zu pages, found %zu; nothing was written "
                  "(raise the limit with --max-pages)",
-                 max_pages, c.doc.npages);
+                 tee.max_pages, tee.pages);
     goto out;
   }
 
@@ -528,31 +595,23 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (!title)
     title = author ? cv_arena_printf(&c.arena, "%s – Curriculum Vitae", author)
                    : o->input;
-  c.doc.title = title;
-  c.doc.author = author ? author : "";
-  c.doc.subject = cv_node_get_str(root, "subject");
-  if (!c.doc.subject)
-    c.doc.subject = "Curriculum Vitae";
-  c.doc.keywords = cv_node_get_str(root, "keywords");
-  c.doc.creator = "cvpdf " CVPDF_VERSION;
-  c.doc.lang = lang;
-  c.doc.date = doc_date();
+  cv_docinfo *info = &c.doc.info;
+  info->title = title;
+  info->author = author ? author : "";
+  info->subject = cv_node_get_str(root, "subject");
+  if (!info->subject)
+    info->subject = "Curriculum Vitae";
+  info->keywords = cv_node_get_str(root, "keywords");
+  info->creator = "cvpdf " CVPDF_VERSION;
+  info->lang = lang;
+  info->date = doc_date();
 
   if (o->trace && write_trace(&c.doc, o->trace, d) < 0)
     goto out;
   t = now();
-  char *def = o->output ? NULL : cv_default_output(o->input);
-  const char *outp = o->output ? o->output : def;
-  if (!outp)
+  if (c.pdf && write_atomic(c.pdf, info, outp, d, &stats->bytes) < 0)
     goto out;
-  snprintf(stats->output, sizeof stats->output, "%s", outp);
-  int wr = strcmp(outp, "/dev/null") ? write_atomic(&c.doc, outp, d,
-                                                    &stats->bytes)
-                                     : 0;
-  free(def);
-  if (wr < 0)
-    goto out;
-  stats->t_write = now() - t;
+  stats->t_write = now() - t + tee.t;
   rc = 0;
   goto out;
 

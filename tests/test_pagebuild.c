@@ -321,6 +321,79 @@ static void test_long(void) {
   free(v);
 }
 
+/* Cutting pages while the list grows (cv_page_start / cv_page_end with
+ * final == 0, as layout does between blocks) must give exactly the pages
+ * of cutting the finished list: 500 random lists of lines, glue, keeps,
+ * forced breaks and tall boxes, fed in random steps. */
+static void test_incremental(void) {
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  int bad = 0, decided_early = 0;
+  for (int trial = 0; trial < 500 && !bad; trial++) {
+    vlist l = {.n = 0};
+    size_t want = 40 + (size_t)(trial % 200);
+    while (l.n < want) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      unsigned r = (unsigned)(seed >> 33);
+      if (l.n && l.v[l.n - 1].kind == CV_VBOX) {
+        int pens[] = {0, 0, 0, 50, 150, 10000, 10000, -10000};
+        vpen(&l, r % 23 == 0 ? -10000 : pens[r % 7]);
+        if (r % 3 == 0)
+          vglue(&l, 2 + r % 9);
+      } else {
+        vbox(&l, r % 31 == 0 ? 250 + r % 300 : 8 + r % 10);
+      }
+    }
+    double ph = 300;
+    size_t *b = NULL, np = 0;
+    cv_status st = {0};
+    if (cv_pagebreak(l.v, l.n, ph, &b, &np, &st) != 0) {
+      bad = 1;
+      break;
+    }
+    /* Incremental: the list is visible up to `limit`, growing. */
+    size_t got[256], ng = 0, from = 0, limit = 0;
+    while (limit < l.n) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      limit += 1 + (size_t)((seed >> 40) % 12);
+      if (limit > l.n)
+        limit = l.n;
+      for (;;) {
+        size_t start = cv_page_start(l.v, limit, from);
+        if (start >= limit)
+          break;
+        size_t end = cv_page_end(l.v, limit, start, ph, 0);
+        if (end == CV_PAGE_OPEN)
+          break;
+        decided_early += limit < l.n;
+        got[ng++] = end;
+        from = end < limit && l.v[end].kind == CV_VBOX ? end : end + 1;
+      }
+    }
+    for (;;) {
+      size_t start = cv_page_start(l.v, l.n, from);
+      if (start >= l.n)
+        break;
+      size_t end = cv_page_end(l.v, l.n, start, ph, 1);
+      got[ng++] = end;
+      from = end < l.n && l.v[end].kind == CV_VBOX ? end : end + 1;
+    }
+    if (ng > 0)
+      got[ng - 1] = l.n; /* as cv_pagebreak: discardables after the end */
+    if (ng != np || memcmp(got, b, np * sizeof *b) != 0) {
+      char x[512], y[512];
+      fmt_breaks(b, np, x, sizeof x);
+      fmt_breaks(got, ng, y, sizeof y);
+      check(0, "incremental cutting", "trial %d: whole list %s, growing %s",
+            trial, x, y);
+      bad = 1;
+    }
+    free(b);
+  }
+  check(!bad && decided_early > 1000,
+        "pages cut while the list grows equal pages of the finished list",
+        "%d pages decided before the list was complete", decided_early);
+}
+
 int main(void) {
   test_plain();
   test_heading();
@@ -330,6 +403,7 @@ int main(void) {
   test_top_glue();
   test_edges();
   test_long();
+  test_incremental();
   if (failures)
     printf("# %d failed\n", failures);
   return failures ? 1 : 0;

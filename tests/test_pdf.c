@@ -171,13 +171,13 @@ static cv_dl_item *add_text(cv_page *pg, double x, double y, cv_run *r) {
 
 static void build_doc(cv_docout *d, cv_arena *a, cv_font *lib, cv_font *lato) {
   cv_docout_init(d);
-  d->title = "Test CV \xE2\x80\x94 Veli\xC4\x8Dkovi\xC4\x87";
-  d->author = "Petar Veli\xC4\x8Dkovi\xC4\x87";
-  d->subject = "Curriculum vitae";
-  d->keywords = "cv, test";
-  d->creator = "cvpdf test";
-  d->lang = "en";
-  d->date = 1700000000; /* 2023-11-14T22:13:20Z */
+  d->info.title = "Test CV \xE2\x80\x94 Veli\xC4\x8Dkovi\xC4\x87";
+  d->info.author = "Petar Veli\xC4\x8Dkovi\xC4\x87";
+  d->info.subject = "Curriculum vitae";
+  d->info.keywords = "cv, test";
+  d->info.creator = "cvpdf test";
+  d->info.lang = "en";
+  d->info.date = 1700000000; /* 2023-11-14T22:13:20Z */
 
   cv_page *pg = cv_docout_add_page(d, 595.28, 841.89);
   cv_dl_item *m = cv_page_add(pg);
@@ -227,6 +227,86 @@ static void build_doc(cv_docout *d, cv_arena *a, cv_font *lib, cv_font *lato) {
   m2->y = 800;
   m2->title = "Second page";
   add_text(pg2, 72, 780, shape(a, lato, "Page two", 11));
+}
+
+/* ---- the writer fed page by page ---------------------------------- */
+
+#define OUT3 "/tmp/test_pdf3.pdf"
+
+/* Each page's runs live in an arena freed right after the page is handed
+ * over, as layout frees its lines: under AddressSanitizer a writer that
+ * kept a pointer into them fails here.  The footers come after all
+ * pages, as a second content stream. */
+static void check_streaming(cv_font *lib, cv_font *lato) {
+  cv_status st = {0};
+  cv_pdf *w = cv_pdf_new(&st);
+  check(w != NULL, "cv_pdf_new", st.msg);
+  if (!w)
+    return;
+  int rc = 0;
+  const char *body[2] = {"First streamed page", "Second streamed page"};
+  for (int p = 0; p < 2 && rc == 0; p++) {
+    cv_arena a;
+    cv_arena_init(&a);
+    cv_page pg = {.width = 595.28, .height = 841.89};
+    add_text(&pg, 72, 760, shape(&a, lib, body[p], 12));
+    add_text(&pg, 72, 740, shape(&a, lato, "office AVATAR", 10));
+    rc = cv_pdf_page(w, &pg, &st);
+    free(pg.items);
+    cv_arena_fini(&a);
+  }
+  check(rc == 0, "pages written one at a time", st.msg);
+  for (int p = 0; p < 2 && rc == 0; p++) {
+    cv_arena a;
+    cv_arena_init(&a);
+    char foot[32];
+    snprintf(foot, sizeof foot, "Folio %d of 2", p + 1);
+    cv_page items = {.width = 595.28, .height = 841.89};
+    add_text(&items, 280, 30, shape(&a, lato, foot, 9));
+    rc = cv_pdf_margin(w, (size_t)p, &items, &st);
+    free(items.items);
+    cv_arena_fini(&a);
+  }
+  check(rc == 0, "footers added after the last page", st.msg);
+  cv_docinfo info = {.title = "Streamed", .date = 1700000000};
+  rc = rc == 0 ? cv_pdf_save(w, &info, OUT3, &st) : -1;
+  check(rc == 0, "streamed document saved", st.msg);
+  cv_pdf_free(w);
+  if (rc != 0)
+    return;
+  int status;
+  char *out = run_cmd("pdftotext -enc UTF-8 " OUT3 " - 2>&1", &status);
+  check(out && strstr(out, "First streamed page\nofce AVATAR") == NULL &&
+            strstr(out, "First streamed page") &&
+            strstr(out, "Second streamed page") &&
+            count_substr(out, "office AVATAR") == 2 &&
+            strstr(out, "Folio 1 of 2") && strstr(out, "Folio 2 of 2") &&
+            strstr(out, "Folio 1 of 2") < strstr(out, "Second streamed"),
+        "streamed pages and their footers extract in order", out);
+  free(out);
+  out = run_cmd("qpdf --check " OUT3 " 2>&1", &status);
+  check(status == 0, "qpdf --check (streamed)", out);
+  free(out);
+  out = run_cmd("qpdf --qdf --object-streams=disable " OUT3 " - 2>&1",
+                &status);
+  /* Codes are glyph ids of the whole font; each font's Encoding maps them
+   * to the subset's. */
+  check(out && count_substr(out, "/Type /CMap") == 2 &&
+            strstr(out, "begincidrange") && !strstr(out, "Identity-H"),
+        "each font has an embedded encoding CMap", NULL);
+  check(out && strstr(out, "/Contents [") != NULL,
+        "a page with a footer has two content streams", NULL);
+  free(out);
+  unlink(OUT3);
+
+  /* A footer for a page that was never written is an error. */
+  cv_status st2 = {0};
+  cv_pdf *w2 = cv_pdf_new(&st2);
+  cv_page none = {0};
+  check(w2 && cv_pdf_margin(w2, 3, &none, &st2) < 0 &&
+            strstr(st2.msg, "page not written"),
+        "a footer for a page never written is refused", st2.msg);
+  cv_pdf_free(w2);
 }
 
 /* ---- checks -------------------------------------------------------- */
@@ -432,6 +512,7 @@ int main(void) {
   }
   check_trace(&d);
   check_errors(&d);
+  check_streaming(&lib, &lato);
 
   cv_docout_fini(&d);
   cv_arena_fini(&a);
