@@ -1,6 +1,8 @@
 /* cvpdf - the plugin host: discovery, dlopen, ABI checks, type registry. */
-/* realpath() is XSI: _XOPEN_SOURCE 700 includes POSIX 2008 and XSI. */
+/* realpath() is XSI: _XOPEN_SOURCE 700 includes POSIX 2008 and XSI.
+ * _DEFAULT_SOURCE adds d_type's DT_ values (glibc, the BSDs, musl). */
 #define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
 #include "plugin_host.h"
 
 #include <dirent.h>
@@ -229,6 +231,19 @@ static int admit(cv_plugins *ps, const char *path, char *real, void *h,
   return 0;
 }
 
+/* Registers the plugin dlopen()ed from real as path; on refusal dlcloses
+ * h and frees real, which are otherwise kept. */
+static int keep(cv_plugins *ps, const char *path, char *real, void *h,
+                size_t shadow_below, cv_status *st) {
+  int rc = admit(ps, path, real, h, shadow_below, st);
+  if (rc == 0)
+    return 0;
+  /* The refusal is already reported; a failing dlclose adds nothing. */
+  (void)dlclose(h);
+  free(real);
+  return rc < 0 ? -1 : 0;
+}
+
 static int load_one(cv_plugins *ps, const char *path, size_t shadow_below,
                     cv_status *st) {
   struct stat sb;
@@ -259,13 +274,7 @@ static int load_one(cv_plugins *ps, const char *path, size_t shadow_below,
     free(real);
     return -1;
   }
-  int rc = admit(ps, path, real, h, shadow_below, st);
-  if (rc == 0)
-    return 0;
-  /* The refusal is already reported; a failing dlclose adds nothing. */
-  (void)dlclose(h);
-  free(real);
-  return rc < 0 ? -1 : 0;
+  return keep(ps, path, real, h, shadow_below, st);
 }
 
 int cv_plugins_load_file(cv_plugins *ps, const char *path, cv_status *st) {
@@ -298,16 +307,41 @@ static char *join(const char *dir, const char *name) {
   return p;
 }
 
-/* Loads the one entry name of dir when it is a regular file. */
-static int load_entry(cv_plugins *ps, const char *dir, const char *name,
-                      size_t shadow_below, cv_status *st) {
-  char *path = join(dir, name);
+/* Loads entry de of dir when it is a regular file (a symbolic link to one
+ * included).  *rdir caches realpath(dir) for the scan (NULL until needed). */
+static int load_entry(cv_plugins *ps, const char *dir, char **rdir,
+                      const struct dirent *de, size_t shadow_below,
+                      cv_status *st) {
+  char *path = join(dir, de->d_name);
   if (!path) {
     cv_status_set(st, "out of memory reading plugin directory '%s'", dir);
     return -1;
   }
-  struct stat sb;
   int rc = 0;
+#ifdef DT_REG
+  /* Process start-up cost: an entry its directory says is a regular file
+   * (not a symbolic link) needs no stat, and its realpath is dir's joined
+   * with its name (a plain name: no '/', not "." or ".."), so realpath()'s
+   * system call per path component is paid once per directory, not once
+   * per plugin.  Any failure takes the general way below, which reports
+   * it, or skips the entry, exactly as for any other entry. */
+  if (de->d_type == DT_REG && (*rdir || (*rdir = realpath(dir, NULL)))) {
+    char *real = join(*rdir, de->d_name);
+    if (real && is_loaded(ps, real)) {
+      free(real);
+      free(path);
+      return 0;
+    }
+    void *h = real ? dlopen(real, RTLD_NOW | RTLD_LOCAL) : NULL;
+    if (h) {
+      rc = keep(ps, path, real, h, shadow_below, st);
+      free(path);
+      return rc;
+    }
+    free(real);
+  }
+#endif
+  struct stat sb;
   if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
     rc = load_one(ps, path, shadow_below, st);
   free(path);
@@ -326,8 +360,10 @@ static int load_dir(cv_plugins *ps, const char *dir, size_t shadow_below,
     return -1;
   }
   int rc = 0;
+  char *rdir = NULL;
   for (int i = 0; i < n && rc == 0; i++)
-    rc = load_entry(ps, dir, list[i]->d_name, shadow_below, st);
+    rc = load_entry(ps, dir, &rdir, list[i], shadow_below, st);
+  free(rdir);
   for (int i = 0; i < n; i++)
     free(list[i]);
   free(list);
