@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The benchmark: renders CVs of growing size with the real cvpdf binary.
 
-    bench/run.py [--cvpdf PATH] [--example FILE] [--sizes 1,10,100]
-                 [--runs 15,7,3]
+    bench/run.py [--cvpdf PATH] [--example FILE] [--layout NAME]
+                 [--sizes 1,10,100] [--runs 15,7,3]
 
 For each size: median wall time of the whole `cvpdf render` process over
 repeated runs, peak RSS of one run, pages, PDF bytes, time per page, then
@@ -39,6 +39,8 @@ def main():
                     os.path.join(HERE, "..", "build", "core", "cvpdf")))
     ap.add_argument("--example", default=os.path.join(HERE, "..", "examples",
                                                       "academic-cv.yaml"))
+    ap.add_argument("--layout", default=None,
+                    help="render with this layout instead of the CV's own")
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--runs", default="15,7,3")
     a = ap.parse_args()
@@ -55,14 +57,16 @@ def main():
     for n, k in zip(sizes, runs):
         cv = os.path.join(tmp, "cv-%dx.yaml" % n)
         pdf = os.path.join(tmp, "cv-%dx.pdf" % n)
-        cmd = [a.cvpdf, "render", cv, "-o", pdf, "-q"]
+        lay = ["--layout", a.layout] if a.layout else []
+        cmd = [a.cvpdf, "render", cv, "-o", pdf, "-q"] + lay
         run_once(cmd)  # warm the page cache
         walls, rss = [], 0
         for _ in range(k):
             w, r, _ = run_once(cmd)
             walls.append(w)
             rss = max(rss, r)
-        _, _, err = run_once([a.cvpdf, "render", cv, "-o", pdf, "--timing"])
+        _, _, err = run_once([a.cvpdf, "render", cv, "-o", pdf, "--timing"]
+                             + lay)
         m = re.search(r"\((\d+) pages?, (\d+) bytes\)", err)
         pages, size = int(m.group(1)), int(m.group(2))
         med = statistics.median(walls) * 1e3
@@ -70,6 +74,8 @@ def main():
         ph = dict((name.strip(), float(v)) for name, v in
                   re.findall(r"([a-z ]+) ([0-9.]+) ms", err))
         phases.append((n, ph))
+    print("%s, layout %s" % (os.path.basename(a.example),
+                             a.layout or "of the CV"))
     print("%-5s %6s %10s %5s %10s %9s %8s" % ("size", "pages", "PDF bytes",
           "runs", "median ms", "ms/page", "RSS MB"))
     for n, pages, size, k, med, per, rss in rows:
