@@ -28,7 +28,6 @@
 #include <zlib.h>
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,8 +246,7 @@ static const char *font_name(const cv_font *f) {
 
 /* ---- subsetting ---------------------------------------------------- */
 
-/* ---- subsetting, in any thread: each font_use reports into its own
- * status, and HarfBuzz's faces and fonts are immutable ---------------- */
+/* ---- subsetting ---------------------------------------------------- */
 
 /* Returns the subset font file (caller destroys), or NULL with fu->st. */
 static hb_blob_t *subset_font(font_use *fu) {
@@ -322,7 +320,8 @@ static int compute_widths(font_use *fu) {
 }
 
 /* Subsets fu's font, measures its glyphs and compresses the font program:
- * everything of embedding that libharu plays no part in. */
+ * everything of embedding that libharu plays no part in.  Failures go to
+ * fu->st. */
 static void prepare_font(font_use *fu, zbuf *z) {
   hb_blob_t *file = subset_font(fu);
   if (!file || compute_widths(fu) < 0) {
@@ -343,31 +342,11 @@ static void prepare_font(font_use *fu, zbuf *z) {
   hb_blob_destroy(file);
 }
 
-/* A second thread prepares every other font: subsetting is most of the
- * time spent writing a short CV, and machines have two cores at least. */
-typedef struct prep_job {
-  font_use *fonts;
-  size_t n;
-} prep_job;
-
-static void *prepare_odd(void *arg) {
-  prep_job *j = arg;
-  zbuf z;
-  memset(&z, 0, sizeof z);
-  for (size_t i = 1; i < j->n; i += 2)
-    prepare_font(&j->fonts[i], &z);
-  zbuf_fini(&z);
-  return NULL;
-}
-
 static void prepare_fonts(cv_pdf *w) {
-  prep_job job = {w->fonts, w->nfonts};
-  pthread_t t;
-  int threaded = w->nfonts > 1 && pthread_create(&t, NULL, prepare_odd, &job) == 0;
-  for (size_t i = 0; i < w->nfonts; i += threaded ? 2 : 1)
+  /* A second thread for half the fonts was measured slower: its fresh
+   * malloc arena faults in every page hb-subset touches. */
+  for (size_t i = 0; i < w->nfonts; i++)
     prepare_font(&w->fonts[i], &w->z);
-  if (threaded)
-    pthread_join(t, NULL);
 }
 
 /* A glyph's advance as the PDF viewer takes it (its /W entry), in 1000ths
