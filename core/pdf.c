@@ -5,11 +5,13 @@
  * embedded as a Type0 font, and text is written as raw content-stream
  * operators.
  *
- * Pages arrive one at a time and are written at once, before the fonts
- * are subset.  So the content streams cannot use the subset's glyph ids:
- * a character code is the glyph's id in the whole font, and each Type0
- * font's Encoding is an embedded CMap from those codes to the subset's
- * glyph ids (the CIDs).  ToUnicode maps the same codes to text.
+ * Pages arrive one at a time, before the fonts can be subset.  Each
+ * page's content stream is written at once with the glyph ids of the
+ * whole font, and where each code sits is noted; once the fonts are
+ * subset, the codes become the subset's glyph ids (the CIDs, under
+ * Identity-H, which every text extractor reads) and the stream is
+ * compressed.  A page keeps only its operators until then, never its
+ * glyph runs.
  *
  * Every stream is compressed here, with zlib at a level chosen for speed,
  * as soon as it is complete; libharu then stores compressed bytes only. */
@@ -75,6 +77,24 @@ typedef struct font_use {
   cv_status st;               /* why preparing it failed */
 } font_use;
 
+/* A content stream waiting for the subsets: its operators, and where each
+ * glyph code is (4 hex digits, a glyph id of the whole font) with the
+ * font it belongs to, as runs of codes in one font. */
+typedef struct code_run {
+  uint32_t first; /* index in pos of its first code */
+  uint16_t font;  /* index in cv_pdf.fonts */
+} code_run;
+
+typedef struct pending {
+  HPDF_Dict stream;
+  char *ops;
+  size_t len;
+  uint32_t *pos; /* offsets of the codes in ops */
+  size_t npos, cappos;
+  code_run *runs;
+  size_t nruns, capruns;
+} pending;
+
 struct cv_pdf {
   HPDF_Doc pdf;
   pdf_err err;
@@ -86,6 +106,8 @@ struct cv_pdf {
   size_t npages, cappages;
   HPDF_Outline last[9]; /* the last outline entry at each level */
   cv_buf content;       /* scratch: one content stream */
+  pending *pend;        /* content streams waiting for the subsets */
+  size_t npend, cappend;
   zbuf z;               /* compression, for this thread */
   int failed;
 };
@@ -201,7 +223,8 @@ static font_use *use_font(cv_pdf *w, cv_font *f) {
   font_use *fu = find_font(w, f);
   if (fu)
     return fu;
-  if (cv_grow((void **)&w->fonts, &w->capfonts, w->nfonts + 1,
+  if (w->nfonts >= UINT16_MAX ||
+      cv_grow((void **)&w->fonts, &w->capfonts, w->nfonts + 1,
               sizeof *w->fonts) < 0)
     return NULL;
   fu = &w->fonts[w->nfonts++];
@@ -493,51 +516,6 @@ static HPDF_Dict cmap_stream(cv_pdf *w, cv_buf *b, cmap_block *k) {
   return s;
 }
 
-/* Runs of consecutive codes whose new ids are consecutive too (the subset
- * keeps the font's glyph order) become one cidrange line. */
-static HPDF_Dict encoding_cmap(cv_pdf *w, font_use *fu, const char *name) {
-  cv_buf b;
-  cv_buf_init(&b);
-  cv_buf_puts(&b, cmap_head);
-  cv_buf_printf(&b,
-                "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
-                "/Supplement 0 >> def\n/CMapName /%s def\n/CMapType 1 def\n"
-                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
-                name);
-  cmap_block blk = {"cidrange", 0, 0};
-  hb_codepoint_t g = HB_SET_VALUE_INVALID;
-  int more = hb_set_next(fu->gids, &g);
-  while (more) {
-    hb_codepoint_t lo = g, cid = hb_map_get(fu->old_to_new, g), hi = g;
-    while ((more = hb_set_next(fu->gids, &g)) && g == hi + 1 &&
-           hb_map_get(fu->old_to_new, g) == cid + (g - lo))
-      hi = g;
-    if (cid == HB_MAP_VALUE_INVALID || lo > 0xFFFF)
-      continue;
-    if (hi > 0xFFFF)
-      hi = 0xFFFF;
-    block_entry(&b, &blk, lo);
-    cv_buf_putc(&b, '<');
-    put_hex4(&b, hi);
-    cv_buf_printf(&b, "> %u\n", (unsigned)cid);
-    block_done(&b, &blk);
-  }
-  HPDF_Dict s = cmap_stream(w, &b, &blk);
-  if (!s)
-    return NULL;
-  HPDF_MMgr mm = w->pdf->mmgr;
-  HPDF_Dict info = HPDF_Dict_New(mm);
-  if (!info)
-    return NULL;
-  HPDF_STATUS r = HPDF_Dict_AddName(s, "Type", "CMap");
-  r += HPDF_Dict_AddName(s, "CMapName", name);
-  r += HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL));
-  r += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mm, "Identity", NULL));
-  r += HPDF_Dict_AddNumber(info, "Supplement", 0);
-  r += HPDF_Dict_Add(s, "CIDSystemInfo", info);
-  return r == HPDF_OK ? s : NULL;
-}
-
 static HPDF_Dict to_unicode_cmap(cv_pdf *w, font_use *fu) {
   cv_buf b;
   cv_buf_init(&b);
@@ -548,10 +526,13 @@ static HPDF_Dict to_unicode_cmap(cv_pdf *w, font_use *fu) {
                   "1 begincodespacerange\n<0000> <FFFF>\n"
                   "endcodespacerange\n");
   cmap_block blk = {"bfchar", 0, 0};
-  hb_codepoint_t g = HB_SET_VALUE_INVALID;
-  while (hb_set_next(fu->gids, &g)) {
-    hb_codepoint_t ix = hb_map_get(fu->text_ix, g);
-    if (ix == HB_MAP_VALUE_INVALID || g > 0xFFFF)
+  const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(fu->plan);
+  for (unsigned g = 0; g < fu->nglyphs && g <= 0xFFFF; g++) {
+    hb_codepoint_t old = hb_map_get(new_to_old, g);
+    hb_codepoint_t ix = old == HB_MAP_VALUE_INVALID
+                            ? HB_MAP_VALUE_INVALID
+                            : hb_map_get(fu->text_ix, old);
+    if (ix == HB_MAP_VALUE_INVALID)
       continue;
     block_entry(&b, &blk, g);
     cv_buf_putc(&b, '<');
@@ -664,14 +645,12 @@ static int embed_font(cv_pdf *w, font_use *fu) {
     cv_status_set(w->st, "%s", fu->st.failed ? fu->st.msg : "pdf: font not prepared");
     return -1;
   }
-  char tag[7], base[128], cmap[32];
+  char tag[7], base[128];
   subset_tag(fu, tag);
   snprintf(base, sizeof base, "%s+%.100s", tag, font_name(fu->font));
-  snprintf(cmap, sizeof cmap, "cvpdf-%s", tag);
   HPDF_Dict fd = font_descriptor(w, fu, base);
   HPDF_Dict cf = fd ? cid_font(w, fu, base, fd) : NULL;
-  HPDF_Dict enc = cf ? encoding_cmap(w, fu, cmap) : NULL;
-  HPDF_Dict tu = enc ? to_unicode_cmap(w, fu) : NULL;
+  HPDF_Dict tu = cf ? to_unicode_cmap(w, fu) : NULL;
   HPDF_Array desc = tu ? HPDF_Array_New(w->pdf->mmgr) : NULL;
   if (!desc)
     return w->failed ? -1 : fail(w, "cannot build font objects");
@@ -680,7 +659,7 @@ static int embed_font(cv_pdf *w, font_use *fu) {
   r += HPDF_Dict_AddName(t0, "Type", "Font");
   r += HPDF_Dict_AddName(t0, "Subtype", "Type0");
   r += HPDF_Dict_AddName(t0, "BaseFont", base);
-  r += HPDF_Dict_Add(t0, "Encoding", enc);
+  r += HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
   r += HPDF_Dict_Add(t0, "DescendantFonts", desc);
   r += HPDF_Dict_Add(t0, "ToUnicode", tu);
   if (r != HPDF_OK)
@@ -697,10 +676,12 @@ typedef struct content {
   cv_pdf *w;
   HPDF_Page page;
   cv_buf *b;
+  pending *p;     /* where the codes are noted */
+  int oom;
   int in_text;    /* inside BT ... ET */
   int in_array;   /* inside [ ... ] TJ */
   int in_str;     /* inside < ... > of the array */
-  const font_use *font;
+  size_t font;    /* index in w->fonts of the current font; SIZE_MAX none */
   double size;
   int have_fill;
   cv_color fill;
@@ -780,13 +761,33 @@ static void move_to(content *c, double x, double y) {
   c->in_array = 1;
 }
 
+/* Notes that a code of the current font starts at the end of the buffer. */
+static void note_code(content *c) {
+  pending *p = c->p;
+  uint16_t font = (uint16_t)c->font;
+  if (p->nruns == 0 || p->runs[p->nruns - 1].font != font) {
+    if (cv_grow((void **)&p->runs, &p->capruns, p->nruns + 1,
+                sizeof *p->runs) < 0) {
+      c->oom = 1;
+      return;
+    }
+    p->runs[p->nruns++] = (code_run){(uint32_t)p->npos, font};
+  }
+  if (c->b->len > UINT32_MAX ||
+      cv_grow((void **)&p->pos, &p->cappos, p->npos + 1, sizeof *p->pos) < 0) {
+    c->oom = 1;
+    return;
+  }
+  p->pos[p->npos++] = (uint32_t)c->b->len;
+}
+
 /* The glyphs of a run into the open TJ array.  Each glyph's PDF advance
  * is its /W width; the adjustments make up the difference to the shaped
  * advance (kerning, letter spacing).  Glyph offsets move the pen before
  * the glyph (dx) or raise it with Ts (dy, e.g. stacked marks). */
 static void put_glyphs(content *c, const cv_run *r) {
   double k = 1000.0 / r->size, rise = 0;
-  const cv_font *f = c->font->font;
+  const cv_font *f = c->w->fonts[c->font].font;
   for (uint32_t i = 0; i < r->n; i++) {
     const cv_glyph *g = &r->g[i];
     if (fabs(g->dy - rise) > 0.0005) {
@@ -802,6 +803,7 @@ static void put_glyphs(content *c, const cv_run *r) {
     if (!c->in_str)
       cv_buf_putc(c->b, '<');
     c->in_str = 1;
+    note_code(c);
     put_hex4(c->b, g->gid <= 0xFFFF ? g->gid : 0);
     c->pending += pdf_width(f, g->gid) - (g->adv - g->dx) * k;
   }
@@ -849,14 +851,25 @@ static int put_text(content *c, const cv_dl_item *it) {
   font_use *fu = use_font(c->w, r->font);
   if (!fu)
     return fail(c->w, "out of memory collecting glyphs");
-  for (uint32_t k = 0; k < r->n; k++)
-    if (note_glyph(c->w, fu, &r->g[k]) < 0)
+  for (uint32_t k = 0; k < r->n; k++) {
+    cv_glyph g = r->g[k];
+    /* An icon's glyph stands for its word ("Email") in ToUnicode too, or
+     * for a space: extractors that ignore ActualText (pdfminer, behind
+     * many applicant tracking systems) never see a private-use character. */
+    if (r->actual_text && g.text_len) {
+      g.text = *r->actual_text ? r->actual_text : " ";
+      g.text_len = (uint32_t)strlen(g.text);
+    }
+    if (note_glyph(c->w, fu, &g) < 0)
       return fail(c->w, "out of memory collecting glyphs");
+  }
   /* With ActualText, extraction reads it instead of the glyphs: an icon
    * says "Email" or nothing, never a private-use character. */
   int span = r->actual_text || !tounicode_exact(fu, r);
   int same_line = c->in_array && fabs(it->y - c->ly) < 1e-6;
-  if (span || fu != c->font || r->size != c->size)
+  /* use_font may have moved the array: compare indices. */
+  size_t fi = (size_t)(fu - c->w->fonts);
+  if (span || fi != c->font || r->size != c->size)
     same_line = 0;
   if (!same_line)
     close_array(c);
@@ -869,14 +882,14 @@ static int put_text(content *c, const cv_dl_item *it) {
     c->in_text = 1;
     c->lx = c->ly = 0;
   }
-  if (fu != c->font || r->size != c->size) {
+  if (fi != c->font || r->size != c->size) {
     const char *name = HPDF_Page_GetLocalFontName(c->page, fu->type0);
     if (!name)
       return fail(c->w, "cannot register a font on a page");
     cv_buf_printf(c->b, "/%s ", name);
     cv_buf_num(c->b, r->size, 3);
     cv_buf_puts(c->b, " Tf\n");
-    c->font = fu;
+    c->font = fi;
     c->size = r->size;
   }
   if (!c->have_fill || memcmp(&c->fill, &r->color, sizeof r->color) != 0) {
@@ -993,7 +1006,14 @@ static int put_mark(cv_pdf *w, HPDF_Page page, const cv_dl_item *it) {
 static int put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s,
                      const cv_page *pg, int wrap) {
   cv_buf_reset(&w->content);
-  content c = {.w = w, .page = page, .b = &w->content};
+  if (cv_grow((void **)&w->pend, &w->cappend, w->npend + 1,
+              sizeof *w->pend) < 0)
+    return fail(w, "out of memory");
+  pending *p = &w->pend[w->npend++];
+  memset(p, 0, sizeof *p);
+  p->stream = s;
+  content c = {.w = w, .page = page, .b = &w->content, .p = p,
+               .font = SIZE_MAX};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
   int rc = 0;
@@ -1011,14 +1031,55 @@ static int put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s,
   end_text(&c);
   if (wrap)
     cv_buf_puts(c.b, "Q\n");
-  if (rc == 0 && c.b->failed)
+  if (rc == 0 && (c.b->failed || c.oom))
     rc = fail(w, "out of memory writing a page");
-  if (rc == 0)
-    rc = put_stream(w, s, c.b->data, c.b->len);
+  /* Kept, at its size, until the fonts are subset. */
+  if (rc == 0 && !(p->ops = malloc(c.b->len ? c.b->len : 1)))
+    rc = fail(w, "out of memory writing a page");
+  if (rc == 0) {
+    memcpy(p->ops, c.b->data ? c.b->data : "", c.b->len);
+    p->len = c.b->len;
+  }
+  return rc;
+}
+
+static void pending_fini(pending *p) {
+  free(p->ops);
+  free(p->pos);
+  free(p->runs);
+  memset(p, 0, sizeof *p);
+}
+
+static int hex_digit(char ch) {
+  return ch >= '0' && ch <= '9' ? ch - '0' : ch - 'A' + 10;
+}
+
+/* Rewrites the codes of p as the subsets' glyph ids, compresses it into
+ * its stream and frees what it held. */
+static int finish_pending(cv_pdf *w, pending *p) {
+  size_t r = 0;
+  for (size_t i = 0; i < p->npos; i++) {
+    while (r + 1 < p->nruns && p->runs[r + 1].first <= i)
+      r++;
+    const font_use *fu = &w->fonts[p->runs[r].font];
+    char *h = p->ops + p->pos[i];
+    unsigned old = 0;
+    for (int k = 0; k < 4; k++)
+      old = old << 4 | (unsigned)hex_digit(h[k]);
+    hb_codepoint_t ng = hb_map_get(fu->old_to_new, old);
+    if (ng == HB_MAP_VALUE_INVALID || ng > 0xFFFF)
+      ng = 0;
+    static const char hex[] = "0123456789ABCDEF";
+    for (int k = 3; k >= 0; k--, ng >>= 4)
+      h[k] = hex[ng & 15];
+  }
+  int rc = put_stream(w, p->stream, p->ops, p->len);
+  pending_fini(p);
   return rc;
 }
 
 /* ---- the writer ---------------------------------------------------- */
+
 
 cv_pdf *cv_pdf_new(cv_status *st) {
   cv_pdf *w = calloc(1, sizeof *w);
@@ -1049,6 +1110,9 @@ void cv_pdf_free(cv_pdf *w) {
     font_use_fini(&w->fonts[i]);
   free(w->fonts);
   free(w->pages);
+  for (size_t i = 0; i < w->npend; i++)
+    pending_fini(&w->pend[i]);
+  free(w->pend);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);
@@ -1151,6 +1215,10 @@ int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
   for (size_t i = 0; i < w->nfonts; i++)
     if (embed_font(w, &w->fonts[i]) < 0)
       return -1;
+  for (size_t i = 0; i < w->npend; i++)
+    if (finish_pending(w, &w->pend[i]) < 0)
+      return -1;
+  w->npend = 0;
   if (set_info(w, info) < 0)
     return -1;
   if (HPDF_SaveToFile(w->pdf, path) != HPDF_OK) {

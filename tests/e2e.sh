@@ -118,5 +118,36 @@ else
   no "bench/gen.py: $(cat "$T/err")"
 fi
 
+# 7. pdfminer, the extractor behind many applicant tracking systems, reads
+#    what pdftotext reads: it ignores ActualText and embedded Encoding
+#    CMaps, so this guards codes, ToUnicode and the icons' words.  Words
+#    hyphenated at a line end are the only expected difference.
+if /usr/bin/python3 -c 'import pdfminer' 2>/dev/null; then
+  for y in examples/*.yaml; do
+    name=$(basename "$y" .yaml)
+    [ -f "$T/$name.pdf" ] || continue
+    if res=$(/usr/bin/python3 - "$T/$name.pdf" 2>&1 <<'PY'
+import re, subprocess, sys
+from pdfminer.high_level import extract_text
+pdf = sys.argv[1]
+a = extract_text(pdf)
+b = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"],
+                   capture_output=True, text=True).stdout
+wa, wb = set(re.findall(r"\w+", a)), set(re.findall(r"\w+", b))
+pua = sum(1 for c in a if 0xE000 <= ord(c) <= 0xF8FF)
+got = len(wa & wb)
+print("%d/%d words, %d private-use characters" % (got, len(wb), pua))
+sys.exit(0 if wb and got >= 0.97 * len(wb) and pua == 0 else 1)
+PY
+    ); then
+      ok "pdfminer reads $name.pdf: $res"
+    else
+      no "pdfminer reads $name.pdf: $res"
+    fi
+  done
+else
+  no "python3-pdfminer is not installed"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
