@@ -195,14 +195,22 @@ static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud) {
   return s->failed ? -1 : 0;
 }
 
+/* md4c was seen closing a link it had not opened, on brackets and images
+ * nested in a link's text (the markup fuzz corpus keeps that input): no
+ * depth may go below zero, or the next link is stored at links[-1]. */
+static void leave(int *depth) {
+  if (*depth > 0)
+    (*depth)--;
+}
+
 static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud) {
   (void)detail;
   md_state *s = ud;
   switch (type) {
-  case MD_SPAN_STRONG: s->strong--; break;
-  case MD_SPAN_EM: s->em--; break;
-  case MD_SPAN_CODE: s->code--; break;
-  case MD_SPAN_A: s->nlinks--; break;
+  case MD_SPAN_STRONG: leave(&s->strong); break;
+  case MD_SPAN_EM: leave(&s->em); break;
+  case MD_SPAN_CODE: leave(&s->code); break;
+  case MD_SPAN_A: leave(&s->nlinks); break;
   default: break;
   }
   return 0;
@@ -1095,7 +1103,8 @@ static unsigned drop_notdef(cv_glyph *g, unsigned n, double *width) {
     *width -= g[i].adv;
     if (!g[i].text_len)
       continue;
-    if (k > 0 && g[k - 1].text + g[k - 1].text_len == g[i].text) {
+    if (k > 0 && g[k - 1].text &&
+        g[k - 1].text + g[k - 1].text_len == g[i].text) {
       g[k - 1].text_len += g[i].text_len;
     } else if (pend && pend + pend_len == g[i].text) {
       pend_len += g[i].text_len;
