@@ -1594,8 +1594,6 @@ void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink) {
 
 void cv_builder_keep_pages(cvpdf_builder *b) { b->keep_pages = 1; }
 
-size_t cv_builder_pages(const cvpdf_builder *b) { return b->npages; }
-
 static void sink_failed(cvpdf_builder *b, const cv_status *st) {
   fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
 }

@@ -47,8 +47,6 @@ void cv_builder_keep_pages(cvpdf_builder *b);
  * header and footer of every page to the sink's margin().  Returns 0, or
  * -1 after an error reported through the builder's diagnostics. */
 int cv_builder_finish(cvpdf_builder *b);
-/* Pages delivered so far. */
-size_t cv_builder_pages(const cvpdf_builder *b);
 
 /* Statistics of the typesetting, for timing output. */
 typedef struct cv_layout_stats {

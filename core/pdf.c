@@ -893,7 +893,7 @@ static int put_text(content *c, const cv_dl_item *it) {
     c->size = r->size;
   }
   if (!c->have_fill || memcmp(&c->fill, &r->color, sizeof r->color) != 0) {
-    /* rg is allowed inside a TJ-free stretch of the text object only. */
+    /* rg may go inside a text object, not inside a TJ array. */
     if (same_line) {
       close_array(c);
       same_line = 0;
