@@ -321,12 +321,12 @@ static hb_blob_t *subset_font(font_use *fu) {
   return blob;
 }
 
+static int pdf_width(const cv_font *f, uint32_t gid);
+
+/* The /W widths of the subset, by its glyph ids: the advances the
+ * content streams were written against (pdf_width). */
 static int compute_widths(font_use *fu) {
   const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(fu->plan);
-  int xs = 0, ys = 0;
-  hb_font_get_scale(fu->font->hb_font, &xs, &ys);
-  double scale = xs > 0 ? (double)xs
-                        : fu->font->upem ? (double)fu->font->upem : 1000.0;
   fu->width = cv_calloc_n(fu->nglyphs, sizeof *fu->width);
   if (!fu->width) {
     cv_status_set(&fu->st, "pdf: out of memory");
@@ -334,10 +334,8 @@ static int compute_widths(font_use *fu) {
   }
   for (unsigned g = 0; g < fu->nglyphs; g++) {
     hb_codepoint_t old = hb_map_get(new_to_old, g);
-    if (old == HB_MAP_VALUE_INVALID)
-      continue;
-    hb_position_t adv = hb_font_get_glyph_h_advance(fu->font->hb_font, old);
-    fu->width[g] = (int)lround(adv * 1000.0 / scale);
+    if (old != HB_MAP_VALUE_INVALID)
+      fu->width[g] = pdf_width(fu->font, old);
   }
   return 0;
 }
@@ -373,8 +371,7 @@ static void prepare_fonts(cv_pdf *w) {
 }
 
 /* A glyph's advance as the PDF viewer takes it (its /W entry), in 1000ths
- * of an em.  Known before subsetting: the same rounding of the same
- * advance compute_widths gives. */
+ * of an em: known before subsetting, so pages can be written first. */
 static int pdf_width(const cv_font *f, uint32_t gid) {
   int xs = 0, ys = 0;
   hb_font_get_scale(f->hb_font, &xs, &ys);

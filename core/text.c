@@ -980,11 +980,6 @@ static int cache_grow(cv_shaper *sh) {
   return 0;
 }
 
-/* size bytes of the cache's memory, aligned; NULL when out of memory. */
-static void *cache_alloc(cv_shaper *sh, size_t size) {
-  return cv_arena_alloc(&sh->cache_arena, size);
-}
-
 static const hb_feature_t feat_smcp = {HB_TAG('s', 'm', 'c', 'p'), 1, 0,
                                        (unsigned)-1};
 static const hb_feature_t feat_c2sc = {HB_TAG('c', '2', 's', 'c'), 1, 0,
@@ -1041,7 +1036,7 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
   shape_entry *e;
   if (slot) {
     size_t sz = sizeof *e + (size_t)n * sizeof *e->g;
-    e = cache_alloc(sh, sz + (b - a) + 1);
+    e = cv_arena_alloc(&sh->cache_arena, sz + (b - a) + 1);
     if (!e)
       return NULL;
     char *text = (char *)e + sz;
@@ -1358,7 +1353,7 @@ static int emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
   } else {
     np = hyphen_points(c, a, b, pts, 32);
     uint8_t *h = e && e->cached && np
-                     ? cache_alloc(c->sh, (size_t)np)
+                     ? cv_arena_alloc(&c->sh->cache_arena, (size_t)np)
                      : NULL;
     if (e && e->cached && (h || np == 0)) {
       for (int k = 0; k < np; k++)
