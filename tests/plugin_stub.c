@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bibtex.h"
-#include "model.h"
-#include "plugin_host.h"
-#include "schema.h"
-#include "tags.h"
+#include "document/bibtex.h"
+#include "document/model.h"
+#include "pipeline/plugin_host.h"
+#include "document/schema.h"
+#include "document/tags.h"
 
 struct cvpdf_builder {
   cv_arena arena;

@@ -1,7 +1,7 @@
-/* Tests of core/bibtex.c: LaTeX to Unicode, entries and names read from
+/* Tests of core/document/bibtex.c: LaTeX to Unicode, entries and names read from
  * tests/bibtex/refs.bib, positions and error messages. */
 #define _POSIX_C_SOURCE 200809L
-#include "bibtex.h"
+#include "document/bibtex.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests for core/linebreak.c: Knuth-Plass against first fit, hyphenation,
+/* Tests for core/typeset/linebreak.c: Knuth-Plass against first fit, hyphenation,
  * forced breaks, overfull words, varying measures, discardables, edge
  * cases, and the optimum against an exhaustive search on random input. */
 #include <math.h>
@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linebreak.h"
-#include "nodes.h"
-#include "util.h"
+#include "typeset/linebreak.h"
+#include "text/nodes.h"
+#include "base/util.h"
 
 static int failures;
 

@@ -1,5 +1,5 @@
-/* Tests of core/model.c and core/diag.c: positions, messages, limits. */
-#include "model.h"
+/* Tests of core/document/model.c and core/base/diag.c: positions, messages, limits. */
+#include "document/model.h"
 
 #include <stdio.h>
 #include <stdlib.h>

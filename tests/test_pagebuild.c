@@ -1,12 +1,12 @@
-/* Tests for core/pagebuild.c: break positions on synthetic vertical lists
+/* Tests for core/typeset/pagebuild.c: break positions on synthetic vertical lists
  * of 12pt lines into a 100pt page. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pagebuild.h"
-#include "util.h"
+#include "typeset/pagebuild.h"
+#include "base/util.h"
 
 #define PEN_INF 10000
 

@@ -3,8 +3,8 @@
  * PDF is checked with poppler-utils and qpdf. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "display.h"
-#include "font.h"
+#include "typeset/display.h"
+#include "text/font.h"
 
 #include FT_FONT_FORMATS_H
 #include FT_TRUETYPE_TABLES_H

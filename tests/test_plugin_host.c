@@ -1,8 +1,8 @@
-/* Tests of core/plugin_host.c.  Builds the plugins of tests/plugins/ with the
+/* Tests of core/pipeline/plugin_host.c.  Builds the plugins of tests/plugins/ with the
  * system C compiler ($CC, else cc) into a temporary directory, so it runs
  * from the repository root without any build-system help. */
 #define _POSIX_C_SOURCE 200809L
-#include "plugin_host.h"
+#include "pipeline/plugin_host.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* Tests of core/schema.c: field validation messages and dates. */
-#include "schema.h"
+/* Tests of core/document/schema.c: field validation messages and dates. */
+#include "document/schema.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Tests for core/font.c and core/text.c: fonts through fontconfig, shaping
+/* Tests for core/text/font.c and core/text/text.c: fonts through fontconfig, shaping
  * (ligatures, kerning, fallback, small caps), markup, break opportunities
  * and hyphenation.  Needs fonts-linuxlibertine, fonts-lato, fonts-noto-cjk
  * and hyphen-en-us installed. */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "text.h"
+#include "text/text.h"
 
 static int failures;
 

@@ -7,8 +7,8 @@
 
 #include <fontconfig/fontconfig.h>
 
-#include "linebreak.h"
-#include "text.h"
+#include "typeset/linebreak.h"
+#include "text/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,9 +1,9 @@
-/* Fuzz target for core/model.c and core/schema.c.  Built with
+/* Fuzz target for core/document/model.c and core/document/schema.c.  Built with
  * -fsanitize=fuzzer it is a libFuzzer target; with -DCV_FUZZ_REPLAY it gets a
  * main() that runs the files (or directories of files) given on the
  * command line, so the corpus also runs under `meson test`. */
 #define _POSIX_C_SOURCE 200809L
-#include "schema.h"
+#include "document/schema.h"
 
 #include <stdint.h>
 #include <stdio.h>

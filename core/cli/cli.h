@@ -1,0 +1,49 @@
+/* cvpdf - what the command-line tools share: where the data is, how
+ * diagnostics print, and the command table. */
+#ifndef CV_CLI_H
+#define CV_CLI_H
+
+#include <limits.h>
+
+#include "base/diag.h"
+
+#define CV_MAX_DIRS 16
+
+/* Where plugins, layouts and font manifests are: next to the sources when
+ * the binary runs from its build tree, else the install dirs. */
+typedef struct cv_dirs {
+  char plugin[PATH_MAX];
+  char layouts[PATH_MAX];
+  char fonts[PATH_MAX];
+  const char *layout_dirs[2];
+  const char *font_dirs[2];
+  const char *hyph_dirs[2];
+} cv_dirs;
+
+void cv_find_dirs(cv_dirs *d);
+
+struct cv_render_opts;
+/* Empty render options with the default limits and the data dirs of d
+ * (which must outlive o). */
+void cv_render_opts_init(struct cv_render_opts *o, const cv_dirs *d);
+
+/* Appends a repeatable option's value to list (NULL-terminated, room for
+ * CV_MAX_DIRS); prints a usage error and returns -1 when it is full. */
+int cv_push_arg(const char **list, size_t *n, const char *value,
+                const char *option);
+
+/* Prints every diagnostic as file:line:col: severity: message. */
+void cv_print_diags(const cv_diags *d);
+
+/* A command: argv[0] is the command's name. Returns the exit status. */
+typedef int (*cv_command_fn)(int argc, char **argv);
+
+int cv_cmd_render(int argc, char **argv);
+int cv_cmd_plugins(int argc, char **argv);
+int cv_cmd_schema(int argc, char **argv);
+int cv_cmd_new(int argc, char **argv);
+int cv_cmd_check(int argc, char **argv);
+int cv_cmd_watch(int argc, char **argv);
+int cv_cmd_convert(int argc, char **argv);
+
+#endif

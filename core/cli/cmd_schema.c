@@ -1,0 +1,588 @@
+/* cvpdf - the schema command: a JSON Schema (draft-07, which every editor
+ * plugin reads) of the CV format, generated from the fields the loaded
+ * plugins declare, so a plugin's fields get completion and checking as
+ * soon as it is installed. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "typeset/layout.h"
+#include "pipeline/plugin_host.h"
+
+extern const char cv_usage[];
+
+/* ---- a small pretty-printing JSON writer ----------------------------- */
+
+#define JW_MAX_DEPTH 64
+
+typedef struct jw {
+  cv_buf out;
+  int depth;
+  int after_key;
+  size_t count[JW_MAX_DEPTH];
+  int failed; /* nesting deeper than JW_MAX_DEPTH */
+} jw;
+
+static void jw_indent(jw *w) {
+  cv_buf_putc(&w->out, '\n');
+  for (int i = 0; i < w->depth; i++)
+    cv_buf_puts(&w->out, "  ");
+}
+
+/* Comma and line break before a value, unless it follows its key. */
+static void jw_pre(jw *w) {
+  if (w->after_key) {
+    w->after_key = 0;
+    return;
+  }
+  if (w->depth == 0)
+    return;
+  if (w->count[w->depth]++)
+    cv_buf_putc(&w->out, ',');
+  jw_indent(w);
+}
+
+static void jw_quoted(jw *w, const char *s) {
+  cv_buf_putc(&w->out, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') {
+      cv_buf_putc(&w->out, '\\');
+      cv_buf_putc(&w->out, (char)*p);
+    } else if (*p < 0x20) {
+      cv_buf_printf(&w->out, "\\u%04x", *p);
+    } else {
+      cv_buf_putc(&w->out, (char)*p);
+    }
+  }
+  cv_buf_putc(&w->out, '"');
+}
+
+static void jw_open(jw *w, char c) {
+  jw_pre(w);
+  cv_buf_putc(&w->out, c);
+  if (w->depth + 1 >= JW_MAX_DEPTH) {
+    w->failed = 1;
+    return;
+  }
+  w->count[++w->depth] = 0;
+}
+
+static void jw_close(jw *w, char c) {
+  if (w->depth <= 0) {
+    w->failed = 1;
+    return;
+  }
+  size_t n = w->count[w->depth--];
+  if (n)
+    jw_indent(w);
+  cv_buf_putc(&w->out, c);
+}
+
+static void jw_key(jw *w, const char *k) {
+  jw_pre(w);
+  jw_quoted(w, k);
+  cv_buf_puts(&w->out, ": ");
+  w->after_key = 1;
+}
+
+static void jw_str(jw *w, const char *s) {
+  jw_pre(w);
+  jw_quoted(w, s);
+}
+
+static void jw_raw(jw *w, const char *s) {
+  jw_pre(w);
+  cv_buf_puts(&w->out, s);
+}
+
+static void jw_kv(jw *w, const char *k, const char *v) {
+  jw_key(w, k);
+  jw_str(w, v);
+}
+
+static void jw_kraw(jw *w, const char *k, const char *v) {
+  jw_key(w, k);
+  jw_raw(w, v);
+}
+
+/* ---- pieces of the schema -------------------------------------------- */
+
+/* cvpdf reads every scalar as text, so a YAML number or boolean where text
+ * is expected is fine (gpa: 4.0, a year as a title). */
+#define TEXT_TYPES "[\"string\", \"number\", \"boolean\"]"
+
+static void ref(jw *w, const char *def) {
+  char target[192];
+  snprintf(target, sizeof target, "#/definitions/%s", def);
+  jw_open(w, '{');
+  jw_kv(w, "$ref", target);
+  jw_close(w, '}');
+}
+
+/* {"description": doc, "allOf": [{"$ref": def}]}: draft-07 ignores the
+ * siblings of $ref, so the description would be lost beside it. */
+static void described_ref(jw *w, const char *doc, const char *def) {
+  jw_open(w, '{');
+  if (doc)
+    jw_kv(w, "description", doc);
+  jw_key(w, "allOf");
+  jw_open(w, '[');
+  ref(w, def);
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
+static void ci_word(cv_buf *b, const char *word) {
+  for (const char *p = word; *p; p++) {
+    if (*p >= 'a' && *p <= 'z')
+      cv_buf_printf(b, "[%c%c]", *p - 32, *p);
+    else
+      cv_buf_putc(b, *p);
+  }
+}
+
+/* The forms cv_date_parse accepts: 2021, 2021-05, 2021-05-17, 05/2021,
+ * May 2021, May. 2021, Sept 2021, 17 May 2021, May 17, 2021, present. */
+static void date_pattern(cv_buf *b) {
+  static const char *const months[] = {
+      "jan(uary)?", "feb(ruary)?", "mar(ch)?", "apr(il)?", "may",
+      "jun(e)?", "jul(y)?", "aug(ust)?", "sep(t|tember)?", "oct(ober)?",
+      "nov(ember)?", "dec(ember)?"};
+  const char *y = "[1-9][0-9]{3}", *m = "(0?[1-9]|1[0-2])",
+             *d = "(0?[1-9]|[12][0-9]|3[01])";
+  cv_buf_puts(b, "^[ \\t]*(");
+  ci_word(b, "present");
+  cv_buf_putc(b, '|');
+  ci_word(b, "now");
+  cv_buf_putc(b, '|');
+  ci_word(b, "today");
+  cv_buf_printf(b, "|%s(-%s(-%s)?)?|%s/%s|(%s +)?(", y, m, d, m, y, d);
+  for (size_t i = 0; i < sizeof months / sizeof *months; i++) {
+    if (i)
+      cv_buf_putc(b, '|');
+    ci_word(b, months[i]);
+  }
+  cv_buf_printf(b, ")\\.?( +%s,)? +%s)[ \\t]*$", d, y);
+}
+
+static void write_definitions(jw *w) {
+  jw_key(w, "definitions");
+  jw_open(w, '{');
+
+  jw_key(w, "tags");
+  jw_open(w, '{');
+  jw_kv(w, "description",
+        "words that select this item: `cvpdf render --only WORD` prints "
+        "untagged items and those tagged WORD");
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{\"type\": \"string\"}");
+  jw_raw(w, "{\"type\": \"array\", \"items\": {\"type\": \"string\"}}");
+  jw_close(w, ']');
+  jw_close(w, '}');
+
+  jw_key(w, "text-item");
+  jw_open(w, '{');
+  jw_kv(w, "description",
+        "text, or {text: ..., tags: [...]} to print it only in some variants");
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{\"type\": " TEXT_TYPES "}");
+  jw_open(w, '{');
+  jw_kv(w, "type", "object");
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_kraw(w, "text", "{\"type\": " TEXT_TYPES "}");
+  jw_key(w, "tags");
+  ref(w, "tags");
+  jw_close(w, '}');
+  jw_kraw(w, "required", "[\"text\", \"tags\"]");
+  jw_kraw(w, "additionalProperties", "false");
+  jw_close(w, '}');
+  jw_close(w, ']');
+  jw_close(w, '}');
+
+  jw_key(w, "date");
+  jw_open(w, '{');
+  jw_kv(w, "description",
+        "a date: 2021, 2021-05, May 2021, Mar. 2024, 05/2021 or present");
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{\"type\": \"integer\", \"minimum\": 1000, \"maximum\": 9999}");
+  jw_open(w, '{');
+  jw_kv(w, "type", "string");
+  cv_buf pat;
+  cv_buf_init(&pat);
+  date_pattern(&pat);
+  jw_kv(w, "pattern", pat.data ? pat.data : "");
+  if (pat.failed)
+    w->out.failed = 1;
+  cv_buf_fini(&pat);
+  jw_close(w, '}');
+  jw_close(w, ']');
+  jw_close(w, '}');
+
+  jw_key(w, "bool");
+  jw_open(w, '{');
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{\"type\": \"boolean\"}");
+  cv_buf bp;
+  cv_buf_init(&bp);
+  static const char *const words[] = {"true", "yes", "on", "false", "no",
+                                      "off"};
+  cv_buf_puts(&bp, "^(");
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    if (i)
+      cv_buf_putc(&bp, '|');
+    ci_word(&bp, words[i]);
+  }
+  cv_buf_puts(&bp, ")$");
+  jw_open(w, '{');
+  jw_kv(w, "type", "string");
+  jw_kv(w, "pattern", bp.data ? bp.data : "");
+  jw_close(w, '}');
+  if (bp.failed)
+    w->out.failed = 1;
+  cv_buf_fini(&bp);
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
+static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
+                          int tags);
+
+/* A value that is text or a list of texts (each may carry tags). */
+static void texts(jw *w, const char *doc) {
+  jw_open(w, '{');
+  if (doc)
+    jw_kv(w, "description", doc);
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{\"type\": " TEXT_TYPES "}");
+  jw_open(w, '{');
+  jw_kv(w, "type", "array");
+  jw_key(w, "items");
+  ref(w, "text-item");
+  jw_close(w, '}');
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
+static void field_schema(jw *w, const cvpdf_field *f) {
+  switch (f->type) {
+  case CVPDF_FIELD_STRING:
+    if (f->flags & CVPDF_FIELD_ONE_OR_MORE) {
+      texts(w, f->doc);
+      return;
+    }
+    jw_open(w, '{');
+    if (f->doc)
+      jw_kv(w, "description", f->doc);
+    jw_kraw(w, "type", TEXT_TYPES);
+    jw_close(w, '}');
+    return;
+  case CVPDF_FIELD_INT:
+    jw_open(w, '{');
+    if (f->doc)
+      jw_kv(w, "description", f->doc);
+    jw_kv(w, "type", "integer");
+    jw_close(w, '}');
+    return;
+  case CVPDF_FIELD_BOOL:
+    described_ref(w, f->doc, "bool");
+    return;
+  case CVPDF_FIELD_DATE:
+    described_ref(w, f->doc, "date");
+    return;
+  case CVPDF_FIELD_URL:
+    jw_open(w, '{');
+    if (f->doc)
+      jw_kv(w, "description", f->doc);
+    jw_kv(w, "type", "string");
+    jw_close(w, '}');
+    return;
+  case CVPDF_FIELD_LIST:
+    if (!f->children) {
+      texts(w, f->doc);
+      return;
+    }
+    jw_open(w, '{');
+    if (f->doc)
+      jw_kv(w, "description", f->doc);
+    jw_kv(w, "type", "array");
+    jw_key(w, "items");
+    if (f->flags & CVPDF_FIELD_STRING_ITEMS) {
+      jw_open(w, '{');
+      jw_key(w, "anyOf");
+      jw_open(w, '[');
+      ref(w, "text-item");
+      object_schema(w, NULL, f->children, 1);
+      jw_close(w, ']');
+      jw_close(w, '}');
+    } else {
+      object_schema(w, NULL, f->children, 1);
+    }
+    jw_close(w, '}');
+    return;
+  case CVPDF_FIELD_MAP:
+    if (f->children) {
+      object_schema(w, f->doc, f->children, 0);
+      return;
+    }
+    jw_open(w, '{');
+    if (f->doc)
+      jw_kv(w, "description", f->doc);
+    jw_kv(w, "type", "object");
+    jw_close(w, '}');
+    return;
+  case CVPDF_FIELD_DICT:
+    jw_open(w, '{');
+    if (f->doc)
+      jw_kv(w, "description", f->doc);
+    jw_kv(w, "type", "object");
+    jw_key(w, "additionalProperties");
+    texts(w, NULL);
+    jw_close(w, '}');
+    return;
+  }
+  jw_raw(w, "{}"); /* a type this host does not know: anything goes */
+}
+
+/* The properties of a mapping.  tags: it is a list item, so `tags` is
+ * accepted whether or not the plugin declares it. */
+static void properties(jw *w, const cvpdf_field *fields, int tags) {
+  for (size_t i = 0; fields && fields[i].name; i++) {
+    if (tags && !strcmp(fields[i].name, "tags"))
+      continue;
+    jw_key(w, fields[i].name);
+    field_schema(w, &fields[i]);
+  }
+  if (tags) {
+    jw_key(w, "tags");
+    ref(w, "tags");
+  }
+}
+
+static void required(jw *w, const cvpdf_field *fields, const char *first) {
+  size_t n = first ? 1 : 0;
+  for (size_t i = 0; fields && fields[i].name; i++)
+    n += (fields[i].flags & CVPDF_FIELD_REQUIRED) != 0;
+  if (!n)
+    return;
+  jw_key(w, "required");
+  jw_open(w, '[');
+  if (first)
+    jw_str(w, first);
+  for (size_t i = 0; fields && fields[i].name; i++)
+    if (fields[i].flags & CVPDF_FIELD_REQUIRED)
+      jw_str(w, fields[i].name);
+  jw_close(w, ']');
+}
+
+static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
+                          int tags) {
+  jw_open(w, '{');
+  if (doc)
+    jw_kv(w, "description", doc);
+  jw_kv(w, "type", "object");
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  properties(w, fields, tags);
+  jw_close(w, '}');
+  required(w, fields, NULL);
+  jw_kraw(w, "additionalProperties", "false");
+  jw_close(w, '}');
+}
+
+/* One definition per section type; `section` picks it by `type`. */
+static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
+  for (size_t i = 0; names[i]; i++) {
+    const cvpdf_section_type *st = NULL;
+    if (!strcmp(names[i], "header") || !cv_plugins_find(ps, names[i], &st))
+      continue;
+    char def[160];
+    snprintf(def, sizeof def, "section-%s", names[i]);
+    jw_key(w, def);
+    jw_open(w, '{');
+    if (st && st->doc)
+      jw_kv(w, "description", st->doc);
+    jw_kv(w, "type", "object");
+    jw_key(w, "properties");
+    jw_open(w, '{');
+    jw_key(w, "type");
+    jw_open(w, '{');
+    jw_kv(w, "const", names[i]);
+    jw_close(w, '}');
+    jw_kraw(w, "title",
+            "{\"description\": \"the section's heading; none when left out\", "
+            "\"type\": " TEXT_TYPES "}");
+    jw_kraw(w, "id", "{\"description\": \"a name for the section\", "
+                     "\"type\": \"string\"}");
+    properties(w, st ? st->fields : NULL, 1);
+    jw_close(w, '}');
+    required(w, st ? st->fields : NULL, "type");
+    jw_kraw(w, "additionalProperties", "false");
+    jw_close(w, '}');
+  }
+
+  jw_key(w, "section");
+  jw_open(w, '{');
+  jw_kv(w, "type", "object");
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_key(w, "type");
+  jw_open(w, '{');
+  jw_kv(w, "description", "which plugin builds the section");
+  jw_key(w, "enum");
+  jw_open(w, '[');
+  for (size_t i = 0; names[i]; i++)
+    if (strcmp(names[i], "header"))
+      jw_str(w, names[i]);
+  jw_close(w, ']');
+  jw_close(w, '}');
+  jw_close(w, '}');
+  jw_kraw(w, "required", "[\"type\"]");
+  /* if/then rather than oneOf: an error then speaks of the one section
+   * type written, not of every type the section failed to be. */
+  jw_key(w, "allOf");
+  jw_open(w, '[');
+  for (size_t i = 0; names[i]; i++) {
+    if (!strcmp(names[i], "header"))
+      continue;
+    jw_open(w, '{');
+    jw_key(w, "if");
+    jw_open(w, '{');
+    jw_key(w, "properties");
+    jw_open(w, '{');
+    jw_key(w, "type");
+    jw_open(w, '{');
+    jw_kv(w, "const", names[i]);
+    jw_close(w, '}');
+    jw_close(w, '}');
+    jw_kraw(w, "required", "[\"type\"]");
+    jw_close(w, '}');
+    char def[160];
+    snprintf(def, sizeof def, "section-%s", names[i]);
+    jw_key(w, "then");
+    ref(w, def);
+    jw_close(w, '}');
+  }
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
+static void write_top(jw *w, cv_plugins *ps) {
+  const cvpdf_section_type *ht = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  const cvpdf_field *hf = ht ? ht->fields : NULL;
+  jw_kv(w, "type", "object");
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  properties(w, hf, 0);
+  jw_kraw(w, "layout", "{\"description\": \"the layout: a name in the layouts "
+                       "directory (default: classic), or a path to a .yaml "
+                       "layout\", \"type\": \"string\"}");
+  jw_kraw(w, "language", "{\"description\": \"the CV's language, for "
+                         "hyphenation and words such as present (en, de, fr, "
+                         "...)\", \"type\": \"string\"}");
+  jw_kraw(w, "title", "{\"description\": \"the PDF's title (default: NAME – "
+                      "Curriculum Vitae)\", \"type\": " TEXT_TYPES "}");
+  jw_kraw(w, "subject", "{\"description\": \"the PDF's subject\", "
+                        "\"type\": " TEXT_TYPES "}");
+  jw_kraw(w, "keywords", "{\"description\": \"the PDF's keywords\", "
+                         "\"type\": " TEXT_TYPES "}");
+  jw_kraw(w, "theme", "{\"description\": \"overrides of the layout's values, "
+                      "with the keys of a layout file\", \"type\": "
+                      "\"object\"}");
+  jw_key(w, "sections");
+  jw_open(w, '{');
+  jw_kv(w, "description", "the sections, in the order printed");
+  jw_kv(w, "type", "array");
+  jw_key(w, "items");
+  ref(w, "section");
+  jw_close(w, '}');
+  jw_close(w, '}');
+  required(w, hf, NULL);
+  jw_kraw(w, "additionalProperties", "false");
+}
+
+int cv_cmd_schema(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"output", required_argument, NULL, 'o'},
+      {"plugin-dir", required_argument, NULL, 'p'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *plugin_dirs[CV_MAX_DIRS + 1] = {0};
+  size_t nplugin = 0;
+  const char *out = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:p:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      out = optarg;
+      break;
+    case 'p':
+      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
+        return 2;
+      break;
+    case 'h':
+      fputs(cv_usage, stdout);
+      return 0;
+    default:
+      fputs("Try 'cvpdf --help'.\n", stderr);
+      return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "cvpdf: schema takes no file (found '%s'); use -o FILE\n",
+            argv[optind]);
+    return 2;
+  }
+  cv_dirs d;
+  cv_find_dirs(&d);
+  cv_status st = {0};
+  cv_plugins *ps = cv_plugins_create(cv_host_table());
+  if (!ps || cv_plugins_load_path(ps, plugin_dirs, d.plugin, &st) < 0) {
+    fprintf(stderr, "cvpdf: %s\n", st.failed ? st.msg : "out of memory");
+    cv_plugins_destroy(ps);
+    return 1;
+  }
+  const char *const *names = cv_plugins_type_names(ps);
+  jw w;
+  memset(&w, 0, sizeof w);
+  cv_buf_init(&w.out);
+  jw_open(&w, '{');
+  jw_kv(&w, "$schema", "http://json-schema.org/draft-07/schema#");
+  jw_kv(&w, "title", "cvpdf CV");
+  jw_kv(&w, "description",
+        "A CV for cvpdf " CVPDF_VERSION ", generated from the fields its "
+        "section plugins declare");
+  write_top(&w, ps);
+  write_definitions(&w);
+  if (names)
+    write_sections(&w, ps, names);
+  jw_close(&w, '}');
+  jw_close(&w, '}');
+  cv_buf_putc(&w.out, '\n');
+  cv_plugins_destroy(ps);
+  int rc = 0;
+  if (w.failed || w.out.failed || !names) {
+    fputs("cvpdf: out of memory, or fields nested too deeply\n", stderr);
+    rc = 1;
+  } else {
+    FILE *f = out && strcmp(out, "-") ? fopen(out, "w") : stdout;
+    int bad = !f || fwrite(w.out.data, 1, w.out.len, f) != w.out.len;
+    if (f && (f != stdout ? fclose(f) : fflush(f)) != 0)
+      bad = 1;
+    if (bad) {
+      fprintf(stderr, "cvpdf: cannot write %s\n", out ? out : "the schema");
+      rc = 1;
+    }
+  }
+  cv_buf_fini(&w.out);
+  return rc;
+}

@@ -1,0 +1,274 @@
+/* cvpdf - the watch command: render again whenever the CV changes. */
+#define _GNU_SOURCE /* signalfd, inotify_init1 flags */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "pipeline/render.h"
+
+extern const char cv_usage[];
+
+/* Events after the first one that still belong to the same save (an
+ * editor writes a backup, the file, then sets attributes) arrive within
+ * this many milliseconds. */
+#define SETTLE_MS 60
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct watch {
+  int argc;     /* of argv: "render", "-q", the user's arguments */
+  char **argv;
+  const char *input;
+  char *output; /* as render will name it; owned */
+  const char *base; /* the input's file name, inside its directory */
+} watch;
+
+/* Renders once through the render command itself, so watch takes every
+ * option render takes and reports as it does.  Returns render's status. */
+static int render_once(watch *w) {
+  double t0 = now();
+  /* render parses with getopt, which expects to start afresh. */
+  int rc = cv_cmd_render(w->argc, w->argv);
+  double ms = (now() - t0) * 1e3;
+  char stamp[16] = "";
+  time_t t = time(NULL);
+  struct tm tm;
+  if (localtime_r(&t, &tm))
+    strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+  if (rc == 0)
+    fprintf(stderr, "%s %s -> %s: rendered in %.1f ms\n", stamp, w->input,
+            w->output, ms);
+  else if (rc == 1)
+    fprintf(stderr, "%s %s: failed after %.1f ms; waiting for a change\n",
+            stamp, w->input, ms);
+  fflush(stderr);
+  return rc;
+}
+
+/* Reads the pending inotify events.  Returns 1 when one of them is a new
+ * version of the watched file, -1 when the directory itself went away. */
+static int read_events(int fd, const char *base) {
+  /* Aligned as inotify_event, as inotify(7) shows. */
+  char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+  int changed = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return changed;
+    for (char *p = buf; p < buf + n;) {
+      const struct inotify_event *ev = (const struct inotify_event *)p;
+      if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+        return -1;
+      /* Written in place (close after write), or replaced by a rename, as
+       * most editors save. */
+      if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && ev->len &&
+          !strcmp(ev->name, base))
+        changed = 1;
+      p += sizeof *ev + ev->len;
+    }
+  }
+}
+
+/* Which of fds is readable within ms (-1: wait for ever): its index, -1
+ * on timeout, -2 on error. */
+static int wait_fds(const int *fds, int n, int ms) {
+  struct pollfd p[2];
+  for (int i = 0; i < n; i++)
+    p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+  int r;
+  do
+    r = poll(p, (nfds_t)n, ms);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return -2;
+  for (int i = 0; i < n; i++)
+    if (p[i].revents)
+      return i;
+  return -1;
+}
+
+/* Reads the signal that ended the wait, so it is not delivered again
+ * when the old signal mask comes back. */
+static int take_signal(int sfd) {
+  struct signalfd_siginfo si;
+  ssize_t n;
+  do
+    n = read(sfd, &si, sizeof si);
+  while (n < 0 && errno == EINTR);
+  return 0;
+}
+
+static int loop(watch *w, int sfd, int ifd) {
+  const int fds[2] = {sfd, ifd};
+  for (;;) {
+    int r = wait_fds(fds, 2, -1);
+    if (r == 0)
+      return take_signal(sfd);
+    if (r < 0) {
+      fprintf(stderr, "cvpdf: watch: poll: %s\n", strerror(errno));
+      return 1;
+    }
+    int ch = read_events(ifd, w->base);
+    if (ch < 0)
+      goto gone;
+    if (!ch)
+      continue;
+    /* Let the save finish: render once for a burst of events. */
+    while ((r = wait_fds(fds, 2, SETTLE_MS)) == 1)
+      if (read_events(ifd, w->base) < 0)
+        goto gone;
+    if (r == 0)
+      return take_signal(sfd);
+    if (render_once(w) == 2)
+      return 2;
+  }
+gone:
+  fprintf(stderr, "cvpdf: watch: the directory of %s was removed or moved\n",
+          w->input);
+  return 1;
+}
+
+/* The CV file: first, as the usage shows it, or else the one argument
+ * left after render's options. */
+static const char *find_input(int argc, char **argv) {
+  if (argc > 1 && argv[1][0] != '-')
+    return argv[1];
+  static const struct option longopts[] = {
+      {"output", required_argument, NULL, 'o'},
+      {"layout", required_argument, NULL, 'l'},
+      {"plugin-dir", required_argument, NULL, 'p'},
+      {"trace", required_argument, NULL, 't'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"timing", no_argument, NULL, 'T'},
+      {"only", required_argument, NULL, 'O'},
+      {"max-input-bytes", required_argument, NULL, 'x'},
+      {"max-depth", required_argument, NULL, 'x'},
+      {"max-nodes", required_argument, NULL, 'x'},
+      {"max-string", required_argument, NULL, 'x'},
+      {"max-pages", required_argument, NULL, 'x'},
+      {"safe", no_argument, NULL, 'x'},
+      {"jobs", required_argument, NULL, 'j'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  int c;
+  optind = 1;
+  opterr = 0; /* render reports bad options itself, on the first render */
+  while ((c = getopt_long(argc, argv, "o:l:p:j:qh", longopts, NULL)) != -1)
+    ;
+  opterr = 1;
+  return optind == argc - 1 ? argv[optind] : NULL;
+}
+
+static const char *find_output(int argc, char **argv) {
+  const char *out = NULL;
+  for (int i = 1; i + 1 < argc; i++)
+    if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output"))
+      out = argv[i + 1];
+  for (int i = 1; i < argc; i++)
+    if (!strncmp(argv[i], "--output=", 9))
+      out = argv[i] + 9;
+    else if (!strncmp(argv[i], "-o", 2) && argv[i][2])
+      out = argv[i] + 2;
+  return out;
+}
+
+int cv_cmd_watch(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fputs(cv_usage, stdout);
+      return 0;
+    }
+  /* A copy: getopt reorders its argv, and render is called many times. */
+  char **rargv = cv_calloc_n((size_t)argc + 2, sizeof *rargv);
+  if (!rargv) {
+    fputs("cvpdf: out of memory\n", stderr);
+    return 1;
+  }
+  rargv[0] = "render";
+  rargv[1] = "-q"; /* watch prints its own line for each render */
+  for (int i = 1; i < argc; i++)
+    rargv[i + 1] = argv[i];
+  watch w = {argc + 1, rargv, NULL, NULL, NULL};
+  w.input = find_input(argc, argv);
+  if (!w.input) {
+    fputs("cvpdf: watch needs one CV file, as in: cvpdf watch cv.yaml "
+          "[render options]\n",
+          stderr);
+    free(rargv);
+    return 2;
+  }
+  const char *out = find_output(argc, argv);
+  w.output = out ? cv_strdup(out) : cv_default_output(w.input);
+  char *dircopy = cv_strdup(w.input);
+  char *basecopy = cv_strdup(w.input);
+  int rc = 1, sfd = -1, ifd = -1;
+  sigset_t mask, old;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGHUP);
+  int blocked = 0;
+  if (!w.output || !dircopy || !basecopy) {
+    fputs("cvpdf: out of memory\n", stderr);
+    goto done;
+  }
+  const char *dir = dirname(dircopy);
+  w.base = basename(basecopy);
+  /* Signals arrive on a descriptor beside the inotify one: no handler and
+   * no global flag, and Ctrl-C ends the wait at once. */
+  if (sigprocmask(SIG_BLOCK, &mask, &old) < 0 ||
+      (blocked = 1, sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
+    fprintf(stderr, "cvpdf: watch: signalfd: %s\n", strerror(errno));
+    goto done;
+  }
+  ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (ifd < 0) {
+    fprintf(stderr, "cvpdf: watch: inotify: %s\n", strerror(errno));
+    goto done;
+  }
+  /* The directory, not the file: an editor that saves by writing a new
+   * file and renaming it over the old one leaves a watch on the old file
+   * watching nothing. */
+  if (inotify_add_watch(ifd, dir,
+                        IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF |
+                            IN_MOVE_SELF) < 0) {
+    fprintf(stderr, "cvpdf: watch: cannot watch %s: %s\n", dir,
+            strerror(errno));
+    goto done;
+  }
+  fprintf(stderr, "cvpdf: watching %s (Ctrl-C stops)\n", w.input);
+  rc = render_once(&w);
+  if (rc != 2)
+    rc = loop(&w, sfd, ifd);
+  if (rc == 0)
+    fprintf(stderr, "cvpdf: stopped watching %s\n", w.input);
+done:
+  if (ifd >= 0)
+    close(ifd);
+  if (sfd >= 0)
+    close(sfd);
+  if (blocked)
+    sigprocmask(SIG_SETMASK, &old, NULL);
+  free(w.output);
+  free(dircopy);
+  free(basecopy);
+  free(rargv);
+  return rc;
+}

@@ -1,0 +1,587 @@
+/* cvpdf - RenderCV's format (`cv:` with `sections:` mapping titles to
+ * entry lists, the entry type told by its keys) into cvpdf's own sections.
+ * RenderCV text is Markdown already, so it passes through unescaped. */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "document/convert.h"
+#include "document/schema.h"
+
+#define RC "RenderCV"
+
+typedef enum {
+  E_NONE,
+  E_TEXT,
+  E_EDUCATION,
+  E_EXPERIENCE,
+  E_PUBLICATION,
+  E_NORMAL,
+  E_ONELINE,
+  E_BULLET,
+  E_NUMBERED,
+  E_REVERSED
+} entry_kind;
+
+/* RenderCV tells an entry's type by the keys it has. */
+static entry_kind kind_of(const cvpdf_node *e) {
+  if (!e)
+    return E_NONE;
+  if (e->kind == CVPDF_NODE_SCALAR)
+    return E_TEXT;
+  if (e->kind != CVPDF_NODE_MAP)
+    return E_NONE;
+  if (cv_node_get(e, "institution"))
+    return E_EDUCATION;
+  if (cv_node_get(e, "company"))
+    return E_EXPERIENCE;
+  if (cv_node_get(e, "authors") ||
+      (cv_node_get(e, "title") && !cv_node_get(e, "name")))
+    return E_PUBLICATION;
+  if (cv_node_get(e, "label"))
+    return E_ONELINE;
+  if (cv_node_get(e, "bullet"))
+    return E_BULLET;
+  if (cv_node_get(e, "number"))
+    return E_NUMBERED;
+  if (cv_node_get(e, "reversed_number"))
+    return E_REVERSED;
+  if (cv_node_get(e, "name"))
+    return E_NORMAL;
+  return E_NONE;
+}
+
+/* dst[dkey] = src[skey], as written (Markdown). */
+static void put(cv_conv *c, cvpdf_node *dst, const char *dkey,
+                const cvpdf_node *src, const char *skey) {
+  const cvpdf_node *n = cv_conv_want_str(c, src, skey, RC);
+  if (n)
+    cv_conv_set(c, dst, dkey, cv_conv_key(src, skey),
+                cv_conv_scalar(c, n, n->str));
+}
+
+/* A list of strings, as written; a single string counts as one item. */
+static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
+                            const char *key) {
+  const cvpdf_node *n = cv_conv_get(src, key);
+  if (!n)
+    return NULL;
+  cvpdf_node *out = cv_conv_seq(c, n);
+  if (n->kind == CVPDF_NODE_SCALAR) {
+    cv_conv_push(c, out, cv_conv_scalar(c, n, n->str));
+    return out;
+  }
+  if (n->kind != CVPDF_NODE_SEQ) {
+    cv_conv_error(c, n, RC " field '%s' expected a list of strings, found a "
+                        "mapping", key);
+    return NULL;
+  }
+  for (size_t i = 0; i < n->n; i++) {
+    const cvpdf_node *it = n->items[i];
+    if (cv_conv_is_null(it))
+      continue;
+    if (it->kind != CVPDF_NODE_SCALAR) {
+      cv_conv_error(c, it, RC " field '%s' expected a list of strings, "
+                           "found %s in it", key, cv_node_kind_name(it));
+      continue;
+    }
+    cv_conv_push(c, out, cv_conv_scalar(c, it, it->str));
+  }
+  return out && out->n ? out : NULL;
+}
+
+/* start_date/end_date must be dates; `date` may be any text in RenderCV,
+ * which a cvpdf date field cannot hold: then it is left out, with a
+ * warning that says so. */
+static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e) {
+  static const struct {
+    const char *src, *dst;
+  } keys[] = {{"start_date", "start"}, {"end_date", "end"}, {"date", "date"}};
+  int have_range = cv_conv_get(e, "start_date") || cv_conv_get(e, "end_date");
+  for (size_t i = 0; i < 3; i++) {
+    const cvpdf_node *n = cv_conv_want_str(c, e, keys[i].src, RC);
+    if (!n)
+      continue;
+    cv_date d;
+    if (cv_date_parse(n->str, &d) == 0) {
+      /* RenderCV's date overrides the range. */
+      if (i < 2 && cv_conv_get(e, "date"))
+        continue;
+      cv_conv_set(c, dst, keys[i].dst, cv_conv_key(e, keys[i].src),
+                  cv_conv_scalar(c, n, n->str));
+    } else if (i < 2) {
+      cv_conv_error(c, n,
+                    RC " field '%s' expected a date such as 2020-01, 2020 "
+                       "or present, found '%s'",
+                    keys[i].src, n->str);
+    } else {
+      cv_conv_warn(c, n,
+                   "date '%s' is not a date cvpdf can print (such as "
+                   "2020-01, 2020 or Sep 2020); it is left out%s",
+                   n->str, have_range ? " and start_date/end_date used" : "");
+      if (have_range) {
+        /* Fall back to the range written beside it. */
+        for (size_t j = 0; j < 2; j++) {
+          const cvpdf_node *r = cv_conv_want_str(c, e, keys[j].src, RC);
+          if (r && cv_date_parse(r->str, &d) == 0)
+            cv_conv_set(c, dst, keys[j].dst, cv_conv_key(e, keys[j].src),
+                        cv_conv_scalar(c, r, r->str));
+        }
+      }
+    }
+  }
+}
+
+/* summary first, then highlights: for types with no summary field. */
+static cvpdf_node *summary_and_highlights(cv_conv *c, const cvpdf_node *e) {
+  cvpdf_node *h = str_list(c, e, "highlights");
+  const cvpdf_node *s = cv_conv_want_str(c, e, "summary", RC);
+  if (!s)
+    return h;
+  cvpdf_node *out = cv_conv_seq(c, s);
+  cv_conv_push(c, out, cv_conv_scalar(c, s, s->str));
+  for (size_t i = 0; h && i < h->n; i++)
+    cv_conv_push(c, out, h->items[i]);
+  return out;
+}
+
+static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  put(c, r, "institution", e, "institution");
+  put(c, r, "degree", e, "degree");
+  put(c, r, "field", e, "area");
+  put(c, r, "location", e, "location");
+  put_dates(c, r, e);
+  cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
+              summary_and_highlights(c, e));
+  put(c, r, "url", e, "url");
+  return r;
+}
+
+static cvpdf_node *experience(cv_conv *c, const cvpdf_node *e) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  put(c, r, "organisation", e, "company");
+  put(c, r, "title", e, "position");
+  put(c, r, "location", e, "location");
+  put_dates(c, r, e);
+  put(c, r, "url", e, "url");
+  put(c, r, "summary", e, "summary");
+  cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
+              str_list(c, e, "highlights"));
+  return r;
+}
+
+static cvpdf_node *normal(cv_conv *c, const cvpdf_node *e) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  put(c, r, "name", e, "name");
+  put(c, r, "location", e, "location");
+  put_dates(c, r, e);
+  put(c, r, "url", e, "url");
+  put(c, r, "description", e, "summary");
+  cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
+              str_list(c, e, "highlights"));
+  return r;
+}
+
+/* An author written *Name* or **Name** is RenderCV's way to mark the CV's
+ * owner; cvpdf says that once per section with `highlight:`. */
+static const char *emphasised(cv_conv *c, const char *a) {
+  size_t n = strlen(a), k = 0;
+  while (k < 3 && k * 2 < n && a[k] == '*' && a[n - 1 - k] == '*')
+    k++;
+  if (k == 0 || n <= 2 * k)
+    return NULL;
+  return cv_arena_strndup(c->arena, a + k, n - 2 * k);
+}
+
+static cvpdf_node *publication(cv_conv *c, const cvpdf_node *e,
+                               cvpdf_node *highlight) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  put(c, r, "title", e, "title");
+  cvpdf_node *authors = str_list(c, e, "authors");
+  for (size_t i = 0; authors && i < authors->n; i++) {
+    cvpdf_node *a = authors->items[i];
+    const char *plain = emphasised(c, a->str);
+    if (!plain)
+      continue;
+    int seen = 0;
+    for (size_t j = 0; j < highlight->n; j++)
+      seen |= !strcmp(highlight->items[j]->str, plain);
+    if (!seen)
+      cv_conv_push(c, highlight, cv_conv_scalar(c, a, plain));
+    a->str = (char *)plain;
+    a->len = strlen(plain);
+  }
+  cv_conv_set(c, r, "authors", cv_conv_key(e, "authors"), authors);
+  put(c, r, "venue", e, "journal");
+  put_dates(c, r, e);
+  put(c, r, "doi", e, "doi");
+  put(c, r, "url", e, "url");
+  const cvpdf_node *s = cv_conv_want_str(c, e, "summary", RC);
+  if (s) {
+    cvpdf_node *notes = cv_conv_seq(c, s);
+    cv_conv_push(c, notes, cv_conv_scalar(c, s, s->str));
+    cv_conv_set(c, r, "notes", cv_conv_key(e, "summary"), notes);
+  }
+  return r;
+}
+
+static cvpdf_node *one_line(cv_conv *c, const cvpdf_node *e) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  put(c, r, "label", e, "label");
+  const cvpdf_node *d = cv_conv_want_str(c, e, "details", RC);
+  cv_conv_set(c, r, "value", cv_conv_key(e, "details"),
+              cv_conv_scalar(c, d ? d : e, d ? d->str : ""));
+  return r;
+}
+
+/* ---- sections -------------------------------------------------------- */
+
+/* RenderCV prints a snake_case key as Title Case and leaves any other
+ * title as written. */
+static char *proper_title(cv_conv *c, const char *key) {
+  for (const char *p = key; *p; p++)
+    if (*p == ' ' || isupper((unsigned char)*p))
+      return cv_arena_strdup(c->arena, key);
+  char *t = cv_arena_strdup(c->arena, key);
+  if (!t)
+    return NULL;
+  int start = 1;
+  for (char *p = t; *p; p++) {
+    if (*p == '_')
+      *p = ' ';
+    if (start && islower((unsigned char)*p))
+      *p = (char)toupper((unsigned char)*p);
+    start = *p == ' ';
+  }
+  return t;
+}
+
+static const char *const native_type[] = {
+    [E_TEXT] = "summary",          [E_EDUCATION] = "education",
+    [E_EXPERIENCE] = "roles",      [E_PUBLICATION] = "publications",
+    [E_NORMAL] = "projects",       [E_ONELINE] = "skills",
+    [E_BULLET] = "service",        [E_NUMBERED] = "summary",
+    [E_REVERSED] = "summary"};
+static const char *const list_key[] = {
+    [E_TEXT] = "text",         [E_EDUCATION] = "entries",
+    [E_EXPERIENCE] = "entries", [E_PUBLICATION] = "entries",
+    [E_NORMAL] = "entries",    [E_ONELINE] = "pairs",
+    [E_BULLET] = "lines",      [E_NUMBERED] = "text",
+    [E_REVERSED] = "text"};
+
+typedef struct run {
+  cvpdf_node *sec, *items, *highlight;
+  entry_kind kind;
+} run;
+
+static void close_run(cv_conv *c, run *r, cvpdf_node *secs) {
+  if (!r->sec)
+    return;
+  if (r->kind == E_PUBLICATION) {
+    /* RenderCV lists works without counted labels. */
+    cv_conv_set(c, r->sec, "numbering", NULL,
+                cv_conv_scalar(c, r->items, "none"));
+    if (r->highlight && r->highlight->n)
+      cv_conv_set(c, r->sec, "highlight", NULL, r->highlight);
+  }
+  cv_conv_set(c, r->sec, list_key[r->kind], NULL, r->items);
+  cv_conv_push(c, secs, r->sec);
+  r->sec = NULL;
+}
+
+/* Entries of one section; a change of entry type (which RenderCV itself
+ * refuses) starts an untitled cvpdf section rather than failing. */
+static void section(cv_conv *c, const cvpdf_node *key, const cvpdf_node *list,
+                    cvpdf_node *secs, int *bullets) {
+  if (cv_conv_is_null(list))
+    return;
+  if (list->kind != CVPDF_NODE_SEQ) {
+    cv_conv_error(c, list,
+                  RC " section '%s' expected a list of entries, found %s",
+                  key->str, cv_node_kind_name(list));
+    return;
+  }
+  run r = {0};
+  int titled = 0;
+  size_t count = 0, numbered = 0;
+  for (size_t i = 0; i < list->n; i++)
+    count += kind_of(list->items[i]) == E_REVERSED;
+  for (size_t i = 0; i < list->n; i++) {
+    const cvpdf_node *e = list->items[i];
+    if (cv_conv_is_null(e))
+      continue;
+    entry_kind k = kind_of(e);
+    if (k == E_NONE) {
+      cv_conv_error(c, e,
+                    RC " entry expected one of the keys institution, "
+                       "company, title, name, label, bullet, number or "
+                       "reversed_number (or plain text), found %s",
+                    e->kind == CVPDF_NODE_MAP ? "none of them"
+                                              : cv_node_kind_name(e));
+      continue;
+    }
+    if (!r.sec || k != r.kind) {
+      close_run(c, &r, secs);
+      r.kind = k;
+      r.sec = cv_conv_map(c, e);
+      cv_conv_set(c, r.sec, "type", key, cv_conv_scalar(c, key, native_type[k]));
+      if (!titled)
+        cv_conv_set(c, r.sec, "title", key,
+                    cv_conv_scalar(c, key, proper_title(c, key->str)));
+      titled = 1;
+      r.items = cv_conv_seq(c, e);
+      r.highlight = cv_conv_seq(c, e);
+      numbered = 0;
+    }
+    cvpdf_node *out = NULL;
+    switch (k) {
+    case E_TEXT:
+      out = cv_conv_scalar(c, e, e->str);
+      break;
+    case E_EDUCATION:
+      out = education(c, e);
+      break;
+    case E_EXPERIENCE:
+      out = experience(c, e);
+      break;
+    case E_PUBLICATION:
+      out = publication(c, e, r.highlight);
+      break;
+    case E_NORMAL:
+      out = normal(c, e);
+      break;
+    case E_ONELINE:
+      out = one_line(c, e);
+      break;
+    case E_BULLET: {
+      const cvpdf_node *b = cv_conv_want_str(c, e, "bullet", RC);
+      out = b ? cv_conv_scalar(c, b, b->str) : NULL;
+      *bullets = 1;
+      break;
+    }
+    case E_NUMBERED:
+    case E_REVERSED: {
+      const char *f = k == E_NUMBERED ? "number" : "reversed_number";
+      const cvpdf_node *b = cv_conv_want_str(c, e, f, RC);
+      size_t no = k == E_NUMBERED ? ++numbered : count - numbered++;
+      /* "3. text": the paragraph keeps its number as written text. */
+      out = b ? cv_conv_scalar(c, b, cv_arena_printf(c->arena, "%zu. %s", no,
+                                                     b->str))
+              : NULL;
+      break;
+    }
+    case E_NONE:
+      break;
+    }
+    cv_conv_push(c, r.items, out);
+  }
+  close_run(c, &r, secs);
+}
+
+/* The nearest cvpdf layout to each RenderCV theme. */
+static const char *layout_for(const char *theme) {
+  static const struct {
+    const char *theme, *layout;
+  } map[] = {{"classic", "classic"},        {"engineeringclassic", "classic"},
+             {"harvard", "classic"},        {"ink", "classic"},
+             {"sb2nov", "compact"},         {"engineeringresumes", "compact"},
+             {"moderncv", "modern"},        {"opal", "modern"},
+             {"ember", "awesome"},          {"awesome", "awesome"},
+             {"modern", "modern"},          {"compact", "compact"}};
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (!strcasecmp(theme, map[i].theme))
+      return map[i].layout;
+  return NULL;
+}
+
+/* RenderCV names its locales by language name; cvpdf wants a code. */
+static const char *language_code(const char *name) {
+  static const struct {
+    const char *name, *code;
+  } map[] = {{"english", "en"},    {"german", "de"},     {"french", "fr"},
+             {"spanish", "es"},    {"italian", "it"},    {"portuguese", "pt"},
+             {"dutch", "nl"},      {"danish", "da"},     {"turkish", "tr"},
+             {"russian", "ru"},    {"chinese", "zh"},    {"japanese", "ja"},
+             {"korean", "ko"},     {"arabic", "ar"},     {"hindi", "hi"},
+             {"indonesian", "id"}, {"mandarin_chinese", "zh"},
+             {"polish", "pl"},     {"swedish", "sv"},    {"norwegian", "no"},
+             {"finnish", "fi"},    {"czech", "cs"},      {"greek", "el"},
+             {"vietnamese", "vi"}, {"hebrew", "he"},     {"persian", "fa"}};
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (!strcasecmp(name, map[i].name))
+      return map[i].code;
+  if (strlen(name) == 2 && isalpha((unsigned char)name[0]) &&
+      isalpha((unsigned char)name[1]))
+    return name;
+  return NULL;
+}
+
+/* The first of a string-or-list value (RenderCV allows several e-mail
+ * addresses); the others are left out with a warning. */
+static const cvpdf_node *first_of(cv_conv *c, const cvpdf_node *cv,
+                                  const char *key) {
+  const cvpdf_node *n = cv_conv_get(cv, key);
+  if (!n || n->kind == CVPDF_NODE_SCALAR)
+    return n;
+  if (n->kind != CVPDF_NODE_SEQ || !n->n ||
+      n->items[0]->kind != CVPDF_NODE_SCALAR) {
+    cv_conv_error(c, n, RC " field '%s' expected a string or a list of "
+                        "strings, found %s", key, cv_node_kind_name(n));
+    return NULL;
+  }
+  if (n->n > 1)
+    cv_conv_warn(c, n->items[1],
+                 "only the first '%s' is printed; the others are left out",
+                 key);
+  return n->items[0];
+}
+
+static const char *contact_key(const char *network) {
+  static const struct {
+    const char *network, *key;
+  } map[] = {{"LinkedIn", "linkedin"}, {"GitHub", "github"},
+             {"X", "twitter"},         {"Twitter", "twitter"},
+             {"ORCID", "orcid"},       {"Google Scholar", "scholar"}};
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (!strcasecmp(network, map[i].network))
+      return map[i].key;
+  return NULL;
+}
+
+static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
+                   cvpdf_node **pairs) {
+  put(c, root, "name", cv, "name");
+  put(c, root, "headline", cv, "headline");
+  cvpdf_node *contact = cv_conv_map(c, cv);
+  static const char *const keys[] = {"email", "phone", "website"};
+  for (size_t i = 0; i < 3; i++) {
+    const cvpdf_node *v = first_of(c, cv, keys[i]);
+    if (v)
+      cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
+                  cv_conv_scalar(c, v, v->str));
+  }
+  const cvpdf_node *sn = cv_conv_want_seq(c, cv, "social_networks", RC);
+  for (size_t i = 0; sn && i < sn->n; i++) {
+    const cvpdf_node *p = sn->items[i];
+    if (p->kind != CVPDF_NODE_MAP) {
+      cv_conv_error(c, p, RC " field 'social_networks' expected a list of "
+                          "{network, username}, found %s in it",
+                    cv_node_kind_name(p));
+      continue;
+    }
+    const cvpdf_node *net = cv_conv_want_str(c, p, "network", RC);
+    const cvpdf_node *user = cv_conv_want_str(c, p, "username", RC);
+    if (!net || !user) {
+      cv_conv_error(c, p, RC " social network expected both 'network' and "
+                          "'username'");
+      continue;
+    }
+    const char *key = contact_key(net->str);
+    if (key && !cv_node_get(contact, key)) {
+      const char *v = user->str;
+      if (!strcmp(key, "scholar"))
+        v = cv_arena_printf(c->arena,
+                            "https://scholar.google.com/citations?user=%s",
+                            user->str);
+      cv_conv_set(c, contact, key, net, cv_conv_scalar(c, user, v));
+      continue;
+    }
+    if (!*pairs)
+      *pairs = cv_conv_seq(c, sn);
+    cvpdf_node *pair = cv_conv_map(c, p);
+    cv_conv_set(c, pair, "label", net, cv_conv_scalar(c, net, net->str));
+    cv_conv_set(c, pair, "value", cv_conv_key(p, "username"),
+                cv_conv_text(c, user));
+    cv_conv_push(c, *pairs, pair);
+  }
+  put(c, contact, "location", cv, "location");
+  if (contact && contact->n)
+    cv_conv_set(c, root, "contact", contact, contact);
+  static const char *const unprinted[] = {"photo", "custom_connections"};
+  for (size_t i = 0; i < 2; i++) {
+    const cvpdf_node *n = cv_conv_get(cv, unprinted[i]);
+    if (n && !(n->kind == CVPDF_NODE_SEQ && n->n == 0))
+      cv_conv_warn(c, n, RC " field '%s' is not printed by cvpdf",
+                   unprinted[i]);
+  }
+}
+
+static void design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
+  const cvpdf_node *d = cv_conv_want_map(c, src, "design", RC);
+  const cvpdf_node *t = cv_conv_want_str(c, d, "theme", RC);
+  if (t) {
+    const char *l = layout_for(t->str);
+    if (l)
+      cv_conv_set(c, root, "layout", cv_conv_key(d, "theme"),
+                  cv_conv_scalar(c, t, l));
+    else
+      cv_conv_warn(c, t,
+                   "RenderCV theme '%s' has no cvpdf counterpart; using the "
+                   "classic layout",
+                   t->str);
+  }
+  const cvpdf_node *loc = cv_conv_want_map(c, src, "locale", RC);
+  const cvpdf_node *lang = cv_conv_want_str(c, loc, "language", RC);
+  if (lang) {
+    const char *code = language_code(lang->str);
+    if (code)
+      cv_conv_set(c, root, "language", cv_conv_key(loc, "language"),
+                  cv_conv_scalar(c, lang, code));
+    else
+      cv_conv_warn(c, lang, "RenderCV language '%s' is not known; using the "
+                            "layout's language", lang->str);
+  }
+}
+
+cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
+  static const char *const known[] = {"cv",       "design",
+                                      "locale",   "settings",
+                                      "rendercv_settings", "locale_catalog",
+                                      NULL};
+  for (size_t i = 0; i < src->n; i++) {
+    size_t k = 0;
+    while (known[k] && strcmp(known[k], src->keys[i]->str))
+      k++;
+    if (!known[k])
+      cv_conv_warn(c, src->keys[i], "unknown RenderCV key '%s' is ignored",
+                   src->keys[i]->str);
+  }
+  const cvpdf_node *cv = cv_node_get(src, "cv");
+  if (!cv || cv->kind != CVPDF_NODE_MAP) {
+    cv_conv_error(c, cv, RC " field 'cv' expected a mapping (name:, "
+                         "sections:, ...), found %s", cv_node_kind_name(cv));
+    return NULL;
+  }
+  cvpdf_node *root = cv_conv_map(c, cv);
+  cvpdf_node *secs = cv_conv_seq(c, cv);
+  cvpdf_node *pairs = NULL;
+  header(c, cv, root, &pairs);
+  design(c, src, root);
+  const cvpdf_node *sm = cv_conv_want_map(c, cv, "sections", RC);
+  int bullets = 0;
+  for (size_t i = 0; sm && i < sm->n; i++)
+    section(c, sm->keys[i], sm->items[i], secs, &bullets);
+  if (pairs) {
+    const cvpdf_node *at = cv_conv_key(cv, "social_networks");
+    cvpdf_node *s = cv_conv_map(c, at);
+    cv_conv_set(c, s, "type", at, cv_conv_scalar(c, at, "skills"));
+    cv_conv_set(c, s, "title", at, cv_conv_scalar(c, at, "Profiles"));
+    cv_conv_set(c, s, "pairs", at, pairs);
+    cv_conv_push(c, secs, s);
+  }
+  cv_conv_set(c, root, "sections", cv_conv_key(cv, "sections"), secs);
+  if (bullets) {
+    /* BulletEntry sections print their lines as bullets. */
+    const cvpdf_node *at = cv_conv_key(cv, "sections");
+    cvpdf_node *th = cv_conv_map(c, at), *ss = cv_conv_map(c, at),
+               *sv = cv_conv_map(c, at);
+    cv_conv_set(c, sv, "lines", at, cv_conv_scalar(c, at, "bullets"));
+    cv_conv_set(c, ss, "service", at, sv);
+    cv_conv_set(c, th, "sections", at, ss);
+    cv_conv_set(c, root, "theme", at, th);
+  }
+  return c->oom ? NULL : root;
+}

@@ -1,0 +1,629 @@
+/* cvpdf - the pipeline. */
+#define _POSIX_C_SOURCE 200809L
+#include "pipeline/render.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "document/convert.h"
+#include "typeset/display.h"
+#include "typeset/layout.h"
+#include "pipeline/plugin_host.h"
+#include "document/schema.h"
+#include "document/tags.h"
+
+/* Keys of the top level that core itself reads; the rest belong to the
+ * header plugin. */
+static const char *const core_keys[] = {"language", "layout", "theme",
+                                        "title",    "subject", "keywords",
+                                        "sections", NULL};
+static const char *const section_keys[] = {"type", "title", "id", NULL};
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+char *cv_default_output(const char *input) {
+  size_t n = strlen(input);
+  const char *slash = strrchr(input, '/');
+  const char *dot = strrchr(input, '.');
+  if (dot && (!slash || dot > slash) && dot != input && dot[-1] != '/')
+    n = (size_t)(dot - input);
+  char *out = malloc(n + 5);
+  if (!out)
+    return NULL;
+  memcpy(out, input, n);
+  memcpy(out + n, ".pdf", 5);
+  return out;
+}
+
+static void diag_at(cv_diags *d, const cvpdf_node *n, const char *fmt, ...)
+    CV_PRINTF(3, 4);
+static void diag_at(cv_diags *d, const cvpdf_node *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cv_diags_vadd(d, CV_SEV_ERROR, n ? n->file : NULL, n ? n->line : 0,
+                n ? n->col : 0, fmt, ap);
+  va_end(ap);
+}
+
+/* Fields a plugin declares for `type`, NULL-safe. */
+static const cvpdf_field *type_fields(const cvpdf_section_type *t) {
+  static const cvpdf_field none[] = {{0}};
+  return t && t->fields ? t->fields : none;
+}
+
+/* The top level: core keys plus the header plugin's fields. */
+static int check_top(const cvpdf_node *root, const cv_plugins *ps,
+                     cv_diags *d) {
+  const cvpdf_section_type *ht = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  int before = (int)d->nerrors;
+  cv_schema_validate(root, type_fields(ht), core_keys, "the CV", d);
+  const cvpdf_node *secs = cv_node_get(root, "sections");
+  if (secs && secs->kind != CVPDF_NODE_SEQ)
+    diag_at(d, secs, "'sections' expected a list of sections, found %s",
+            cv_node_kind_name(secs));
+  return (int)d->nerrors - before;
+}
+
+/* Checks a section against the fields its plugin declares.  Returns the
+ * plugin, or NULL after reporting every problem found. */
+static const cv_plugin *check_section(const cv_plugins *ps,
+                                      const cvpdf_node *sec, cv_diags *d) {
+  if (!sec || sec->kind != CVPDF_NODE_MAP) {
+    diag_at(d, sec, "expected a section (a mapping with 'type:'), found %s",
+            cv_node_kind_name(sec));
+    return NULL;
+  }
+  const cvpdf_node *tn = cv_node_get(sec, "type");
+  const char *type = cv_node_str(tn);
+  if (!type) {
+    diag_at(d, sec, "section is missing required field 'type'");
+    return NULL;
+  }
+  const cvpdf_section_type *st = NULL;
+  const cv_plugin *pl = cv_plugins_find(ps, type, &st);
+  if (!pl) {
+    const char *near = cv_nearest(type, cv_plugins_type_names((cv_plugins *)ps));
+    if (near)
+      diag_at(d, tn, "unknown section type '%s'; did you mean '%s'?", type,
+              near);
+    else
+      diag_at(d, tn, "unknown section type '%s' (no plugin handles it)", type);
+    return NULL;
+  }
+  char what[96];
+  snprintf(what, sizeof what, "%s section", type);
+  if (cv_schema_validate(sec, type_fields(st), section_keys, what, d) > 0)
+    return NULL;
+  return pl;
+}
+
+/* `cvpdf check` after an error that stops the build: the sections are
+ * still checked, so one run lists every problem. */
+static void check_sections(const cv_plugins *ps, const cvpdf_node *root,
+                           cv_diags *d) {
+  const cvpdf_node *secs = cv_node_get(root, "sections");
+  if (!secs || secs->kind != CVPDF_NODE_SEQ)
+    return;
+  for (size_t i = 0; i < cv_node_len(secs); i++)
+    check_section(ps, cv_node_at(secs, i), d);
+}
+
+static int build_section(cvpdf_builder *b, const cv_plugins *ps,
+                         const cvpdf_node *sec, cv_diags *d) {
+  const cvpdf_host *host = cv_host_table();
+  const cv_plugin *pl = check_section(ps, sec, d);
+  if (!pl)
+    return -1;
+  const char *type = cv_node_get_str(sec, "type");
+  cv_builder_set_type(b, type);
+  const char *title = cv_node_get_str(sec, "title");
+  if (title && *title)
+    host->heading(b, title);
+  int rc = pl->desc->build(pl->state, host, b, type, sec);
+  cv_builder_end_section(b);
+  if (rc != 0 && !cv_builder_failed(b))
+    diag_at(d, sec, "plugin '%s' failed to build this %s section",
+            pl->desc->name, type);
+  return rc != 0 || cv_builder_failed(b) ? -1 : 0;
+}
+
+/* Safe mode: a CV may name an installed layout, never a file.  A name with
+ * a '/' or a leading '.' would reach outside the layout dirs, and one
+ * ending in .yaml is taken as a path.  Returns 1 (reported) when refused. */
+static int unsafe_layout(const cvpdf_node *n, cv_diags *d) {
+  const char *name = cv_node_str(n);
+  if (!name)
+    return 0; /* absent, or not text: the theme reports the latter */
+  size_t len = strlen(name);
+  if (!strchr(name, '/') && name[0] != '.' &&
+      !(len >= 5 && !strcmp(name + len - 5, ".yaml")))
+    return 0;
+  diag_at(d, n,
+          "expected the name of an installed layout, found the path '%s' "
+          "(layout files are not read in safe mode)",
+          name);
+  return 1;
+}
+
+/* The scalar equal to `name` under theme (a family named in a style,
+ * fallbacks or icons), or NULL.  Depth is bounded by the model's limits. */
+static const cvpdf_node *find_scalar(const cvpdf_node *n, const char *name) {
+  if (!n)
+    return NULL;
+  if (n->kind == CVPDF_NODE_SCALAR)
+    return strcmp(n->str, name) ? NULL : n;
+  for (size_t i = 0; i < n->n; i++) {
+    const cvpdf_node *hit = find_scalar(n->items[i], name);
+    if (hit)
+      return hit;
+  }
+  return NULL;
+}
+
+/* A font family is looked up when text is first shaped, far from the
+ * `theme:` that named it, so the error comes without a position.  When the
+ * CV's own theme names the family, point there; else at least name the CV
+ * (the family then comes from the layout). */
+static void place_font_errors(cv_diags *d, size_t from, const cv_model *m) {
+  static const char lead[] = "font family \"";
+  for (size_t i = from; i < d->n; i++) {
+    cv_diag *dg = &d->v[i];
+    if (dg->file || strncmp(dg->msg, lead, sizeof lead - 1))
+      continue;
+    const char *name = dg->msg + sizeof lead - 1;
+    const char *end = strchr(name, '"');
+    char *fam = end ? cv_strndup(name, (size_t)(end - name)) : NULL;
+    const cvpdf_node *at =
+        fam ? find_scalar(cv_node_get(m->root, "theme"), fam) : NULL;
+    free(fam);
+    dg->file = cv_strdup(at ? at->file : m->file);
+    if (at) {
+      dg->line = at->line;
+      dg->col = at->col;
+    }
+  }
+}
+
+static int64_t doc_date(void) {
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (*end == '\0' && v >= 0)
+      return v;
+  }
+  return (int64_t)time(NULL);
+}
+
+/* Errors a failed save can leave in errno that are worth quoting ("No
+ * space left on device"): libharu reports a failed write with a code of its
+ * own, so errno is the only place the cause survives. */
+static int io_errno(int e) {
+  return e == ENOSPC || e == EDQUOT || e == EIO || e == EFBIG || e == EROFS;
+}
+
+/* Whether the file open at fd ends with a PDF trailer.  libharu ignores
+ * what fclose returns, so a disk that fills up during the last flush
+ * leaves a short file that it calls a success: a missing %%EOF is how that
+ * shows. */
+static int ends_with_eof(int fd, off_t size) {
+  char tail[32];
+  off_t from = size > (off_t)sizeof tail ? size - (off_t)sizeof tail : 0;
+  ssize_t n = pread(fd, tail, (size_t)(size - from), from);
+  while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' ||
+                   tail[n - 1] == ' '))
+    n--;
+  return n >= 5 && memcmp(tail + n - 5, "%%EOF", 5) == 0;
+}
+
+/* Makes the rename itself durable.  The PDF is complete and in place by
+ * now, so a directory that cannot be synced (some file systems refuse) is
+ * not worth failing the run for. */
+static void sync_dir_of(const char *path) {
+  char *copy = cv_strdup(path);
+  if (!copy)
+    return;
+  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  free(copy);
+}
+
+/* Creates tmp = the first n bytes of tmp + ".tmp-XXXXXX" exclusively with
+ * mode 0666, so the process umask applies as for any file it writes (mkstemp
+ * would make it 0600, and reading the umask means setting it, which races
+ * with other threads).  tmp has room for 16 more bytes. */
+static int create_temp(char *tmp, size_t n) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
+               (uint64_t)(uintptr_t)tmp;
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int attempt = 0; attempt < 100; attempt++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    memcpy(tmp + n, ".tmp-", 5);
+    uint64_t y = x;
+    for (int i = 0; i < 6; i++, y /= 36)
+      tmp[n + 5 + i] = digits[y % 36];
+    tmp[n + 11] = '\0';
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST)
+      return fd;
+  }
+  return -1;
+}
+
+/* Writes the PDF next to the output, then renames it into place: whatever
+ * fails, the output path holds the previous file or the complete new one,
+ * and no temporary file is left. */
+static int write_atomic(cv_pdf *pdf, const cv_docinfo *info,
+                        const char *out, cv_diags *d, size_t *bytes) {
+  size_t n = strlen(out);
+  char *tmp = malloc(n + 16);
+  if (!tmp) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "out of memory");
+    return -1;
+  }
+  memcpy(tmp, out, n);
+  int fd = create_temp(tmp, n);
+  if (fd < 0) {
+    cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "cannot write output: %s",
+                 strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  cv_status st = {0};
+  errno = 0;
+  int rc = cv_pdf_save(pdf, info, tmp, &st);
+  int err = errno;
+  if (rc != 0 && io_errno(err)) {
+    /* The status is sticky: restate the cause in a fresh one. */
+    cv_status why = st;
+    memset(&st, 0, sizeof st);
+    cv_status_set(&st, "cannot write the PDF: %s (%s)", strerror(err),
+                  why.msg);
+  }
+  struct stat sb;
+  if (rc == 0) {
+    /* The bytes must be on disk before the name points at them. */
+    if (fsync(fd) < 0 || fstat(fd, &sb) < 0) {
+      cv_status_set(&st, "cannot write the PDF: %s", strerror(errno));
+      rc = -1;
+    } else if (!ends_with_eof(fd, sb.st_size)) {
+      cv_status_set(&st, "cannot write the PDF: %s (the file was cut short "
+                         "at %jd bytes)",
+                    io_errno(err) ? strerror(err) : "incomplete write",
+                    (intmax_t)sb.st_size);
+      rc = -1;
+    } else {
+      *bytes = (size_t)sb.st_size;
+    }
+  }
+  if (rc == 0) {
+    if (rename(tmp, out) < 0) {
+      cv_status_set(&st, "cannot rename to '%s': %s", out, strerror(errno));
+      rc = -1;
+    }
+  }
+  close(fd);
+  if (rc != 0) {
+    unlink(tmp);
+    cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "%s", st.msg);
+  } else {
+    sync_dir_of(out);
+  }
+  free(tmp);
+  return rc;
+}
+
+static int write_trace(const cv_docout *doc, const char *path, cv_diags *d) {
+  cv_buf buf;
+  cv_buf_init(&buf);
+  cv_status st = {0};
+  int rc = cv_trace_write(doc, &buf, &st);
+  if (rc == 0) {
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f || fwrite(buf.data ? buf.data : "", 1, buf.len, f) != buf.len) {
+      cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
+      rc = -1;
+    }
+    if (f && f != stdout && fclose(f) != 0 && rc == 0) {
+      cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
+      rc = -1;
+    }
+  }
+  if (rc != 0)
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+  cv_buf_fini(&buf);
+  return rc;
+}
+
+/* Where the builder's pages go: the PDF writer (while the page limit
+ * holds) and, for a trace, a copy of the whole document. */
+typedef struct page_tee {
+  cv_pdf *pdf;       /* NULL: pages are only counted (-o /dev/null) */
+  cv_docout *doc;    /* NULL unless a trace was asked for */
+  size_t max_pages;
+  size_t pages;
+  double t; /* seconds spent writing */
+} page_tee;
+
+static int tee_page(void *ud, const cv_page *pg, cv_status *st) {
+  page_tee *tee = ud;
+  double t0 = now();
+  int rc = 0;
+  /* Past the limit the render fails; pages are still counted so the
+   * message can say how many there would have been. */
+  if (++tee->pages <= tee->max_pages) {
+    if (tee->pdf)
+      rc = cv_pdf_page(tee->pdf, pg, st);
+    if (rc == 0 && tee->doc)
+      rc = cv_docout_sink(tee->doc).page(tee->doc, pg, st);
+  }
+  tee->t += now() - t0;
+  return rc;
+}
+
+static int tee_margin(void *ud, size_t index, const cv_page *items,
+                      cv_status *st) {
+  page_tee *tee = ud;
+  if (tee->pages > tee->max_pages)
+    return 0;
+  double t0 = now();
+  int rc = 0;
+  if (tee->pdf)
+    rc = cv_pdf_margin(tee->pdf, index, items, st);
+  if (rc == 0 && tee->doc)
+    rc = cv_docout_sink(tee->doc).margin(tee->doc, index, items, st);
+  tee->t += now() - t0;
+  return rc;
+}
+
+typedef struct render_ctx {
+  cv_model *model;
+  cv_plugins *plugins;
+  cv_fontset *fonts;
+  cv_shaper *shaper;
+  cvpdf_builder *builder;
+  cv_pdf *pdf;
+  char *default_out; /* the output path made from the input's */
+  cv_arena arena;
+  cv_docout doc;
+} render_ctx;
+
+static void ctx_fini(render_ctx *c) {
+  cv_builder_destroy(c->builder);
+  cv_pdf_free(c->pdf);
+  free(c->default_out);
+  cv_shaper_destroy(c->shaper);
+  cv_fontset_destroy(c->fonts);
+  cv_plugins_destroy(c->plugins);
+  cv_model_destroy(c->model);
+  cv_docout_fini(&c->doc);
+  cv_arena_fini(&c->arena);
+}
+
+static void warn_missing(const render_ctx *c, cv_diags *d) {
+  const uint32_t *cps = NULL;
+  size_t n = cv_shaper_missing(c->shaper, &cps);
+  if (!n)
+    return;
+  cv_buf b;
+  cv_buf_init(&b);
+  for (size_t i = 0; i < n && i < 20; i++) {
+    char u[8];
+    u[cv_utf8_encode(cps[i], u)] = '\0';
+    cv_buf_printf(&b, "%s%s (U+%04X)", i ? ", " : "", u, (unsigned)cps[i]);
+  }
+  cv_diags_add(d, CV_SEV_WARNING, c->model->file, 0, 0,
+               "no installed font has these characters: %s", b.data);
+  cv_buf_fini(&b);
+}
+
+int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
+  render_ctx c;
+  memset(&c, 0, sizeof c);
+  cv_arena_init(&c.arena);
+  cv_docout_init(&c.doc);
+  cv_render_stats local;
+  if (!stats)
+    stats = &local;
+  memset(stats, 0, sizeof *stats);
+  cv_status st = {0};
+  int rc = -1;
+  size_t diags_before = d->n;
+  int sections_left = 0; /* for check_only: sections not yet checked */
+  double t0 = now(), t;
+
+  c.model = o->data ? cv_model_load_buffer(o->input, o->data, o->len,
+                                           &o->limits, d)
+                     : cv_model_load_file(o->input, &o->limits, d);
+  if (!c.model)
+    goto out;
+  if (cv_convert_to_native(c.model, d) < 0) /* JSON Resume, RenderCV */
+    goto out;
+  const cvpdf_node *root = c.model->root;
+  if (!root || root->kind != CVPDF_NODE_MAP) {
+    diag_at(d, root, "expected a mapping at the top level (name:, sections:, "
+                     "...), found %s", cv_node_kind_name(root));
+    goto out;
+  }
+  /* Tags select items before anything validates them. */
+  int tags_bad = cv_tags_apply(c.model->root, o->only, d) > 0;
+  t = now();
+  stats->t_parse = t - t0;
+
+  c.plugins = cv_plugins_create(cv_host_table());
+  if (!c.plugins ||
+      cv_plugins_load_search(c.plugins, o->plugin_dirs,
+                             o->safe ? NULL : getenv("CVPDF_PLUGIN_PATH"),
+                             o->default_plugin_dir, &st) < 0) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s",
+                 st.failed ? st.msg : "out of memory");
+    goto out;
+  }
+  stats->t_plugins = now() - t;
+  t = now();
+  sections_left = 1;
+  if (check_top(root, c.plugins, d) > 0 || tags_bad)
+    goto out;
+
+  cv_theme *theme = cv_arena_alloc(&c.arena, sizeof *theme);
+  if (!theme)
+    goto out;
+  const char *layout = o->layout ? o->layout : cv_node_get_str(root, "layout");
+  if (o->safe && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
+    goto out;
+  if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
+                    &c.arena, d) < 0)
+    goto out;
+  const char *lang = cv_node_get_str(root, "language");
+  if (!lang)
+    lang = theme->language;
+
+  c.fonts = cv_fontset_create_cached(o->font_cache, &st);
+  if (!c.fonts)
+    goto fail_status;
+  for (size_t i = 0; o->font_dirs && o->font_dirs[i]; i++)
+    if (cv_fonts_load_manifests(c.fonts, o->font_dirs[i], d, &st) < 0) {
+      if (st.failed)
+        goto fail_status;
+      goto out;
+    }
+  c.shaper = cv_shaper_create(c.fonts, &c.arena, lang, o->hyph_dirs, &st);
+  cv_shaper_set_hyphcache(c.shaper, o->hyph_cache);
+  if (!c.shaper || st.failed)
+    goto fail_status;
+  if (st.msg[0]) /* missing hyphenation patterns: a warning */
+    cv_diags_add(d, CV_SEV_WARNING, o->input, 0, 0, "%s", st.msg);
+  c.builder = cv_builder_create(theme, c.shaper, &c.arena, d, lang);
+  if (c.builder) {
+    /* One date for the PDF and the footer: reproducible with
+     * SOURCE_DATE_EPOCH. */
+    cv_builder_set_date(c.builder, doc_date());
+    cv_builder_set_safe(c.builder, o->safe);
+  }
+  if (!c.builder)
+    goto out;
+  page_tee tee = {.max_pages = o->max_pages ? o->max_pages
+                                            : CV_DEFAULT_MAX_PAGES};
+  c.default_out = o->output ? NULL : cv_default_output(o->input);
+  const char *outp = o->output ? o->output : c.default_out;
+  if (!outp) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "out of memory");
+    goto out;
+  }
+  snprintf(stats->output, sizeof stats->output, "%s", outp);
+  if (!o->check_only) {
+    if (strcmp(outp, "/dev/null") != 0) {
+      c.pdf = cv_pdf_new(&st);
+      if (!c.pdf)
+        goto fail_status;
+      tee.pdf = c.pdf;
+    }
+    if (o->trace) {
+      tee.doc = &c.doc;
+      cv_builder_keep_pages(c.builder);
+    }
+    cv_builder_set_sink(c.builder, (cv_pagesink){&tee, tee_page, tee_margin});
+  }
+
+  /* The top level is the header: name, contacts. */
+  const cvpdf_section_type *ht = NULL;
+  const cv_plugin *hp = cv_plugins_find(c.plugins, "header", &ht);
+  if (hp) {
+    cv_builder_set_type(c.builder, "header");
+    if (hp->desc->build(hp->state, cv_host_table(), c.builder, "header",
+                        root) != 0 ||
+        cv_builder_failed(c.builder))
+      goto out;
+    cv_builder_end_section(c.builder);
+  }
+  const cvpdf_node *secs = cv_node_get(root, "sections");
+  int bad = 0;
+  for (size_t i = 0; i < cv_node_len(secs); i++)
+    if (build_section(c.builder, c.plugins, cv_node_at(secs, i), d) < 0)
+      bad = 1;
+  sections_left = 0;
+  if (bad)
+    goto out;
+  stats->t_build = now() - t - tee.t;
+  const cv_layout_stats *ls = cv_builder_stats(c.builder);
+  stats->t_shape = ls->t_shape;
+  stats->t_break = ls->t_break;
+  stats->lines = ls->lines;
+  stats->paragraphs = ls->paragraphs;
+  stats->hyphenated = ls->hyphenated;
+  stats->overfull = ls->overfull;
+  warn_missing(&c, d);
+  if (o->check_only) {
+    rc = 0;
+    goto out;
+  }
+
+  t = now();
+  double t_sink = tee.t;
+  if (cv_builder_finish(c.builder) < 0)
+    goto out;
+  stats->t_pages = now() - t - (tee.t - t_sink);
+  stats->pages = tee.pages;
+  if (tee.pages > tee.max_pages) {
+    cv_diags_add(d, CV_SEV_ERROR, c.model->file, 0, 0,
+                 "expected at most %zu pages, found %zu; nothing was written "
+                 "(raise the limit with --max-pages)",
+                 tee.max_pages, tee.pages);
+    goto out;
+  }
+
+  const char *author = cv_builder_author(c.builder);
+  const char *title = cv_node_get_str(root, "title");
+  if (!title)
+    title = author ? cv_arena_printf(&c.arena, "%s – Curriculum Vitae", author)
+                   : o->input;
+  cv_docinfo *info = &c.doc.info;
+  info->title = title;
+  info->author = author ? author : "";
+  info->subject = cv_node_get_str(root, "subject");
+  if (!info->subject)
+    info->subject = "Curriculum Vitae";
+  info->keywords = cv_node_get_str(root, "keywords");
+  info->creator = "cvpdf " CVPDF_VERSION;
+  info->lang = lang;
+  info->date = doc_date();
+
+  if (o->trace && write_trace(&c.doc, o->trace, d) < 0)
+    goto out;
+  t = now();
+  if (c.pdf && write_atomic(c.pdf, info, outp, d, &stats->bytes) < 0)
+    goto out;
+  stats->t_write = now() - t + tee.t;
+  rc = 0;
+  goto out;
+
+fail_status:
+  cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s",
+               st.failed ? st.msg : "out of memory");
+out:
+  if (o->check_only && sections_left)
+    check_sections(c.plugins, c.model->root, d);
+  if (rc != 0 && c.model)
+    place_font_errors(d, diags_before, c.model);
+  ctx_fini(&c);
+  stats->t_total = now() - t0;
+  return rc;
+}

@@ -1,0 +1,61 @@
+/* cvpdf - the pipeline: CV file -> model -> plugins -> layout -> PDF. */
+#ifndef CV_RENDER_H
+#define CV_RENDER_H
+
+#include "base/diag.h"
+#include "document/model.h"
+#include "text/text.h"
+
+typedef struct cv_render_opts {
+  const char *input;     /* path, or the name used in messages with data */
+  const char *data;      /* when non-NULL: the CV itself, len bytes */
+  size_t len;
+  const char *output;    /* NULL: the input's name with .pdf */
+  const char *trace;     /* also write the placement trace here, or NULL */
+  const char *layout;    /* overrides the CV's `layout:` */
+  const char *const *plugin_dirs;  /* searched first (CLI), NULL-terminated */
+  const char *default_plugin_dir;  /* searched last */
+  const char *const *layout_dirs;
+  const char *const *font_dirs;
+  const char *const *hyph_dirs;
+  cv_limits limits;
+  /* Tagged variants: print untagged items and those tagged with one of
+   * these (NULL-terminated); NULL prints everything.  See tags.h. */
+  const char *const *only;
+  /* Validate everything (all sections, even after errors) and build the
+   * blocks, but lay out no pages and write nothing. */
+  int check_only;
+  /* Fail, writing nothing, when the document has more pages than this;
+   * 0 means CV_DEFAULT_MAX_PAGES. */
+  size_t max_pages;
+  /* Safe mode, for services rendering CVs they do not trust: plugins only
+   * from plugin_dirs and default_plugin_dir ($CVPDF_PLUGIN_PATH is
+   * ignored), and the CV may name only installed layouts, not layout files.
+   * (Fonts come from the installed manifests in either mode: a CV's
+   * `theme:` can name families, never font files.) */
+  int safe;
+  /* Shared by the documents of one process (borrowed; NULL: private to
+   * this render): font files and hyphenation patterns are then loaded once,
+   * and renders may run in parallel threads. */
+  cv_fontcache *font_cache;
+  cv_hyphcache *hyph_cache;
+} cv_render_opts;
+
+#define CV_DEFAULT_MAX_PAGES 500
+
+typedef struct cv_render_stats {
+  double t_parse, t_plugins, t_build, t_shape, t_break, t_pages, t_write,
+      t_total;
+  size_t pages, bytes, lines, paragraphs, hyphenated, overfull;
+  char output[4096];
+} cv_render_stats;
+
+/* Renders one CV.  On failure nothing is written at the output path (the
+ * PDF goes to a temporary file renamed into place) and diags say why.
+ * Returns 0 or -1. */
+int cv_render(const cv_render_opts *o, cv_diags *diags, cv_render_stats *stats);
+
+/* The output path for an input: dir/name.pdf for dir/name.yaml. */
+char *cv_default_output(const char *input);
+
+#endif

@@ -1,0 +1,90 @@
+/* cvpdf - text: inline markup (md4c), shaping (HarfBuzz), break
+ * opportunities (libunibreak) and hyphenation (libhyphen), turned into the
+ * box/glue/penalty node lists of nodes.h. */
+#ifndef CV_TEXT_H
+#define CV_TEXT_H
+
+#include "text/font.h"
+#include "text/nodes.h"
+
+/* Inline markup, parsed: a flat list of spans. */
+#define CV_SPAN_BOLD 0x1u
+#define CV_SPAN_ITALIC 0x2u
+#define CV_SPAN_CODE 0x4u
+#define CV_SPAN_BREAK 0x8u /* hard line break (text empty) */
+
+typedef struct cv_span {
+  const char *text; /* UTF-8, arena-owned, entities decoded */
+  size_t len;
+  unsigned flags;
+  const char *link; /* URI or NULL */
+} cv_span;
+
+/* Parses inline markup (**bold**, *italic*, `code`, [text](url), <url>,
+ * backslash escapes, HTML entities) with md4c.  Block syntax is not
+ * interpreted: a leading "1." or "-" stays text.  Spans live in arena. */
+int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
+                    cv_span **spans, size_t *nspans, cv_status *st);
+
+/* How a piece of text looks: resolved from a layout style. */
+typedef struct cv_textstyle {
+  const char *family;   /* fonts manifest family */
+  double size;          /* pt */
+  cv_color color;
+  int bold, italic;     /* base variant; spans toggle */
+  int smallcaps;        /* OpenType smcp+c2sc, or scaled capitals */
+  int uppercase;        /* text transformed to upper case */
+  double tracking;      /* extra space after each glyph, in em */
+  const char *const *fallbacks; /* fallback families, NULL-terminated */
+  const char *code_family;      /* family for `code` spans, or NULL */
+} cv_textstyle;
+
+typedef struct cv_shaper cv_shaper;
+
+/* Hyphenation patterns loaded once per process and shared read-only by the
+ * shapers of several documents, in any threads.  Destroy it after every
+ * shaper that uses it. */
+typedef struct cv_hyphcache cv_hyphcache;
+/* An empty cache, or NULL when out of memory. */
+cv_hyphcache *cv_hyphcache_create(void);
+/* Frees the cache and its patterns; NULL is accepted. */
+void cv_hyphcache_destroy(cv_hyphcache *c);
+
+/* lang: BCP 47 tag ("en", "de-DE"); picks hyphenation patterns from
+ * hyph_dirs (searched in order; NULL-terminated) and the HarfBuzz language.
+ * Missing patterns are not an error: words are then not hyphenated and a
+ * warning is put in st->msg without failing.  The shaper borrows fs and
+ * arena; results live in arena. */
+cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
+                            const char *const *hyph_dirs, cv_status *st);
+void cv_shaper_destroy(cv_shaper *sh);
+/* Results of later calls (runs, glyph arrays, paragraph text, spans) are
+ * allocated in arena; what was returned before stays where it was.  The
+ * shaping cache keeps its own arena, so arena may be destroyed or reset
+ * once nothing uses what was shaped into it. */
+void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena);
+/* Takes patterns from c (borrowed) instead of loading a private copy;
+ * call before shaping. */
+void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);
+
+/* Appends to out the nodes of the spans in style: boxes for words (split at
+ * hyphenation points when hyphenate), glue for spaces (natural = the
+ * font's space, stretch 1/2, shrink 1/3 of it; justified paragraphs) or
+ * fixed-width glue (ragged: stretch 0, shrink 1/3), penalties at break
+ * opportunities (flagged with the hyphen's width at hyphenation points;
+ * 0-width after explicit hyphens, slashes and dashes; -10000 forced at
+ * CV_SPAN_BREAK).  No paragraph end is added.  Returns 0, or -1 with st. */
+int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
+                   const cv_span *spans, size_t nspans, int hyphenate,
+                   int justify, cv_hlist *out, cv_status *st);
+
+/* One unbreakable run (labels, bullets, right parts of rows, page numbers).
+ * markup is parsed; links kept on the runs.  Appends boxes (and kerns) only;
+ * returns total width via *width. */
+int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
+                  cv_hlist *out, double *width, cv_status *st);
+
+/* Characters no installed font covered (each listed once), for warnings. */
+size_t cv_shaper_missing(const cv_shaper *sh, const uint32_t **cps);
+
+#endif

@@ -1,0 +1,58 @@
+/* cvpdf - the builder behind the plugin API: blocks (paragraphs, rows,
+ * lists, pairs, labels, headings) typeset into a vertical list of lines,
+ * cut into pages and placed into the display list. */
+#ifndef CV_LAYOUT_H
+#define CV_LAYOUT_H
+
+#include "typeset/display.h"
+#include "typeset/linebreak.h"
+#include "typeset/pagebuild.h"
+#include "typeset/theme.h"
+
+/* The const service table plugins receive. */
+const cvpdf_host *cv_host_table(void);
+
+/* Creates a builder for one document.  Borrows theme, shaper, arena and
+ * diags for its lifetime.  arena holds what outlives pages (strings
+ * handed to plugins, BibTeX data); lines and runs live in the builder's
+ * own memory, which it also makes the shaper use until it is destroyed.
+ * lang: the CV's language. */
+cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
+                                 cv_arena *arena, cv_diags *diags,
+                                 const char *lang);
+void cv_builder_destroy(cvpdf_builder *b);
+
+/* Closes any open contact line, entry or list (end of a section). */
+void cv_builder_end_section(cvpdf_builder *b);
+/* Sets the plugin type being built (for layout options). */
+void cv_builder_set_type(cvpdf_builder *b, const char *type);
+/* Non-zero once an error was reported through the builder. */
+int cv_builder_failed(const cvpdf_builder *b);
+const char *cv_builder_author(const cvpdf_builder *b);
+/* Sets the document date printed by a footer's or header's {date}
+ * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
+ * set, it is the time the builder was created. */
+void cv_builder_set_date(cvpdf_builder *b, int64_t date);
+/* Safe mode: files the CV names (BibTeX) must lie in the CV's directory. */
+void cv_builder_set_safe(cvpdf_builder *b, int safe);
+
+/* Where pages go.  They are cut as soon as nothing still to come can
+ * move their breaks, while the plugins are still building, and the
+ * memory of their lines is then reused: set the sink before building. */
+void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink);
+/* Keeps every line until the builder is destroyed, so a sink may hold on
+ * to the pages it was given (the trace's cv_docout_sink). */
+void cv_builder_keep_pages(cvpdf_builder *b);
+/* Delivers the remaining pages (one page at least), then the running
+ * header and footer of every page to the sink's margin().  Returns 0, or
+ * -1 after an error reported through the builder's diagnostics. */
+int cv_builder_finish(cvpdf_builder *b);
+
+/* Statistics of the typesetting, for timing output. */
+typedef struct cv_layout_stats {
+  size_t paragraphs, lines, hyphenated, passes[5], overfull;
+  double t_shape, t_break; /* seconds */
+} cv_layout_stats;
+const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b);
+
+#endif

@@ -1,0 +1,643 @@
+/* cvpdf - Knuth-Plass total-fit line breaking.
+ *
+ * Follows D. E. Knuth and M. F. Plass, "Breaking paragraphs into lines"
+ * (Software: Practice and Experience 11, 1981) and TeX's implementation,
+ * tex.web part 38 (sections 813-890).  Differences from TeX, and why:
+ *  - widths come from prefix sums over the node list instead of TeX's
+ *    delta nodes: the list is an array here, so the width between two
+ *    positions is one subtraction and no delta bookkeeping is needed;
+ *  - there are no discretionaries: a flagged penalty with a width (the
+ *    hyphen) stands for one, as in the 1981 paper;
+ *  - every line number is its own class (TeX's easy_line is never reached)
+ *    because line widths come from a callback that may vary on any line;
+ *  - the final, overfull-accepting pass is a separate fourth pass so that
+ *    passes_used tells the caller when the paragraph could not be set. */
+#include "typeset/linebreak.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE ((size_t)-1)
+#define INF_BAD 10000
+#define AWFUL_BAD 1.0e30
+/* Float slack when comparing widths that went through sums. */
+#define EPS 1.0e-9
+
+/* Fitness classes, tex.web section 817. */
+enum { VERY_LOOSE_FIT = 0, LOOSE_FIT = 1, DECENT_FIT = 2, TIGHT_FIT = 3 };
+
+/* An active node (tex.web section 819) with its own line-start index so the
+ * width of the line it begins is a prefix-sum difference. */
+typedef struct kp_active {
+  size_t next;
+  size_t pos;     /* break position; NONE for the paragraph start */
+  size_t start;   /* first node of the line after this break */
+  size_t passive; /* break chain; NONE for the paragraph start */
+  long line;      /* 0-based number of the line that starts here */
+  int fitness;
+  int hyphenated;
+  double demerits;
+} kp_active;
+
+/* A passive node (tex.web section 821): the chain of chosen breaks. */
+typedef struct kp_passive {
+  size_t pos;
+  size_t prev;
+} kp_passive;
+
+typedef struct kp {
+  const cv_node *nodes;
+  size_t n;
+  size_t final; /* position of the paragraph's end break */
+  cv_line_width_fn width_fn;
+  void *ctx;
+  const cv_kp_params *p;
+  double *w, *y, *z; /* prefix sums of width, stretch, shrink (n + 1) */
+  size_t *next_box;  /* first box at or after i (n + 2 entries) */
+  double *lw;        /* cached line widths */
+  size_t nlw, caplw;
+  kp_active *act;
+  size_t nact, capact, free_act, head;
+  kp_passive *pas;
+  size_t npas, cappas;
+  /* per pass */
+  double threshold;
+  double background_stretch;
+  int final_pass;
+  int allow_flagged;
+  int oom;
+} kp;
+
+void cv_kp_params_default(cv_kp_params *p) {
+  memset(p, 0, sizeof *p);
+  p->pretolerance = 100;
+  p->tolerance = 200;
+  p->emergency_stretch = 0;
+  p->line_penalty = 10;
+  p->adj_demerits = 10000;
+  p->double_hyphen_demerits = 10000;
+  p->final_hyphen_demerits = 5000;
+  p->looseness = 0;
+}
+
+/* tex.web section 108: badness is about 100 (t/s)^3.  TeX's integer
+ * arithmetic only approximates this; in doubles we take it directly. */
+static int badness_ts(double t, double s) {
+  if (t <= EPS)
+    return 0;
+  if (s <= EPS)
+    return INF_BAD;
+  double r = t / s;
+  if (r > 4.65) /* 100 * 4.65^3 > 10000: avoid needless cubes */
+    return INF_BAD;
+  double b = floor(100.0 * r * r * r + 0.5);
+  return b > INF_BAD ? INF_BAD : (int)b;
+}
+
+int cv_badness(double target, double natural, double stretch, double shrink) {
+  if (target >= natural)
+    return badness_ts(target - natural, stretch);
+  if (natural - target > shrink + EPS)
+    return INF_BAD + 1;
+  return badness_ts(natural - target, shrink);
+}
+
+/* ---- shared measuring ------------------------------------------------ */
+
+static int is_forced(const cv_node *nd) {
+  return nd->kind == CV_PENALTY && nd->penalty <= CV_EJECT_PENALTY;
+}
+
+/* Natural width, stretch and shrink of the line [start, b) broken at b. */
+static void measure(const kp *k, size_t start, size_t b, double *nat,
+                    double *st, double *sh) {
+  double pw =
+      b < k->n && k->nodes[b].kind == CV_PENALTY ? k->nodes[b].width : 0.0;
+  if (start >= b) { /* empty line between a break and a forced penalty */
+    *nat = pw;
+    *st = *sh = 0;
+    return;
+  }
+  *nat = k->w[b] - k->w[start] + pw;
+  *st = k->y[b] - k->y[start];
+  *sh = k->z[b] - k->z[start];
+}
+
+static size_t start_after(const kp *k, size_t b) {
+  return b >= k->n ? k->n : k->next_box[b + 1];
+}
+
+static double line_width(kp *k, long line) {
+  size_t l = (size_t)line;
+  while (k->nlw <= l) {
+    void *v = k->lw;
+    if (cv_grow(&v, &k->caplw, k->nlw + 1, sizeof *k->lw) != 0) {
+      k->oom = 1;
+      return 0;
+    }
+    k->lw = v;
+    k->lw[k->nlw] = k->width_fn(k->ctx, k->nlw);
+    k->nlw++;
+  }
+  return k->lw[l];
+}
+
+static int prepare(kp *k) {
+  size_t n = k->n;
+  k->w = cv_malloc_n(n + 1, sizeof *k->w);
+  k->y = cv_malloc_n(n + 1, sizeof *k->y);
+  k->z = cv_malloc_n(n + 1, sizeof *k->z);
+  k->next_box = cv_malloc_n(n + 2, sizeof *k->next_box);
+  if (!k->w || !k->y || !k->z || !k->next_box)
+    return -1;
+  k->w[0] = k->y[0] = k->z[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    const cv_node *nd = &k->nodes[i];
+    /* A penalty's width counts only on the line it ends (measure()). */
+    double w = nd->kind == CV_PENALTY ? 0.0 : nd->width;
+    int glue = nd->kind == CV_GLUE;
+    k->w[i + 1] = k->w[i] + w;
+    k->y[i + 1] = k->y[i] + (glue ? nd->stretch : 0.0);
+    k->z[i + 1] = k->z[i] + (glue ? nd->shrink : 0.0);
+  }
+  k->next_box[n] = k->next_box[n + 1] = n;
+  for (size_t i = n; i-- > 0;)
+    k->next_box[i] = k->nodes[i].kind == CV_BOX ? i : k->next_box[i + 1];
+  k->final = n > 0 && is_forced(&k->nodes[n - 1]) ? n - 1 : n;
+  return 0;
+}
+
+static void kp_free(kp *k) {
+  free(k->w);
+  free(k->y);
+  free(k->z);
+  free(k->next_box);
+  free(k->lw);
+  free(k->act);
+  free(k->pas);
+}
+
+/* ---- active and passive nodes ---------------------------------------- */
+
+static size_t new_active(kp *k) {
+  if (k->free_act != NONE) {
+    size_t r = k->free_act;
+    k->free_act = k->act[r].next;
+    return r;
+  }
+  void *v = k->act;
+  if (cv_grow(&v, &k->capact, k->nact + 1, sizeof *k->act) != 0) {
+    k->oom = 1;
+    return NONE;
+  }
+  k->act = v;
+  return k->nact++;
+}
+
+static size_t new_passive(kp *k, size_t pos, size_t prev) {
+  void *v = k->pas;
+  if (cv_grow(&v, &k->cappas, k->npas + 1, sizeof *k->pas) != 0) {
+    k->oom = 1;
+    return NONE;
+  }
+  k->pas = v;
+  k->pas[k->npas].pos = pos;
+  k->pas[k->npas].prev = prev;
+  return k->npas++;
+}
+
+/* What try_break collects per line class: tex.web section 833. */
+typedef struct kp_best {
+  double minimal[4];
+  size_t place[4];
+  long line[4];
+  double minimum;
+} kp_best;
+
+static void best_reset(kp_best *bs) {
+  for (int f = 0; f < 4; f++)
+    bs->minimal[f] = AWFUL_BAD;
+  bs->minimum = AWFUL_BAD;
+}
+
+/* tex.web sections 835-836, 845: new active nodes for the best ways to
+ * reach break b, one per fitness class within adj_demerits of the best.
+ * They go after `prev` (NONE: list head); returns the last one inserted. */
+static size_t insert_breaks(kp *k, kp_best *bs, size_t b, int flagged,
+                            size_t prev) {
+  double limit = bs->minimum + abs(k->p->adj_demerits);
+  for (int f = 0; f < 4; f++) {
+    if (bs->minimal[f] > limit)
+      continue;
+    size_t ps = new_passive(k, b, bs->place[f]);
+    size_t q = ps == NONE ? NONE : new_active(k);
+    if (q == NONE)
+      return prev;
+    kp_active *a = &k->act[q];
+    a->pos = b;
+    a->start = start_after(k, b);
+    a->passive = ps;
+    a->line = bs->line[f] + 1;
+    a->fitness = f;
+    a->hyphenated = flagged;
+    a->demerits = bs->minimal[f];
+    if (prev == NONE) {
+      a->next = k->head;
+      k->head = q;
+    } else {
+      a->next = k->act[prev].next;
+      k->act[prev].next = q;
+    }
+    prev = q;
+  }
+  best_reset(bs);
+  return prev;
+}
+
+/* tex.web sections 851-853: badness and fitness class of a line. */
+static int line_badness(double shortfall, double stretch, double shrink,
+                        int *fit) {
+  int bad;
+  if (shortfall > 0) {
+    bad = badness_ts(shortfall, stretch);
+    *fit = bad > 99 ? VERY_LOOSE_FIT : bad > 12 ? LOOSE_FIT : DECENT_FIT;
+    return bad;
+  }
+  if (-shortfall > shrink + EPS)
+    bad = INF_BAD + 1;
+  else
+    bad = badness_ts(-shortfall, shrink);
+  *fit = bad > 12 ? TIGHT_FIT : DECENT_FIT;
+  return bad;
+}
+
+/* tex.web section 859. */
+static double line_demerits(const kp *k, const kp_active *a, int bad, int fit,
+                            int pi, int flagged, int is_final) {
+  double d = (double)k->p->line_penalty + bad;
+  d = fabs(d) >= 10000 ? 1.0e8 : d * d;
+  if (pi > 0)
+    d += (double)pi * pi;
+  else if (pi > CV_EJECT_PENALTY)
+    d -= (double)pi * pi;
+  /* TeX treats the paragraph end as a hyphenated break, so a hyphen on
+   * the second-to-last line costs final_hyphen_demerits. */
+  if (a->hyphenated && is_final)
+    d += k->p->final_hyphen_demerits;
+  else if (a->hyphenated && flagged)
+    d += k->p->double_hyphen_demerits;
+  if (abs(fit - a->fitness) > 1)
+    d += k->p->adj_demerits;
+  return d;
+}
+
+static void unlink_active(kp *k, size_t prev, size_t r) {
+  size_t next = k->act[r].next;
+  if (prev == NONE)
+    k->head = next;
+  else
+    k->act[prev].next = next;
+  k->act[r].next = k->free_act;
+  k->free_act = r;
+}
+
+/* tex.web sections 829-860: try a break at position b with penalty pi. */
+static void try_break(kp *k, size_t b, int pi, int flagged) {
+  kp_best bs;
+  best_reset(&bs);
+  int is_final = b == k->final;
+  size_t prev = NONE, r = k->head;
+  long old_l = -1;
+  double lw = 0;
+  for (;;) {
+    long l = r == NONE ? LONG_MAX : k->act[r].line;
+    if (l > old_l) { /* section 835: a new line class begins */
+      if (bs.minimum < AWFUL_BAD)
+        prev = insert_breaks(k, &bs, b, flagged, prev);
+      if (r == NONE || k->oom)
+        return;
+      old_l = l;
+      lw = line_width(k, l);
+    }
+    kp_active *a = &k->act[r];
+    double nat, st, sh;
+    measure(k, a->start, b, &nat, &st, &sh);
+    int fit;
+    int bad = line_badness(lw - nat, st + k->background_stretch, sh, &fit);
+    int stays = 1, artificial = 0;
+    if (bad > INF_BAD || pi <= CV_EJECT_PENALTY) {
+      /* Section 854: r cannot reach past b.  On the final pass the last
+       * active node is kept through an artificial break so the paragraph
+       * always ends. */
+      if (k->final_pass && bs.minimum >= AWFUL_BAD && a->next == NONE &&
+          prev == NONE)
+        artificial = 1;
+      stays = 0;
+    }
+    if (!artificial && bad > k->threshold) {
+      if (stays) {
+        prev = r;
+        r = a->next;
+      } else {
+        size_t next = a->next;
+        unlink_active(k, prev, r);
+        r = next;
+      }
+      continue;
+    }
+    double d =
+        artificial ? 0.0 : line_demerits(k, a, bad, fit, pi, flagged, is_final);
+    d += a->demerits;
+    if (d <= bs.minimal[fit]) { /* section 855 */
+      bs.minimal[fit] = d;
+      bs.place[fit] = a->passive;
+      bs.line[fit] = l;
+      if (d < bs.minimum)
+        bs.minimum = d;
+    }
+    size_t next = a->next;
+    if (stays)
+      prev = r;
+    else
+      unlink_active(k, prev, r);
+    r = next;
+  }
+}
+
+/* Whether node i is a legal breakpoint in this pass (tex.web section 866),
+ * and its penalty. */
+static int legal_break(const kp *k, size_t i, int *pi, int *flagged) {
+  const cv_node *nd = &k->nodes[i];
+  *pi = 0;
+  *flagged = 0;
+  if (i == k->final) {
+    *pi = CV_EJECT_PENALTY;
+    return 1;
+  }
+  if (nd->kind == CV_GLUE)
+    return i > 0 && k->nodes[i - 1].kind == CV_BOX;
+  if (nd->kind != CV_PENALTY || nd->penalty >= CV_INF_PENALTY)
+    return 0;
+  if (nd->flagged && !k->allow_flagged)
+    return 0;
+  *pi = nd->penalty < CV_EJECT_PENALTY ? CV_EJECT_PENALTY : nd->penalty;
+  *flagged = nd->flagged ? 1 : 0;
+  return 1;
+}
+
+/* One pass of the main loop (tex.web section 863).  Returns 1 when some
+ * active node reached the paragraph end. */
+static int run_pass(kp *k) {
+  k->nact = 0;
+  k->npas = 0;
+  k->free_act = NONE;
+  k->head = new_active(k);
+  if (k->head == NONE)
+    return 0;
+  kp_active *a = &k->act[k->head];
+  memset(a, 0, sizeof *a);
+  a->next = NONE;
+  a->pos = NONE;
+  a->start = 0; /* like TeX, nothing is discarded before the first line */
+  a->passive = NONE;
+  a->fitness = DECENT_FIT;
+  for (size_t i = 0; i <= k->final && k->head != NONE && !k->oom; i++) {
+    int pi, flagged;
+    if (i == k->n) {
+      try_break(k, i, CV_EJECT_PENALTY, 0); /* list without an end penalty */
+      break;
+    }
+    if (legal_break(k, i, &pi, &flagged))
+      try_break(k, i, pi, flagged);
+  }
+  return k->head != NONE && !k->oom;
+}
+
+/* tex.web sections 874-875: the best active node, honouring looseness.
+ * *exact says whether the looseness asked for was reached. */
+static size_t choose_best(const kp *k, int *exact) {
+  size_t best = NONE;
+  for (size_t r = k->head; r != NONE; r = k->act[r].next)
+    if (best == NONE || k->act[r].demerits < k->act[best].demerits)
+      best = r;
+  *exact = 1;
+  int looseness = k->p->looseness;
+  if (looseness == 0 || best == NONE)
+    return best;
+  long best_line = k->act[best].line;
+  long actual = 0;
+  double fewest = k->act[best].demerits;
+  for (size_t r = k->head; r != NONE; r = k->act[r].next) {
+    long diff = k->act[r].line - best_line;
+    if ((diff < actual && looseness <= diff) ||
+        (diff > actual && looseness >= diff)) {
+      best = r;
+      actual = diff;
+      fewest = k->act[r].demerits;
+    } else if (diff == actual && k->act[r].demerits < fewest) {
+      best = r;
+      fewest = k->act[r].demerits;
+    }
+  }
+  *exact = actual == looseness;
+  return best;
+}
+
+static void fill_line(kp *k, cv_line *ln, size_t line, size_t start, size_t b) {
+  double nat, st, sh;
+  if (start > b)
+    start = b;
+  measure(k, start, b, &nat, &st, &sh);
+  double lw = line_width(k, (long)line);
+  ln->start = start;
+  ln->end = b;
+  ln->brk = b == k->final ? k->n : b;
+  ln->hyphenated =
+      b < k->n && k->nodes[b].kind == CV_PENALTY && k->nodes[b].flagged;
+  ln->overfull = nat - sh > lw + EPS;
+  if (lw >= nat)
+    ln->ratio = st > EPS ? (lw - nat) / st : 0.0;
+  else
+    ln->ratio = sh > EPS ? fmax(-1.0, (lw - nat) / sh) : 0.0;
+}
+
+/* Section 876-877: walk the passive chain back and build the lines. */
+static int build_lines(kp *k, size_t best, cv_line **lines, size_t *nlines) {
+  size_t count = 0;
+  for (size_t ps = k->act[best].passive; ps != NONE; ps = k->pas[ps].prev)
+    count++;
+  cv_line *out = cv_calloc_n(count, sizeof *out);
+  if (!out)
+    return -1;
+  size_t j = count;
+  for (size_t ps = k->act[best].passive; ps != NONE; ps = k->pas[ps].prev)
+    out[--j].brk = k->pas[ps].pos; /* temporarily the break position */
+  size_t start = 0;
+  for (j = 0; j < count; j++) {
+    size_t b = out[j].brk;
+    fill_line(k, &out[j], j, start, b);
+    start = start_after(k, b);
+  }
+  *lines = out;
+  *nlines = count;
+  return k->oom ? -1 : 0;
+}
+
+static void set_pass(kp *k, int pass) {
+  const cv_kp_params *p = k->p;
+  k->threshold = pass == 1 ? p->pretolerance : p->tolerance;
+  k->allow_flagged = pass != 1;
+  k->background_stretch =
+      pass >= 3 && p->emergency_stretch > 0 ? p->emergency_stretch : 0.0;
+  k->final_pass = pass == 4;
+}
+
+/* Whether a pass is the last one allowed to succeed feasibly, where a
+ * missed looseness is accepted (TeX's final_pass without overfull). */
+static int last_feasible_pass(const kp *k, int pass) {
+  return pass >= 3 || (pass == 2 && !(k->p->emergency_stretch > 0));
+}
+
+static int pass_wanted(const kp *k, int pass) {
+  if (pass == 1)
+    return k->p->pretolerance >= 0;
+  if (pass == 3)
+    return k->p->emergency_stretch > 0;
+  return 1;
+}
+
+int cv_linebreak(const cv_node *nodes, size_t n, cv_line_width_fn width,
+                 void *ctx, const cv_kp_params *p, cv_line **lines,
+                 size_t *nlines, int *passes_used, cv_status *st) {
+  *lines = NULL;
+  *nlines = 0;
+  if (passes_used)
+    *passes_used = 0;
+  if (!width || (n > 0 && !nodes)) {
+    cv_status_set(st, "cv_linebreak: no nodes or no line width callback");
+    return -1;
+  }
+  if (n == 0)
+    return 0;
+  cv_kp_params defaults;
+  if (!p) {
+    cv_kp_params_default(&defaults);
+    p = &defaults;
+  }
+  kp k;
+  memset(&k, 0, sizeof k);
+  k.nodes = nodes;
+  k.n = n;
+  k.width_fn = width;
+  k.ctx = ctx;
+  k.p = p;
+  k.free_act = k.head = NONE;
+  int rc = -1;
+  if (prepare(&k) != 0)
+    goto out;
+  for (int pass = 1; pass <= 4; pass++) {
+    if (!pass_wanted(&k, pass))
+      continue;
+    set_pass(&k, pass);
+    int ok = run_pass(&k);
+    if (k.oom)
+      goto out;
+    if (!ok)
+      continue;
+    int exact;
+    size_t best = choose_best(&k, &exact);
+    if (!exact && !last_feasible_pass(&k, pass))
+      continue;
+    if (passes_used)
+      *passes_used = pass;
+    rc = build_lines(&k, best, lines, nlines);
+    goto out;
+  }
+out:
+  if (rc != 0) {
+    free(*lines);
+    *lines = NULL;
+    *nlines = 0;
+    cv_status_set(st, "cv_linebreak: out of memory (%zu nodes)", n);
+  }
+  kp_free(&k);
+  return rc;
+}
+
+/* ---- first fit -------------------------------------------------------- */
+
+static int greedy_push(cv_line **out, size_t *cnt, size_t *cap) {
+  void *v = *out;
+  if (cv_grow(&v, cap, *cnt + 1, sizeof **out) != 0)
+    return -1;
+  *out = v;
+  (*cnt)++;
+  return 0;
+}
+
+/* Fills as much as fits on each line, shrinking glue if needed (the
+ * "first-fit" method of Knuth & Plass 1981, section 2). */
+int cv_linebreak_greedy(const cv_node *nodes, size_t n, cv_line_width_fn width,
+                        void *ctx, cv_line **lines, size_t *nlines,
+                        cv_status *st) {
+  *lines = NULL;
+  *nlines = 0;
+  if (!width || (n > 0 && !nodes)) {
+    cv_status_set(st, "cv_linebreak_greedy: no nodes or no width callback");
+    return -1;
+  }
+  if (n == 0)
+    return 0;
+  cv_kp_params p;
+  cv_kp_params_default(&p);
+  kp k;
+  memset(&k, 0, sizeof k);
+  k.nodes = nodes;
+  k.n = n;
+  k.width_fn = width;
+  k.ctx = ctx;
+  k.p = &p;
+  k.allow_flagged = 1;
+  cv_line *out = NULL;
+  size_t cnt = 0, cap = 0, start = 0, last_fit = NONE;
+  if (prepare(&k) != 0)
+    goto oom;
+  for (size_t i = 0; i <= k.final;) {
+    int pi = CV_EJECT_PENALTY, flagged = 0;
+    if (i < n && !legal_break(&k, i, &pi, &flagged)) {
+      i++;
+      continue;
+    }
+    double nat, stretch, shrink;
+    measure(&k, start, i, &nat, &stretch, &shrink);
+    double lw = line_width(&k, (long)cnt);
+    int fits = nat - shrink <= lw + EPS;
+    size_t b = i;
+    if (fits && pi > CV_EJECT_PENALTY) {
+      last_fit = i++;
+      continue;
+    }
+    if (!fits && last_fit != NONE)
+      b = last_fit; /* i is looked at again on the next line */
+    if (greedy_push(&out, &cnt, &cap) != 0)
+      goto oom;
+    fill_line(&k, &out[cnt - 1], cnt - 1, start, b);
+    start = start_after(&k, b);
+    last_fit = NONE;
+    if (b == i)
+      i++;
+  }
+  if (k.oom)
+    goto oom;
+  kp_free(&k);
+  *lines = out;
+  *nlines = cnt;
+  return 0;
+oom:
+  kp_free(&k);
+  free(out);
+  cv_status_set(st, "cv_linebreak_greedy: out of memory (%zu nodes)", n);
+  return -1;
+}

@@ -1,0 +1,112 @@
+/* cvpdf - layouts (themes): every look-and-feel value, read from
+ * layouts/NAME.yaml and overridden by the CV's own `theme:` mapping. */
+#ifndef CV_THEME_H
+#define CV_THEME_H
+
+#include "document/model.h"
+#include "text/text.h"
+
+typedef enum cv_align {
+  CV_ALIGN_JUSTIFY = 0,
+  CV_ALIGN_LEFT,
+  CV_ALIGN_CENTER,
+  CV_ALIGN_RIGHT
+} cv_align;
+
+typedef struct cv_style {
+  const char *name;
+  cv_textstyle ts;
+  double leading;   /* baseline to baseline, pt */
+  cv_align align;
+  double space_before, space_after;
+  int rule;         /* heading: a rule */
+  int rule_position; /* 0 below the title, 1 after it on its line, 2 in the
+                        side column beside it */
+  double rule_width;
+  cv_color rule_color;
+  unsigned set;     /* which fields the layout set (for inheritance) */
+} cv_style;
+
+#define CV_MAX_STYLES 32
+#define CV_MAX_ICONS 24
+
+typedef struct cv_icon {
+  const char *kind;   /* "email" */
+  uint32_t cp;        /* code point in the icon font */
+  const char *word;   /* extracted text, "" for none */
+} cv_icon;
+
+typedef struct cv_theme {
+  const char *name;
+  double page_w, page_h;
+  double margin_top, margin_bottom, margin_left, margin_right;
+  int hyphenate;
+  const char *language;      /* default language */
+  const char *fallbacks[8];  /* fallback families, NULL-terminated */
+  const char *icon_family;   /* NULL: no icons */
+  cv_style styles[CV_MAX_STYLES];
+  size_t nstyles;
+  /* spacing, pt */
+  double sp_section, sp_entry, sp_item, sp_small, sp_medium, sp_large;
+  double heading_after; /* space after a heading (and its rule) */
+  /* lists */
+  double list_indent;
+  const char *bullet;       /* markup */
+  const char *number_format; /* printf format with one %d, e.g. "%d." */
+  /* entry labels: "hang" (label column left of the entry) */
+  double label_width;
+  int label_in_margin; /* the label column is outdented into the margin */
+  /* a side column left of all content (dates in moderncv style): its
+   * width and the gap after it; 0 for none */
+  double side_width, side_gap;
+  cv_align side_align;
+  /* pairs */
+  int pair_grid;       /* grid with a label column, else run-in */
+  double pair_label_width;
+  /* contacts */
+  const char *contact_separator;
+  cv_icon icons[CV_MAX_ICONS];
+  size_t nicons;
+  /* dates */
+  int month_style;     /* 0 none, 1 short, 2 long, 3 numeric, 4 dotted */
+  const char *date_separator;
+  /* footer and running header: text with fields {page}, {pages}, {name},
+   * {date} (the document date) and {WORD} (a word of the CV's language,
+   * e.g. {of}); NULL: none.  The header is left off the first page, which
+   * carries the name already, unless header_first is set. */
+  const char *footer;
+  cv_align footer_align;
+  const char *header;
+  cv_align header_align;
+  int header_first;
+  /* per-section-type options: pairs "type.key" -> value */
+  const char *opt_keys[32];
+  const char *opt_vals[32];
+  size_t nopts;
+  /* words per language: "lang.key" -> value */
+  const char *word_keys[64];
+  const char *word_vals[64];
+  size_t nwords;
+} cv_theme;
+
+/* Reads layout `name` (a file name in one of dirs, or a path ending in
+ * .yaml) and applies overrides (a mapping from the CV, may be NULL).
+ * Strings live in arena.  Returns 0, or -1 with positioned diags. */
+int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
+                  const cvpdf_node *overrides, cv_arena *arena,
+                  cv_diags *diags);
+
+/* The style called name, falling back along "a.b" -> "a" -> "body". */
+const cv_style *cv_theme_style(const cv_theme *t, const char *name);
+const char *cv_theme_word(const cv_theme *t, const char *lang,
+                          const char *key);
+const char *cv_theme_option(const cv_theme *t, const char *type,
+                            const char *key);
+const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);
+
+/* Reads fonts/ manifests (NAME.yaml files: family, regular, bold, italic,
+ * bold-italic) of dir into fs. */
+int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
+                            cv_status *st);
+
+#endif
