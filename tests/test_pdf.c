@@ -3,7 +3,8 @@
  * PDF is checked with poppler-utils and qpdf. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "typeset/display.h"
+#include "output/pdf.h"
+#include "output/trace.h"
 #include "text/font.h"
 
 #include FT_FONT_FORMATS_H

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "pipeline/render.h"
+#include "text/text.h"
 
 extern const char cv_usage[];
 

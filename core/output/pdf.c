@@ -17,7 +17,7 @@
  * as soon as it is complete; libharu then stores compressed bytes only. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "typeset/display.h"
+#include "output/pdf.h"
 #include "text/font.h"
 
 #include <hb-subset.h>

@@ -1,6 +1,6 @@
 /* cvpdf - plain-text trace backend: every placed item on one line, so
  * layout tests compare text rather than PDF bytes. */
-#include "typeset/display.h"
+#include "output/trace.h"
 #include "text/font.h"
 
 #include <stdio.h>

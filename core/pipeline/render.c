@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "document/convert.h"
-#include "typeset/display.h"
+#include "output/pdf.h"
+#include "output/trace.h"
 #include "typeset/layout.h"
 #include "pipeline/plugin_host.h"
 #include "document/schema.h"

@@ -4,7 +4,11 @@
 
 #include "base/diag.h"
 #include "document/model.h"
-#include "text/text.h"
+
+/* The caches a process shares between its renders (text/font.h and
+ * text/text.h); the pipeline only passes them on. */
+typedef struct cv_fontcache cv_fontcache;
+typedef struct cv_hyphcache cv_hyphcache;
 
 typedef struct cv_render_opts {
   const char *input;     /* path, or the name used in messages with data */

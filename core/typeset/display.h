@@ -67,29 +67,4 @@ typedef struct cv_pagesink {
  * told to keep them (cv_builder_keep_pages) for d to stay readable. */
 cv_pagesink cv_docout_sink(cv_docout *d);
 
-/* ---- backends ------------------------------------------------------ */
-
-/* The PDF writer, fed page by page: page content is compressed as it
- * arrives and glyph runs are not kept, so memory grows with the number of
- * pages only by their compressed content.  Fonts are subset at the end. */
-typedef struct cv_pdf cv_pdf;
-cv_pdf *cv_pdf_new(cv_status *st);
-void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
-int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
-int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
-                  cv_status *st);
-/* Subsets and embeds the fonts and writes the file (the caller renames it
- * into place).  Returns 0, or -1 with st set. */
-int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
-                cv_status *st);
-cv_pagesink cv_pdf_sink(cv_pdf *w);
-
-/* The whole of d at once.  Returns 0, or -1 with st set. */
-int cv_pdf_write(const cv_docout *d, const char *path, cv_status *st);
-/* Plain-text trace of every placed item, one per line, for golden tests:
- *   page 1 595.28x841.89
- *   text 72.00 700.50 LinuxLibertineO-Bold 10.00 #000000 "Harry Dong" gids=...
- * Numbers with 2 decimals, locale independent. */
-int cv_trace_write(const cv_docout *d, cv_buf *out, cv_status *st);
-
 #endif

@@ -1,0 +1,71 @@
+/* cvpdf - what the commands share: where the data is, the render options
+ * they start from, repeatable options and how diagnostics print. */
+#define _POSIX_C_SOURCE 200809L
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "pipeline/render.h"
+
+void cv_find_dirs(cv_dirs *d) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int in_build = 0;
+  if (n > 0) {
+    exe[n] = '\0';
+    char *dir = dirname(exe);
+    /* Only the binary the build made, not any file under the build root:
+     * a test may install into a prefix inside it. */
+    in_build = !strcmp(dir, CVPDF_BUILD_ROOT "/core");
+  }
+  if (in_build) {
+    snprintf(d->plugin, sizeof d->plugin, "%s/plugins", CVPDF_BUILD_ROOT);
+    snprintf(d->layouts, sizeof d->layouts, "%s/layouts", CVPDF_SOURCE_ROOT);
+    snprintf(d->fonts, sizeof d->fonts, "%s/fonts", CVPDF_SOURCE_ROOT);
+  } else {
+    snprintf(d->plugin, sizeof d->plugin, "%s", CVPDF_PLUGINDIR);
+    snprintf(d->layouts, sizeof d->layouts, "%s/layouts", CVPDF_DATADIR);
+    snprintf(d->fonts, sizeof d->fonts, "%s/fonts", CVPDF_DATADIR);
+  }
+  d->layout_dirs[0] = d->layouts;
+  d->layout_dirs[1] = NULL;
+  d->font_dirs[0] = d->fonts;
+  d->font_dirs[1] = NULL;
+  d->hyph_dirs[0] = "/usr/share/hyphen";
+  d->hyph_dirs[1] = NULL;
+}
+
+void cv_render_opts_init(cv_render_opts *o, const cv_dirs *d) {
+  memset(o, 0, sizeof *o);
+  cv_limits_default(&o->limits);
+  o->default_plugin_dir = d->plugin;
+  o->layout_dirs = d->layout_dirs;
+  o->font_dirs = d->font_dirs;
+  o->hyph_dirs = d->hyph_dirs;
+}
+
+int cv_push_arg(const char **list, size_t *n, const char *value,
+                const char *option) {
+  if (*n == CV_MAX_DIRS) {
+    fprintf(stderr, "cvpdf: at most %d %s options\n", CV_MAX_DIRS, option);
+    return -1;
+  }
+  list[(*n)++] = value;
+  list[*n] = NULL;
+  return 0;
+}
+
+void cv_print_diags(const cv_diags *d) {
+  cv_buf b;
+  cv_buf_init(&b);
+  for (size_t i = 0; i < d->n; i++) {
+    cv_buf_reset(&b);
+    cv_diag_format(&d->v[i], &b);
+    fprintf(stderr, "%s\n", b.data ? b.data : "");
+  }
+  cv_buf_fini(&b);
+}

@@ -1,0 +1,26 @@
+/* cvpdf - the PDF writer: display lists in, a PDF file out (libharu
+ * objects, fonts subset with hb-subset, ToUnicode maps). */
+#ifndef CV_PDF_H
+#define CV_PDF_H
+
+#include "typeset/display.h"
+
+/* The PDF writer, fed page by page: page content is compressed as it
+ * arrives and glyph runs are not kept, so memory grows with the number of
+ * pages only by their compressed content.  Fonts are subset at the end. */
+typedef struct cv_pdf cv_pdf;
+cv_pdf *cv_pdf_new(cv_status *st);
+void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
+int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
+int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
+                  cv_status *st);
+/* Subsets and embeds the fonts and writes the file (the caller renames it
+ * into place).  Returns 0, or -1 with st set. */
+int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
+                cv_status *st);
+cv_pagesink cv_pdf_sink(cv_pdf *w);
+
+/* The whole of d at once.  Returns 0, or -1 with st set. */
+int cv_pdf_write(const cv_docout *d, const char *path, cv_status *st);
+
+#endif
