@@ -114,6 +114,103 @@ printf '{"basics": {"name": "Ada \\uffff Lovelace \xf0\x9f\x87\xac\xf0\x9f\x87\x
 run "flags and U+FFFF in a JSON Resume" 0 "$BIN" render "$T/resume.json" -o "$T/resume.pdf"
 has "flags and U+FFFF in a JSON Resume" "$T/resume.pdf" Resumeword
 
+# 2. Linear work.
+# peak COMMAND...: runs it, prints "exit-status peak-RSS-in-MB".
+peak() {
+  python3 - "$@" <<'EOF'
+import os, resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
+                   stderr=open(os.environ["ERR"], "w"))
+print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+EOF
+}
+export ERR="$T/err"
+
+# The joins of the plugin helpers (cvpdf-util.h) copy each part once: a
+# counting host sees about as many bytes made as the joined string holds,
+# where joining through fmt part by part makes a square of them.
+cat >"$T/joinprobe.c" <<'EOF'
+#define _GNU_SOURCE
+#include <cvpdf/cvpdf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+static size_t made, nitems = 4000;
+static const char *items[4000];
+static size_t len_(const cvpdf_node *n) { return n ? nitems : 0; }
+static const cvpdf_node *at_(const cvpdf_node *n, size_t i) {
+  return (const cvpdf_node *)(items + i + 0 * (n != NULL));
+}
+static const char *str_(const cvpdf_node *n) { return *(const char *const *)n; }
+static const char *fmt_(cvpdf_builder *b, const char *f, ...) {
+  (void)b;
+  va_list ap;
+  va_start(ap, f);
+  char *s = NULL;
+  if (vasprintf(&s, f, ap) < 0) s = NULL;
+  va_end(ap);
+  made += s ? strlen(s) : 0;
+  return s; /* a probe: what it makes is never freed */
+}
+#if CVPDF_ABI_MINOR >= 2
+static const char *join_(cvpdf_builder *b, const char *const *p, size_t n,
+                         const char *sep) {
+  (void)b;
+  size_t total = 1;
+  for (size_t i = 0; i < n; i++) total += (p[i] ? strlen(p[i]) : 0) + strlen(sep);
+  char *s = calloc(total, 1);
+  for (size_t i = 0, k = 0; i < n; i++)
+    if (p[i] && *p[i]) { if (k++) strcat(s, sep); strcat(s, p[i]); }
+  made += strlen(s);
+  return s;
+}
+#endif
+int main(void) {
+  static char buf[4000][16];
+  for (size_t i = 0; i < nitems; i++) {
+    snprintf(buf[i], sizeof buf[i], "item%zu", i);
+    items[i] = buf[i];
+  }
+  cvpdf_host h;
+  memset(&h, 0, sizeof h);
+  h.size = sizeof h;
+  h.len = len_; h.at = at_; h.str = str_; h.fmt = fmt_;
+#if CVPDF_ABI_MINOR >= 2
+  h.join = join_;
+#endif
+  const char *s = cvpdf_joined(&h, NULL, (const cvpdf_node *)items, ", ");
+  size_t want = strlen(s);
+  printf("%zu bytes made for a string of %zu\n", made, want);
+  return made <= 2 * want ? 0 : 1;
+}
+EOF
+if $CC -std=gnu11 -Icore/include -o "$T/joinprobe" "$T/joinprobe.c" 2>"$T/err"; then
+  "$T/joinprobe" >"$T/out" 2>&1 &&
+    ok "cvpdf_joined copies each part once ($(cat "$T/out"))" ||
+    no "cvpdf_joined is quadratic: $(cat "$T/out")"
+else
+  no "join probe does not build: $(head -c 600 "$T/err")"
+fi
+
+# The same through the real host: 8,000 skills in one list.
+python3 - "$T/skills.yaml" <<'EOF'
+import sys
+items = ", ".join('"skill%05d"' % i for i in range(8000))
+open(sys.argv[1], "w").write(
+    "name: Ada Lovelace\nsections:\n  - type: skills\n    title: Skills\n"
+    "    items:\n      Tools: [%s]\n" % items)
+EOF
+set -- $(peak "$BIN" render "$T/skills.yaml" -o "$T/skills.pdf")
+if [ "$1" -ne 0 ] || crashed "$T/err"; then
+  no "8,000 skills in one list: exit status $1: $(head -c 600 "$T/err")"
+elif [ "$SAN" -eq 0 ] && [ "$2" -gt 200 ]; then
+  no "8,000 skills in one list: peak $2 MB (a join that copies per part)"
+else
+  ok "8,000 skills in one list: peak $2 MB"
+fi
+has "8,000 skills in one list" "$T/skills.pdf" skill00000 skill07999
+
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

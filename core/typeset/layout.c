@@ -777,6 +777,42 @@ static const char *h_fmt(cvpdf_builder *b, const char *fmt, ...) {
   return s ? s : "";
 }
 
+/* One allocation for the whole string, so a list of any length joins in
+ * linear time and memory. */
+static const char *h_join(cvpdf_builder *b, const char *const *parts, size_t n,
+                          const char *sep) {
+  if (!b || !parts)
+    return NULL;
+  size_t sl = sep ? strlen(sep) : 0, total = 0, k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = parts[i] ? strlen(parts[i]) : 0;
+    if (!l)
+      continue;
+    if (l > SIZE_MAX - 1 - sl - total) {
+      oom(b);
+      return NULL;
+    }
+    total += l + (k++ ? sl : 0);
+  }
+  char *out = k ? cv_arena_alloc(b->perm, total + 1) : NULL;
+  if (k && !out)
+    oom(b);
+  if (!out)
+    return NULL;
+  char *o = out;
+  k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = parts[i] ? strlen(parts[i]) : 0;
+    if (!l)
+      continue;
+    if (k++ && sl)
+      o = (char *)memcpy(o, sep, sl) + sl;
+    o = (char *)memcpy(o, parts[i], l) + l;
+  }
+  *o = '\0';
+  return out;
+}
+
 static const char *h_escape(cvpdf_builder *b, const char *text) {
   if (!text)
     return NULL;
@@ -1395,6 +1431,7 @@ static const cvpdf_host host_table = {
     .space = h_space,
     .set_author = h_set_author,
     .load_bibtex = h_load_bibtex,
+    .join = h_join,
 };
 
 const cvpdf_host *cv_host_table(void) { return &host_table; }
