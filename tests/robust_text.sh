@@ -211,6 +211,27 @@ else
 fi
 has "8,000 skills in one list" "$T/skills.pdf" skill00000 skill07999
 
+# A 300 kB paragraph is broken in windows: every word comes back, in
+# order (each word ends in its number, which hyphenation never splits).
+python3 - "$T/para.yaml" <<'EOF'
+import random, sys
+r = random.Random(5)
+vocab = ("typesetting layout paragraph hyphenation kerning ligature glyph "
+         "measure justified ragged column margin heading citation reference "
+         "conference journal research engineering efficient reliable").split()
+words = ["%s%d" % (r.choice(vocab), i) for i in range(20000)]
+open(sys.argv[1], "w").write(
+    "name: Ada\nsections:\n  - type: summary\n    text: \"%s\"\n"
+    % " ".join(words))
+EOF
+run "a 300 kB paragraph" 0 "$BIN" render "$T/para.yaml" -o "$T/para.pdf"
+pdftotext -q "$T/para.pdf" - | python3 -c '
+import re, sys
+got = [int(n) for n in re.findall(r"[a-z]+([0-9]+)", sys.stdin.read())]
+sys.exit(0 if got == list(range(20000)) else 1)' &&
+  ok "a 300 kB paragraph: every word, in order" ||
+  no "a 300 kB paragraph: words lost, doubled or out of order"
+
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
