@@ -232,6 +232,25 @@ sys.exit(0 if got == list(range(20000)) else 1)' &&
   ok "a 300 kB paragraph: every word, in order" ||
   no "a 300 kB paragraph: words lost, doubled or out of order"
 
+# --max-pages stops the typesetting: a section after the limit is never
+# set, so the warning its label would earn never comes.
+python3 - "$T/stop.yaml" <<'EOF'
+import sys
+paras = "\n".join('      - "Paragraph %d of a long summary that fills page after page with words."' % i
+                  for i in range(400))
+open(sys.argv[1], "w").write(
+    "name: Ada\nsections:\n  - type: summary\n    text:\n%s\n"
+    "  - type: publications\n    title: Late\n    entries:\n"
+    "      - title: Late work\n        label: Averyveryverylongunbreakablelabelword\n"
+    "        year: 2020\n" % paras)
+EOF
+run "the long CV renders" 0 "$BIN" render "$T/stop.yaml" -o "$T/stop.pdf"
+grep -q "wider than" "$T/err" && ok "its late label earns a warning" ||
+  no "no warning for the late label: $(cat "$T/err")"
+run "--max-pages 1 fails" 1 "$BIN" render "$T/stop.yaml" -o "$T/stop.pdf" --max-pages 1
+grep -q "wider than" "$T/err" &&
+  no "--max-pages 1: the section after the limit was still typeset" ||
+  ok "--max-pages 1: typesetting stopped at the limit"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

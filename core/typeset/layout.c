@@ -70,6 +70,7 @@ struct cvpdf_builder {
   int64_t date;     /* the document date, seconds since 1970 (UTC) */
   const char *type; /* section type being built */
   int failed;
+  int stopped; /* the page sink refused a page: nothing more is set */
   const char *author;
   double measure;
 
@@ -568,6 +569,8 @@ static int shape_markup(cvpdf_builder *b, const cv_style *s,
   cv_span *spans = NULL;
   size_t ns = 0;
   cv_status st = {0};
+  if (b->stopped)
+    return -1;
   double t0 = now();
   int justify = s->align == CV_ALIGN_JUSTIFY;
   if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
@@ -1631,8 +1634,15 @@ void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink) {
 
 void cv_builder_keep_pages(cvpdf_builder *b) { b->keep_pages = 1; }
 
+/* A failed sink ends the typesetting (the document has failed, so setting
+ * more text is wasted work).  A status without a message means the sink
+ * has reported why itself (the page limit). */
 static void sink_failed(cvpdf_builder *b, const cv_status *st) {
-  fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
+  b->stopped = 1;
+  if (st->failed && !st->msg[0])
+    b->failed = 1;
+  else
+    fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
 }
 
 /* Places the lines of v[start, end) on a page and hands it to the sink. */
