@@ -211,6 +211,53 @@ else
 fi
 has "8,000 skills in one list" "$T/skills.pdf" skill00000 skill07999
 
+# A 40,000-entry BibTeX file (3.5 MB) with repeated keys, sorted by date
+# and then cut short by --max-pages 1: the duplicate keys are reported in
+# file order, and the run ends soon after the first pages are set.  The
+# CPU cap is far above what linear work needs and far below what work
+# growing with the square of the entries takes.
+python3 - "$T" <<'EOF'
+import random, sys
+r = random.Random(3)
+with open(sys.argv[1] + "/big.bib", "w") as f:
+    for i in range(40000):
+        key = "k%d" % (i if i not in (20000, 39999) else 7 + (i == 39999))
+        f.write("@article{%s, author = {A. Lovelace and C. Babbage}, title = "
+                "{Work %d on engines}, journal = {J}, year = %d}\n"
+                % (key, i, 1950 + r.randrange(70)))
+open(sys.argv[1] + "/big.yaml", "w").write(
+    "name: Ada Lovelace\nsections:\n  - type: publications\n"
+    "    title: Publications\n    bibtex: big.bib\n    sort: newest\n")
+EOF
+cap=60
+[ "$SAN" -eq 1 ] && cap=300
+(ulimit -t $cap; exec "$BIN" render "$T/big.yaml" -o "$T/big.pdf" --max-pages 1) 2>"$T/err"
+rc=$?
+if [ "$rc" -ne 1 ] || crashed "$T/err"; then
+  no "40,000-entry BibTeX: exit status $rc (CPU cap $cap s): $(head -c 600 "$T/err")"
+else
+  ok "40,000-entry BibTeX sorted and cut short within $cap CPU seconds"
+fi
+sed -n 's/.*big\.bib:\([0-9]*\):.*used twice (first at line \([0-9]*\)).*/\1 \2/p' "$T/err" |
+  tr '\n' ' ' >"$T/dups"
+[ "$(cat "$T/dups")" = "20001 8 40000 9 " ] &&
+  ok "repeated BibTeX keys reported in file order with their first line" ||
+  no "repeated keys: '$(cat "$T/dups")' from $(grep 'used twice' "$T/err")"
+grep -qF "big.yaml: error: expected at most 1 pages, found more" "$T/err" &&
+  ok "--max-pages reported" || no "--max-pages message: $(head -c 600 "$T/err")"
+
+# Sorted newest first, undated last, equal years in file order.
+printf '@misc{a, title = {Aword}, year = 2001}\n@misc{b, title = {Bword}}\n@misc{c, title = {Cword}, year = 2019}\n@misc{d, title = {Dword}, year = 2001}\n@misc{e, title = {Eword}, year = 2019}\n' >"$T/few.bib"
+for order in newest oldest; do
+  printf 'name: Ada\nsections:\n  - type: publications\n    bibtex: few.bib\n    sort: %s\n    numbering: none\n' "$order" >"$T/few.yaml"
+  run "BibTeX sorted $order" 0 "$BIN" render "$T/few.yaml" -o "$T/few.pdf"
+  pdftotext -q "$T/few.pdf" - | grep -o '[A-E]word' | tr '\n' ' ' >"$T/order"
+  want="Cword Eword Aword Dword Bword "
+  [ "$order" = oldest ] && want="Aword Dword Cword Eword Bword "
+  [ "$(cat "$T/order")" = "$want" ] && ok "BibTeX $order first: $want" ||
+    no "BibTeX $order first: '$(cat "$T/order")', expected '$want'"
+done
+
 # A 300 kB paragraph is broken in windows: every word comes back, in
 # order (each word ends in its number, which hyphenation never splits).
 python3 - "$T/para.yaml" <<'EOF'
