@@ -520,6 +520,7 @@ static size_t set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
   cv_kp_params kp;
   cv_kp_params_default(&kp);
   kp.emergency_stretch = s->ts.size * 1.5;
+  kp.same_width_from = 1; /* first_w, then rest_w */
   if (mode == BREAK_FIRST_ONLY) {
     kp.tolerance = kp.pretolerance;
     kp.emergency_stretch = 0;

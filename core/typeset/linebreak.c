@@ -9,7 +9,9 @@
  *  - there are no discretionaries: a flagged penalty with a width (the
  *    hyphen) stands for one, as in the 1981 paper;
  *  - every line number is its own class (TeX's easy_line is never reached)
- *    because line widths come from a callback that may vary on any line;
+ *    because line widths come from a callback that may vary on any line,
+ *    except in paragraphs broken in windows (below) when the caller says
+ *    from which line on the widths are equal;
  *  - the final, overfull-accepting pass is a separate fourth pass so that
  *    passes_used tells the caller when the paragraph could not be set;
  *  - a paragraph of more than KP_WHOLE nodes is broken in windows of that
@@ -18,8 +20,11 @@
  *    memory of each window are bounded, where a whole long paragraph
  *    gathers ever more active and passive nodes (each line number is a
  *    class of its own, and one hard stretch sends the whole paragraph to
- *    the emergency passes).  Shorter paragraphs, every ordinary one among
- *    them, are broken as a whole, as TeX does. */
+ *    the emergency passes).  There, as in TeX, the lines past
+ *    same_width_from form one class, which keeps the active list short
+ *    even for text that breaks after every character.  Shorter
+ *    paragraphs, every ordinary one among them, are broken as a whole and
+ *    exactly as before. */
 #include "typeset/linebreak.h"
 
 #include <limits.h>
@@ -35,8 +40,8 @@
 #define EPS 1.0e-9
 /* Nodes broken as a whole (some 5,000 words), and the window longer
  * paragraphs are broken in (some 30 lines of text). */
-#define KP_WHOLE 16384
-#define KP_WINDOW 4096
+#define KP_WHOLE 4096
+#define KP_WINDOW 2048
 
 /* Fitness classes, tex.web section 817. */
 enum { VERY_LOOSE_FIT = 0, LOOSE_FIT = 1, DECENT_FIT = 2, TIGHT_FIT = 3 };
@@ -91,6 +96,7 @@ typedef struct kp {
   double background_stretch;
   int final_pass;
   int allow_flagged;
+  long easy_line; /* first line of the one class of equal lines; -1: none */
   int oom;
 } kp;
 
@@ -104,6 +110,7 @@ void cv_kp_params_default(cv_kp_params *p) {
   p->double_hyphen_demerits = 10000;
   p->final_hyphen_demerits = 5000;
   p->looseness = 0;
+  p->same_width_from = -1;
 }
 
 /* tex.web section 108: badness is about 100 (t/s)^3.  TeX's integer
@@ -343,7 +350,8 @@ static void try_break(kp *k, size_t b, int pi, int flagged) {
         prev = insert_breaks(k, &bs, b, flagged, prev);
       if (r == NONE || k->oom)
         return;
-      old_l = l;
+      /* Section 835: lines from easy_line on are one class. */
+      old_l = k->easy_line >= 0 && l >= k->easy_line ? LONG_MAX - 1 : l;
       lw = line_width(k, l);
     }
     kp_active *a = &k->act[r];
@@ -599,6 +607,7 @@ static int window_passes(kp *k, const kp_origin *o, size_t last, size_t *best) {
 static int break_windows(kp *k, kp_breaks *bk) {
   kp_origin o = {NONE, 0, 0, DECENT_FIT, 0};
   int most = 0, whole = 0;
+  k->easy_line = k->n > KP_WHOLE ? k->p->same_width_from : -1;
   for (;;) {
     whole = whole || k->n - o.start <= (o.pos == NONE ? KP_WHOLE : KP_WINDOW);
     size_t last = whole ? k->final : o.start + KP_WINDOW - 1;
