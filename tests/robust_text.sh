@@ -258,6 +258,28 @@ for order in newest oldest; do
     no "BibTeX $order first: '$(cat "$T/order")', expected '$want'"
 done
 
+# 60,000 different characters no installed font has: each is looked for
+# once, without a fontconfig sort once enough were found in no font, and
+# the warning lists the first of them.  (Under the same CPU cap as above.)
+python3 - "$T/missing.yaml" <<'EOF'
+import sys
+text = "".join(chr(0x50000 + i) + (" " if i % 8 == 7 else "")
+               for i in range(60000))
+open(sys.argv[1], "w").write(
+    "name: Ada\nsections:\n  - type: summary\n    text: \"Firstword %s\"\n"
+    % text)
+EOF
+(ulimit -t $cap; exec "$BIN" render "$T/missing.yaml" -o "$T/missing.pdf") 2>"$T/err"
+rc=$?
+if [ "$rc" -ne 0 ] || crashed "$T/err"; then
+  no "60,000 missing characters: exit status $rc (CPU cap $cap s): $(head -c 600 "$T/err")"
+else
+  ok "60,000 missing characters within $cap CPU seconds"
+fi
+grep -qF "no installed font has these characters: $(printf '\361\220\200\200') (U+50000)" "$T/err" &&
+  ok "the missing characters are named, first first" ||
+  no "missing characters warning: $(head -c 300 "$T/err")"
+
 # A 300 kB paragraph is broken in windows: every word comes back, in
 # order (each word ends in its number, which hyphenation never splits).
 python3 - "$T/para.yaml" <<'EOF'

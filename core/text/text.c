@@ -690,7 +690,14 @@ size_t cv_shaper_missing(const cv_shaper *sh, const uint32_t **cps) {
   return sh->nmissing;
 }
 
+/* The first characters no font has, in the order met: enough for the
+ * warning, which names the first 20; a text of many different ones must
+ * not search an ever longer list for each. */
+#define CV_MISSING_KEPT 64
+
 static void note_missing(cv_shaper *sh, uint32_t cp) {
+  if (sh->nmissing >= CV_MISSING_KEPT)
+    return;
   for (size_t i = 0; i < sh->nmissing; i++)
     if (sh->missing[i] == cp)
       return;
