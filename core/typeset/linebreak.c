@@ -14,8 +14,8 @@
  *    from which line on the widths are equal;
  *  - the final, overfull-accepting pass is a separate fourth pass so that
  *    passes_used tells the caller when the paragraph could not be set;
- *  - a paragraph of more than KP_WHOLE nodes is broken in windows of that
- *    many nodes: the best way through a window fixes the lines of its
+ *  - a paragraph of more than KP_WHOLE nodes is broken in windows of
+ *    KP_WINDOW nodes: the best way through a window fixes the lines of its
  *    first half, and the next window starts after them.  The work and the
  *    memory of each window are bounded, where a whole long paragraph
  *    gathers ever more active and passive nodes (each line number is a
@@ -38,8 +38,8 @@
 #define AWFUL_BAD 1.0e30
 /* Float slack when comparing widths that went through sums. */
 #define EPS 1.0e-9
-/* Nodes broken as a whole (some 5,000 words), and the window longer
- * paragraphs are broken in (some 30 lines of text). */
+/* Nodes broken as a whole (some 1,300 words of text), and the window
+ * longer paragraphs are broken in (some 50 lines). */
 #define KP_WHOLE 4096
 #define KP_WINDOW 2048
 
@@ -452,8 +452,6 @@ static int run_pass(kp *k, const kp_origin *o, size_t last) {
   return k->head != NONE && !k->oom;
 }
 
-/* tex.web sections 874-875: the best active node, honouring looseness.
- * *exact says whether the looseness asked for was reached. */
 static size_t fewest_demerits(const kp *k) {
   size_t best = NONE;
   for (size_t r = k->head; r != NONE; r = k->act[r].next)
@@ -462,6 +460,8 @@ static size_t fewest_demerits(const kp *k) {
   return best;
 }
 
+/* tex.web sections 874-875: the best active node, honouring looseness.
+ * *exact says whether the looseness asked for was reached. */
 static size_t choose_best(const kp *k, int *exact) {
   size_t best = fewest_demerits(k);
   *exact = 1;
