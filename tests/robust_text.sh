@@ -102,7 +102,7 @@ n=$(ls "$T/batch-out" | grep -c '\.pdf$')
   no "batch: $n of $i PDFs"
 
 # Through BibTeX: raw UTF-8, U+FFFF included (BibTeX files are not YAML).
-printf '@article{flag2024,\n  author = {Ada Lovelace and J\xf0\x9f\x87\xac\xf0\x9f\x87\xa7 Smith},\n  title = {Flags \xf0\x9f\x87\xac\xf0\x9f\x87\xa7\xf0\x9f\x87\xab\xf0\x9f\x87\xb7 and \xef\xbf\xbf in Titleword},\n  journal = {Journal \xef\xbf\xbf of \xf0\x9f\x87\xa9},\n  year = 2024\n}\n' >"$T/refs.bib"
+printf '@article{flag2024,\n  author = {Ada Lovelace and J\360\237\207\254\360\237\207\247 Smith},\n  title = {Flags \360\237\207\254\360\237\207\247\360\237\207\253\360\237\207\267 and \357\277\277 in Titleword},\n  journal = {Journal \357\277\277 of \360\237\207\251},\n  year = 2024\n}\n' >"$T/refs.bib"
 printf 'name: Ada Lovelace\nsections:\n  - type: publications\n    title: Publications\n    bibtex: refs.bib\n' >"$T/bib.yaml"
 run "flags and U+FFFF through BibTeX" 0 "$BIN" render "$T/bib.yaml" -o "$T/bib.pdf"
 has "flags and U+FFFF through BibTeX" "$T/bib.pdf" Titleword
@@ -110,7 +110,7 @@ run "flags and U+FFFF through BibTeX: --safe" 0 "$BIN" render --safe "$T/bib.yam
 run "flags and U+FFFF through BibTeX: check" 0 "$BIN" check "$T/bib.yaml"
 
 # A JSON Resume (raw UTF-8 and \u escapes).
-printf '{"basics": {"name": "Ada \\uffff Lovelace \xf0\x9f\x87\xac\xf0\x9f\x87\xa7", "summary": "Resumeword \xf0\x9f\x87\xac\xf0\x9f\x87\xa7 \\uffff \\u0301 done"},\n "skills": [{"name": "Flags", "keywords": ["\xf0\x9f\x87\xab\xf0\x9f\x87\xb7", "\\uffff"]}]}\n' >"$T/resume.json"
+printf '{"basics": {"name": "Ada \\uffff Lovelace \360\237\207\254\360\237\207\247", "summary": "Resumeword \360\237\207\254\360\237\207\247 \\uffff \\u0301 done"},\n "skills": [{"name": "Flags", "keywords": ["\360\237\207\253\360\237\207\267", "\\uffff"]}]}\n' >"$T/resume.json"
 run "flags and U+FFFF in a JSON Resume" 0 "$BIN" render "$T/resume.json" -o "$T/resume.pdf"
 has "flags and U+FFFF in a JSON Resume" "$T/resume.pdf" Resumeword
 
