@@ -1,10 +1,12 @@
-/* Tests for core/typeset/linebreak.c: Knuth-Plass against first fit, hyphenation,
- * forced breaks, overfull words, varying measures, discardables, edge
- * cases, and the optimum against an exhaustive search on random input. */
+/* Tests for core/typeset/linebreak.c: Knuth-Plass against first fit,
+ * hyphenation, forced breaks, overfull words, varying measures, discardables,
+ * edge cases, the optimum against an exhaustive search on random input, and
+ * bounded memory for a very long paragraph. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "typeset/linebreak.h"
 #include "text/nodes.h"
@@ -622,6 +624,60 @@ static void test_long(void) {
   cv_hlist_fini(&h);
 }
 
+static long peak_rss_kb(void) {
+  struct rusage ru;
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+/* A paragraph of 100,000 words (some 310,000 nodes, a 1 MB text), with
+ * hyphenation points, that needs the emergency pass in places: it is
+ * broken in memory proportional to its length (the prefix sums and the
+ * lines), where breaking it as a whole gathers hundreds of megabytes of
+ * active and passive nodes.  Every line is feasible and they follow each
+ * other. */
+static void test_very_long(void) {
+  cv_hlist h;
+  unsigned seed = 7;
+  cv_hlist_init(&h);
+  for (int i = 0; i < 100000; i++) {
+    if (i)
+      cv_hlist_glue(&h, 3.3, 1.65, 1.1);
+    int len = 1 + (int)(rnd(&seed) % 11);
+    if (len > 5) {
+      cv_hlist_box(&h, 5.0 * (len / 2), NULL);
+      cv_hlist_penalty(&h, 3, 50, 1);
+      len -= len / 2;
+    }
+    cv_hlist_box(&h, 5.0 * len, NULL);
+  }
+  cv_hlist_penalty(&h, 0, CV_INF_PENALTY, 0);
+  cv_hlist_glue(&h, 0, CV_FIL, 0);
+  cv_hlist_penalty(&h, 0, CV_EJECT_PENALTY, 0);
+  double w = 400;
+  cv_kp_params p;
+  cv_kp_params_default(&p);
+  p.emergency_stretch = 15;
+  cv_line *L = NULL;
+  size_t nl = 0;
+  int passes = 0;
+  cv_status st = {0};
+  long before = peak_rss_kb();
+  int rc = cv_linebreak(h.v, h.n, const_width, &w, &p, &L, &nl, &passes, &st);
+  long grown = peak_rss_kb() - before;
+  long bound = (long)(h.n * 64 / 1024) + 32 * 1024;
+  check(rc == 0 && grown <= bound, "very long paragraph: bounded memory",
+        "rc %d, peak grew by %ld kB for %zu nodes (bound %ld kB)", rc, grown,
+        h.n, bound);
+  int good = rc == 0 && nl > 8000 && L[nl - 1].brk == h.n && L[0].start == 0;
+  for (size_t j = 0; good && j < nl; j++)
+    good = !L[j].overfull && L[j].ratio >= -1 &&
+           (j == 0 || L[j].start > L[j - 1].brk);
+  check(good, "very long paragraph: feasible lines that follow each other",
+        "rc %d, %zu lines, passes %d", rc, nl, passes);
+  free(L);
+  cv_hlist_fini(&h);
+}
+
 int main(void) {
   test_badness();
   test_kp_vs_greedy();
@@ -633,6 +689,7 @@ int main(void) {
   test_small();
   test_exhaustive();
   test_long();
+  test_very_long();
   if (failures)
     printf("# %d failed\n", failures);
   return failures ? 1 : 0;

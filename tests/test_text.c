@@ -1,7 +1,8 @@
-/* Tests for core/text/font.c and core/text/text.c: fonts through fontconfig, shaping
- * (ligatures, kerning, fallback, small caps), markup, break opportunities
- * and hyphenation.  Needs fonts-linuxlibertine, fonts-lato, fonts-noto-cjk
- * and hyphen-en-us installed. */
+/* Tests for core/text/font.c and core/text/text.c: fonts through fontconfig,
+ * shaping (ligatures, kerning, fallback, small caps), markup, break
+ * opportunities (for any Unicode text) and hyphenation.  Needs
+ * fonts-linuxlibertine, fonts-lato, fonts-noto-cjk and hyphen-en-us installed.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <linebreak.h>
+
 #include "text/text.h"
+#include "text/uax14.h"
 
 static int failures;
 
@@ -514,12 +518,122 @@ static void test_set_arena(env *e) {
   cv_arena_fini(&b);
 }
 
-
 /* fontconfig's config parser and libhyphen's pattern loader leak a little
  * by themselves; nothing of ours is suppressed. */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void) {
   return "leak:libfontconfig.so\nleak:libhyphen.so\n";
+}
+
+/* Text a CV may hold that libunibreak 1.1 cannot take as it is: flags
+ * (regional indicator pairs), U+FFFF (its end-of-text value), other
+ * noncharacters, unassigned code points, lone combining marks, emoji
+ * sequences and bytes that are no UTF-8. */
+static const char *const any_unicode[] = {
+    /* a flag; two flags and a lone regional indicator */
+    "\xF0\x9F\x87\xAC\xF0\x9F\x87\xA7",
+    "UK \xF0\x9F\x87\xAC\xF0\x9F\x87\xA7 and FR "
+    "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7\xF0\x9F\x87\xA9",
+    /* U+FFFF alone and in text */
+    "\xEF\xBF\xBF",
+    "a\xEF\xBF\xBF b \xEF\xBF\xBF\xEF\xBF\xBF c",
+    /* noncharacters U+FFFE U+FDD0 U+1FFFF U+10FFFF */
+    "\xEF\xBF\xBE \xEF\xB7\x90 \xF0\x9F\xBF\xBF \xF4\x8F\xBF\xBF",
+    /* unassigned U+0378 U+50000 U+E0080 */
+    "\xCD\xB8 \xF1\x90\x80\x80 \xF3\xA0\x82\x80",
+    /* lone combining marks (U+0301) */
+    "\xCC\x81\xCC\x81 lone \xCC\x81 marks",
+    /* a ZWJ family, a skin tone, the flag of Scotland (tag characters) */
+    "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",
+    "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD ok",
+    "\xF0\x9F\x8F\xB4\xF3\xA0\x81\xA7\xF3\xA0\x81\xA2\xF3\xA0\x81\xB3"
+    "\xF3\xA0\x81\xA3\xF3\xA0\x81\xB4\xF3\xA0\x81\xBF",
+    /* bytes that are no UTF-8 */
+    "bad \xFF\xFE bytes \xEF\xBF",
+};
+
+static void test_any_unicode(env *e) {
+  cv_textstyle s = style_of("Libertine", 10);
+  for (size_t i = 0; i < sizeof any_unicode / sizeof *any_unicode; i++) {
+    for (int hyph = 0; hyph < 2; hyph++) {
+      cv_hlist l;
+      int rc = shape_plain(e, &s, any_unicode[i], hyph, 1, &l);
+      CHECK(rc == 0 && !l.failed, "any Unicode text shapes: case %zu%s", i,
+            hyph ? ", hyphenated" : "");
+      cv_hlist_fini(&l);
+    }
+  }
+}
+
+/* The opportunity after the character that ends at byte `end` of s. */
+static int after(const char *brks, size_t end) {
+  return brks[end - 1];
+}
+
+static void test_uax14(void) {
+  cv_uax14 u = {0};
+  char a[256], b[256];
+  /* Ordinary text: exactly what libunibreak gives for UTF-8. */
+  static const char *const same[] = {
+      "state-of-the-art and/or office",
+      "Li 林志恒 (2021)",
+      "Veličković",
+      "line\nbreak\r\nhere",
+      "e\xCC\x81t\xC3\xA9",
+      "https://example.org/a-b",
+      "\xE2\x80\x9Cquoted\xE2\x80\x9D \xC2\xAB guillemets \xC2\xBB",
+      "a\xC2\xA0"
+      "b c\xE2\x80\x94"
+      "d",
+      "\xCC\x81 mark first",
+      "\xEF\xB7\x90\xF0\x9F\xBF\xBF\xF4\x8F\xBF\xBF\xCD\xB8\xF1\x90\x80\x80",
+  };
+  for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+    size_t n = strlen(same[i]);
+    set_linebreaks_utf8((const utf8_t *)same[i], n, "en", a);
+    int rc = cv_uax14_breaks(&u, same[i], n, "en", b);
+    CHECK(rc == 0 && memcmp(a, b, n) == 0,
+          "ordinary text breaks as libunibreak's UTF-8 call: case %zu", i);
+  }
+  /* U+FFFF breaks as the noncharacter U+FFFE does. */
+  const char *ffff = "x\xEF\xBF\xBF y\xEF\xBF\xBF";
+  const char *fffe = "x\xEF\xBF\xBE y\xEF\xBF\xBE";
+  size_t n = strlen(ffff);
+  set_linebreaks_utf8((const utf8_t *)fffe, n, "en", a);
+  int rc = cv_uax14_breaks(&u, ffff, n, "en", b);
+  CHECK(rc == 0 && memcmp(a, b, n) == 0, "U+FFFF breaks as U+FFFE");
+  /* Flags: no break inside a pair, a break between two (LB30a). */
+  const char *flags = "\xF0\x9F\x87\xAC\xF0\x9F\x87\xA7\xF0\x9F\x87\xAB"
+                      "\xF0\x9F\x87\xB7\xF0\x9F\x87\xA9";
+  rc = cv_uax14_breaks(&u, flags, 20, "en", b);
+  CHECK(rc == 0 && after(b, 4) == LINEBREAK_NOBREAK &&
+            after(b, 8) == LINEBREAK_ALLOWBREAK &&
+            after(b, 12) == LINEBREAK_NOBREAK &&
+            after(b, 16) == LINEBREAK_ALLOWBREAK &&
+            after(b, 20) == LINEBREAK_MUSTBREAK &&
+            b[0] == LINEBREAK_INSIDEACHAR,
+        "flags: %d %d %d %d %d", after(b, 4), after(b, 8), after(b, 12),
+        after(b, 16), after(b, 20));
+  /* Emoji sequences stay whole: after a ZWJ (LB8a), before a modifier. */
+  const char *family = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80"
+                       "\x8D\xF0\x9F\x91\xA7\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD";
+  rc = cv_uax14_breaks(&u, family, 26, "en", b);
+  CHECK(rc == 0 && after(b, 4) == LINEBREAK_NOBREAK &&
+            after(b, 7) == LINEBREAK_NOBREAK &&
+            after(b, 11) == LINEBREAK_NOBREAK &&
+            after(b, 14) == LINEBREAK_NOBREAK &&
+            after(b, 18) == LINEBREAK_ALLOWBREAK &&
+            after(b, 22) == LINEBREAK_NOBREAK,
+        "ZWJ sequence and skin tone stay whole: %d %d %d %d %d %d", after(b, 4),
+        after(b, 7), after(b, 11), after(b, 14), after(b, 18), after(b, 22));
+  /* Bytes that are no UTF-8 count as U+FFFD, one byte each. */
+  const char *junk = "a\xFF\xFE\xEF\xBF";
+  rc = cv_uax14_breaks(&u, junk, 5, "en", b);
+  int ok = rc == 0;
+  for (int i = 0; i < 5; i++)
+    ok = ok && b[i] != LINEBREAK_INSIDEACHAR;
+  CHECK(ok, "invalid bytes are one character each");
+  cv_uax14_fini(&u);
 }
 
 int main(void) {
@@ -548,6 +662,8 @@ int main(void) {
   test_fontconfig_family(&e);
   test_timing(&e);
   test_set_arena(&e);
+  test_any_unicode(&e);
+  test_uax14();
   env_fini(&e);
 
   /* Dictionary lookup: "de" -> hyph_de_DE.dic (ISO-8859-1), "xx" none. */

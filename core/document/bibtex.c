@@ -941,21 +941,54 @@ static cvpdf_node *parse_locked(loader *ld, FILE *f, const char *buf,
   return failed ? NULL : root;
 }
 
-/* Keys given twice are a warning: the CV prints both, BibTeX would not. */
-static void check_keys(loader *ld, const cvpdf_node *seq) {
-  for (size_t i = 1; i < seq->n; i++) {
-    const cvpdf_node *k = cv_node_get(seq->items[i], "key");
-    for (size_t j = 0; j < i; j++) {
-      const cvpdf_node *o = cv_node_get(seq->items[j], "key");
-      if (k && o && !strcmp(k->str, o->str)) {
-        cv_diags_add(ld->diags, CV_SEV_WARNING, ld->file, k->line, k->col,
-                     "BibTeX key '%s' is used twice (first at line %d); "
-                     "both entries are printed",
-                     k->str, o->line);
-        break;
-      }
-    }
+typedef struct key_ref {
+  const cvpdf_node *key;
+  size_t entry;
+} key_ref;
+
+static int key_ref_cmp(const void *a, const void *b) {
+  const key_ref *x = a, *y = b;
+  int c = strcmp(x->key->str, y->key->str);
+  return c ? c : (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+/* Keys given twice are a warning: the CV prints both, BibTeX would not.
+ * The keys are sorted once (by key, then file order), so a file of any
+ * size is checked in n log n; the warnings still come in file order.
+ * Returns -1 when out of memory. */
+static int check_keys(loader *ld, const cvpdf_node *seq) {
+  size_t n = seq->n, m = 0;
+  key_ref *v = cv_malloc_n(n ? n : 1, sizeof *v);
+  const cvpdf_node **first = cv_calloc_n(n ? n : 1, sizeof *first);
+  if (!v || !first) {
+    free(v);
+    free(first);
+    return -1;
   }
+  for (size_t i = 0; i < n; i++) {
+    const cvpdf_node *k = cv_node_get(seq->items[i], "key");
+    if (k && k->str)
+      v[m++] = (key_ref){k, i};
+  }
+  qsort(v, m, sizeof *v, key_ref_cmp);
+  for (size_t j = 1, g = 0; j < m; j++) {
+    if (strcmp(v[j].key->str, v[g].key->str))
+      g = j;
+    else
+      first[v[j].entry] = v[g].key;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!first[i])
+      continue;
+    const cvpdf_node *k = cv_node_get(seq->items[i], "key");
+    cv_diags_add(ld->diags, CV_SEV_WARNING, ld->file, k->line, k->col,
+                 "BibTeX key '%s' is used twice (first at line %d); "
+                 "both entries are printed",
+                 k->str, first[i]->line);
+  }
+  free(v);
+  free(first);
+  return 0;
 }
 
 /* libbtparse ends the whole process (exit) on some malformed input, e.g.
@@ -1110,8 +1143,11 @@ const cvpdf_node *cv_bibtex_load(const char *path, const cvpdf_node *at,
                  "cannot read BibTeX file '%s': out of memory", path);
     goto done;
   }
-  if (seq)
-    check_keys(&ld, seq);
+  if (seq && check_keys(&ld, seq) < 0) {
+    cv_diags_add(diags, CV_SEV_ERROR, afile, aline, acol,
+                 "cannot read BibTeX file '%s': out of memory", path);
+    goto done;
+  }
   root = seq;
 done:
   free(ld.lines.start);

@@ -362,20 +362,30 @@ typedef struct page_tee {
   size_t max_pages;
   size_t pages;
   double t; /* seconds spent writing */
+  cv_diags *diags;
+  const char *file;
 } page_tee;
 
 static int tee_page(void *ud, const cv_page *pg, cv_status *st) {
   page_tee *tee = ud;
+  if (++tee->pages > tee->max_pages) {
+    /* The render has failed: the builder stops setting text now rather
+     * than after the whole document (a status without a message says
+     * that the reason is reported). */
+    cv_diags_add(tee->diags, CV_SEV_ERROR, tee->file, 0, 0,
+                 "expected at most %zu pages, found more; nothing was "
+                 "written (raise the limit with --max-pages)",
+                 tee->max_pages);
+    st->failed = 1;
+    st->msg[0] = '\0';
+    return -1;
+  }
   double t0 = now();
   int rc = 0;
-  /* Past the limit the render fails; pages are still counted so the
-   * message can say how many there would have been. */
-  if (++tee->pages <= tee->max_pages) {
-    if (tee->pdf)
-      rc = cv_pdf_page(tee->pdf, pg, st);
-    if (rc == 0 && tee->doc)
-      rc = cv_docout_sink(tee->doc).page(tee->doc, pg, st);
-  }
+  if (tee->pdf)
+    rc = cv_pdf_page(tee->pdf, pg, st);
+  if (rc == 0 && tee->doc)
+    rc = cv_docout_sink(tee->doc).page(tee->doc, pg, st);
   tee->t += now() - t0;
   return rc;
 }
@@ -521,8 +531,10 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   }
   if (!c.builder)
     goto out;
-  page_tee tee = {.max_pages = o->max_pages ? o->max_pages
-                                            : CV_DEFAULT_MAX_PAGES};
+  page_tee tee = {.max_pages =
+                      o->max_pages ? o->max_pages : CV_DEFAULT_MAX_PAGES,
+                  .diags = d,
+                  .file = c.model->file};
   c.default_out = o->output ? NULL : cv_default_output(o->input);
   const char *outp = o->output ? o->output : c.default_out;
   if (!outp) {
@@ -583,13 +595,6 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
     goto out;
   stats->t_pages = now() - t - (tee.t - t_sink);
   stats->pages = tee.pages;
-  if (tee.pages > tee.max_pages) {
-    cv_diags_add(d, CV_SEV_ERROR, c.model->file, 0, 0,
-                 "expected at most %zu pages, found %zu; nothing was written "
-                 "(raise the limit with --max-pages)",
-                 tee.max_pages, tee.pages);
-    goto out;
-  }
 
   const char *author = cv_builder_author(c.builder);
   const char *title = cv_node_get_str(root, "title");

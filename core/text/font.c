@@ -31,7 +31,13 @@ typedef struct cv_fallback_hit {
   cv_variant v;
   const char *const *list; /* the fallbacks list asked with (identity) */
   cv_font *font;           /* NULL: nothing covers cp */
+  int used;                /* a slot of the table holds this answer */
 } cv_fallback_hit;
+
+/* After this many characters no font had, the code points of all
+ * installed fonts are gathered once, so a text full of characters nothing
+ * covers costs no fontconfig sort for each. */
+#define CV_FC_MISSES_BEFORE_COVER 16
 
 /* A face loaded once per process: the template every fontset copies.  Its
  * FreeType face is closed after the metrics are read (shaping and
@@ -59,10 +65,12 @@ struct cv_fontset {
   size_t nfam, capfam;
   cv_font **fonts; /* owned */
   size_t nfonts, capfonts;
-  cv_fallback_hit *hits;
+  cv_fallback_hit *hits; /* open addressing, a power of 2 slots */
   size_t nhits, caphits;
   cv_fallback_hit *fc_fallbacks; /* fonts fontconfig proposed, in order */
   size_t nfcfb, capfcfb;
+  size_t fc_misses;    /* characters fontconfig found in no font */
+  FcCharSet *fc_cover; /* what the installed fonts cover, or NULL */
 };
 
 static const char *const variant_names[4] = {"regular", "bold", "italic",
@@ -168,6 +176,8 @@ void cv_fontset_destroy(cv_fontset *fs) {
   free(fs->fam);
   free(fs->hits);
   free(fs->fc_fallbacks);
+  if (fs->fc_cover)
+    FcCharSetDestroy(fs->fc_cover);
   if (fs->fc_all)
     FcFontSetDestroy(fs->fc_all);
   if (fs->fc)
@@ -703,7 +713,45 @@ static int covers(FcPattern *p, uint32_t cp) {
          FcCharSetHasChar(cs, cp);
 }
 
+/* The union of the installed fonts' character sets (NULL when it cannot
+ * be had: fontconfig is then asked for every character). */
+static FcCharSet *fc_cover(cv_fontset *fs) {
+  FcPattern *pat = FcPatternCreate();
+  FcObjectSet *os = FcObjectSetBuild(FC_CHARSET, (char *)NULL);
+  FcFontSet *set = pat && os ? FcFontList(fc_config(fs), pat, os) : NULL;
+  FcCharSet *all = set ? FcCharSetCreate() : NULL;
+  for (int i = 0; all && i < set->nfont; i++) {
+    FcCharSet *cs = NULL;
+    if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &cs) ==
+            FcResultMatch &&
+        !FcCharSetMerge(all, cs, NULL)) {
+      FcCharSetDestroy(all);
+      all = NULL;
+    }
+  }
+  if (set)
+    FcFontSetDestroy(set);
+  if (os)
+    FcObjectSetDestroy(os);
+  if (pat)
+    FcPatternDestroy(pat);
+  return all;
+}
+
+static cv_font *fc_sort_fallback(cv_fontset *fs, uint32_t cp, cv_variant v);
+
+/* A font fontconfig finds for cp; characters no installed font covers are
+ * known as such without a sort once enough of them came. */
 static cv_font *fc_fallback(cv_fontset *fs, uint32_t cp, cv_variant v) {
+  if (fs->fc_cover && !FcCharSetHasChar(fs->fc_cover, cp))
+    return NULL;
+  cv_font *f = fc_sort_fallback(fs, cp, v);
+  if (!f && ++fs->fc_misses == CV_FC_MISSES_BEFORE_COVER)
+    fs->fc_cover = fc_cover(fs);
+  return f;
+}
+
+static cv_font *fc_sort_fallback(cv_fontset *fs, uint32_t cp, cv_variant v) {
   FcPattern *pat = FcPatternCreate();
   FcCharSet *cs = FcCharSetCreate();
   cv_font *found = NULL;
@@ -769,21 +817,53 @@ static cv_font *fallback_lookup(cv_fontset *fs, uint32_t cp, cv_variant v,
       return f;
   if (cv_grow((void **)&fs->fc_fallbacks, &fs->capfcfb, fs->nfcfb + 1,
               sizeof *fs->fc_fallbacks) == 0)
-    fs->fc_fallbacks[fs->nfcfb++] = (cv_fallback_hit){cp, v, NULL, f};
+    fs->fc_fallbacks[fs->nfcfb++] = (cv_fallback_hit){cp, v, NULL, f, 1};
   return f;
+}
+
+/* The slot of (cp, v, list) in the answers table: its answer, or the
+ * empty slot where it goes.  caphits is a power of 2 and never full. */
+static cv_fallback_hit *hit_slot(const cv_fontset *fs, uint32_t cp,
+                                 cv_variant v, const char *const *list) {
+  size_t h =
+      (cp * (size_t)2654435761u) ^ ((size_t)v << 29) ^ ((uintptr_t)list >> 4);
+  for (size_t i = h & (fs->caphits - 1);; i = (i + 1) & (fs->caphits - 1)) {
+    cv_fallback_hit *s = &fs->hits[i];
+    if (!s->used || (s->cp == cp && s->v == v && s->list == list))
+      return s;
+  }
+}
+
+/* Doubles the answers table (kept at most half full).  -1: out of
+ * memory, the table is unchanged. */
+static int hits_grow(cv_fontset *fs) {
+  size_t cap = fs->caphits ? fs->caphits * 2 : 64;
+  cv_fallback_hit *old = fs->hits, *nw = cv_calloc_n(cap, sizeof *nw);
+  if (!nw)
+    return -1;
+  size_t oldcap = fs->caphits;
+  fs->hits = nw;
+  fs->caphits = cap;
+  for (size_t i = 0; i < oldcap; i++)
+    if (old[i].used)
+      *hit_slot(fs, old[i].cp, old[i].v, old[i].list) = old[i];
+  free(old);
+  return 0;
 }
 
 cv_font *cv_fontset_fallback(cv_fontset *fs, uint32_t cp, cv_variant v,
                              const char *const *fallbacks) {
   if ((unsigned)v > CV_BOLD_ITALIC)
     v = CV_REGULAR;
-  for (size_t i = 0; i < fs->nhits; i++)
-    if (fs->hits[i].cp == cp && fs->hits[i].v == v &&
-        fs->hits[i].list == fallbacks)
-      return fs->hits[i].font;
+  if (fs->caphits) {
+    cv_fallback_hit *s = hit_slot(fs, cp, v, fallbacks);
+    if (s->used)
+      return s->font;
+  }
   cv_font *f = fallback_lookup(fs, cp, v, fallbacks);
-  if (cv_grow((void **)&fs->hits, &fs->caphits, fs->nhits + 1,
-              sizeof *fs->hits) == 0)
-    fs->hits[fs->nhits++] = (cv_fallback_hit){cp, v, fallbacks, f};
+  if ((fs->nhits + 1) * 2 <= fs->caphits || hits_grow(fs) == 0) {
+    *hit_slot(fs, cp, v, fallbacks) = (cv_fallback_hit){cp, v, fallbacks, f, 1};
+    fs->nhits++;
+  }
   return f;
 }

@@ -3,6 +3,7 @@
  * into box/glue/penalty lists (Knuth & Plass 1981). */
 #define _POSIX_C_SOURCE 200809L
 #include "text/text.h"
+#include "text/uax14.h"
 
 #include <hb-ot.h>
 #include <hyphen.h>
@@ -543,6 +544,7 @@ struct cv_shaper {
   uint8_t *psmall;
   struct cv_font **pfont;
   char *pbrks;
+  cv_uax14 uax14;
   struct span_info *psi;
   size_t cap_text, cap_span, cap_small, cap_font, cap_brks, cap_si;
   /* Per font: has 'smcp', the space's advance. */
@@ -653,7 +655,6 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
     cv_shaper_destroy(sh);
     return NULL;
   }
-  init_linebreak(); /* idempotent; a no-op in recent libunibreak */
   if (!find_hyphenation(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path) &&
       st && !st->failed)
     snprintf(st->msg, sizeof st->msg,
@@ -675,6 +676,7 @@ void cv_shaper_destroy(cv_shaper *sh) {
   free(sh->psmall);
   free(sh->pfont);
   free(sh->pbrks);
+  cv_uax14_fini(&sh->uax14);
   free(sh->psi);
   free(sh->finfo);
   cv_arena_fini(&sh->cache_arena);
@@ -688,7 +690,14 @@ size_t cv_shaper_missing(const cv_shaper *sh, const uint32_t **cps) {
   return sh->nmissing;
 }
 
+/* The first characters no font has, in the order met: enough for the
+ * warning, which names the first 20; a text of many different ones must
+ * not search an ever longer list for each. */
+#define CV_MISSING_KEPT 64
+
 static void note_missing(cv_shaper *sh, uint32_t cp) {
+  if (sh->nmissing >= CV_MISSING_KEPT)
+    return;
   for (size_t i = 0; i < sh->nmissing; i++)
     if (sh->missing[i] == cp)
       return;
@@ -900,8 +909,8 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
   p->font = sh->pfont;
   p->brks = sh->pbrks;
   memset(p->font, 0, (len ? len : 1) * sizeof *p->font);
-  if (p->len)
-    set_linebreaks_utf8((const utf8_t *)p->text, p->len, c->sh->lang, p->brks);
+  if (cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks) < 0)
+    goto oom;
   /* Fonts per character: the span's font, a fallback for what it lacks. */
   cv_font *prev = NULL;
   for (size_t i = 0; i < p->len;) {

@@ -84,7 +84,8 @@ int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
 int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
                   cv_hlist *out, double *width, cv_status *st);
 
-/* Characters no installed font covered (each listed once), for warnings. */
+/* Characters no installed font covered (each listed once, the first 64 in
+ * the order met), for warnings. */
 size_t cv_shaper_missing(const cv_shaper *sh, const uint32_t **cps);
 
 #endif

@@ -70,6 +70,7 @@ struct cvpdf_builder {
   int64_t date;     /* the document date, seconds since 1970 (UTC) */
   const char *type; /* section type being built */
   int failed;
+  int stopped; /* the page sink refused a page: nothing more is set */
   const char *author;
   double measure;
 
@@ -519,6 +520,7 @@ static size_t set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
   cv_kp_params kp;
   cv_kp_params_default(&kp);
   kp.emergency_stretch = s->ts.size * 1.5;
+  kp.same_width_from = 1; /* first_w, then rest_w */
   if (mode == BREAK_FIRST_ONLY) {
     kp.tolerance = kp.pretolerance;
     kp.emergency_stretch = 0;
@@ -568,6 +570,8 @@ static int shape_markup(cvpdf_builder *b, const cv_style *s,
   cv_span *spans = NULL;
   size_t ns = 0;
   cv_status st = {0};
+  if (b->stopped)
+    return -1;
   double t0 = now();
   int justify = s->align == CV_ALIGN_JUSTIFY;
   if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
@@ -775,6 +779,42 @@ static const char *h_fmt(cvpdf_builder *b, const char *fmt, ...) {
   if (!s)
     oom(b);
   return s ? s : "";
+}
+
+/* One allocation for the whole string, so a list of any length joins in
+ * linear time and memory. */
+static const char *h_join(cvpdf_builder *b, const char *const *parts, size_t n,
+                          const char *sep) {
+  if (!b || !parts)
+    return NULL;
+  size_t sl = sep ? strlen(sep) : 0, total = 0, k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = parts[i] ? strlen(parts[i]) : 0;
+    if (!l)
+      continue;
+    if (l > SIZE_MAX - 1 - sl - total) {
+      oom(b);
+      return NULL;
+    }
+    total += l + (k++ ? sl : 0);
+  }
+  char *out = k ? cv_arena_alloc(b->perm, total + 1) : NULL;
+  if (k && !out)
+    oom(b);
+  if (!out)
+    return NULL;
+  char *o = out;
+  k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = parts[i] ? strlen(parts[i]) : 0;
+    if (!l)
+      continue;
+    if (k++ && sl)
+      o = (char *)memcpy(o, sep, sl) + sl;
+    o = (char *)memcpy(o, parts[i], l) + l;
+  }
+  *o = '\0';
+  return out;
 }
 
 static const char *h_escape(cvpdf_builder *b, const char *text) {
@@ -1395,6 +1435,7 @@ static const cvpdf_host host_table = {
     .space = h_space,
     .set_author = h_set_author,
     .load_bibtex = h_load_bibtex,
+    .join = h_join,
 };
 
 const cvpdf_host *cv_host_table(void) { return &host_table; }
@@ -1594,8 +1635,15 @@ void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink) {
 
 void cv_builder_keep_pages(cvpdf_builder *b) { b->keep_pages = 1; }
 
+/* A failed sink ends the typesetting (the document has failed, so setting
+ * more text is wasted work).  A status without a message means the sink
+ * has reported why itself (the page limit). */
 static void sink_failed(cvpdf_builder *b, const cv_status *st) {
-  fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
+  b->stopped = 1;
+  if (st->failed && !st->msg[0])
+    b->failed = 1;
+  else
+    fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
 }
 
 /* Places the lines of v[start, end) on a page and hands it to the sink. */

@@ -9,13 +9,27 @@
  *  - there are no discretionaries: a flagged penalty with a width (the
  *    hyphen) stands for one, as in the 1981 paper;
  *  - every line number is its own class (TeX's easy_line is never reached)
- *    because line widths come from a callback that may vary on any line;
+ *    because line widths come from a callback that may vary on any line,
+ *    except in paragraphs broken in windows (below) when the caller says
+ *    from which line on the widths are equal;
  *  - the final, overfull-accepting pass is a separate fourth pass so that
- *    passes_used tells the caller when the paragraph could not be set. */
+ *    passes_used tells the caller when the paragraph could not be set;
+ *  - a paragraph of more than KP_WHOLE nodes is broken in windows of
+ *    KP_WINDOW nodes: the best way through a window fixes the lines of its
+ *    first half, and the next window starts after them.  The work and the
+ *    memory of each window are bounded, where a whole long paragraph
+ *    gathers ever more active and passive nodes (each line number is a
+ *    class of its own, and one hard stretch sends the whole paragraph to
+ *    the emergency passes).  There, as in TeX, the lines past
+ *    same_width_from form one class, which keeps the active list short
+ *    even for text that breaks after every character.  Shorter
+ *    paragraphs, every ordinary one among them, are broken as a whole and
+ *    exactly as before. */
 #include "typeset/linebreak.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +38,10 @@
 #define AWFUL_BAD 1.0e30
 /* Float slack when comparing widths that went through sums. */
 #define EPS 1.0e-9
+/* Nodes broken as a whole (some 1,300 words of text), and the window
+ * longer paragraphs are broken in (some 50 lines). */
+#define KP_WHOLE 4096
+#define KP_WINDOW 2048
 
 /* Fitness classes, tex.web section 817. */
 enum { VERY_LOOSE_FIT = 0, LOOSE_FIT = 1, DECENT_FIT = 2, TIGHT_FIT = 3 };
@@ -45,7 +63,18 @@ typedef struct kp_active {
 typedef struct kp_passive {
   size_t pos;
   size_t prev;
+  int fitness; /* of the line that ends here */
 } kp_passive;
+
+/* Where a run of the main loop starts: the break its first line follows
+ * (NONE: the paragraph start), and what the line before it was. */
+typedef struct kp_origin {
+  size_t pos;
+  size_t start; /* first node of the first line */
+  long line;
+  int fitness;
+  int hyphenated;
+} kp_origin;
 
 typedef struct kp {
   const cv_node *nodes;
@@ -67,6 +96,7 @@ typedef struct kp {
   double background_stretch;
   int final_pass;
   int allow_flagged;
+  long easy_line; /* first line of the one class of equal lines; -1: none */
   int oom;
 } kp;
 
@@ -80,6 +110,7 @@ void cv_kp_params_default(cv_kp_params *p) {
   p->double_hyphen_demerits = 10000;
   p->final_hyphen_demerits = 5000;
   p->looseness = 0;
+  p->same_width_from = -1;
 }
 
 /* tex.web section 108: badness is about 100 (t/s)^3.  TeX's integer
@@ -196,7 +227,7 @@ static size_t new_active(kp *k) {
   return k->nact++;
 }
 
-static size_t new_passive(kp *k, size_t pos, size_t prev) {
+static size_t new_passive(kp *k, size_t pos, size_t prev, int fitness) {
   void *v = k->pas;
   if (cv_grow(&v, &k->cappas, k->npas + 1, sizeof *k->pas) != 0) {
     k->oom = 1;
@@ -205,6 +236,7 @@ static size_t new_passive(kp *k, size_t pos, size_t prev) {
   k->pas = v;
   k->pas[k->npas].pos = pos;
   k->pas[k->npas].prev = prev;
+  k->pas[k->npas].fitness = fitness;
   return k->npas++;
 }
 
@@ -231,7 +263,7 @@ static size_t insert_breaks(kp *k, kp_best *bs, size_t b, int flagged,
   for (int f = 0; f < 4; f++) {
     if (bs->minimal[f] > limit)
       continue;
-    size_t ps = new_passive(k, b, bs->place[f]);
+    size_t ps = new_passive(k, b, bs->place[f], f);
     size_t q = ps == NONE ? NONE : new_active(k);
     if (q == NONE)
       return prev;
@@ -318,7 +350,8 @@ static void try_break(kp *k, size_t b, int pi, int flagged) {
         prev = insert_breaks(k, &bs, b, flagged, prev);
       if (r == NONE || k->oom)
         return;
-      old_l = l;
+      /* Section 835: lines from easy_line on are one class. */
+      old_l = k->easy_line >= 0 && l >= k->easy_line ? LONG_MAX - 1 : l;
       lw = line_width(k, l);
     }
     kp_active *a = &k->act[r];
@@ -387,9 +420,10 @@ static int legal_break(const kp *k, size_t i, int *pi, int *flagged) {
   return 1;
 }
 
-/* One pass of the main loop (tex.web section 863).  Returns 1 when some
- * active node reached the paragraph end. */
-static int run_pass(kp *k) {
+/* One pass of the main loop (tex.web section 863) from origin o through
+ * break position last.  Returns 1 when some active node is left: one that
+ * reached the paragraph end, when last is the end. */
+static int run_pass(kp *k, const kp_origin *o, size_t last) {
   k->nact = 0;
   k->npas = 0;
   k->free_act = NONE;
@@ -399,11 +433,14 @@ static int run_pass(kp *k) {
   kp_active *a = &k->act[k->head];
   memset(a, 0, sizeof *a);
   a->next = NONE;
-  a->pos = NONE;
-  a->start = 0; /* like TeX, nothing is discarded before the first line */
+  a->pos = o->pos;
+  a->start = o->start; /* like TeX, nothing is discarded before line 1 */
   a->passive = NONE;
-  a->fitness = DECENT_FIT;
-  for (size_t i = 0; i <= k->final && k->head != NONE && !k->oom; i++) {
+  a->line = o->line;
+  a->fitness = o->fitness;
+  a->hyphenated = o->hyphenated;
+  size_t i = o->pos == NONE ? 0 : o->pos + 1;
+  for (; i <= last && k->head != NONE && !k->oom; i++) {
     int pi, flagged;
     if (i == k->n) {
       try_break(k, i, CV_EJECT_PENALTY, 0); /* list without an end penalty */
@@ -415,13 +452,18 @@ static int run_pass(kp *k) {
   return k->head != NONE && !k->oom;
 }
 
-/* tex.web sections 874-875: the best active node, honouring looseness.
- * *exact says whether the looseness asked for was reached. */
-static size_t choose_best(const kp *k, int *exact) {
+static size_t fewest_demerits(const kp *k) {
   size_t best = NONE;
   for (size_t r = k->head; r != NONE; r = k->act[r].next)
     if (best == NONE || k->act[r].demerits < k->act[best].demerits)
       best = r;
+  return best;
+}
+
+/* tex.web sections 874-875: the best active node, honouring looseness.
+ * *exact says whether the looseness asked for was reached. */
+static size_t choose_best(const kp *k, int *exact) {
+  size_t best = fewest_demerits(k);
   *exact = 1;
   int looseness = k->p->looseness;
   if (looseness == 0 || best == NONE)
@@ -463,25 +505,52 @@ static void fill_line(kp *k, cv_line *ln, size_t line, size_t start, size_t b) {
     ln->ratio = sh > EPS ? fmax(-1.0, (lw - nat) / sh) : 0.0;
 }
 
-/* Section 876-877: walk the passive chain back and build the lines. */
-static int build_lines(kp *k, size_t best, cv_line **lines, size_t *nlines) {
-  size_t count = 0;
-  for (size_t ps = k->act[best].passive; ps != NONE; ps = k->pas[ps].prev)
+/* The breaks chosen so far, in order: positions, and the fitness class
+ * of the line each ends. */
+typedef struct kp_breaks {
+  size_t *pos;
+  int *fit;
+  size_t n, cap, capfit;
+} kp_breaks;
+
+/* Section 876-877: walks the passive chain of active node best back and
+ * appends its breaks at positions up to cut, or its first break when none
+ * is that early. */
+static int take_breaks(kp *k, size_t best, size_t cut, kp_breaks *out) {
+  size_t count = 0, keep = 0;
+  for (size_t ps = k->act[best].passive; ps != NONE; ps = k->pas[ps].prev) {
     count++;
-  cv_line *out = cv_calloc_n(count, sizeof *out);
+    keep += k->pas[ps].pos <= cut;
+  }
+  if (keep == 0 && count > 0)
+    keep = 1;
+  if (cv_grow((void **)&out->pos, &out->cap, out->n + count,
+              sizeof *out->pos) != 0 ||
+      cv_grow((void **)&out->fit, &out->capfit, out->n + count,
+              sizeof *out->fit) != 0)
+    return -1;
+  size_t j = out->n + count;
+  for (size_t ps = k->act[best].passive; ps != NONE; ps = k->pas[ps].prev) {
+    out->pos[--j] = k->pas[ps].pos;
+    out->fit[j] = k->pas[ps].fitness;
+  }
+  out->n += keep;
+  return 0;
+}
+
+static int build_lines(kp *k, const kp_breaks *bk, cv_line **lines,
+                       size_t *nlines) {
+  cv_line *out = cv_calloc_n(bk->n ? bk->n : 1, sizeof *out);
   if (!out)
     return -1;
-  size_t j = count;
-  for (size_t ps = k->act[best].passive; ps != NONE; ps = k->pas[ps].prev)
-    out[--j].brk = k->pas[ps].pos; /* temporarily the break position */
   size_t start = 0;
-  for (j = 0; j < count; j++) {
-    size_t b = out[j].brk;
+  for (size_t j = 0; j < bk->n; j++) {
+    size_t b = bk->pos[j];
     fill_line(k, &out[j], j, start, b);
     start = start_after(k, b);
   }
   *lines = out;
-  *nlines = count;
+  *nlines = bk->n;
   return k->oom ? -1 : 0;
 }
 
@@ -506,6 +575,63 @@ static int pass_wanted(const kp *k, int pass) {
   if (pass == 3)
     return k->p->emergency_stretch > 0;
   return 1;
+}
+
+/* The passes over one window, from origin o through break position last
+ * (tex.web section 863): the first to get through wins.  At the paragraph
+ * end a missed looseness sends the work on to the next pass, as in TeX.
+ * Returns the pass used, with the best active node in *best; 0 when out of
+ * memory. */
+static int window_passes(kp *k, const kp_origin *o, size_t last, size_t *best) {
+  int at_end = last >= k->final;
+  for (int pass = 1; pass <= 4; pass++) {
+    if (!pass_wanted(k, pass))
+      continue;
+    set_pass(k, pass);
+    int ok = run_pass(k, o, last);
+    if (k->oom)
+      return 0;
+    if (!ok)
+      continue;
+    int exact = 1;
+    *best = at_end ? choose_best(k, &exact) : fewest_demerits(k);
+    if (!exact && !last_feasible_pass(k, pass))
+      continue;
+    return pass;
+  }
+  return 0;
+}
+
+/* Breaks the paragraph window by window (one window when it is short);
+ * returns the highest pass any window needed, 0 when out of memory. */
+static int break_windows(kp *k, kp_breaks *bk) {
+  kp_origin o = {NONE, 0, 0, DECENT_FIT, 0};
+  int most = 0, whole = 0;
+  k->easy_line = k->n > KP_WHOLE ? k->p->same_width_from : -1;
+  for (;;) {
+    whole = whole || k->n - o.start <= (o.pos == NONE ? KP_WHOLE : KP_WINDOW);
+    size_t last = whole ? k->final : o.start + KP_WINDOW - 1;
+    size_t best = NONE, before = bk->n;
+    int pass = window_passes(k, &o, last, &best);
+    if (pass == 0)
+      return 0;
+    most = pass > most ? pass : most;
+    size_t cut = whole ? SIZE_MAX : o.start + KP_WINDOW / 2;
+    if (take_breaks(k, best, cut, bk) != 0)
+      return 0;
+    if (whole)
+      return most;
+    if (bk->n == before) { /* no break in the window: take the rest */
+      whole = 1;
+      continue;
+    }
+    size_t b = bk->pos[bk->n - 1];
+    o.pos = b;
+    o.start = start_after(k, b);
+    o.line = (long)bk->n;
+    o.fitness = bk->fit[bk->n - 1];
+    o.hyphenated = k->nodes[b].kind == CV_PENALTY && k->nodes[b].flagged;
+  }
 }
 
 int cv_linebreak(const cv_node *nodes, size_t n, cv_line_width_fn width,
@@ -537,24 +663,14 @@ int cv_linebreak(const cv_node *nodes, size_t n, cv_line_width_fn width,
   int rc = -1;
   if (prepare(&k) != 0)
     goto out;
-  for (int pass = 1; pass <= 4; pass++) {
-    if (!pass_wanted(&k, pass))
-      continue;
-    set_pass(&k, pass);
-    int ok = run_pass(&k);
-    if (k.oom)
-      goto out;
-    if (!ok)
-      continue;
-    int exact;
-    size_t best = choose_best(&k, &exact);
-    if (!exact && !last_feasible_pass(&k, pass))
-      continue;
-    if (passes_used)
-      *passes_used = pass;
-    rc = build_lines(&k, best, lines, nlines);
-    goto out;
-  }
+  kp_breaks bk = {0};
+  int pass = break_windows(&k, &bk);
+  if (pass > 0 && passes_used)
+    *passes_used = pass;
+  if (pass > 0)
+    rc = build_lines(&k, &bk, lines, nlines);
+  free(bk.pos);
+  free(bk.fit);
 out:
   if (rc != 0) {
     free(*lines);

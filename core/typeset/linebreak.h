@@ -15,6 +15,10 @@ typedef struct cv_kp_params {
   int double_hyphen_demerits; /* \doublehyphendemerits (10000) */
   int final_hyphen_demerits;  /* \finalhyphendemerits (5000) */
   int looseness;              /* \looseness (0) */
+  /* Lines from this one (0-based) on all have one width, as in TeX's
+   * easy_line; -1 when any line may differ (-1).  Used for paragraphs
+   * broken in windows only (see linebreak.c). */
+  long same_width_from;
 } cv_kp_params;
 
 void cv_kp_params_default(cv_kp_params *p);

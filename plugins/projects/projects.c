@@ -43,14 +43,15 @@ static const cvpdf_section_type projects_types[] = {
 /* The links as one run of markup, separated by a middle dot. */
 static const char *links_line(const cvpdf_host *h, cvpdf_builder *b,
                               const cvpdf_node *links) {
-  const char *out = NULL;
+  cvpdf_parts p;
+  cvpdf_parts_init(&p, " · ");
   for (size_t i = 0; i < h->len(links); i++) {
     const cvpdf_node *l = h->at(links, i);
-    const char *one =
-        cvpdf_linked(h, b, h->get_str(l, "text"), h->get_str(l, "url"));
-    out = out ? h->fmt(b, "%s · %s", out, one) : one;
+    cvpdf_parts_add(
+        h, b, &p,
+        cvpdf_linked(h, b, h->get_str(l, "text"), h->get_str(l, "url")));
   }
-  return out;
+  return cvpdf_parts_join(h, b, &p);
 }
 
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,

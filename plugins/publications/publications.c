@@ -9,6 +9,7 @@
  * `keys:`). */
 #include <cvpdf/cvpdf.h>
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -115,6 +116,10 @@ typedef struct pub_ctx {
   int errors;
   const cvpdf_node *bib;    /* the section's BibTeX entries, or NULL */
   const cvpdf_node *bib_at; /* its `bibtex` field */
+  /* The keys of one BibTeX file sorted, for groups that list keys. */
+  const cvpdf_node *index_of;
+  struct key_ref *index;
+  size_t nindex;
 } pub_ctx;
 
 /* One work, from the CV (markup) or from BibTeX (plain text, escaped
@@ -176,7 +181,8 @@ static int is_listed(const cvpdf_host *h, const cvpdf_node *list,
 static const char *authors(pub_ctx *c, const work *w) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
-  const char *out = NULL;
+  cvpdf_parts p;
+  cvpdf_parts_init(&p, ", ");
   for (size_t i = 0; i < h->len(w->authors); i++) {
     const char *name = h->str(h->at(w->authors, i));
     if (!name)
@@ -186,9 +192,9 @@ static const char *authors(pub_ctx *c, const work *w) {
       m = h->fmt(b, "**%s**", m);
     if (is_listed(h, w->equal, name))
       m = h->fmt(b, "%s%s", m, h->escape(b, "*"));
-    out = out ? h->fmt(b, "%s, %s", out, m) : m;
+    cvpdf_parts_add(h, b, &p, m);
   }
-  return out;
+  return cvpdf_parts_join(h, b, &p);
 }
 
 static const char *title(pub_ctx *c, const work *w) {
@@ -505,6 +511,105 @@ static const cvpdf_node *load(pub_ctx *c, const cvpdf_node *field) {
   return bib;
 }
 
+typedef struct key_ref {
+  const char *key;
+  size_t at;
+} key_ref;
+
+static int key_ref_cmp(const void *a, const void *b) {
+  const key_ref *x = a, *y = b;
+  int r = strcmp(x->key, y->key);
+  return r ? r : (x->at > y->at) - (x->at < y->at);
+}
+
+static int out_of_memory(pub_ctx *c, const cvpdf_node *at) {
+  c->h->error(c->b, at, "out of memory");
+  c->errors++;
+  return -1;
+}
+
+/* Sorts the keys of bib once (by key, then file order), so that groups
+ * listing keys find each in log time whatever the size of the file. */
+static int index_bib(pub_ctx *c, const cvpdf_node *bib) {
+  const cvpdf_host *h = c->h;
+  if (c->index_of == bib)
+    return 0;
+  size_t n = h->len(bib);
+  key_ref *v =
+      n < SIZE_MAX / sizeof *v ? malloc((n ? n : 1) * sizeof *v) : NULL;
+  if (!v)
+    return out_of_memory(c, bib);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *key = h->get_str(h->at(bib, i), "key");
+    if (key)
+      v[m++] = (key_ref){key, i};
+  }
+  qsort(v, m, sizeof *v, key_ref_cmp);
+  free(c->index);
+  c->index = v;
+  c->nindex = m;
+  c->index_of = bib;
+  return 0;
+}
+
+/* The first entry of the indexed file with this key, or SIZE_MAX. */
+static size_t find_key(const pub_ctx *c, const char *key) {
+  size_t lo = 0, hi = c->nindex;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(c->index[mid].key, key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < c->nindex && !strcmp(c->index[lo].key, key) ? c->index[lo].at
+                                                          : SIZE_MAX;
+}
+
+typedef struct when_ref {
+  long when; /* newest first: as is; oldest first: undated as LONG_MAX */
+  size_t at;
+} when_ref;
+
+static int newest_first(const void *a, const void *b) {
+  const when_ref *x = a, *y = b;
+  if (x->when != y->when)
+    return x->when > y->when ? -1 : 1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+static int oldest_first(const void *a, const void *b) {
+  const when_ref *x = a, *y = b;
+  if (x->when != y->when)
+    return x->when < y->when ? -1 : 1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Sorts v[0..n) by date, newest (order 0) or oldest (1) first, undated
+ * works last; stable, so works of one year keep the file's order. */
+static void sort_works(pub_ctx *c, work *v, size_t n, int order) {
+  if (n < 2)
+    return;
+  when_ref *k = n < SIZE_MAX / sizeof(work) ? malloc(n * sizeof *k) : NULL;
+  work *tmp = k ? malloc(n * sizeof *tmp) : NULL;
+  if (!tmp) {
+    free(k);
+    out_of_memory(c, v[0].node);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    long w = when_key(c->h, &v[i]);
+    k[i] = (when_ref){order == 0 || w >= 0 ? w : LONG_MAX, i};
+  }
+  qsort(k, n, sizeof *k, order == 0 ? newest_first : oldest_first);
+  for (size_t i = 0; i < n; i++)
+    tmp[i] = v[k[i].at];
+  memcpy(v, tmp, n * sizeof *v);
+  free(tmp);
+  free(k);
+}
+
 static const char *const sort_values[] = {"newest", "oldest", "file", NULL};
 
 /* The BibTeX works of run g (a group, or the section itself) added to ws:
@@ -517,14 +622,13 @@ static void bib_works(pub_ctx *c, const cvpdf_node *g, const cvpdf_node *bib,
   const cvpdf_node *keys = h->get(g, "keys");
   size_t first = ws->n;
   if (keys) {
+    if (index_bib(c, bib) < 0)
+      return;
     for (size_t k = 0; k < h->len(keys); k++) {
       const cvpdf_node *kn = h->at(keys, k);
       const char *key = h->str(kn);
-      size_t i = 0;
-      for (; i < h->len(bib); i++)
-        if (key && !strcmp(key, h->get_str(h->at(bib, i), "key")))
-          break;
-      if (i == h->len(bib)) {
+      size_t i = key ? find_key(c, key) : SIZE_MAX;
+      if (i == SIZE_MAX) {
         h->error(c->b, kn, "no entry with key '%s' in the BibTeX file",
                  key ? key : "");
         c->errors++;
@@ -543,23 +647,8 @@ static void bib_works(pub_ctx *c, const cvpdf_node *g, const cvpdf_node *bib,
       return;
   }
   int order = choice(c, g, "sort", 0, sort_values, 0);
-  if (order == 2)
-    return;
-  /* Insertion sort: stable, so works of one year keep the file's order. */
-  for (size_t i = first + 1; i < ws->n; i++) {
-    work w = ws->v[i];
-    long k = when_key(h, &w);
-    size_t j = i;
-    while (j > first) {
-      long p = when_key(h, &ws->v[j - 1]);
-      int before = order == 0 ? (k > p) : (k >= 0 && (p < 0 || k < p));
-      if (!before)
-        break;
-      ws->v[j] = ws->v[j - 1];
-      j--;
-    }
-    ws->v[j] = w;
-  }
+  if (order != 2)
+    sort_works(c, ws->v + first, ws->n - first, order);
 }
 
 static const char *const num_values[] = {"descending", "ascending", "none",
@@ -632,7 +721,7 @@ static int publications_build(void *state, const cvpdf_host *h,
   (void)state;
   (void)type;
   static const char *const arr_values[] = {"margin", "column", NULL};
-  pub_ctx c = {h, b, h->get(section, "highlight"), 0, 0, NULL, NULL};
+  pub_ctx c = {.h = h, .b = b, .highlight = h->get(section, "highlight")};
   c.column = choice(&c, section, "arrangement", 1, arr_values, 0);
   numbering num =
       (numbering)choice(&c, section, "numbering", 1, num_values, NUM_DESC);
@@ -675,6 +764,7 @@ static int publications_build(void *state, const cvpdf_host *h,
       h->subheading(b, t);
     run(&c, g, num, bib);
   }
+  free(c.index);
   return c.errors ? 1 : 0;
 }
 

@@ -151,7 +151,8 @@ static void people(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e) {
   static const char *const keys[] = {"advisor", "manager", "mentor", NULL};
   static const char *const one[] = {"Advisor", "Manager", "Mentor"};
   static const char *const many[] = {"Advisors", "Managers", "Mentors"};
-  const char *line = NULL;
+  cvpdf_parts line;
+  cvpdf_parts_init(&line, "; ");
   for (size_t i = 0; i < h->len(e); i++) {
     const char *k = h->key_at(e, i);
     size_t w = 0;
@@ -163,16 +164,15 @@ static void people(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e) {
     size_t n = h->len(v);
     if (n == 0)
       continue;
-    const char *names = h->str(h->at(v, 0));
-    for (size_t j = 1; j < n; j++)
-      names = h->fmt(b, "%s, %s", names, h->str(h->at(v, j)));
-    const char *part =
-        h->fmt(b, "**%s:** %s",
-               h->escape(b, h->word(b, n > 1 ? many[w] : one[w])), names);
-    line = line ? h->fmt(b, "%s; %s", line, part) : part;
+    const char *names = cvpdf_joined(h, b, v, ", ");
+    cvpdf_parts_add(h, b, &line,
+                    h->fmt(b, "**%s:** %s",
+                           h->escape(b, h->word(b, n > 1 ? many[w] : one[w])),
+                           names ? names : ""));
   }
-  if (line)
-    h->paragraph(b, "detail", line);
+  const char *text = cvpdf_parts_join(h, b, &line);
+  if (text)
+    h->paragraph(b, "detail", text);
 }
 
 static int role(const cvpdf_host *h, cvpdf_builder *b, const cvpdf_node *e,

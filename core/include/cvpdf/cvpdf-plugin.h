@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define CVPDF_ABI_MAJOR 1
-#define CVPDF_ABI_MINOR 1
+#define CVPDF_ABI_MINOR 2
 
 /* Name of the exported descriptor symbol.  It does not change with the ABI
  * version, so the host can read `abi_major` of any plugin and refuse it. */
@@ -202,6 +202,15 @@ typedef struct cvpdf_host {
    * an error at `at` (missing file, syntax error). */
   const cvpdf_node *(*load_bibtex)(cvpdf_builder *b, const cvpdf_node *at,
                                    const char *path);
+
+  /* --- ABI 1.2 (check size before use) --- */
+  /* The strings parts[0..n) joined with sep between them (NULL and empty
+   * parts skipped; sep may be NULL), in one string owned by the builder,
+   * or NULL when no part is left.  Joining in one call keeps a long list
+   * linear: a string grown part by part with fmt is copied again for each
+   * part.  cvpdf-util.h's cvpdf_join falls back to fmt on older hosts. */
+  const char *(*join)(cvpdf_builder *b, const char *const *parts, size_t n,
+                      const char *sep);
 } cvpdf_host;
 
 typedef struct cvpdf_plugin {

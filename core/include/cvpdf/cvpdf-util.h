@@ -9,6 +9,9 @@
 
 #include <cvpdf/cvpdf-plugin.h>
 
+#include <stddef.h>
+#include <stdlib.h>
+
 /* text as a link to url, or text itself when there is no url.  text is
  * markup and stays markup inside the link. */
 static inline const char *cvpdf_linked(const cvpdf_host *h, cvpdf_builder *b,
@@ -18,17 +21,90 @@ static inline const char *cvpdf_linked(const cvpdf_host *h, cvpdf_builder *b,
   return h->fmt(b, "[%s](%s)", text, url);
 }
 
+/* Whether the host joins strings itself (ABI 1.2). */
+static inline int cvpdf_host_has_join(const cvpdf_host *h) {
+  return h->size >= offsetof(cvpdf_host, join) + sizeof h->join && h->join;
+}
+
+/* parts[0..n) joined with sep (NULL and empty parts skipped), or NULL when
+ * none is left: in one piece on hosts of ABI 1.2 and later, one part at a
+ * time through fmt on older ones. */
+static inline const char *cvpdf_join(const cvpdf_host *h, cvpdf_builder *b,
+                                     const char *const *parts, size_t n,
+                                     const char *sep) {
+  if (cvpdf_host_has_join(h))
+    return h->join(b, parts, n, sep);
+  const char *out = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (parts[i] && *parts[i])
+      out = out ? h->fmt(b, "%s%s%s", out, sep ? sep : "", parts[i]) : parts[i];
+  return out;
+}
+
+/* Parts collected for one join, however many: add them one by one, then
+ * join once (growing a string with fmt instead copies it for every part,
+ * and the copies live as long as the document).  A short list stays in
+ * the struct; a longer one is on the heap until cvpdf_parts_join. */
+typedef struct cvpdf_parts {
+  const char **v;
+  size_t n, cap;
+  const char *sep;
+  const char *local[16];
+} cvpdf_parts;
+
+static inline void cvpdf_parts_init(cvpdf_parts *p, const char *sep) {
+  p->v = p->local;
+  p->n = 0;
+  p->cap = sizeof p->local / sizeof *p->local;
+  p->sep = sep;
+}
+
+/* Adds s (NULL and empty are skipped).  Out of memory, the parts so far
+ * are joined into one, so nothing is lost. */
+static inline void cvpdf_parts_add(const cvpdf_host *h, cvpdf_builder *b,
+                                   cvpdf_parts *p, const char *s) {
+  if (!s || !*s)
+    return;
+  if (p->n == p->cap) {
+    size_t cap = p->cap * 2;
+    const char **v = cap > (size_t)-1 / sizeof *v
+                         ? NULL
+                         : (const char **)malloc(cap * sizeof *v);
+    if (v) {
+      for (size_t i = 0; i < p->n; i++)
+        v[i] = p->v[i];
+      if (p->v != p->local)
+        free((void *)p->v);
+      p->v = v;
+      p->cap = cap;
+    } else {
+      p->v[0] = cvpdf_join(h, b, p->v, p->n, p->sep);
+      p->n = 1;
+    }
+  }
+  p->v[p->n++] = s;
+}
+
+/* The parts joined with the separator given to cvpdf_parts_init (NULL when
+ * there are none); p is empty again afterwards. */
+static inline const char *cvpdf_parts_join(const cvpdf_host *h,
+                                           cvpdf_builder *b, cvpdf_parts *p) {
+  const char *out = cvpdf_join(h, b, p->v, p->n, p->sep);
+  if (p->v != p->local)
+    free((void *)p->v);
+  cvpdf_parts_init(p, p->sep);
+  return out;
+}
+
 /* The scalars of n (a scalar or a list) joined with sep; empty items are
  * skipped; NULL when there are none. */
 static inline const char *cvpdf_joined(const cvpdf_host *h, cvpdf_builder *b,
                                        const cvpdf_node *n, const char *sep) {
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(n); i++) {
-    const char *s = h->str(h->at(n, i));
-    if (s && *s)
-      out = out ? h->fmt(b, "%s%s%s", out, sep, s) : s;
-  }
-  return out;
+  cvpdf_parts p;
+  cvpdf_parts_init(&p, sep);
+  for (size_t i = 0; i < h->len(n); i++)
+    cvpdf_parts_add(h, b, &p, h->str(h->at(n, i)));
+  return cvpdf_parts_join(h, b, &p);
 }
 
 /* An entry's dates in the layout's format: `start`/`end` as a range, else
@@ -43,13 +119,11 @@ static inline const char *cvpdf_dates(const cvpdf_host *h, cvpdf_builder *b,
   if (h->get(e, "year"))
     return h->date_range(b, h->get(e, "year"), NULL);
   const cvpdf_node *ds = h->get(e, "dates");
-  const char *out = NULL;
-  for (size_t i = 0; i < h->len(ds); i++) {
-    const char *one = h->date_range(b, h->at(ds, i), NULL);
-    if (one)
-      out = out ? h->fmt(b, "%s, %s", out, one) : one;
-  }
-  return out;
+  cvpdf_parts p;
+  cvpdf_parts_init(&p, ", ");
+  for (size_t i = 0; i < h->len(ds); i++)
+    cvpdf_parts_add(h, b, &p, h->date_range(b, h->at(ds, i), NULL));
+  return cvpdf_parts_join(h, b, &p);
 }
 
 /* The items of list as a bullet or numbered list; nothing when empty. */
