@@ -3,9 +3,11 @@
 #ifndef CV_CLI_H
 #define CV_CLI_H
 
+#include <getopt.h>
 #include <limits.h>
 
 #include "diag.h"
+#include "render.h"
 
 #define CV_MAX_DIRS 16
 
@@ -35,6 +37,26 @@ int cv_push_arg(const char **list, size_t *n, const char *value,
 /* Prints every diagnostic as file:line:col: severity: message. */
 void cv_print_diags(const cv_diags *d);
 
+/* The options that shape a render (layout, plugin dirs, --only, --safe,
+ * limits), which render and serve share. */
+typedef struct cv_render_args {
+  cv_render_opts o; /* o.plugin_dirs and o.only point into this struct */
+  const char *plugin_dirs[CV_MAX_DIRS + 1];
+  const char *only[CV_MAX_DIRS + 1];
+  size_t nplugin, nonly;
+} cv_render_args;
+
+/* Those options for getopt_long, ended by a zero entry. */
+extern const struct option cv_render_shape_options[];
+/* Default options with the data dirs of d (which must outlive a). */
+void cv_render_args_init(cv_render_args *a, const cv_dirs *d);
+/* Takes option c of cv_render_shape_options with its argument: 1 when c
+ * is one of them, 0 when not, -1 after printing a usage error. */
+int cv_render_args_take(cv_render_args *a, int c, const char *arg);
+/* Parses a --dpi value within the PNG writer's range; -1 after printing a
+ * usage error. */
+int cv_parse_dpi(const char *arg, double *dpi);
+
 /* A command: argv[0] is the command's name. Returns the exit status. */
 typedef int (*cv_command_fn)(int argc, char **argv);
 
@@ -45,5 +67,6 @@ int cv_cmd_new(int argc, char **argv);
 int cv_cmd_check(int argc, char **argv);
 int cv_cmd_watch(int argc, char **argv);
 int cv_cmd_convert(int argc, char **argv);
+int cv_cmd_serve(int argc, char **argv);
 
 #endif

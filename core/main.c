@@ -16,8 +16,9 @@
 #include <cvpdf/cvpdf-plugin.h>
 
 const char cv_usage[] =
-    "Usage: cvpdf render CV.yaml... [-o OUT.pdf|DIR] [-j N] [--layout NAME]\n"
-    "                    [--plugin-dir DIR]... [--trace FILE] [-q] [--timing]\n"
+    "Usage: cvpdf render CV.yaml... [-o OUT.pdf|OUT.png|DIR] [-j N]\n"
+    "                    [--layout NAME] [--plugin-dir DIR]... [--png]\n"
+    "                    [--dpi N] [--trace FILE] [-q] [--timing]\n"
     "       cvpdf plugins [--plugin-dir DIR]... [-v]\n"
     "       cvpdf check CV.yaml... [--layout NAME] [--plugin-dir DIR]... [-q]\n"
     "       cvpdf watch CV.yaml [render options]\n"
@@ -53,6 +54,10 @@ const char cv_usage[] =
     "  -l, --layout NAME     use layout NAME (a file in the layouts dir, or a\n"
     "                        path to a .yaml layout) instead of the CV's\n"
     "  -p, --plugin-dir DIR  look for section plugins in DIR first (repeatable)\n"
+    "      --png             write PNG pictures of the pages instead of the\n"
+    "                        PDF (also when -o ends in .png): OUT.png for one\n"
+    "                        page, else OUT-1.png, OUT-2.png, ...\n"
+    "      --dpi N           resolution of the PNGs (18 to 600; default 150)\n"
     "      --trace FILE      also write a plain-text trace of every placed run\n"
     "                        (- for standard output)\n"
     "  -q, --quiet           print nothing on success\n"
