@@ -60,9 +60,7 @@ static int render_once(watch *w) {
   return rc;
 }
 
-/* Reads the pending inotify events.  Returns 1 when one of them is a new
- * version of the watched file, -1 when the directory itself went away. */
-static int read_events(int fd, const char *base) {
+int cv_inotify_changed(int fd, const char *base) {
   /* Aligned as inotify_event, as inotify(7) shows. */
   char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
   int changed = 0;
@@ -86,9 +84,7 @@ static int read_events(int fd, const char *base) {
   }
 }
 
-/* Which of fds is readable within ms (-1: wait for ever): its index, -1
- * on timeout, -2 on error. */
-static int wait_fds(const int *fds, int n, int ms) {
+int cv_wait_fds(const int *fds, int n, int ms) {
   struct pollfd p[2];
   for (int i = 0; i < n; i++)
     p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
@@ -104,9 +100,7 @@ static int wait_fds(const int *fds, int n, int ms) {
   return -1;
 }
 
-/* Reads the signal that ended the wait, so it is not delivered again
- * when the old signal mask comes back. */
-static int take_signal(int sfd) {
+int cv_take_signal(int sfd) {
   struct signalfd_siginfo si;
   ssize_t n;
   do
@@ -118,24 +112,24 @@ static int take_signal(int sfd) {
 static int loop(watch *w, int sfd, int ifd) {
   const int fds[2] = {sfd, ifd};
   for (;;) {
-    int r = wait_fds(fds, 2, -1);
+    int r = cv_wait_fds(fds, 2, -1);
     if (r == 0)
-      return take_signal(sfd);
+      return cv_take_signal(sfd);
     if (r < 0) {
       fprintf(stderr, "cvpdf: watch: poll: %s\n", strerror(errno));
       return 1;
     }
-    int ch = read_events(ifd, w->base);
+    int ch = cv_inotify_changed(ifd, w->base);
     if (ch < 0)
       goto gone;
     if (!ch)
       continue;
     /* Let the save finish: render once for a burst of events. */
-    while ((r = wait_fds(fds, 2, SETTLE_MS)) == 1)
-      if (read_events(ifd, w->base) < 0)
+    while ((r = cv_wait_fds(fds, 2, SETTLE_MS)) == 1)
+      if (cv_inotify_changed(ifd, w->base) < 0)
         goto gone;
     if (r == 0)
-      return take_signal(sfd);
+      return cv_take_signal(sfd);
     if (render_once(w) == 2)
       return 2;
   }

@@ -163,7 +163,7 @@ int main(int argc, char **argv) {
   } commands[] = {{"render", cv_cmd_render}, {"plugins", cv_cmd_plugins},
                    {"schema", cv_cmd_schema}, {"new", cv_cmd_new},
                    {"check", cv_cmd_check}, {"watch", cv_cmd_watch},
-                   {"convert", cv_cmd_convert}};
+                   {"convert", cv_cmd_convert}, {"serve", cv_cmd_serve}};
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
     if (strcmp(cmd, commands[i].name))
       continue;

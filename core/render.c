@@ -448,7 +448,8 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (!theme)
     goto out;
   const char *layout = o->layout ? o->layout : cv_node_get_str(root, "layout");
-  if (o->safe && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
+  int confine = o->safe || o->confine_files;
+  if (confine && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
     goto out;
   if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
                     &c.arena, d) < 0)
@@ -477,7 +478,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
     /* One date for the PDF and the footer: reproducible with
      * SOURCE_DATE_EPOCH. */
     cv_builder_set_date(c.builder, doc_date());
-    cv_builder_set_safe(c.builder, o->safe);
+    cv_builder_set_safe(c.builder, confine);
   }
   if (!c.builder)
     goto out;
