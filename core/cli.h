@@ -57,17 +57,14 @@ int cv_render_args_take(cv_render_args *a, int c, const char *arg);
  * usage error. */
 int cv_parse_dpi(const char *arg, double *dpi);
 
-/* Watching a file (watch, serve).  cv_inotify_changed reads the pending
- * events of an inotify descriptor watching a directory: 1 when one of
- * them is a new version of the file `base` in it, -1 when the directory
- * itself went away, else 0.  cv_wait_fds: which of fds (at most 2) is
- * readable within ms (-1: wait for ever), its index, -1 on timeout, -2 on
- * error.
- * cv_take_signal reads the signal that ended a wait from a signalfd, so it
- * is not delivered again when the old signal mask comes back; returns 0. */
-int cv_inotify_changed(int fd, const char *base);
-int cv_wait_fds(const int *fds, int n, int ms);
-int cv_take_signal(int sfd);
+/* Watching a file (watch, serve): waits on a signalfd (sfd) and an
+ * inotify descriptor (ifd) watching the directory of the file `base`, and
+ * calls changed(ud) once for each burst of events that write the file.
+ * Returns 0 when a signal came, 1 when the directory went away or the wait
+ * failed (said on stderr as "cvpdf: WHO: ...", naming `input`), or what
+ * changed returned when that was not 0. */
+int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
+                  const char *input, int (*changed)(void *), void *ud);
 
 /* Writes the JSON Schema of the CV format, from the fields the plugins
  * found declare, to out.  Returns 0, or -1 with st set. */

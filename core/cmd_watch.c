@@ -60,7 +60,9 @@ static int render_once(watch *w) {
   return rc;
 }
 
-int cv_inotify_changed(int fd, const char *base) {
+/* Reads the pending inotify events.  Returns 1 when one of them is a new
+ * version of the watched file, -1 when the directory itself went away. */
+static int read_events(int fd, const char *base) {
   /* Aligned as inotify_event, as inotify(7) shows. */
   char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
   int changed = 0;
@@ -84,7 +86,9 @@ int cv_inotify_changed(int fd, const char *base) {
   }
 }
 
-int cv_wait_fds(const int *fds, int n, int ms) {
+/* Which of fds is readable within ms (-1: wait for ever): its index, -1
+ * on timeout, -2 on error. */
+static int wait_fds(const int *fds, int n, int ms) {
   struct pollfd p[2];
   for (int i = 0; i < n; i++)
     p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
@@ -100,7 +104,9 @@ int cv_wait_fds(const int *fds, int n, int ms) {
   return -1;
 }
 
-int cv_take_signal(int sfd) {
+/* Reads the signal that ended the wait, so it is not delivered again
+ * when the old signal mask comes back. */
+static int take_signal(int sfd) {
   struct signalfd_siginfo si;
   ssize_t n;
   do
@@ -109,34 +115,41 @@ int cv_take_signal(int sfd) {
   return 0;
 }
 
-static int loop(watch *w, int sfd, int ifd) {
+int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
+                  const char *input, int (*changed)(void *), void *ud) {
   const int fds[2] = {sfd, ifd};
   for (;;) {
-    int r = cv_wait_fds(fds, 2, -1);
+    int r = wait_fds(fds, 2, -1);
     if (r == 0)
-      return cv_take_signal(sfd);
+      return take_signal(sfd);
     if (r < 0) {
-      fprintf(stderr, "cvpdf: watch: poll: %s\n", strerror(errno));
+      fprintf(stderr, "cvpdf: %s: poll: %s\n", who, strerror(errno));
       return 1;
     }
-    int ch = cv_inotify_changed(ifd, w->base);
+    int ch = read_events(ifd, base);
     if (ch < 0)
       goto gone;
     if (!ch)
       continue;
-    /* Let the save finish: render once for a burst of events. */
-    while ((r = cv_wait_fds(fds, 2, SETTLE_MS)) == 1)
-      if (cv_inotify_changed(ifd, w->base) < 0)
+    /* Let the save finish: act once for a burst of events. */
+    while ((r = wait_fds(fds, 2, SETTLE_MS)) == 1)
+      if (read_events(ifd, base) < 0)
         goto gone;
     if (r == 0)
-      return cv_take_signal(sfd);
-    if (render_once(w) == 2)
-      return 2;
+      return take_signal(sfd);
+    int rc = changed(ud);
+    if (rc)
+      return rc;
   }
 gone:
-  fprintf(stderr, "cvpdf: watch: the directory of %s was removed or moved\n",
-          w->input);
+  fprintf(stderr, "cvpdf: %s: the directory of %s was removed or moved\n",
+          who, input);
   return 1;
+}
+
+/* A save: render again; render's usage errors end the watch. */
+static int rerender(void *ud) {
+  return render_once(ud) == 2 ? 2 : 0;
 }
 
 /* The CV file: first, as the usage shows it, or else the one argument
@@ -250,7 +263,7 @@ int cv_cmd_watch(int argc, char **argv) {
   fprintf(stderr, "cvpdf: watching %s (Ctrl-C stops)\n", w.input);
   rc = render_once(&w);
   if (rc != 2)
-    rc = loop(&w, sfd, ifd);
+    rc = cv_watch_loop(sfd, ifd, w.base, "watch", w.input, rerender, &w);
   if (rc == 0)
     fprintf(stderr, "cvpdf: stopped watching %s\n", w.input);
 done:

@@ -31,8 +31,6 @@ extern char **environ;
 /* Ports tried after a busy default one; a port given with --port is
  * taken or refused. */
 #define PORT_TRIES 20
-/* Events after the first one that belong to the same save. */
-#define SETTLE_MS 60
 
 enum { OPT_PORT = 2000, OPT_HOST, OPT_OPEN };
 
@@ -344,34 +342,10 @@ static void open_browser(const char *url) {
                     "above in a browser\n");
 }
 
-/* Waits for Ctrl-C, picking up changes other programs make to the CV. */
-static int loop(cv_serve *s, int sfd, int ifd) {
-  const int fds[2] = {sfd, ifd};
-  for (;;) {
-    int r = cv_wait_fds(fds, 2, -1);
-    if (r == 0)
-      return cv_take_signal(sfd);
-    if (r < 0) {
-      fprintf(stderr, "cvpdf: serve: poll: %s\n", strerror(errno));
-      return 1;
-    }
-    int ch = cv_inotify_changed(ifd, s->base);
-    if (ch < 0) {
-      fprintf(stderr,
-              "cvpdf: serve: the directory of %s was removed or "
-              "moved\n",
-              s->cv_path);
-      return 1;
-    }
-    if (!ch)
-      continue;
-    while ((r = cv_wait_fds(fds, 2, SETTLE_MS)) == 1)
-      if (cv_inotify_changed(ifd, s->base) < 0)
-        break;
-    if (r == 0)
-      return cv_take_signal(sfd);
-    cv_serve_reload(s);
-  }
+/* Another program changed the CV: offer it to the page. */
+static int reload(void *ud) {
+  cv_serve_reload(ud);
+  return 0;
 }
 
 static int run(cv_serve *s, const serve_cmd *cmd, int sfd) {
@@ -402,7 +376,7 @@ static int run(cv_serve *s, const serve_cmd *cmd, int sfd) {
           s->cv_path);
   if (cmd->open)
     open_browser(url);
-  int rc = loop(s, sfd, ifd);
+  int rc = cv_watch_loop(sfd, ifd, s->base, "serve", s->cv_path, reload, s);
   /* Pages waiting for a change are answered at once; renders finish. */
   pthread_mutex_lock(&s->mu);
   s->stopping = 1;
