@@ -79,6 +79,7 @@ const select = (line, col, col2) => page.evaluate((l, a, b) => {
 }, line, col, col2);
 const lineOf = (re) => readFileSync(cvFile, "utf8").split("\n").findIndex((l) => re.test(l)) + 1;
 
+const original = readFileSync(cvFile, "utf8");
 try {
   await page.goto(url);
   await waitShown(0);
@@ -172,11 +173,20 @@ try {
   check((await pdfText()).text.includes("Wombatline"), "and renders it");
 
   if (screenshot) {
-    // The picture in the README: a misspelt field under the cursor.
+    // The picture in the README: the CV as it came, with a misspelt field
+    // under the cursor.
     await page.select("#layout", "");
+    await page.evaluate((t) => {
+      const ta = document.getElementById("src");
+      ta.value = t;
+      ta.dispatchEvent(new Event("input"));
+    }, original);
+    await settle();
     await select(lineOf(/^ {4}title: Education/), 5, 10);
     await page.keyboard.type("titel", { delay: 10 });
     await idle();
+    await page.evaluate(() => { document.getElementById("src").scrollTop = 0; });
+    await new Promise((ok) => setTimeout(ok, 200));
     await page.screenshot({ path: screenshot });
   }
   check(pageErrors.length === 0, "no script error in the page", pageErrors.join("; "));

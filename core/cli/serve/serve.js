@@ -166,6 +166,7 @@ async function sendRender() {
   state.inflight = true;
   state.sentEdit = state.edits;
   const editTime = state.lastEditTime || performance.now();
+  state.sentTime = performance.now();
   setStatus("rendering…", "busy");
   let answer = null;
   try {
@@ -178,6 +179,7 @@ async function sendRender() {
     answer = { failed: "the server does not answer (was it stopped?)" };
   }
   state.inflight = false;
+  state.answerTime = performance.now();
   if (state.sentEdit !== state.edits) schedule(0); // newer edits wait
   if (answer.superseded) return;
   if (answer.failed) {
@@ -202,7 +204,9 @@ async function showRender(r, editTime) {
   el.pages.classList.remove("stale");
   const shown = performance.now();
   state.timings.push({
-    edit: editTime, shown, render_ms: r.render_ms, ms: r.ms, raster_ms: raster,
+    edit: editTime, sent: state.sentTime, answer: state.answerTime,
+    picture: state.pictureTime, shown, render_ms: r.render_ms, ms: r.ms,
+    raster_ms: raster,
   });
   const warn = state.diags.length ? ` · ${state.diags.length} warning${state.diags.length === 1 ? "" : "s"}` : "";
   setStatus(`rendered in ${r.render_ms.toFixed(0)} ms · shown after ${(shown - editTime).toFixed(0)} ms${warn}`);
@@ -267,6 +271,7 @@ async function showPages(r) {
     if (!res.ok) continue;
     const timing = /raster;dur=([\d.]+)/.exec(res.headers.get("Server-Timing") || "");
     const blobUrl = URL.createObjectURL(await res.blob());
+    if (first) state.pictureTime = performance.now();
     const img = new Image();
     img.src = blobUrl;
     try { await img.decode(); } catch (e) { URL.revokeObjectURL(blobUrl); continue; }
