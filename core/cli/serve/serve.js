@@ -94,21 +94,54 @@ function markWord(raw, col) {
     `<span class="mark">${esc(raw.slice(start, end))}</span>` + esc(raw.slice(end));
 }
 
+// What each line element of the highlighting shows, so a keystroke
+// redraws only the lines it changed (a long CV has hundreds).
+let drawnKeys = [];
+let gutterKey = "";
+
+function lineKey(raw, m) {
+  return m ? `${raw}\u0000${m.sev}\u0000${m.col}\u0000${m.msg}` : raw;
+}
+
+function lineElement(raw, m) {
+  const div = document.createElement("div");
+  div.className = m ? `ln ${m.sev}` : "ln";
+  // The message after the line, where the eye already is.
+  const note = m ? `<span class="note">${esc(m.msg)}</span>` : "";
+  div.innerHTML = (m ? markWord(raw, m.col) : colourLine(raw)) + note;
+  return div;
+}
+
+function paintGutter(n, marks) {
+  const key = `${n}:${[...marks].map(([l, m]) => `${l}${m.sev}`).join(",")}`;
+  if (key === gutterKey) return;
+  gutterKey = key;
+  const gut = [];
+  for (let i = 1; i <= n; i++) {
+    const m = marks.get(i);
+    const title = m ? ` title="${esc(m.msg).replace(/"/g, "&quot;")}"` : "";
+    gut.push(`<div class="${m ? m.sev : ""}"${title}>${i}</div>`);
+  }
+  el.gutter.innerHTML = gut.join("");
+}
+
 function paint() {
   const lines = el.src.value.split("\n");
   const marks = marksByLine();
-  const html = [], gut = [];
-  lines.forEach((raw, i) => {
-    const m = marks.get(i + 1);
-    // The message after the line, where the eye already is.
-    const note = m ? `<span class="note">${esc(m.msg)}</span>` : "";
-    const body = (m ? markWord(raw, m.col) : colourLine(raw)) + note;
-    html.push(`<span class="ln${m ? " " + m.sev : ""}" data-line="${i + 1}">${body || " "}</span>`);
-    const title = m ? ` title="${esc(m.msg).replace(/"/g, "&quot;")}"` : "";
-    gut.push(`<div class="${m ? m.sev : ""}"${title}>${i + 1}</div>`);
-  });
-  el.hl.innerHTML = html.join("\n");
-  el.gutter.innerHTML = gut.join("");
+  const keys = lines.map((raw, i) => lineKey(raw, marks.get(i + 1)));
+  const old = drawnKeys;
+  let a = 0;
+  while (a < keys.length && a < old.length && keys[a] === old[a]) a++;
+  let b = 0;
+  while (b < keys.length - a && b < old.length - a &&
+    keys[keys.length - 1 - b] === old[old.length - 1 - b]) b++;
+  const kids = el.hl.children;
+  for (let i = old.length - b - 1; i >= a; i--) kids[i].remove();
+  const frag = document.createDocumentFragment();
+  for (let i = a; i < keys.length - b; i++) frag.appendChild(lineElement(lines[i], marks.get(i + 1)));
+  el.hl.insertBefore(frag, kids[a] || null);
+  drawnKeys = keys;
+  paintGutter(lines.length, marks);
   syncScroll();
 }
 
