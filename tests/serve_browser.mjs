@@ -171,6 +171,16 @@ try {
   check((await page.evaluate(() => document.getElementById("src").value)).includes("Wombatline"),
     "taking the offer loads the new text");
   check((await pdfText()).text.includes("Wombatline"), "and renders it");
+  // Keeping the page's own text instead: a save then replaces the file.
+  writeFileSync(cvFile, readFileSync(cvFile, "utf8") + "# elsewhere\n");
+  await page.waitForSelector("#banner:not([hidden])", { timeout: 10000 }).catch(() => {});
+  await page.click("#banner-keep");
+  check(await page.evaluate(() => !document.getElementById("dirty").hidden &&
+    !document.getElementById("src").value.includes("# elsewhere")),
+  "keeping the page's text leaves the editor as it was, marked unsaved");
+  await page.click("#save");
+  await page.waitForFunction(() => document.getElementById("dirty").hidden, { timeout: 10000 }).catch(() => {});
+  check(!readFileSync(cvFile, "utf8").includes("# elsewhere"), "and saving then writes it");
 
   if (screenshot) {
     // The picture in the README: the CV as it came, with a misspelt field

@@ -99,7 +99,7 @@ int cv_layout_installed(const cv_serve *s, const char *name);
 typedef struct cv_asset {
   const char *name; /* the URL path, "/" for the page */
   const char *type; /* Content-Type */
-  const unsigned char *data;
+  const unsigned char *data; /* len bytes, then a NUL */
   size_t len;
 } cv_asset;
 

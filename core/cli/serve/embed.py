@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the C file that embeds the serve command's page: each file given
-becomes a byte array and an entry of cv_serve_assets, served at /NAME
-(index.html at /)."""
+becomes a byte array (with a NUL after it, so it is also a C string) and an
+entry of cv_serve_assets, served at /NAME (index.html at /)."""
 import os
 import sys
 
@@ -23,10 +23,11 @@ def main():
         lines.append(f"static const unsigned char a{i}[] = {{")
         for k in range(0, len(data), 16):
             lines.append("  " + ", ".join(str(b) for b in data[k:k + 16]) + ",")
+        lines.append("  0,")  # a NUL after the text, which is not counted
         lines.append("};")
         url = "/" if name == "index.html" else "/" + name
         kind = TYPES[os.path.splitext(name)[1]]
-        entries.append(f'  {{"{url}", "{kind}", a{i}, sizeof a{i}}},')
+        entries.append(f'  {{"{url}", "{kind}", a{i}, sizeof a{i} - 1}},')
     lines.append("const cv_asset cv_serve_assets[] = {")
     lines += entries
     lines.append("  {NULL, NULL, NULL, 0},")

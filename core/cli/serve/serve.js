@@ -24,7 +24,8 @@ const el = {
 // What the page knows.  Exposed for the project's browser test and
 // benchmark, which read it and never write it.
 const state = {
-  disk: { version: 0, text: "" }, // the file as the server last saw it
+  disk: { version: 0, text: "" }, // the file as this page last took it
+  watched: 0,        // the newest version of the file the server told of
   edits: 0,          // edits typed so far
   sentEdit: 0,       // the edit the render in flight (or last sent) holds
   inflight: false,
@@ -356,6 +357,7 @@ async function save(force = false) {
     return;
   }
   state.disk = a.disk;
+  state.watched = Math.max(state.watched, a.disk.version);
   state.offered = null;
   el.banner.hidden = true;
   setDirty();
@@ -366,16 +368,20 @@ async function save(force = false) {
 async function watchDisk() {
   for (;;) {
     try {
-      const res = await fetch(url("/events", { since: state.disk.version }));
+      const res = await fetch(url("/events", { since: state.watched }));
       if (!res.ok) throw new Error(res.status);
       const d = await res.json();
-      if (d.version !== state.disk.version) offer(d);
+      if (d.version !== state.watched) {
+        state.watched = d.version;
+        if (d.version !== state.disk.version) offer(d);
+      }
     } catch (e) {
       await new Promise((ok) => setTimeout(ok, 2000));
     }
   }
 }
 
+// Until the page takes the new text or keeps its own, a save asks first.
 function offer(d) {
   if (d.text === el.src.value) {
     state.disk = d;
@@ -383,7 +389,6 @@ function offer(d) {
     return;
   }
   state.offered = d;
-  state.disk = { version: d.version, text: state.disk.text };
   el.bannerText.textContent = `${el.file.textContent} was changed by another program.`;
   el.banner.hidden = false;
 }
@@ -393,11 +398,12 @@ function takeOffer(load) {
   el.banner.hidden = true;
   state.offered = null;
   if (!d) return;
+  // Kept or not, this is the file now: a save replaces it without asking.
+  state.disk = d;
   if (load) {
-    const pos = el.src.selectionStart;
+    const pos = Math.min(el.src.selectionStart, d.text.length);
     el.src.value = d.text;
-    el.src.setSelectionRange(Math.min(pos, d.text.length), Math.min(pos, d.text.length));
-    state.disk = d;
+    el.src.setSelectionRange(pos, pos);
     edited();
   }
   setDirty();
@@ -445,6 +451,7 @@ async function start() {
     el.layout.appendChild(o);
   }
   state.disk = s.disk;
+  state.watched = s.disk.version;
   el.src.value = s.disk.text;
   el.src.addEventListener("input", edited);
   el.src.addEventListener("scroll", syncScroll);
