@@ -28,8 +28,8 @@ extern const char cv_usage[];
 extern char **environ;
 
 #define DEFAULT_PORT 8000
-/* Ports tried after a busy default one; a port given with --port is
- * taken or refused. */
+/* Ports tried from the default one on while they are busy (8000 to 8019);
+ * a port given with --port is taken or refused. */
 #define PORT_TRIES 20
 
 enum { OPT_PORT = 2000, OPT_HOST, OPT_OPEN };
@@ -334,12 +334,15 @@ static void first_render(cv_serve *s) {
   cv_buf_fini(&json);
 }
 
-static void open_browser(const char *url) {
+/* Returns xdg-open's process id, to be reaped, or -1. */
+static pid_t open_browser(const char *url) {
   char *argv[] = {"xdg-open", (char *)url, NULL};
   pid_t pid;
-  if (posix_spawnp(&pid, "xdg-open", NULL, NULL, argv, environ) != 0)
-    fprintf(stderr, "cvpdf: serve: cannot start xdg-open; open the address "
-                    "above in a browser\n");
+  if (posix_spawnp(&pid, "xdg-open", NULL, NULL, argv, environ) == 0)
+    return pid;
+  fprintf(stderr, "cvpdf: serve: cannot start xdg-open; open the address "
+                  "above in a browser\n");
+  return -1;
 }
 
 /* Another program changed the CV: offer it to the page. */
@@ -374,8 +377,7 @@ static int run(cv_serve *s, const serve_cmd *cmd, int sfd) {
   fflush(stdout);
   fprintf(stderr, "cvpdf: serving %s at the address above (Ctrl-C stops)\n",
           s->cv_path);
-  if (cmd->open)
-    open_browser(url);
+  pid_t opener = cmd->open ? open_browser(url) : -1;
   int rc = cv_watch_loop(sfd, ifd, s->base, "serve", s->cv_path, reload, s);
   /* Pages waiting for a change are answered at once; renders finish. */
   pthread_mutex_lock(&s->mu);
@@ -385,6 +387,8 @@ static int run(cv_serve *s, const serve_cmd *cmd, int sfd) {
   MHD_stop_daemon(d);
   close(lfd);
   close(ifd);
+  if (opener > 0)
+    waitpid(opener, NULL, WNOHANG);
   if (rc == 0)
     fprintf(stderr, "cvpdf: serve: stopped\n");
   return rc;
