@@ -233,10 +233,10 @@ async function showRender(r, editTime) {
     el.pages.classList.add("stale");
     return;
   }
-  const raster = await showPages(r);
-  if (raster === null) return; // a newer render took over
+  const first = await showPages(r);
+  if (first === null) return; // a newer render took over
   el.pages.classList.remove("stale");
-  const shown = performance.now();
+  const { raster, shown } = first;
   state.timings.push({
     edit: editTime, sent: state.sentTime, answer: state.answerTime,
     picture: state.pictureTime, shown, render_ms: r.render_ms, ms: r.ms,
@@ -284,9 +284,9 @@ function pageOrder(n) {
   return order.sort((a, b) => dist(a) - dist(b));
 }
 
-// Replaces each page's picture once the new one is decoded.  Returns the
-// server's drawing time for the first page shown, or null when a newer
-// render arrived meanwhile.
+// Replaces each page's picture once the new one is decoded.  Returns when
+// the first page (the one in view) was shown and how long the server took
+// to draw it, or null when a newer render arrived meanwhile.
 async function showPages(r) {
   const n = r.pages.length;
   state.pageSizes = r.pages;
@@ -296,7 +296,7 @@ async function showPages(r) {
   });
   state.rev = r.rev;
   updateDownloads(n);
-  let firstRaster = 0;
+  let firstRaster = 0, firstShown = 0;
   let first = true;
   for (const i of pageOrder(n)) {
     const dpi = dpiFor(r.pages[i][0]);
@@ -319,10 +319,11 @@ async function showPages(r) {
       firstRaster = timing ? parseFloat(timing[1]) : 0;
       first = false;
       await new Promise((ok) => requestAnimationFrame(() => ok()));
+      firstShown = performance.now();
     }
   }
   el.pages.dataset.rev = r.rev;
-  return firstRaster;
+  return { raster: firstRaster, shown: firstShown || performance.now() };
 }
 
 function updateDownloads(n) {
