@@ -97,8 +97,8 @@ int cv_layout_installed(const cv_serve *s, const char *name);
 /* ---- the page's files, embedded at build time (serve_assets.c) ---- */
 
 typedef struct cv_asset {
-  const char *name; /* the URL path, "/" for the page */
-  const char *type; /* Content-Type */
+  const char *name;          /* the URL path, "/" for the page */
+  const char *type;          /* Content-Type */
   const unsigned char *data; /* len bytes, then a NUL */
   size_t len;
 } cv_asset;
