@@ -67,9 +67,10 @@ int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
                   const char *input, int (*changed)(void *), void *ud);
 
 /* Writes the JSON Schema of the CV format, from the fields the plugins
- * found declare, to out.  Returns 0, or -1 with st set. */
-int cv_schema_json(const char *const *plugin_dirs, const char *default_dir,
-                   cv_buf *out, cv_status *st);
+ * found declare (in plugin_dirs, the colon-separated env_path, which may be
+ * NULL, then default_dir), to out.  Returns 0, or -1 with st set. */
+int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
+                   const char *default_dir, cv_buf *out, cv_status *st);
 
 /* A command: argv[0] is the command's name. Returns the exit status. */
 typedef int (*cv_command_fn)(int argc, char **argv);

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -509,10 +510,11 @@ static void write_top(jw *w, cv_plugins *ps) {
   jw_kraw(w, "additionalProperties", "false");
 }
 
-int cv_schema_json(const char *const *plugin_dirs, const char *default_dir,
-                   cv_buf *out, cv_status *st) {
+int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
+                   const char *default_dir, cv_buf *out, cv_status *st) {
   cv_plugins *ps = cv_plugins_create(cv_host_table());
-  if (!ps || cv_plugins_load_path(ps, plugin_dirs, default_dir, st) < 0) {
+  if (!ps || cv_plugins_load_search(ps, plugin_dirs, env_path, default_dir,
+                                    st) < 0) {
     if (!st->failed)
       cv_status_set(st, "out of memory");
     cv_plugins_destroy(ps);
@@ -582,7 +584,8 @@ int cv_cmd_schema(int argc, char **argv) {
   cv_status st = {0};
   cv_buf json;
   cv_buf_init(&json);
-  if (cv_schema_json(plugin_dirs, d.plugin, &json, &st) < 0) {
+  if (cv_schema_json(plugin_dirs, getenv("CVPDF_PLUGIN_PATH"), d.plugin, &json,
+                     &st) < 0) {
     fprintf(stderr, "cvpdf: %s\n", st.msg);
     cv_buf_fini(&json);
     return 1;

@@ -205,6 +205,21 @@ check(r["ok"], "and a CV within the limits renders")
 rc, log = s.stop()
 check(rc == 0, "the second server stops cleanly too", log)
 
+# --safe is honoured: CVPDF_PLUGIN_PATH is read without it, not with it.
+bad = os.path.join(WORK, "badplug")
+os.makedirs(bad)
+open(os.path.join(bad, "bad.so"), "w").write("not a plugin\n")
+env = dict(os.environ, CVPDF_PLUGIN_PATH=bad)
+for safe in ([], ["--safe"]):
+    s = Server(cv, *safe, env=env)
+    st, r = s.render(text)
+    msg = " ".join(d["message"] for d in r["diags"])
+    if safe:
+        check(r["ok"], "with --safe, the server's renders ignore CVPDF_PLUGIN_PATH", msg)
+    else:
+        check(not r["ok"] and "bad.so" in msg, "without it, they read CVPDF_PLUGIN_PATH", msg)
+    s.stop()
+
 # A port in use is refused with a clear message, not another port.
 busy = socket.socket()
 busy.bind(("127.0.0.1", 0))

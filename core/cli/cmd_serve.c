@@ -202,10 +202,16 @@ static int setup(cv_serve *s) {
     fprintf(stderr, "cvpdf: serve: %s\n", st.failed ? st.msg : "out of memory");
     return -1;
   }
-  if (cv_schema_json(s->args.o.plugin_dirs, s->args.o.default_plugin_dir,
-                     &s->schema, &st) < 0) {
-    fprintf(stderr, "cvpdf: serve: %s\n", st.msg);
-    return -1;
+  /* The schema only feeds completion: without it the page still works,
+   * and each render says what is wrong with the plugins. */
+  const cv_render_opts *o = &s->args.o;
+  if (cv_schema_json(o->plugin_dirs,
+                     o->safe ? NULL : getenv("CVPDF_PLUGIN_PATH"),
+                     o->default_plugin_dir, &s->schema, &st) < 0) {
+    fprintf(stderr, "cvpdf: serve: no completion of field names: %s\n", st.msg);
+    cv_buf_reset(&s->schema);
+    cv_buf_puts(&s->schema, "{}");
+    memset(&st, 0, sizeof st);
   }
   if (make_token(s->token) < 0) {
     fprintf(stderr, "cvpdf: serve: no random numbers: %s\n", strerror(errno));
