@@ -1,10 +1,16 @@
 /* cvpdf - small shared helpers. */
+#define _POSIX_C_SOURCE 200809L
 #include "base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 void *cv_malloc_n(size_t n, size_t size) {
   if (size && n > SIZE_MAX / size)
@@ -387,4 +393,90 @@ const char *cv_nearest(const char *word, const char *const *names) {
     }
   }
   return best;
+}
+
+/* ---- files ---------------------------------------------------------- */
+
+/* The file is complete and in place by the time this runs, so a
+ * directory that cannot be synced (some file systems refuse) is not worth
+ * failing for. */
+void cv_sync_dir_of(const char *path) {
+  char *copy = cv_strdup(path);
+  if (!copy)
+    return;
+  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  free(copy);
+}
+
+/* Mode 0666, so the process umask applies as for any file it writes
+ * (mkstemp would make it 0600, and reading the umask means setting it,
+ * which races with other threads). */
+int cv_create_temp(char *tmp, size_t n) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
+               (uint64_t)(uintptr_t)tmp;
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int attempt = 0; attempt < 100; attempt++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    memcpy(tmp + n, ".tmp-", 5);
+    uint64_t y = x;
+    for (int i = 0; i < 6; i++, y /= 36)
+      tmp[n + 5 + i] = digits[y % 36];
+    tmp[n + 11] = '\0';
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST)
+      return fd;
+  }
+  return -1;
+}
+
+int cv_write_atomic(const char *path, const void *data, size_t len, int mode,
+                    cv_status *st) {
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 16);
+  if (!tmp) {
+    cv_status_set(st, "out of memory");
+    return -1;
+  }
+  memcpy(tmp, path, n);
+  int fd = cv_create_temp(tmp, n);
+  if (fd < 0) {
+    cv_status_set(st, "cannot write %s: %s", path, strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  const char *p = data;
+  size_t left = len;
+  int rc = 0;
+  while (left && rc == 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      rc = -1;
+    else
+      p += w, left -= (size_t)w;
+  }
+  /* The bytes must be on disk before the name points at them. */
+  if (rc == 0 && mode >= 0 && fchmod(fd, (mode_t)mode) < 0)
+    rc = -1;
+  if (rc == 0 && fsync(fd) < 0)
+    rc = -1;
+  if (rc == 0 && rename(tmp, path) < 0)
+    rc = -1;
+  if (rc != 0)
+    cv_status_set(st, "cannot write %s: %s", path,
+                  errno ? strerror(errno) : "short write");
+  close(fd);
+  if (rc != 0)
+    unlink(tmp);
+  else
+    cv_sync_dir_of(path);
+  free(tmp);
+  return rc;
 }

@@ -3,9 +3,11 @@
 #ifndef CV_CLI_H
 #define CV_CLI_H
 
+#include <getopt.h>
 #include <limits.h>
 
 #include "base/diag.h"
+#include "pipeline/render.h"
 
 #define CV_MAX_DIRS 16
 
@@ -35,6 +37,41 @@ int cv_push_arg(const char **list, size_t *n, const char *value,
 /* Prints every diagnostic as file:line:col: severity: message. */
 void cv_print_diags(const cv_diags *d);
 
+/* The options that shape a render (layout, plugin dirs, --only, --safe,
+ * limits), which render and serve share. */
+typedef struct cv_render_args {
+  cv_render_opts o; /* o.plugin_dirs and o.only point into this struct */
+  const char *plugin_dirs[CV_MAX_DIRS + 1];
+  const char *only[CV_MAX_DIRS + 1];
+  size_t nplugin, nonly;
+} cv_render_args;
+
+/* Those options for getopt_long, ended by a zero entry. */
+extern const struct option cv_render_shape_options[];
+/* Default options with the data dirs of d (which must outlive a). */
+void cv_render_args_init(cv_render_args *a, const cv_dirs *d);
+/* Takes option c of cv_render_shape_options with its argument: 1 when c
+ * is one of them, 0 when not, -1 after printing a usage error. */
+int cv_render_args_take(cv_render_args *a, int c, const char *arg);
+/* Parses a --dpi value within the PNG writer's range; -1 after printing a
+ * usage error. */
+int cv_parse_dpi(const char *arg, double *dpi);
+
+/* Watching a file (watch, serve): waits on a signalfd (sfd) and an
+ * inotify descriptor (ifd) watching the directory of the file `base`, and
+ * calls changed(ud) once for each burst of events that write the file.
+ * Returns 0 when a signal came, 1 when the directory went away or the wait
+ * failed (said on stderr as "cvpdf: WHO: ...", naming `input`), or what
+ * changed returned when that was not 0. */
+int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
+                  const char *input, int (*changed)(void *), void *ud);
+
+/* Writes the JSON Schema of the CV format, from the fields the plugins
+ * found declare (in plugin_dirs, the colon-separated env_path, which may be
+ * NULL, then default_dir), to out.  Returns 0, or -1 with st set. */
+int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
+                   const char *default_dir, cv_buf *out, cv_status *st);
+
 /* A command: argv[0] is the command's name. Returns the exit status. */
 typedef int (*cv_command_fn)(int argc, char **argv);
 
@@ -45,5 +82,6 @@ int cv_cmd_new(int argc, char **argv);
 int cv_cmd_check(int argc, char **argv);
 int cv_cmd_watch(int argc, char **argv);
 int cv_cmd_convert(int argc, char **argv);
+int cv_cmd_serve(int argc, char **argv);
 
 #endif

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "output/raster.h"
 #include "pipeline/render.h"
 #include "text/text.h"
 
@@ -26,9 +29,18 @@ static void print_timing(const cv_render_stats *s) {
           s->overfull);
 }
 
-/* Limit options (long only). */
-enum { OPT_MAX_INPUT = 1000, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING,
-       OPT_MAX_PAGES, OPT_SAFE, OPT_JOBS };
+/* Long-only options. */
+enum {
+  OPT_MAX_INPUT = 1000,
+  OPT_MAX_DEPTH,
+  OPT_MAX_NODES,
+  OPT_MAX_STRING,
+  OPT_MAX_PAGES,
+  OPT_SAFE,
+  OPT_JOBS,
+  OPT_PNG,
+  OPT_DPI
+};
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
  * 1024) for byte counts.  Returns 0, or -1 after saying what is wrong. */
@@ -42,10 +54,9 @@ static int parse_limit(const char *opt, const char *s, int bytes, size_t *out) {
             : end[0] == 'M'                ? 20
             : end[0] == 'G'                ? 30
                                            : -1;
-  if (!v || errno || shift < 0 || (!shift && *end) ||
-      v > (SIZE_MAX >> shift)) {
-    fprintf(stderr, "cvpdf: %s expected a positive number%s, found '%s'\n",
-            opt, bytes ? " (bytes; K, M or G allowed)" : "", s);
+  if (!v || errno || shift < 0 || (!shift && *end) || v > (SIZE_MAX >> shift)) {
+    fprintf(stderr, "cvpdf: %s expected a positive number%s, found '%s'\n", opt,
+            bytes ? " (bytes; K, M or G allowed)" : "", s);
     return -1;
   }
   *out = (size_t)v << shift;
@@ -63,10 +74,59 @@ static int is_dir(const char *p) {
 typedef struct job {
   cv_render_opts o;
   char *out; /* owned: DIR/NAME.pdf when -o names a directory */
+  char *png; /* owned: the PNG output (pages get -N), or NULL for a PDF */
+  double dpi;
+  long png_pages;
   cv_diags diags;
   cv_render_stats stats;
   int rc, done;
 } job;
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+/* PNG output: the PDF goes to a temporary file beside the PNGs and poppler
+ * reads it back, so the pictures show what the PDF holds. */
+static int run_png(job *j) {
+  double t0 = now_ms();
+  size_t n = strlen(j->png);
+  char *tmp = malloc(n + 16);
+  int fd = -1;
+  if (tmp) {
+    memcpy(tmp, j->png, n);
+    fd = cv_create_temp(tmp, n);
+  }
+  if (fd < 0) {
+    cv_diags_add(&j->diags, CV_SEV_ERROR, j->png, 0, 0,
+                 "cannot write output: %s",
+                 tmp ? strerror(errno) : "out of memory");
+    free(tmp);
+    return -1;
+  }
+  close(fd);
+  j->o.output = tmp;
+  int rc = cv_render(&j->o, &j->diags, &j->stats);
+  if (rc == 0) {
+    cv_status st = {0};
+    j->png_pages = cv_png_write_pages(tmp, j->png, j->dpi, j->o.input, &st);
+    if (j->png_pages < 0) {
+      cv_diags_add(&j->diags, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+      rc = -1;
+    }
+  }
+  unlink(tmp);
+  free(tmp);
+  j->o.output = j->png;
+  j->stats.t_total = (now_ms() - t0) * 1e-3;
+  return rc;
+}
+
+static int run_job(job *j) {
+  return j->png ? run_png(j) : cv_render(&j->o, &j->diags, &j->stats);
+}
 
 typedef struct batch {
   job *jobs;
@@ -84,7 +144,7 @@ static void *worker(void *arg) {
     if (i == b->n)
       return NULL;
     job *j = &b->jobs[i];
-    j->rc = cv_render(&j->o, &j->diags, &j->stats);
+    j->rc = run_job(j);
     pthread_mutex_lock(&b->mu);
     j->done = 1;
     pthread_cond_broadcast(&b->cv);
@@ -92,9 +152,23 @@ static void *worker(void *arg) {
   }
 }
 
+static void report_png(const job *j) {
+  char *first = cv_png_page_name(j->png, 0, (size_t)j->png_pages);
+  char *last =
+      cv_png_page_name(j->png, (size_t)j->png_pages - 1, (size_t)j->png_pages);
+  fprintf(stderr, "cvpdf: wrote %s%s%s (%ld page%s at %g dpi) in %.1f ms\n",
+          first ? first : j->png, j->png_pages > 1 ? " to " : "",
+          j->png_pages > 1 && last ? last : "", j->png_pages,
+          j->png_pages == 1 ? "" : "s", j->dpi, j->stats.t_total * 1e3);
+  free(first);
+  free(last);
+}
+
 static void report(const job *j, int quiet, int timing) {
   cv_print_diags(&j->diags);
-  if (j->rc == 0 && !quiet)
+  if (j->rc == 0 && !quiet && j->png)
+    report_png(j);
+  else if (j->rc == 0 && !quiet)
     fprintf(stderr, "cvpdf: wrote %s (%zu page%s, %zu bytes) in %.1f ms\n",
             j->stats.output, j->stats.pages, j->stats.pages == 1 ? "" : "s",
             j->stats.bytes, j->stats.t_total * 1e3);
@@ -122,12 +196,58 @@ static char *output_in(const char *dir, const char *input) {
   return p;
 }
 
+/* PATH with its .pdf or .png ending (if any) replaced by .png. */
+static char *png_of(const char *path) {
+  size_t n = strlen(path);
+  if (n >= 4 &&
+      (!strcmp(path + n - 4, ".pdf") || !strcmp(path + n - 4, ".png")))
+    n -= 4;
+  char *p = malloc(n + 5);
+  if (p) {
+    memcpy(p, path, n);
+    memcpy(p + n, ".png", 5);
+  }
+  return p;
+}
+
+/* What the render command line says. */
+typedef struct render_cmd {
+  cv_render_args a;
+  const char *const *inputs;
+  size_t n;
+  long jobs;
+  int quiet, timing, png;
+  double dpi;
+} render_cmd;
+
+/* Where job i's output goes: -o (a directory with several CVs), else next
+ * to its CV; a PNG name when PNGs were asked for.  Returns 0 or -1. */
+static int place_job(job *j, const render_cmd *rc, size_t i) {
+  const cv_render_opts *o = &rc->a.o;
+  if (rc->n > 1 && o->output) {
+    if (!(j->out = output_in(o->output, rc->inputs[i])))
+      return -1;
+    j->o.output = j->out;
+  }
+  if (!rc->png)
+    return 0;
+  const char *pdf = j->o.output;
+  char *def = pdf ? NULL : cv_default_output(rc->inputs[i]);
+  j->png = pdf || def ? png_of(pdf ? pdf : def) : NULL;
+  free(def);
+  j->dpi = rc->dpi;
+  j->o.output = j->png;
+  return j->png ? 0 : -1;
+}
+
 /* Renders every input with the options of o, in up to njobs threads that
  * share fonts and hyphenation patterns.  Reports are printed in input
  * order, each as soon as its CV and those before it are done.  A failed CV
  * does not stop the others.  Returns the exit status. */
-static int render_all(const cv_render_opts *o, const char *const *inputs,
-                      size_t n, long njobs, int quiet, int timing) {
+static int render_all(const render_cmd *rc) {
+  size_t n = rc->n;
+  long njobs = rc->jobs;
+  int quiet = rc->quiet, timing = rc->timing;
   cv_status st = {0};
   batch b = {.n = n};
   cv_fontcache *fonts = cv_fontcache_create(&st);
@@ -143,17 +263,14 @@ static int render_all(const cv_render_opts *o, const char *const *inputs,
   int failed = 0;
   for (size_t i = 0; i < n; i++) {
     job *j = &b.jobs[i];
-    j->o = *o;
-    j->o.input = inputs[i];
+    j->o = rc->a.o;
+    j->o.input = rc->inputs[i];
     j->o.font_cache = fonts;
     j->o.hyph_cache = hyph;
     cv_diags_init(&j->diags);
-    if (n > 1 && o->output) {
-      if (!(j->out = output_in(o->output, inputs[i]))) {
-        fputs("cvpdf: out of memory\n", stderr);
-        failed = 1;
-      }
-      j->o.output = j->out;
+    if (place_job(j, rc, i) < 0) {
+      fputs("cvpdf: out of memory\n", stderr);
+      failed = 1;
     }
   }
   size_t nthreads = njobs > 1 ? (size_t)njobs : 1;
@@ -184,7 +301,7 @@ static int render_all(const cv_render_opts *o, const char *const *inputs,
         pthread_cond_wait(&b.cv, &b.mu);
       pthread_mutex_unlock(&b.mu);
     } else {
-      j->rc = cv_render(&j->o, &j->diags, &j->stats);
+      j->rc = run_job(j);
     }
     report(j, quiet, timing);
     if (j->rc != 0)
@@ -200,6 +317,7 @@ static int render_all(const cv_render_opts *o, const char *const *inputs,
   for (size_t i = 0; i < n; i++) {
     cv_diags_fini(&b.jobs[i].diags);
     free(b.jobs[i].out);
+    free(b.jobs[i].png);
   }
   free(b.jobs);
   cv_hyphcache_destroy(hyph);
@@ -207,95 +325,163 @@ static int render_all(const cv_render_opts *o, const char *const *inputs,
   return failed ? 1 : 0;
 }
 
+/* The options that shape a render, which serve takes too. */
+#define SHAPE_OPTIONS                                                          \
+  {"layout", required_argument, NULL, 'l'},                                    \
+      {"plugin-dir", required_argument, NULL, 'p'},                            \
+      {"only", required_argument, NULL, 'O'},                                  \
+      {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT},             \
+      {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},                   \
+      {"max-nodes", required_argument, NULL, OPT_MAX_NODES},                   \
+      {"max-string", required_argument, NULL, OPT_MAX_STRING},                 \
+      {"max-pages", required_argument, NULL, OPT_MAX_PAGES}, {                 \
+    "safe", no_argument, NULL, OPT_SAFE                                        \
+  }
+
+const struct option cv_render_shape_options[] = {SHAPE_OPTIONS,
+                                                 {NULL, 0, NULL, 0}};
+
+void cv_render_args_init(cv_render_args *a, const cv_dirs *d) {
+  memset(a, 0, sizeof *a);
+  cv_render_opts_init(&a->o, d);
+  a->o.plugin_dirs = a->plugin_dirs;
+}
+
+int cv_render_args_take(cv_render_args *a, int c, const char *arg) {
+  cv_render_opts *o = &a->o;
+  switch (c) {
+  case 'l':
+    o->layout = arg;
+    return 1;
+  case 'p':
+    return cv_push_arg(a->plugin_dirs, &a->nplugin, arg, "--plugin-dir") < 0
+               ? -1
+               : 1;
+  case 'O':
+    if (cv_push_arg(a->only, &a->nonly, arg, "--only") < 0)
+      return -1;
+    o->only = a->only;
+    return 1;
+  case OPT_MAX_INPUT:
+    return parse_limit("--max-input-bytes", arg, 1,
+                       &o->limits.max_input_bytes) < 0
+               ? -1
+               : 1;
+  case OPT_MAX_STRING:
+    return parse_limit("--max-string", arg, 1, &o->limits.max_string_bytes) < 0
+               ? -1
+               : 1;
+  case OPT_MAX_DEPTH:
+    return parse_limit("--max-depth", arg, 0, &o->limits.max_depth) < 0 ? -1
+                                                                        : 1;
+  case OPT_MAX_NODES:
+    return parse_limit("--max-nodes", arg, 0, &o->limits.max_nodes) < 0 ? -1
+                                                                        : 1;
+  case OPT_MAX_PAGES:
+    return parse_limit("--max-pages", arg, 0, &o->max_pages) < 0 ? -1 : 1;
+  case OPT_SAFE:
+    o->safe = 1;
+    return 1;
+  }
+  return 0;
+}
+
+int cv_parse_dpi(const char *arg, double *dpi) {
+  size_t v;
+  if (parse_limit("--dpi", arg, 0, &v) < 0)
+    return -1;
+  if (v < CV_PNG_MIN_DPI || v > CV_PNG_MAX_DPI) {
+    fprintf(stderr, "cvpdf: --dpi expected %d to %d, found %zu\n",
+            CV_PNG_MIN_DPI, CV_PNG_MAX_DPI, v);
+    return -1;
+  }
+  *dpi = (double)v;
+  return 0;
+}
+
+/* Render's own options.  Returns 1 when c was one, 0 when not, -1 after a
+ * usage error. */
+static int take_own(render_cmd *rc, int c, const char *arg) {
+  switch (c) {
+  case 'o':
+    rc->a.o.output = arg;
+    return 1;
+  case 't':
+    rc->a.o.trace = arg;
+    return 1;
+  case 'q':
+    rc->quiet = 1;
+    return 1;
+  case 'T':
+    rc->timing = 1;
+    return 1;
+  case OPT_PNG:
+    rc->png = 1;
+    return 1;
+  case OPT_DPI:
+    return cv_parse_dpi(arg, &rc->dpi) < 0 ? -1 : 1;
+  case 'j': {
+    size_t v;
+    if (parse_limit("-j", arg, 0, &v) < 0)
+      return -1;
+    /* More threads than CVs or cores buy nothing. */
+    rc->jobs = v > 64 ? 64 : (long)v;
+    return 1;
+  }
+  }
+  return 0;
+}
+
+/* Refuses combinations the options cannot mean; returns 0 or 2. */
+static int check_cmd(render_cmd *rc) {
+  const cv_render_opts *o = &rc->a.o;
+  size_t len = o->output ? strlen(o->output) : 0;
+  if (len >= 4 && !strcmp(o->output + len - 4, ".png") && rc->n == 1)
+    rc->png = 1;
+  if (rc->n > 1 && o->trace) {
+    fputs("cvpdf: --trace takes one CV file; render the others separately\n",
+          stderr);
+    return 2;
+  }
+  if (rc->n > 1 && o->output && !is_dir(o->output)) {
+    fprintf(stderr,
+            "cvpdf: with several CV files, -o names a directory for "
+            "the %s; '%s' is not a directory\n",
+            rc->png ? "PNGs" : "PDFs", o->output);
+    return 2;
+  }
+  return 0;
+}
+
 int cv_cmd_render(int argc, char **argv) {
   static const struct option longopts[] = {
+      SHAPE_OPTIONS,
       {"output", required_argument, NULL, 'o'},
-      {"layout", required_argument, NULL, 'l'},
-      {"plugin-dir", required_argument, NULL, 'p'},
       {"trace", required_argument, NULL, 't'},
       {"quiet", no_argument, NULL, 'q'},
       {"timing", no_argument, NULL, 'T'},
-      {"only", required_argument, NULL, 'O'},
-      {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT},
-      {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-      {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
-      {"max-string", required_argument, NULL, OPT_MAX_STRING},
-      {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
-      {"safe", no_argument, NULL, OPT_SAFE},
       {"jobs", required_argument, NULL, 'j'},
+      {"png", no_argument, NULL, OPT_PNG},
+      {"dpi", required_argument, NULL, OPT_DPI},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cv_dirs d;
   cv_find_dirs(&d);
-  cv_render_opts o;
-  cv_render_opts_init(&o, &d);
-  const char *plugin_dirs[CV_MAX_DIRS + 1] = {0};
-  const char *only[CV_MAX_DIRS + 1] = {0};
-  size_t nonly = 0;
-  size_t nplugin = 0;
-  int quiet = 0, timing = 0, c;
-  long jobs = 1;
+  render_cmd rc = {.jobs = 1, .dpi = CV_PNG_DEFAULT_DPI};
+  cv_render_args_init(&rc.a, &d);
+  int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:l:p:j:qh", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'o':
-      o.output = optarg;
-      break;
-    case 'l':
-      o.layout = optarg;
-      break;
-    case 'p':
-      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
-        return 2;
-      break;
-    case 't':
-      o.trace = optarg;
-      break;
-    case 'q':
-      quiet = 1;
-      break;
-    case 'T':
-      timing = 1;
-      break;
-    case 'O':
-      if (cv_push_arg(only, &nonly, optarg, "--only") < 0)
-        return 2;
-      break;
-    case OPT_MAX_INPUT:
-    case OPT_MAX_STRING:
-      if (parse_limit(c == OPT_MAX_INPUT ? "--max-input-bytes" : "--max-string",
-                      optarg, 1,
-                      c == OPT_MAX_INPUT ? &o.limits.max_input_bytes
-                                         : &o.limits.max_string_bytes) < 0)
-        return 2;
-      break;
-    case OPT_MAX_DEPTH:
-      if (parse_limit("--max-depth", optarg, 0, &o.limits.max_depth) < 0)
-        return 2;
-      break;
-    case OPT_MAX_NODES:
-      if (parse_limit("--max-nodes", optarg, 0, &o.limits.max_nodes) < 0)
-        return 2;
-      break;
-    case OPT_MAX_PAGES:
-      if (parse_limit("--max-pages", optarg, 0, &o.max_pages) < 0)
-        return 2;
-      break;
-    case OPT_SAFE:
-      o.safe = 1;
-      break;
-    case 'j': {
-      size_t v;
-      if (parse_limit("-j", optarg, 0, &v) < 0)
-        return 2;
-      jobs = v > 64 ? 64 : (long)v; /* more threads than CVs or cores buy
-                                       nothing */
-      break;
-    }
-    case 'h':
+    if (c == 'h') {
       fputs(cv_usage, stdout);
       return 0;
-    default:
+    }
+    int took = cv_render_args_take(&rc.a, c, optarg);
+    if (!took)
+      took = take_own(&rc, c, optarg);
+    if (took < 0)
+      return 2;
+    if (!took) {
       fputs("Try 'cvpdf --help'.\n", stderr);
       return 2;
     }
@@ -305,19 +491,9 @@ int cv_cmd_render(int argc, char **argv) {
           stderr);
     return 2;
   }
-  size_t ninputs = (size_t)(argc - optind);
-  if (ninputs > 1 && o.trace) {
-    fputs("cvpdf: --trace takes one CV file; render the others separately\n",
-          stderr);
+  rc.inputs = (const char *const *)argv + optind;
+  rc.n = (size_t)(argc - optind);
+  if (check_cmd(&rc))
     return 2;
-  }
-  if (ninputs > 1 && o.output && !is_dir(o.output)) {
-    fprintf(stderr, "cvpdf: with several CV files, -o names a directory for "
-                    "the PDFs; '%s' is not a directory\n", o.output);
-    return 2;
-  }
-  o.plugin_dirs = plugin_dirs;
-  o.only = nonly ? only : NULL;
-  return render_all(&o, (const char *const *)argv + optind, ninputs, jobs,
-                    quiet, timing);
+  return render_all(&rc);
 }

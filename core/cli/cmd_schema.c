@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -509,6 +510,42 @@ static void write_top(jw *w, cv_plugins *ps) {
   jw_kraw(w, "additionalProperties", "false");
 }
 
+int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
+                   const char *default_dir, cv_buf *out, cv_status *st) {
+  cv_plugins *ps = cv_plugins_create(cv_host_table());
+  if (!ps || cv_plugins_load_search(ps, plugin_dirs, env_path, default_dir,
+                                    st) < 0) {
+    if (!st->failed)
+      cv_status_set(st, "out of memory");
+    cv_plugins_destroy(ps);
+    return -1;
+  }
+  const char *const *names = cv_plugins_type_names(ps);
+  jw w;
+  memset(&w, 0, sizeof w);
+  w.out = *out;
+  jw_open(&w, '{');
+  jw_kv(&w, "$schema", "http://json-schema.org/draft-07/schema#");
+  jw_kv(&w, "title", "cvpdf CV");
+  jw_kv(&w, "description",
+        "A CV for cvpdf " CVPDF_VERSION ", generated from the fields its "
+        "section plugins declare");
+  write_top(&w, ps);
+  write_definitions(&w);
+  if (names)
+    write_sections(&w, ps, names);
+  jw_close(&w, '}');
+  jw_close(&w, '}');
+  cv_buf_putc(&w.out, '\n');
+  cv_plugins_destroy(ps);
+  *out = w.out;
+  if (w.failed || w.out.failed || !names) {
+    cv_status_set(st, "out of memory, or fields nested too deeply");
+    return -1;
+  }
+  return 0;
+}
+
 int cv_cmd_schema(int argc, char **argv) {
   static const struct option longopts[] = {
       {"output", required_argument, NULL, 'o'},
@@ -545,44 +582,20 @@ int cv_cmd_schema(int argc, char **argv) {
   cv_dirs d;
   cv_find_dirs(&d);
   cv_status st = {0};
-  cv_plugins *ps = cv_plugins_create(cv_host_table());
-  if (!ps || cv_plugins_load_path(ps, plugin_dirs, d.plugin, &st) < 0) {
-    fprintf(stderr, "cvpdf: %s\n", st.failed ? st.msg : "out of memory");
-    cv_plugins_destroy(ps);
+  cv_buf json;
+  cv_buf_init(&json);
+  if (cv_schema_json(plugin_dirs, getenv("CVPDF_PLUGIN_PATH"), d.plugin, &json,
+                     &st) < 0) {
+    fprintf(stderr, "cvpdf: %s\n", st.msg);
+    cv_buf_fini(&json);
     return 1;
   }
-  const char *const *names = cv_plugins_type_names(ps);
-  jw w;
-  memset(&w, 0, sizeof w);
-  cv_buf_init(&w.out);
-  jw_open(&w, '{');
-  jw_kv(&w, "$schema", "http://json-schema.org/draft-07/schema#");
-  jw_kv(&w, "title", "cvpdf CV");
-  jw_kv(&w, "description",
-        "A CV for cvpdf " CVPDF_VERSION ", generated from the fields its "
-        "section plugins declare");
-  write_top(&w, ps);
-  write_definitions(&w);
-  if (names)
-    write_sections(&w, ps, names);
-  jw_close(&w, '}');
-  jw_close(&w, '}');
-  cv_buf_putc(&w.out, '\n');
-  cv_plugins_destroy(ps);
-  int rc = 0;
-  if (w.failed || w.out.failed || !names) {
-    fputs("cvpdf: out of memory, or fields nested too deeply\n", stderr);
-    rc = 1;
-  } else {
-    FILE *f = out && strcmp(out, "-") ? fopen(out, "w") : stdout;
-    int bad = !f || fwrite(w.out.data, 1, w.out.len, f) != w.out.len;
-    if (f && (f != stdout ? fclose(f) : fflush(f)) != 0)
-      bad = 1;
-    if (bad) {
-      fprintf(stderr, "cvpdf: cannot write %s\n", out ? out : "the schema");
-      rc = 1;
-    }
-  }
-  cv_buf_fini(&w.out);
-  return rc;
+  FILE *f = out && strcmp(out, "-") ? fopen(out, "w") : stdout;
+  int bad = !f || fwrite(json.data, 1, json.len, f) != json.len;
+  if (f && (f != stdout ? fclose(f) : fflush(f)) != 0)
+    bad = 1;
+  if (bad)
+    fprintf(stderr, "cvpdf: cannot write %s\n", out ? out : "the schema");
+  cv_buf_fini(&json);
+  return bad ? 1 : 0;
 }

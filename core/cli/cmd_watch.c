@@ -115,34 +115,41 @@ static int take_signal(int sfd) {
   return 0;
 }
 
-static int loop(watch *w, int sfd, int ifd) {
+int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
+                  const char *input, int (*changed)(void *), void *ud) {
   const int fds[2] = {sfd, ifd};
   for (;;) {
     int r = wait_fds(fds, 2, -1);
     if (r == 0)
       return take_signal(sfd);
     if (r < 0) {
-      fprintf(stderr, "cvpdf: watch: poll: %s\n", strerror(errno));
+      fprintf(stderr, "cvpdf: %s: poll: %s\n", who, strerror(errno));
       return 1;
     }
-    int ch = read_events(ifd, w->base);
+    int ch = read_events(ifd, base);
     if (ch < 0)
       goto gone;
     if (!ch)
       continue;
-    /* Let the save finish: render once for a burst of events. */
+    /* Let the save finish: act once for a burst of events. */
     while ((r = wait_fds(fds, 2, SETTLE_MS)) == 1)
-      if (read_events(ifd, w->base) < 0)
+      if (read_events(ifd, base) < 0)
         goto gone;
     if (r == 0)
       return take_signal(sfd);
-    if (render_once(w) == 2)
-      return 2;
+    int rc = changed(ud);
+    if (rc)
+      return rc;
   }
 gone:
-  fprintf(stderr, "cvpdf: watch: the directory of %s was removed or moved\n",
-          w->input);
+  fprintf(stderr, "cvpdf: %s: the directory of %s was removed or moved\n",
+          who, input);
   return 1;
+}
+
+/* A save: render again; render's usage errors end the watch. */
+static int rerender(void *ud) {
+  return render_once(ud) == 2 ? 2 : 0;
 }
 
 /* The CV file: first, as the usage shows it, or else the one argument
@@ -256,7 +263,7 @@ int cv_cmd_watch(int argc, char **argv) {
   fprintf(stderr, "cvpdf: watching %s (Ctrl-C stops)\n", w.input);
   rc = render_once(&w);
   if (rc != 2)
-    rc = loop(&w, sfd, ifd);
+    rc = cv_watch_loop(sfd, ifd, w.base, "watch", w.input, rerender, &w);
   if (rc == 0)
     fprintf(stderr, "cvpdf: stopped watching %s\n", w.input);
 done:

@@ -12,11 +12,14 @@
 #include <cvpdf/cvpdf-plugin.h>
 
 const char cv_usage[] =
-    "Usage: cvpdf render CV.yaml... [-o OUT.pdf|DIR] [-j N] [--layout NAME]\n"
-    "                    [--plugin-dir DIR]... [--trace FILE] [-q] [--timing]\n"
+    "Usage: cvpdf render CV.yaml... [-o OUT.pdf|OUT.png|DIR] [-j N]\n"
+    "                    [--layout NAME] [--plugin-dir DIR]... [--png]\n"
+    "                    [--dpi N] [--trace FILE] [-q] [--timing]\n"
     "       cvpdf plugins [--plugin-dir DIR]... [-v]\n"
     "       cvpdf check CV.yaml... [--layout NAME] [--plugin-dir DIR]... [-q]\n"
     "       cvpdf watch CV.yaml [render options]\n"
+    "       cvpdf serve CV.yaml [--port N] [--host ADDR] [--open]\n"
+    "                   [render options]\n"
     "       cvpdf new \"Full Name\" [-o cv.yaml] [--force]\n"
     "       cvpdf schema [-o FILE] [--plugin-dir DIR]...\n"
     "       cvpdf convert IN -o OUT.yaml [--plugin-dir DIR]... [-q]\n"
@@ -33,6 +36,9 @@ const char cv_usage[] =
     "                   nothing; exit 1 if any is an error\n"
     "  watch CV         render CV, then again each time it is saved, printing\n"
     "                   how long each render took; Ctrl-C stops\n"
+    "  serve CV         edit CV in a web browser with its pages beside it,\n"
+    "                   rendered again as you type; prints the address to\n"
+    "                   open; Ctrl-C stops\n"
     "  new NAME         write a starter cv.yaml (or -o FILE) that renders as\n"
     "                   is; never replaces a file unless --force is given\n"
     "  schema           print a JSON Schema of the CV format, from the fields\n"
@@ -49,6 +55,10 @@ const char cv_usage[] =
     "  -l, --layout NAME     use layout NAME (a file in the layouts dir, or a\n"
     "                        path to a .yaml layout) instead of the CV's\n"
     "  -p, --plugin-dir DIR  look for section plugins in DIR first (repeatable)\n"
+    "      --png             write PNG pictures of the pages instead of the\n"
+    "                        PDF (also when -o ends in .png): OUT.png for one\n"
+    "                        page, else OUT-1.png, OUT-2.png, ...\n"
+    "      --dpi N           resolution of the PNGs (18 to 600; default 150)\n"
     "      --trace FILE      also write a plain-text trace of every placed run\n"
     "                        (- for standard output)\n"
     "  -q, --quiet           print nothing on success\n"
@@ -66,6 +76,14 @@ const char cv_usage[] =
     "      --max-depth N     refuse nesting deeper than N levels (default 64)\n"
     "      --max-nodes N     refuse a CV of more than N values, aliases\n"
     "                        counted as expanded (default 1000000)\n"
+    "\n"
+    "Options of serve (and render's --layout, --plugin-dir, --only, --safe\n"
+    "and --max-* options):\n"
+    "      --port N          listen on port N (default 8000, or the next free\n"
+    "                        one up to 8019; 0: any free port)\n"
+    "      --host ADDR       listen on ADDR instead of 127.0.0.1 (the token\n"
+    "                        in the printed address is still required)\n"
+    "      --open            open the page in the desktop's browser\n"
     "\n"
     "Environment:\n"
     "  CVPDF_PLUGIN_PATH     colon-separated plugin dirs, after --plugin-dir\n"
@@ -95,7 +113,7 @@ int main(int argc, char **argv) {
   } commands[] = {{"render", cv_cmd_render}, {"plugins", cv_cmd_plugins},
                    {"schema", cv_cmd_schema}, {"new", cv_cmd_new},
                    {"check", cv_cmd_check}, {"watch", cv_cmd_watch},
-                   {"convert", cv_cmd_convert}};
+                   {"convert", cv_cmd_convert}, {"serve", cv_cmd_serve}};
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
     if (strcmp(cmd, commands[i].name))
       continue;

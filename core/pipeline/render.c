@@ -230,45 +230,6 @@ static int ends_with_eof(int fd, off_t size) {
   return n >= 5 && memcmp(tail + n - 5, "%%EOF", 5) == 0;
 }
 
-/* Makes the rename itself durable.  The PDF is complete and in place by
- * now, so a directory that cannot be synced (some file systems refuse) is
- * not worth failing the run for. */
-static void sync_dir_of(const char *path) {
-  char *copy = cv_strdup(path);
-  if (!copy)
-    return;
-  int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    (void)fsync(fd);
-    close(fd);
-  }
-  free(copy);
-}
-
-/* Creates tmp = the first n bytes of tmp + ".tmp-XXXXXX" exclusively with
- * mode 0666, so the process umask applies as for any file it writes (mkstemp
- * would make it 0600, and reading the umask means setting it, which races
- * with other threads).  tmp has room for 16 more bytes. */
-static int create_temp(char *tmp, size_t n) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
-               (uint64_t)(uintptr_t)tmp;
-  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  for (int attempt = 0; attempt < 100; attempt++) {
-    x = x * 6364136223846793005u + 1442695040888963407u;
-    memcpy(tmp + n, ".tmp-", 5);
-    uint64_t y = x;
-    for (int i = 0; i < 6; i++, y /= 36)
-      tmp[n + 5 + i] = digits[y % 36];
-    tmp[n + 11] = '\0';
-    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0 || errno != EEXIST)
-      return fd;
-  }
-  return -1;
-}
-
 /* Writes the PDF next to the output, then renames it into place: whatever
  * fails, the output path holds the previous file or the complete new one,
  * and no temporary file is left. */
@@ -281,7 +242,7 @@ static int write_atomic(cv_pdf *pdf, const cv_docinfo *info,
     return -1;
   }
   memcpy(tmp, out, n);
-  int fd = create_temp(tmp, n);
+  int fd = cv_create_temp(tmp, n);
   if (fd < 0) {
     cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "cannot write output: %s",
                  strerror(errno));
@@ -326,7 +287,7 @@ static int write_atomic(cv_pdf *pdf, const cv_docinfo *info,
     unlink(tmp);
     cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "%s", st.msg);
   } else {
-    sync_dir_of(out);
+    cv_sync_dir_of(out);
   }
   free(tmp);
   return rc;
@@ -498,7 +459,8 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (!theme)
     goto out;
   const char *layout = o->layout ? o->layout : cv_node_get_str(root, "layout");
-  if (o->safe && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
+  int confine = o->safe || o->confine_files;
+  if (confine && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
     goto out;
   if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
                     &c.arena, d) < 0)
@@ -527,7 +489,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
     /* One date for the PDF and the footer: reproducible with
      * SOURCE_DATE_EPOCH. */
     cv_builder_set_date(c.builder, doc_date());
-    cv_builder_set_safe(c.builder, o->safe);
+    cv_builder_set_safe(c.builder, confine);
   }
   if (!c.builder)
     goto out;

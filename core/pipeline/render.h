@@ -43,6 +43,10 @@ typedef struct cv_render_opts {
    * and renders may run in parallel threads. */
   cv_fontcache *font_cache;
   cv_hyphcache *hyph_cache;
+  /* The files of safe mode without the rest of it, for a server: the CV
+   * may name files (BibTeX) only beneath its own directory and layouts
+   * only by installed name, while plugins are found as usual. */
+  int confine_files;
 } cv_render_opts;
 
 #define CV_DEFAULT_MAX_PAGES 500
