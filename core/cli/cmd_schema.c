@@ -3,10 +3,12 @@
  * plugins declare, so a plugin's fields get completion and checking as
  * soon as it is installed. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/atomic.h"
 #include "cli/cli.h"
 #include "typeset/layout.h"
 #include "pipeline/plugin_host.h"
@@ -573,13 +575,20 @@ int cv_cmd_schema(int argc, char **argv) {
   if (w.failed || w.out.failed || !names) {
     fputs("cvpdf: out of memory, or fields nested too deeply\n", stderr);
     rc = 1;
+  } else if (!out || !strcmp(out, "-")) {
+    if (fwrite(w.out.data, 1, w.out.len, stdout) != w.out.len ||
+        fflush(stdout) != 0) {
+      fprintf(stderr,
+              "cvpdf: cannot write the schema to standard output: "
+              "%s\n",
+              strerror(errno));
+      rc = 1;
+    }
   } else {
-    FILE *f = out && strcmp(out, "-") ? fopen(out, "w") : stdout;
-    int bad = !f || fwrite(w.out.data, 1, w.out.len, f) != w.out.len;
-    if (f && (f != stdout ? fclose(f) : fflush(f)) != 0)
-      bad = 1;
-    if (bad) {
-      fprintf(stderr, "cvpdf: cannot write %s\n", out ? out : "the schema");
+    cv_status st = {0};
+    if (cv_atomic_write(out, 0, NULL, "the schema", w.out.data, w.out.len,
+                        &st) < 0) {
+      fprintf(stderr, "%s: error: %s\n", out, st.msg);
       rc = 1;
     }
   }
