@@ -235,20 +235,37 @@ int cv_output_check(const char *path, const cv_inputs *inputs, cv_status *st) {
   return 0;
 }
 
-int cv_output_key(const char *path, struct stat *dir, char **base,
-                  cv_status *st) {
+int cv_output_identify(const char *path, cv_output_id *id, cv_status *st) {
+  memset(id, 0, sizeof *id);
   target t;
   if (resolve(path, NULL, &t, st) < 0)
     return -1;
-  if (fstat(t.dirfd, dir) < 0) {
+  if (fstat(t.dirfd, &id->dir) < 0) {
     cv_status_set(st, "cannot write output: %s", strerror(errno));
     target_fini(&t);
     return -1;
   }
-  *base = t.base;
+  id->exists = t.exists;
+  id->sb = t.sb;
+  id->base = t.base;
   t.base = NULL;
   target_fini(&t);
   return 0;
+}
+
+int cv_output_same(const cv_output_id *a, const cv_output_id *b) {
+  /* The same inode also catches two spellings of one name on a file
+   * system that ignores case. */
+  if (a->exists && b->exists && a->sb.st_dev == b->sb.st_dev &&
+      a->sb.st_ino == b->sb.st_ino)
+    return 1;
+  return a->dir.st_dev == b->dir.st_dev && a->dir.st_ino == b->dir.st_ino &&
+         a->base && b->base && !strcmp(a->base, b->base);
+}
+
+void cv_output_id_fini(cv_output_id *id) {
+  free(id->base);
+  memset(id, 0, sizeof *id);
 }
 
 /* ---- writing -------------------------------------------------------- */

@@ -55,12 +55,22 @@ typedef struct cv_atomic {
  * expected and what was found. */
 int cv_output_check(const char *path, const cv_inputs *inputs, cv_status *st);
 
-/* The file path names after following a symbolic link in its last
- * component (a new name is itself), as the directory it lies in and its
- * name there: two outputs are the same file when both agree.  Returns 0,
- * or -1 with st set (as cv_output_check). */
-int cv_output_key(const char *path, struct stat *dir, char **base,
-                  cv_status *st);
+/* What an output path names, after following a symbolic link in its last
+ * component: the directory it lies in and its name there, and the file
+ * when one exists.  Two paths that agree name the same output. */
+typedef struct cv_output_id {
+  struct stat dir;
+  char *base; /* owned */
+  int exists;
+  struct stat sb; /* when exists */
+} cv_output_id;
+
+/* Fills id for path.  Returns 0, or -1 with st set (as cv_output_check,
+ * without the check against inputs). */
+int cv_output_identify(const char *path, cv_output_id *id, cv_status *st);
+/* Whether a and b name the same output. */
+int cv_output_same(const cv_output_id *a, const cv_output_id *b);
+void cv_output_id_fini(cv_output_id *id);
 
 /* Starts writing path: checks it as cv_output_check does and creates the
  * temporary file.  `what` names the contents in messages ("the PDF").
