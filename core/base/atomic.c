@@ -301,19 +301,35 @@ static void keep_attrs(const cv_atomic *a, int fd) {
   (void)fchmod(fd, a->old.st_mode & 0777);
 }
 
+/* The name is registered for removal before the file exists: a signal
+ * that arrives while it is being created then finds it.  (A signal in
+ * that instant would remove another file of that name, were one there by
+ * chance: 36^8 random names make that the lesser risk.) */
+static int claim_name(cv_atomic *a) {
+  temp_name(a->tmp);
+  a->slot = pending_add(a->dirfd, a->tmp);
+  return a->slot;
+}
+
+static void release_name(cv_atomic *a) {
+  pending_remove(a->slot);
+  a->slot = -1;
+}
+
 /* A new file under a fresh temporary name, registered for removal. */
 static int create_named(cv_atomic *a) {
   for (int attempt = 0; attempt < 100; attempt++) {
-    temp_name(a->tmp);
+    claim_name(a);
     /* 0666: the kernel takes the umask off, as for any new file. */
     int fd =
         openat(a->dirfd, a->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) {
       a->named = 1;
-      a->slot = pending_add(a->dirfd, a->tmp);
       return fd;
     }
-    if (errno != EEXIST)
+    int e = errno;
+    release_name(a);
+    if ((errno = e) != EEXIST)
       return -1;
   }
   return -1;
@@ -448,13 +464,14 @@ static int place_unnamed(cv_atomic *a) {
       return -1;
   }
   for (int attempt = 0; attempt < 100; attempt++) {
-    temp_name(a->tmp);
+    claim_name(a);
     if (link_fd(a->fd, a->dirfd, a->tmp) == 0) {
       a->named = 1;
-      a->slot = pending_add(a->dirfd, a->tmp);
       return rename_named(a);
     }
-    if (errno == ENOENT)
+    int e = errno;
+    release_name(a);
+    if ((errno = e) == ENOENT)
       return copy_and_rename(a);
     if (errno != EEXIST)
       return -1;
