@@ -139,21 +139,25 @@ end
 
 # ---- 2. Nothing but a regular file is written over ----------------------
 
-begin "-o naming a FIFO is refused at once, the FIFO kept"
+# special PATH KIND TEST: neither -o nor --trace writes over PATH, which
+# is KIND and stays so (test TEST).
+special() {
+  msg="$1: error: expected a regular file or a new name, found $2"
+  run 1 "$msg" "$BIN" render "$D/cv.yaml" -o "$1"
+  test "$3" "$1" || no "$1 was replaced by the PDF"
+  run 1 "$msg" "$BIN" render "$D/cv.yaml" -o "$D/y.pdf" --trace "$1"
+  test "$3" "$1" || no "$1 was replaced by the trace"
+  absent "$D/y.pdf"
+}
+
+begin "-o or --trace naming a FIFO is refused at once, the FIFO kept"
 mkfifo "$D/fifo.pdf"
-run 1 "$D/fifo.pdf: error: expected a regular file or a new name, found a FIFO" \
-  "$BIN" render "$D/cv.yaml" -o "$D/fifo.pdf"
-[ -p "$D/fifo.pdf" ] || no "the FIFO was replaced"
-run 1 "$D/fifo.pdf: error: expected a regular file or a new name, found a FIFO" \
-  "$BIN" render "$D/cv.yaml" -o "$D/y.pdf" --trace "$D/fifo.pdf"
-absent "$D/y.pdf"
+special "$D/fifo.pdf" "a FIFO" -p
 end
 
-begin "-o naming a directory is refused"
+begin "-o or --trace naming a directory is refused"
 mkdir "$D/dir.pdf"
-run 1 "$D/dir.pdf: error: expected a regular file or a new name, found a directory" \
-  "$BIN" render "$D/cv.yaml" -o "$D/dir.pdf"
-[ -d "$D/dir.pdf" ] || no "the directory was replaced"
+special "$D/dir.pdf" "a directory" -d
 end
 
 begin "schema, new --force and convert refuse a FIFO, without hanging"
@@ -179,13 +183,8 @@ run 1 "$D/tofifo.pdf: error: expected a regular file or a new name, found a FIFO
 end
 
 if [ "$ROOT" -eq 1 ] && mknod "$D/null.pdf" c 1 3 2>/dev/null; then
-  begin "-o or --trace naming a device node is refused, the node kept (root)"
-  run 1 "$D/null.pdf: error: expected a regular file or a new name, found a character device" \
-    "$BIN" render "$D/cv.yaml" -o "$D/null.pdf"
-  [ -c "$D/null.pdf" ] || no "the device node was replaced"
-  run 1 "$D/null.pdf: error: expected a regular file or a new name, found a character device" \
-    "$BIN" render "$D/cv.yaml" -o "$D/z.pdf" --trace "$D/null.pdf"
-  [ -c "$D/null.pdf" ] || no "the device node was replaced by the trace"
+  begin "-o, --trace or schema -o naming a device node is refused, the node kept (root)"
+  special "$D/null.pdf" "a character device" -c
   run 1 "found a character device" "$BIN" schema -o "$D/null.pdf"
   [ -c "$D/null.pdf" ] || no "the device node was replaced by the schema"
   end
@@ -455,7 +454,7 @@ R=$T/random
 ms() { date +%s%N | cut -c1-13; }
 t0=$(ms)
 "$BIN" render -q "$T/long.yaml" -o "$T/long-time.pdf" 2>/dev/null
-span=$(($(ms) - t0 + 20))
+span=$(($(ms) - t0))
 random_kills() { # label [env assignments]
   label=$1
   shift
@@ -466,11 +465,11 @@ random_kills() { # label [env assignments]
     [ "$#" -gt 0 ] && [ "$sig" = KILL ] && sig=INT # named files: SIGKILL excepted
     rm -rf "$R" && mkdir "$R"
     printf 'previous\n' >"$R/out.pdf"
+    delay=$(($(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % span))
     # SIGINT and SIGTERM at their default action: a shell starts background
     # commands with SIGINT ignored.
     env --default-signal=INT,TERM "$@" "$BIN" render -q "$T/long.yaml" -o "$R/out.pdf" 2>/dev/null &
     pid=$!
-    delay=$(($(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % span))
     sleep "$(printf '0.%03d' "$delay")"
     kill -s "$sig" "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null

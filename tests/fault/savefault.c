@@ -64,15 +64,9 @@ int openat(int dirfd, const char *path, int flags, ...) {
   return real(dirfd, path, flags, mode);
 }
 
-int openat64(int dirfd, const char *path, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  mode_t mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE
-                    ? (mode_t)va_arg(ap, int)
-                    : 0;
-  va_end(ap);
-  return openat(dirfd, path, flags, mode);
-}
+/* The same function under its large-file name. */
+int openat64(int dirfd, const char *path, int flags, ...)
+    __attribute__((alias("openat")));
 
 int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
            int flags) {
