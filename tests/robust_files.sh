@@ -150,9 +150,13 @@ special() {
   absent "$D/y.pdf"
 }
 
-begin "-o or --trace naming a FIFO is refused at once, the FIFO kept"
+begin "-o or --trace naming a FIFO is refused at once, the FIFO kept (/dev/null discards)"
 mkfifo "$D/fifo.pdf"
 special "$D/fifo.pdf" "a FIFO" -p
+ln -s /dev/null "$D/null-link.pdf"
+run 0 "" "$BIN" render -q "$D/cv.yaml" -o "$D/null-link.pdf" --trace /dev/null
+run 0 "" "$BIN" schema -o /dev/null
+[ -c /dev/null ] && [ -L "$D/null-link.pdf" ] || no "/dev/null or the link to it was replaced"
 end
 
 begin "-o or --trace naming a directory is refused"
@@ -182,11 +186,12 @@ run 1 "$D/tofifo.pdf: error: expected a regular file or a new name, found a FIFO
 [ -L "$D/tofifo.pdf" ] || no "the link was replaced"
 end
 
-if [ "$ROOT" -eq 1 ] && mknod "$D/null.pdf" c 1 3 2>/dev/null; then
+# A copy of /dev/zero: the null device alone may be written to.
+if [ "$ROOT" -eq 1 ] && mknod "$D/zero.pdf" c 1 5 2>/dev/null; then
   begin "-o, --trace or schema -o naming a device node is refused, the node kept (root)"
-  special "$D/null.pdf" "a character device" -c
-  run 1 "found a character device" "$BIN" schema -o "$D/null.pdf"
-  [ -c "$D/null.pdf" ] || no "the device node was replaced by the schema"
+  special "$D/zero.pdf" "a character device" -c
+  run 1 "found a character device" "$BIN" schema -o "$D/zero.pdf"
+  [ -c "$D/zero.pdf" ] || no "the device node was replaced by the schema"
   end
 else
   skipped "device nodes as outputs (needs root)"

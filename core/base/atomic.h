@@ -5,7 +5,8 @@
  * - The target is a new name, or an existing regular file that is not an
  *   input of the run (compared by device and inode, so another name for
  *   the CV is refused too).  A directory, a device node, a FIFO or a
- *   socket is never written over or replaced.
+ *   socket is never written over or replaced; the null device alone is
+ *   written to, so `-o /dev/null` discards the output.
  * - A symbolic link is written through: the regular file it names is
  *   replaced and the link stays.  A link to a missing file or to anything
  *   but a regular file is refused.
@@ -45,7 +46,8 @@ typedef struct cv_atomic {
   unsigned flags;
   int exists; /* replacing a file whose stat is old */
   struct stat old;
-  int named; /* the fallback: tmp is a name in the directory */
+  int named;   /* the fallback: tmp is a name in the directory */
+  int discard; /* the target is the null device, written to directly */
   int slot;  /* where tmp is registered for removal on a signal, or -1 */
   char tmp[24];
 } cv_atomic;
@@ -68,7 +70,8 @@ typedef struct cv_output_id {
 /* Fills id for path.  Returns 0, or -1 with st set (as cv_output_check,
  * without the check against inputs). */
 int cv_output_identify(const char *path, cv_output_id *id, cv_status *st);
-/* Whether a and b name the same output. */
+/* Whether a and b name the same output (the null device is never one:
+ * it discards what it is given). */
 int cv_output_same(const cv_output_id *a, const cv_output_id *b);
 void cv_output_id_fini(cv_output_id *id);
 
