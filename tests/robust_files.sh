@@ -398,9 +398,10 @@ elif ! "$CC" -shared -fPIC -o "$T/savefault.so" tests/fault/savefault.c -ldl; th
 else
   K=$T/kill
   signum() { case $1 in INT) echo 2 ;; TERM) echo 15 ;; KILL) echo 9 ;; esac; }
-  for how in tmpfile named nolink; do
+  for how in tmpfile procfd named nolink; do
     case $how in
       tmpfile) env_how= ;;
+      procfd) env_how=SAVEFAULT_NOEMPTYPATH=1 ;;
       named) env_how=SAVEFAULT_NOTMPFILE=1 ;;
       nolink) env_how=SAVEFAULT_NOLINK=1 ;;
     esac
@@ -421,7 +422,7 @@ else
       for sig in INT TERM KILL; do
         # A file a SIGKILL cuts off while it has a name cannot be removed
         # by anyone: only the unnamed file survives SIGKILL at any moment.
-        if [ "$sig" = KILL ] && { [ "$how" != tmpfile ] || [ "$at" = rename ]; }; then
+        if [ "$sig" = KILL ] && { [ "$how" = named ] || [ "$how" = nolink ] || [ "$at" = rename ]; }; then
           continue
         fi
         begin "SIG$sig at the $at of a save ($how): previous PDF kept, no temporary file"

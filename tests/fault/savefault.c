@@ -5,6 +5,9 @@
  *   SAVEFAULT_NOTMPFILE=1  open() with O_TMPFILE fails with EOPNOTSUPP, as
  *                          on a file system without it (the named
  *                          fallback is taken);
+ *   SAVEFAULT_NOEMPTYPATH=1  linkat(AT_EMPTY_PATH) fails with ENOENT, as
+ *                          for an unprivileged process on kernels before
+ *                          6.10 (/proc/self/fd/N is then linked);
  *   SAVEFAULT_NOLINK=1     linking an open file into a directory
  *                          (AT_EMPTY_PATH, or /proc/self/fd/N) fails with
  *                          ENOENT, as without /proc and privilege;
@@ -73,8 +76,10 @@ int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
   static int (*real)(int, const char *, int, const char *, int);
   if (!real)
     real = (int (*)(int, const char *, int, const char *, int))next("linkat");
-  if (on("SAVEFAULT_NOLINK") &&
-      ((flags & AT_EMPTY_PATH) || !strncmp(oldpath, "/proc/self/fd/", 14))) {
+  int empty = (flags & AT_EMPTY_PATH) != 0;
+  if ((empty && on("SAVEFAULT_NOEMPTYPATH")) ||
+      (on("SAVEFAULT_NOLINK") &&
+       (empty || !strncmp(oldpath, "/proc/self/fd/", 14)))) {
     errno = ENOENT;
     return -1;
   }
