@@ -86,17 +86,5 @@ const char *cv_nearest(const char *word, const char *const *names);
 /* Damerau-free Levenshtein distance, capped at cap+1. */
 int cv_edit_distance(const char *a, const char *b, int cap);
 
-/* Files.  cv_create_temp creates tmp = the first n bytes of tmp +
- * ".tmp-XXXXXX" exclusively (tmp has room for 16 more bytes) and returns
- * its descriptor, or -1 with errno set. */
-int cv_create_temp(char *tmp, size_t n);
-/* fsyncs the directory of path, so a rename into it is durable. */
-void cv_sync_dir_of(const char *path);
-/* Writes len bytes to path through a temporary file beside it, renamed
- * into place once on disk: path holds the old file or the whole new one.
- * mode >= 0 sets the new file's permissions; -1 lets the umask decide.
- * Returns 0, or -1 with st set. */
-int cv_write_atomic(const char *path, const void *data, size_t len, int mode,
-                    cv_status *st);
-
 #endif
+

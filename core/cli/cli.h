@@ -34,6 +34,11 @@ void cv_render_opts_init(struct cv_render_opts *o, const cv_dirs *d);
 int cv_push_arg(const char **list, size_t *n, const char *value,
                 const char *option);
 
+/* Makes a directory only this process uses, out = BASE/cvpdf-WHAT-XXXXXX
+ * (BASE: $XDG_RUNTIME_DIR, /dev/shm, $TMPDIR or /tmp).  Returns 0, or -1
+ * after printing why. */
+int cv_private_tmpdir(char *out, size_t cap, const char *what);
+
 /* Prints every diagnostic as file:line:col: severity: message. */
 void cv_print_diags(const cv_diags *d);
 

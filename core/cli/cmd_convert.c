@@ -33,7 +33,9 @@ static int convert(const char *input, const char *output, int quiet) {
   cv_limits lim;
   cv_limits_default(&lim);
   int rc = 1;
-  cv_model *m = cv_model_load_file(input, &lim, &diags);
+  cv_inputs inputs;
+  cv_inputs_init(&inputs);
+  cv_model *m = cv_model_load_input(input, &lim, &inputs, &diags);
   cv_format f = m ? cv_convert_detect(m->root) : CV_FORMAT_NATIVE;
   /* Warnings were printed by the check already. */
   if (!m || cv_convert_to_native(m, &diags) < 0) {
@@ -47,9 +49,9 @@ static int convert(const char *input, const char *output, int quiet) {
            "Converted by cvpdf from the %s document %s.",
            cv_format_name(f), base);
   cv_status st = {0};
-  if (cv_emit_yaml_file(m->root, f == CV_FORMAT_NATIVE ? NULL : header,
-                        output, &st) < 0) {
-    fprintf(stderr, "cvpdf: %s\n", st.msg);
+  if (cv_emit_yaml_file(m->root, f == CV_FORMAT_NATIVE ? NULL : header, output,
+                        &inputs, &st) < 0) {
+    fprintf(stderr, "%s: error: %s\n", output, st.msg);
     goto out;
   }
   if (!quiet && strcmp(output, "-"))
@@ -58,6 +60,7 @@ static int convert(const char *input, const char *output, int quiet) {
   rc = 0;
 out:
   cv_model_destroy(m);
+  cv_inputs_fini(&inputs);
   cv_diags_fini(&diags);
   return rc;
 }

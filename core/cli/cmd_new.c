@@ -1,13 +1,11 @@
 /* cvpdf - the new command: a starter CV that renders as it is. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "base/atomic.h"
 #include "cli/cli.h"
 
 extern const char cv_usage[];
@@ -65,15 +63,14 @@ static const char starter_body[] =
     "      Tools: [Git, Linux]\n";
 
 /* The name goes into a double-quoted YAML scalar. */
-static int write_name(FILE *f, const char *name) {
-  fputs("name: \"", f);
+static void put_name(cv_buf *b, const char *name) {
+  cv_buf_puts(b, "name: \"");
   for (const char *p = name; *p; p++) {
     if (*p == '"' || *p == '\\')
-      fputc('\\', f);
-    fputc(*p, f);
+      cv_buf_putc(b, '\\');
+    cv_buf_putc(b, *p);
   }
-  return fputs("\"                # your full name, as printed\n", f) < 0 ? -1
-                                                                          : 0;
+  cv_buf_puts(b, "\"                # your full name, as printed\n");
 }
 
 static int name_ok(const char *name) {
@@ -85,15 +82,49 @@ static int name_ok(const char *name) {
   return cv_utf8_check(name, strlen(name)) == (size_t)-1;
 }
 
-static int write_starter(FILE *f, const char *name) {
-  fputs("# A CV for cvpdf: render it with `cvpdf render cv.yaml`, check it\n"
-        "# with `cvpdf check cv.yaml`.  `cvpdf schema -o cvpdf.schema.json`\n"
-        "# writes a JSON Schema that gives an editor completion and checking\n"
-        "# (see cvpdf(1)).\n",
-        f);
-  write_name(f, name);
-  fputs(starter_body, f);
-  return ferror(f) ? -1 : 0;
+static void put_starter(cv_buf *b, const char *name) {
+  cv_buf_puts(
+      b, "# A CV for cvpdf: render it with `cvpdf render cv.yaml`, check it\n"
+         "# with `cvpdf check cv.yaml`.  `cvpdf schema -o cvpdf.schema.json`\n"
+         "# writes a JSON Schema that gives an editor completion and checking\n"
+         "# (see cvpdf(1)).\n");
+  put_name(b, name);
+  cv_buf_puts(b, starter_body);
+}
+
+/* Writes the starter to out: standard output for "-", else through the
+ * atomic-file module, which never replaces an existing file without
+ * --force (checked again as the file is linked into place, so one created
+ * meanwhile is kept too).  Returns the exit status. */
+static int write_starter(const char *out, const char *name, int force) {
+  cv_buf b;
+  cv_buf_init(&b);
+  put_starter(&b, name);
+  if (b.failed) {
+    cv_buf_fini(&b);
+    fputs("cvpdf: out of memory\n", stderr);
+    return 1;
+  }
+  int rc = 0;
+  cv_status st = {0};
+  if (!strcmp(out, "-")) {
+    rc = fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0;
+  } else if (cv_atomic_write(out, force ? 0 : CV_ATOMIC_NO_REPLACE, NULL,
+                             "the CV", b.data, b.len, &st) < 0) {
+    if (errno == EEXIST && !force)
+      fprintf(stderr,
+              "cvpdf: %s already exists; not overwritten (use --force to "
+              "replace it, or -o to choose another name)\n",
+              out);
+    else
+      fprintf(stderr, "%s: error: %s\n", out, st.msg);
+    rc = 1;
+  } else {
+    fprintf(stderr, "cvpdf: wrote %s; render it with: cvpdf render %s\n", out,
+            out);
+  }
+  cv_buf_fini(&b);
+  return rc;
 }
 
 int cv_cmd_new(int argc, char **argv) {
@@ -133,35 +164,5 @@ int cv_cmd_new(int argc, char **argv) {
           stderr);
     return 2;
   }
-  if (!strcmp(out, "-"))
-    return write_starter(stdout, name) < 0 || fflush(stdout) != 0 ? 1 : 0;
-  /* O_EXCL: an existing CV is never replaced without --force, even by a
-   * file created between a check and the open. */
-  int fd = open(out, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0666);
-  if (fd < 0) {
-    if (errno == EEXIST)
-      fprintf(stderr,
-              "cvpdf: %s already exists; not overwritten (use --force to "
-              "replace it, or -o to choose another name)\n",
-              out);
-    else
-      fprintf(stderr, "cvpdf: cannot create %s: %s\n", out, strerror(errno));
-    return 1;
-  }
-  FILE *f = fdopen(fd, "w");
-  if (!f) {
-    fprintf(stderr, "cvpdf: cannot write %s: %s\n", out, strerror(errno));
-    close(fd);
-    return 1;
-  }
-  int rc = write_starter(f, name);
-  if (fclose(f) != 0)
-    rc = -1;
-  if (rc < 0) {
-    fprintf(stderr, "cvpdf: cannot write %s: %s\n", out, strerror(errno));
-    return 1;
-  }
-  fprintf(stderr, "cvpdf: wrote %s; render it with: cvpdf render %s\n", out,
-          out);
-  return 0;
+  return write_starter(out, name, force);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/atomic.h"
 #include "cli/cli.h"
 #include "output/raster.h"
 #include "pipeline/render.h"
@@ -88,37 +89,26 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-/* PNG output: the PDF goes to a temporary file beside the PNGs and poppler
+/* PNG output: the PDF goes to a private temporary directory and poppler
  * reads it back, so the pictures show what the PDF holds. */
 static int run_png(job *j) {
   double t0 = now_ms();
-  size_t n = strlen(j->png);
-  char *tmp = malloc(n + 16);
-  int fd = -1;
-  if (tmp) {
-    memcpy(tmp, j->png, n);
-    fd = cv_create_temp(tmp, n);
-  }
-  if (fd < 0) {
-    cv_diags_add(&j->diags, CV_SEV_ERROR, j->png, 0, 0,
-                 "cannot write output: %s",
-                 tmp ? strerror(errno) : "out of memory");
-    free(tmp);
+  char dir[PATH_MAX], pdf[PATH_MAX + 8];
+  if (cv_private_tmpdir(dir, sizeof dir, "png") < 0)
     return -1;
-  }
-  close(fd);
-  j->o.output = tmp;
+  snprintf(pdf, sizeof pdf, "%s/cv.pdf", dir);
+  j->o.output = pdf;
   int rc = cv_render(&j->o, &j->diags, &j->stats);
   if (rc == 0) {
     cv_status st = {0};
-    j->png_pages = cv_png_write_pages(tmp, j->png, j->dpi, j->o.input, &st);
+    j->png_pages = cv_png_write_pages(pdf, j->png, j->dpi, j->o.input, &st);
     if (j->png_pages < 0) {
       cv_diags_add(&j->diags, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
       rc = -1;
     }
   }
-  unlink(tmp);
-  free(tmp);
+  unlink(pdf);
+  rmdir(dir);
   j->o.output = j->png;
   j->stats.t_total = (now_ms() - t0) * 1e-3;
   return rc;
@@ -190,8 +180,9 @@ static char *output_in(const char *dir, const char *input) {
   base = base ? base + 1 : def;
   size_t n = strlen(dir) + strlen(base) + 2;
   char *p = malloc(n);
+  int slash = n > 2 && dir[strlen(dir) - 1] == '/';
   if (p)
-    snprintf(p, n, "%s/%s", dir, base);
+    snprintf(p, n, "%s%s%s", dir, slash ? "" : "/", base);
   free(def);
   return p;
 }
@@ -240,6 +231,108 @@ static int place_job(job *j, const render_cmd *rc, size_t i) {
   return j->png ? 0 : -1;
 }
 
+/* ---- outputs that clash ------------------------------------------------ */
+
+/* The inputs of the batch known before rendering: each CV and the
+ * operator's --layout file (a name ending in .yaml is a path). */
+static int batch_inputs(const job *jobs, size_t n, const char *layout,
+                        cv_inputs *in) {
+  struct stat sb;
+  for (size_t i = 0; i < n; i++)
+    if (stat(jobs[i].o.input, &sb) == 0 &&
+        cv_inputs_add(in, &sb, jobs[i].o.input) < 0)
+      return -1;
+  size_t len = layout ? strlen(layout) : 0;
+  if (len > 5 && !strcmp(layout + len - 5, ".yaml") && stat(layout, &sb) == 0)
+    return cv_inputs_add(in, &sb, layout);
+  return 0;
+}
+
+/* Identifies output path as ids[i] and reports when it is an input.
+ * Returns 1 when reported; a path that cannot be identified is left to
+ * the render, which says why it cannot be written. */
+static int identify(const char *path, const cv_inputs *in, cv_output_id *id) {
+  cv_status st = {0};
+  if (!strcmp(path, "/dev/null") || cv_output_identify(path, id, &st) < 0)
+    return 0;
+  const char *input = id->exists ? cv_inputs_find(in, &id->sb) : NULL;
+  if (input)
+    fprintf(stderr,
+            "cvpdf: %s: expected an output file, found '%s', which this run "
+            "reads; nothing was rendered (choose another output name)\n",
+            path, input);
+  return input != NULL;
+}
+
+/* The path each job writes, and the trace's last (NULL when none). */
+static char **output_paths(const job *jobs, size_t n, const char *trace) {
+  char **outs = cv_calloc_n(n + 1, sizeof *outs);
+  for (size_t i = 0; outs && i < n; i++) {
+    outs[i] = jobs[i].o.output ? cv_strdup(jobs[i].o.output)
+                               : cv_default_output(jobs[i].o.input);
+    if (!outs[i])
+      goto oom;
+  }
+  if (outs && trace && strcmp(trace, "-") && !(outs[n] = cv_strdup(trace)))
+    goto oom;
+  return outs;
+oom:
+  for (size_t i = 0; i <= n; i++)
+    free(outs[i]);
+  free(outs);
+  return NULL;
+}
+
+/* Reports two outputs of the batch that are one file. */
+static int clash(const job *jobs, size_t n, char **outs,
+                 const cv_output_id *ids, size_t i, size_t k) {
+  if (!ids[i].base || !ids[k].base || !cv_output_same(&ids[i], &ids[k]))
+    return 0;
+  if (k == n)
+    fprintf(stderr,
+            "cvpdf: the trace %s and the PDF %s are one file; nothing was "
+            "rendered (choose another --trace)\n",
+            outs[k], outs[i]);
+  else
+    fprintf(stderr,
+            "cvpdf: %s and %s would both be written to %s; nothing was "
+            "rendered (render them into different directories, or one at a "
+            "time with -o)\n",
+            jobs[i].o.input, jobs[k].o.input, outs[k]);
+  return 1;
+}
+
+/* Before anything is rendered: no output of the batch is one of its CVs
+ * (or the --layout file), and no two outputs (the trace included) are one
+ * file, so no CV is lost to another's PDF.  Returns 0, or -1 after saying
+ * what clashes. */
+static int check_batch(const job *jobs, size_t n, const cv_render_opts *o) {
+  cv_inputs in;
+  cv_inputs_init(&in);
+  char **outs = output_paths(jobs, n, o->trace);
+  cv_output_id *ids = cv_calloc_n(n + 1, sizeof *ids);
+  int bad = 0;
+  if (!outs || !ids || batch_inputs(jobs, n, o->layout, &in) < 0) {
+    fputs("cvpdf: out of memory\n", stderr);
+    bad = 1;
+  }
+  for (size_t i = 0; !bad && i <= n; i++)
+    bad = outs[i] && identify(outs[i], &in, &ids[i]);
+  for (size_t k = 1; !bad && k <= n; k++)
+    for (size_t i = 0; !bad && i < k; i++)
+      bad = clash(jobs, n, outs, ids, i, k);
+  for (size_t i = 0; i <= n; i++) {
+    if (ids)
+      cv_output_id_fini(&ids[i]);
+    if (outs)
+      free(outs[i]);
+  }
+  free(ids);
+  free(outs);
+  cv_inputs_fini(&in);
+  return bad ? -1 : 0;
+}
+
 /* Renders every input with the options of o, in up to njobs threads that
  * share fonts and hyphenation patterns.  Reports are printed in input
  * order, each as soon as its CV and those before it are done.  A failed CV
@@ -273,6 +366,8 @@ static int render_all(const render_cmd *rc) {
       failed = 1;
     }
   }
+  int clashed = !failed && check_batch(b.jobs, n, &rc->a.o) < 0;
+  failed = failed || clashed;
   size_t nthreads = njobs > 1 ? (size_t)njobs : 1;
   if (nthreads > n)
     nthreads = n;
@@ -322,7 +417,7 @@ static int render_all(const render_cmd *rc) {
   free(b.jobs);
   cv_hyphcache_destroy(hyph);
   cv_fontcache_destroy(fonts);
-  return failed ? 1 : 0;
+  return clashed ? 2 : failed ? 1 : 0;
 }
 
 /* The options that shape a render, which serve takes too. */

@@ -3,11 +3,13 @@
  * plugins declare, so a plugin's fields get completion and checking as
  * soon as it is installed. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/atomic.h"
 #include "cli/cli.h"
 #include "typeset/layout.h"
 #include "pipeline/plugin_host.h"
@@ -590,12 +592,20 @@ int cv_cmd_schema(int argc, char **argv) {
     cv_buf_fini(&json);
     return 1;
   }
-  FILE *f = out && strcmp(out, "-") ? fopen(out, "w") : stdout;
-  int bad = !f || fwrite(json.data, 1, json.len, f) != json.len;
-  if (f && (f != stdout ? fclose(f) : fflush(f)) != 0)
-    bad = 1;
-  if (bad)
-    fprintf(stderr, "cvpdf: cannot write %s\n", out ? out : "the schema");
+  int rc = 0;
+  if (!out || !strcmp(out, "-")) {
+    if (fwrite(json.data, 1, json.len, stdout) != json.len ||
+        fflush(stdout) != 0) {
+      fprintf(stderr,
+              "cvpdf: cannot write the schema to standard output: %s\n",
+              strerror(errno));
+      rc = 1;
+    }
+  } else if (cv_atomic_write(out, 0, NULL, "the schema", json.data, json.len,
+                             &st) < 0) {
+    fprintf(stderr, "%s: error: %s\n", out, st.msg);
+    rc = 1;
+  }
   cv_buf_fini(&json);
-  return bad ? 1 : 0;
+  return rc;
 }

@@ -157,23 +157,9 @@ static int make_token(char *out) {
 }
 
 /* A private directory for the PDF each render writes: the server writes
- * nothing beside the CV but the CV.  Memory-backed where there is one
- * (each render's PDF is synced to disk before it is renamed into place,
- * which a tmpfs makes free). */
+ * nothing beside the CV but the CV. */
 static int make_tmpdir(cv_serve *s) {
-  const char *base = getenv("XDG_RUNTIME_DIR");
-  struct stat sb;
-  if (!base || !*base || access(base, W_OK) < 0)
-    base = stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
-                   access("/dev/shm", W_OK) == 0
-               ? "/dev/shm"
-               : getenv("TMPDIR");
-  if (!base || !*base)
-    base = "/tmp";
-  snprintf(s->tmpdir, sizeof s->tmpdir, "%s/cvpdf-serve-XXXXXX", base);
-  if (!mkdtemp(s->tmpdir)) {
-    fprintf(stderr, "cvpdf: serve: cannot make a directory in %s: %s\n", base,
-            strerror(errno));
+  if (cv_private_tmpdir(s->tmpdir, sizeof s->tmpdir, "serve") < 0) {
     s->tmpdir[0] = '\0';
     return -1;
   }

@@ -11,9 +11,11 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "cli/cli.h"
 #include "pipeline/render.h"
 
@@ -220,6 +222,19 @@ int cv_cmd_watch(int argc, char **argv) {
           stderr);
     free(rargv);
     return 2;
+  }
+  /* A CV that is not there yet is waited for; one that is there must be
+   * a regular file (a FIFO would otherwise be "changed" by every
+   * writer). */
+  char why[256];
+  struct stat sb;
+  int fd = cv_input_open(NULL, w.input, 0, NULL, &sb, why, sizeof why);
+  if (fd >= 0) {
+    close(fd);
+  } else if (errno != ENOENT) {
+    fprintf(stderr, "%s: error: cannot read '%s': %s\n", w.input, w.input, why);
+    free(rargv);
+    return 1;
   }
   const char *out = find_output(argc, argv);
   w.output = out ? cv_strdup(out) : cv_default_output(w.input);

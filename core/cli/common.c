@@ -1,11 +1,13 @@
 /* cvpdf - what the commands share: where the data is, the render options
  * they start from, repeatable options and how diagnostics print. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* mkdtemp */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -68,4 +70,26 @@ void cv_print_diags(const cv_diags *d) {
     fprintf(stderr, "%s\n", b.data ? b.data : "");
   }
   cv_buf_fini(&b);
+}
+
+/* Memory-backed where there is one: the PDF a preview or a PNG is drawn
+ * from is synced before it is renamed into place, which a tmpfs makes
+ * free. */
+int cv_private_tmpdir(char *out, size_t cap, const char *what) {
+  const char *base = getenv("XDG_RUNTIME_DIR");
+  struct stat sb;
+  if (!base || !*base || access(base, W_OK) < 0)
+    base = stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+                   access("/dev/shm", W_OK) == 0
+               ? "/dev/shm"
+               : getenv("TMPDIR");
+  if (!base || !*base)
+    base = "/tmp";
+  if ((size_t)snprintf(out, cap, "%s/cvpdf-%s-XXXXXX", base, what) >= cap ||
+      !mkdtemp(out)) {
+    fprintf(stderr, "cvpdf: cannot make a directory in %s: %s\n", base,
+            strerror(errno));
+    return -1;
+  }
+  return 0;
 }

@@ -57,7 +57,6 @@ typedef struct cv_serve {
   char *disk_text;   /* the CV as last read or saved */
   size_t disk_len;
   uint64_t disk_version; /* bumped when another program changes it */
-  int disk_mode;         /* the file's permissions, kept by saves */
 
   pthread_mutex_t render_mu; /* one render at a time */
 } cv_serve;

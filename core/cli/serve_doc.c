@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/atomic.h"
 #include "cli/serve.h"
 
 static double now_ms(void) {
@@ -268,7 +269,7 @@ int cv_serve_save(cv_serve *s, const char *text, size_t len, uint64_t seen,
     free(copy);
     return 1;
   }
-  int rc = cv_write_atomic(s->real_path, text, len, s->disk_mode, st);
+  int rc = cv_atomic_write(s->real_path, 0, NULL, "the CV", text, len, st);
   if (rc == 0) {
     free(s->disk_text);
     s->disk_text = copy;
@@ -325,7 +326,6 @@ int cv_serve_load(cv_serve *s) {
     fprintf(stderr, "cvpdf: serve: %s is not a regular file\n", s->cv_path);
     return -1;
   }
-  s->disk_mode = (int)(sb.st_mode & 07777);
   s->disk_text =
       slurp(s->real_path, s->args.o.limits.max_input_bytes, &s->disk_len);
   if (!s->disk_text) {

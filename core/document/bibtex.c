@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -833,36 +834,6 @@ static cvpdf_node *entry(loader *ld, AST *e) {
 
 /* ---- the file -------------------------------------------------------- */
 
-static char *read_all(const char *path, size_t max, size_t *len, int *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    *err = errno;
-    return NULL;
-  }
-  cv_buf b;
-  cv_buf_init(&b);
-  char chunk[65536];
-  size_t k;
-  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    cv_buf_put(&b, chunk, k);
-    if (b.len > max) {
-      *err = EFBIG;
-      break;
-    }
-  }
-  if (ferror(f) && !*err)
-    *err = errno ? errno : EIO;
-  fclose(f);
-  if (b.failed && !*err)
-    *err = ENOMEM;
-  if (*err) {
-    cv_buf_fini(&b);
-    return NULL;
-  }
-  *len = b.len;
-  return b.data ? b.data : cv_strdup("");
-}
-
 static const char *const month_macros[][2] = {
     {"jan", "January"}, {"feb", "February"}, {"mar", "March"},
     {"apr", "April"},   {"may", "May"},      {"jun", "June"},
@@ -1066,11 +1037,30 @@ static int reader_survives(loader *ld, const char *buf, size_t len, char *why,
 
 const cvpdf_node *cv_bibtex_load(const char *path, const cvpdf_node *at,
                                  cv_arena *arena, cv_diags *diags) {
+  char why[256];
+  struct stat sb;
+  int fd = cv_input_open(NULL, path, 0, NULL, &sb, why, sizeof why);
+  if (fd < 0) {
+    cv_diags_add(diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
+                 at ? at->col : 0, "cannot read BibTeX file '%s': %s", path,
+                 why);
+    return NULL;
+  }
+  const cvpdf_node *n = cv_bibtex_load_fd(fd, path, at, arena, diags);
+  close(fd);
+  return n;
+}
+
+const cvpdf_node *cv_bibtex_load_fd(int fd, const char *path,
+                                    const cvpdf_node *at, cv_arena *arena,
+                                    cv_diags *diags) {
   const char *afile = at ? at->file : NULL;
   int aline = at ? at->line : 0, acol = at ? at->col : 0;
   size_t len = 0;
   int err = 0;
-  char *buf = read_all(path, (size_t)16 << 20, &len, &err);
+  struct stat sb;
+  size_t hint = fstat(fd, &sb) == 0 ? (size_t)sb.st_size : 0;
+  char *buf = cv_input_read(fd, hint, (size_t)16 << 20, &len, &err);
   if (!buf) {
     cv_diags_add(diags, CV_SEV_ERROR, afile, aline, acol,
                  "cannot read BibTeX file '%s': %s", path,

@@ -3,6 +3,7 @@
 #define CV_BIBTEX_H
 
 #include "base/diag.h"
+#include "base/files.h"
 #include "document/model.h"
 
 /* Reads the BibTeX file at path into a sequence node allocated in arena
@@ -24,6 +25,12 @@
  * Thread-safe: calls into libbtparse are serialised (see bibtex.c). */
 const cvpdf_node *cv_bibtex_load(const char *path, const cvpdf_node *at,
                                  cv_arena *arena, cv_diags *diags);
+/* Same for the file open at fd (read from its current offset; the caller
+ * opened it with cv_input_open and closes it); path names it in nodes and
+ * messages. */
+const cvpdf_node *cv_bibtex_load_fd(int fd, const char *path,
+                                    const cvpdf_node *at, cv_arena *arena,
+                                    cv_diags *diags);
 
 /* Converts LaTeX text (a BibTeX field value) to Unicode text in arena:
  * accents (\'e, {\"o}, \v{c}, \c{c}, ...), letters (\ss, \o, \l, \aa, ...),

@@ -2,13 +2,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "document/emit_yaml.h"
 
+#include "base/atomic.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <yaml.h>
 
@@ -208,70 +207,19 @@ int cv_emit_yaml(const cvpdf_node *root, const char *header, cv_buf *out,
 }
 
 int cv_emit_yaml_file(const cvpdf_node *root, const char *header,
-                      const char *path, cv_status *st) {
+                      const char *path, const cv_inputs *inputs,
+                      cv_status *st) {
   cv_buf b;
   cv_buf_init(&b);
-  if (cv_emit_yaml(root, header, &b, st) < 0) {
-    cv_buf_fini(&b);
-    return -1;
-  }
-  int to_stdout = !strcmp(path, "-");
-  if (to_stdout) {
-    int rc = fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0
-                 ? 0
-                 : -1;
-    if (rc < 0)
-      cv_status_set(st, "cannot write to standard output: %s",
-                    strerror(errno));
-    cv_buf_fini(&b);
-    return rc;
-  }
-  size_t n = strlen(path);
-  char *tmp = cv_malloc_n(n + 16, 1);
-  if (!tmp) {
-    cv_status_set(st, "out of memory");
-    cv_buf_fini(&b);
-    return -1;
-  }
-  memcpy(tmp, path, n);
-  memcpy(tmp + n, ".tmp-XXXXXX", 12);
-  int rc = -1;
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    cv_status_set(st, "cannot write '%s': %s", path, strerror(errno));
-    free(tmp);
-    cv_buf_fini(&b);
-    return -1;
-  }
-  size_t off = 0;
-  while (off < b.len) {
-    ssize_t w = write(fd, b.data + off, b.len - off);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      break;
-    off += (size_t)w;
-  }
-  if (off != b.len || fsync(fd) < 0)
-    cv_status_set(st, "cannot write '%s': %s", tmp, strerror(errno));
-  else
-    rc = 0;
-  if (close(fd) < 0 && rc == 0) {
-    cv_status_set(st, "cannot write '%s': %s", tmp, strerror(errno));
-    rc = -1;
-  }
-  if (rc == 0) {
-    /* mkstemp creates 0600; a CV source is an ordinary file. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (chmod(tmp, 0666 & ~mask) < 0 || rename(tmp, path) < 0) {
-      cv_status_set(st, "cannot write '%s': %s", path, strerror(errno));
+  int rc = cv_emit_yaml(root, header, &b, st);
+  if (rc == 0 && !strcmp(path, "-")) {
+    if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+      cv_status_set(st, "cannot write to standard output: %s", strerror(errno));
       rc = -1;
     }
+  } else if (rc == 0) {
+    rc = cv_atomic_write(path, 0, inputs, "the YAML", b.data, b.len, st);
   }
-  if (rc < 0)
-    unlink(tmp);
-  free(tmp);
   cv_buf_fini(&b);
   return rc;
 }

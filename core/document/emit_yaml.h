@@ -12,10 +12,12 @@
 int cv_emit_yaml(const cvpdf_node *root, const char *header, cv_buf *out,
                  cv_status *st);
 
-/* Writes root as YAML to path through a temporary file beside it renamed
- * into place, so a failed run leaves an existing file untouched.
- * Returns 0, or -1 with st set. */
+/* Writes root as YAML to path ("-": standard output) through the
+ * atomic-file module (base/atomic.h): a failed run leaves an existing file
+ * untouched, and neither a file in inputs (may be NULL) nor anything but a
+ * regular file is replaced.  Returns 0, or -1 with st set (the message
+ * does not name path). */
 int cv_emit_yaml_file(const cvpdf_node *root, const char *header,
-                      const char *path, cv_status *st);
+                      const char *path, const cv_inputs *inputs, cv_status *st);
 
 #endif

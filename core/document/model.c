@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -755,36 +756,8 @@ cv_model *cv_model_load_buffer(const char *name, const char *data, size_t len,
   return load(name, data ? data : "", len, limits, diags);
 }
 
-static char *read_fd(int fd, size_t size, const char *path, cv_diags *diags) {
-  char *buf = malloc(size + 1);
-  if (!buf) {
-    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0,
-                 "cannot read '%s': out of memory", path);
-    return NULL;
-  }
-  size_t got = 0;
-  while (got < size) {
-    ssize_t r = read(fd, buf + got, size - got);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0, "cannot read '%s': %s",
-                   path, strerror(errno));
-      free(buf);
-      return NULL;
-    }
-    if (r == 0)
-      break; /* the file shrank meanwhile: use what is there */
-    got += (size_t)r;
-  }
-  buf[got] = '\0';
-  if (got < size)
-    memset(buf + got, 0, size - got);
-  return buf;
-}
-
-cv_model *cv_model_load_file(const char *path, const cv_limits *limits,
-                             cv_diags *diags) {
+cv_model *cv_model_load_input(const char *path, const cv_limits *limits,
+                              cv_inputs *seen, cv_diags *diags) {
   cv_limits lim;
   if (limits)
     lim = *limits;
@@ -794,47 +767,45 @@ cv_model *cv_model_load_file(const char *path, const cv_limits *limits,
     cv_diags_add(diags, CV_SEV_ERROR, NULL, 0, 0, "no input file given");
     return NULL;
   }
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0, "cannot read '%s': %s",
-                 path, strerror(errno));
-    return NULL;
-  }
+  char why[256];
   struct stat st;
-  if (fstat(fd, &st) < 0) {
-    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0, "cannot read '%s': %s",
-                 path, strerror(errno));
-    close(fd);
+  int fd = cv_input_open(NULL, path, 0, seen, &st, why, sizeof why);
+  if (fd < 0) {
+    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0, "cannot read '%s': %s", path,
+                 why);
     return NULL;
   }
-  if (S_ISDIR(st.st_mode)) {
-    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0, "cannot read '%s': %s",
-                 path, strerror(EISDIR));
-    close(fd);
-    return NULL;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0,
-                 "cannot read '%s': expected a regular file", path);
-    close(fd);
-    return NULL;
-  }
-  if ((uintmax_t)st.st_size > (uintmax_t)lim.max_input_bytes) {
-    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0,
-                 "expected at most %zu bytes of input, found %jd; raise the "
-                 "limit with --max-input-bytes",
-                 lim.max_input_bytes, (intmax_t)st.st_size);
-    close(fd);
-    return NULL;
-  }
-  size_t size = (size_t)st.st_size;
-  char *buf = read_fd(fd, size, path, diags);
+  size_t len = 0;
+  int err = EFBIG;
+  /* Refused by its size before a byte is read. */
+  int big = (uintmax_t)st.st_size > (uintmax_t)lim.max_input_bytes;
+  char *buf = big ? NULL
+                  : cv_input_read(fd, (size_t)st.st_size, lim.max_input_bytes,
+                                  &len, &err);
   close(fd);
-  if (!buf)
+  if (!buf && err == EFBIG) {
+    char found[32] = "more"; /* it grew while it was read */
+    if (big)
+      snprintf(found, sizeof found, "%jd", (intmax_t)st.st_size);
+    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0,
+                 "expected at most %zu bytes of input, found %s; raise the "
+                 "limit with --max-input-bytes",
+                 lim.max_input_bytes, found);
     return NULL;
-  cv_model *m = load(path, buf, size, &lim, diags);
+  }
+  if (!buf) {
+    cv_diags_add(diags, CV_SEV_ERROR, path, 0, 0, "cannot read '%s': %s", path,
+                 strerror(err));
+    return NULL;
+  }
+  cv_model *m = load(path, buf, len, &lim, diags);
   free(buf);
   return m;
+}
+
+cv_model *cv_model_load_file(const char *path, const cv_limits *limits,
+                             cv_diags *diags) {
+  return cv_model_load_input(path, limits, NULL, diags);
 }
 
 void cv_model_destroy(cv_model *m) {

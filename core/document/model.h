@@ -7,6 +7,7 @@
 #include <cvpdf/cvpdf-plugin.h>
 
 #include "base/diag.h"
+#include "base/files.h"
 #include "base/util.h"
 
 struct cvpdf_node {
@@ -43,6 +44,9 @@ typedef struct cv_model {
  * NULL and adds positioned diagnostics to diags.  limits may be NULL. */
 cv_model *cv_model_load_file(const char *path, const cv_limits *limits,
                              cv_diags *diags);
+/* Same, recording the file in seen (may be NULL): see files.h. */
+cv_model *cv_model_load_input(const char *path, const cv_limits *limits,
+                              cv_inputs *seen, cv_diags *diags);
 /* Same for a buffer; name is used in diagnostics. */
 cv_model *cv_model_load_buffer(const char *name, const char *data, size_t len,
                                const cv_limits *limits, cv_diags *diags);

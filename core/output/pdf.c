@@ -20,6 +20,8 @@
 #include "output/pdf.h"
 #include "text/font.h"
 
+#include "base/atomic.h"
+
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
@@ -29,6 +31,7 @@
 #include <hpdf_streams.h>
 #include <zlib.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1199,8 +1202,26 @@ static int set_info(cv_pdf *w, const cv_docinfo *d) {
   return 0;
 }
 
-int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
-                cv_status *st) {
+/* Copies libharu's in-memory PDF to fd.  libharu writes files itself with
+ * stdio and ignores what fclose says, so a disk that fills up during the
+ * last flush would go unnoticed; here every write is checked. */
+static int copy_stream(cv_pdf *w, int fd, cv_status *st) {
+  HPDF_BYTE buf[65536];
+  for (;;) {
+    HPDF_UINT32 n = sizeof buf;
+    HPDF_STATUS rc = HPDF_ReadFromStream(w->pdf, buf, &n);
+    if (n > 0 && cv_write_all(fd, buf, n) < 0) {
+      cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
+      return -1;
+    }
+    if (rc == HPDF_STREAM_EOF)
+      return 0;
+    if (rc != HPDF_OK)
+      return fail(w, "cannot read back the document");
+  }
+}
+
+int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st) {
   w->st = st;
   if (w->failed)
     return fail(w, "the document already failed");
@@ -1218,14 +1239,33 @@ int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
   w->npend = 0;
   if (set_info(w, info) < 0)
     return -1;
-  if (HPDF_SaveToFile(w->pdf, path) != HPDF_OK) {
+  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) {
     w->failed = 1;
-    cv_status_set(st, "pdf: cannot write %s (libharu error 0x%04X, detail %u)",
-                  path, (unsigned)w->err.code, (unsigned)w->err.detail);
-    remove(path); /* never leave a partial file behind */
+    cv_status_set(st,
+                  "pdf: cannot write the document (libharu error 0x%04X, "
+                  "detail %u)",
+                  (unsigned)w->err.code, (unsigned)w->err.detail);
     return -1;
   }
-  return 0;
+  int rc = copy_stream(w, fd, st);
+  HPDF_ResetStream(w->pdf);
+  return rc;
+}
+
+int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
+                cv_status *st) {
+  cv_atomic a;
+  cv_status why = {0}; /* says what went wrong, but not where */
+  if (cv_atomic_begin(&a, path, 0, NULL, "the PDF", &why) == 0) {
+    if (cv_pdf_save_fd(w, info, a.fd, st) < 0) {
+      cv_atomic_abort(&a);
+      return -1;
+    }
+    if (cv_atomic_commit(&a, &why) == 0)
+      return 0;
+  }
+  cv_status_set(st, "%s: %s", path, why.msg);
+  return -1;
 }
 
 static int sink_page(void *ud, const cv_page *pg, cv_status *st) {

@@ -14,10 +14,13 @@ void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
 int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
 int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
                   cv_status *st);
-/* Subsets and embeds the fonts and writes the file (the caller renames it
- * into place).  Returns 0, or -1 with st set. */
+/* Subsets and embeds the fonts and writes the PDF to path through the
+ * atomic-file module (base/atomic.h).  Returns 0, or -1 with st set. */
 int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
                 cv_status *st);
+/* Same, writing the PDF to fd (from its current offset; the caller syncs
+ * and closes it). */
+int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st);
 cv_pagesink cv_pdf_sink(cv_pdf *w);
 
 /* The whole of d at once.  Returns 0, or -1 with st set. */

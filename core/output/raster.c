@@ -1,6 +1,7 @@
 /* cvpdf - PNG pages, rasterised from the PDF by poppler with cairo. */
 #define _POSIX_C_SOURCE 200809L
 #include "output/raster.h"
+#include "base/atomic.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -236,7 +237,7 @@ static int write_page(cv_raster *r, size_t i, const char *out, double dpi,
   if (rc == 0)
     rc = cv_raster_png(r, i, dpi, 0, png, st);
   if (rc == 0)
-    rc = cv_write_atomic(name, png->data, png->len, -1, st);
+    rc = cv_atomic_write(name, 0, NULL, "a PNG page", png->data, png->len, st);
   free(name);
   return rc;
 }

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/atomic.h"
 #include "document/convert.h"
 #include "output/pdf.h"
 #include "output/trace.h"
@@ -209,110 +209,60 @@ static int64_t doc_date(void) {
   return (int64_t)time(NULL);
 }
 
-/* Errors a failed save can leave in errno that are worth quoting ("No
- * space left on device"): libharu reports a failed write with a code of its
- * own, so errno is the only place the cause survives. */
-static int io_errno(int e) {
-  return e == ENOSPC || e == EDQUOT || e == EIO || e == EFBIG || e == EROFS;
-}
-
-/* Whether the file open at fd ends with a PDF trailer.  libharu ignores
- * what fclose returns, so a disk that fills up during the last flush
- * leaves a short file that it calls a success: a missing %%EOF is how that
- * shows. */
-static int ends_with_eof(int fd, off_t size) {
-  char tail[32];
-  off_t from = size > (off_t)sizeof tail ? size - (off_t)sizeof tail : 0;
-  ssize_t n = pread(fd, tail, (size_t)(size - from), from);
-  while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' ||
-                   tail[n - 1] == ' '))
-    n--;
-  return n >= 5 && memcmp(tail + n - 5, "%%EOF", 5) == 0;
-}
-
-/* Writes the PDF next to the output, then renames it into place: whatever
- * fails, the output path holds the previous file or the complete new one,
- * and no temporary file is left. */
-static int write_atomic(cv_pdf *pdf, const cv_docinfo *info,
-                        const char *out, cv_diags *d, size_t *bytes) {
-  size_t n = strlen(out);
-  char *tmp = malloc(n + 16);
-  if (!tmp) {
-    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "out of memory");
-    return -1;
-  }
-  memcpy(tmp, out, n);
-  int fd = cv_create_temp(tmp, n);
-  if (fd < 0) {
-    cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "cannot write output: %s",
-                 strerror(errno));
-    free(tmp);
-    return -1;
-  }
+/* Writes the PDF through the atomic-file module: whatever fails, the
+ * output holds the previous file or the complete new one, and no input of
+ * the run is ever replaced. */
+static int write_pdf(cv_pdf *pdf, const cv_docinfo *info, const char *out,
+                     const cv_inputs *inputs, cv_diags *d, size_t *bytes) {
   cv_status st = {0};
-  errno = 0;
-  int rc = cv_pdf_save(pdf, info, tmp, &st);
-  int err = errno;
-  if (rc != 0 && io_errno(err)) {
-    /* The status is sticky: restate the cause in a fresh one. */
-    cv_status why = st;
-    memset(&st, 0, sizeof st);
-    cv_status_set(&st, "cannot write the PDF: %s (%s)", strerror(err),
-                  why.msg);
-  }
+  cv_atomic a;
   struct stat sb;
+  int rc = cv_atomic_begin(&a, out, 0, inputs, "the PDF", &st);
+  if (rc == 0 && (rc = cv_pdf_save_fd(pdf, info, a.fd, &st)) < 0)
+    cv_atomic_abort(&a);
   if (rc == 0) {
-    /* The bytes must be on disk before the name points at them. */
-    if (fsync(fd) < 0 || fstat(fd, &sb) < 0) {
-      cv_status_set(&st, "cannot write the PDF: %s", strerror(errno));
-      rc = -1;
-    } else if (!ends_with_eof(fd, sb.st_size)) {
-      cv_status_set(&st, "cannot write the PDF: %s (the file was cut short "
-                         "at %jd bytes)",
-                    io_errno(err) ? strerror(err) : "incomplete write",
-                    (intmax_t)sb.st_size);
-      rc = -1;
-    } else {
-      *bytes = (size_t)sb.st_size;
-    }
+    *bytes = fstat(a.fd, &sb) == 0 ? (size_t)sb.st_size : 0;
+    rc = cv_atomic_commit(&a, &st);
   }
-  if (rc == 0) {
-    if (rename(tmp, out) < 0) {
-      cv_status_set(&st, "cannot rename to '%s': %s", out, strerror(errno));
-      rc = -1;
-    }
-  }
-  close(fd);
-  if (rc != 0) {
-    unlink(tmp);
+  if (rc != 0)
     cv_diags_add(d, CV_SEV_ERROR, out, 0, 0, "%s", st.msg);
-  } else {
-    cv_sync_dir_of(out);
-  }
-  free(tmp);
   return rc;
 }
 
-static int write_trace(const cv_docout *doc, const char *path, cv_diags *d) {
+static int write_trace(const cv_docout *doc, const char *path,
+                       const cv_inputs *inputs, cv_diags *d) {
   cv_buf buf;
   cv_buf_init(&buf);
   cv_status st = {0};
   int rc = cv_trace_write(doc, &buf, &st);
-  if (rc == 0) {
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    if (!f || fwrite(buf.data ? buf.data : "", 1, buf.len, f) != buf.len) {
-      cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
-      rc = -1;
-    }
-    if (f && f != stdout && fclose(f) != 0 && rc == 0) {
-      cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
-      rc = -1;
-    }
+  const char *data = buf.data ? buf.data : "";
+  if (rc == 0 && !strcmp(path, "-") &&
+      (fwrite(data, 1, buf.len, stdout) != buf.len || fflush(stdout) != 0)) {
+    cv_status_set(&st, "cannot write the trace to standard output: %s",
+                  strerror(errno));
+    rc = -1;
+  } else if (rc == 0 && strcmp(path, "-")) {
+    rc = cv_atomic_write(path, 0, inputs, "the trace", data, buf.len, &st);
   }
   if (rc != 0)
-    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+    cv_diags_add(d, CV_SEV_ERROR, strcmp(path, "-") ? path : NULL, 0, 0, "%s",
+                 st.msg);
   cv_buf_fini(&buf);
   return rc;
+}
+
+/* Before any work: the outputs may not replace a file read so far (the
+ * CV, layout files) nor anything but a regular file.  Checked again, with
+ * BibTeX files too, when each is written. */
+static int check_outputs(const char *pdf, const char *trace,
+                         const cv_inputs *inputs, cv_diags *d) {
+  cv_status st = {0};
+  if (pdf && strcmp(pdf, "/dev/null") && cv_output_check(pdf, inputs, &st) < 0)
+    cv_diags_add(d, CV_SEV_ERROR, pdf, 0, 0, "%s", st.msg);
+  cv_status ts = {0};
+  if (trace && strcmp(trace, "-") && cv_output_check(trace, inputs, &ts) < 0)
+    cv_diags_add(d, CV_SEV_ERROR, trace, 0, 0, "%s", ts.msg);
+  return st.failed || ts.failed ? -1 : 0;
 }
 
 /* Where the builder's pages go: the PDF writer (while the page limit
@@ -376,6 +326,7 @@ typedef struct render_ctx {
   char *default_out; /* the output path made from the input's */
   cv_arena arena;
   cv_docout doc;
+  cv_inputs inputs; /* every file read: no output may replace one */
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
@@ -388,6 +339,7 @@ static void ctx_fini(render_ctx *c) {
   cv_model_destroy(c->model);
   cv_docout_fini(&c->doc);
   cv_arena_fini(&c->arena);
+  cv_inputs_fini(&c->inputs);
 }
 
 static void warn_missing(const render_ctx *c, cv_diags *d) {
@@ -412,6 +364,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   memset(&c, 0, sizeof c);
   cv_arena_init(&c.arena);
   cv_docout_init(&c.doc);
+  cv_inputs_init(&c.inputs);
   cv_render_stats local;
   if (!stats)
     stats = &local;
@@ -422,9 +375,9 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   int sections_left = 0; /* for check_only: sections not yet checked */
   double t0 = now(), t;
 
-  c.model = o->data ? cv_model_load_buffer(o->input, o->data, o->len,
-                                           &o->limits, d)
-                     : cv_model_load_file(o->input, &o->limits, d);
+  c.model = o->data
+                ? cv_model_load_buffer(o->input, o->data, o->len, &o->limits, d)
+                : cv_model_load_input(o->input, &o->limits, &c.inputs, d);
   if (!c.model)
     goto out;
   if (cv_convert_to_native(c.model, d) < 0) /* JSON Resume, RenderCV */
@@ -463,7 +416,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (confine && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
     goto out;
   if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
-                    &c.arena, d) < 0)
+                    &c.inputs, &c.arena, d) < 0)
     goto out;
   const char *lang = cv_node_get_str(root, "language");
   if (!lang)
@@ -490,6 +443,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
      * SOURCE_DATE_EPOCH. */
     cv_builder_set_date(c.builder, doc_date());
     cv_builder_set_safe(c.builder, confine);
+    cv_builder_set_inputs(c.builder, &c.inputs);
   }
   if (!c.builder)
     goto out;
@@ -504,6 +458,8 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
     goto out;
   }
   snprintf(stats->output, sizeof stats->output, "%s", outp);
+  if (!o->check_only && check_outputs(outp, o->trace, &c.inputs, d) < 0)
+    goto out;
   if (!o->check_only) {
     if (strcmp(outp, "/dev/null") != 0) {
       c.pdf = cv_pdf_new(&st);
@@ -574,10 +530,10 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   info->lang = lang;
   info->date = doc_date();
 
-  if (o->trace && write_trace(&c.doc, o->trace, d) < 0)
+  if (o->trace && write_trace(&c.doc, o->trace, &c.inputs, d) < 0)
     goto out;
   t = now();
-  if (c.pdf && write_atomic(c.pdf, info, outp, d, &stats->bytes) < 0)
+  if (c.pdf && write_pdf(c.pdf, info, outp, &c.inputs, d, &stats->bytes) < 0)
     goto out;
   stats->t_write = now() - t + tee.t;
   rc = 0;

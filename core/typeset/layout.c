@@ -9,12 +9,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include "typeset/layout.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "document/bibtex.h"
 #include "document/schema.h"
@@ -94,6 +97,7 @@ struct cvpdf_builder {
   int in_entry;
   int warned_label;
   int safe; /* files the CV names must stay in its directory */
+  cv_inputs *inputs;  /* files read are recorded here (borrowed; may be NULL) */
   size_t entry_start; /* first vertical item of the open entry */
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
@@ -1356,43 +1360,59 @@ static void h_set_author(cvpdf_builder *b, const char *name) {
     b->author = cv_arena_strdup(b->perm, name);
 }
 
-/* A relative path that cannot climb out of the CV's directory: no leading
- * '/', no ".." component.  (Links inside the CV's directory are the
- * directory owner's business.) */
-static int inside_cv_dir(const char *path) {
-  if (path[0] == '/')
-    return 0;
+/* The directory of the CV file that node `at` comes from, in the arena,
+ * or NULL for the working directory. */
+static const char *cv_dir_of(cvpdf_builder *b, const cvpdf_node *at) {
+  const char *file = at ? at->file : NULL;
+  const char *slash = file ? strrchr(file, '/') : NULL;
+  if (!slash)
+    return NULL;
+  return h_fmt(b, "%.*s", slash == file ? 1 : (int)(slash - file), file);
+}
+
+/* Whether path has a ".." component. */
+static int has_dotdot(const char *path) {
   for (const char *p = path; *p;) {
     size_t n = strcspn(p, "/");
     if (n == 2 && p[0] == '.' && p[1] == '.')
-      return 0;
+      return 1;
     p += n;
-    while (*p == '/')
-      p++;
+    p += strspn(p, "/");
   }
-  return 1;
+  return 0;
 }
 
-/* Paths are relative to the CV that names them. */
+/* Paths are relative to the CV that names them.  In safe mode the file
+ * must resolve beneath the CV's directory, symbolic links included (links
+ * that stay inside are followed). */
 static const cvpdf_node *h_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
                                        const char *path) {
   if (!path || !*path) {
     h_error(b, at, "expected a BibTeX file name, found an empty string");
     return NULL;
   }
-  const char *full = path;
-  const char *file = at ? at->file : NULL;
-  const char *slash = file ? strrchr(file, '/') : NULL;
-  if (b->safe && !inside_cv_dir(path)) {
+  const char *dir = cv_dir_of(b, at);
+  const char *full =
+      path[0] != '/' && dir ? h_fmt(b, "%s/%s", dir, path) : path;
+  char why[256];
+  struct stat sb;
+  int fd = cv_input_open(dir, path, b->safe ? CV_OPEN_BENEATH : 0, b->inputs,
+                         &sb, why, sizeof why);
+  if (fd < 0 && b->safe && errno == EXDEV) {
     h_error(b, at,
-            "expected a BibTeX file in the CV's directory, found '%s' (files "
-            "outside it are not read in safe mode)",
-            path);
+            "expected a BibTeX file in the CV's directory, found '%s'%s "
+            "(files outside it are not read in safe mode)",
+            path,
+            path[0] == '/' || has_dotdot(path) ? ""
+                                               : ", which links out of it");
     return NULL;
   }
-  if (path[0] != '/' && slash)
-    full = h_fmt(b, "%.*s/%s", (int)(slash - file), file, path);
-  const cvpdf_node *n = cv_bibtex_load(full, at, b->perm, b->diags);
+  if (fd < 0) {
+    h_error(b, at, "cannot read BibTeX file '%s': %s", full, why);
+    return NULL;
+  }
+  const cvpdf_node *n = cv_bibtex_load_fd(fd, full, at, b->perm, b->diags);
+  close(fd);
   if (!n)
     b->failed = 1;
   return n;
@@ -1522,6 +1542,10 @@ const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
 void cv_builder_set_date(cvpdf_builder *b, int64_t date) { b->date = date; }
 
 void cv_builder_set_safe(cvpdf_builder *b, int safe) { b->safe = safe; }
+
+void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs) {
+  b->inputs = inputs;
+}
 
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
   return &b->stats;

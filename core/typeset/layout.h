@@ -35,6 +35,9 @@ const char *cv_builder_author(const cvpdf_builder *b);
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
 /* Safe mode: files the CV names (BibTeX) must lie in the CV's directory. */
 void cv_builder_set_safe(cvpdf_builder *b, int safe);
+/* Files the CV names (BibTeX) are recorded in inputs (borrowed), so that
+ * no output of the run replaces one. */
+void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs);
 
 /* Where pages go.  They are cut as soon as nothing still to come can
  * move their breaks, while the plugins are still building, and the

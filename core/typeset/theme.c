@@ -32,6 +32,7 @@ typedef struct reader {
   cv_arena *arena;
   cv_diags *diags;
   int errors;
+  cv_inputs *inputs; /* layout files read are recorded here (may be NULL) */
 } reader;
 
 static void err(reader *r, const cvpdf_node *n, const char *fmt, ...)
@@ -708,7 +709,7 @@ static int apply_file(reader *r, const char *name, const char *const *dirs,
   char *path = find_layout(name, dirs, r->arena);
   if (!path)
     return unknown_layout(name, dirs, r->diags, at);
-  cv_model *m = cv_model_load_file(path, NULL, r->diags);
+  cv_model *m = cv_model_load_input(path, NULL, r->inputs, r->diags);
   if (!m)
     return -1;
   int rc = 0;
@@ -733,9 +734,9 @@ static int apply_file(reader *r, const char *name, const char *const *dirs,
 }
 
 int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
-                  const cvpdf_node *overrides, cv_arena *arena,
-                  cv_diags *diags) {
-  reader r = {t, arena, diags, 0};
+                  const cvpdf_node *overrides, cv_inputs *inputs,
+                  cv_arena *arena, cv_diags *diags) {
+  reader r = {t, arena, diags, 0, inputs};
   defaults(t, arena);
   if (apply_file(&r, name ? name : "classic", dirs, NULL, 0) < 0)
     return -1;
@@ -850,7 +851,7 @@ int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
         rc = -1;
       } else {
         cv_theme dummy;
-        reader r = {&dummy, &a, diags, 0};
+        reader r = {&dummy, &a, diags, 0, NULL};
         const cvpdf_node *root = m->root;
         if (is_map(&r, root, "font manifest"))
           known_keys(&r, root, keys, "a font manifest");

@@ -91,10 +91,11 @@ typedef struct cv_theme {
 
 /* Reads layout `name` (a file name in one of dirs, or a path ending in
  * .yaml) and applies overrides (a mapping from the CV, may be NULL).
- * Strings live in arena.  Returns 0, or -1 with positioned diags. */
+ * The layout files read are recorded in inputs (may be NULL).  Strings
+ * live in arena.  Returns 0, or -1 with positioned diags. */
 int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
-                  const cvpdf_node *overrides, cv_arena *arena,
-                  cv_diags *diags);
+                  const cvpdf_node *overrides, cv_inputs *inputs,
+                  cv_arena *arena, cv_diags *diags);
 
 /* The style called name, falling back along "a.b" -> "a" -> "body". */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name);

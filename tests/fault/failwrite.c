@@ -1,7 +1,8 @@
 /* A fault-injecting preload library for tests/hostile.sh: write(), fwrite()
- * and fsync() on files whose name contains FAILWRITE_MATCH (default
- * ".tmp-") fail with ENOSPC once FAILWRITE_AFTER bytes (default 0) have
- * been written to such files, as on a disk that fills up mid-save.
+ * and fsync() on files whose name contains FAILWRITE_MATCH (by default a
+ * temporary file: a name with ".tmp-", or an unnamed O_TMPFILE file) fail
+ * with ENOSPC once FAILWRITE_AFTER bytes (default 0) have been written to
+ * such files, as on a disk that fills up mid-save.
  *
  * Built by the test with cc -shared -fPIC; it is not part of cvpdf.  The
  * byte counter is process-wide on purpose: a disk fills up for everyone. */
@@ -26,7 +27,14 @@ static int targeted(int fd) {
     return 0;
   name[n] = '\0';
   const char *match = getenv("FAILWRITE_MATCH");
-  return strstr(name, match && *match ? match : ".tmp-") != NULL;
+  if (match && *match)
+    return strstr(name, match) != NULL;
+  /* A named temporary file, or an unnamed one (O_TMPFILE), which /proc
+   * shows as "DIR/#INODE (deleted)". */
+  size_t len = strlen(name);
+  return strstr(name, ".tmp-") != NULL ||
+         (strstr(name, "/#") && len > 10 &&
+          !strcmp(name + len - 10, " (deleted)"));
 }
 
 static size_t budget(void) {
