@@ -721,6 +721,14 @@ static cv_model *load(const char *name, const char *data, size_t len,
     cv_model_destroy(m);
     return NULL;
   }
+  /* A UTF-8 byte order mark is a signature, not text: editors hide it,
+   * so positions count from the character after it.  (libyaml would skip
+   * it but count it as a column, which makes the first key look
+   * indented.) */
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    ld.data = data += 3;
+    ld.len = len -= 3;
+  }
   if (len == 0) {
     report_empty(&ld);
     cv_model_destroy(m);
