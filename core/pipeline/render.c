@@ -489,10 +489,19 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   const char *layout = o->layout ? o->layout : cv_node_get_str(root, "layout");
   if (o->safe && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
     goto out;
-  if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
-                    &c.arena, d) < 0)
+  if (cv_theme_load(
+          theme, layout, o->layout ? NULL : cv_node_get(root, "layout"),
+          o->layout_dirs, cv_node_get(root, "theme"), &c.arena, d) < 0)
     goto out;
-  const char *lang = cv_node_get_str(root, "language");
+  const cvpdf_node *lang_at = cv_node_get(root, "language");
+  const char *lang = cv_node_str(lang_at);
+  if (lang && !cv_language_tag_ok(lang)) {
+    diag_at(d, lang_at,
+            "language: expected a language tag such as en, de or pt-BR, "
+            "found '%s'",
+            lang);
+    goto out;
+  }
   if (!lang)
     lang = theme->language;
 
@@ -510,7 +519,9 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (!c.shaper || st.failed)
     goto fail_status;
   if (st.msg[0]) /* missing hyphenation patterns: a warning */
-    cv_diags_add(d, CV_SEV_WARNING, o->input, 0, 0, "%s", st.msg);
+    cv_diags_add(d, CV_SEV_WARNING, c.model->file,
+                 cv_node_str(lang_at) ? lang_at->line : 0,
+                 cv_node_str(lang_at) ? lang_at->col : 0, "%s", st.msg);
   c.builder = cv_builder_create(theme, c.shaper, &c.arena, d, lang);
   if (c.builder) {
     /* One date for the PDF and the footer: reproducible with

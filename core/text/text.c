@@ -574,6 +574,28 @@ static int try_dict(const char *dir, const char *tag, char *path,
   return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+int cv_language_tag_ok(const char *tag) {
+  size_t len = 0, sub = 0, nsub = 0;
+  for (const char *p = tag;; p++, len++) {
+    char c = *p;
+    if (c == '-' || c == '_' || c == '\0') {
+      /* The first subtag is the language (letters), later ones a script,
+       * region or variant (letters and digits), each 1 to 8 long. */
+      if (sub == 0 || sub > 8 || (nsub == 0 && sub < 2))
+        return 0;
+      nsub++;
+      sub = 0;
+      if (c == '\0')
+        return len <= 35;
+      continue;
+    }
+    int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alpha && !(nsub > 0 && c >= '0' && c <= '9'))
+      return 0;
+    sub++;
+  }
+}
+
 /* Finds the pattern file for lang; 0 and path "" when there is none. */
 static int find_hyphenation(const char *lang, const char *const *dirs,
                             char *path, size_t cap) {
@@ -657,8 +679,8 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
   if (!find_hyphenation(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path) &&
       st && !st->failed)
     snprintf(st->msg, sizeof st->msg,
-             "warning: no hyphenation patterns for language \"%s\" "
-             "(hyph_%s.dic); words will not be hyphenated",
+             "no hyphenation patterns for language \"%s\" (hyph_%s.dic); "
+             "words will not be hyphenated",
              lang, lang);
   return sh;
 }

@@ -50,10 +50,16 @@ cv_hyphcache *cv_hyphcache_create(void);
 /* Frees the cache and its patterns; NULL is accepted. */
 void cv_hyphcache_destroy(cv_hyphcache *c);
 
+/* Whether tag is a language tag as BCP 47 shapes them: "en", "de-CH",
+ * "pt_BR", "sr-Latn-RS" (subtags of 1 to 8 letters or digits, the first
+ * of 2 to 8 letters; at most 35 characters). */
+int cv_language_tag_ok(const char *tag);
+
 /* lang: BCP 47 tag ("en", "de-DE"); picks hyphenation patterns from
  * hyph_dirs (searched in order; NULL-terminated) and the HarfBuzz language.
- * Missing patterns are not an error: words are then not hyphenated and a
- * warning is put in st->msg without failing.  The shaper borrows fs and
+ * Missing patterns are not an error: words are then not hyphenated and
+ * st->msg says so (the text of a warning, for the caller to place)
+ * without failing.  The shaper borrows fs and
  * arena; results live in arena. */
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
                             const char *const *hyph_dirs, cv_status *st);

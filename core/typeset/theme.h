@@ -90,11 +90,13 @@ typedef struct cv_theme {
 } cv_theme;
 
 /* Reads layout `name` (a file name in one of dirs, or a path ending in
- * .yaml) and applies overrides (a mapping from the CV, may be NULL).
- * Strings live in arena.  Returns 0, or -1 with positioned diags. */
-int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
-                  const cvpdf_node *overrides, cv_arena *arena,
-                  cv_diags *diags);
+ * .yaml; an unknown one is reported at name_at, which may be NULL) and
+ * applies overrides (a mapping from the CV, may be NULL).  Every number
+ * is checked against its range, and the margins and columns against the
+ * page.  Strings live in arena.  Returns 0, or -1 with positioned diags. */
+int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
+                  const char *const *dirs, const cvpdf_node *overrides,
+                  cv_arena *arena, cv_diags *diags);
 
 /* The style called name, falling back along "a.b" -> "a" -> "body". */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name);
