@@ -110,11 +110,15 @@ printf 'name: wide\nextends: classic\npage:\n  margins: {left: 250, right: 250}\
 cv uses-wide "name: Ada\nlayout: $T/layouts/wide.yaml\n"
 bad "layout file: margins wider than the page" "$T/uses-wide.yaml" \
   "wide.yaml:4:31: error: margins: the left (250 pt) and right (250 pt) margins leave 95.276 pt"
-# A CV's override fixes what its layout got wrong; the error is at the
-# value that breaks the page.
-cv fixes-wide "name: Ada\nlayout: $T/layouts/wide.yaml\ntheme: {page: {margins: {right: 56}}}\n"
-"$BIN" render -q "$T/fixes-wide.yaml" -o "$T/x.pdf" 2>"$T/err" &&
-  ok "a CV's margins override a layout's" || no "override of a layout's margins: $(cat "$T/err")"
+# The check runs on the whole theme: a CV's override mends what its layout
+# got wrong.
+if grep -q 'wide.yaml:4:31: error: margins:' "$T/err"; then
+  cv fixes-wide "name: Ada\nlayout: $T/layouts/wide.yaml\ntheme: {page: {margins: {right: 56}}}\n"
+  "$BIN" render -q "$T/fixes-wide.yaml" -o "$T/x.pdf" 2>"$T/err" &&
+    ok "a CV's margins mend its layout's" || no "override of a layout's margins: $(cat "$T/err")"
+else
+  no "a CV's margins mend its layout's: the layout's margins were not refused"
+fi
 
 # 2. Where a theme or a language comes from, the message says.
 cv nosuch 'name: Ada\nlayout: nosuch\n'
@@ -131,6 +135,185 @@ if [ "$rc" -eq 0 ] && grep -qxF "$T/lang-xx.yaml:2:11: warning: no hyphenation p
 else
   no "missing hyphenation patterns: exit $rc: $(cat "$T/err")"
 fi
+
+# warns NAME INPUT EXPECTED [OPTIONS...]: the run succeeds (to $T/w.pdf),
+# with no crash report, and stderr holds EXPECTED.
+warns() {
+  name=$1 input=$2 want=$3
+  shift 3
+  rm -f "$T/w.pdf"
+  "$BIN" render "$input" -o "$T/w.pdf" "$@" 2>"$T/err"
+  rc=$?
+  before=$fail
+  [ "$rc" -eq 0 ] || no "$name: exit status $rc, expected 0"
+  if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted|core dumped' "$T/err"; then
+    no "$name: crash report: $(head -c 600 "$T/err")"
+  fi
+  grep -qF -- "$want" "$T/err" ||
+    no "$name: expected message '$want', got: $(head -c 600 "$T/err")"
+  [ "$fail" -eq "$before" ] && ok "$name"
+}
+
+# The link targets a PDF holds, one a line.
+uris() {
+  qpdf --qdf --object-streams=disable "$1" - 2>/dev/null |
+    sed -n 's/^ *\/URI (\(.*\))$/\1/p' | sed 's/\\\(.\)/\1/g'
+}
+
+# 3. Values past what a PDF holds: refused at the field, before libharu.
+big() { # N: N letters "A"
+  head -c "$1" /dev/zero | tr '\0' 'A'
+}
+{ printf 'name: "'; big 50000; printf '"\n'; } >"$T/long-name.yaml"
+bad "a 50,000-character name" "$T/long-name.yaml" \
+  "long-name.yaml:1:7: error: expected a document title of at most 32766 characters (UTF-16 code units: the most a PDF string holds), found 50019"
+grep -qF "long-name.yaml:1:7: error: expected an author's name of at most 32766 characters" "$T/err" &&
+  ok "a 50,000-character name: the author too" || no "long name, author: $(cat "$T/err")"
+for key in title subject keywords; do
+  { printf 'name: Ada\n%s: "' "$key"; big 40000; printf '"\n'; } >"$T/long-$key.yaml"
+  case $key in
+  title) what="a document title" ;; subject) what="a subject" ;; keywords) what="keywords" ;;
+  esac
+  bad "a 40,000-character $key" "$T/long-$key.yaml" \
+    "long-$key.yaml:2:$((${#key} + 3)): error: expected $what of at most 32766 characters (UTF-16 code units: the most a PDF string holds), found 40000"
+done
+{ printf 'name: Ada\nsections:\n  - type: summary\n    title: "'; big 33000; printf '"\n    text: Hi.\n'; } >"$T/long-heading.yaml"
+bad "a 33,000-character section title" "$T/long-heading.yaml" \
+  "long-heading.yaml:4:12: error: expected a heading of at most 32766 characters (UTF-16 code units: the most a PDF outline entry holds), found 33000"
+# Characters beyond the BMP count twice in UTF-16: 17,000 emoji are 34,000.
+python3 -c 'print("name: Ada\ntitle: \"" + "\U0001F600" * 17000 + "\"")' >"$T/emoji-title.yaml"
+bad "17,000 emoji in a title (34,000 UTF-16 units)" "$T/emoji-title.yaml" \
+  "emoji-title.yaml:2:8: error: expected a document title of at most 32766 characters (UTF-16 code units: the most a PDF string holds), found 34000"
+# Links past the page's edge (a word wider than the page) once made
+# libharu fail with "libharu error 0x1025" or "cannot store a stream".
+awk 'BEGIN { s = "name: Ada\nsections:\n  - type: summary\n    text: \""; for (i = 0; i < 10000; i++) s = s "["; s = s "x"; for (i = 0; i < 10000; i++) s = s "](u)"; print s "\"" }' >"$T/nested.yaml"
+"$BIN" render -q "$T/nested.yaml" -o "$T/nested.pdf" 2>"$T/err" &&
+  qpdf --check "$T/nested.pdf" >/dev/null 2>&1 && ok "10,000 nested [ render" ||
+  no "10,000 nested [: $(head -c 600 "$T/err")"
+awk 'BEGIN { s = "name: Ada\nsections:\n  - type: summary\n    text: \""; for (i = 0; i < 10000; i++) s = s "[x](https://a.example)"; print s "\"" }' >"$T/links-word.yaml"
+"$BIN" render -q "$T/links-word.yaml" -o "$T/links-word.pdf" 2>"$T/err" &&
+  qpdf --check "$T/links-word.pdf" >/dev/null 2>&1 &&
+  ok "10,000 links in one word wider than the page render" ||
+  no "10,000 links in one word: $(head -c 600 "$T/err")"
+{ printf 'name: Ada\ncontact: {phone: "'; head -c 50000 /dev/zero | tr '\0' '5'; printf '"}\n'; } >"$T/long-phone.yaml"
+"$BIN" render -q "$T/long-phone.yaml" -o "$T/long-phone.pdf" 2>"$T/err" &&
+  qpdf --check "$T/long-phone.pdf" >/dev/null 2>&1 &&
+  ok "a 50,000-digit phone number (a link past the page) renders" ||
+  no "long phone: $(head -c 600 "$T/err")"
+{ printf 'name: Ada\ncontact: {email: "a@'; big 20000; printf '.org"}\n'; } >"$T/long-mail.yaml"
+warns "a 20,000-byte e-mail address: the link is dropped at the field" "$T/long-mail.yaml" \
+  "long-mail.yaml:2:18: warning: dropped the link to 'mailto:a@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...': expected an http, https, mailto or tel address or a relative one, found a link of 20013 bytes (at most 16384)"
+[ -s "$T/w.pdf" ] && [ -z "$(uris "$T/w.pdf" | grep -v '^$')" ] &&
+  ok "the long e-mail link is not in the PDF" ||
+  no "long e-mail link written: $(uris "$T/w.pdf" | head -c 200)"
+cv nul 'name: "Ada\\0Lovelace"\n'
+bad "an escaped NUL in a name" "$T/nul.yaml" \
+  "nul.yaml:1:7: error: expected text, found a NUL character (an escaped \\0 or \\u0000); remove it"
+bad "--max-pages past the PDF writer's page tree" "$T/good.yaml" \
+  "error: --max-pages: expected at most 32767 (the most pages the PDF writer holds), found 40000" \
+  --max-pages 40000
+
+# 4. A UTF-8 byte order mark, and JSON escapes.
+printf '\357\273\277name: Ada Lovelace\nheadline: Analyst\n' >"$T/bom.yaml"
+"$BIN" render -q "$T/bom.yaml" -o "$T/bom.pdf" 2>"$T/err" &&
+  pdftotext "$T/bom.pdf" - 2>/dev/null | grep -q Analyst &&
+  ok "a YAML CV with a byte order mark renders" || no "BOM: $(cat "$T/err")"
+printf '\357\273\277name: Ada\nheadline: "x\n' >"$T/bom-bad.yaml"
+bad "after a byte order mark, errors keep their position" "$T/bom-bad.yaml" \
+  "bom-bad.yaml:2:11: error: expected a closing quote for the string that starts here, found the end of the file"
+printf '{"basics": {"name": "Ada \\ud83d\\ude00 Lovelace", "label": "\\uD834\\uDD1E \\u00e9"}}\n' >"$T/pair.json"
+"$BIN" render -q "$T/pair.json" -o "$T/pair.pdf" 2>"$T/err" &&
+  pdfinfo "$T/pair.pdf" 2>/dev/null | grep -q "Author: *Ada 😀 Lovelace" &&
+  ok "a JSON Resume with surrogate pairs renders them" || no "surrogate pairs: $(cat "$T/err")"
+printf '{"basics": {"name": "Ada",\n  "label": "x \\ud83d y"}}\n' >"$T/lone.json"
+bad "a lone surrogate in a JSON Resume" "$T/lone.json" \
+  "lone.json:2:15: error: expected a surrogate pair (a high half \\ud800-\\udbff, then a low half \\udc00-\\udfff, such as \\ud83d\\ude00), found a lone high half \\ud83d"
+printf '\357\273\277{"basics": {"name": "A B"}, "work": 5}\n' >"$T/bom.json"
+bad "a JSON Resume with a byte order mark keeps its positions" "$T/bom.json" \
+  "bom.json:1:37: error: JSON Resume field 'work' expected a list, found '5'"
+printf '{"basics": {"name": "A B"},}\n' >"$T/comma.json"
+bad "a JSON syntax error at its position" "$T/comma.json" \
+  "comma.json:1:28: error: expected a quoted key such as \"name\", found '}' (a comma before it?)"
+
+# 5. Link targets: http, https, mailto and tel (and relative ones outside
+# --safe) reach the PDF; anything else is dropped with a warning at the
+# field or markup it came from, by every path a link takes.
+mkdir -p "$T/links"
+cat >"$T/links/refs.bib" <<'BIB'
+@article{evil, title = {Evil paper}, author = {Ada Lovelace}, journal = {J},
+  year = {2020}, url = {javascript:alert(1)}}
+@article{doi, title = {Odd DOI}, author = {Ada Lovelace}, journal = {J},
+  year = {2021}, doi = {httpx:evil}}
+@article{good, title = {Good paper}, author = {Ada Lovelace}, journal = {J},
+  year = {2022}, url = {https://ok.example/paper}}
+BIB
+cat >"$T/links/cv.yaml" <<'CV'
+name: Ada Lovelace
+contact: {email: ada@example.org, phone: "+1 555 0100"}
+sections:
+  - type: summary
+    title: Links
+    text:
+      - "Ok: [web](https://ok.example/) [mail](mailto:a@ok.example) [rel](docs/a.pdf)"
+      - "Bad: [js](javascript:alert(1)) <file:///etc/passwd> [d](data:text/html,x) [JS](JavaScript:alert(2)) [e](javascript&#58;alert(3))"
+  - type: education
+    title: Education
+    entries:
+      - {institution: Evil U, url: "file:///etc/shadow", degree: BSc, start: 2010, end: 2014}
+  - type: projects
+    title: Projects
+    entries:
+      - name: Thing
+        links:
+          - {text: Home, url: "vbscript:msgbox(1)"}
+          - {text: Code, url: "https://code.example/thing"}
+  - type: publications
+    title: Papers
+    bibtex: refs.bib
+CV
+L=$T/links/cv.yaml
+"$BIN" render "$L" -o "$T/links.pdf" --trace "$T/links.trace" 2>"$T/lerr"
+rc=$?
+linkwarn() { # NAME EXPECTED: among the warnings of that run
+  grep -qF -- "$2" "$T/lerr" && ok "$1" || no "$1: expected '$2' in: $(cat "$T/lerr")"
+}
+expect_scheme="expected an http, https, mailto or tel address or a relative one, found the scheme"
+linkwarn "markup [js](javascript:...)" "cv.yaml:8:9: warning: dropped the link to 'javascript:alert(1)': $expect_scheme 'javascript:'"
+linkwarn "markup autolink <file:...>" "cv.yaml:8:9: warning: dropped the link to 'file:///etc/passwd': $expect_scheme 'file:'"
+linkwarn "markup data: link" "cv.yaml:8:9: warning: dropped the link to 'data:text/html,x': $expect_scheme 'data:'"
+linkwarn "a scheme in capitals" "cv.yaml:8:9: warning: dropped the link to 'JavaScript:alert(2)': $expect_scheme 'JavaScript:'"
+linkwarn "a scheme behind an entity" "cv.yaml:8:9: warning: dropped the link to 'javascript:alert(3)': $expect_scheme 'javascript:'"
+linkwarn "a plugin's URL field" "cv.yaml:12:36: warning: dropped the link to 'file:///etc/shadow': $expect_scheme 'file:'"
+linkwarn "a list of links (projects)" "cv.yaml:18:31: warning: dropped the link to 'vbscript:msgbox(1)': $expect_scheme 'vbscript:'"
+linkwarn "BibTeX url" "refs.bib:2:18: warning: dropped the link to 'javascript:alert(1)': $expect_scheme 'javascript:'"
+linkwarn "BibTeX doi" "refs.bib:4:18: warning: dropped the link to 'httpx:evil': $expect_scheme 'httpx:'"
+[ "$(grep -c 'dropped the link' "$T/lerr")" -eq 9 ] && ok "each bad link is reported once" ||
+  no "dropped-link warnings: $(grep -c 'dropped the link' "$T/lerr"), expected 9"
+want_uris=$(printf '%s\n' https://code.example/thing https://ok.example/ https://ok.example/paper \
+  docs/a.pdf mailto:a@ok.example mailto:ada@example.org tel:+15550100 | sort)
+got_uris=$(uris "$T/links.pdf" | sort -u)
+[ "$rc" -eq 0 ] && [ "$got_uris" = "$want_uris" ] &&
+  ok "the CV renders, and its PDF holds exactly the allowed links" ||
+  no "links in the PDF: $(echo "$got_uris" | tr '\n' ' ')"
+grep -aEq 'link=(javascript|file|data|vbscript|httpx|JavaScript)' "$T/links.trace" &&
+  no "a dropped link is in the trace" || ok "no dropped link is in the trace"
+# --safe: the same, and relative links are dropped too.
+"$BIN" render --safe "$L" -o "$T/links-safe.pdf" 2>"$T/lerr"
+rc=$?
+linkwarn "--safe: a relative link" "cv.yaml:7:9: warning: dropped the link to 'docs/a.pdf': expected an http, https, mailto or tel address, found a relative link (safe mode allows none)"
+linkwarn "--safe: javascript:" "cv.yaml:8:9: warning: dropped the link to 'javascript:alert(1)': expected an http, https, mailto or tel address, found the scheme 'javascript:'"
+got_uris=$(uris "$T/links-safe.pdf" | sort -u)
+[ "$rc" -eq 0 ] && [ "$got_uris" = "$(echo "$want_uris" | grep -v '^docs/')" ] &&
+  ok "--safe: the CV renders, and its PDF holds only absolute allowed links" ||
+  no "--safe links in the PDF: $(echo "$got_uris" | tr '\n' ' ')"
+# A JSON Resume's links take the same way.
+cat >"$T/links/resume.json" <<'JSON'
+{"basics": {"name": "Ada"},
+ "work": [{"name": "ACME", "position": "Dev", "url": "data:text/html,1",
+           "startDate": "2020-01"}]}
+JSON
+warns "a JSON Resume's url" "$T/links/resume.json" \
+  "resume.json:2:54: warning: dropped the link to 'data:text/html,1': $expect_scheme 'data:'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -563,6 +563,9 @@ struct cv_shaper {
   hb_buffer_t *buf;
   uint32_t *missing;
   size_t nmissing, capmissing;
+  /* Decides which link targets runs may carry (NULL: all). */
+  const char *(*link_filter)(void *ud, const char *uri);
+  void *link_ud;
 };
 
 static int try_dict(const char *dir, const char *tag, char *path,
@@ -644,6 +647,13 @@ static HyphenDict *shaper_dict(cv_shaper *sh) {
 void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena) {
   if (sh && arena)
     sh->arena = arena;
+}
+
+void cv_shaper_set_link_filter(cv_shaper *sh,
+                               const char *(*filter)(void *ud, const char *uri),
+                               void *ud) {
+  sh->link_filter = filter;
+  sh->link_ud = ud;
 }
 
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c) {
@@ -888,7 +898,9 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
                           : style->family;
     span_info *si = &p->si[i];
     si->v = v;
-    si->link = spans[i].link;
+    si->link = spans[i].link && sh->link_filter
+                   ? sh->link_filter(sh->link_ud, spans[i].link)
+                   : spans[i].link;
     si->font = cv_fontset_get(sh->fs, fam, v, c->st);
     if (!si->font)
       return -1;

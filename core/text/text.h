@@ -69,6 +69,12 @@ void cv_shaper_destroy(cv_shaper *sh);
  * shaping cache keeps its own arena, so arena may be destroyed or reset
  * once nothing uses what was shaped into it. */
 void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena);
+/* Every link target of the spans shaped from now on passes through
+ * filter, which returns the target the runs carry or NULL for none (a
+ * link the document must not hold).  NULL: links are kept as they are. */
+void cv_shaper_set_link_filter(cv_shaper *sh,
+                               const char *(*filter)(void *ud, const char *uri),
+                               void *ud);
 /* Takes patterns from c (borrowed) instead of loading a private copy;
  * call before shaping. */
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);
