@@ -96,6 +96,12 @@ theme fallbacks 'fonts: {fallbacks: [a, b, c, d, e, f, g, h]}' \
 theme layout-language 'language: "en us"' \
   "layout-language.yaml:2:19: error: language: expected a language tag such as en, de or pt-BR, found 'en us'"
 
+cv theme-scalar 'name: Ada\ntheme: 5\n'
+bad "a theme that is not a mapping" "$T/theme-scalar.yaml" \
+  "theme-scalar.yaml:2:8: error: theme: expected a mapping, found a scalar"
+theme extends 'extends: modern' \
+  "extends.yaml:2:18: error: extends: expected in a layout file, found in a CV's theme (pick the layout with layout: instead)"
+
 # The same checks hold in a layout file.
 mkdir -p "$T/layouts"
 printf 'name: mine\nextends: classic\nstyles:\n  body: {tracking: nan, leading: -1}\npage:\n  margins: {left: 300, right: 300}\n' >"$T/layouts/mine.yaml"

@@ -456,16 +456,23 @@ static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
   }
 }
 
-static void apply(cv_lr *r, const cvpdf_node *root) {
+/* what: "layout" for a layout file, "theme" for a CV's overrides. */
+static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   static const char *const keys[] = {
       "name",    "page",    "language", "hyphenate", "fonts",
       "styles",  "spacing", "lists",    "labels",    "pairs",
       "contact", "dates",   "footer",   "sections",  "words",
       "extends", "column",  "header",   NULL};
-  if (!cv_lr_is_map(r, root, "layout"))
+  if (!cv_lr_is_map(r, root, what))
     return;
-  cv_lr_known_keys(r, root, keys, "the layout");
+  cv_lr_known_keys(r, root, keys,
+                   strcmp(what, "theme") ? "the layout" : "the theme");
   const cvpdf_node *v;
+  /* A CV picks the layout its theme: starts from with layout:. */
+  if (!strcmp(what, "theme") && (v = cv_node_get(root, "extends")))
+    cv_lr_err(r, v,
+              "extends: expected in a layout file, found in a CV's "
+              "theme (pick the layout with layout: instead)");
   if ((v = cv_node_get(root, "name")))
     r->t->name = cv_lr_dupstr(r, v, "name");
   if ((v = cv_node_get(root, "page")))
@@ -724,7 +731,7 @@ static int apply_file(cv_lr *r, const char *name, const char *const *dirs,
     }
   }
   if (rc == 0)
-    apply(r, m->root);
+    apply(r, m->root, "layout");
   /* Strings were copied into arena; positions in diags are copied too. */
   cv_model_destroy(m);
   return rc;
@@ -738,7 +745,7 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
   if (apply_file(&r, name ? name : "classic", dirs, name_at, 0) < 0)
     return -1;
   if (overrides)
-    apply(&r, overrides);
+    apply(&r, overrides, "theme");
   if (!r.errors)
     check_geometry(&r);
   inherit(t);
