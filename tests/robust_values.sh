@@ -21,9 +21,20 @@ printf 'name: Ada Lovelace\nsections:\n  - type: summary\n    text: Notes.\n' >"
   { echo "FAIL - cannot render a plain CV: $(cat "$T/err")"; exit 1; }
 cp "$T/out.pdf" "$T/saved.pdf"
 
-# bad NAME INPUT EXPECTED [OPTIONS...]: exit status 1, no crash or
-# sanitizer report, no libharu code, the previous PDF kept, and stderr
-# holds EXPECTED (a fixed string: file:line:col and the words).
+# expect NAME RC WANT_RC EXPECTED: the exit status, no crash, sanitizer
+# report or libharu code, and stderr holds EXPECTED (a fixed string:
+# file:line:col and the words).
+expect() {
+  [ "$2" -eq "$3" ] || no "$1: exit status $2, expected $3"
+  if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted|core dumped|libharu' "$T/err"; then
+    no "$1: crash or internal error: $(head -c 600 "$T/err")"
+  fi
+  grep -qF -- "$4" "$T/err" ||
+    no "$1: expected message '$4', got: $(head -c 600 "$T/err")"
+}
+
+# bad NAME INPUT EXPECTED [OPTIONS...]: the run fails (status 1) as
+# expect says, and the previous PDF is kept.
 bad() {
   name=$1 input=$2 want=$3
   shift 3
@@ -31,13 +42,8 @@ bad() {
   "$BIN" render "$input" -o "$T/out.pdf" "$@" 2>"$T/err"
   rc=$?
   before=$fail
-  [ "$rc" -eq 1 ] || no "$name: exit status $rc, expected 1"
-  if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted|core dumped|libharu' "$T/err"; then
-    no "$name: crash or internal error: $(head -c 600 "$T/err")"
-  fi
+  expect "$name" "$rc" 1 "$want"
   cmp -s "$T/out.pdf" "$T/saved.pdf" || no "$name: the previous PDF changed"
-  grep -qF -- "$want" "$T/err" ||
-    no "$name: expected message '$want', got: $(head -c 600 "$T/err")"
   [ "$fail" -eq "$before" ] && ok "$name"
 }
 
@@ -142,8 +148,8 @@ else
   no "missing hyphenation patterns: exit $rc: $(cat "$T/err")"
 fi
 
-# warns NAME INPUT EXPECTED [OPTIONS...]: the run succeeds (to $T/w.pdf),
-# with no crash report, and stderr holds EXPECTED.
+# warns NAME INPUT EXPECTED [OPTIONS...]: the run succeeds (to $T/w.pdf)
+# as expect says.
 warns() {
   name=$1 input=$2 want=$3
   shift 3
@@ -151,12 +157,7 @@ warns() {
   "$BIN" render "$input" -o "$T/w.pdf" "$@" 2>"$T/err"
   rc=$?
   before=$fail
-  [ "$rc" -eq 0 ] || no "$name: exit status $rc, expected 0"
-  if grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted|core dumped' "$T/err"; then
-    no "$name: crash report: $(head -c 600 "$T/err")"
-  fi
-  grep -qF -- "$want" "$T/err" ||
-    no "$name: expected message '$want', got: $(head -c 600 "$T/err")"
+  expect "$name" "$rc" 0 "$want"
   [ "$fail" -eq "$before" ] && ok "$name"
 }
 

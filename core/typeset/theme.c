@@ -246,21 +246,29 @@ static void read_lists(cv_lr *r, const cvpdf_node *m) {
   }
 }
 
+/* A column's width: 0 for none, or wide enough for a word. */
+static void column_width(cv_lr *r, const cvpdf_node *v, const char *what,
+                         const char *none, double *out, int slot) {
+  double d;
+  if (cv_lr_length(r, v, what, &d, R_COLUMN) < 0)
+    return;
+  cv_lr_note(r, &r->at[slot], v);
+  if (d > 0 && d < 12)
+    cv_lr_err(r, v, "%s: expected 0 (%s) or 12 to 288 pt, found '%s'", what,
+              none, cv_node_str(v));
+  else
+    *out = d;
+}
+
 static void read_labels(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"width", "in_margin", NULL};
   if (!cv_lr_is_map(r, m, "labels"))
     return;
   cv_lr_known_keys(r, m, keys, "labels");
   const cvpdf_node *v;
-  if ((v = cv_node_get(m, "width")) &&
-      !cv_lr_length(r, v, "label width", &r->t->label_width, R_COLUMN)) {
-    cv_lr_note(r, &r->at[W_LABEL], v);
-    if (r->t->label_width > 0 && r->t->label_width < 12)
-      cv_lr_err(r, v,
-                "label width: expected 0 (no label column) or 12 to 288 pt, "
-                "found '%s'",
-                cv_node_str(v));
-  }
+  if ((v = cv_node_get(m, "width")))
+    column_width(r, v, "label width", "no label column", &r->t->label_width,
+                 W_LABEL);
   if ((v = cv_node_get(m, "in_margin")) &&
       !cv_lr_bool(r, v, "in_margin", &r->t->label_in_margin))
     cv_lr_note(r, &r->at[W_LABEL], v);
@@ -272,15 +280,9 @@ static void read_column(cv_lr *r, const cvpdf_node *m) {
     return;
   cv_lr_known_keys(r, m, keys, "column");
   const cvpdf_node *v;
-  if ((v = cv_node_get(m, "width")) &&
-      !cv_lr_length(r, v, "column width", &r->t->side_width, R_COLUMN)) {
-    cv_lr_note(r, &r->at[W_COLUMN], v);
-    if (r->t->side_width > 0 && r->t->side_width < 12)
-      cv_lr_err(r, v,
-                "column width: expected 0 (no column) or 12 to 288 pt, "
-                "found '%s'",
-                cv_node_str(v));
-  }
+  if ((v = cv_node_get(m, "width")))
+    column_width(r, v, "column width", "no column", &r->t->side_width,
+                 W_COLUMN);
   if ((v = cv_node_get(m, "gap")) &&
       !cv_lr_length(r, v, "column gap", &r->t->side_gap, R_GAP))
     cv_lr_note(r, &r->at[W_COLUMN], v);
