@@ -262,7 +262,7 @@ sections:
     title: Links
     text:
       - "Ok: [web](https://ok.example/) [mail](mailto:a@ok.example) [rel](docs/a.pdf)"
-      - "Bad: [js](javascript:alert(1)) <file:///etc/passwd> [d](data:text/html,x) [JS](JavaScript:alert(2)) [e](javascript&#58;alert(3))"
+      - "Bad: [js](javascript:alert(1)) <file:///etc/passwd> [d](data:text/html,x) [JS](JavaScript:alert(2)) [e](javascript&#58;alert(3)) [unc](//host.example/share)"
   - type: education
     title: Education
     entries:
@@ -290,12 +290,13 @@ linkwarn "markup autolink <file:...>" "cv.yaml:8:9: warning: dropped the link to
 linkwarn "markup data: link" "cv.yaml:8:9: warning: dropped the link to 'data:text/html,x': $expect_scheme 'data:'"
 linkwarn "a scheme in capitals" "cv.yaml:8:9: warning: dropped the link to 'JavaScript:alert(2)': $expect_scheme 'JavaScript:'"
 linkwarn "a scheme behind an entity" "cv.yaml:8:9: warning: dropped the link to 'javascript:alert(3)': $expect_scheme 'javascript:'"
+linkwarn "a network path" "cv.yaml:8:9: warning: dropped the link to '//host.example/share': expected an http, https, mailto or tel address or a relative one, found an absolute path"
 linkwarn "a plugin's URL field" "cv.yaml:12:36: warning: dropped the link to 'file:///etc/shadow': $expect_scheme 'file:'"
 linkwarn "a list of links (projects)" "cv.yaml:18:31: warning: dropped the link to 'vbscript:msgbox(1)': $expect_scheme 'vbscript:'"
 linkwarn "BibTeX url" "refs.bib:2:18: warning: dropped the link to 'javascript:alert(1)': $expect_scheme 'javascript:'"
 linkwarn "BibTeX doi" "refs.bib:4:18: warning: dropped the link to 'httpx:evil': $expect_scheme 'httpx:'"
-[ "$(grep -c 'dropped the link' "$T/lerr")" -eq 9 ] && ok "each bad link is reported once" ||
-  no "dropped-link warnings: $(grep -c 'dropped the link' "$T/lerr"), expected 9"
+[ "$(grep -c 'dropped the link' "$T/lerr")" -eq 10 ] && ok "each bad link is reported once" ||
+  no "dropped-link warnings: $(grep -c 'dropped the link' "$T/lerr"), expected 10"
 want_uris=$(printf '%s\n' https://code.example/thing https://ok.example/ https://ok.example/paper \
   docs/a.pdf mailto:a@ok.example mailto:ada@example.org tel:+15550100 | sort)
 got_uris=$(uris "$T/links.pdf" | sort -u)

@@ -446,6 +446,10 @@ static void check_link_policy(void) {
       {"java script:x", 0, 1},
       {" javascript:x", 0, 1},
       {"https://a.example/\x7f", 0, 1},
+      {"/etc/passwd", 0, 1},
+      {"//host.example/share/x", 0, 1},
+      {"\\\\host\\share", 0, 1},
+      {"#top", 0, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char why[96] = "", what[160];

@@ -121,5 +121,9 @@ int cv_link_refused(const char *uri, int safe, char *why, size_t cap) {
    * that is not one ("java script:"): a reader may still take it for one. */
   if (memchr(uri, ':', strcspn(uri, "/?#")))
     return refuse(why, cap, "a ':' that does not end a scheme");
+  /* "/etc/passwd" is a file: link in disguise; "//host/x" (or "\\host")
+   * one to another machine's files, which some readers open. */
+  if (uri[0] == '/' || uri[0] == '\\')
+    return refuse(why, cap, "an absolute path");
   return safe ? refuse(why, cap, "a relative link (safe mode allows none)") : 0;
 }

@@ -55,10 +55,10 @@ size_t cv_pdf_text_units(const char *s);
 /* Whether link target uri may not go into a PDF: 1, with the reason in
  * why (a phrase for "found ..."), or 0.  Allowed: http, https, mailto and
  * tel, and, unless safe (a service rendering CVs it does not trust), a
- * reference relative to the PDF.  Anything else (javascript: runs code in
- * some readers, file: reaches the reader's own files, data: carries a
- * document of its own), control characters and targets longer than
- * CV_MAX_LINK bytes are refused. */
+ * path relative to the PDF (not one starting with '/' or '\\').  Anything else
+ * (javascript: runs code in some readers, file: reaches the reader's own files,
+ * data: carries a document of its own), control characters and targets longer
+ * than CV_MAX_LINK bytes are refused. */
 int cv_link_refused(const char *uri, int safe, char *why, size_t cap);
 
 /* A whole document held in memory: what the trace and the tests read. */
