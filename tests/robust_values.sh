@@ -314,6 +314,10 @@ got_uris=$(uris "$T/links-safe.pdf" | sort -u)
 [ "$rc" -eq 0 ] && [ "$got_uris" = "$(echo "$want_uris" | grep -v '^docs/')" ] &&
   ok "--safe: the CV renders, and its PDF holds only absolute allowed links" ||
   no "--safe links in the PDF: $(echo "$got_uris" | tr '\n' ' ')"
+# A footer's link is reported at the footer's text, on every page once.
+cv footer-link 'name: Ada\ntheme: {footer: {text: "[x](javascript:1) {page}"}}\nsections:\n  - type: summary\n    text: Hi.\n'
+warns "a link in the theme's footer" "$T/footer-link.yaml" \
+  "footer-link.yaml:2:24: warning: dropped the link to 'javascript:1': $expect_scheme 'javascript:'"
 # A JSON Resume's links take the same way.
 cat >"$T/links/resume.json" <<'JSON'
 {"basics": {"name": "Ada"},

@@ -1636,6 +1636,7 @@ static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
   double y = t->margin_bottom * 0.5;
   if (y < 24)
     y = 24;
+  cv_source_set(&b->src, t->footer_at);
   if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
                       pages) < 0)
     return -1;
@@ -1646,6 +1647,7 @@ static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
   double top = t->margin_top * 0.5;
   if (top < 24)
     top = 24;
+  cv_source_set(&b->src, t->header_at);
   return add_margin_text(b, pg, t->header, "header", t->header_align,
                          t->page_h - top, page, pages);
 }

@@ -377,8 +377,25 @@ static void read_dates(cv_lr *r, const cvpdf_node *m) {
 
 /* footer: and header: share a shape: {text, align} or none; the header
  * also takes first_page. */
+/* A copy of scalar n in the reader's arena (the layout file's tree goes
+ * away), for messages about its text. */
+static const cvpdf_node *keep_node(cv_lr *r, const cvpdf_node *n,
+                                   const char *text) {
+  cvpdf_node *c = cv_arena_alloc(r->arena, sizeof *c);
+  if (!c)
+    return NULL;
+  c->kind = CVPDF_NODE_SCALAR;
+  c->file = cv_arena_strdup(r->arena, n->file ? n->file : "");
+  c->line = n->line;
+  c->col = n->col;
+  c->str = (char *)text;
+  c->len = strlen(text);
+  return c;
+}
+
 static void read_margin_text(cv_lr *r, const cvpdf_node *m, const char *what,
-                             const char **text, cv_align *al, int *first) {
+                             const char **text, const cvpdf_node **at,
+                             cv_align *al, int *first) {
   static const char *const fkeys[] = {"text", "align", NULL};
   static const char *const hkeys[] = {"text", "align", "first_page", NULL};
   const char *s = cv_node_str(m);
@@ -394,6 +411,7 @@ static void read_margin_text(cv_lr *r, const cvpdf_node *m, const char *what,
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "text"))) {
     *text = cv_lr_dupstr(r, v, what);
+    *at = *text ? keep_node(r, v, *text) : NULL;
     const char *p = *text ? strchr(*text, '{') : NULL;
     for (; p; p = strchr(p + 1, '{'))
       if (!strchr(p, '}'))
@@ -508,10 +526,11 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "dates")))
     read_dates(r, v);
   if ((v = cv_node_get(root, "footer")))
-    read_margin_text(r, v, "footer", &r->t->footer, &r->t->footer_align, NULL);
+    read_margin_text(r, v, "footer", &r->t->footer, &r->t->footer_at,
+                     &r->t->footer_align, NULL);
   if ((v = cv_node_get(root, "header")))
-    read_margin_text(r, v, "header", &r->t->header, &r->t->header_align,
-                     &r->t->header_first);
+    read_margin_text(r, v, "header", &r->t->header, &r->t->header_at,
+                     &r->t->header_align, &r->t->header_first);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);

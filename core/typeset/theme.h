@@ -79,6 +79,9 @@ typedef struct cv_theme {
   const char *header;
   cv_align header_align;
   int header_first;
+  /* Where the footer's and header's texts were set (for messages about
+   * them), NULL when not set. */
+  const cvpdf_node *footer_at, *header_at;
   /* per-section-type options: pairs "type.key" -> value */
   const char *opt_keys[32];
   const char *opt_vals[32];
