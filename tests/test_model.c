@@ -270,6 +270,27 @@ static void test_encoding(void) {
                  "UTF-16 BOM");
   cv_model *m = load_ok("\xef\xbb\xbf" "a: 1\n", "UTF-8 BOM is accepted");
   cv_model_destroy(m);
+  /* The mark is invisible in an editor: the first key is at column 1, in
+   * line with the next, and positions after it are as without it. */
+  m = load_ok("\xef\xbb\xbf"
+              "name: Ada\nheadline: x\n",
+              "UTF-8 BOM before two keys is accepted");
+  const cvpdf_node *k0 = m ? cv_node_key_at(m->root, 0) : NULL;
+  const cvpdf_node *v0 = m ? cv_node_get(m->root, "name") : NULL;
+  check_int(k0 ? k0->col : 0, 1, "after a BOM the first key is at column 1");
+  check_int(v0 ? v0->col : 0, 7, "after a BOM the first value is at column 7");
+  check_str(cv_node_str(v0), "Ada", "after a BOM the first value's text");
+  cv_model_destroy(m);
+  expect_error("\xef\xbb\xbf"
+               "name: Ada\nheadline: \"x\n",
+               "cv.yaml:2:11: error: expected a closing quote for the string "
+               "that starts here, found the end of the file",
+               "after a BOM a syntax error keeps its position");
+  const char bombad[] = "\xef\xbb\xbf"
+                        "name: Jos\xff\n";
+  expect_error_n(bombad, sizeof bombad - 1, NULL,
+                 "cv.yaml:1:10: error: invalid UTF-8 byte 0xff",
+                 "after a BOM an encoding error keeps its column");
 }
 
 static void test_empty(void) {

@@ -423,6 +423,99 @@ static void check_tools(void) {
   free(out);
 }
 
+/* The targets a PDF may hold: the builder drops the others with a
+ * warning, and the writer, given one anyway, leaves it out. */
+static void check_link_policy(void) {
+  static const struct {
+    const char *uri;
+    int safe, refused;
+  } cases[] = {
+      {"https://example.org/a?b#c", 1, 0},
+      {"HTTP://EXAMPLE.ORG", 1, 0},
+      {"mailto:a@example.org", 1, 0},
+      {"tel:+15550100", 1, 0},
+      {"docs/cv.pdf", 0, 0},
+      {"docs/cv.pdf", 1, 1},
+      {"../a.pdf#page=2", 0, 0},
+      {"javascript:alert(1)", 0, 1},
+      {"JavaScript:alert(1)", 0, 1},
+      {"file:///etc/passwd", 0, 1},
+      {"data:text/html,x", 0, 1},
+      {"vbscript:x", 0, 1},
+      {"ftp://example.org", 0, 1},
+      {"java\tscript:x", 0, 1},
+      {"java script:x", 0, 1},
+      {" javascript:x", 0, 1},
+      {"https://a.example/\x7f", 0, 1},
+      {"/etc/passwd", 0, 1},
+      {"//host.example/share/x", 0, 1},
+      {"\\\\host\\share", 0, 1},
+      {"#top", 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char why[96] = "", what[160];
+    int got = cv_link_refused(cases[i].uri, cases[i].safe, why, sizeof why);
+    snprintf(what, sizeof what, "link '%s'%s is %s", cases[i].uri,
+             cases[i].safe ? " in safe mode" : "",
+             cases[i].refused ? "refused" : "allowed");
+    check(got == cases[i].refused, what, why);
+  }
+  char why[96];
+  char *longest = malloc(CV_MAX_LINK + 2);
+  memset(longest, 'a', CV_MAX_LINK + 1);
+  memcpy(longest, "https://", 8);
+  longest[CV_MAX_LINK + 1] = '\0';
+  check(cv_link_refused(longest, 0, why, sizeof why) &&
+            !strcmp(why, "a link of 16385 bytes (at most 16384)"),
+        "a link longer than CV_MAX_LINK is refused", why);
+  longest[CV_MAX_LINK] = '\0';
+  check(!cv_link_refused(longest, 0, why, sizeof why),
+        "a link of CV_MAX_LINK bytes is allowed", why);
+  free(longest);
+}
+
+/* Link areas past the page's edge (a word wider than the page) are
+ * clipped to it, so no coordinate leaves PDF's range; a target the PDF
+ * may not hold is left out even when a caller hands it over. */
+static void check_link_areas(void) {
+  cv_docout d;
+  cv_docout_init(&d);
+  cv_page *pg = cv_docout_add_page(&d, 595.28, 841.89);
+  static const struct {
+    double x, w;
+    const char *uri;
+  } links[] = {{500, 60000, "https://a.example/wide"},
+               {40000, 100, "https://a.example/off"},
+               {72, 100, "javascript:alert(1)"}};
+  for (size_t i = 0; i < 3; i++) {
+    cv_dl_item *l = cv_page_add(pg);
+    l->kind = CV_DL_LINK;
+    l->x = links[i].x;
+    l->y = 700;
+    l->w = links[i].w;
+    l->h = 12;
+    l->uri = links[i].uri;
+  }
+  d.info.title = "links";
+  cv_status st = {0};
+  int rc = cv_pdf_write(&d, OUT2, &st);
+  check(rc == 0, "links past the page's edge are written", st.msg);
+  int status = 0;
+  char *out =
+      rc ? NULL
+         : run_cmd("qpdf --qdf --object-streams=disable " OUT2 " - 2>&1",
+                   &status);
+  check(out && strstr(out, "/URI (https://a.example/wide)") &&
+            strstr(out, "/Rect [\n    500\n    700\n    595.28") &&
+            !strstr(out, "a.example/off") && !strstr(out, "javascript"),
+        "a wide link is clipped to the page, one off it and javascript: are "
+        "left out",
+        out);
+  free(out);
+  unlink(OUT2);
+  cv_docout_fini(&d);
+}
+
 static void check_trace(const cv_docout *d) {
   cv_buf b;
   cv_buf_init(&b);
@@ -515,6 +608,8 @@ int main(void) {
   }
   check_trace(&d);
   check_errors(&d);
+  check_link_policy();
+  check_link_areas();
   check_streaming(&lib, &lato);
 
   cv_docout_fini(&d);

@@ -1,6 +1,6 @@
 /* cvpdf - the document model: YAML (libyaml events) into a positioned tree. */
 #define _POSIX_C_SOURCE 200809L
-#include "document/model.h"
+#include "document/model_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,10 +22,9 @@ void cv_limits_default(cv_limits *l) {
 
 /* ---- positions in the raw input ------------------------------------- */
 
-/* Length of the line break at s (0 when none), as libyaml counts breaks:
- * LF, CR, CR LF, NEL, LS, PS.  Keeping the same rules keeps our positions
- * (for encoding errors) and libyaml's marks in agreement. */
-static size_t break_len(const unsigned char *s, size_t n) {
+/* Keeping libyaml's rules keeps our positions (for encoding errors, and
+ * of JSON nodes) and libyaml's marks in agreement. */
+size_t cv_model_break_len(const unsigned char *s, size_t n) {
   if (s[0] == '\n')
     return 1;
   if (s[0] == '\r')
@@ -37,30 +36,45 @@ static size_t break_len(const unsigned char *s, size_t n) {
   return 0;
 }
 
+void cv_textpos_init(cv_textpos *p, const char *data, size_t len) {
+  p->data = data;
+  p->len = len;
+  p->off = 0;
+  p->line = p->col = 1;
+}
+
+void cv_textpos_seek(cv_textpos *p, size_t off) {
+  const unsigned char *s = (const unsigned char *)p->data;
+  if (off > p->len)
+    off = p->len;
+  if (off < p->off)
+    cv_textpos_init(p, p->data, p->len);
+  size_t i = p->off;
+  while (i < off) {
+    size_t b = cv_model_break_len(s + i, p->len - i);
+    if (b) {
+      i += b;
+      p->line += p->line < 0x7fffffff;
+      p->col = 1;
+      continue;
+    }
+    uint32_t cp;
+    int k = cv_utf8_decode(p->data + i, p->len - i, &cp);
+    i += k > 0 ? (size_t)k : 1;
+    p->col += p->col < 0x7fffffff;
+  }
+  p->off = i;
+}
+
 /* Line and column (1-based, columns in characters like libyaml's) of byte
  * offset `off`. */
 static void offset_pos(const char *data, size_t len, size_t off, int *line,
                        int *col) {
-  const unsigned char *s = (const unsigned char *)data;
-  size_t i = 0;
-  long l = 1, c = 1;
-  if (off > len)
-    off = len;
-  while (i < off) {
-    size_t b = break_len(s + i, len - i);
-    if (b) {
-      i += b;
-      l++;
-      c = 1;
-      continue;
-    }
-    uint32_t cp;
-    int k = cv_utf8_decode(data + i, len - i, &cp);
-    i += k > 0 ? (size_t)k : 1;
-    c++;
-  }
-  *line = l > 0x7fffffff ? 0x7fffffff : (int)l;
-  *col = c > 0x7fffffff ? 0x7fffffff : (int)c;
+  cv_textpos p;
+  cv_textpos_init(&p, data, len);
+  cv_textpos_seek(&p, off);
+  *line = p.line;
+  *col = p.col;
 }
 
 /* Byte offset of the character at 0-based line/column, or len. */
@@ -69,7 +83,7 @@ static size_t pos_offset(const char *data, size_t len, size_t line,
   const unsigned char *s = (const unsigned char *)data;
   size_t i = 0, l = 0, c = 0;
   while (i < len && (l < line || c < col)) {
-    size_t b = break_len(s + i, len - i);
+    size_t b = cv_model_break_len(s + i, len - i);
     if (b) {
       if (l == line)
         return i; /* column past the end of the line */
@@ -367,10 +381,15 @@ static cvpdf_node *read_scalar(loader *ld, yaml_event_t *ev, size_t *weight) {
   const yaml_mark_t *m = &ev->start_mark;
   size_t len = ev->data.scalar.length;
   if (len > ld->lim.max_string_bytes) {
-    lerr(ld, (int)m->line + 1, (int)m->column + 1,
-         "expected a string of at most %zu bytes, found %zu; raise the limit "
-         "with --max-string",
+    lerr(ld, (int)m->line + 1, (int)m->column + 1, CV_MSG_STRING,
          ld->lim.max_string_bytes, len);
+    fatal(ld);
+    return NULL;
+  }
+  /* "\0" is a legal escape, but C strings end there: the rest of the
+   * text would silently vanish. */
+  if (memchr(ev->data.scalar.value, '\0', len)) {
+    lerr(ld, (int)m->line + 1, (int)m->column + 1, CV_MSG_NUL);
     fatal(ld);
     return NULL;
   }
@@ -425,9 +444,7 @@ static cvpdf_node **vec_to_arena(loader *ld, const vec *v) {
 static int check_depth(loader *ld, size_t depth, const yaml_mark_t *m) {
   if (depth < ld->lim.max_depth)
     return 0;
-  lerr(ld, (int)m->line + 1, (int)m->column + 1,
-       "expected at most %zu levels of nesting, found more; raise the limit "
-       "with --max-depth",
+  lerr(ld, (int)m->line + 1, (int)m->column + 1, CV_MSG_DEPTH,
        ld->lim.max_depth);
   fatal(ld);
   return -1;
@@ -488,16 +505,18 @@ static int keyref_cmp(const void *a, const void *b) {
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Reports every key that repeats an earlier one.  Sorting keeps this
- * O(n log n) for mappings with very many keys. */
-static void check_duplicates(loader *ld, cvpdf_node **keys, size_t n) {
+/* Sorting keeps this O(n log n) for mappings with very many keys. */
+int cv_model_check_duplicates(cv_diags *d, const char *file, cvpdf_node **keys,
+                              size_t n) {
   if (n < 2)
-    return;
+    return 0;
   keyref *r = cv_malloc_n(n, sizeof *r);
   if (!r) {
-    oom(ld);
-    return;
+    cv_diags_add(d, CV_SEV_ERROR, file, 0, 0,
+                 "out of memory while reading the document");
+    return -1;
   }
+  int dups = 0;
   for (size_t i = 0; i < n; i++) {
     r[i].key = keys[i];
     r[i].index = i;
@@ -510,10 +529,12 @@ static void check_duplicates(loader *ld, cvpdf_node **keys, size_t n) {
       first = i;
       continue;
     }
-    lerr(ld, b->line, b->col, "duplicate key '%s' (first at line %d)", b->str,
-         a->line);
+    cv_diags_add(d, CV_SEV_ERROR, file, b->line, b->col,
+                 "duplicate key '%s' (first at line %d)", b->str, a->line);
+    dups++;
   }
   free(r);
+  return dups;
 }
 
 /* Reads one key; a key must be a scalar (an alias to a scalar is fine). */
@@ -563,7 +584,11 @@ static cvpdf_node *read_map(loader *ld, yaml_event_t *ev, size_t depth,
     w += kw + vw;
   }
   if (!ld->fatal) {
-    check_duplicates(ld, keys.v, keys.n);
+    int dups = cv_model_check_duplicates(ld->diags, ld->file, keys.v, keys.n);
+    if (dups != 0)
+      ld->failed = 1;
+    if (dups < 0)
+      fatal(ld);
     n->n = keys.n;
     n->keys = vec_to_arena(ld, &keys);
     n->items = vec_to_arena(ld, &vals);
@@ -616,7 +641,7 @@ static int check_encoding(loader *ld) {
   size_t i = 0;
   int line = 1, col = 1;
   while (i < n) {
-    size_t b = break_len(s + i, n - i);
+    size_t b = cv_model_break_len(s + i, n - i);
     if (b) {
       i += b;
       line++;
@@ -722,6 +747,14 @@ static cv_model *load(const char *name, const char *data, size_t len,
     cv_model_destroy(m);
     return NULL;
   }
+  /* A UTF-8 byte order mark is a signature, not text: editors hide it,
+   * so positions count from the character after it.  (libyaml would skip
+   * it but count it as a column, which makes the first key look
+   * indented.) */
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    ld.data = data += 3;
+    ld.len = len -= 3;
+  }
   if (len == 0) {
     report_empty(&ld);
     cv_model_destroy(m);
@@ -730,6 +763,14 @@ static cv_model *load(const char *name, const char *data, size_t len,
   if (check_encoding(&ld) < 0) {
     cv_model_destroy(m);
     return NULL;
+  }
+  if (cv_model_is_json(name)) {
+    m->root = cv_model_read_json(m, data, len, &ld.lim, diags);
+    if (!m->root) {
+      cv_model_destroy(m);
+      return NULL;
+    }
+    return m;
   }
   if (!yaml_parser_initialize(&ld.parser)) {
     lerr(&ld, 0, 0, "out of memory (cannot initialise the YAML parser)");

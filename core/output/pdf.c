@@ -123,16 +123,54 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud) {
   e->detail = detail;
 }
 
-/* Every failure passes through here.  A libharu error already recorded by
- * the handler is the more precise cause and is quoted with it. */
+/* libharu's codes for the limits a document can reach, in words. */
+static const char *hpdf_cause(HPDF_STATUS code) {
+  switch (code) {
+  case HPDF_ARRAY_COUNT_ERR:
+    return "more than 32767 items in one PDF array (pages, or links on a "
+           "page)";
+  case HPDF_BINARY_LENGTH_ERR:
+  case HPDF_STRING_OUT_OF_RANGE:
+    return "a string longer than the 65535 bytes a PDF string holds";
+  case HPDF_DICT_COUNT_ERR:
+    return "more than 4095 entries in one PDF dictionary";
+  case HPDF_REAL_OUT_OF_RANGE:
+    return "a number outside -32767 to 32767";
+  case HPDF_XREF_COUNT_ERR:
+    return "more than 8388607 PDF objects";
+  case HPDF_PAGE_INVALID_SIZE:
+    return "a page size outside 3 to 14400 pt";
+  case HPDF_FAILD_TO_ALLOC_MEM:
+    return "out of memory";
+  default:
+    return NULL;
+  }
+}
+
+/* Every failure passes through here.  A libharu error is the more precise
+ * cause and is quoted with it: the handler's, or one libharu only stored
+ * in the document (some calls set an error without raising it, and every
+ * later call then fails with "invalid document"). */
 static int fail(cv_pdf *w, const char *what) {
   w->failed = 1;
-  if (w->err.code)
-    cv_status_set(w->st, "pdf: %s (libharu error 0x%04X, detail %u)", what,
-                  (unsigned)w->err.code, (unsigned)w->err.detail);
+  HPDF_STATUS code = w->err.code, detail = w->err.detail;
+  if (!code && w->pdf) {
+    code = HPDF_GetError(w->pdf);
+    detail = HPDF_GetErrorDetail(w->pdf);
+  }
+  const char *cause = hpdf_cause(code);
+  if (code)
+    cv_status_set(w->st, "pdf: %s%s%s (libharu error 0x%04X, detail %u)", what,
+                  cause ? ": " : "", cause ? cause : "", (unsigned)code,
+                  (unsigned)detail);
   else
     cv_status_set(w->st, "pdf: %s", what);
   return -1;
+}
+
+/* Fails when libharu stored an error without raising it. */
+static int check_doc(cv_pdf *w, const char *what) {
+  return HPDF_GetError(w->pdf) != HPDF_OK ? fail(w, what) : 0;
 }
 
 /* ---- streams ------------------------------------------------------- */
@@ -947,19 +985,34 @@ static char *ascii_uri(const char *uri) {
   return b.data;
 }
 
-static int put_link(cv_pdf *w, HPDF_Page page, const cv_dl_item *it) {
-  if (!it->uri || !*it->uri || !(it->w > 0) || !(it->h > 0))
+static double clamp(double v, double lo, double hi) {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* A link area is clipped to the page: text set past the edge (a word
+ * wider than the page) must not take the rectangle past what PDF numbers
+ * can hold.  The builder drops the targets a PDF may not hold, with a
+ * warning; what reaches here unchecked (another caller) is left out. */
+static int put_link(cv_pdf *w, HPDF_Page page, const cv_page *pg,
+                    const cv_dl_item *it) {
+  char why[96];
+  if (!it->uri || !*it->uri || cv_link_refused(it->uri, 0, why, sizeof why))
+    return 0;
+  double x0 = clamp(it->x, 0, pg->width),
+         x1 = clamp(it->x + it->w, 0, pg->width);
+  double y0 = clamp(it->y, 0, pg->height),
+         y1 = clamp(it->y + it->h, 0, pg->height);
+  if (!(x1 > x0) || !(y1 > y0))
     return 0;
   char *uri = ascii_uri(it->uri);
   if (!uri)
     return fail(w, "out of memory");
-  HPDF_Rect rect = {(HPDF_REAL)it->x, (HPDF_REAL)it->y,
-                    (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
+  HPDF_Rect rect = {(HPDF_REAL)x0, (HPDF_REAL)y0, (HPDF_REAL)x1, (HPDF_REAL)y1};
   HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, rect, uri);
   free(uri);
   if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
     return fail(w, "cannot create a link annotation");
-  return 0;
+  return check_doc(w, "cannot create a link annotation");
 }
 
 #define MAX_LEVEL 8
@@ -967,7 +1020,8 @@ static int put_link(cv_pdf *w, HPDF_Page page, const cv_dl_item *it) {
 /* [page /XYZ null y null]: jump to the heading, keep the reader's zoom.
  * libharu's HPDF_Destination_SetXYZ refuses a null zoom, so the array is
  * written here. */
-static HPDF_Destination xyz_dest(cv_pdf *w, HPDF_Page page, double y) {
+static HPDF_Destination xyz_dest(cv_pdf *w, HPDF_Page page, double y,
+                                 double page_h) {
   HPDF_MMgr mm = w->pdf->mmgr;
   HPDF_Destination dst = HPDF_Page_CreateDestination(page);
   if (!dst)
@@ -976,19 +1030,20 @@ static HPDF_Destination xyz_dest(cv_pdf *w, HPDF_Page page, double y) {
   HPDF_STATUS r = HPDF_Array_Add(dst, page);
   r += HPDF_Array_AddName(dst, "XYZ");
   r += HPDF_Array_Add(dst, HPDF_Null_New(mm));
-  r += HPDF_Array_AddReal(dst, (HPDF_REAL)(y > 0 ? y : 0));
+  r += HPDF_Array_AddReal(dst, (HPDF_REAL)clamp(y, 0, page_h));
   r += HPDF_Array_Add(dst, HPDF_Null_New(mm));
   return r == HPDF_OK ? dst : NULL;
 }
 
-static int put_mark(cv_pdf *w, HPDF_Page page, const cv_dl_item *it) {
+static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
+                    const cv_dl_item *it) {
   int level = it->level < 1 ? 1 : it->level > MAX_LEVEL ? MAX_LEVEL : it->level;
   HPDF_Outline parent = NULL;
   for (int l = level - 1; l >= 1 && !parent; l--)
     parent = w->last[l];
   HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, "", NULL);
   HPDF_Binary title = o ? text_string(w, it->title ? it->title : "") : NULL;
-  HPDF_Destination dst = title ? xyz_dest(w, page, it->y) : NULL;
+  HPDF_Destination dst = title ? xyz_dest(w, page, it->y, pg->height) : NULL;
   if (!dst || HPDF_Dict_Add(o, "Title", title) != HPDF_OK ||
       HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
       HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
@@ -1024,15 +1079,17 @@ static int put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s,
     else if (it->kind == CV_DL_RECT)
       put_rect(&c, it);
     else if (it->kind == CV_DL_LINK)
-      rc = put_link(w, page, it);
+      rc = put_link(w, page, pg, it);
     else if (it->kind == CV_DL_MARK)
-      rc = put_mark(w, page, it);
+      rc = put_mark(w, page, pg, it);
   }
   end_text(&c);
   if (wrap)
     cv_buf_puts(c.b, "Q\n");
   if (rc == 0 && (c.b->failed || c.oom))
     rc = fail(w, "out of memory writing a page");
+  if (rc == 0)
+    rc = check_doc(w, "cannot write a page");
   /* Kept, at its size, until the fonts are subset. */
   if (rc == 0 && !(p->ops = malloc(c.b->len ? c.b->len : 1)))
     rc = fail(w, "out of memory writing a page");
@@ -1164,6 +1221,9 @@ int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
 static int set_info_text(cv_pdf *w, const char *key, const char *value) {
   if (!value)
     return 0;
+  /* The pipeline reports this at the field; a last guard for others. */
+  if (cv_pdf_text_units(value) > CV_PDF_MAX_TEXT)
+    return fail(w, "document information longer than a PDF string holds");
   HPDF_Binary s = text_string(w, value);
   if (!s || HPDF_Dict_Add(w->pdf->info, key, s) != HPDF_OK)
     return fail(w, "cannot set document information");

@@ -130,6 +130,7 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
     return -1;
   const char *type = cv_node_get_str(sec, "type");
   cv_builder_set_type(b, type);
+  cv_builder_set_source(b, sec);
   const char *title = cv_node_get_str(sec, "title");
   if (title && *title)
     host->heading(b, title);
@@ -196,6 +197,50 @@ static void place_font_errors(cv_diags *d, size_t from, const cv_model *m) {
       dg->col = at->col;
     }
   }
+}
+
+/* The PDF's title: the CV's title:, else made from the author's name. */
+static const char *doc_title(const cvpdf_node *root, const char *author,
+                             cv_arena *a, const char *input) {
+  const char *title = cv_node_get_str(root, "title");
+  if (!title)
+    title =
+        author ? cv_arena_printf(a, "%s – Curriculum Vitae", author) : input;
+  return title;
+}
+
+/* The document information fits the PDF's strings, or the field it comes
+ * from is reported.  Returns the number of errors. */
+static int check_info(cv_diags *d, const cvpdf_node *root,
+                      const cvpdf_builder *b, cv_arena *a, const char *input) {
+  const char *author = cv_builder_author(b);
+  const cvpdf_node *author_at = cv_builder_author_at(b);
+  const cvpdf_node *title_at = cv_node_get(root, "title");
+  const struct {
+    const char *what, *text;
+    const cvpdf_node *at;
+  } v[] = {
+      {"a document title", doc_title(root, author, a, input),
+       title_at ? title_at : author_at},
+      {"an author's name", author, author_at},
+      {"a subject", cv_node_get_str(root, "subject"),
+       cv_node_get(root, "subject")},
+      {"keywords", cv_node_get_str(root, "keywords"),
+       cv_node_get(root, "keywords")},
+  };
+  int bad = 0;
+  for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+    size_t units = v[i].text ? cv_pdf_text_units(v[i].text) : 0;
+    if (units <= CV_PDF_MAX_TEXT)
+      continue;
+    cv_diags_add(d, CV_SEV_ERROR, v[i].at ? v[i].at->file : root->file,
+                 v[i].at ? v[i].at->line : 0, v[i].at ? v[i].at->col : 0,
+                 "expected %s of at most %d characters (UTF-16 code "
+                 "units: the most a PDF string holds), found %zu",
+                 v[i].what, CV_PDF_MAX_TEXT, units);
+    bad++;
+  }
+  return bad;
 }
 
 static int64_t doc_date(void) {
@@ -354,8 +399,14 @@ static void warn_missing(const render_ctx *c, cv_diags *d) {
     u[cv_utf8_encode(cps[i], u)] = '\0';
     cv_buf_printf(&b, "%s%s (U+%04X)", i ? ", " : "", u, (unsigned)cps[i]);
   }
-  cv_diags_add(d, CV_SEV_WARNING, c->model->file, 0, 0,
-               "no installed font has these characters: %s", b.data);
+  /* At the first text that has the first of them. */
+  char u[8];
+  u[cv_utf8_encode(cps[0], u)] = '\0';
+  cv_source src = {.root = c->model->root};
+  const cvpdf_node *at = cv_source_find(&src, u);
+  cv_diags_add(d, CV_SEV_WARNING, c->model->file, at ? at->line : 0,
+               at ? at->col : 0, "no installed font has these characters: %s",
+               b.data);
   cv_buf_fini(&b);
 }
 
@@ -415,10 +466,20 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   int confine = o->safe || o->confine_files;
   if (confine && !o->layout && unsafe_layout(cv_node_get(root, "layout"), d))
     goto out;
-  if (cv_theme_load(theme, layout, o->layout_dirs, cv_node_get(root, "theme"),
-                    &c.inputs, &c.arena, d) < 0)
+  if (cv_theme_load(
+          theme, layout, o->layout ? NULL : cv_node_get(root, "layout"),
+          o->layout_dirs, cv_node_get(root, "theme"), &c.inputs, &c.arena,
+          d) < 0)
     goto out;
-  const char *lang = cv_node_get_str(root, "language");
+  const cvpdf_node *lang_at = cv_node_get(root, "language");
+  const char *lang = cv_node_str(lang_at);
+  if (lang && !cv_language_tag_ok(lang)) {
+    diag_at(d, lang_at,
+            "language: expected a language tag such as en, de or pt-BR, "
+            "found '%s'",
+            lang);
+    goto out;
+  }
   if (!lang)
     lang = theme->language;
 
@@ -436,7 +497,9 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (!c.shaper || st.failed)
     goto fail_status;
   if (st.msg[0]) /* missing hyphenation patterns: a warning */
-    cv_diags_add(d, CV_SEV_WARNING, o->input, 0, 0, "%s", st.msg);
+    cv_diags_add(d, CV_SEV_WARNING, c.model->file,
+                 cv_node_str(lang_at) ? lang_at->line : 0,
+                 cv_node_str(lang_at) ? lang_at->col : 0, "%s", st.msg);
   c.builder = cv_builder_create(theme, c.shaper, &c.arena, d, lang);
   if (c.builder) {
     /* One date for the PDF and the footer: reproducible with
@@ -451,6 +514,13 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
                       o->max_pages ? o->max_pages : CV_DEFAULT_MAX_PAGES,
                   .diags = d,
                   .file = c.model->file};
+  if (tee.max_pages > CV_PDF_MAX_PAGES) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0,
+                 "--max-pages: expected at most %d (the most pages the PDF "
+                 "writer holds), found %zu",
+                 CV_PDF_MAX_PAGES, tee.max_pages);
+    goto out;
+  }
   c.default_out = o->output ? NULL : cv_default_output(o->input);
   const char *outp = o->output ? o->output : c.default_out;
   if (!outp) {
@@ -479,12 +549,15 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   const cv_plugin *hp = cv_plugins_find(c.plugins, "header", &ht);
   if (hp) {
     cv_builder_set_type(c.builder, "header");
+    cv_builder_set_source(c.builder, root);
     if (hp->desc->build(hp->state, cv_host_table(), c.builder, "header",
                         root) != 0 ||
         cv_builder_failed(c.builder))
       goto out;
     cv_builder_end_section(c.builder);
   }
+  if (check_info(d, root, c.builder, &c.arena, o->input) > 0)
+    goto out;
   const cvpdf_node *secs = cv_node_get(root, "sections");
   int bad = 0;
   for (size_t i = 0; i < cv_node_len(secs); i++)
@@ -515,12 +588,8 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   stats->pages = tee.pages;
 
   const char *author = cv_builder_author(c.builder);
-  const char *title = cv_node_get_str(root, "title");
-  if (!title)
-    title = author ? cv_arena_printf(&c.arena, "%s – Curriculum Vitae", author)
-                   : o->input;
   cv_docinfo *info = &c.doc.info;
-  info->title = title;
+  info->title = doc_title(root, author, &c.arena, o->input);
   info->author = author ? author : "";
   info->subject = cv_node_get_str(root, "subject");
   if (!info->subject)

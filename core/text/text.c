@@ -565,6 +565,9 @@ struct cv_shaper {
   hb_buffer_t *buf;
   uint32_t *missing;
   size_t nmissing, capmissing;
+  /* Decides which link targets runs may carry (NULL: all). */
+  const char *(*link_filter)(void *ud, const char *uri);
+  void *link_ud;
 };
 
 static int try_dict(const char *dir, const char *tag, char *path,
@@ -574,6 +577,28 @@ static int try_dict(const char *dir, const char *tag, char *path,
     return 0;
   struct stat sb;
   return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int cv_language_tag_ok(const char *tag) {
+  size_t len = 0, sub = 0, nsub = 0;
+  for (const char *p = tag;; p++, len++) {
+    char c = *p;
+    if (c == '-' || c == '_' || c == '\0') {
+      /* The first subtag is the language (letters), later ones a script,
+       * region or variant (letters and digits), each 1 to 8 long. */
+      if (sub == 0 || sub > 8 || (nsub == 0 && sub < 2))
+        return 0;
+      nsub++;
+      sub = 0;
+      if (c == '\0')
+        return len <= 35;
+      continue;
+    }
+    int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alpha && !(nsub > 0 && c >= '0' && c <= '9'))
+      return 0;
+    sub++;
+  }
 }
 
 /* Finds the pattern file for lang; 0 and path "" when there is none. */
@@ -626,6 +651,13 @@ void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena) {
     sh->arena = arena;
 }
 
+void cv_shaper_set_link_filter(cv_shaper *sh,
+                               const char *(*filter)(void *ud, const char *uri),
+                               void *ud) {
+  sh->link_filter = filter;
+  sh->link_ud = ud;
+}
+
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c) {
   if (sh && !sh->hyph)
     sh->hyphcache = c;
@@ -658,8 +690,8 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
   if (!find_hyphenation(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path) &&
       st && !st->failed)
     snprintf(st->msg, sizeof st->msg,
-             "warning: no hyphenation patterns for language \"%s\" "
-             "(hyph_%s.dic); words will not be hyphenated",
+             "no hyphenation patterns for language \"%s\" (hyph_%s.dic); "
+             "words will not be hyphenated",
              lang, lang);
   return sh;
 }
@@ -875,7 +907,9 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
                           : style->family;
     span_info *si = &p->si[i];
     si->v = v;
-    si->link = spans[i].link;
+    si->link = spans[i].link && sh->link_filter
+                   ? sh->link_filter(sh->link_ud, spans[i].link)
+                   : spans[i].link;
     si->font = cv_fontset_get(sh->fs, fam, v, c->st);
     if (!si->font)
       return -1;

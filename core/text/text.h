@@ -50,10 +50,16 @@ cv_hyphcache *cv_hyphcache_create(void);
 /* Frees the cache and its patterns; NULL is accepted. */
 void cv_hyphcache_destroy(cv_hyphcache *c);
 
+/* Whether tag is a language tag as BCP 47 shapes them: "en", "de-CH",
+ * "pt_BR", "sr-Latn-RS" (subtags of 1 to 8 letters or digits, the first
+ * of 2 to 8 letters; at most 35 characters). */
+int cv_language_tag_ok(const char *tag);
+
 /* lang: BCP 47 tag ("en", "de-DE"); picks hyphenation patterns from
  * hyph_dirs (searched in order; NULL-terminated) and the HarfBuzz language.
- * Missing patterns are not an error: words are then not hyphenated and a
- * warning is put in st->msg without failing.  The shaper borrows fs and
+ * Missing patterns are not an error: words are then not hyphenated and
+ * st->msg says so (the text of a warning, for the caller to place)
+ * without failing.  The shaper borrows fs and
  * arena; results live in arena. */
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
                             const char *const *hyph_dirs, cv_status *st);
@@ -63,6 +69,12 @@ void cv_shaper_destroy(cv_shaper *sh);
  * shaping cache keeps its own arena, so arena may be destroyed or reset
  * once nothing uses what was shaped into it. */
 void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena);
+/* Every link target of the spans shaped from now on passes through
+ * filter, which returns the target the runs carry or NULL for none (a
+ * link the document must not hold).  NULL: links are kept as they are. */
+void cv_shaper_set_link_filter(cv_shaper *sh,
+                               const char *(*filter)(void *ud, const char *uri),
+                               void *ud);
 /* Takes patterns from c (borrowed) instead of loading a private copy;
  * call before shaping. */
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);

@@ -2,8 +2,10 @@
  * read by the backends. */
 #include "typeset/display.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void cv_docout_init(cv_docout *d) { memset(d, 0, sizeof *d); }
 
@@ -70,4 +72,58 @@ static int docout_margin(void *ud, size_t index, const cv_page *items,
 
 cv_pagesink cv_docout_sink(cv_docout *d) {
   return (cv_pagesink){d, docout_page, docout_margin};
+}
+
+size_t cv_pdf_text_units(const char *s) {
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if ((*p & 0xC0) != 0x80)
+      n += *p >= 0xF0 ? 2 : 1; /* beyond the BMP: a surrogate pair */
+  return n;
+}
+
+/* The scheme of uri ("javascript" for "javascript:x"), its length in
+ * *len; NULL when uri has none.  RFC 3986: a letter, then letters, digits,
+ * '+', '-' or '.', then ':'. */
+static const char *scheme(const char *uri, size_t *len) {
+  size_t i = 0;
+  while ((uri[i] >= 'a' && uri[i] <= 'z') || (uri[i] >= 'A' && uri[i] <= 'Z') ||
+         (i > 0 && ((uri[i] >= '0' && uri[i] <= '9') || uri[i] == '+' ||
+                    uri[i] == '-' || uri[i] == '.')))
+    i++;
+  *len = i;
+  return i > 0 && uri[i] == ':' ? uri : NULL;
+}
+
+static int refuse(char *why, size_t cap, const char *reason) {
+  snprintf(why, cap, "%s", reason);
+  return 1;
+}
+
+int cv_link_refused(const char *uri, int safe, char *why, size_t cap) {
+  static const char *const allowed[] = {"http", "https", "mailto", "tel", NULL};
+  size_t n = strlen(uri), sl;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)uri[i] < 0x20 || uri[i] == 0x7F)
+      return refuse(why, cap, "a control character in it");
+  if (n > CV_MAX_LINK) {
+    snprintf(why, cap, "a link of %zu bytes (at most %d)", n, CV_MAX_LINK);
+    return 1;
+  }
+  if (scheme(uri, &sl)) {
+    for (size_t i = 0; allowed[i]; i++)
+      if (strlen(allowed[i]) == sl && !strncasecmp(uri, allowed[i], sl))
+        return 0;
+    snprintf(why, cap, "the scheme '%.*s:'", sl > 32 ? 32 : (int)sl, uri);
+    return 1;
+  }
+  /* Without a scheme, a ':' before the first '/', '?' or '#' is a scheme
+   * that is not one ("java script:"): a reader may still take it for one. */
+  if (memchr(uri, ':', strcspn(uri, "/?#")))
+    return refuse(why, cap, "a ':' that does not end a scheme");
+  /* "/etc/passwd" is a file: link in disguise; "//host/x" (or "\\host")
+   * one to another machine's files, which some readers open. */
+  if (uri[0] == '/' || uri[0] == '\\')
+    return refuse(why, cap, "an absolute path");
+  return safe ? refuse(why, cap, "a relative link (safe mode allows none)") : 0;
 }

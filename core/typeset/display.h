@@ -38,6 +38,29 @@ typedef struct cv_docinfo {
   int64_t date; /* seconds since the epoch: SOURCE_DATE_EPOCH or now */
 } cv_docinfo;
 
+/* What a PDF can hold, checked where a value comes from so that an error
+ * names its position (libharu would fail with a code of its own): a text
+ * string (document information, outline titles) is at most 65535 bytes of
+ * UTF-16 with a byte order mark; a link target at most 65535 bytes once
+ * bytes beyond ASCII are written as %XX, so CV_MAX_LINK bytes of UTF-8 are
+ * always safe. */
+#define CV_PDF_MAX_TEXT 32766
+#define CV_MAX_LINK 16384
+/* libharu keeps every page in one array of the page tree. */
+#define CV_PDF_MAX_PAGES 32767
+
+/* UTF-16 code units of UTF-8 text s: its length as a PDF text string. */
+size_t cv_pdf_text_units(const char *s);
+
+/* Whether link target uri may not go into a PDF: 1, with the reason in
+ * why (a phrase for "found ..."), or 0.  Allowed: http, https, mailto and
+ * tel, and, unless safe (a service rendering CVs it does not trust), a
+ * path relative to the PDF (not one starting with '/' or '\\').  Anything else
+ * (javascript: runs code in some readers, file: reaches the reader's own files,
+ * data: carries a document of its own), control characters and targets longer
+ * than CV_MAX_LINK bytes are refused. */
+int cv_link_refused(const char *uri, int safe, char *why, size_t cap);
+
 /* A whole document held in memory: what the trace and the tests read. */
 typedef struct cv_docout {
   cv_page *pages;

@@ -98,6 +98,8 @@ struct cvpdf_builder {
   int warned_label;
   int safe; /* files the CV names must stay in its directory */
   cv_inputs *inputs;  /* files read are recorded here (borrowed; may be NULL) */
+  cv_source src;                /* where the plugin's strings came from */
+  const cvpdf_node *author_src; /* the source root when the author was set */
   size_t entry_start; /* first vertical item of the open entry */
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
@@ -132,6 +134,36 @@ static void fail_status(cvpdf_builder *b, const cv_status *st) {
   if (!b->failed)
     cv_diags_add(b->diags, CV_SEV_ERROR, NULL, 0, 0, "%s", st->msg);
   b->failed = 1;
+}
+
+/* Text from the document for a message: cut short, one line. */
+static const char *shown(char *buf, size_t cap, const char *s) {
+  size_t n = 0;
+  for (; s[n] && n + 4 < cap; n++)
+    buf[n] = (unsigned char)s[n] < 0x20 ? '?' : s[n];
+  while (s[n] && n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+    n--; /* a cut never splits a character */
+  snprintf(buf + n, cap - n, "%s", s[n] ? "..." : "");
+  return buf;
+}
+
+/* Every link target on its way into a run passes here: one the PDF may
+ * not hold is dropped (its text stays), with a warning at the field or
+ * markup it came from. */
+static const char *link_filter(void *ud, const char *uri) {
+  cvpdf_builder *b = ud;
+  char why[96], buf[80];
+  if (!cv_link_refused(uri, b->safe, why, sizeof why))
+    return uri;
+  const cvpdf_node *at = cv_source_find(&b->src, uri);
+  if (cv_source_first(&b->src, at, uri))
+    cv_diags_add(b->diags, CV_SEV_WARNING, at ? at->file : NULL,
+                 at ? at->line : 0, at ? at->col : 0,
+                 "dropped the link to '%s': expected an http, https, mailto "
+                 "or tel address%s, found %s",
+                 shown(buf, sizeof buf, uri),
+                 b->safe ? "" : " or a relative one", why);
+  return NULL;
 }
 
 static const cv_style *style(cvpdf_builder *b, const char *name) {
@@ -889,6 +921,17 @@ static const char *h_date_range(cvpdf_builder *b, const cvpdf_node *start,
 /* ---- service table: blocks ------------------------------------------- */
 
 static void mark_line(cvpdf_builder *b, const char *title, int level) {
+  size_t units = cv_pdf_text_units(title);
+  if (units > CV_PDF_MAX_TEXT) {
+    const cvpdf_node *at = cv_source_find(&b->src, title);
+    cv_diags_add(b->diags, CV_SEV_ERROR, at ? at->file : NULL,
+                 at ? at->line : 0, at ? at->col : 0,
+                 "expected a heading of at most %d characters (UTF-16 code "
+                 "units: the most a PDF outline entry holds), found %zu",
+                 CV_PDF_MAX_TEXT, units);
+    b->failed = 1;
+    return;
+  }
   /* The outline entry rides on the last box appended. */
   for (size_t i = b->nv; i-- > 0;) {
     if (b->v[i].kind != CV_VBOX)
@@ -1294,6 +1337,7 @@ static void h_contact(cvpdf_builder *b, const char *kind, const char *text,
       /* The icon font has the glyph: one run, whose text is a word. */
       cv_run *r = icon->items[0].run;
       r->actual_text = ic->word;
+      url = url ? link_filter(b, url) : NULL;
       r->link = url ? cv_arena_strdup(b->arena, url) : NULL;
       hlist_add_items(&b->contact, icon, w);
       cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
@@ -1356,8 +1400,10 @@ static void h_space(cvpdf_builder *b, const char *name) {
 }
 
 static void h_set_author(cvpdf_builder *b, const char *name) {
-  if (!b->author && name)
+  if (!b->author && name) {
     b->author = cv_arena_strdup(b->perm, name);
+    b->author_src = b->src.root;
+  }
 }
 
 /* The directory of the CV file that node `at` comes from, in the arena,
@@ -1415,6 +1461,7 @@ static const cvpdf_node *h_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
   close(fd);
   if (!n)
     b->failed = 1;
+  cv_source_add(&b->src, n);
   return n;
 }
 
@@ -1498,15 +1545,21 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
     b->base = theme->side_width + theme->side_gap;
   b->indent = b->base;
   cv_hlist_init(&b->contact);
+  cv_source_init(&b->src);
+  cv_shaper_set_link_filter(sh, link_filter, b);
   return b;
 }
 
 void cv_builder_destroy(cvpdf_builder *b) {
   if (!b)
     return;
-  /* The shaper may outlive the builder: point it back at lasting memory. */
-  if (b->sh)
+  /* The shaper may outlive the builder: point it back at lasting memory,
+   * and away from the builder's link filter. */
+  if (b->sh) {
     cv_shaper_set_arena(b->sh, b->perm);
+    cv_shaper_set_link_filter(b->sh, NULL, NULL);
+  }
+  cv_source_fini(&b->src);
   for (size_t i = 0; i < b->ngens; i++) {
     cv_arena_fini(&b->gens[i]->arena);
     free(b->gens[i]);
@@ -1535,9 +1588,18 @@ void cv_builder_set_type(cvpdf_builder *b, const char *type) {
   b->type = type;
 }
 
+void cv_builder_set_source(cvpdf_builder *b, const cvpdf_node *node) {
+  cv_source_set(&b->src, node);
+}
+
 int cv_builder_failed(const cvpdf_builder *b) { return b->failed; }
 
 const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
+
+const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b) {
+  cv_source s = {.root = b->author_src};
+  return b->author ? cv_source_find(&s, b->author) : NULL;
+}
 
 void cv_builder_set_date(cvpdf_builder *b, int64_t date) { b->date = date; }
 
@@ -1639,6 +1701,7 @@ static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
   double y = t->margin_bottom * 0.5;
   if (y < 24)
     y = 24;
+  cv_source_set(&b->src, t->footer_at);
   if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
                       pages) < 0)
     return -1;
@@ -1649,6 +1712,7 @@ static int add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
   double top = t->margin_top * 0.5;
   if (top < 24)
     top = 24;
+  cv_source_set(&b->src, t->header_at);
   return add_margin_text(b, pg, t->header, "header", t->header_align,
                          t->page_h - top, page, pages);
 }

@@ -7,6 +7,7 @@
 #include "typeset/display.h"
 #include "typeset/linebreak.h"
 #include "typeset/pagebuild.h"
+#include "typeset/source.h"
 #include "typeset/theme.h"
 
 /* The const service table plugins receive. */
@@ -26,14 +27,21 @@ void cv_builder_destroy(cvpdf_builder *b);
 void cv_builder_end_section(cvpdf_builder *b);
 /* Sets the plugin type being built (for layout options). */
 void cv_builder_set_type(cvpdf_builder *b, const char *type);
+/* The node (a section, or the top level for the header) whose strings the
+ * plugin hands the builder next: a problem found in one (a link the PDF
+ * may not hold) is reported at the field it came from. */
+void cv_builder_set_source(cvpdf_builder *b, const cvpdf_node *node);
 /* Non-zero once an error was reported through the builder. */
 int cv_builder_failed(const cvpdf_builder *b);
 const char *cv_builder_author(const cvpdf_builder *b);
+/* The field the author's name came from (for messages), or NULL. */
+const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b);
 /* Sets the document date printed by a footer's or header's {date}
  * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
  * set, it is the time the builder was created. */
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
-/* Safe mode: files the CV names (BibTeX) must lie in the CV's directory. */
+/* Safe mode: files the CV names (BibTeX) must lie in the CV's directory,
+ * and links may not be relative. */
 void cv_builder_set_safe(cvpdf_builder *b, int safe);
 /* Files the CV names (BibTeX) are recorded in inputs (borrowed), so that
  * no output of the run replaces one. */

@@ -1,6 +1,7 @@
 /* cvpdf - layouts (themes). */
 #define _POSIX_C_SOURCE 200809L
 #include "typeset/theme.h"
+#include "typeset/theme_read.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -27,137 +28,20 @@ enum {
   S_CODE = 1u << 13
 };
 
-typedef struct reader {
-  cv_theme *t;
-  cv_arena *arena;
-  cv_diags *diags;
-  int errors;
-  cv_inputs *inputs; /* layout files read are recorded here (may be NULL) */
-} reader;
+/* The smallest text area the margins may leave: room for a few words on
+ * a line and a few lines on a page. */
+#define MIN_TEXT 144.0
+/* The least a column or label leaves for the text beside it: a short
+ * word; less would set the text past the right margin. */
+#define MIN_BESIDE 24.0
 
-static void err(reader *r, const cvpdf_node *n, const char *fmt, ...)
-    CV_PRINTF(3, 4);
-static void err(reader *r, const cvpdf_node *n, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  cv_diags_vadd(r->diags, CV_SEV_ERROR, n ? n->file : NULL, n ? n->line : 0,
-                n ? n->col : 0, fmt, ap);
-  va_end(ap);
-  r->errors++;
-}
-
-static const char *scalar(reader *r, const cvpdf_node *n, const char *what) {
-  const char *s = cv_node_str(n);
-  if (!s)
-    err(r, n, "%s: expected a scalar, found %s", what, cv_node_kind_name(n));
-  return s;
-}
-
-/* Lengths: a bare number is points; units pt, mm, cm, in. */
-static int length(reader *r, const cvpdf_node *n, const char *what,
-                  double *out) {
-  const char *s = scalar(r, n, what);
-  if (!s)
-    return -1;
-  char *end;
-  double v = strtod(s, &end);
-  while (*end == ' ')
-    end++;
-  double k = 1;
-  if (!strcmp(end, "") || !strcmp(end, "pt"))
-    k = 1;
-  else if (!strcmp(end, "mm"))
-    k = 72.0 / 25.4;
-  else if (!strcmp(end, "cm"))
-    k = 72.0 / 2.54;
-  else if (!strcmp(end, "in"))
-    k = 72.0;
-  else
-    end = NULL;
-  if (end == NULL || end == s || v != v || v < -2000 || v > 2000) {
-    err(r, n, "%s: expected a length such as 10, 10pt, 5mm or 0.5in, found '%s'",
-        what, s);
-    return -1;
-  }
-  *out = v * k;
-  return 0;
-}
-
-static int boolean(reader *r, const cvpdf_node *n, const char *what,
-                   int *out) {
-  int b = cv_node_bool(n);
-  if (b < 0) {
-    err(r, n, "%s: expected true or false, found %s", what,
-        cv_node_str(n) ? cv_node_str(n) : cv_node_kind_name(n));
-    return -1;
-  }
-  *out = b;
-  return 0;
-}
-
-static int color(reader *r, const cvpdf_node *n, cv_color *out) {
-  const char *s = scalar(r, n, "color");
-  if (!s)
-    return -1;
-  unsigned v;
-  char tail;
-  if (s[0] != '#' || strlen(s) != 7 || sscanf(s + 1, "%6x%c", &v, &tail) != 1) {
-    err(r, n, "expected a colour as #RRGGBB, found '%s'", s);
-    return -1;
-  }
-  out->r = (float)((v >> 16) & 255) / 255.0f;
-  out->g = (float)((v >> 8) & 255) / 255.0f;
-  out->b = (float)(v & 255) / 255.0f;
-  return 0;
-}
-
-static int align(reader *r, const cvpdf_node *n, cv_align *out) {
-  static const char *const names[] = {"justify", "left", "center", "right",
-                                      NULL};
-  const char *s = scalar(r, n, "align");
-  if (!s)
-    return -1;
-  for (int i = 0; names[i]; i++)
-    if (!strcmp(s, names[i])) {
-      *out = (cv_align)i;
-      return 0;
-    }
-  const char *near = cv_nearest(s, names);
-  err(r, n, "align: expected justify, left, center or right, found '%s'%s%s%s",
-      s, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
-  return -1;
-}
-
-/* Reports keys of map not in names; returns 0 when all are known. */
-static int known_keys(reader *r, const cvpdf_node *map,
-                      const char *const *names, const char *what) {
-  int bad = 0;
-  for (size_t i = 0; i < cv_node_len(map); i++) {
-    const cvpdf_node *k = cv_node_key_at(map, i);
-    const char *key = cv_node_str(k);
-    int ok = 0;
-    for (size_t j = 0; names[j]; j++)
-      if (!strcmp(key, names[j]))
-        ok = 1;
-    if (ok)
-      continue;
-    const char *near = cv_nearest(key, names);
-    if (near)
-      err(r, k, "unknown key '%s' in %s; did you mean '%s'?", key, what, near);
-    else
-      err(r, k, "unknown key '%s' in %s", key, what);
-    bad = 1;
-  }
-  return bad ? -1 : 0;
-}
-
-static int is_map(reader *r, const cvpdf_node *n, const char *what) {
-  if (n && n->kind == CVPDF_NODE_MAP)
-    return 1;
-  if (n)
-    err(r, n, "%s: expected a mapping, found %s", what, cv_node_kind_name(n));
-  return 0;
-}
+/* Each length has a range that keeps the page sensible: a value outside
+ * it would print off the page, over other text or not at all. */
+static const cv_lr_range R_MARGIN = {0, 288}, R_SIZE = {3, 144},
+                         R_LEADING = {1, 144}, R_SPACE = {0, 144},
+                         R_RULE = {0, 10}, R_INDENT = {0, 36},
+                         R_COLUMN = {0, 288}, R_GAP = {0, 72},
+                         R_LABEL = {12, 288}, R_TRACKING = {-0.2, 1};
 
 static cv_style *style_slot(cv_theme *t, const char *name, cv_arena *a) {
   for (size_t i = 0; i < t->nstyles; i++)
@@ -171,81 +55,80 @@ static cv_style *style_slot(cv_theme *t, const char *name, cv_arena *a) {
   return s;
 }
 
-static void read_style(reader *r, const char *name, const cvpdf_node *m) {
+static void read_style(cv_lr *r, const char *name, const cvpdf_node *m) {
   static const char *const keys[] = {
-      "family", "size",   "color",        "bold",         "italic",
-      "smallcaps", "uppercase", "tracking", "leading",    "align",
-      "space_before", "space_after", "rule", "rule_width", "rule_color",
-      "rule_position",
-      "code_family", NULL};
-  if (!is_map(r, m, name))
+      "family",        "size",        "color",    "bold",       "italic",
+      "smallcaps",     "uppercase",   "tracking", "leading",    "align",
+      "space_before",  "space_after", "rule",     "rule_width", "rule_color",
+      "rule_position", "code_family", NULL};
+  if (!cv_lr_is_map(r, m, name))
     return;
-  known_keys(r, m, keys, "a style");
+  cv_lr_known_keys(r, m, keys, "a style");
   cv_style *s = style_slot(r->t, name, r->arena);
   if (!s) {
-    err(r, m, "too many styles (at most %d)", CV_MAX_STYLES);
+    cv_lr_err(r, m, "too many styles (at most %d)", CV_MAX_STYLES);
     return;
   }
   const cvpdf_node *v;
   int b = 0;
   double d;
-  if ((v = cv_node_get(m, "family")) && scalar(r, v, "family")) {
+  if ((v = cv_node_get(m, "family")) && cv_lr_scalar(r, v, "family")) {
     s->ts.family = cv_arena_strdup(r->arena, cv_node_str(v));
     s->set |= S_FAMILY;
   }
-  if ((v = cv_node_get(m, "code_family")) && scalar(r, v, "code_family")) {
+  if ((v = cv_node_get(m, "code_family")) &&
+      cv_lr_scalar(r, v, "code_family")) {
     s->ts.code_family = cv_arena_strdup(r->arena, cv_node_str(v));
     s->set |= S_CODE;
   }
-  if ((v = cv_node_get(m, "size")) && !length(r, v, "size", &d)) {
-    if (d < 3 || d > 200)
-      err(r, v, "size: expected 3 to 200 pt, found %g", d);
+  if ((v = cv_node_get(m, "size")) && !cv_lr_length(r, v, "size", &d, R_SIZE)) {
     s->ts.size = d;
     s->set |= S_SIZE;
   }
-  if ((v = cv_node_get(m, "leading")) && !length(r, v, "leading", &d)) {
+  if ((v = cv_node_get(m, "leading")) &&
+      !cv_lr_length(r, v, "leading", &d, R_LEADING)) {
     s->leading = d;
     s->set |= S_LEADING;
   }
-  if ((v = cv_node_get(m, "color")) && !color(r, v, &s->ts.color))
+  if ((v = cv_node_get(m, "color")) && !cv_lr_color(r, v, &s->ts.color))
     s->set |= S_COLOR;
-  if ((v = cv_node_get(m, "bold")) && !boolean(r, v, "bold", &b)) {
+  if ((v = cv_node_get(m, "bold")) && !cv_lr_bool(r, v, "bold", &b)) {
     s->ts.bold = b;
     s->set |= S_BOLD;
   }
-  if ((v = cv_node_get(m, "italic")) && !boolean(r, v, "italic", &b)) {
+  if ((v = cv_node_get(m, "italic")) && !cv_lr_bool(r, v, "italic", &b)) {
     s->ts.italic = b;
     s->set |= S_ITALIC;
   }
-  if ((v = cv_node_get(m, "smallcaps")) && !boolean(r, v, "smallcaps", &b)) {
+  if ((v = cv_node_get(m, "smallcaps")) && !cv_lr_bool(r, v, "smallcaps", &b)) {
     s->ts.smallcaps = b;
     s->set |= S_SMALLCAPS;
   }
-  if ((v = cv_node_get(m, "uppercase")) && !boolean(r, v, "uppercase", &b)) {
+  if ((v = cv_node_get(m, "uppercase")) && !cv_lr_bool(r, v, "uppercase", &b)) {
     s->ts.uppercase = b;
     s->set |= S_UPPER;
   }
-  if ((v = cv_node_get(m, "tracking")) && scalar(r, v, "tracking")) {
-    s->ts.tracking = strtod(cv_node_str(v), NULL);
+  if ((v = cv_node_get(m, "tracking")) &&
+      !cv_lr_number(r, v, "tracking", &s->ts.tracking, R_TRACKING, "em"))
     s->set |= S_TRACKING;
-  }
-  if ((v = cv_node_get(m, "align")) && !align(r, v, &s->align))
+  if ((v = cv_node_get(m, "align")) && !cv_lr_align(r, v, &s->align))
     s->set |= S_ALIGN;
   if ((v = cv_node_get(m, "space_before")) &&
-      !length(r, v, "space_before", &s->space_before))
+      !cv_lr_length(r, v, "space_before", &s->space_before, R_SPACE))
     s->set |= S_BEFORE;
   if ((v = cv_node_get(m, "space_after")) &&
-      !length(r, v, "space_after", &s->space_after))
+      !cv_lr_length(r, v, "space_after", &s->space_after, R_SPACE))
     s->set |= S_AFTER;
-  if ((v = cv_node_get(m, "rule")) && !boolean(r, v, "rule", &b)) {
+  if ((v = cv_node_get(m, "rule")) && !cv_lr_bool(r, v, "rule", &b)) {
     s->rule = b;
     s->set |= S_RULE;
   }
   if ((v = cv_node_get(m, "rule_width")))
-    length(r, v, "rule_width", &s->rule_width);
+    cv_lr_length(r, v, "rule_width", &s->rule_width, R_RULE);
   if ((v = cv_node_get(m, "rule_color")))
-    color(r, v, &s->rule_color);
-  if ((v = cv_node_get(m, "rule_position")) && scalar(r, v, "rule_position")) {
+    cv_lr_color(r, v, &s->rule_color);
+  if ((v = cv_node_get(m, "rule_position")) &&
+      cv_lr_scalar(r, v, "rule_position")) {
     static const char *const pos[] = {"below", "after", "column", NULL};
     const char *p = cv_node_str(v);
     int found = -1;
@@ -253,173 +136,197 @@ static void read_style(reader *r, const char *name, const cvpdf_node *m) {
       if (!strcmp(p, pos[i]))
         found = i;
     if (found < 0)
-      err(r, v, "rule_position: expected below, after or column, found '%s'",
-          p);
+      cv_lr_err(r, v,
+                "rule_position: expected below, after or column, found '%s'",
+                p);
     else
       s->rule_position = found;
   }
 }
 
-static const char *dupstr(reader *r, const cvpdf_node *n, const char *what) {
-  const char *s = scalar(r, n, what);
-  return s ? cv_arena_strdup(r->arena, s) : NULL;
-}
-
-static void read_page(reader *r, const cvpdf_node *m) {
+static void read_page(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"size", "margins", NULL};
-  static const char *const mkeys[] = {"top", "bottom", "left", "right", "all",
-                                      NULL};
-  if (!is_map(r, m, "page"))
+  static const char *const mkeys[] = {"top",   "bottom", "left",
+                                      "right", "all",    NULL};
+  if (!cv_lr_is_map(r, m, "page"))
     return;
-  known_keys(r, m, keys, "page");
+  cv_lr_known_keys(r, m, keys, "page");
   cv_theme *t = r->t;
   const cvpdf_node *v = cv_node_get(m, "size");
-  if (v && scalar(r, v, "page size")) {
+  if (v && cv_lr_scalar(r, v, "page size")) {
     const char *s = cv_node_str(v);
     if (!strcasecmp(s, "A4"))
       t->page_w = 595.276, t->page_h = 841.89;
     else if (!strcasecmp(s, "Letter"))
       t->page_w = 612, t->page_h = 792;
     else
-      err(r, v, "page size: expected A4 or Letter, found '%s'", s);
+      cv_lr_err(r, v, "page size: expected A4 or Letter, found '%s'", s);
   }
   const cvpdf_node *mg = cv_node_get(m, "margins");
-  if (mg && is_map(r, mg, "margins")) {
-    known_keys(r, mg, mkeys, "margins");
+  if (mg && cv_lr_is_map(r, mg, "margins")) {
+    cv_lr_known_keys(r, mg, mkeys, "margins");
+    static const char *const names[] = {"top", "bottom", "left", "right"};
+    double *slots[] = {&t->margin_top, &t->margin_bottom, &t->margin_left,
+                       &t->margin_right};
     double d;
-    if ((v = cv_node_get(mg, "all")) && !length(r, v, "margin", &d))
-      t->margin_top = t->margin_bottom = t->margin_left = t->margin_right = d;
-    if ((v = cv_node_get(mg, "top")))
-      length(r, v, "top margin", &t->margin_top);
-    if ((v = cv_node_get(mg, "bottom")))
-      length(r, v, "bottom margin", &t->margin_bottom);
-    if ((v = cv_node_get(mg, "left")))
-      length(r, v, "left margin", &t->margin_left);
-    if ((v = cv_node_get(mg, "right")))
-      length(r, v, "right margin", &t->margin_right);
+    if ((v = cv_node_get(mg, "all")) &&
+        !cv_lr_length(r, v, "margin", &d, R_MARGIN))
+      for (int i = 0; i < 4; i++) {
+        *slots[i] = d;
+        cv_lr_note(r, &r->at[W_TOP + i], v);
+      }
+    for (int i = 0; i < 4; i++) {
+      char what[32];
+      snprintf(what, sizeof what, "%s margin", names[i]);
+      if ((v = cv_node_get(mg, names[i])) &&
+          !cv_lr_length(r, v, what, slots[i], R_MARGIN))
+        cv_lr_note(r, &r->at[W_TOP + i], v);
+    }
   }
 }
 
-static void read_fonts(reader *r, const cvpdf_node *m) {
+static void read_fonts(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"fallbacks", "icons", NULL};
-  if (!is_map(r, m, "fonts"))
+  if (!cv_lr_is_map(r, m, "fonts"))
     return;
-  known_keys(r, m, keys, "fonts");
+  cv_lr_known_keys(r, m, keys, "fonts");
   const cvpdf_node *v = cv_node_get(m, "fallbacks");
   if (v) {
     size_t n = cv_node_len(v);
-    if (n > 7)
+    if (n > 7) {
+      cv_lr_err(r, v, "fallbacks: expected at most 7 families, found %zu", n);
       n = 7;
+    }
     for (size_t i = 0; i < n; i++)
-      r->t->fallbacks[i] = dupstr(r, cv_node_at(v, i), "fallback family");
+      r->t->fallbacks[i] = cv_lr_dupstr(r, cv_node_at(v, i), "fallback family");
     r->t->fallbacks[n] = NULL;
   }
   if ((v = cv_node_get(m, "icons"))) {
     const char *s = cv_node_str(v);
     r->t->icon_family =
-        (s && (!strcmp(s, "none") || !*s)) ? NULL : dupstr(r, v, "icons");
+        (s && (!strcmp(s, "none") || !*s)) ? NULL : cv_lr_dupstr(r, v, "icons");
   }
 }
 
-static void read_spacing(reader *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"section", "entry", "item",
-                                     "small",   "medium", "large",
+static void read_spacing(cv_lr *r, const cvpdf_node *m) {
+  static const char *const keys[] = {"section",       "entry",  "item",
+                                     "small",         "medium", "large",
                                      "heading_after", NULL};
-  double *slots[] = {&r->t->sp_section, &r->t->sp_entry,  &r->t->sp_item,
-                     &r->t->sp_small,   &r->t->sp_medium, &r->t->sp_large,
+  double *slots[] = {&r->t->sp_section,   &r->t->sp_entry,  &r->t->sp_item,
+                     &r->t->sp_small,     &r->t->sp_medium, &r->t->sp_large,
                      &r->t->heading_after};
-  if (!is_map(r, m, "spacing"))
+  if (!cv_lr_is_map(r, m, "spacing"))
     return;
-  known_keys(r, m, keys, "spacing");
+  cv_lr_known_keys(r, m, keys, "spacing");
   for (size_t i = 0; keys[i]; i++) {
     const cvpdf_node *v = cv_node_get(m, keys[i]);
     if (v)
-      length(r, v, keys[i], slots[i]);
+      cv_lr_length(r, v, keys[i], slots[i], R_SPACE);
   }
 }
 
-static void read_lists(reader *r, const cvpdf_node *m) {
+static void read_lists(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"indent", "bullet", "number", NULL};
-  if (!is_map(r, m, "lists"))
+  if (!cv_lr_is_map(r, m, "lists"))
     return;
-  known_keys(r, m, keys, "lists");
+  cv_lr_known_keys(r, m, keys, "lists");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "indent")))
-    length(r, v, "indent", &r->t->list_indent);
+    cv_lr_length(r, v, "indent", &r->t->list_indent, R_INDENT);
   if ((v = cv_node_get(m, "bullet")))
-    r->t->bullet = dupstr(r, v, "bullet");
+    r->t->bullet = cv_lr_dupstr(r, v, "bullet");
   if ((v = cv_node_get(m, "number"))) {
-    const char *s = dupstr(r, v, "number");
+    const char *s = cv_lr_dupstr(r, v, "number");
     const char *p = s ? strchr(s, '%') : NULL;
     if (!p || p[1] != 'd' || strchr(p + 2, '%'))
-      err(r, v, "number: expected a format with one %%d such as \"%%d.\"");
+      cv_lr_err(r, v,
+                "number: expected a format with one %%d such as \"%%d.\"");
     else
       r->t->number_format = s;
   }
 }
 
-static void read_labels(reader *r, const cvpdf_node *m) {
+/* A column's width: 0 for none, or wide enough for a word. */
+static void column_width(cv_lr *r, const cvpdf_node *v, const char *what,
+                         const char *none, double *out, int slot) {
+  double d;
+  if (cv_lr_length(r, v, what, &d, R_COLUMN) < 0)
+    return;
+  cv_lr_note(r, &r->at[slot], v);
+  if (d > 0 && d < 12)
+    cv_lr_err(r, v, "%s: expected 0 (%s) or 12 to 288 pt, found '%s'", what,
+              none, cv_node_str(v));
+  else
+    *out = d;
+}
+
+static void read_labels(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"width", "in_margin", NULL};
-  if (!is_map(r, m, "labels"))
+  if (!cv_lr_is_map(r, m, "labels"))
     return;
-  known_keys(r, m, keys, "labels");
+  cv_lr_known_keys(r, m, keys, "labels");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "width")))
-    length(r, v, "label width", &r->t->label_width);
-  if ((v = cv_node_get(m, "in_margin")))
-    boolean(r, v, "in_margin", &r->t->label_in_margin);
+    column_width(r, v, "label width", "no label column", &r->t->label_width,
+                 W_LABEL);
+  if ((v = cv_node_get(m, "in_margin")) &&
+      !cv_lr_bool(r, v, "in_margin", &r->t->label_in_margin))
+    cv_lr_note(r, &r->at[W_LABEL], v);
 }
 
-static void read_column(reader *r, const cvpdf_node *m) {
+static void read_column(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"width", "gap", "align", NULL};
-  if (!is_map(r, m, "column"))
+  if (!cv_lr_is_map(r, m, "column"))
     return;
-  known_keys(r, m, keys, "column");
+  cv_lr_known_keys(r, m, keys, "column");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "width")))
-    length(r, v, "column width", &r->t->side_width);
-  if ((v = cv_node_get(m, "gap")))
-    length(r, v, "column gap", &r->t->side_gap);
+    column_width(r, v, "column width", "no column", &r->t->side_width,
+                 W_COLUMN);
+  if ((v = cv_node_get(m, "gap")) &&
+      !cv_lr_length(r, v, "column gap", &r->t->side_gap, R_GAP))
+    cv_lr_note(r, &r->at[W_COLUMN], v);
   if ((v = cv_node_get(m, "align")))
-    align(r, v, &r->t->side_align);
+    cv_lr_align(r, v, &r->t->side_align);
 }
 
-static void read_pairs(reader *r, const cvpdf_node *m) {
+static void read_pairs(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"grid", "label_width", NULL};
-  if (!is_map(r, m, "pairs"))
+  if (!cv_lr_is_map(r, m, "pairs"))
     return;
-  known_keys(r, m, keys, "pairs");
+  cv_lr_known_keys(r, m, keys, "pairs");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "grid")))
-    boolean(r, v, "grid", &r->t->pair_grid);
-  if ((v = cv_node_get(m, "label_width")))
-    length(r, v, "label_width", &r->t->pair_label_width);
+    cv_lr_bool(r, v, "grid", &r->t->pair_grid);
+  if ((v = cv_node_get(m, "label_width")) &&
+      !cv_lr_length(r, v, "label_width", &r->t->pair_label_width, R_LABEL))
+    cv_lr_note(r, &r->at[W_PAIR], v);
 }
 
-static void read_contact(reader *r, const cvpdf_node *m) {
+static void read_contact(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"separator", "icons", NULL};
-  if (!is_map(r, m, "contact"))
+  if (!cv_lr_is_map(r, m, "contact"))
     return;
-  known_keys(r, m, keys, "contact");
+  cv_lr_known_keys(r, m, keys, "contact");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "separator")))
-    r->t->contact_separator = dupstr(r, v, "separator");
+    r->t->contact_separator = cv_lr_dupstr(r, v, "separator");
   const cvpdf_node *ic = cv_node_get(m, "icons");
-  if (!ic || !is_map(r, ic, "icons"))
+  if (!ic || !cv_lr_is_map(r, ic, "icons"))
     return;
   /* kind: "f0e0 Email" -- code point in hex, then the word extraction
    * gives (none when absent). */
   for (size_t i = 0; i < cv_node_len(ic); i++) {
     const char *kind = cv_node_str(cv_node_key_at(ic, i));
     const cvpdf_node *val = cv_node_value_at(ic, i);
-    const char *s = scalar(r, val, "icon");
+    const char *s = cv_lr_scalar(r, val, "icon");
     if (!s)
       continue;
     char *end;
     unsigned long cp = strtoul(s, &end, 16);
     if (end == s || cp == 0 || cp > 0x10FFFF) {
-      err(r, val, "icon: expected a hex code point such as f0e0, found '%s'",
-          s);
+      cv_lr_err(r, val,
+                "icon: expected a hex code point such as f0e0, found '%s'", s);
       continue;
     }
     while (*end == ' ')
@@ -428,6 +335,9 @@ static void read_contact(reader *r, const cvpdf_node *m) {
     for (size_t j = 0; j < r->t->nicons; j++)
       if (!strcmp(r->t->icons[j].kind, kind))
         slot = &r->t->icons[j];
+    if (!slot && r->t->nicons == CV_MAX_ICONS)
+      cv_lr_err(r, val, "icons: expected at most %d kinds, found more",
+                CV_MAX_ICONS);
     if (!slot && r->t->nicons < CV_MAX_ICONS) {
       slot = &r->t->icons[r->t->nicons++];
       slot->kind = cv_arena_strdup(r->arena, kind);
@@ -439,76 +349,113 @@ static void read_contact(reader *r, const cvpdf_node *m) {
   }
 }
 
-static void read_dates(reader *r, const cvpdf_node *m) {
+static void read_dates(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"month", "separator", NULL};
   static const char *const styles[] = {"none",    "short",  "long",
                                        "numeric", "dotted", NULL};
-  if (!is_map(r, m, "dates"))
+  if (!cv_lr_is_map(r, m, "dates"))
     return;
-  known_keys(r, m, keys, "dates");
+  cv_lr_known_keys(r, m, keys, "dates");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "month"))) {
-    const char *s = scalar(r, v, "month");
+    const char *s = cv_lr_scalar(r, v, "month");
     int found = -1;
     for (int i = 0; s && styles[i]; i++)
       if (!strcmp(s, styles[i]))
         found = i;
     if (s && found < 0)
-      err(r, v,
+      cv_lr_err(
+          r, v,
           "month: expected none, short, long, numeric or dotted, found '%s'",
           s);
     else if (s)
       r->t->month_style = found;
   }
   if ((v = cv_node_get(m, "separator")))
-    r->t->date_separator = dupstr(r, v, "separator");
+    r->t->date_separator = cv_lr_dupstr(r, v, "separator");
 }
 
 /* footer: and header: share a shape: {text, align} or none; the header
  * also takes first_page. */
-static void read_margin_text(reader *r, const cvpdf_node *m, const char *what,
-                             const char **text, cv_align *al, int *first) {
+/* A copy of scalar n in the reader's arena (the layout file's tree goes
+ * away), for messages about its text. */
+static const cvpdf_node *keep_node(cv_lr *r, const cvpdf_node *n,
+                                   const char *text) {
+  cvpdf_node *c = cv_arena_alloc(r->arena, sizeof *c);
+  if (!c)
+    return NULL;
+  c->kind = CVPDF_NODE_SCALAR;
+  c->file = cv_arena_strdup(r->arena, n->file ? n->file : "");
+  c->line = n->line;
+  c->col = n->col;
+  c->str = (char *)text;
+  c->len = strlen(text);
+  return c;
+}
+
+static void read_margin_text(cv_lr *r, const cvpdf_node *m, const char *what,
+                             const char **text, const cvpdf_node **at,
+                             cv_align *al, int *first) {
   static const char *const fkeys[] = {"text", "align", NULL};
   static const char *const hkeys[] = {"text", "align", "first_page", NULL};
   const char *s = cv_node_str(m);
   if (s) { /* footer: none */
     if (strcmp(s, "none") && strcmp(s, "false"))
-      err(r, m, "%s: expected a mapping or none, found '%s'", what, s);
+      cv_lr_err(r, m, "%s: expected a mapping or none, found '%s'", what, s);
     *text = NULL;
     return;
   }
-  if (!is_map(r, m, what))
+  if (!cv_lr_is_map(r, m, what))
     return;
-  known_keys(r, m, first ? hkeys : fkeys, what);
+  cv_lr_known_keys(r, m, first ? hkeys : fkeys, what);
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "text"))) {
-    *text = dupstr(r, v, what);
+    *text = cv_lr_dupstr(r, v, what);
+    *at = *text ? keep_node(r, v, *text) : NULL;
     const char *p = *text ? strchr(*text, '{') : NULL;
     for (; p; p = strchr(p + 1, '{'))
       if (!strchr(p, '}'))
-        err(r, v, "%s: expected '}' after '{' in '%s'", what, *text);
+        cv_lr_err(r, v, "%s: expected '}' after '{' in '%s'", what, *text);
   }
   if ((v = cv_node_get(m, "align")))
-    align(r, v, al);
+    cv_lr_align(r, v, al);
   if (first && (v = cv_node_get(m, "first_page")))
-    boolean(r, v, "first_page", first);
+    cv_lr_bool(r, v, "first_page", first);
+}
+
+/* Section options are the plugins' to read, except label_width, which
+ * core sets the label column with: a length, kept in points.  Returns 0
+ * after reporting a bad one. */
+static int section_length(cv_lr *r, const char *key, const cvpdf_node *n,
+                          const char **val) {
+  const char *dot = strrchr(key, '.');
+  if (!dot || strcmp(dot + 1, "label_width"))
+    return 1;
+  double d;
+  if (cv_lr_length(r, n, "label_width", &d, R_LABEL) < 0)
+    return 0;
+  if (cv_lr_unit_pt(cv_lr_decimal_end(*val)) !=
+      1) /* "30mm": the column reads points */
+    *val = cv_arena_printf(r->arena, "%.17g", d);
+  return *val != NULL;
 }
 
 /* "type.key" pairs from a two-level mapping, replacing earlier values. */
-static void read_pairs2(reader *r, const cvpdf_node *m, const char *what,
+static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
                         const char **keys, const char **vals, size_t *n,
                         size_t cap) {
-  if (!is_map(r, m, what))
+  if (!cv_lr_is_map(r, m, what))
     return;
   for (size_t i = 0; i < cv_node_len(m); i++) {
     const char *outer = cv_node_str(cv_node_key_at(m, i));
     const cvpdf_node *inner = cv_node_value_at(m, i);
-    if (!is_map(r, inner, outer))
+    if (!cv_lr_is_map(r, inner, outer))
       continue;
     for (size_t j = 0; j < cv_node_len(inner); j++) {
       const char *k = cv_arena_printf(r->arena, "%s.%s", outer,
                                       cv_node_str(cv_node_key_at(inner, j)));
-      const char *v = dupstr(r, cv_node_value_at(inner, j), what);
+      const cvpdf_node *vn = cv_node_value_at(inner, j);
+      const char *v = cv_lr_dupstr(r, vn, what);
       if (!k || !v)
         continue;
       size_t slot = *n;
@@ -516,9 +463,11 @@ static void read_pairs2(reader *r, const cvpdf_node *m, const char *what,
         if (!strcmp(keys[q], k))
           slot = q;
       if (slot == cap) {
-        err(r, inner, "too many %s entries (at most %zu)", what, cap);
+        cv_lr_err(r, inner, "too many %s entries (at most %zu)", what, cap);
         return;
       }
+      if (keys == r->t->opt_keys && !section_length(r, k, vn, &v))
+        continue;
       keys[slot] = k;
       vals[slot] = v;
       if (slot == *n)
@@ -527,27 +476,39 @@ static void read_pairs2(reader *r, const cvpdf_node *m, const char *what,
   }
 }
 
-static void apply(reader *r, const cvpdf_node *root) {
+/* what: "layout" for a layout file, "theme" for a CV's overrides. */
+static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   static const char *const keys[] = {
-      "name",   "page",   "language", "hyphenate", "fonts",  "styles",
-      "spacing", "lists", "labels",   "pairs",     "contact", "dates",
-      "footer", "sections", "words",  "extends",   "column",  "header",
-      NULL};
-  if (!is_map(r, root, "layout"))
+      "name",    "page",    "language", "hyphenate", "fonts",
+      "styles",  "spacing", "lists",    "labels",    "pairs",
+      "contact", "dates",   "footer",   "sections",  "words",
+      "extends", "column",  "header",   NULL};
+  if (!cv_lr_is_map(r, root, what))
     return;
-  known_keys(r, root, keys, "the layout");
+  cv_lr_known_keys(r, root, keys,
+                   strcmp(what, "theme") ? "the layout" : "the theme");
   const cvpdf_node *v;
+  /* A CV picks the layout its theme: starts from with layout:. */
+  if (!strcmp(what, "theme") && (v = cv_node_get(root, "extends")))
+    cv_lr_err(r, v,
+              "extends: expected in a layout file, found in a CV's "
+              "theme (pick the layout with layout: instead)");
   if ((v = cv_node_get(root, "name")))
-    r->t->name = dupstr(r, v, "name");
+    r->t->name = cv_lr_dupstr(r, v, "name");
   if ((v = cv_node_get(root, "page")))
     read_page(r, v);
-  if ((v = cv_node_get(root, "language")))
-    r->t->language = dupstr(r, v, "language");
+  if ((v = cv_node_get(root, "language")) &&
+      (r->t->language = cv_lr_dupstr(r, v, "language")) &&
+      !cv_language_tag_ok(r->t->language))
+    cv_lr_err(r, v,
+              "language: expected a language tag such as en, de or pt-BR, "
+              "found '%s'",
+              r->t->language);
   if ((v = cv_node_get(root, "hyphenate")))
-    boolean(r, v, "hyphenate", &r->t->hyphenate);
+    cv_lr_bool(r, v, "hyphenate", &r->t->hyphenate);
   if ((v = cv_node_get(root, "fonts")))
     read_fonts(r, v);
-  if ((v = cv_node_get(root, "styles")) && is_map(r, v, "styles"))
+  if ((v = cv_node_get(root, "styles")) && cv_lr_is_map(r, v, "styles"))
     for (size_t i = 0; i < cv_node_len(v); i++)
       read_style(r, cv_node_str(cv_node_key_at(v, i)), cv_node_value_at(v, i));
   if ((v = cv_node_get(root, "spacing")))
@@ -565,16 +526,70 @@ static void apply(reader *r, const cvpdf_node *root) {
   if ((v = cv_node_get(root, "dates")))
     read_dates(r, v);
   if ((v = cv_node_get(root, "footer")))
-    read_margin_text(r, v, "footer", &r->t->footer, &r->t->footer_align, NULL);
+    read_margin_text(r, v, "footer", &r->t->footer, &r->t->footer_at,
+                     &r->t->footer_align, NULL);
   if ((v = cv_node_get(root, "header")))
-    read_margin_text(r, v, "header", &r->t->header, &r->t->header_align,
-                     &r->t->header_first);
+    read_margin_text(r, v, "header", &r->t->header, &r->t->header_at,
+                     &r->t->header_align, &r->t->header_first);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
   if ((v = cv_node_get(root, "words")))
     read_pairs2(r, v, "words", r->t->word_keys, r->t->word_vals, &r->t->nwords,
                 64);
+}
+
+/* Checks that need the whole theme (a layout, what it extends, the CV's
+ * overrides): the margins leave room for text, and the columns fit. */
+static void check_geometry(cv_lr *r) {
+  const cv_theme *t = r->t;
+  double w = t->page_w - t->margin_left - t->margin_right;
+  double h = t->page_h - t->margin_top - t->margin_bottom;
+  if (w < MIN_TEXT || h < MIN_TEXT) {
+    int horiz = w < MIN_TEXT;
+    int a = horiz ? W_LEFT : W_TOP, b = horiz ? W_RIGHT : W_BOTTOM;
+    const double *ma = horiz ? &t->margin_left : &t->margin_top;
+    const double *mb = horiz ? &t->margin_right : &t->margin_bottom;
+    int at = r->at[b].file && (*mb >= *ma || !r->at[a].file) ? b : a;
+    cv_lr_err_at(
+        r, &r->at[at],
+        "margins: the %s (%g pt) and %s (%g pt) margins leave %g pt of "
+        "the page's %g pt for text; expected at least %g pt",
+        horiz ? "left" : "top", *ma, horiz ? "right" : "bottom", *mb,
+        horiz ? w : h, horiz ? t->page_w : t->page_h, MIN_TEXT);
+    return;
+  }
+  /* A side column of half the text width or more is left out by the
+   * layout (a narrow page keeps its text); one it keeps must leave room. */
+  double base = t->side_width > 0 && t->side_width < w / 2
+                    ? t->side_width + t->side_gap
+                    : 0;
+  if (base > 0 && w - base < MIN_BESIDE) {
+    cv_lr_err_at(
+        r, &r->at[W_COLUMN],
+        "column: the width (%g pt) and gap (%g pt) leave %g pt of the %g "
+        "pt text width beside the column; expected at least %g pt",
+        t->side_width, t->side_gap, w - base, w, MIN_BESIDE);
+    return; /* nothing beside it would fit either */
+  }
+  /* Labels in the margin hang left of the text (and its side column). */
+  double lw = t->label_width, room = t->margin_left + base;
+  if (lw > 0 && (t->label_in_margin ? lw > room : lw > w - base - MIN_BESIDE))
+    cv_lr_err_at(
+        r, &r->at[W_LABEL],
+        "labels: expected a width of 0 (no label column) or at most %g pt "
+        "(%s), found %g pt",
+        t->label_in_margin ? room : w - base - MIN_BESIDE,
+        t->label_in_margin ? "the room left of the text, as in_margin is "
+                             "true"
+                           : "the text width less room for the entry",
+        lw);
+  if (t->pair_label_width > w - base - MIN_BESIDE)
+    cv_lr_err_at(
+        r, &r->at[W_PAIR],
+        "pairs: expected a label_width of at most %g pt (the text width "
+        "less room for the value), found %g pt",
+        w - base - MIN_BESIDE, t->pair_label_width);
 }
 
 static void defaults(cv_theme *t, cv_arena *a) {
@@ -646,9 +661,10 @@ static void inherit(cv_theme *t) {
     if (!(s->set & S_ALIGN))
       s->align = p->align;
     if (!(s->set & S_LEADING))
-      s->leading = (s->set & S_SIZE)
-                       ? s->ts.size * (p->leading / (p->ts.size ? p->ts.size : 10))
-                       : p->leading;
+      s->leading =
+          (s->set & S_SIZE)
+              ? s->ts.size * (p->leading / (p->ts.size ? p->ts.size : 10))
+              : p->leading;
     s->set = ~0u;
   }
   for (size_t i = 0; i < t->nstyles; i++) {
@@ -695,16 +711,24 @@ static int unknown_layout(const char *name, const char *const *dirs,
   cv_buf known;
   cv_buf_init(&known);
   list_layouts(dirs, &known);
+  /* The name as typed, cut short and without line breaks. */
+  char shown[64];
+  size_t n = 0;
+  for (; name[n] && n + 4 < sizeof shown; n++)
+    shown[n] = (unsigned char)name[n] < 0x20 ? '?' : name[n];
+  while (name[n] && n > 0 && ((unsigned char)shown[n - 1] & 0xC0) == 0x80)
+    n--; /* a cut never splits a character */
+  snprintf(shown + n, sizeof shown - n, "%s", name[n] ? "..." : "");
   cv_diags_add(diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
                at ? at->col : 0, "unknown layout '%s'; installed layouts: %s",
-               name, known.len ? known.data : "none");
+               shown, known.len ? known.data : "none");
   cv_buf_fini(&known);
   return -1;
 }
 
 /* Applies layout file `name`, after the layout it extends (at most a few
  * levels, so a cycle ends in an error rather than a loop). */
-static int apply_file(reader *r, const char *name, const char *const *dirs,
+static int apply_file(cv_lr *r, const char *name, const char *const *dirs,
                       const cvpdf_node *at, int depth) {
   char *path = find_layout(name, dirs, r->arena);
   if (!path)
@@ -717,31 +741,34 @@ static int apply_file(reader *r, const char *name, const char *const *dirs,
                               ? cv_node_get(m->root, "extends")
                               : NULL;
   if (ext) {
-    const char *base = scalar(r, ext, "extends");
+    const char *base = cv_lr_scalar(r, ext, "extends");
     if (base && depth >= 4) {
-      err(r, ext, "extends: layouts extend each other more than 4 levels "
-                  "deep (a cycle?)");
+      cv_lr_err(r, ext,
+                "extends: layouts extend each other more than 4 levels "
+                "deep (a cycle?)");
       rc = -1;
     } else if (base) {
       rc = apply_file(r, base, dirs, ext, depth + 1);
     }
   }
   if (rc == 0)
-    apply(r, m->root);
+    apply(r, m->root, "layout");
   /* Strings were copied into arena; positions in diags are copied too. */
   cv_model_destroy(m);
   return rc;
 }
 
-int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
-                  const cvpdf_node *overrides, cv_inputs *inputs,
-                  cv_arena *arena, cv_diags *diags) {
-  reader r = {t, arena, diags, 0, inputs};
+int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
+                  const char *const *dirs, const cvpdf_node *overrides,
+                  cv_inputs *inputs, cv_arena *arena, cv_diags *diags) {
+  cv_lr r = {.t = t, .arena = arena, .diags = diags, .inputs = inputs};
   defaults(t, arena);
-  if (apply_file(&r, name ? name : "classic", dirs, NULL, 0) < 0)
+  if (apply_file(&r, name ? name : "classic", dirs, name_at, 0) < 0)
     return -1;
   if (overrides)
-    apply(&r, overrides);
+    apply(&r, overrides, "theme");
+  if (!r.errors)
+    check_geometry(&r);
   inherit(t);
   return r.errors ? -1 : 0;
 }
@@ -808,7 +835,7 @@ static int is_file(const char *path) {
   return path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* A manifest's `dirs` say where its package puts the files; a file found
+/* A manifest's `dirs` say cv_lr_where its package puts the files; a file found
  * there needs no fontconfig lookup. */
 static void resolve_in_dirs(cv_arena *a, const char *dir,
                             const cvpdf_node *dirs, const char *files[4]) {
@@ -832,8 +859,9 @@ static void resolve_in_dirs(cv_arena *a, const char *dir,
 
 int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
                             cv_status *st) {
-  static const char *const keys[] = {"family", "package", "dirs", "regular",
-                                      "bold", "italic", "bold-italic", NULL};
+  static const char *const keys[] = {"family",      "package", "dirs",
+                                     "regular",     "bold",    "italic",
+                                     "bold-italic", NULL};
   struct dirent **list = NULL;
   int n = scandir(dir, &list, NULL, alphasort);
   if (n < 0)
@@ -851,20 +879,19 @@ int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
         rc = -1;
       } else {
         cv_theme dummy;
-        reader r = {&dummy, &a, diags, 0, NULL};
+        cv_lr r = {.t = &dummy, .arena = &a, .diags = diags};
         const cvpdf_node *root = m->root;
-        if (is_map(&r, root, "font manifest"))
-          known_keys(&r, root, keys, "a font manifest");
+        if (cv_lr_is_map(&r, root, "font manifest"))
+          cv_lr_known_keys(&r, root, keys, "a font manifest");
         const char *family = cv_node_get_str(root, "family");
         if (!family)
-          err(&r, root, "font manifest: missing field 'family'");
+          cv_lr_err(&r, root, "font manifest: missing field 'family'");
         const char *files[4] = {cv_node_get_str(root, "regular"),
                                 cv_node_get_str(root, "bold"),
                                 cv_node_get_str(root, "italic"),
                                 cv_node_get_str(root, "bold-italic")};
         resolve_in_dirs(&a, dir, cv_node_get(root, "dirs"), files);
-        if (r.errors ||
-            cv_fontset_add_family(fs, family, files, dir, st) < 0)
+        if (r.errors || cv_fontset_add_family(fs, family, files, dir, st) < 0)
           rc = -1;
         cv_model_destroy(m);
       }

@@ -79,6 +79,9 @@ typedef struct cv_theme {
   const char *header;
   cv_align header_align;
   int header_first;
+  /* Where the footer's and header's texts were set (for messages about
+   * them), NULL when not set. */
+  const cvpdf_node *footer_at, *header_at;
   /* per-section-type options: pairs "type.key" -> value */
   const char *opt_keys[32];
   const char *opt_vals[32];
@@ -90,11 +93,14 @@ typedef struct cv_theme {
 } cv_theme;
 
 /* Reads layout `name` (a file name in one of dirs, or a path ending in
- * .yaml) and applies overrides (a mapping from the CV, may be NULL).
- * The layout files read are recorded in inputs (may be NULL).  Strings
- * live in arena.  Returns 0, or -1 with positioned diags. */
-int cv_theme_load(cv_theme *t, const char *name, const char *const *dirs,
-                  const cvpdf_node *overrides, cv_inputs *inputs,
+ * .yaml; an unknown one is reported at name_at, which may be NULL) and
+ * applies overrides (a mapping from the CV, may be NULL).  Every number
+ * is checked against its range, and the margins and columns against the
+ * page.  The layout files read are recorded in inputs (may be NULL).
+ * Strings live in arena.  Returns 0, or -1 with positioned diags. */
+int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
+                  const char *const *dirs, const cvpdf_node *overrides,
+                  cv_inputs *inputs,
                   cv_arena *arena, cv_diags *diags);
 
 /* The style called name, falling back along "a.b" -> "a" -> "body". */

@@ -1,0 +1,205 @@
+/* cvpdf - reading layout values: lengths, numbers, colours and the
+ * other scalars of a layout file or a CV's theme: overrides, each checked
+ * against what it may be and reported at its position. */
+#define _POSIX_C_SOURCE 200809L
+#include "typeset/theme_read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vreport(cv_lr *r, const char *file, int line, int col,
+                    const char *fmt, va_list ap) {
+  cv_diags_vadd(r->diags, CV_SEV_ERROR, file, line, col, fmt, ap);
+  r->errors++;
+}
+
+void cv_lr_err(cv_lr *r, const cvpdf_node *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(r, n ? n->file : NULL, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+  va_end(ap);
+}
+
+void cv_lr_err_at(cv_lr *r, const cv_lr_where *w, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(r, w->file, w->line, w->col, fmt, ap);
+  va_end(ap);
+}
+
+void cv_lr_note(cv_lr *r, cv_lr_where *w, const cvpdf_node *n) {
+  w->file = cv_arena_strdup(r->arena, n->file ? n->file : "");
+  w->line = n->line;
+  w->col = n->col;
+}
+
+const char *cv_lr_scalar(cv_lr *r, const cvpdf_node *n, const char *what) {
+  const char *s = cv_node_str(n);
+  if (!s)
+    cv_lr_err(r, n, "%s: expected a scalar, found %s", what,
+              cv_node_kind_name(n));
+  return s;
+}
+
+/* The end of a decimal number at s (sign, digits, fraction), or NULL.
+ * strtod alone would also take "nan", "inf", hex and exponents. */
+const char *cv_lr_decimal_end(const char *s) {
+  const char *p = s + (*s == '+' || *s == '-');
+  const char *digits = p;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  int any = p > digits;
+  if (*p == '.') {
+    const char *frac = ++p;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    any |= p > frac;
+  }
+  return any ? p : NULL;
+}
+
+/* Points per unit of the unit at s (after spaces), or 0 when unknown. */
+double cv_lr_unit_pt(const char *s) {
+  while (*s == ' ')
+    s++;
+  if (!strcmp(s, "") || !strcmp(s, "pt"))
+    return 1;
+  if (!strcmp(s, "mm"))
+    return 72.0 / 25.4;
+  if (!strcmp(s, "cm"))
+    return 72.0 / 2.54;
+  if (!strcmp(s, "in"))
+    return 72.0;
+  return 0;
+}
+
+/* Lengths: a bare number is points; units pt, mm, cm, in.  Each length
+ * has a cv_lr_range that keeps the page sensible: a value outside it would
+ * print off the page, over other text or not at all. */
+int cv_lr_length(cv_lr *r, const cvpdf_node *n, const char *what, double *out,
+                 cv_lr_range rg) {
+  const char *s = cv_lr_scalar(r, n, what);
+  if (!s)
+    return -1;
+  const char *end = cv_lr_decimal_end(s);
+  double k = end ? cv_lr_unit_pt(end) : 0;
+  if (k == 0) {
+    cv_lr_err(
+        r, n,
+        "%s: expected a length such as 10, 10pt, 5mm or 0.5in, found '%s'",
+        what, s);
+    return -1;
+  }
+  double v = strtod(s, NULL) * k;
+  if (v < rg.min || v > rg.max) {
+    char pt[48] = "";
+    if (k != 1)
+      snprintf(pt, sizeof pt, " (%g pt)", v);
+    cv_lr_err(r, n, "%s: expected a length from %g to %g pt, found '%s'%s",
+              what, rg.min, rg.max, s, pt);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+/* A plain number of `unit`s in rg (tracking, in em). */
+int cv_lr_number(cv_lr *r, const cvpdf_node *n, const char *what, double *out,
+                 cv_lr_range rg, const char *unit) {
+  const char *s = cv_lr_scalar(r, n, what);
+  if (!s)
+    return -1;
+  const char *end = cv_lr_decimal_end(s);
+  double v = end && !*end ? strtod(s, NULL) : rg.max + 1;
+  if (v < rg.min || v > rg.max) {
+    cv_lr_err(r, n, "%s: expected a number of %s from %g to %g, found '%s'",
+              what, unit, rg.min, rg.max, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int cv_lr_bool(cv_lr *r, const cvpdf_node *n, const char *what, int *out) {
+  int b = cv_node_bool(n);
+  if (b < 0) {
+    cv_lr_err(r, n, "%s: expected true or false, found %s", what,
+              cv_node_str(n) ? cv_node_str(n) : cv_node_kind_name(n));
+    return -1;
+  }
+  *out = b;
+  return 0;
+}
+
+int cv_lr_color(cv_lr *r, const cvpdf_node *n, cv_color *out) {
+  const char *s = cv_lr_scalar(r, n, "color");
+  if (!s)
+    return -1;
+  unsigned v;
+  char tail;
+  if (s[0] != '#' || strlen(s) != 7 || sscanf(s + 1, "%6x%c", &v, &tail) != 1) {
+    cv_lr_err(r, n, "expected a colour as #RRGGBB, found '%s'", s);
+    return -1;
+  }
+  out->r = (float)((v >> 16) & 255) / 255.0f;
+  out->g = (float)((v >> 8) & 255) / 255.0f;
+  out->b = (float)(v & 255) / 255.0f;
+  return 0;
+}
+
+int cv_lr_align(cv_lr *r, const cvpdf_node *n, cv_align *out) {
+  static const char *const names[] = {"justify", "left", "center", "right",
+                                      NULL};
+  const char *s = cv_lr_scalar(r, n, "align");
+  if (!s)
+    return -1;
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(s, names[i])) {
+      *out = (cv_align)i;
+      return 0;
+    }
+  const char *near = cv_nearest(s, names);
+  cv_lr_err(
+      r, n, "align: expected justify, left, center or right, found '%s'%s%s%s",
+      s, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+  return -1;
+}
+
+/* Reports keys of map not in names; returns 0 when all are known. */
+int cv_lr_known_keys(cv_lr *r, const cvpdf_node *map, const char *const *names,
+                     const char *what) {
+  int bad = 0;
+  for (size_t i = 0; i < cv_node_len(map); i++) {
+    const cvpdf_node *k = cv_node_key_at(map, i);
+    const char *key = cv_node_str(k);
+    int ok = 0;
+    for (size_t j = 0; names[j]; j++)
+      if (!strcmp(key, names[j]))
+        ok = 1;
+    if (ok)
+      continue;
+    const char *near = cv_nearest(key, names);
+    if (near)
+      cv_lr_err(r, k, "unknown key '%s' in %s; did you mean '%s'?", key, what,
+                near);
+    else
+      cv_lr_err(r, k, "unknown key '%s' in %s", key, what);
+    bad = 1;
+  }
+  return bad ? -1 : 0;
+}
+
+int cv_lr_is_map(cv_lr *r, const cvpdf_node *n, const char *what) {
+  if (n && n->kind == CVPDF_NODE_MAP)
+    return 1;
+  if (n)
+    cv_lr_err(r, n, "%s: expected a mapping, found %s", what,
+              cv_node_kind_name(n));
+  return 0;
+}
+
+const char *cv_lr_dupstr(cv_lr *r, const cvpdf_node *n, const char *what) {
+  const char *s = cv_lr_scalar(r, n, what);
+  return s ? cv_arena_strdup(r->arena, s) : NULL;
+}
