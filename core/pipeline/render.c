@@ -16,6 +16,7 @@
 #include "document/convert.h"
 #include "typeset/display.h"
 #include "typeset/layout.h"
+#include "typeset/services.h"
 #include "pipeline/plugin_host.h"
 #include "document/schema.h"
 #include "document/tags.h"
@@ -121,6 +122,18 @@ static void check_sections(const cv_plugins *ps, const cvpdf_node *root,
     check_section(ps, cv_node_at(secs, i), d);
 }
 
+/* Calls the plugin's build with the call recorded (services.h): misuse of
+ * the services and a crash are reported naming the plugin and the
+ * section. */
+static int call_build(const cv_plugin *pl, cvpdf_builder *b, const char *type,
+                      const cvpdf_node *at) {
+  cv_plugin_call call;
+  cv_plugin_call_begin(&call, CV_CALL_BUILD, pl->desc->name, b, type, at);
+  int rc = pl->desc->build(pl->state, cv_host_table(), b, type, at);
+  cv_plugin_call_end(&call);
+  return rc;
+}
+
 static int build_section(cvpdf_builder *b, const cv_plugins *ps,
                          const cvpdf_node *sec, cv_diags *d) {
   const cvpdf_host *host = cv_host_table();
@@ -132,7 +145,7 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   const char *title = cv_node_get_str(sec, "title");
   if (title && *title)
     host->heading(b, title);
-  int rc = pl->desc->build(pl->state, host, b, type, sec);
+  int rc = call_build(pl, b, type, sec);
   cv_builder_end_section(b);
   if (rc != 0 && !cv_builder_failed(b))
     diag_at(d, sec, "plugin '%s' failed to build this %s section",
@@ -548,8 +561,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   const cv_plugin *hp = cv_plugins_find(c.plugins, "header", &ht);
   if (hp) {
     cv_builder_set_type(c.builder, "header");
-    if (hp->desc->build(hp->state, cv_host_table(), c.builder, "header",
-                        root) != 0 ||
+    if (call_build(hp, c.builder, "header", root) != 0 ||
         cv_builder_failed(c.builder))
       goto out;
     cv_builder_end_section(c.builder);

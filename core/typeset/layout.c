@@ -1397,7 +1397,9 @@ static const cvpdf_host host_table = {
     .load_bibtex = h_load_bibtex,
 };
 
-const cvpdf_host *cv_host_table(void) { return &host_table; }
+const cvpdf_host *cv_builder_services(void) {
+  return &host_table;
+}
 
 /* ---- builder lifetime ------------------------------------------------- */
 
@@ -1481,6 +1483,10 @@ const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
 void cv_builder_set_date(cvpdf_builder *b, int64_t date) { b->date = date; }
 
 void cv_builder_set_safe(cvpdf_builder *b, int safe) { b->safe = safe; }
+
+const cv_theme *cv_builder_theme(const cvpdf_builder *b) {
+  return b->theme;
+}
 
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
   return &b->stats;
