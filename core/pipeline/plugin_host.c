@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
 #include "pipeline/plugin_host.h"
+#include "pipeline/sandbox.h"
 #include "typeset/services.h"
 
 #include <dirent.h>
@@ -41,9 +42,9 @@ struct cv_plugins {
   size_t names_cap;
 };
 
-/* Calls into a plugin go through these, so that what it does there is
- * reported naming it (services.h).  Loading runs the object's
- * constructors. */
+/* Calls into a plugin go through these, so that a crash, an exit or a
+ * loop in one is reported naming it (services.h, sandbox.h).  Loading runs
+ * the object's constructors. */
 static void *open_plugin(const char *path) {
   cv_plugin_call call;
   cv_plugin_call_begin(&call, CV_CALL_LOAD, path, NULL, NULL, NULL);
@@ -75,6 +76,8 @@ static void call_fini(const cvpdf_plugin *d, void *state) {
 cv_plugins *cv_plugins_create(const cvpdf_host *host) {
   if (!host)
     return NULL;
+  /* From here on, plugins may run in this thread. */
+  cv_plugin_guard_install();
   cv_plugins *ps = calloc(1, sizeof *ps);
   if (!ps)
     return NULL;
