@@ -27,7 +27,7 @@ static void print_timing(const cv_render_stats *s) {
 
 /* Limit options (long only). */
 enum { OPT_MAX_INPUT = 1000, OPT_MAX_DEPTH, OPT_MAX_NODES, OPT_MAX_STRING,
-       OPT_MAX_PAGES, OPT_SAFE, OPT_JOBS };
+       OPT_MAX_PAGES, OPT_SAFE, OPT_JOBS, OPT_MAX_SECONDS };
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
  * 1024) for byte counts.  Returns 0, or -1 after saying what is wrong. */
@@ -221,6 +221,7 @@ int cv_cmd_render(int argc, char **argv) {
       {"max-string", required_argument, NULL, OPT_MAX_STRING},
       {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
       {"safe", no_argument, NULL, OPT_SAFE},
+      {"max-seconds", required_argument, NULL, OPT_MAX_SECONDS},
       {"jobs", required_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
@@ -282,6 +283,10 @@ int cv_cmd_render(int argc, char **argv) {
       break;
     case OPT_SAFE:
       o.safe = 1;
+      break;
+    case OPT_MAX_SECONDS:
+      if (parse_limit("--max-seconds", optarg, 0, &o.max_seconds) < 0)
+        return 2;
       break;
     case 'j': {
       size_t v;

@@ -29,6 +29,7 @@
 #include <hpdf_streams.h>
 #include <zlib.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,9 @@ struct cv_pdf {
   size_t npend, cappend;
   zbuf z;               /* compression, for this thread */
   int failed;
+  /* cv_pdf_made: the whole file, made by another process */
+  const void *made;
+  size_t made_len;
 };
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud) {
@@ -1199,8 +1203,9 @@ static int set_info(cv_pdf *w, const cv_docinfo *d) {
   return 0;
 }
 
-int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
-                cv_status *st) {
+/* Subsets and embeds the fonts, finishes the pages and sets the document
+ * information: what is left is to serialise the document. */
+static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
   w->st = st;
   if (w->failed)
     return fail(w, "the document already failed");
@@ -1216,7 +1221,74 @@ int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
     if (finish_pending(w, &w->pend[i]) < 0)
       return -1;
   w->npend = 0;
-  if (set_info(w, info) < 0)
+  return set_info(w, info);
+}
+
+/* The bytes of a document made elsewhere, written as they are. */
+static int save_made(cv_pdf *w, const char *path, cv_status *st) {
+  FILE *f = fopen(path, "wb");
+  int ok = f && fwrite(w->made, 1, w->made_len, f) == w->made_len;
+  int err = errno;
+  if (f && fclose(f) != 0 && ok) {
+    ok = 0;
+    err = errno;
+  }
+  if (ok)
+    return 0;
+  cv_status_set(st, "pdf: cannot write %s: %s", path, strerror(err));
+  remove(path); /* never leave a partial file behind */
+  errno = err;
+  return -1;
+}
+
+cv_pdf *cv_pdf_made(const void *data, size_t len, cv_status *st) {
+  cv_pdf *w = calloc(1, sizeof *w);
+  if (!w) {
+    cv_status_set(st, "pdf: out of memory");
+    return NULL;
+  }
+  cv_arena_init(&w->texts);
+  cv_buf_init(&w->content);
+  w->made = data;
+  w->made_len = len;
+  return w;
+}
+
+int cv_pdf_save_buffer(cv_pdf *w, const cv_docinfo *info, cv_buf *out,
+                       cv_status *st) {
+  if (finish_document(w, info, st) < 0)
+    return -1;
+  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) {
+    w->failed = 1;
+    cv_status_set(st,
+                  "pdf: cannot serialise the document (libharu error "
+                  "0x%04X, detail %u)",
+                  (unsigned)w->err.code, (unsigned)w->err.detail);
+    return -1;
+  }
+  unsigned char chunk[65536];
+  for (;;) {
+    HPDF_UINT32 n = sizeof chunk;
+    HPDF_STATUS rc = HPDF_ReadFromStream(w->pdf, chunk, &n);
+    cv_buf_put(out, chunk, n);
+    if (rc == HPDF_STREAM_EOF)
+      return 0;
+    if (rc != HPDF_OK) {
+      w->failed = 1;
+      cv_status_set(st,
+                    "pdf: cannot read back the document (libharu error "
+                    "0x%04X)",
+                    (unsigned)rc);
+      return -1;
+    }
+  }
+}
+
+int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
+                cv_status *st) {
+  if (w->made)
+    return save_made(w, path, st);
+  if (finish_document(w, info, st) < 0)
     return -1;
   if (HPDF_SaveToFile(w->pdf, path) != HPDF_OK) {
     w->failed = 1;

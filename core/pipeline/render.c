@@ -18,6 +18,7 @@
 #include "typeset/layout.h"
 #include "typeset/services.h"
 #include "pipeline/plugin_host.h"
+#include "pipeline/sandbox.h"
 #include "document/schema.h"
 #include "document/tags.h"
 
@@ -344,25 +345,65 @@ static int write_atomic(cv_pdf *pdf, const cv_docinfo *info,
   return rc;
 }
 
+static int write_trace_text(const cv_buf *buf, const char *path, cv_diags *d) {
+  cv_status st = {0};
+  int rc = 0;
+  FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+  if (!f || fwrite(buf->data ? buf->data : "", 1, buf->len, f) != buf->len) {
+    cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
+    rc = -1;
+  }
+  if (f && f != stdout && fclose(f) != 0 && rc == 0) {
+    cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
+    rc = -1;
+  }
+  if (rc != 0)
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+  return rc;
+}
+
 static int write_trace(const cv_docout *doc, const char *path, cv_diags *d) {
   cv_buf buf;
   cv_buf_init(&buf);
   cv_status st = {0};
   int rc = cv_trace_write(doc, &buf, &st);
-  if (rc == 0) {
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    if (!f || fwrite(buf.data ? buf.data : "", 1, buf.len, f) != buf.len) {
-      cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
-      rc = -1;
-    }
-    if (f && f != stdout && fclose(f) != 0 && rc == 0) {
-      cv_status_set(&st, "cannot write trace '%s': %s", path, strerror(errno));
-      rc = -1;
-    }
-  }
-  if (rc != 0)
+  if (rc == 0)
+    rc = write_trace_text(&buf, path, d);
+  else
     cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
   cv_buf_fini(&buf);
+  return rc;
+}
+
+/* The finished files go to the outlet when there is one (the sandboxed
+ * child of a safe render), else to the file system. */
+static int put_trace(const cv_render_opts *o, const cv_docout *doc,
+                     cv_diags *d) {
+  return o->outlet ? o->outlet->trace(o->outlet->ud, doc, d)
+                   : write_trace(doc, o->trace, d);
+}
+
+static int put_pdf(const cv_render_opts *o, cv_pdf *pdf, const cv_docinfo *info,
+                   const char *out, cv_diags *d, size_t *bytes) {
+  return o->outlet ? o->outlet->pdf(o->outlet->ud, pdf, info, d)
+                   : write_atomic(pdf, info, out, d, bytes);
+}
+
+int cv_render_write_made(const cv_render_opts *o, const cv_buf *trace,
+                         const char *out, const void *pdf, size_t len,
+                         cv_diags *d, size_t *bytes) {
+  if (o->trace && write_trace_text(trace, o->trace, d) < 0)
+    return -1;
+  if (!out)
+    return 0;
+  cv_status st = {0};
+  cv_pdf *made = cv_pdf_made(pdf, len, &st);
+  if (!made) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+    return -1;
+  }
+  int rc = write_atomic(made, NULL, out, d, bytes);
+  cv_pdf_free(made);
   return rc;
 }
 
@@ -449,6 +490,8 @@ static void warn_missing(const render_ctx *c, cv_diags *d) {
 }
 
 int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
+  if (o->safe && !o->outlet)
+    return cv_render_isolated(o, d, stats);
   render_ctx c;
   memset(&c, 0, sizeof c);
   cv_arena_init(&c.arena);
@@ -618,10 +661,10 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   info->lang = lang;
   info->date = doc_date();
 
-  if (o->trace && write_trace(&c.doc, o->trace, d) < 0)
+  if (o->trace && put_trace(o, &c.doc, d) < 0)
     goto out;
   t = now();
-  if (c.pdf && write_atomic(c.pdf, info, outp, d, &stats->bytes) < 0)
+  if (c.pdf && put_pdf(o, c.pdf, info, outp, d, &stats->bytes) < 0)
     goto out;
   stats->t_write = now() - t + tee.t;
   rc = 0;
