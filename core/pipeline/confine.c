@@ -128,14 +128,18 @@ static int allow_reading(scmp_filter_ctx f) {
 
 /* Signals to itself only (raise, abort), never to its parent or others;
  * limits read, not set; terminal requests that only ask. */
+static struct scmp_arg_cmp arg_is(unsigned arg, scmp_datum_t value) {
+  return (struct scmp_arg_cmp){
+      .arg = arg, .op = SCMP_CMP_EQ, .datum_a = value, .datum_b = 0};
+}
+
 static int allow_narrowly(scmp_filter_ctx f) {
-  scmp_datum_t self = (scmp_datum_t)getpid();
-  struct scmp_arg_cmp to_self = SCMP_A0(SCMP_CMP_EQ, self);
-  struct scmp_arg_cmp no_new_limit = SCMP_A2(SCMP_CMP_EQ, 0);
+  struct scmp_arg_cmp to_self = arg_is(0, (scmp_datum_t)getpid());
+  struct scmp_arg_cmp no_new_limit = arg_is(2, 0);
   static const unsigned long asks[] = {TCGETS, TIOCGWINSZ, FIONREAD};
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < 3; i++) {
-    struct scmp_arg_cmp ask = SCMP_A1(SCMP_CMP_EQ, asks[i]);
+    struct scmp_arg_cmp ask = arg_is(1, asks[i]);
     rc = allow(f, "ioctl", 1, &ask);
   }
   const char *const kills[] = {"kill", "tkill", "tgkill"};
