@@ -40,7 +40,8 @@ enum {
   OPT_SAFE,
   OPT_JOBS,
   OPT_PNG,
-  OPT_DPI
+  OPT_DPI,
+  OPT_MAX_SECONDS
 };
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
@@ -429,8 +430,9 @@ static int render_all(const render_cmd *rc) {
       {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},                   \
       {"max-nodes", required_argument, NULL, OPT_MAX_NODES},                   \
       {"max-string", required_argument, NULL, OPT_MAX_STRING},                 \
-      {"max-pages", required_argument, NULL, OPT_MAX_PAGES}, {                 \
-    "safe", no_argument, NULL, OPT_SAFE                                        \
+      {"max-pages", required_argument, NULL, OPT_MAX_PAGES},                   \
+      {"safe", no_argument, NULL, OPT_SAFE}, {                                 \
+    "max-seconds", required_argument, NULL, OPT_MAX_SECONDS                    \
   }
 
 const struct option cv_render_shape_options[] = {SHAPE_OPTIONS,
@@ -477,6 +479,8 @@ int cv_render_args_take(cv_render_args *a, int c, const char *arg) {
   case OPT_SAFE:
     o->safe = 1;
     return 1;
+  case OPT_MAX_SECONDS:
+    return parse_limit("--max-seconds", arg, 0, &o->max_seconds) < 0 ? -1 : 1;
   }
   return 0;
 }

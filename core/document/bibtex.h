@@ -32,6 +32,12 @@ const cvpdf_node *cv_bibtex_load_fd(int fd, const char *path,
                                     const cvpdf_node *at, cv_arena *arena,
                                     cv_diags *diags);
 
+/* For the calling thread: read files directly, without first trying each
+ * in a child process of its own.  For a process that is itself disposable
+ * and may start none (a safe render's child): when the library exits
+ * there, the process's parent reports it. */
+void cv_bibtex_read_in_process(int yes);
+
 /* Converts LaTeX text (a BibTeX field value) to Unicode text in arena:
  * accents (\'e, {\"o}, \v{c}, \c{c}, ...), letters (\ss, \o, \l, \aa, ...),
  * -- and --- to dashes, `` '' to curly quotes, ~ to a no-break space,

@@ -113,6 +113,9 @@ struct cv_pdf {
   size_t npend, cappend;
   zbuf z;               /* compression, for this thread */
   int failed;
+  /* cv_pdf_made: the whole file, made by another process */
+  const void *made;
+  size_t made_len;
 };
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud) {
@@ -1262,26 +1265,9 @@ static int set_info(cv_pdf *w, const cv_docinfo *d) {
   return 0;
 }
 
-/* Copies libharu's in-memory PDF to fd.  libharu writes files itself with
- * stdio and ignores what fclose says, so a disk that fills up during the
- * last flush would go unnoticed; here every write is checked. */
-static int copy_stream(cv_pdf *w, int fd, cv_status *st) {
-  HPDF_BYTE buf[65536];
-  for (;;) {
-    HPDF_UINT32 n = sizeof buf;
-    HPDF_STATUS rc = HPDF_ReadFromStream(w->pdf, buf, &n);
-    if (n > 0 && cv_write_all(fd, buf, n) < 0) {
-      cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
-      return -1;
-    }
-    if (rc == HPDF_STREAM_EOF)
-      return 0;
-    if (rc != HPDF_OK)
-      return fail(w, "cannot read back the document");
-  }
-}
-
-int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st) {
+/* Subsets and embeds the fonts, finishes the pages and sets the document
+ * information: what is left is to serialise the document. */
+static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
   w->st = st;
   if (w->failed)
     return fail(w, "the document already failed");
@@ -1297,8 +1283,16 @@ int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st) {
     if (finish_pending(w, &w->pend[i]) < 0)
       return -1;
   w->npend = 0;
-  if (set_info(w, info) < 0)
-    return -1;
+  return set_info(w, info);
+}
+
+/* Serialises the finished document and hands its bytes to put in pieces.
+ * libharu writes files itself with stdio and ignores what fclose says, so
+ * a disk that fills up during the last flush would go unnoticed: the
+ * bytes are read back from its memory stream instead, and every write is
+ * checked by put. */
+static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
+                 void *ud, cv_status *st) {
   if (HPDF_SaveToStream(w->pdf) != HPDF_OK) {
     w->failed = 1;
     cv_status_set(st,
@@ -1307,9 +1301,67 @@ int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st) {
                   (unsigned)w->err.code, (unsigned)w->err.detail);
     return -1;
   }
-  int rc = copy_stream(w, fd, st);
+  HPDF_BYTE chunk[65536];
+  int rc = 0;
+  for (;;) {
+    HPDF_UINT32 n = sizeof chunk;
+    HPDF_STATUS hr = HPDF_ReadFromStream(w->pdf, chunk, &n);
+    if (n > 0 && put(ud, chunk, n) < 0) {
+      cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
+      rc = -1;
+      break;
+    }
+    if (hr == HPDF_STREAM_EOF)
+      break;
+    if (hr != HPDF_OK) {
+      rc = fail(w, "cannot read back the document");
+      break;
+    }
+  }
   HPDF_ResetStream(w->pdf);
   return rc;
+}
+
+static int put_fd(void *ud, const void *data, size_t n) {
+  return cv_write_all(*(int *)ud, data, n);
+}
+
+static int put_buf(void *ud, const void *data, size_t n) {
+  cv_buf *b = ud;
+  cv_buf_put(b, data, n);
+  return b->failed ? (errno = ENOMEM, -1) : 0;
+}
+
+cv_pdf *cv_pdf_made(const void *data, size_t len, cv_status *st) {
+  cv_pdf *w = calloc(1, sizeof *w);
+  if (!w) {
+    cv_status_set(st, "pdf: out of memory");
+    return NULL;
+  }
+  cv_arena_init(&w->texts);
+  cv_buf_init(&w->content);
+  w->made = data;
+  w->made_len = len;
+  return w;
+}
+
+int cv_pdf_save_buffer(cv_pdf *w, const cv_docinfo *info, cv_buf *out,
+                       cv_status *st) {
+  if (finish_document(w, info, st) < 0)
+    return -1;
+  return drain(w, put_buf, out, st);
+}
+
+int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st) {
+  if (w->made) {
+    if (cv_write_all(fd, w->made, w->made_len) == 0)
+      return 0;
+    cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
+    return -1;
+  }
+  if (finish_document(w, info, st) < 0)
+    return -1;
+  return drain(w, put_fd, &fd, st);
 }
 
 int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,

@@ -21,6 +21,14 @@ int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
 /* Same, writing the PDF to fd (from its current offset; the caller syncs
  * and closes it). */
 int cv_pdf_save_fd(cv_pdf *w, const cv_docinfo *info, int fd, cv_status *st);
+/* The same, appending the file's bytes to out instead of writing a file
+ * (a sandboxed render's child, which opens no file for writing). */
+int cv_pdf_save_buffer(cv_pdf *w, const cv_docinfo *info, cv_buf *out,
+                       cv_status *st);
+/* A document made elsewhere (by a sandboxed render's child): saving it
+ * writes the len bytes of data (borrowed until then) as they are and
+ * ignores its info.  NULL (st set) when out of memory. */
+cv_pdf *cv_pdf_made(const void *data, size_t len, cv_status *st);
 cv_pagesink cv_pdf_sink(cv_pdf *w);
 
 /* The whole of d at once.  Returns 0, or -1 with st set. */

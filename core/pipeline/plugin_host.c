@@ -4,6 +4,8 @@
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
 #include "pipeline/plugin_host.h"
+#include "pipeline/sandbox.h"
+#include "typeset/services.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -40,9 +42,42 @@ struct cv_plugins {
   size_t names_cap;
 };
 
+/* Calls into a plugin go through these, so that a crash, an exit or a
+ * loop in one is reported naming it (services.h, sandbox.h).  Loading runs
+ * the object's constructors. */
+static void *open_plugin(const char *path) {
+  cv_plugin_call call;
+  cv_plugin_call_begin(&call, CV_CALL_LOAD, path, NULL, NULL, NULL);
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  cv_plugin_call_end(&call);
+  return h;
+}
+
+static int call_init(const cvpdf_plugin *d, const cvpdf_host *host,
+                     void **state) {
+  if (!d->init)
+    return 0;
+  cv_plugin_call call;
+  cv_plugin_call_begin(&call, CV_CALL_INIT, d->name, NULL, NULL, NULL);
+  int rc = d->init(host, state);
+  cv_plugin_call_end(&call);
+  return rc;
+}
+
+static void call_fini(const cvpdf_plugin *d, void *state) {
+  if (!d->fini)
+    return;
+  cv_plugin_call call;
+  cv_plugin_call_begin(&call, CV_CALL_FINI, d->name, NULL, NULL, NULL);
+  d->fini(state);
+  cv_plugin_call_end(&call);
+}
+
 cv_plugins *cv_plugins_create(const cvpdf_host *host) {
   if (!host)
     return NULL;
+  /* From here on, plugins may run in this thread. */
+  cv_plugin_guard_install();
   cv_plugins *ps = calloc(1, sizeof *ps);
   if (!ps)
     return NULL;
@@ -60,8 +95,7 @@ void cv_plugins_destroy(cv_plugins *ps) {
     return;
   for (size_t i = ps->n; i-- > 0;) {
     entry *e = ps->v[i];
-    if (e->pub.desc->fini)
-      e->pub.desc->fini(e->pub.state);
+    call_fini(e->pub.desc, e->pub.state);
     /* Nothing to do about a failing dlclose at teardown: the object merely
      * stays mapped. */
     (void)dlclose(e->pub.handle);
@@ -207,7 +241,7 @@ static int admit(cv_plugins *ps, const char *path, char *real, void *h,
     return -1;
   }
   void *state = NULL;
-  int rc = d->init ? d->init(ps->host, &state) : 0;
+  int rc = call_init(d, ps->host, &state);
   if (rc != 0) {
     free(e);
     free(path_copy);
@@ -266,7 +300,7 @@ static int load_one(cv_plugins *ps, const char *path, size_t shadow_below,
   }
   /* The absolute path keeps dlopen from searching LD_LIBRARY_PATH for a
    * bare file name. */
-  void *h = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+  void *h = open_plugin(real);
   if (!h) {
     const char *why = dlerror();
     cv_status_set(st, "cannot load plugin '%s': %s", path,
@@ -332,7 +366,7 @@ static int load_entry(cv_plugins *ps, const char *dir, char **rdir,
       free(path);
       return 0;
     }
-    void *h = real ? dlopen(real, RTLD_NOW | RTLD_LOCAL) : NULL;
+    void *h = real ? open_plugin(real) : NULL;
     if (h) {
       rc = keep(ps, path, real, h, shadow_below, st);
       free(path);

@@ -17,7 +17,9 @@
 #include "output/pdf.h"
 #include "output/trace.h"
 #include "typeset/layout.h"
+#include "typeset/services.h"
 #include "pipeline/plugin_host.h"
+#include "pipeline/sandbox.h"
 #include "document/schema.h"
 #include "document/tags.h"
 
@@ -122,6 +124,18 @@ static void check_sections(const cv_plugins *ps, const cvpdf_node *root,
     check_section(ps, cv_node_at(secs, i), d);
 }
 
+/* Calls the plugin's build with the call recorded (services.h): misuse of
+ * the services and a crash are reported naming the plugin and the
+ * section. */
+static int call_build(const cv_plugin *pl, cvpdf_builder *b, const char *type,
+                      const cvpdf_node *at) {
+  cv_plugin_call call;
+  cv_plugin_call_begin(&call, CV_CALL_BUILD, pl->desc->name, b, type, at);
+  int rc = pl->desc->build(pl->state, cv_host_table(), b, type, at);
+  cv_plugin_call_end(&call);
+  return rc;
+}
+
 static int build_section(cvpdf_builder *b, const cv_plugins *ps,
                          const cvpdf_node *sec, cv_diags *d) {
   const cvpdf_host *host = cv_host_table();
@@ -134,7 +148,7 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   const char *title = cv_node_get_str(sec, "title");
   if (title && *title)
     host->heading(b, title);
-  int rc = pl->desc->build(pl->state, host, b, type, sec);
+  int rc = call_build(pl, b, type, sec);
   cv_builder_end_section(b);
   if (rc != 0 && !cv_builder_failed(b))
     diag_at(d, sec, "plugin '%s' failed to build this %s section",
@@ -274,24 +288,37 @@ static int write_pdf(cv_pdf *pdf, const cv_docinfo *info, const char *out,
   return rc;
 }
 
+/* The trace's text to path, or to standard output for "-". */
+static int write_trace_text(const cv_buf *buf, const char *path,
+                            const cv_inputs *inputs, cv_diags *d) {
+  cv_status st = {0};
+  int rc = 0;
+  const char *data = buf->data ? buf->data : "";
+  if (!strcmp(path, "-")) {
+    if (fwrite(data, 1, buf->len, stdout) != buf->len || fflush(stdout) != 0) {
+      cv_status_set(&st, "cannot write the trace to standard output: %s",
+                    strerror(errno));
+      rc = -1;
+    }
+  } else {
+    rc = cv_atomic_write(path, 0, inputs, "the trace", data, buf->len, &st);
+  }
+  if (rc != 0)
+    cv_diags_add(d, CV_SEV_ERROR, strcmp(path, "-") ? path : NULL, 0, 0, "%s",
+                 st.msg);
+  return rc;
+}
+
 static int write_trace(const cv_docout *doc, const char *path,
                        const cv_inputs *inputs, cv_diags *d) {
   cv_buf buf;
   cv_buf_init(&buf);
   cv_status st = {0};
   int rc = cv_trace_write(doc, &buf, &st);
-  const char *data = buf.data ? buf.data : "";
-  if (rc == 0 && !strcmp(path, "-") &&
-      (fwrite(data, 1, buf.len, stdout) != buf.len || fflush(stdout) != 0)) {
-    cv_status_set(&st, "cannot write the trace to standard output: %s",
-                  strerror(errno));
-    rc = -1;
-  } else if (rc == 0 && strcmp(path, "-")) {
-    rc = cv_atomic_write(path, 0, inputs, "the trace", data, buf.len, &st);
-  }
-  if (rc != 0)
-    cv_diags_add(d, CV_SEV_ERROR, strcmp(path, "-") ? path : NULL, 0, 0, "%s",
-                 st.msg);
+  if (rc == 0)
+    rc = write_trace_text(&buf, path, inputs, d);
+  else
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
   cv_buf_fini(&buf);
   return rc;
 }
@@ -308,6 +335,46 @@ static int check_outputs(const char *pdf, const char *trace,
   if (trace && strcmp(trace, "-") && cv_output_check(trace, inputs, &ts) < 0)
     cv_diags_add(d, CV_SEV_ERROR, trace, 0, 0, "%s", ts.msg);
   return st.failed || ts.failed ? -1 : 0;
+}
+
+/* The finished files go to the outlet when there is one (the sandboxed
+ * child of a safe render, which checks them against the files it read and
+ * leaves the writing to its parent), else to the file system. */
+static int put_trace(const cv_render_opts *o, const cv_docout *doc,
+                     const cv_inputs *inputs, cv_diags *d) {
+  if (!o->outlet)
+    return write_trace(doc, o->trace, inputs, d);
+  if (check_outputs(NULL, o->trace, inputs, d) < 0)
+    return -1;
+  return o->outlet->trace(o->outlet->ud, doc, d);
+}
+
+static int put_pdf(const cv_render_opts *o, cv_pdf *pdf, const cv_docinfo *info,
+                   const char *out, const cv_inputs *inputs, cv_diags *d,
+                   size_t *bytes) {
+  if (!o->outlet)
+    return write_pdf(pdf, info, out, inputs, d, bytes);
+  if (check_outputs(out, NULL, inputs, d) < 0)
+    return -1;
+  return o->outlet->pdf(o->outlet->ud, pdf, info, d);
+}
+
+int cv_render_write_made(const cv_render_opts *o, const cv_buf *trace,
+                         const char *out, const void *pdf, size_t len,
+                         cv_diags *d, size_t *bytes) {
+  if (o->trace && write_trace_text(trace, o->trace, NULL, d) < 0)
+    return -1;
+  if (!out)
+    return 0;
+  cv_status st = {0};
+  cv_pdf *made = cv_pdf_made(pdf, len, &st);
+  if (!made) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+    return -1;
+  }
+  int rc = write_pdf(made, NULL, out, NULL, d, bytes);
+  cv_pdf_free(made);
+  return rc;
 }
 
 /* Where the builder's pages go: the PDF writer (while the page limit
@@ -411,6 +478,8 @@ static void warn_missing(const render_ctx *c, cv_diags *d) {
 }
 
 int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
+  if (o->safe && !o->outlet)
+    return cv_render_isolated(o, d, stats);
   render_ctx c;
   memset(&c, 0, sizeof c);
   cv_arena_init(&c.arena);
@@ -550,8 +619,7 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (hp) {
     cv_builder_set_type(c.builder, "header");
     cv_builder_set_source(c.builder, root);
-    if (hp->desc->build(hp->state, cv_host_table(), c.builder, "header",
-                        root) != 0 ||
+    if (call_build(hp, c.builder, "header", root) != 0 ||
         cv_builder_failed(c.builder))
       goto out;
     cv_builder_end_section(c.builder);
@@ -599,10 +667,11 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   info->lang = lang;
   info->date = doc_date();
 
-  if (o->trace && write_trace(&c.doc, o->trace, &c.inputs, d) < 0)
+  if (o->trace && put_trace(o, &c.doc, &c.inputs, d) < 0)
     goto out;
   t = now();
-  if (c.pdf && write_pdf(c.pdf, info, outp, &c.inputs, d, &stats->bytes) < 0)
+  if (c.pdf &&
+      put_pdf(o, c.pdf, info, outp, &c.inputs, d, &stats->bytes) < 0)
     goto out;
   stats->t_write = now() - t + tee.t;
   rc = 0;

@@ -4,11 +4,14 @@
 
 #include "base/diag.h"
 #include "document/model.h"
+#include "output/pdf.h"
 
 /* The caches a process shares between its renders (text/font.h and
  * text/text.h); the pipeline only passes them on. */
 typedef struct cv_fontcache cv_fontcache;
 typedef struct cv_hyphcache cv_hyphcache;
+
+struct cv_render_outlet;
 
 typedef struct cv_render_opts {
   const char *input;     /* path, or the name used in messages with data */
@@ -47,9 +50,24 @@ typedef struct cv_render_opts {
    * may name files (BibTeX) only beneath its own directory and layouts
    * only by installed name, while plugins are found as usual. */
   int confine_files;
+  /* Safe mode renders in a child process (pipeline/sandbox.h) stopped
+   * after this many seconds of CPU time, or twice as many of real time;
+   * 0 means CV_DEFAULT_MAX_SECONDS. */
+  size_t max_seconds;
+  /* Set in that child only: the finished trace and PDF go to its parent,
+   * which writes them.  NULL: cv_render writes them itself. */
+  const struct cv_render_outlet *outlet;
 } cv_render_opts;
 
 #define CV_DEFAULT_MAX_PAGES 500
+#define CV_DEFAULT_MAX_SECONDS 60
+
+/* Where a render's finished files go instead of the file system. */
+typedef struct cv_render_outlet {
+  void *ud;
+  int (*trace)(void *ud, const cv_docout *doc, cv_diags *d);
+  int (*pdf)(void *ud, cv_pdf *pdf, const cv_docinfo *info, cv_diags *d);
+} cv_render_outlet;
 
 typedef struct cv_render_stats {
   double t_parse, t_plugins, t_build, t_shape, t_break, t_pages, t_write,
@@ -62,6 +80,13 @@ typedef struct cv_render_stats {
  * PDF goes to a temporary file renamed into place) and diags say why.
  * Returns 0 or -1. */
 int cv_render(const cv_render_opts *o, cv_diags *diags, cv_render_stats *stats);
+
+/* Writes what a render made elsewhere (a sandboxed child) as cv_render
+ * would have: trace (when o->trace is set) to o->trace, then the PDF bytes
+ * to out (NULL: none) atomically, its size in *bytes.  Returns 0 or -1. */
+int cv_render_write_made(const cv_render_opts *o, const cv_buf *trace,
+                         const char *out, const void *pdf, size_t len,
+                         cv_diags *d, size_t *bytes);
 
 /* The output path for an input: dir/name.pdf for dir/name.yaml. */
 char *cv_default_output(const char *input);

@@ -1505,7 +1505,9 @@ static const cvpdf_host host_table = {
     .join = h_join,
 };
 
-const cvpdf_host *cv_host_table(void) { return &host_table; }
+const cvpdf_host *cv_builder_services(void) {
+  return &host_table;
+}
 
 /* ---- builder lifetime ------------------------------------------------- */
 
@@ -1607,6 +1609,10 @@ void cv_builder_set_safe(cvpdf_builder *b, int safe) { b->safe = safe; }
 
 void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs) {
   b->inputs = inputs;
+}
+
+const cv_theme *cv_builder_theme(const cvpdf_builder *b) {
+  return b->theme;
 }
 
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {

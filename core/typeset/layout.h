@@ -8,10 +8,13 @@
 #include "typeset/linebreak.h"
 #include "typeset/pagebuild.h"
 #include "typeset/source.h"
+#include "typeset/services.h"
 #include "typeset/theme.h"
 
-/* The const service table plugins receive. */
-const cvpdf_host *cv_host_table(void);
+/* The builder's services, unchecked: they trust their arguments.  Plugins
+ * receive the checked table of services.h (cv_host_table), which calls
+ * these. */
+const cvpdf_host *cv_builder_services(void);
 
 /* Creates a builder for one document.  Borrows theme, shaper, arena and
  * diags for its lifetime.  arena holds what outlives pages (strings
@@ -58,6 +61,9 @@ void cv_builder_keep_pages(cvpdf_builder *b);
  * header and footer of every page to the sink's margin().  Returns 0, or
  * -1 after an error reported through the builder's diagnostics. */
 int cv_builder_finish(cvpdf_builder *b);
+
+/* The layout the builder sets the document in. */
+const cv_theme *cv_builder_theme(const cvpdf_builder *b);
 
 /* Statistics of the typesetting, for timing output. */
 typedef struct cv_layout_stats {
