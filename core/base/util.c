@@ -39,7 +39,9 @@ char *cv_strndup(const char *s, size_t n) {
   return d;
 }
 
-char *cv_strdup(const char *s) { return s ? cv_strndup(s, strlen(s)) : NULL; }
+char *cv_strdup(const char *s) {
+  return s ? cv_strndup(s, strlen(s)) : NULL;
+}
 
 int cv_grow(void **p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap)
@@ -68,7 +70,9 @@ struct cv_arena_chunk {
 
 #define CV_ARENA_CHUNK 65536u
 
-void cv_arena_init(cv_arena *a) { memset(a, 0, sizeof *a); }
+void cv_arena_init(cv_arena *a) {
+  memset(a, 0, sizeof *a);
+}
 
 void cv_arena_fini(cv_arena *a) {
   cv_arena_chunk *c = a->head;
@@ -159,7 +163,9 @@ char *cv_arena_printf(cv_arena *a, const char *fmt, ...) {
 
 /* ---- buffers -------------------------------------------------------- */
 
-void cv_buf_init(cv_buf *b) { memset(b, 0, sizeof *b); }
+void cv_buf_init(cv_buf *b) {
+  memset(b, 0, sizeof *b);
+}
 
 void cv_buf_fini(cv_buf *b) {
   free(b->data);
@@ -186,9 +192,13 @@ void cv_buf_put(cv_buf *b, const void *data, size_t n) {
   b->data[b->len] = '\0';
 }
 
-void cv_buf_puts(cv_buf *b, const char *s) { cv_buf_put(b, s, strlen(s)); }
+void cv_buf_puts(cv_buf *b, const char *s) {
+  cv_buf_put(b, s, strlen(s));
+}
 
-void cv_buf_putc(cv_buf *b, char c) { cv_buf_put(b, &c, 1); }
+void cv_buf_putc(cv_buf *b, char c) {
+  cv_buf_put(b, &c, 1);
+}
 
 void cv_buf_printf(cv_buf *b, const char *fmt, ...) {
   va_list ap, ap2;
@@ -259,11 +269,32 @@ void cv_buf_num(cv_buf *b, double v, int decimals) {
 
 /* ---- status --------------------------------------------------------- */
 
-void cv_status_vset(cv_status *st, const char *fmt, va_list ap) {
+void cv_status_vfail(cv_status *st, cv_status_code code, const char *fmt,
+                     va_list ap) {
   if (!st || st->failed)
     return; /* the first error wins */
   st->failed = 1;
+  st->code = code == CV_OK ? CV_ERR_FAILED : code;
   vsnprintf(st->msg, sizeof st->msg, fmt, ap);
+}
+
+void cv_status_reported(cv_status *st) {
+  if (!st || st->failed)
+    return;
+  st->failed = 1;
+  st->code = CV_ERR_REPORTED;
+  st->msg[0] = '\0';
+}
+
+void cv_status_fail(cv_status *st, cv_status_code code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cv_status_vfail(st, code, fmt, ap);
+  va_end(ap);
+}
+
+void cv_status_vset(cv_status *st, const char *fmt, va_list ap) {
+  cv_status_vfail(st, CV_ERR_FAILED, fmt, ap);
 }
 
 void cv_status_set(cv_status *st, const char *fmt, ...) {

@@ -62,13 +62,33 @@ void cv_buf_printf(cv_buf *b, const char *fmt, ...) CV_PRINTF(2, 3);
  * the decimal point whatever the C locale: for PDF content streams. */
 void cv_buf_num(cv_buf *b, double v, int decimals);
 
+/* What kind of failure a status holds, so a caller decides by its code,
+ * never by the wording of its message. */
+typedef enum cv_status_code {
+  CV_OK = 0,
+  CV_ERR_FAILED,  /* a failure its message explains */
+  CV_ERR_NOMEM,   /* out of memory */
+  CV_ERR_IO,      /* reading or writing a file */
+  CV_ERR_FONT,    /* a font family that cannot be loaded */
+  CV_ERR_REPORTED /* already reported as a diagnostic; no message */
+} cv_status_code;
+
 /* Sticky status: the first error wins; all errors pass through
- * cv_status_set so one breakpoint catches them. */
+ * cv_status_fail so one breakpoint catches them.  failed is non-zero
+ * exactly when code is not CV_OK. */
 typedef struct cv_status {
   int failed;
+  cv_status_code code;
   char msg[2048];
 } cv_status;
 
+void cv_status_fail(cv_status *st, cv_status_code code, const char *fmt, ...)
+    CV_PRINTF(3, 4);
+void cv_status_vfail(cv_status *st, cv_status_code code, const char *fmt,
+                     va_list ap);
+/* Fails st with CV_ERR_REPORTED: the reason is a diagnostic already. */
+void cv_status_reported(cv_status *st);
+/* cv_status_fail with CV_ERR_FAILED. */
 void cv_status_set(cv_status *st, const char *fmt, ...) CV_PRINTF(2, 3);
 void cv_status_vset(cv_status *st, const char *fmt, va_list ap);
 
@@ -87,4 +107,3 @@ const char *cv_nearest(const char *word, const char *const *names);
 int cv_edit_distance(const char *a, const char *b, int cap);
 
 #endif
-

@@ -139,7 +139,9 @@ static void lerr(loader *ld, int line, int col, const char *fmt, ...) {
   ld->failed = 1;
 }
 
-static void fatal(loader *ld) { ld->fatal = 1; }
+static void fatal(loader *ld) {
+  ld->fatal = 1;
+}
 
 static void oom(loader *ld) {
   lerr(ld, 0, 0, "out of memory while reading the document");
@@ -191,8 +193,8 @@ static void report_parser_error(loader *ld) {
   int cline = (int)p->context_mark.line + 1;
   int ccol = (int)p->context_mark.column + 1;
 
-  if (here == '\t' && (strstr(problem, "cannot start any token") ||
-                       strstr(problem, "tab"))) {
+  if (here == '\t' &&
+      (strstr(problem, "cannot start any token") || strstr(problem, "tab"))) {
     lerr(ld, line, col,
          "found a tab character where indentation was expected "
          "(indent with spaces)");
@@ -399,8 +401,8 @@ static cvpdf_node *read_scalar(loader *ld, yaml_event_t *ev, size_t *weight) {
   cvpdf_node *n = new_node(ld, CVPDF_NODE_SCALAR, m);
   if (!n)
     return NULL;
-  n->str = cv_arena_strndup(ld->arena, (const char *)ev->data.scalar.value,
-                            len);
+  n->str =
+      cv_arena_strndup(ld->arena, (const char *)ev->data.scalar.value, len);
   if (!n->str) {
     oom(ld);
     return NULL;
@@ -633,8 +635,8 @@ static int check_encoding(loader *ld) {
     lerr(ld, 1, 1, "expected UTF-8 text, found UTF-32 (byte order mark)");
     return -1;
   }
-  if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-                 (s[0] == 0xFE && s[1] == 0xFF))) {
+  if (n >= 2 &&
+      ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
     lerr(ld, 1, 1, "expected UTF-8 text, found UTF-16 (byte order mark)");
     return -1;
   }
@@ -858,6 +860,20 @@ void cv_model_destroy(cv_model *m) {
 }
 
 /* ---- accessors ------------------------------------------------------- */
+
+void cv_diag_vat(cv_diags *d, cv_severity sev, const cvpdf_node *at,
+                 const char *fmt, va_list ap) {
+  cv_diags_vadd(d, sev, at ? at->file : NULL, at ? at->line : 0,
+                at ? at->col : 0, fmt, ap);
+}
+
+void cv_diag_at(cv_diags *d, cv_severity sev, const cvpdf_node *at,
+                const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cv_diag_vat(d, sev, at, fmt, ap);
+  va_end(ap);
+}
 
 const cvpdf_node *cv_node_get(const cvpdf_node *map, const char *key) {
   if (!map || !key || map->kind != CVPDF_NODE_MAP)

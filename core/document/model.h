@@ -26,10 +26,10 @@ struct cvpdf_node {
 };
 
 typedef struct cv_limits {
-  size_t max_input_bytes;   /* default 16 MiB */
-  size_t max_depth;         /* default 64 */
-  size_t max_nodes;         /* default 1,000,000: bounds alias expansion */
-  size_t max_string_bytes;  /* default 1 MiB */
+  size_t max_input_bytes;  /* default 16 MiB */
+  size_t max_depth;        /* default 64 */
+  size_t max_nodes;        /* default 1,000,000: bounds alias expansion */
+  size_t max_string_bytes; /* default 1 MiB */
 } cv_limits;
 
 void cv_limits_default(cv_limits *l);
@@ -51,6 +51,13 @@ cv_model *cv_model_load_input(const char *path, const cv_limits *limits,
 cv_model *cv_model_load_buffer(const char *name, const char *data, size_t len,
                                const cv_limits *limits, cv_diags *diags);
 void cv_model_destroy(cv_model *m);
+
+/* The one way to report a problem at a node: its file:line:column (none
+ * for a NULL node) and the message. */
+void cv_diag_at(cv_diags *d, cv_severity sev, const cvpdf_node *at,
+                const char *fmt, ...) CV_PRINTF(4, 5);
+void cv_diag_vat(cv_diags *d, cv_severity sev, const cvpdf_node *at,
+                 const char *fmt, va_list ap);
 
 /* Tree access (all NULL-safe). */
 const cvpdf_node *cv_node_get(const cvpdf_node *map, const char *key);

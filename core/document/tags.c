@@ -30,8 +30,7 @@ static void terr(tctx *t, const cvpdf_node *at, const char *fmt, ...)
 static void terr(tctx *t, const cvpdf_node *at, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  cv_diags_vadd(t->diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
-                at ? at->col : 0, fmt, ap);
+  cv_diag_vat(t->diags, CV_SEV_ERROR, at, fmt, ap);
   va_end(ap);
   t->errors++;
 }
@@ -63,8 +62,9 @@ static int selected(const tctx *t, const char *tag) {
  * the item kept, so the rest of the document is still checked. */
 static int tags_keep(tctx *t, const cvpdf_node *v) {
   if (v->kind == CVPDF_NODE_MAP) {
-    terr(t, v, "field 'tags' expected a word or a list of words, found a "
-               "mapping");
+    terr(t, v,
+         "field 'tags' expected a word or a list of words, found a "
+         "mapping");
     return 1;
   }
   size_t n = v->kind == CVPDF_NODE_SEQ ? v->n : (v->len ? 1 : 0);

@@ -79,7 +79,7 @@ static const char *const variant_names[4] = {"regular", "bold", "italic",
 cv_fontcache *cv_fontcache_create(cv_status *st) {
   cv_fontcache *c = calloc(1, sizeof *c);
   if (!c) {
-    cv_status_set(st, "out of memory creating a font cache");
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory creating a font cache");
     return NULL;
   }
   if (pthread_mutex_init(&c->mu, NULL) != 0) {
@@ -114,7 +114,7 @@ void cv_fontcache_destroy(cv_fontcache *c) {
 cv_fontset *cv_fontset_create_cached(cv_fontcache *cache, cv_status *st) {
   cv_fontset *fs = calloc(1, sizeof *fs);
   if (!fs) {
-    cv_status_set(st, "out of memory creating a font set");
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory creating a font set");
     return NULL;
   }
   fs->cache = cache;
@@ -187,7 +187,9 @@ void cv_fontset_destroy(cv_fontset *fs) {
   free(fs);
 }
 
-size_t cv_fontset_count(const cv_fontset *fs) { return fs->nfonts; }
+size_t cv_fontset_count(const cv_fontset *fs) {
+  return fs->nfonts;
+}
 
 cv_font *cv_fontset_at(const cv_fontset *fs, size_t i) {
   return i < fs->nfonts ? fs->fonts[i] : NULL;
@@ -209,16 +211,17 @@ static cv_family *family_find(cv_fontset *fs, const char *name) {
   return NULL;
 }
 
-static cv_family *family_new(cv_fontset *fs, const char *name,
-                             cv_status *st) {
+static cv_family *family_new(cv_fontset *fs, const char *name, cv_status *st) {
   if (cv_grow((void **)&fs->fam, &fs->capfam, fs->nfam + 1, sizeof *fs->fam)) {
-    cv_status_set(st, "out of memory declaring font family %s", name);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory declaring font family %s",
+                   name);
     return NULL;
   }
   cv_family *fam = &fs->fam[fs->nfam];
   memset(fam, 0, sizeof *fam);
   if (!(fam->name = cv_strdup(name))) {
-    cv_status_set(st, "out of memory declaring font family %s", name);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory declaring font family %s",
+                   name);
     return NULL;
   }
   fs->nfam++;
@@ -234,7 +237,8 @@ int cv_fontset_add_family(cv_fontset *fs, const char *family,
      * family just forgets them. */
     family_clear(fam);
     if (!(fam->name = cv_strdup(family))) {
-      cv_status_set(st, "out of memory declaring font family %s", family);
+      cv_status_fail(st, CV_ERR_NOMEM, "out of memory declaring font family %s",
+                     family);
       return -1;
     }
   } else if (!(fam = family_new(fs, family, st))) {
@@ -248,7 +252,8 @@ int cv_fontset_add_family(cv_fontset *fs, const char *family,
       goto oom;
   return 0;
 oom:
-  cv_status_set(st, "out of memory declaring font family %s", family);
+  cv_status_fail(st, CV_ERR_NOMEM, "out of memory declaring font family %s",
+                 family);
   return -1;
 }
 
@@ -343,26 +348,27 @@ static cv_font *face_load(FT_Library lib, const char *path, int index,
   cv_font *f = calloc(1, sizeof *f);
   if (!f || !(f->path = cv_strdup(path))) {
     free(f);
-    cv_status_set(st, "out of memory loading %s", path);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory loading %s", path);
     return NULL;
   }
   f->face_index = index;
   if (FT_New_Face(lib, path, index, &f->ft) != 0) {
     f->ft = NULL;
-    cv_status_set(st, "%s: FreeType cannot open this font file", path);
+    cv_status_fail(st, CV_ERR_FONT, "%s: FreeType cannot open this font file",
+                   path);
     font_free(f);
     return NULL;
   }
   f->blob = hb_blob_create_from_file_or_fail(path);
   if (!f->blob) {
-    cv_status_set(st, "%s: cannot read the font file", path);
+    cv_status_fail(st, CV_ERR_FONT, "%s: cannot read the font file", path);
     font_free(f);
     return NULL;
   }
   f->hb_face = hb_face_create(f->blob, (unsigned)index);
   f->hb_font = hb_font_create(f->hb_face);
   if (!f->hb_face || !f->hb_font || hb_face_get_glyph_count(f->hb_face) == 0) {
-    cv_status_set(st, "%s: HarfBuzz cannot read this font", path);
+    cv_status_fail(st, CV_ERR_FONT, "%s: HarfBuzz cannot read this font", path);
     font_free(f);
     return NULL;
   }
@@ -380,7 +386,7 @@ static cv_font *face_load(FT_Library lib, const char *path, int index,
   FT_Done_Face(f->ft);
   f->ft = NULL;
   if (!f->ps_name || !f->family) {
-    cv_status_set(st, "out of memory loading %s", path);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory loading %s", path);
     font_free(f);
     return NULL;
   }
@@ -405,7 +411,7 @@ static const cv_font *cache_get(cv_fontcache *c, const char *path, int index,
     if (cv_grow((void **)&c->faces, &c->capfaces, c->nfaces + 1,
                 sizeof *c->faces) != 0 ||
         !(key = cv_strdup(path))) {
-      cv_status_set(st, "out of memory loading %s", path);
+      cv_status_fail(st, CV_ERR_NOMEM, "out of memory loading %s", path);
     } else if ((f = face_load(c->ft, path, index, st)) != NULL) {
       c->faces[c->nfaces++] = (cv_face){key, index, f};
       key = NULL;
@@ -427,8 +433,8 @@ static cv_font *font_copy(const cv_font *t, int id) {
   f->id = id;
   f->path = cv_strdup(t->path);
   f->family = cv_strdup(t->family);
-  f->ps_name = t->ps_name[0] ? cv_strdup(t->ps_name)
-                             : sanitise_ps_name(NULL, id);
+  f->ps_name =
+      t->ps_name[0] ? cv_strdup(t->ps_name) : sanitise_ps_name(NULL, id);
   f->blob = hb_blob_reference(t->blob);
   f->hb_face = hb_face_reference(t->hb_face);
   f->hb_font = hb_font_reference(t->hb_font);
@@ -447,7 +453,7 @@ static cv_font *font_load(cv_fontset *fs, const char *path, int index,
       return fs->fonts[i];
   if (cv_grow((void **)&fs->fonts, &fs->capfonts, fs->nfonts + 1,
               sizeof *fs->fonts)) {
-    cv_status_set(st, "out of memory loading %s", path);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory loading %s", path);
     return NULL;
   }
   const cv_font *t = cache_get(fs->cache, path, index, st);
@@ -455,15 +461,14 @@ static cv_font *font_load(cv_fontset *fs, const char *path, int index,
     return NULL;
   cv_font *f = font_copy(t, (int)fs->nfonts);
   if (!f) {
-    cv_status_set(st, "out of memory loading %s", path);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory loading %s", path);
     return NULL;
   }
   fs->fonts[fs->nfonts++] = f;
   return f;
 }
 
-cv_font *cv_fontset_get_file(cv_fontset *fs, const char *path,
-                             cv_status *st) {
+cv_font *cv_fontset_get_file(cv_fontset *fs, const char *path, cv_status *st) {
   return font_load(fs, path, 0, st);
 }
 
@@ -564,7 +569,8 @@ static cv_font *fc_match_family(cv_fontset *fs, const char *family,
                                 cv_variant v, cv_status *st) {
   FcPattern *pat = FcPatternCreate();
   if (!pat) {
-    cv_status_set(st, "out of memory looking up font %s", family);
+    cv_status_fail(st, CV_ERR_NOMEM, "out of memory looking up font %s",
+                   family);
     return NULL;
   }
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
@@ -578,8 +584,9 @@ static cv_font *fc_match_family(cv_fontset *fs, const char *family,
   FcPattern *m = FcFontMatch(fc_config(fs), pat, &res);
   FcPatternDestroy(pat);
   if (!m) {
-    cv_status_set(st, "font family \"%s\" (%s) not found: no fonts installed?",
-                  family, variant_names[v]);
+    cv_status_fail(st, CV_ERR_FONT,
+                   "font family \"%s\" (%s) not found: no fonts installed?",
+                   family, variant_names[v]);
     return NULL;
   }
   int same = 0;
@@ -596,13 +603,14 @@ static cv_font *fc_match_family(cv_fontset *fs, const char *family,
   int index = 0;
   cv_font *f = NULL;
   if (!same) {
-    cv_status_set(st,
-                  "font family \"%s\" (%s) is not installed (fontconfig "
-                  "would substitute \"%s\"); install it or declare its files "
-                  "in a fonts manifest",
-                  family, variant_names[v], first ? (char *)first : "?");
+    cv_status_fail(st, CV_ERR_FONT,
+                   "font family \"%s\" (%s) is not installed (fontconfig "
+                   "would substitute \"%s\"); install it or declare its files "
+                   "in a fonts manifest",
+                   family, variant_names[v], first ? (char *)first : "?");
   } else if (FcPatternGetString(m, FC_FILE, 0, &file) != FcResultMatch) {
-    cv_status_set(st, "font family \"%s\": fontconfig gave no file", family);
+    cv_status_fail(st, CV_ERR_FONT,
+                   "font family \"%s\": fontconfig gave no file", family);
   } else {
     if (FcPatternGetInteger(m, FC_INDEX, 0, &index) != FcResultMatch)
       index = 0;
@@ -627,9 +635,10 @@ static cv_font *load_declared(cv_fontset *fs, cv_family *fam, cv_variant v,
                               cv_status *st) {
   int dv = declared_variant(fam, v);
   if (dv < 0) {
-    cv_status_set(st, "font family \"%s\" declares no %s face (nor a "
-                  "regular one to fall back on)",
-                  fam->name, variant_names[v]);
+    cv_status_fail(st, CV_ERR_FONT,
+                   "font family \"%s\" declares no %s face (nor a "
+                   "regular one to fall back on)",
+                   fam->name, variant_names[v]);
     return NULL;
   }
   if (fam->resolved[dv])
@@ -638,12 +647,12 @@ static cv_font *load_declared(cv_fontset *fs, cv_family *fam, cv_variant v,
   int index = 0;
   char *path = resolve_file(fs, fam, fam->files[dv], &index);
   if (!path) {
-    cv_status_set(st,
-                  "font family \"%s\" (%s): file \"%s\" not found (tried %s%s"
-                  "installed fonts)",
-                  fam->name, variant_names[dv], fam->files[dv],
-                  fam->base_dir ? fam->base_dir : "",
-                  fam->base_dir ? ", " : "");
+    cv_status_fail(st, CV_ERR_FONT,
+                   "font family \"%s\" (%s): file \"%s\" not found (tried %s%s"
+                   "installed fonts)",
+                   fam->name, variant_names[dv], fam->files[dv],
+                   fam->base_dir ? fam->base_dir : "",
+                   fam->base_dir ? ", " : "");
     return NULL;
   }
   fam->font[dv] = font_load(fs, path, index, st);
@@ -655,15 +664,16 @@ static cv_font *load_declared(cv_fontset *fs, cv_family *fam, cv_variant v,
   }
 done:
   if (!fam->font[dv])
-    cv_status_set(st, "font family \"%s\" (%s) could not be loaded",
-                  fam->name, variant_names[dv]);
+    cv_status_fail(st, CV_ERR_FONT,
+                   "font family \"%s\" (%s) could not be loaded", fam->name,
+                   variant_names[dv]);
   return fam->font[dv];
 }
 
 cv_font *cv_fontset_get(cv_fontset *fs, const char *family, cv_variant v,
                         cv_status *st) {
   if (!family || (unsigned)v > CV_BOLD_ITALIC) {
-    cv_status_set(st, "no font family given");
+    cv_status_fail(st, CV_ERR_FONT, "no font family given");
     return NULL;
   }
   cv_family *fam = family_find(fs, family);
@@ -689,13 +699,13 @@ cv_font *cv_fontset_get(cv_fontset *fs, const char *family, cv_variant v,
       fam->font[v] = cv_fontset_get(fs, family, next, &err);
     }
     if (!fam->font[v]) {
-      cv_status_set(st, "%s", err.msg);
+      cv_status_fail(st, err.code, "%s", err.msg);
       return NULL;
     }
   }
   if (!fam->font[v])
-    cv_status_set(st, "font family \"%s\" (%s) is not available", family,
-                  variant_names[v]);
+    cv_status_fail(st, CV_ERR_FONT, "font family \"%s\" (%s) is not available",
+                   family, variant_names[v]);
   return fam->font[v];
 }
 

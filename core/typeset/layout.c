@@ -1737,7 +1737,7 @@ static void sink_failed(cvpdf_builder *b, const cv_status *st) {
   if (st->failed && !st->msg[0])
     b->failed = 1;
   else
-    fail_status(b, st->failed ? st : &(cv_status){1, "out of memory"});
+    fail_status(b, st->failed ? st : &(cv_status){1, CV_ERR_NOMEM, "out of memory"});
 }
 
 /* Places the lines of v[start, end) on a page and hands it to the sink. */

@@ -1,0 +1,163 @@
+/* cvpdf - the pipeline's checks of a CV as a whole: the top level and each
+ * section against the fields the plugins declare, what safe mode refuses,
+ * and the document information against the PDF's limits.  The fields
+ * themselves are checked by document/schema. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+
+#include "document/schema.h"
+#include "output/pdf.h"
+#include "pipeline/render_int.h"
+#include "typeset/layout.h"
+
+/* Keys of the top level that core itself reads; the rest belong to the
+ * header plugin. */
+const char *const cv_core_keys[] = {"language", "layout",   "theme",    "title",
+                                    "subject",  "keywords", "sections", NULL};
+static const char *const section_keys[] = {"type", "title", "id", NULL};
+
+/* Fields a plugin declares for `type`, NULL-safe. */
+static const cvpdf_field *type_fields(const cvpdf_section_type *t) {
+  static const cvpdf_field none[] = {{0}};
+  return t && t->fields ? t->fields : none;
+}
+
+/* The top level: core keys plus the header plugin's fields. */
+int cv_check_top(const cvpdf_node *root, const cv_plugins *ps, cv_diags *d) {
+  const cvpdf_section_type *ht = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  int before = (int)d->nerrors;
+  cv_schema_validate(root, type_fields(ht), cv_core_keys, "the CV", d);
+  const cvpdf_node *secs = cv_node_get(root, "sections");
+  if (secs && secs->kind != CVPDF_NODE_SEQ)
+    cv_diag_at(d, CV_SEV_ERROR, secs,
+               "'sections' expected a list of sections, found %s",
+               cv_node_kind_name(secs));
+  return (int)d->nerrors - before;
+}
+
+/* Checks a section against the fields its plugin declares.  Returns the
+ * plugin, or NULL after reporting every problem found. */
+const cv_plugin *cv_check_section(const cv_plugins *ps, const cvpdf_node *sec,
+                                  cv_diags *d) {
+  if (!sec || sec->kind != CVPDF_NODE_MAP) {
+    cv_diag_at(d, CV_SEV_ERROR, sec,
+               "expected a section (a mapping with 'type:'), found %s",
+               cv_node_kind_name(sec));
+    return NULL;
+  }
+  const cvpdf_node *tn = cv_node_get(sec, "type");
+  const char *type = cv_node_str(tn);
+  if (!type) {
+    cv_diag_at(d, CV_SEV_ERROR, sec,
+               "section is missing required field 'type'");
+    return NULL;
+  }
+  const cvpdf_section_type *st = NULL;
+  const cv_plugin *pl = cv_plugins_find(ps, type, &st);
+  if (!pl) {
+    const char *near =
+        cv_nearest(type, cv_plugins_type_names((cv_plugins *)ps));
+    if (near)
+      cv_diag_at(d, CV_SEV_ERROR, tn,
+                 "unknown section type '%s'; did you mean '%s'?", type, near);
+    else
+      cv_diag_at(d, CV_SEV_ERROR, tn,
+                 "unknown section type '%s' (no plugin handles it)", type);
+    return NULL;
+  }
+  char what[96];
+  snprintf(what, sizeof what, "%s section", type);
+  if (cv_schema_validate(sec, type_fields(st), section_keys, what, d) > 0)
+    return NULL;
+  return pl;
+}
+
+/* `cvpdf check` after an error that stops the build: the sections are
+ * still checked, so one run lists every problem. */
+void cv_check_sections(const cv_plugins *ps, const cvpdf_node *root,
+                       cv_diags *d) {
+  const cvpdf_node *secs = cv_node_get(root, "sections");
+  if (!secs || secs->kind != CVPDF_NODE_SEQ)
+    return;
+  for (size_t i = 0; i < cv_node_len(secs); i++)
+    cv_check_section(ps, cv_node_at(secs, i), d);
+}
+
+/* Safe mode: a CV may name an installed layout, never a file.  A name with
+ * a '/' or a leading '.' would reach outside the layout dirs, and one
+ * ending in .yaml is taken as a path.  Returns 1 (reported) when refused. */
+int cv_unsafe_layout(const cvpdf_node *n, cv_diags *d) {
+  const char *name = cv_node_str(n);
+  if (!name)
+    return 0; /* absent, or not text: the theme reports the latter */
+  size_t len = strlen(name);
+  if (!strchr(name, '/') && name[0] != '.' &&
+      !(len >= 5 && !strcmp(name + len - 5, ".yaml")))
+    return 0;
+  cv_diag_at(d, CV_SEV_ERROR, n,
+             "expected the name of an installed layout, found the path '%s' "
+             "(layout files are not read in safe mode)",
+             name);
+  return 1;
+}
+
+/* The scalar equal to `name` under theme (a family named in a style,
+ * fallbacks or icons), or NULL.  Depth is bounded by the model's limits. */
+const cvpdf_node *cv_find_scalar(const cvpdf_node *n, const char *name) {
+  if (!n)
+    return NULL;
+  if (n->kind == CVPDF_NODE_SCALAR)
+    return strcmp(n->str, name) ? NULL : n;
+  for (size_t i = 0; i < n->n; i++) {
+    const cvpdf_node *hit = cv_find_scalar(n->items[i], name);
+    if (hit)
+      return hit;
+  }
+  return NULL;
+}
+
+/* The PDF's title: the CV's title:, else made from the author's name. */
+const char *cv_doc_title(const cvpdf_node *root, const char *author,
+                         cv_arena *a, const char *input) {
+  const char *title = cv_node_get_str(root, "title");
+  if (!title)
+    title =
+        author ? cv_arena_printf(a, "%s – Curriculum Vitae", author) : input;
+  return title;
+}
+
+/* The document information fits the PDF's strings, or the field it comes
+ * from is reported.  Returns the number of errors. */
+int cv_check_info(cv_diags *d, const cvpdf_node *root, const cvpdf_builder *b,
+                  cv_arena *a, const char *input) {
+  const char *author = cv_builder_author(b);
+  const cvpdf_node *author_at = cv_builder_author_at(b);
+  const cvpdf_node *title_at = cv_node_get(root, "title");
+  const struct {
+    const char *what, *text;
+    const cvpdf_node *at;
+  } v[] = {
+      {"a document title", cv_doc_title(root, author, a, input),
+       title_at ? title_at : author_at},
+      {"an author's name", author, author_at},
+      {"a subject", cv_node_get_str(root, "subject"),
+       cv_node_get(root, "subject")},
+      {"keywords", cv_node_get_str(root, "keywords"),
+       cv_node_get(root, "keywords")},
+  };
+  int bad = 0;
+  for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+    size_t units = v[i].text ? cv_pdf_text_units(v[i].text) : 0;
+    if (units <= CV_PDF_MAX_TEXT)
+      continue;
+    cv_diags_add(d, CV_SEV_ERROR, v[i].at ? v[i].at->file : root->file,
+                 v[i].at ? v[i].at->line : 0, v[i].at ? v[i].at->col : 0,
+                 "expected %s of at most %d characters (UTF-16 code "
+                 "units: the most a PDF string holds), found %zu",
+                 v[i].what, CV_PDF_MAX_TEXT, units);
+    bad++;
+  }
+  return bad;
+}
