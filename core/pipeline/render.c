@@ -181,9 +181,14 @@ static void font_error(render_ctx *c, const char *family, const cv_status *st) {
   const cvpdf_node *at = cv_find_scalar(cv_node_get(c->root, "theme"), family);
   if (at)
     cv_diag_at(c->d, CV_SEV_ERROR, at, "%s", st->msg);
-  else
-    cv_diags_add(c->d, CV_SEV_ERROR, c->model->file, 0, 0, "%s (layout '%s')",
-                 st->msg, c->theme->name ? c->theme->name : "?");
+  else {
+    const char *layout =
+        c->o->layout ? c->o->layout : cv_node_get_str(c->root, "layout");
+    if (!layout)
+      layout = c->theme->name ? c->theme->name : "the default";
+    cv_diags_add(c->d, CV_SEV_ERROR, c->model->file, 0, 0,
+                 "%s (named by the layout %s)", st->msg, layout);
+  }
 }
 
 /* Each family the theme's styles name, loaded now: a family that cannot
@@ -191,13 +196,19 @@ static void font_error(render_ctx *c, const char *family, const cv_status *st) {
  * text is first shaped in it. */
 static int resolve_fonts(render_ctx *c) {
   const cv_theme *t = c->theme;
+  const char *seen[2 * CV_MAX_STYLES];
+  size_t nseen = 0;
   int bad = 0;
   for (size_t i = 0; i < t->nstyles; i++) {
     const cv_textstyle *ts = &t->styles[i].ts;
     const char *fams[2] = {ts->family, ts->code_family};
     for (int k = 0; k < 2; k++) {
-      if (!fams[k])
-        continue;
+      size_t j = 0;
+      while (fams[k] && j < nseen && strcmp(seen[j], fams[k]))
+        j++;
+      if (!fams[k] || j < nseen)
+        continue; /* none, or tried already */
+      seen[nseen++] = fams[k];
       cv_status st = {0};
       if (cv_fontset_get(c->fonts, fams[k], CV_REGULAR, &st))
         continue;
