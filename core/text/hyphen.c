@@ -122,6 +122,8 @@ static HyphenDict *shaper_dict(cv_shaper *sh) {
   return sh->hyph;
 }
 
+/* ==== hyphenation points =============================================== */
+
 static uint32_t cp_lower(uint32_t c) {
   if (c >= 'A' && c <= 'Z')
     return c + 32;

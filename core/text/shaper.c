@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ==== the shaper ======================================================= */
+
 int cv_language_tag_ok(const char *tag) {
   size_t len = 0, sub = 0, nsub = 0;
   for (const char *p = tag;; p++, len++) {

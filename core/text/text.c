@@ -70,6 +70,8 @@ static int is_joiner(uint32_t c) {
          (c >= 0x20D0 && c <= 0x20FF);
 }
 
+/* ==== paragraph ======================================================== */
+
 /* Paragraph arrays live in the shaper and are reused. */
 static void para_free(para *p) {
   memset(p, 0, sizeof *p);
@@ -215,6 +217,8 @@ oom:
   cv_status_set(c->st, "out of memory shaping text");
   return -1;
 }
+
+/* ==== node lists ======================================================= */
 
 void cv_shape_emit_box(shape_ctx *c, cv_run *run) {
   cv_hlist_box(c->out, run->width, run);
