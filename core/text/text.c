@@ -224,7 +224,7 @@ void cv_shape_emit_box(shape_ctx *c, cv_run *run) {
   cv_hlist_box(c->out, run->width, run);
   if (c->out->failed || c->out->n == 0)
     return;
-  cv_node *nd = &c->out->v[c->out->n - 1];
+  cv_hnode *nd = &c->out->v[c->out->n - 1];
   nd->height = run->ascent;
   nd->depth = run->descent;
 }

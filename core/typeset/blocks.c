@@ -515,12 +515,12 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
   }
   /* Inside one item, spaces do not break (keep "Pittsburgh, PA" whole). */
   for (size_t i = 0; i < tmp.n; i++) {
-    cv_node *n = &tmp.v[i];
+    cv_hnode *n = &tmp.v[i];
     if (n->kind == CV_GLUE)
       cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
     if (n->kind == CV_PENALTY)
       continue;
-    cv_node *p = cv_hlist_push(&b->contact);
+    cv_hnode *p = cv_hlist_push(&b->contact);
     if (p)
       *p = *n;
   }

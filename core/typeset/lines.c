@@ -34,7 +34,7 @@ static double line_width(void *ctx, size_t line) {
 void cv_bld_make_ragged(cvpdf_builder *b, cv_hlist *in, cv_hlist *out,
                         double R) {
   for (size_t i = 0; i < in->n; i++) {
-    cv_node *n = &in->v[i];
+    cv_hnode *n = &in->v[i];
     if (n->kind == CV_GLUE) {
       cv_hlist_glue(out, 0, R, 0);
       cv_hlist_penalty(out, 0, 0, 0);
@@ -43,12 +43,12 @@ void cv_bld_make_ragged(cvpdf_builder *b, cv_hlist *in, cv_hlist *out,
                n->penalty > CV_EJECT_PENALTY) {
       cv_hlist_penalty(out, 0, CV_INF_PENALTY, 0);
       cv_hlist_glue(out, 0, R, 0);
-      cv_node *p = cv_hlist_push(out);
+      cv_hnode *p = cv_hlist_push(out);
       if (p)
         *p = *n;
       cv_hlist_glue(out, 0, -R, 0);
     } else {
-      cv_node *p = cv_hlist_push(out);
+      cv_hnode *p = cv_hlist_push(out);
       if (p)
         *p = *n;
     }
@@ -104,7 +104,7 @@ static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c,
 }
 
 /* Places line `ln` of nodes into a new vline starting at x0. */
-static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
+static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
                          const cv_line *ln, double x0, double width,
                          cv_align al, int last) {
   vline *l = cv_bld_vline_new(b);
@@ -114,7 +114,7 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
   double natural = 0;
   for (size_t i = ln->start; i < ln->end; i++)
     natural += nodes[i].width;
-  const cv_node *brk = ln->hyphenated ? &nodes[ln->brk] : NULL;
+  const cv_hnode *brk = ln->hyphenated ? &nodes[ln->brk] : NULL;
   if (brk)
     natural += brk->width;
   double x = x0;
@@ -129,7 +129,7 @@ static vline *place_line(cvpdf_builder *b, const cv_node *nodes,
   size_t link = SIZE_MAX, text = SIZE_MAX;
   double text_end = 0;
   for (size_t i = ln->start; i < ln->end; i++) {
-    const cv_node *n = &nodes[i];
+    const cv_hnode *n = &nodes[i];
     if (n->kind == CV_GLUE) {
       if (n->width != 0 || ratio != 0)
         text = SIZE_MAX;
@@ -281,7 +281,7 @@ static int prepare(cvpdf_builder *b, const cv_style *s, const cv_hlist *raw,
   cv_hlist_init(hl);
   if (s->align == CV_ALIGN_JUSTIFY) {
     for (size_t i = 0; i < raw->n; i++) {
-      cv_node *p = cv_hlist_push(hl);
+      cv_hnode *p = cv_hlist_push(hl);
       if (p)
         *p = raw->v[i];
     }
@@ -369,7 +369,7 @@ vline *cv_bld_line_items(cvpdf_builder *b, const cv_style *s,
   vline *l = cv_bld_vline_new(b);
   double x = 0, gap = 0;
   for (size_t i = 0; l && i < hl.n; i++) {
-    const cv_node *nd = &hl.v[i];
+    const cv_hnode *nd = &hl.v[i];
     if (!nd->run || !nd->run->n) { /* a space */
       x += nd->width;
       gap += nd->width;
