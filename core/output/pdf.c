@@ -394,8 +394,8 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
  * a disk that fills up during the last flush would go unnoticed: the
  * bytes are read back from its memory stream instead, and every write is
  * checked by put. */
-static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t), void *ud,
-                 cv_status *st) {
+static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
+                 void *ud, cv_status *st) {
   if (HPDF_SaveToStream(w->pdf) != HPDF_OK) {
     w->failed = 1;
     cv_status_set(st,

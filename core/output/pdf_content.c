@@ -21,12 +21,12 @@ typedef struct content {
   cv_pdf *w;
   HPDF_Page page;
   cv_buf *b;
-  pending *p; /* where the codes are noted */
+  pending *p;     /* where the codes are noted */
   int oom;
-  int in_text;  /* inside BT ... ET */
-  int in_array; /* inside [ ... ] TJ */
-  int in_str;   /* inside < ... > of the array */
-  size_t font;  /* index in w->fonts of the current font; SIZE_MAX none */
+  int in_text;    /* inside BT ... ET */
+  int in_array;   /* inside [ ... ] TJ */
+  int in_str;     /* inside < ... > of the array */
+  size_t font;    /* index in w->fonts of the current font; SIZE_MAX none */
   double size;
   int have_fill;
   cv_color fill;
@@ -111,8 +111,8 @@ static void note_code(content *c) {
   pending *p = c->p;
   uint16_t font = (uint16_t)c->font;
   if (p->nruns == 0 || p->runs[p->nruns - 1].font != font) {
-    if (cv_grow((void **)&p->runs, &p->capruns, p->nruns + 1, sizeof *p->runs) <
-        0) {
+    if (cv_grow((void **)&p->runs, &p->capruns, p->nruns + 1,
+                sizeof *p->runs) < 0) {
       c->oom = 1;
       return;
     }
@@ -369,14 +369,14 @@ static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap) {
   cv_buf_reset(&w->content);
-  if (cv_grow((void **)&w->pend, &w->cappend, w->npend + 1, sizeof *w->pend) <
-      0)
+  if (cv_grow((void **)&w->pend, &w->cappend, w->npend + 1,
+              sizeof *w->pend) < 0)
     return cv_pdf_fail(w, "out of memory");
   pending *p = &w->pend[w->npend++];
   memset(p, 0, sizeof *p);
   p->stream = s;
-  content c = {
-      .w = w, .page = page, .b = &w->content, .p = p, .font = SIZE_MAX};
+  content c = {.w = w, .page = page, .b = &w->content, .p = p,
+               .font = SIZE_MAX};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
   int rc = 0;

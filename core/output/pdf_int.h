@@ -44,8 +44,8 @@ typedef struct glyph_text {
  * and after subsetting, the new glyph ids and the PDF font objects. */
 typedef struct font_use {
   cv_font *font;
-  hb_set_t *gids;    /* glyph ids (in the whole font) drawn */
-  hb_map_t *text_ix; /* gid -> index in texts */
+  hb_set_t *gids;     /* glyph ids (in the whole font) drawn */
+  hb_map_t *text_ix;  /* gid -> index in texts */
   glyph_text *texts;
   size_t ntexts, cap;
   hb_subset_plan_t *plan;
@@ -54,9 +54,9 @@ typedef struct font_use {
   int *width;                 /* by new gid, in 1000ths of an em */
   HPDF_Dict type0;            /* made at first use, filled when saving */
   /* Made by prepare_font, possibly in another thread: */
-  unsigned char *file;       /* the subset font program, compressed */
-  size_t file_len, file_raw; /* its compressed and original sizes */
-  cv_status st;              /* why preparing it failed */
+  unsigned char *file;        /* the subset font program, compressed */
+  size_t file_len, file_raw;  /* its compressed and original sizes */
+  cv_status st;               /* why preparing it failed */
 } font_use;
 
 /* A content stream waiting for the subsets: its operators, and where each
@@ -90,7 +90,7 @@ struct cv_pdf {
   cv_buf content;       /* scratch: one content stream */
   pending *pend;        /* content streams waiting for the subsets */
   size_t npend, cappend;
-  zbuf z; /* compression, for this thread */
+  zbuf z;               /* compression, for this thread */
   int failed;
   /* cv_pdf_made: the whole file, made by another process */
   const void *made;

@@ -69,7 +69,8 @@ static HyphenDict *hyphcache_get(cv_hyphcache *c, const char *path) {
   return d;
 }
 
-static int try_dict(const char *dir, const char *tag, char *path, size_t cap) {
+static int try_dict(const char *dir, const char *tag, char *path,
+                    size_t cap) {
   int n = snprintf(path, cap, "%s/hyph_%s.dic", dir, tag);
   if (n < 0 || (size_t)n >= cap)
     return 0;
@@ -193,12 +194,8 @@ static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
   g->adv = (float)units(f, size, pos[0].x_advance);
   g->text = "-";
   g->text_len = 1;
-  *r = (cv_run){.font = f,
-                .size = (float)size,
-                .color = c->style->color,
-                .n = 1,
-                .g = g,
-                .width = g->adv,
+  *r = (cv_run){.font = f, .size = (float)size, .color = c->style->color,
+                .n = 1, .g = g, .width = g->adv,
                 .ascent = (float)units(f, size, f->ascender),
                 .descent = (float)units(f, size, -f->descender),
                 .link = si->link};

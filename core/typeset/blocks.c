@@ -480,8 +480,8 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
     }
     cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
   }
-  const cv_icon *ic =
-      b->theme->icon_family ? cv_theme_icon(b->theme, kind) : NULL;
+  const cv_icon *ic = b->theme->icon_family ? cv_theme_icon(b->theme, kind)
+                                            : NULL;
   if (ic) {
     cv_style is = *s;
     is.ts.family = b->theme->icon_family;

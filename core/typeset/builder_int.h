@@ -85,15 +85,15 @@ struct cvpdf_builder {
   /* entry */
   int in_entry;
   int warned_label;
-  int safe;          /* files the CV names must stay in its directory */
-  cv_inputs *inputs; /* files read are recorded here (borrowed; may be NULL) */
-  cv_source src;     /* where the plugin's strings came from */
+  int safe; /* files the CV names must stay in its directory */
+  cv_inputs *inputs;  /* files read are recorded here (borrowed; may be NULL) */
+  cv_source src;                /* where the plugin's strings came from */
   const cvpdf_node *author_src; /* the source root when the author was set */
-  size_t entry_start;           /* first vertical item of the open entry */
-  double indent;                /* left indent of blocks */
-  double base;                  /* indent of a section's blocks: after the side
-                                   column, if the layout has one */
-  vline **label_lines;          /* hanging label lines still to place */
+  size_t entry_start; /* first vertical item of the open entry */
+  double indent;       /* left indent of blocks */
+  double base;         /* indent of a section's blocks: after the side
+                          column, if the layout has one */
+  vline **label_lines; /* hanging label lines still to place */
   size_t nlabel, label_next;
 
   list_state lists[MAX_LISTS];

@@ -126,7 +126,8 @@ const char *cv_h_option(cvpdf_builder *b, const char *key) {
   return b->type ? cv_theme_option(b->theme, b->type, key) : NULL;
 }
 
-static const char *format_date(cvpdf_builder *b, const cvpdf_node *n, int *ok) {
+static const char *format_date(cvpdf_builder *b, const cvpdf_node *n,
+                               int *ok) {
   const char *s = cv_node_str(n);
   cv_date d;
   if (!s || cv_date_parse(s, &d) != 0) {

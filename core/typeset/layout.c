@@ -100,8 +100,8 @@ vline *cv_bld_vline_new(cvpdf_builder *b) {
   return l;
 }
 
-static void vpush(cvpdf_builder *b, cv_vkind kind, double h, double d, double w,
-                  int pen, void *content) {
+static void vpush(cvpdf_builder *b, cv_vkind kind, double h, double d,
+                  double w, int pen, void *content) {
   if (cv_grow((void **)&b->v, &b->capv, b->nv + 1, sizeof *b->v) < 0) {
     cv_bld_oom(b);
     return;
@@ -299,26 +299,18 @@ void cv_builder_set_source(cvpdf_builder *b, const cvpdf_node *node) {
   cv_source_set(&b->src, node);
 }
 
-int cv_builder_failed(const cvpdf_builder *b) {
-  return b->failed;
-}
+int cv_builder_failed(const cvpdf_builder *b) { return b->failed; }
 
-const char *cv_builder_author(const cvpdf_builder *b) {
-  return b->author;
-}
+const char *cv_builder_author(const cvpdf_builder *b) { return b->author; }
 
 const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b) {
   cv_source s = {.root = b->author_src};
   return b->author ? cv_source_find(&s, b->author) : NULL;
 }
 
-void cv_builder_set_date(cvpdf_builder *b, int64_t date) {
-  b->date = date;
-}
+void cv_builder_set_date(cvpdf_builder *b, int64_t date) { b->date = date; }
 
-void cv_builder_set_safe(cvpdf_builder *b, int safe) {
-  b->safe = safe;
-}
+void cv_builder_set_safe(cvpdf_builder *b, int safe) { b->safe = safe; }
 
 void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs) {
   b->inputs = inputs;
@@ -355,9 +347,7 @@ void cv_builder_set_sink(cvpdf_builder *b, cv_pagesink sink) {
   b->sink = sink;
 }
 
-void cv_builder_keep_pages(cvpdf_builder *b) {
-  b->keep_pages = 1;
-}
+void cv_builder_keep_pages(cvpdf_builder *b) { b->keep_pages = 1; }
 
 /* A failed sink ends the typesetting (the document has failed, so setting
  * more text is wasted work).  A status without a message means the sink
@@ -450,7 +440,8 @@ void cv_bld_fire_pages(cvpdf_builder *b, int final) {
     deliver_page(b, start, end);
     /* A cut through unbreakable material may fall on a box, which then
      * starts the next page; any other break item belongs to no page. */
-    b->page_start = (end < limit && b->v[end].kind == CV_VBOX) ? end : end + 1;
+    b->page_start =
+        (end < limit && b->v[end].kind == CV_VBOX) ? end : end + 1;
   }
   if (b->keep_pages || final)
     return;
@@ -490,7 +481,8 @@ int cv_builder_finish(cvpdf_builder *b) {
       break;
     }
     cv_status mst = {0};
-    if (b->sink.margin && pg->n && b->sink.margin(b->sink.ud, i, pg, &mst) < 0)
+    if (b->sink.margin && pg->n &&
+        b->sink.margin(b->sink.ud, i, pg, &mst) < 0)
       sink_failed(b, &mst);
   }
   return b->failed ? -1 : 0;

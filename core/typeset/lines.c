@@ -64,9 +64,10 @@ void cv_bld_finish_paragraph(cv_hlist *l) {
 }
 
 static int mergeable(const cv_run *a, const cv_run *c) {
-  return a->font == c->font && a->size == c->size && a->color.r == c->color.r &&
-         a->color.g == c->color.g && a->color.b == c->color.b &&
-         a->link == c->link && !a->actual_text && !c->actual_text;
+  return a->font == c->font && a->size == c->size &&
+         a->color.r == c->color.r && a->color.g == c->color.g &&
+         a->color.b == c->color.b && a->link == c->link && !a->actual_text &&
+         !c->actual_text;
 }
 
 /* Joins run c to run a.  A gap (a space between them, in points) widens
@@ -143,8 +144,8 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
     }
     if (n->kind != CV_BOX)
       continue;
-    if (n->run && n->run->n && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
-        mergeable(l->items[text].run, n->run)) {
+    if (n->run && n->run->n && text != SIZE_MAX &&
+        fabs(text_end - x) < 1e-6 && mergeable(l->items[text].run, n->run)) {
       /* Pieces of a hyphenatable word set side by side: one run, so the
        * PDF and the trace hold words, not syllables. */
       cv_run *m = join_runs(b, l->items[text].run, n->run, 0);
@@ -199,6 +200,7 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
   }
   return l;
 }
+
 
 /* Breaks hl (already finished) into lines placed at x0 with measures
  * first_w and rest_w.  BREAK_FIRST_ONLY returns BREAK_FAILED when the
