@@ -186,22 +186,32 @@ void cv_pdf_put_hex4(cv_buf *b, unsigned v) {
   cv_buf_put(b, s, 4);
 }
 
+/* The character at s[*i] (U+FFFD for an invalid byte); *i moves past it. */
+static uint32_t next_char(const char *s, size_t n, size_t *i) {
+  uint32_t cp = 0xFFFD;
+  int k = cv_utf8_decode(s + *i, n - *i, &cp);
+  *i += k > 0 ? (size_t)k : 1;
+  return k > 0 ? cp : 0xFFFD;
+}
+
+/* cp as UTF-16 code units in u: how many (1, or 2 for a surrogate pair). */
+static int utf16(uint32_t cp, uint32_t u[2]) {
+  if (cp < 0x10000) {
+    u[0] = cp;
+    return 1;
+  }
+  u[0] = 0xD800 | ((cp - 0x10000) >> 10);
+  u[1] = 0xDC00 | ((cp - 0x10000) & 0x3FF);
+  return 2;
+}
+
 /* UTF-8 -> UTF-16BE hex digits; invalid bytes become U+FFFD. */
 void cv_pdf_put_utf16_hex(cv_buf *b, const char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp = 0xFFFD;
-    int k = cv_utf8_decode(s + i, n - i, &cp);
-    i += k > 0 ? (size_t)k : 1;
-    if (k <= 0)
-      cp = 0xFFFD;
-    if (cp < 0x10000) {
-      cv_pdf_put_hex4(b, cp);
-      continue;
-    }
-    cp -= 0x10000;
-    cv_pdf_put_hex4(b, 0xD800 | (cp >> 10));
-    cv_pdf_put_hex4(b, 0xDC00 | (cp & 0x3FF));
+  for (size_t i = 0; i < n;) {
+    uint32_t units[2];
+    int nu = utf16(next_char(s, n, &i), units);
+    for (int j = 0; j < nu; j++)
+      cv_pdf_put_hex4(b, units[j]);
   }
 }
 
@@ -213,22 +223,12 @@ HPDF_Binary cv_pdf_text_string(cv_pdf *w, const char *s) {
   HPDF_BYTE *u = cv_malloc_n(n + 1, 4); /* each char at most 4 bytes */
   if (!u)
     return NULL;
-  size_t len = 0, i = 0;
+  size_t len = 0;
   u[len++] = 0xFE;
   u[len++] = 0xFF;
-  while (i < n) {
-    uint32_t cp = 0xFFFD;
-    int k = cv_utf8_decode(s + i, n - i, &cp);
-    i += k > 0 ? (size_t)k : 1;
-    if (k <= 0)
-      cp = 0xFFFD;
-    uint32_t units[2] = {cp, 0};
-    int nu = 1;
-    if (cp >= 0x10000) {
-      units[0] = 0xD800 | ((cp - 0x10000) >> 10);
-      units[1] = 0xDC00 | ((cp - 0x10000) & 0x3FF);
-      nu = 2;
-    }
+  for (size_t i = 0; i < n;) {
+    uint32_t units[2];
+    int nu = utf16(next_char(s, n, &i), units);
     for (int j = 0; j < nu; j++) {
       u[len++] = (HPDF_BYTE)(units[j] >> 8);
       u[len++] = (HPDF_BYTE)(units[j] & 0xFF);

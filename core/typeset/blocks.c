@@ -266,11 +266,7 @@ void cv_h_entry_end(cvpdf_builder *b) {
   cv_bld_flush_labels(b);
   keep_last_line(b);
   b->in_entry = 0;
-  b->indent = b->base;
-  b->depth = 0;
-  b->keep = 0;
-  b->keep_content = 0;
-  b->keep_after = 0;
+  cv_bld_reset(b);
 }
 
 static void paragraph_at(cvpdf_builder *b, const cv_style *s,

@@ -135,6 +135,9 @@ void cv_bld_keep_with_next(cvpdf_builder *b, int content_lines);
 void cv_bld_queue_items(cvpdf_builder *b, const vline *line, double dx);
 /* Appends the items of line to l, shifted by dx. */
 void cv_bld_add_items(cvpdf_builder *b, vline *l, const vline *line, double dx);
+/* Back at the section's left edge, outside any list, with no keep
+ * pending: where an entry or a section ends. */
+void cv_bld_reset(cvpdf_builder *b);
 /* Places the hanging label lines still pending, on lines of their own. */
 void cv_bld_flush_labels(cvpdf_builder *b);
 /* Puts p on pg, its line's left edge at x0 and baseline at base. */

@@ -278,16 +278,20 @@ void cv_builder_destroy(cvpdf_builder *b) {
   free(b);
 }
 
+void cv_bld_reset(cvpdf_builder *b) {
+  b->indent = b->base;
+  b->depth = 0;
+  b->keep = 0;
+  b->keep_content = 0;
+  b->keep_after = 0;
+}
+
 void cv_builder_end_section(cvpdf_builder *b) {
   cv_bld_flush_contacts(b);
   if (b->in_entry)
     cv_h_entry_end(b);
   cv_bld_flush_labels(b);
-  b->depth = 0;
-  b->indent = b->base;
-  b->keep = 0;
-  b->keep_content = 0;
-  b->keep_after = 0;
+  cv_bld_reset(b);
   b->type = NULL;
 }
 

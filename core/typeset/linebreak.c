@@ -634,6 +634,28 @@ static int break_windows(kp *k, kp_breaks *bk) {
   }
 }
 
+/* Both breakers refuse a list without nodes or widths: non-zero, with
+ * msg in st. */
+static int no_input(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
+                    const char *msg, cv_status *st) {
+  if (width && (n == 0 || nodes))
+    return 0;
+  cv_status_set(st, "%s", msg);
+  return 1;
+}
+
+/* The state both breakers read the nodes through. */
+static void kp_init(kp *k, const cv_hnode *nodes, size_t n,
+                    cv_line_width_fn width, void *ctx, const cv_kp_params *p) {
+  memset(k, 0, sizeof *k);
+  k->nodes = nodes;
+  k->n = n;
+  k->width_fn = width;
+  k->ctx = ctx;
+  k->p = p;
+  k->free_act = k->head = NONE;
+}
+
 int cv_linebreak(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                  void *ctx, const cv_kp_params *p, cv_line **lines,
                  size_t *nlines, int *passes_used, cv_status *st) {
@@ -641,10 +663,9 @@ int cv_linebreak(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
   *nlines = 0;
   if (passes_used)
     *passes_used = 0;
-  if (!width || (n > 0 && !nodes)) {
-    cv_status_set(st, "cv_linebreak: no nodes or no line width callback");
+  if (no_input(nodes, n, width,
+               "cv_linebreak: no nodes or no line width callback", st))
     return -1;
-  }
   if (n == 0)
     return 0;
   cv_kp_params defaults;
@@ -653,13 +674,7 @@ int cv_linebreak(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
     p = &defaults;
   }
   kp k;
-  memset(&k, 0, sizeof k);
-  k.nodes = nodes;
-  k.n = n;
-  k.width_fn = width;
-  k.ctx = ctx;
-  k.p = p;
-  k.free_act = k.head = NONE;
+  kp_init(&k, nodes, n, width, ctx, p);
   int rc = -1;
   if (prepare(&k) != 0)
     goto out;
@@ -700,21 +715,15 @@ int cv_linebreak_greedy(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                         cv_status *st) {
   *lines = NULL;
   *nlines = 0;
-  if (!width || (n > 0 && !nodes)) {
-    cv_status_set(st, "cv_linebreak_greedy: no nodes or no width callback");
+  if (no_input(nodes, n, width,
+               "cv_linebreak_greedy: no nodes or no width callback", st))
     return -1;
-  }
   if (n == 0)
     return 0;
   cv_kp_params p;
   cv_kp_params_default(&p);
   kp k;
-  memset(&k, 0, sizeof k);
-  k.nodes = nodes;
-  k.n = n;
-  k.width_fn = width;
-  k.ctx = ctx;
-  k.p = &p;
+  kp_init(&k, nodes, n, width, ctx, &p);
   k.allow_flagged = 1;
   cv_line *out = NULL;
   size_t cnt = 0, cap = 0, start = 0, last_fit = NONE;
