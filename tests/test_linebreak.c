@@ -73,7 +73,7 @@ static void line_sums(const cv_hlist *h, const cv_line *ln, double *nat,
                       double *st, double *sh) {
   *nat = *st = *sh = 0;
   for (size_t i = ln->start; i < ln->end; i++) {
-    const cv_node *d = &h->v[i];
+    const cv_hnode *d = &h->v[i];
     if (d->kind != CV_PENALTY)
       *nat += d->width;
     if (d->kind == CV_GLUE) {
@@ -423,7 +423,7 @@ static int ex_line(const cv_hlist *h, size_t start, size_t b, double w,
   if (bad > p->tolerance)
     return 0;
   *fit = fitness_of(bad, w > nat);
-  const cv_node *nd = &h->v[b];
+  const cv_hnode *nd = &h->v[b];
   int pi = nd->kind == CV_PENALTY ? nd->penalty : 0;
   int fin = b == h->n - 1;
   double d = (double)p->line_penalty + bad;
@@ -443,7 +443,7 @@ static int ex_line(const cv_hlist *h, size_t start, size_t b, double w,
 }
 
 static int ex_legal(const cv_hlist *h, size_t i) {
-  const cv_node *nd = &h->v[i];
+  const cv_hnode *nd = &h->v[i];
   if (nd->kind == CV_GLUE)
     return i > 0 && h->v[i - 1].kind == CV_BOX;
   return nd->kind == CV_PENALTY && nd->penalty < CV_INF_PENALTY;

@@ -83,7 +83,7 @@ static void describe(const cv_hlist *l, char *buf, size_t cap) {
   size_t n = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < l->n && n + 8 < cap; i++) {
-    const cv_node *nd = &l->v[i];
+    const cv_hnode *nd = &l->v[i];
     if (nd->kind == CV_GLUE) {
       buf[n++] = ' ';
     } else if (nd->kind == CV_PENALTY) {
@@ -373,7 +373,7 @@ static void test_glue(env *e) {
   double want = hb_font_get_glyph_h_advance(f->hb_font, sp) * 11.0 / f->upem;
   cv_hlist l;
   shape_plain(e, &s, "one two", 0, 1, &l);
-  const cv_node *g = l.n == 3 ? &l.v[1] : NULL;
+  const cv_hnode *g = l.n == 3 ? &l.v[1] : NULL;
   CHECK(g && g->kind == CV_GLUE && fabs(g->width - want) < 1e-9 &&
             fabs(g->stretch - want / 2) < 1e-9 &&
             fabs(g->shrink - want / 3) < 1e-9,

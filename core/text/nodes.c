@@ -17,7 +17,7 @@ void cv_hlist_fini(cv_hlist *l) {
   memset(l, 0, sizeof *l);
 }
 
-cv_node *cv_hlist_push(cv_hlist *l) {
+cv_hnode *cv_hlist_push(cv_hlist *l) {
   /* Once an append failed the list is incomplete; refusing later appends
    * keeps the caller from typesetting a paragraph with a hole in it. */
   if (l->failed)
@@ -28,13 +28,13 @@ cv_node *cv_hlist_push(cv_hlist *l) {
     return NULL;
   }
   l->v = v;
-  cv_node *nd = &l->v[l->n++];
+  cv_hnode *nd = &l->v[l->n++];
   memset(nd, 0, sizeof *nd);
   return nd;
 }
 
 void cv_hlist_box(cv_hlist *l, double w, cv_run *run) {
-  cv_node *nd = cv_hlist_push(l);
+  cv_hnode *nd = cv_hlist_push(l);
   if (!nd)
     return;
   nd->kind = CV_BOX;
@@ -47,7 +47,7 @@ void cv_hlist_box(cv_hlist *l, double w, cv_run *run) {
 }
 
 void cv_hlist_glue(cv_hlist *l, double w, double stretch, double shrink) {
-  cv_node *nd = cv_hlist_push(l);
+  cv_hnode *nd = cv_hlist_push(l);
   if (!nd)
     return;
   nd->kind = CV_GLUE;
@@ -57,7 +57,7 @@ void cv_hlist_glue(cv_hlist *l, double w, double stretch, double shrink) {
 }
 
 void cv_hlist_penalty(cv_hlist *l, double w, int penalty, int flagged) {
-  cv_node *nd = cv_hlist_push(l);
+  cv_hnode *nd = cv_hlist_push(l);
   if (!nd)
     return;
   nd->kind = CV_PENALTY;

@@ -38,19 +38,19 @@ typedef struct cv_run {
   const char *actual_text;
 } cv_run;
 
-typedef enum cv_node_kind {
+typedef enum cv_hnode_kind {
   CV_BOX = 0,
   CV_GLUE = 1,
   CV_PENALTY = 2
-} cv_node_kind;
+} cv_hnode_kind;
 
 #define CV_INF_PENALTY 10000
 #define CV_EJECT_PENALTY (-10000)
 /* Stretch that stands for TeX's fil order: any finite amount is dwarfed. */
 #define CV_FIL 1.0e5
 
-typedef struct cv_node {
-  uint8_t kind;    /* cv_node_kind */
+typedef struct cv_hnode {
+  uint8_t kind;    /* cv_hnode_kind */
   uint8_t flagged; /* penalty: a hyphenation break */
   int penalty;     /* penalty value */
   double width;    /* box/glue natural width; penalty: width if broken */
@@ -58,17 +58,17 @@ typedef struct cv_node {
   double height, depth;   /* box */
   cv_run *run;     /* box content (may be NULL: empty box, indent) */
   cv_run *hyphen;  /* penalty: drawn at the line end if broken here */
-} cv_node;
+} cv_hnode;
 
 typedef struct cv_hlist {
-  cv_node *v;
+  cv_hnode *v;
   size_t n, cap;
   int failed; /* out of memory while appending */
 } cv_hlist;
 
 void cv_hlist_init(cv_hlist *l);
 void cv_hlist_fini(cv_hlist *l);
-cv_node *cv_hlist_push(cv_hlist *l); /* zeroed; NULL sets failed */
+cv_hnode *cv_hlist_push(cv_hlist *l); /* zeroed; NULL sets failed */
 void cv_hlist_box(cv_hlist *l, double w, cv_run *run);
 void cv_hlist_glue(cv_hlist *l, double w, double stretch, double shrink);
 void cv_hlist_penalty(cv_hlist *l, double w, int penalty, int flagged);

@@ -77,7 +77,7 @@ typedef struct kp_origin {
 } kp_origin;
 
 typedef struct kp {
-  const cv_node *nodes;
+  const cv_hnode *nodes;
   size_t n;
   size_t final; /* position of the paragraph's end break */
   cv_line_width_fn width_fn;
@@ -137,7 +137,7 @@ int cv_badness(double target, double natural, double stretch, double shrink) {
 
 /* ---- shared measuring ------------------------------------------------ */
 
-static int is_forced(const cv_node *nd) {
+static int is_forced(const cv_hnode *nd) {
   return nd->kind == CV_PENALTY && nd->penalty <= CV_EJECT_PENALTY;
 }
 
@@ -185,7 +185,7 @@ static int prepare(kp *k) {
     return -1;
   k->w[0] = k->y[0] = k->z[0] = 0;
   for (size_t i = 0; i < n; i++) {
-    const cv_node *nd = &k->nodes[i];
+    const cv_hnode *nd = &k->nodes[i];
     /* A penalty's width counts only on the line it ends (measure()). */
     double w = nd->kind == CV_PENALTY ? 0.0 : nd->width;
     int glue = nd->kind == CV_GLUE;
@@ -402,7 +402,7 @@ static void try_break(kp *k, size_t b, int pi, int flagged) {
 /* Whether node i is a legal breakpoint in this pass (tex.web section 866),
  * and its penalty. */
 static int legal_break(const kp *k, size_t i, int *pi, int *flagged) {
-  const cv_node *nd = &k->nodes[i];
+  const cv_hnode *nd = &k->nodes[i];
   *pi = 0;
   *flagged = 0;
   if (i == k->final) {
@@ -634,17 +634,38 @@ static int break_windows(kp *k, kp_breaks *bk) {
   }
 }
 
-int cv_linebreak(const cv_node *nodes, size_t n, cv_line_width_fn width,
+/* Both breakers refuse a list without nodes or widths: non-zero, with
+ * msg in st. */
+static int no_input(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
+                    const char *msg, cv_status *st) {
+  if (width && (n == 0 || nodes))
+    return 0;
+  cv_status_set(st, "%s", msg);
+  return 1;
+}
+
+/* The state both breakers read the nodes through. */
+static void kp_init(kp *k, const cv_hnode *nodes, size_t n,
+                    cv_line_width_fn width, void *ctx, const cv_kp_params *p) {
+  memset(k, 0, sizeof *k);
+  k->nodes = nodes;
+  k->n = n;
+  k->width_fn = width;
+  k->ctx = ctx;
+  k->p = p;
+  k->free_act = k->head = NONE;
+}
+
+int cv_linebreak(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                  void *ctx, const cv_kp_params *p, cv_line **lines,
                  size_t *nlines, int *passes_used, cv_status *st) {
   *lines = NULL;
   *nlines = 0;
   if (passes_used)
     *passes_used = 0;
-  if (!width || (n > 0 && !nodes)) {
-    cv_status_set(st, "cv_linebreak: no nodes or no line width callback");
+  if (no_input(nodes, n, width,
+               "cv_linebreak: no nodes or no line width callback", st))
     return -1;
-  }
   if (n == 0)
     return 0;
   cv_kp_params defaults;
@@ -653,13 +674,7 @@ int cv_linebreak(const cv_node *nodes, size_t n, cv_line_width_fn width,
     p = &defaults;
   }
   kp k;
-  memset(&k, 0, sizeof k);
-  k.nodes = nodes;
-  k.n = n;
-  k.width_fn = width;
-  k.ctx = ctx;
-  k.p = p;
-  k.free_act = k.head = NONE;
+  kp_init(&k, nodes, n, width, ctx, p);
   int rc = -1;
   if (prepare(&k) != 0)
     goto out;
@@ -695,26 +710,20 @@ static int greedy_push(cv_line **out, size_t *cnt, size_t *cap) {
 
 /* Fills as much as fits on each line, shrinking glue if needed (the
  * "first-fit" method of Knuth & Plass 1981, section 2). */
-int cv_linebreak_greedy(const cv_node *nodes, size_t n, cv_line_width_fn width,
+int cv_linebreak_greedy(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                         void *ctx, cv_line **lines, size_t *nlines,
                         cv_status *st) {
   *lines = NULL;
   *nlines = 0;
-  if (!width || (n > 0 && !nodes)) {
-    cv_status_set(st, "cv_linebreak_greedy: no nodes or no width callback");
+  if (no_input(nodes, n, width,
+               "cv_linebreak_greedy: no nodes or no width callback", st))
     return -1;
-  }
   if (n == 0)
     return 0;
   cv_kp_params p;
   cv_kp_params_default(&p);
   kp k;
-  memset(&k, 0, sizeof k);
-  k.nodes = nodes;
-  k.n = n;
-  k.width_fn = width;
-  k.ctx = ctx;
-  k.p = &p;
+  kp_init(&k, nodes, n, width, ctx, &p);
   k.allow_flagged = 1;
   cv_line *out = NULL;
   size_t cnt = 0, cap = 0, start = 0, last_fit = NONE;

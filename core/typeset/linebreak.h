@@ -44,13 +44,13 @@ typedef double (*cv_line_width_fn)(void *ctx, size_t line);
  * overfull lines (never chosen while any feasible set of breaks exists).
  * *lines is malloc'd (caller frees).  Returns 0, or -1 with st on out of
  * memory.  passes_used (may be NULL) gets 1..4. */
-int cv_linebreak(const cv_node *nodes, size_t n, cv_line_width_fn width,
+int cv_linebreak(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                  void *ctx, const cv_kp_params *p, cv_line **lines,
                  size_t *nlines, int *passes_used, cv_status *st);
 
 /* First-fit breaking (what a word processor does), for comparison in tests
  * and benchmarks only. */
-int cv_linebreak_greedy(const cv_node *nodes, size_t n, cv_line_width_fn width,
+int cv_linebreak_greedy(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                         void *ctx, cv_line **lines, size_t *nlines,
                         cv_status *st);
 

@@ -1,0 +1,446 @@
+/* cvpdf - LaTeX to Unicode, for the text of BibTeX fields: accents,
+ * letters and symbols to their characters, dashes, quotes and ties, math
+ * without its dollars, styling commands dropped for their argument, and a
+ * warning (once per command) for what is not known. */
+#define _POSIX_C_SOURCE 200809L
+#include "document/bibtex_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Precomposed letters: for each accent, the ASCII bases that compose with
+ * it under Unicode NFC and the code points they compose to.  Other bases
+ * get the combining mark after them. */
+typedef struct accent {
+  char cmd;         /* \' \` \^ ... \v \H ... */
+  uint32_t mark;    /* combining mark */
+  const char *base; /* letters with a precomposed form */
+  const uint16_t *cp;
+} accent;
+
+static const accent accents[] = {
+    {'\'', 0x0301, "acegiklmnoprsuwyzACEGIKLMNOPRSUWYZ",
+     (const uint16_t[]){0xE1,   0x107,  0xE9,  0x1F5,  0xED,   0x1E31, 0x13A,
+                        0x1E3F, 0x144,  0xF3,  0x1E55, 0x155,  0x15B,  0xFA,
+                        0x1E83, 0xFD,   0x17A, 0xC1,   0x106,  0xC9,   0x1F4,
+                        0xCD,   0x1E30, 0x139, 0x1E3E, 0x143,  0xD3,   0x1E54,
+                        0x154,  0x15A,  0xDA,  0x1E82, 0xDD,   0x179}},
+    {'`', 0x0300, "aeinouwyAEINOUWY",
+     (const uint16_t[]){0xE0, 0xE8, 0xEC, 0x1F9, 0xF2, 0xF9, 0x1E81, 0x1EF3,
+                        0xC0, 0xC8, 0xCC, 0x1F8, 0xD2, 0xD9, 0x1E80, 0x1EF2}},
+    {'^', 0x0302, "aceghijosuwyzACEGHIJOSUWYZ",
+     (const uint16_t[]){0xE2,  0x109,  0xEA,  0x11D, 0x125,  0xEE,  0x135,
+                        0xF4,  0x15D,  0xFB,  0x175, 0x177,  0x1E91, 0xC2,
+                        0x108, 0xCA,   0x11C, 0x124, 0xCE,   0x134, 0xD4,
+                        0x15C, 0xDB,   0x174, 0x176, 0x1E90}},
+    {'"', 0x0308, "aehiotuwxyAEHIOUWXY",
+     (const uint16_t[]){0xE4, 0xEB, 0x1E27, 0xEF, 0xF6, 0x1E97, 0xFC,
+                        0x1E85, 0x1E8D, 0xFF, 0xC4, 0xCB, 0x1E26, 0xCF,
+                        0xD6, 0xDC, 0x1E84, 0x1E8C, 0x178}},
+    {'~', 0x0303, "aeinouvyAEINOUVY",
+     (const uint16_t[]){0xE3, 0x1EBD, 0x129, 0xF1, 0xF5, 0x169, 0x1E7D,
+                        0x1EF9, 0xC3, 0x1EBC, 0x128, 0xD1, 0xD5, 0x168,
+                        0x1E7C, 0x1EF8}},
+    {'=', 0x0304, "aegiouyAEGIOUY",
+     (const uint16_t[]){0x101, 0x113, 0x1E21, 0x12B, 0x14D, 0x16B, 0x233,
+                        0x100, 0x112, 0x1E20, 0x12A, 0x14C, 0x16A, 0x232}},
+    {'.', 0x0307, "abcdefghmnoprstwxyzABCDEFGHIMNOPRSTWXYZ",
+     (const uint16_t[]){0x227,  0x1E03, 0x10B,  0x1E0B, 0x117,  0x1E1F,
+                        0x121,  0x1E23, 0x1E41, 0x1E45, 0x22F,  0x1E57,
+                        0x1E59, 0x1E61, 0x1E6B, 0x1E87, 0x1E8B, 0x1E8F,
+                        0x17C,  0x226,  0x1E02, 0x10A,  0x1E0A, 0x116,
+                        0x1E1E, 0x120,  0x1E22, 0x130,  0x1E40, 0x1E44,
+                        0x22E,  0x1E56, 0x1E58, 0x1E60, 0x1E6A, 0x1E86,
+                        0x1E8A, 0x1E8E, 0x17B}},
+    {'u', 0x0306, "aegiouAEGIOU",
+     (const uint16_t[]){0x103, 0x115, 0x11F, 0x12D, 0x14F, 0x16D, 0x102,
+                        0x114, 0x11E, 0x12C, 0x14E, 0x16C}},
+    {'v', 0x030C, "acdeghijklnorstuzACDEGHIKLNORSTUZ",
+     (const uint16_t[]){0x1CE, 0x10D, 0x10F, 0x11B, 0x1E7, 0x21F, 0x1D0,
+                        0x1F0, 0x1E9, 0x13E, 0x148, 0x1D2, 0x159, 0x161,
+                        0x165, 0x1D4, 0x17E, 0x1CD, 0x10C, 0x10E, 0x11A,
+                        0x1E6, 0x21E, 0x1CF, 0x1E8, 0x13D, 0x147, 0x1D1,
+                        0x158, 0x160, 0x164, 0x1D3, 0x17D}},
+    {'H', 0x030B, "ouOU", (const uint16_t[]){0x151, 0x171, 0x150, 0x170}},
+    {'c', 0x0327, "cdeghklnrstCDEGHKLNRST",
+     (const uint16_t[]){0xE7,   0x1E11, 0x229,  0x123, 0x1E29, 0x137,
+                        0x13C,  0x146,  0x157,  0x15F, 0x163,  0xC7,
+                        0x1E10, 0x228,  0x122,  0x1E28, 0x136, 0x13B,
+                        0x145,  0x156,  0x15E,  0x162}},
+    {'k', 0x0328, "aeiouAEIOU",
+     (const uint16_t[]){0x105, 0x119, 0x12F, 0x1EB, 0x173, 0x104, 0x118,
+                        0x12E, 0x1EA, 0x172}},
+    {'r', 0x030A, "auwyAU",
+     (const uint16_t[]){0xE5, 0x16F, 0x1E98, 0x1E99, 0xC5, 0x16E}},
+    {'d', 0x0323, "abdehiklmnorstuvwyzABDEHIKLMNORSTUVWYZ",
+     (const uint16_t[]){0x1EA1, 0x1E05, 0x1E0D, 0x1EB9, 0x1E25, 0x1ECB,
+                        0x1E33, 0x1E37, 0x1E43, 0x1E47, 0x1ECD, 0x1E5B,
+                        0x1E63, 0x1E6D, 0x1EE5, 0x1E7F, 0x1E89, 0x1EF5,
+                        0x1E93, 0x1EA0, 0x1E04, 0x1E0C, 0x1EB8, 0x1E24,
+                        0x1ECA, 0x1E32, 0x1E36, 0x1E42, 0x1E46, 0x1ECC,
+                        0x1E5A, 0x1E62, 0x1E6C, 0x1EE4, 0x1E7E, 0x1E88,
+                        0x1EF4, 0x1E92}},
+    {'b', 0x0331, "bdhklnrtzBDKLNRTZ",
+     (const uint16_t[]){0x1E07, 0x1E0F, 0x1E96, 0x1E35, 0x1E3B, 0x1E49,
+                        0x1E5F, 0x1E6F, 0x1E95, 0x1E06, 0x1E0E, 0x1E34,
+                        0x1E3A, 0x1E48, 0x1E5E, 0x1E6E, 0x1E94}},
+    {'t', 0x0361, "", (const uint16_t[]){0}},
+};
+
+/* Control words that stand for a character or a short text. */
+typedef struct symbol {
+  const char *name;
+  const char *text;
+} symbol;
+
+static const symbol symbols[] = {
+    /* Letters of other alphabets. */
+    {"ss", "ß"}, {"SS", "SS"}, {"o", "ø"}, {"O", "Ø"}, {"l", "ł"},
+    {"L", "Ł"}, {"aa", "å"}, {"AA", "Å"}, {"ae", "æ"}, {"AE", "Æ"},
+    {"oe", "œ"}, {"OE", "Œ"}, {"i", "ı"}, {"j", "ȷ"}, {"dh", "ð"},
+    {"DH", "Ð"}, {"th", "þ"}, {"TH", "Þ"}, {"ng", "ŋ"}, {"NG", "Ŋ"},
+    {"dj", "đ"}, {"DJ", "Đ"},
+    /* Punctuation and signs. */
+    {"textendash", "–"}, {"textemdash", "—"}, {"ldots", "…"},
+    {"dots", "…"}, {"textellipsis", "…"}, {"textquoteleft", "‘"},
+    {"textquoteright", "’"}, {"textquotedblleft", "“"},
+    {"textquotedblright", "”"}, {"guillemotleft", "«"},
+    {"guillemotright", "»"}, {"copyright", "©"}, {"textcopyright", "©"},
+    {"textregistered", "®"}, {"texttrademark", "™"}, {"S", "§"},
+    {"P", "¶"}, {"pounds", "£"}, {"euro", "€"}, {"texteuro", "€"},
+    {"textdegree", "°"}, {"textbackslash", "\\"}, {"textasciitilde", "~"},
+    {"textunderscore", "_"}, {"textbar", "|"}, {"textless", "<"},
+    {"textgreater", ">"}, {"textbullet", "•"}, {"dag", "†"}, {"ddag", "‡"},
+    {"TeX", "TeX"}, {"LaTeX", "LaTeX"}, {"BibTeX", "BibTeX"},
+    {"quad", " "}, {"qquad", " "},
+    /* Mathematics, in or out of $...$. */
+    {"alpha", "α"}, {"beta", "β"}, {"gamma", "γ"}, {"delta", "δ"},
+    {"epsilon", "ϵ"}, {"varepsilon", "ε"}, {"zeta", "ζ"}, {"eta", "η"},
+    {"theta", "θ"}, {"iota", "ι"}, {"kappa", "κ"}, {"lambda", "λ"},
+    {"mu", "μ"}, {"nu", "ν"}, {"xi", "ξ"}, {"pi", "π"}, {"rho", "ρ"},
+    {"sigma", "σ"}, {"tau", "τ"}, {"upsilon", "υ"}, {"phi", "ϕ"},
+    {"varphi", "φ"}, {"chi", "χ"}, {"psi", "ψ"}, {"omega", "ω"},
+    {"Gamma", "Γ"}, {"Delta", "Δ"}, {"Theta", "Θ"}, {"Lambda", "Λ"},
+    {"Xi", "Ξ"}, {"Pi", "Π"}, {"Sigma", "Σ"}, {"Phi", "Φ"}, {"Psi", "Ψ"},
+    {"Omega", "Ω"}, {"ell", "ℓ"}, {"infty", "∞"}, {"times", "×"},
+    {"pm", "±"}, {"le", "≤"}, {"leq", "≤"}, {"ge", "≥"}, {"geq", "≥"},
+    {"neq", "≠"}, {"ne", "≠"}, {"approx", "≈"}, {"sim", "∼"},
+    {"cdot", "·"}, {"to", "→"}, {"rightarrow", "→"}, {"leftarrow", "←"},
+    {"in", "∈"}, {"sum", "∑"}, {"log", "log"}, {"sqrt", "√"},
+    {"partial", "∂"}, {"nabla", "∇"}, {"mid", "|"},
+    {NULL, NULL}};
+
+/* Commands that only style their argument: the argument is kept. */
+static const char *const styles[] = {
+    "textbf", "textit", "textsl", "emph", "texttt", "textsc", "textsf",
+    "textrm", "textup", "textmd", "textnormal", "mathrm", "mathbf", "mathit",
+    "mathcal", "mathbb", "mathsf", "mathtt", "boldsymbol", "operatorname",
+    "text", "mbox", "hbox", "url", "em", "it", "bf", "sc", "rm", "tt", "sf",
+    "sl", "normalfont", "relax", "protect", "small", "footnotesize", "large",
+    "Large", "uppercase", "lowercase", "MakeUppercase", "MakeLowercase",
+    "nolinkurl", "ensuremath", "left", "right", NULL};
+
+/* Commands whose first argument is not printed: sort keys, link targets. */
+static const char *const drop_first[] = {"noopsort", "href", "SortNoop",
+                                         "sortnoop", NULL};
+
+static int in_list(const char *const *list, const char *s, size_t n) {
+  for (int i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && !strncmp(list[i], s, n))
+      return 1;
+  return 0;
+}
+
+static void put_cp(cv_buf *out, uint32_t cp) {
+  char u[4];
+  cv_buf_put(out, u, (size_t)cv_utf8_encode(cp, u));
+}
+
+static int is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static void skip_spaces(const char *s, size_t *p) {
+  while (s[*p] == ' ' || s[*p] == '\t' || s[*p] == '\n')
+    (*p)++;
+}
+
+/* End of the brace group opening at s[p] == '{' (the index after its '}'),
+ * or strlen when it is not closed (libbtparse has checked the balance of
+ * whole values, not of the pieces we cut). */
+static size_t group_end(const char *s, size_t p) {
+  int depth = 0;
+  for (; s[p]; p++) {
+    if (s[p] == '\\' && s[p + 1]) {
+      p++;
+      continue;
+    }
+    if (s[p] == '{')
+      depth++;
+    else if (s[p] == '}' && --depth == 0)
+      return p + 1;
+  }
+  return p;
+}
+
+static void convert(cv_tex_ctx *t, const char *s, size_t n, int verbatim,
+                    cv_buf *out);
+
+static void warn_unknown(cv_tex_ctx *t, const char *name, size_t n) {
+  if (n >= sizeof t->warned[0])
+    n = sizeof t->warned[0] - 1;
+  for (int i = 0; i < t->nwarned; i++)
+    if (strlen(t->warned[i]) == n && !strncmp(t->warned[i], name, n))
+      return;
+  if (t->nwarned < (int)(sizeof t->warned / sizeof t->warned[0])) {
+    memcpy(t->warned[t->nwarned], name, n);
+    t->warned[t->nwarned][n] = 0;
+    t->nwarned++;
+  }
+  if (t->diags)
+    cv_diags_add(t->diags, CV_SEV_WARNING, t->file, t->line, t->col,
+                 "unknown LaTeX command '\\%.*s': printed as '%.*s' "
+                 "(write the text it stands for instead)",
+                 (int)n, name, (int)n, name);
+}
+
+/* An accent and its argument, s[*p] just after the accent command: {e},
+ * e, {\i}, \i, {} (a lone accent).  The first letter carries the accent;
+ * the rest of a longer group is converted as text. */
+static void put_accent(cv_tex_ctx *t, const accent *a, const char *s, size_t *p,
+                       size_t n, cv_buf *out) {
+  skip_spaces(s, p);
+  size_t start = *p, end;
+  if (*p < n && s[*p] == '{') {
+    end = group_end(s, *p);
+    start++;
+    *p = end;
+    if (end > start && s[end - 1] == '}')
+      end--;
+  } else {
+    end = *p;
+    if (end < n && s[end] == '\\' && end + 1 < n &&
+        (s[end + 1] == 'i' || s[end + 1] == 'j') &&
+        (end + 2 >= n || !is_alpha(s[end + 2])))
+      end += 2;
+    else if (end < n) {
+      uint32_t cp;
+      int k = cv_utf8_decode(s + end, n - end, &cp);
+      end += k > 0 ? (size_t)k : 1;
+    }
+    *p = end;
+  }
+  /* Inner braces and spaces round the base, as in \'{{e}} or \c{ c}. */
+  while (start < end && (s[start] == '{' || s[start] == ' '))
+    start++;
+  if (start >= end) {
+    /* \~{} and friends print the accent itself. */
+    if (!is_alpha(a->cmd))
+      cv_buf_putc(out, a->cmd);
+    return;
+  }
+  char base = s[start];
+  size_t rest = start + 1;
+  if (base == '\\' && start + 1 < end &&
+      (s[start + 1] == 'i' || s[start + 1] == 'j')) {
+    /* Dotless i and j take the accent in place of the dot. */
+    base = s[start + 1];
+    rest = start + 2;
+  }
+  const char *hit = is_alpha(base) ? strchr(a->base, base) : NULL;
+  if (hit) {
+    put_cp(out, a->cp[hit - a->base]);
+  } else if ((unsigned char)base < 0x80 && base != '\\') {
+    cv_buf_putc(out, base);
+    put_cp(out, a->mark);
+  } else {
+    /* A multi-byte or command base: convert it, then mark it. */
+    rest = start;
+    cv_buf tmp;
+    cv_buf_init(&tmp);
+    convert(t, s + start, end - start, 0, &tmp);
+    if (tmp.data)
+      cv_buf_put(out, tmp.data, tmp.len);
+    cv_buf_fini(&tmp);
+    put_cp(out, a->mark);
+    return;
+  }
+  convert(t, s + rest, end - rest, 0, out);
+}
+
+static const accent *find_accent(char c) {
+  for (size_t i = 0; i < sizeof accents / sizeof accents[0]; i++)
+    if (accents[i].cmd == c)
+      return &accents[i];
+  return NULL;
+}
+
+/* A command at s[*p] == '\\'. */
+static void command(cv_tex_ctx *t, const char *s, size_t *p, size_t n,
+                    int verbatim, cv_buf *out) {
+  size_t q = *p + 1;
+  if (q >= n) {
+    *p = q;
+    return;
+  }
+  char c = s[q];
+  if (!is_alpha(c)) {
+    *p = q + 1;
+    const accent *a = verbatim ? NULL : find_accent(c);
+    if (a && !is_alpha(c)) {
+      put_accent(t, a, s, p, n, out);
+      return;
+    }
+    switch (c) {
+    case '\\':
+    case ' ':
+      cv_buf_putc(out, ' ');
+      return;
+    case '-': /* discretionary hyphen */
+    case '/': /* italic correction */
+    case '@':
+      return;
+    case ',':
+    case ';':
+    case ':':
+      cv_buf_putc(out, ' ');
+      return;
+    default:
+      cv_buf_putc(out, c); /* \& \% \$ \_ \# \{ \} */
+      return;
+    }
+  }
+  size_t name = q;
+  while (q < n && is_alpha(s[q]))
+    q++;
+  size_t len = q - name;
+  *p = q;
+  if (verbatim) {
+    cv_buf_put(out, s + name - 1, len + 1);
+    return;
+  }
+  const accent *a = len == 1 ? find_accent(s[name]) : NULL;
+  if (a && is_alpha(s[name]) &&
+      !(s[name] == 'i' || s[name] == 'j' || s[name] == 'o' ||
+        s[name] == 'l' || s[name] == 'L' || s[name] == 'O' ||
+        s[name] == 'S' || s[name] == 'P')) {
+    put_accent(t, a, s, p, n, out);
+    return;
+  }
+  /* TeX ends a control word at the first non-letter and eats the spaces
+   * after it: "\ss e" is "ße".  In mathematics TeX spaces by itself, so
+   * the written space stays: "$\log n$" is "log n". */
+  if (!t->math)
+    skip_spaces(s, p);
+  for (int i = 0; symbols[i].name; i++)
+    if (strlen(symbols[i].name) == len &&
+        !strncmp(symbols[i].name, s + name, len)) {
+      cv_buf_puts(out, symbols[i].text);
+      return;
+    }
+  if (in_list(styles, s + name, len))
+    return;
+  if (in_list(drop_first, s + name, len)) {
+    if (*p < n && s[*p] == '{')
+      *p = group_end(s, *p);
+    return;
+  }
+  warn_unknown(t, s + name, len);
+  cv_buf_put(out, s + name, len);
+}
+
+/* Converts n bytes of LaTeX at s to text.  verbatim (addresses, DOIs):
+ * only braces and escapes of special characters are undone, so "~" and
+ * "--" in an address survive. */
+static void convert(cv_tex_ctx *t, const char *s, size_t n, int verbatim,
+                    cv_buf *out) {
+  int outer = t->math;
+  size_t p = 0;
+  while (p < n && s[p]) {
+    char c = s[p];
+    if (c == '{' || c == '}') {
+      p++;
+      continue;
+    }
+    if (c == '\\') {
+      command(t, s, &p, n, verbatim, out);
+      continue;
+    }
+    if (verbatim) {
+      cv_buf_putc(out, c);
+      p++;
+      continue;
+    }
+    if (c == '$') {
+      t->math = !t->math;
+      p++;
+      continue;
+    }
+    if (!t->math && c == '-' && p + 1 < n && s[p + 1] == '-') {
+      int three = p + 2 < n && s[p + 2] == '-';
+      cv_buf_puts(out, three ? "—" : "–");
+      p += three ? 3 : 2;
+      continue;
+    }
+    if (!t->math && c == '`') {
+      int two = p + 1 < n && s[p + 1] == '`';
+      cv_buf_puts(out, two ? "“" : "‘");
+      p += two ? 2 : 1;
+      continue;
+    }
+    if (!t->math && c == '\'' && p + 1 < n && s[p + 1] == '\'') {
+      cv_buf_puts(out, "”");
+      p += 2;
+      continue;
+    }
+    if (c == '~') {
+      cv_buf_puts(out, "\xc2\xa0"); /* a tie: no-break space */
+      p++;
+      continue;
+    }
+    cv_buf_putc(out, c);
+    p++;
+  }
+  /* A $ left open ends with its text. */
+  t->math = outer;
+}
+
+/* Collapses the spaces that removing braces and commands can leave. */
+static char *tidy(cv_arena *a, const cv_buf *b) {
+  const char *s = b->data ? b->data : "";
+  char *r = cv_arena_alloc(a, b->len + 1);
+  if (!r)
+    return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < b->len; i++) {
+    if (s[i] == ' ' && (o == 0 || r[o - 1] == ' '))
+      continue;
+    r[o++] = s[i];
+  }
+  while (o > 0 && r[o - 1] == ' ')
+    o--;
+  r[o] = 0;
+  return r;
+}
+
+char *cv_tex_convert(cv_tex_ctx *t, const char *tex, int verbatim,
+                     cv_arena *arena) {
+  cv_buf out;
+  cv_buf_init(&out);
+  convert(t, tex ? tex : "", tex ? strlen(tex) : 0, verbatim, &out);
+  char *r = out.failed ? NULL : tidy(arena, &out);
+  cv_buf_fini(&out);
+  return r;
+}
+
+char *cv_latex_to_text(const char *tex, int verbatim, cv_arena *arena,
+                       cv_diags *diags, const char *file, int line, int col) {
+  cv_tex_ctx t;
+  memset(&t, 0, sizeof t);
+  t.diags = diags;
+  t.file = file;
+  t.line = line;
+  t.col = col;
+  return cv_tex_convert(&t, tex, verbatim, arena);
+}

@@ -1,0 +1,152 @@
+/* cvpdf - what the pieces of the PDF writer share (internal to
+ * core/output): the writer, the fonts it uses and the content streams
+ * waiting for their subsets, and the functions one piece calls in
+ * another.  The pieces:
+ *   pdf.c          the writer's lifetime, errors, compressed streams,
+ *                  strings, pages, document information, saving;
+ *   pdf_fonts.c    the glyphs each font needs, subsetting (hb-subset),
+ *                  font objects and ToUnicode maps;
+ *   pdf_content.c  page content streams, links and the outline. */
+#ifndef CV_PDF_INT_H
+#define CV_PDF_INT_H
+
+#include "output/pdf.h"
+#include "text/font.h"
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf.h>
+#include <zlib.h>
+
+/* Nothing here is part of libcvpdf's interface. */
+#pragma GCC visibility push(hidden)
+
+/* A deflate state and its output buffer, reused from stream to stream. */
+typedef struct zbuf {
+  z_stream zs;
+  int ready;
+  unsigned char *out;
+  size_t cap;
+} zbuf;
+
+/* libharu reports errors through a callback; the first one is kept here
+ * (no globals: the handler gets this through user_data). */
+typedef struct pdf_err {
+  HPDF_STATUS code, detail;
+} pdf_err;
+
+typedef struct glyph_text {
+  const char *s; /* the writer's copy */
+  uint32_t len;
+} glyph_text;
+
+/* One font as used by the document: which glyphs, what they stand for,
+ * and after subsetting, the new glyph ids and the PDF font objects. */
+typedef struct font_use {
+  cv_font *font;
+  hb_set_t *gids;     /* glyph ids (in the whole font) drawn */
+  hb_map_t *text_ix;  /* gid -> index in texts */
+  glyph_text *texts;
+  size_t ntexts, cap;
+  hb_subset_plan_t *plan;
+  const hb_map_t *old_to_new; /* owned by plan */
+  unsigned nglyphs;           /* glyphs in the subset */
+  int *width;                 /* by new gid, in 1000ths of an em */
+  HPDF_Dict type0;            /* made at first use, filled when saving */
+  /* Made by prepare_font, possibly in another thread: */
+  unsigned char *file;        /* the subset font program, compressed */
+  size_t file_len, file_raw;  /* its compressed and original sizes */
+  cv_status st;               /* why preparing it failed */
+} font_use;
+
+/* A content stream waiting for the subsets: its operators, and where each
+ * glyph code is (4 hex digits, a glyph id of the whole font) with the
+ * font it belongs to, as runs of codes in one font. */
+typedef struct code_run {
+  uint32_t first; /* index in pos of its first code */
+  uint16_t font;  /* index in cv_pdf.fonts */
+} code_run;
+
+typedef struct pending {
+  HPDF_Dict stream;
+  char *ops;
+  size_t len;
+  uint32_t *pos; /* offsets of the codes in ops */
+  size_t npos, cappos;
+  code_run *runs;
+  size_t nruns, capruns;
+} pending;
+
+struct cv_pdf {
+  HPDF_Doc pdf;
+  pdf_err err;
+  cv_status *st; /* of the call in progress */
+  font_use *fonts;
+  size_t nfonts, capfonts;
+  cv_arena texts; /* glyph texts for ToUnicode */
+  HPDF_Page *pages;
+  size_t npages, cappages;
+  HPDF_Outline last[9]; /* the last outline entry at each level */
+  cv_buf content;       /* scratch: one content stream */
+  pending *pend;        /* content streams waiting for the subsets */
+  size_t npend, cappend;
+  zbuf z;               /* compression, for this thread */
+  int failed;
+  /* cv_pdf_made: the whole file, made by another process */
+  const void *made;
+  size_t made_len;
+};
+
+/* ---- pdf.c ------------------------------------------------------------- */
+
+/* Every failure passes through here: w fails, w->st says why (with
+ * libharu's cause when it has one).  Returns -1. */
+int cv_pdf_fail(cv_pdf *w, const char *what);
+/* Fails when libharu stored an error without raising it. */
+int cv_pdf_check_doc(cv_pdf *w, const char *what);
+/* Deflates data into z->out; *n gets the size.  0, or -1. */
+int cv_pdf_deflate(zbuf *z, const void *data, size_t len, size_t *n);
+/* Stores n bytes compressed already into the stream of dictionary s. */
+int cv_pdf_put_deflated(cv_pdf *w, HPDF_Dict s, const void *data, size_t n);
+/* Compresses data into the stream of dictionary s. */
+int cv_pdf_put_stream(cv_pdf *w, HPDF_Dict s, const void *data, size_t len);
+/* A new indirect stream object holding data; NULL on error. */
+HPDF_Dict cv_pdf_new_stream(cv_pdf *w, const void *data, size_t len);
+/* An indirect dictionary; NULL on error. */
+HPDF_Dict cv_pdf_new_indirect(cv_pdf *w);
+/* v as 4 hex digits. */
+void cv_pdf_put_hex4(cv_buf *b, unsigned v);
+/* UTF-8 as UTF-16BE hex digits; invalid bytes become U+FFFD. */
+void cv_pdf_put_utf16_hex(cv_buf *b, const char *s, size_t n);
+/* A PDF text string (UTF-16BE with BOM); NULL when out of memory. */
+HPDF_Binary cv_pdf_text_string(cv_pdf *w, const char *s);
+
+/* ---- pdf_fonts.c ------------------------------------------------------- */
+
+/* The record of font f in w, made at first use; NULL when out of memory. */
+font_use *cv_pdf_use_font(cv_pdf *w, cv_font *f);
+void cv_pdf_font_use_fini(font_use *fu);
+/* Notes that g is drawn; its text becomes its ToUnicode entry if it is
+ * the first seen.  0, or -1 when out of memory. */
+int cv_pdf_note_glyph(cv_pdf *w, font_use *fu, const cv_glyph *g);
+/* A glyph's /W width, in 1000ths of an em. */
+int cv_pdf_glyph_width(const cv_font *f, uint32_t gid);
+/* Subsets every font used and compresses its program. */
+void cv_pdf_prepare_fonts(cv_pdf *w);
+/* Fills fu's Type0 font object and makes the objects under it. */
+int cv_pdf_embed_font(cv_pdf *w, font_use *fu);
+
+/* ---- pdf_content.c ----------------------------------------------------- */
+
+/* Writes the items of pg as one content stream into s, kept pending until
+ * the fonts are subset; wrap: inside q ... Q. */
+int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
+                     int wrap);
+void cv_pdf_pending_fini(pending *p);
+/* Rewrites the codes of p as the subsets' glyph ids and compresses it
+ * into its stream. */
+int cv_pdf_finish_pending(cv_pdf *w, pending *p);
+
+#pragma GCC visibility pop
+
+#endif

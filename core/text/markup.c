@@ -1,0 +1,337 @@
+/* cvpdf - inline markup: **bold**, *italic*, `code`, links, escapes and
+ * entities parsed with md4c into the flat list of spans text.c shapes. */
+#define _POSIX_C_SOURCE 200809L
+#include "text/text.h"
+
+#include <md4c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== markup ========================================================== */
+
+typedef struct md_state {
+  cv_arena *arena;
+  cv_buf text;       /* text of the span being collected */
+  unsigned flags;    /* of the span being collected */
+  const char *link;  /* of the span being collected */
+  int strong, em, code;
+  const char *links[8]; /* nested links: innermost wins */
+  int nlinks;
+  int paragraphs;    /* paragraphs seen so far */
+  cv_span *spans;
+  size_t nspans, cap;
+  int failed;
+} md_state;
+
+static unsigned md_cur_flags(const md_state *s) {
+  return (s->strong ? CV_SPAN_BOLD : 0u) | (s->em ? CV_SPAN_ITALIC : 0u) |
+         (s->code ? CV_SPAN_CODE : 0u);
+}
+
+static const char *md_cur_link(const md_state *s) {
+  return s->nlinks > 0 ? s->links[s->nlinks - 1 < 8 ? s->nlinks - 1 : 7]
+                       : NULL;
+}
+
+static void md_push_span(md_state *s, const char *text, size_t len,
+                         unsigned flags, const char *link) {
+  if (cv_grow((void **)&s->spans, &s->cap, s->nspans + 1, sizeof *s->spans)) {
+    s->failed = 1;
+    return;
+  }
+  char *t = cv_arena_strndup(s->arena, text, len);
+  if (!t) {
+    s->failed = 1;
+    return;
+  }
+  s->spans[s->nspans++] = (cv_span){t, len, flags, link};
+}
+
+static void md_flush(md_state *s) {
+  if (s->text.len)
+    md_push_span(s, s->text.data, s->text.len, s->flags, s->link);
+  cv_buf_reset(&s->text);
+}
+
+/* Text with the current attributes; a change of attributes starts a span. */
+static void md_put(md_state *s, const char *t, size_t n) {
+  unsigned fl = md_cur_flags(s);
+  const char *link = md_cur_link(s);
+  if (s->text.len && (fl != s->flags || link != s->link))
+    md_flush(s);
+  s->flags = fl;
+  s->link = link;
+  cv_buf_put(&s->text, t, n);
+  if (s->text.failed)
+    s->failed = 1;
+}
+
+static const struct {
+  const char *name;
+  uint32_t cp;
+} named_entities[] = {
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},
+    {"quot", '"'},     {"apos", '\''},     {"nbsp", 0xA0},
+    {"ndash", 0x2013}, {"mdash", 0x2014},  {"hellip", 0x2026},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"laquo", 0xAB},    {"raquo", 0xBB},
+    {"copy", 0xA9},    {"reg", 0xAE},      {"trade", 0x2122},
+    {"middot", 0xB7},  {"bull", 0x2022},   {"deg", 0xB0},
+    {"times", 0xD7},   {"minus", 0x2212},  {"plusmn", 0xB1},
+    {"thinsp", 0x2009}, {"ensp", 0x2002},  {"emsp", 0x2003},
+    {"shy", 0xAD},     {"euro", 0x20AC},   {"pound", 0xA3},
+    {"sect", 0xA7},    {"para", 0xB6},     {"dagger", 0x2020},
+    {"Dagger", 0x2021}, {"star", 0x2606},  {"larr", 0x2190},
+    {"rarr", 0x2192},  {"eacute", 0xE9},   {"Eacute", 0xC9},
+    {"auml", 0xE4},    {"ouml", 0xF6},     {"uuml", 0xFC},
+    {"Auml", 0xC4},    {"Ouml", 0xD6},     {"Uuml", 0xDC},
+    {"szlig", 0xDF},   {"ccedil", 0xE7},   {"egrave", 0xE8},
+    {"aacute", 0xE1},  {"iacute", 0xED},   {"oacute", 0xF3},
+    {"uacute", 0xFA},  {"ntilde", 0xF1},   {"zwj", 0x200D},
+    {"zwnj", 0x200C},
+};
+
+/* "&name;" or "&#123;" / "&#x1F;" to a code point; 0 when unknown. */
+static uint32_t entity_decode(const char *t, size_t n) {
+  if (n < 3 || t[0] != '&' || t[n - 1] != ';')
+    return 0;
+  if (t[1] == '#') {
+    int hex = n > 3 && (t[2] == 'x' || t[2] == 'X');
+    uint32_t v = 0;
+    size_t i = hex ? 3 : 2;
+    if (i >= n - 1)
+      return 0;
+    for (; i < n - 1; i++) {
+      char c = t[i];
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
+      if (d < 0 || v > 0x10FFFF)
+        return 0;
+      v = v * (hex ? 16u : 10u) + (uint32_t)d;
+    }
+    if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+      return 0xFFFD;
+    return v;
+  }
+  for (size_t i = 0; i < sizeof named_entities / sizeof *named_entities; i++)
+    if (strlen(named_entities[i].name) == n - 2 &&
+        memcmp(named_entities[i].name, t + 1, n - 2) == 0)
+      return named_entities[i].cp;
+  return 0;
+}
+
+/* Appends an entity decoded, or as written when unknown. */
+static void buf_put_entity(cv_buf *b, const char *t, size_t n) {
+  uint32_t cp = entity_decode(t, n);
+  if (!cp) {
+    cv_buf_put(b, t, n);
+    return;
+  }
+  char u[4];
+  cv_buf_put(b, u, (size_t)cv_utf8_encode(cp, u));
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud) {
+  (void)detail;
+  md_state *s = ud;
+  /* Any block after the first is text that happened to be separated by a
+   * blank line: it reads as one space. */
+  if (type != MD_BLOCK_DOC && type != MD_BLOCK_HTML && s->paragraphs++ > 0 &&
+      (s->text.len || s->nspans))
+    md_put(s, " ", 1);
+  return 0;
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud) {
+  (void)type, (void)detail, (void)ud;
+  return 0;
+}
+
+static const char *md_attr_string(md_state *s, const MD_ATTRIBUTE *a) {
+  cv_buf b;
+  cv_buf_init(&b);
+  for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
+    const char *t = a->text + a->substr_offsets[i];
+    size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+    if (a->substr_types[i] == MD_TEXT_ENTITY)
+      buf_put_entity(&b, t, n);
+    else if (a->substr_types[i] != MD_TEXT_NULLCHAR)
+      cv_buf_put(&b, t, n);
+  }
+  const char *r = cv_arena_strndup(s->arena, b.data ? b.data : "", b.len);
+  if (!r || b.failed)
+    s->failed = 1;
+  cv_buf_fini(&b);
+  return r;
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud) {
+  md_state *s = ud;
+  switch (type) {
+  case MD_SPAN_STRONG: s->strong++; break;
+  case MD_SPAN_EM: s->em++; break;
+  case MD_SPAN_CODE: s->code++; break;
+  case MD_SPAN_A: {
+    const char *href = md_attr_string(s, &((MD_SPAN_A_DETAIL *)detail)->href);
+    if (s->nlinks < 8)
+      s->links[s->nlinks] = href;
+    s->nlinks++;
+    break;
+  }
+  default: break;
+  }
+  return s->failed ? -1 : 0;
+}
+
+/* md4c was seen closing a link it had not opened, on brackets and images
+ * nested in a link's text (the markup fuzz corpus keeps that input): no
+ * depth may go below zero, or the next link is stored at links[-1]. */
+static void leave(int *depth) {
+  if (*depth > 0)
+    (*depth)--;
+}
+
+static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud) {
+  (void)detail;
+  md_state *s = ud;
+  switch (type) {
+  case MD_SPAN_STRONG: leave(&s->strong); break;
+  case MD_SPAN_EM: leave(&s->em); break;
+  case MD_SPAN_CODE: leave(&s->code); break;
+  case MD_SPAN_A: leave(&s->nlinks); break;
+  default: break;
+  }
+  return 0;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud) {
+  md_state *s = ud;
+  switch (type) {
+  case MD_TEXT_NULLCHAR: break;
+  case MD_TEXT_BR:
+    md_flush(s);
+    md_push_span(s, "", 0, CV_SPAN_BREAK | md_cur_flags(s), NULL);
+    break;
+  case MD_TEXT_SOFTBR: md_put(s, " ", 1); break;
+  case MD_TEXT_ENTITY: {
+    uint32_t cp = entity_decode(t, n);
+    char u[4];
+    if (cp)
+      md_put(s, u, (size_t)cv_utf8_encode(cp, u));
+    else
+      md_put(s, t, n);
+    break;
+  }
+  default: md_put(s, t, n); break;
+  }
+  return s->failed ? -1 : 0;
+}
+
+static int line_is_only(const char *p, const char *end, char c) {
+  int count = 0;
+  for (; p < end; p++) {
+    if (*p == c)
+      count++;
+    else if (*p != ' ' && *p != '\t')
+      return 0;
+  }
+  return count >= 3;
+}
+
+/* "]:" within [p, end): a link reference definition.  The line is not
+ * NUL-terminated, so no str* function may look at it. */
+static int has_label_colon(const char *p, const char *end) {
+  for (; p + 1 < end; p++)
+    if (p[0] == ']' && p[1] == ':')
+      return 1;
+  return 0;
+}
+
+/* Copies one line into b, escaping what md4c would read as block syntax:
+ * a CV field "1. foo" or "- foo" is text, never a list. */
+static void escape_line(cv_buf *b, const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++; /* indentation would make a code block or a lazy continuation */
+  if (p == end)
+    return;
+  char c = *p;
+  const char *q = p;
+  while (q < end && *q >= '0' && *q <= '9')
+    q++;
+  if (q > p && q < end && (*q == '.' || *q == ')')) {
+    cv_buf_put(b, p, (size_t)(q - p));
+    cv_buf_putc(b, '\\');
+    cv_buf_put(b, q, (size_t)(end - q));
+    return;
+  }
+  int esc = c == '#' || c == '>' || c == '-' || c == '+' || c == '=' ||
+            c == '|' || (c == '`' && end - p >= 3 && !memcmp(p, "```", 3)) ||
+            (c == '~' && end - p >= 3 && !memcmp(p, "~~~", 3)) ||
+            (c == '*' && (p + 1 == end || p[1] == ' ' || p[1] == '\t' ||
+                          line_is_only(p, end, '*'))) ||
+            (c == '_' && line_is_only(p, end, '_')) ||
+            (c == '[' && has_label_colon(p, end));
+  if (esc)
+    cv_buf_putc(b, '\\');
+  cv_buf_put(b, p, (size_t)(end - p));
+}
+
+int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
+                    cv_span **spans, size_t *nspans, cv_status *st) {
+  *spans = NULL;
+  *nspans = 0;
+  size_t bad = cv_utf8_check(markup, len);
+  if (bad != (size_t)-1) {
+    cv_status_set(st, "invalid UTF-8 in text at byte %zu", bad);
+    return -1;
+  }
+  cv_buf src;
+  cv_buf_init(&src);
+  for (const char *p = markup, *end = markup + len; p < end;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    escape_line(&src, p, le);
+    if (nl)
+      cv_buf_putc(&src, '\n');
+    p = nl ? nl + 1 : end;
+  }
+  md_state s = {.arena = arena};
+  cv_buf_init(&s.text);
+  MD_PARSER parser = {0};
+  parser.flags = MD_FLAG_NOHTML | MD_FLAG_NOINDENTEDCODEBLOCKS |
+                 MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_PERMISSIVEURLAUTOLINKS |
+                 MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
+  parser.enter_block = md_enter_block;
+  parser.leave_block = md_leave_block;
+  parser.enter_span = md_enter_span;
+  parser.leave_span = md_leave_span;
+  parser.text = md_text;
+  int rc = src.failed ? -1
+                      : md_parse(src.data ? src.data : "", (MD_SIZE)src.len,
+                                 &parser, &s);
+  if (rc == 0 && !s.failed)
+    md_flush(&s);
+  cv_buf_fini(&src);
+  cv_buf_fini(&s.text);
+  if (rc != 0 || s.failed) {
+    free(s.spans);
+    cv_status_set(st, "out of memory parsing inline markup");
+    return -1;
+  }
+  /* Hand the spans over in the arena, like everything else they point to. */
+  if (s.nspans) {
+    *spans = cv_arena_alloc_n(arena, s.nspans, sizeof **spans);
+    if (!*spans) {
+      free(s.spans);
+      cv_status_set(st, "out of memory parsing inline markup");
+      return -1;
+    }
+    memcpy(*spans, s.spans, s.nspans * sizeof **spans);
+  }
+  *nspans = s.nspans;
+  free(s.spans);
+  return 0;
+}

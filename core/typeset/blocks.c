@@ -1,0 +1,553 @@
+/* cvpdf - the block services plugins build a section with: headings,
+ * entries (with their labels), paragraphs, rows (whose right part may go
+ * to the side column), lists and items, pairs, the contact line, rules
+ * and space.  Each block is set into lines at once (lines.c) and its
+ * lines go on the builder's vertical list (layout.c). */
+#define _POSIX_C_SOURCE 200809L
+#include "typeset/builder_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- pieces of lines: side column, contact line ----------------------- */
+
+/* Appends a shaped line to a node list as boxes, keeping its spacing. */
+static void hlist_add_items(cv_hlist *hl, const vline *line, double width) {
+  double x = 0;
+  for (size_t i = 0; line && i < line->n; i++) {
+    const pitem *p = &line->items[i];
+    if (p->x > x)
+      cv_hlist_box(hl, p->x - x, NULL); /* the space before it */
+    cv_hlist_box(hl, p->run->width, p->run);
+    x = p->x + p->run->width;
+  }
+  if (width > x)
+    cv_hlist_box(hl, width - x, NULL);
+}
+
+/* Text for the side column, on the next line's baseline; below the side
+ * column's lines still pending, so a location broken over two lines and
+ * the dates after it are stacked, not printed over each other. */
+static void side_text(cvpdf_builder *b, const vline *line, double w) {
+  const cv_theme *t = b->theme;
+  double dx = t->side_align == CV_ALIGN_RIGHT ? t->side_width - w : 0;
+  if (dx < 0)
+    dx = 0; /* never into the margin */
+  size_t pending = b->nlabel - b->label_next;
+  if (pending == 0) {
+    cv_bld_queue_items(b, line, dx);
+    return;
+  }
+  /* Below what is pending in the column already (a label, earlier dates). */
+  vline **q = cv_arena_alloc_n(b->arena, pending + 1, sizeof *q);
+  vline *l = cv_bld_vline_new(b);
+  if (!q || !l) {
+    cv_bld_oom(b);
+    return;
+  }
+  cv_bld_add_items(b, l, line, dx);
+  memcpy(q, b->label_lines + b->label_next, pending * sizeof *q);
+  q[pending] = l;
+  b->label_lines = q;
+  b->nlabel = pending + 1;
+  b->label_next = 0;
+}
+
+/* ---- contact line ---------------------------------------------------- */
+
+void cv_bld_flush_contacts(cvpdf_builder *b) {
+  if (!b->ncontacts)
+    return;
+  const cv_style *s = cv_bld_style(b, "contact");
+  b->ncontacts = 0;
+  cv_bld_emit_hlist(b, s, &b->contact, NULL, b->indent, b->measure - b->indent,
+                    0, NULL, 0, 1);
+  cv_hlist_fini(&b->contact);
+  cv_hlist_init(&b->contact);
+}
+
+/* Every block first closes an open contact line; then whatever pages are
+ * full go out. */
+static void begin_block(cvpdf_builder *b) {
+  cv_bld_flush_contacts(b);
+  cv_bld_fire_pages(b, 0);
+}
+
+/* ---- service table: blocks ------------------------------------------- */
+
+static void mark_line(cvpdf_builder *b, const char *title, int level) {
+  size_t units = cv_pdf_text_units(title);
+  if (units > CV_PDF_MAX_TEXT) {
+    const cvpdf_node *at = cv_source_find(&b->src, title);
+    cv_diags_add(b->diags, CV_SEV_ERROR, at ? at->file : NULL,
+                 at ? at->line : 0, at ? at->col : 0,
+                 "expected a heading of at most %d characters (UTF-16 code "
+                 "units: the most a PDF outline entry holds), found %zu",
+                 CV_PDF_MAX_TEXT, units);
+    b->failed = 1;
+    return;
+  }
+  /* The outline entry rides on the last box appended. */
+  for (size_t i = b->nv; i-- > 0;) {
+    if (b->v[i].kind != CV_VBOX)
+      continue;
+    pitem *p = cv_bld_vline_add(b, b->v[i].content);
+    if (p) {
+      p->kind = CV_DL_MARK;
+      p->title = cv_arena_strdup(b->arena, title);
+      p->level = level;
+      p->dy = b->v[i].height;
+    }
+    return;
+  }
+}
+
+/* Right edge of the text on a line. */
+static double line_extent(const vline *l) {
+  double x = 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->items[i].kind == CV_DL_TEXT &&
+        l->items[i].x + l->items[i].run->width > x)
+      x = l->items[i].x + l->items[i].run->width;
+  return x;
+}
+
+/* A heading rule on the title's last line: filling the rest of the line
+ * after the title (Awesome-CV), or a bar in the side column (moderncv). */
+static void heading_rule_beside(cvpdf_builder *b, const cv_style *s) {
+  vline *l = NULL;
+  for (size_t i = b->nv; i-- > 0 && !l;)
+    if (b->v[i].kind == CV_VBOX)
+      l = b->v[i].content;
+  pitem *p = l ? cv_bld_vline_add(b, l) : NULL;
+  if (!p)
+    return;
+  p->kind = CV_DL_RECT;
+  p->h = s->rule_width;
+  p->color = s->rule_color;
+  /* On the x-height, where the eye expects a rule beside lowercase. */
+  p->dy = s->ts.size * 0.3;
+  if (s->rule_position == 1) {
+    p->x = line_extent(l) + s->ts.size * 0.5;
+    p->w = b->measure - p->x;
+  } else {
+    p->x = 0;
+    p->w = b->theme->side_width;
+    p->h = s->ts.size * 0.45;
+    p->dy = 0;
+  }
+  if (p->w < 0)
+    p->w = 0;
+}
+
+static void heading_block(cvpdf_builder *b, const char *sname,
+                          const char *title, int level) {
+  begin_block(b);
+  cv_bld_flush_labels(b);
+  const cv_style *s = cv_bld_style(b, sname);
+  cv_bld_add_space(b, level == 1 ? b->theme->sp_section : s->space_before);
+  if (s->space_before > 0)
+    cv_bld_add_space(b, s->space_before);
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  const char *m = cv_h_escape(b, title);
+  if (cv_bld_shape_markup(b, s, m, 0, &hl) == 0)
+    cv_bld_emit_hlist(b, s, &hl, m, b->indent, b->measure - b->indent, 0, NULL,
+                      0, 0);
+  cv_hlist_fini(&hl);
+  mark_line(b, title, level);
+  cv_bld_keep_with_next(b, 2);
+  if (s->rule && s->rule_position == 0) {
+    vline *l = cv_bld_vline_new(b);
+    pitem *p = l ? cv_bld_vline_add(b, l) : NULL;
+    if (p) {
+      p->kind = CV_DL_RECT;
+      p->x = b->indent;
+      p->w = b->measure - b->indent;
+      p->h = s->rule_width;
+      p->color = s->rule_color;
+      cv_bld_add_space(b, s->ts.size * 0.15);
+      cv_bld_add_box(b, l, s->rule_width, 0, CV_INF_PENALTY, 0);
+    }
+  } else if (s->rule) {
+    heading_rule_beside(b, s);
+  }
+  cv_bld_add_space(b, level == 1 ? b->theme->heading_after : s->space_after);
+}
+
+void cv_h_heading(cvpdf_builder *b, const char *title) {
+  heading_block(b, "heading", title, 1);
+}
+
+void cv_h_subheading(cvpdf_builder *b, const char *title) {
+  heading_block(b, "subheading", title, 2);
+}
+
+void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
+  begin_block(b);
+  if (b->in_entry)
+    cv_h_entry_end(b);
+  b->in_entry = 1;
+  b->entry_start = b->nv;
+  cv_bld_add_space(b, b->theme->sp_entry);
+  /* A page may break before the entry (unless a heading just asked to be
+   * kept with it), not between its head and its first two lines. */
+  if (b->keep_content < 2)
+    b->keep_content = 2;
+  b->keep_after = 1;
+  if (!label || !*label ||
+      (b->theme->label_width <= 0 && !cv_h_option(b, "label_width")))
+    return;
+  /* The label is set ragged in its column and rides beside the entry's
+   * first lines. */
+  const cv_style *s = cv_bld_style(b, "label");
+  cv_style ls = *s;
+  if (ls.align == CV_ALIGN_JUSTIFY)
+    ls.align = CV_ALIGN_LEFT;
+  double lw = b->theme->label_width;
+  const char *opt = cv_h_option(b, "label_width");
+  if (opt && atof(opt) > 0 && atof(opt) < b->measure / 2)
+    lw = atof(opt); /* per section type: a venue column is wider */
+  double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (cv_bld_shape_markup(b, &ls, label, b->theme->hyphenate, &hl) == 0) {
+    cv_hlist rag;
+    cv_hlist_init(&rag);
+    cv_bld_make_ragged(b, &hl, &rag, ls.ts.size * 3);
+    cv_bld_finish_paragraph(&rag);
+    b->nlabel = cv_bld_set_lines(b, &rag, &ls, lx, lw - 4, lw - 4,
+                                 &b->label_lines, BREAK_ALL);
+    b->label_next = 0;
+    cv_hlist_fini(&rag);
+    for (size_t i = 0; i < b->nlabel && !b->warned_label; i++)
+      if (line_extent(b->label_lines[i]) > lx + lw) {
+        /* A word wider than the column would print over the entry. */
+        b->warned_label = 1;
+        cv_diags_add(b->diags, CV_SEV_WARNING, NULL, 0, 0,
+                     "label '%s' is wider than the %s label column (%.0fpt); "
+                     "set a larger label_width for it in the layout",
+                     label, b->type ? b->type : "", lw);
+      }
+  }
+  cv_hlist_fini(&hl);
+  if (!b->theme->label_in_margin)
+    b->indent += lw;
+}
+
+/* An entry's last line never starts a page alone (a note cut off from its
+ * entry reads as belonging to the next one). */
+static void keep_last_line(cvpdf_builder *b) {
+  size_t i = b->nv;
+  while (i > b->entry_start && b->v[i - 1].kind != CV_VBOX)
+    i--;
+  if (i == b->entry_start)
+    return;
+  size_t last = i - 1;
+  int boxes_before = 0;
+  for (size_t k = b->entry_start; k < last; k++)
+    boxes_before += b->v[k].kind == CV_VBOX;
+  if (boxes_before < 2)
+    return; /* a one- or two-line entry is kept whole by its head already */
+  for (size_t k = last; k-- > b->entry_start;) {
+    if (b->v[k].kind == CV_VBOX)
+      return;
+    if (b->v[k].kind == CV_VPENALTY) {
+      b->v[k].penalty = CV_INF_PENALTY;
+      return;
+    }
+  }
+}
+
+void cv_h_entry_end(cvpdf_builder *b) {
+  begin_block(b);
+  if (!b->in_entry)
+    return;
+  cv_bld_flush_labels(b);
+  keep_last_line(b);
+  b->in_entry = 0;
+  cv_bld_reset(b);
+}
+
+static void paragraph_at(cvpdf_builder *b, const cv_style *s,
+                         const char *markup, double x0) {
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (markup && cv_bld_shape_markup(b, s, markup, 0, &hl) < 0) {
+    cv_hlist_fini(&hl);
+    return;
+  }
+  if (hl.n)
+    cv_bld_emit_hlist(b, s, &hl, markup, x0, b->measure - x0, 0, NULL, 0, 1);
+  cv_hlist_fini(&hl);
+}
+
+void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
+  begin_block(b);
+  if (!markup)
+    return;
+  const cv_style *s = cv_bld_style(b, sname);
+  cv_bld_add_space(b, s->space_before);
+  paragraph_at(b, s, markup, b->indent);
+  cv_bld_add_space(b, s->space_after);
+}
+
+/* Text too wide for the side column ("Wright-Patterson AFB, OH") is
+ * broken into lines of the column's width, riding beside the next lines as
+ * a label does.  Returns 0 when that is not possible (a label is pending
+ * there already, or the text does not shape), leaving it to side_text. */
+static int side_lines(cvpdf_builder *b, const cv_style *rs,
+                      const char *markup) {
+  if (b->label_next < b->nlabel)
+    return 0;
+  cv_style cs = *rs;
+  cs.align = b->theme->side_align == CV_ALIGN_JUSTIFY ? CV_ALIGN_LEFT
+                                                      : b->theme->side_align;
+  cv_hlist hl, rag;
+  cv_hlist_init(&hl);
+  cv_hlist_init(&rag);
+  size_t n = 0;
+  vline **lines = NULL;
+  if (cv_bld_shape_markup(b, &cs, markup, b->theme->hyphenate, &hl) == 0) {
+    cv_bld_make_ragged(b, &hl, &rag, cs.ts.size * 3);
+    cv_bld_finish_paragraph(&rag);
+    double w = b->theme->side_width;
+    n = cv_bld_set_lines(b, &rag, &cs, 0, w, w, &lines, BREAK_ALL);
+  }
+  cv_hlist_fini(&rag);
+  cv_hlist_fini(&hl);
+  if (n == 0 || n == BREAK_FAILED)
+    return 0;
+  b->label_lines = lines;
+  b->nlabel = n;
+  b->label_next = 0;
+  return 1;
+}
+
+void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
+              const char *rstyle, const char *right) {
+  begin_block(b);
+  if (!left && !right)
+    return;
+  const cv_style *ls = cv_bld_style(b, lstyle);
+  const cv_style *rs = cv_bld_style(b, rstyle);
+  double rw = 0;
+  vline *rr = right ? cv_bld_line_items(b, rs, right, &rw) : NULL;
+  cv_style row = *ls;
+  if (row.align == CV_ALIGN_JUSTIFY)
+    row.align = CV_ALIGN_LEFT;
+  if (rs->leading > row.leading)
+    row.leading = rs->leading;
+  double cut = rr ? rw + ls->ts.size : 0;
+  if (rr && b->base > 0) {
+    /* The side column holds what rows put on the right (dates). */
+    if (rw <= b->theme->side_width || !side_lines(b, rs, right))
+      side_text(b, rr, rw);
+    rr = NULL;
+    cut = 0;
+  }
+  /* Rows are the head of an entry: they do not count as content lines. */
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  if (left && cv_bld_shape_markup(b, &row, left, 0, &hl) < 0) {
+    cv_hlist_fini(&hl);
+    return;
+  }
+  cv_bld_emit_hlist(b, &row, &hl, left, b->indent, b->measure - b->indent, cut,
+                    rr, rw, !b->in_entry);
+  cv_hlist_fini(&hl);
+}
+
+static double list_text_x(cvpdf_builder *b) {
+  return b->indent + b->depth * b->theme->list_indent;
+}
+
+void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
+  begin_block(b);
+  if (b->depth == MAX_LISTS) {
+    cv_h_error(b, NULL, "lists nested deeper than %d levels", MAX_LISTS);
+    return;
+  }
+  b->lists[b->depth].kind = kind;
+  b->lists[b->depth].counter = 0;
+  b->depth++;
+  /* A lead-in ("Contributions.") stays with the first item. */
+  if (b->depth == 1 && b->nv + b->dropped > 0)
+    cv_bld_keep_with_next(b, 1);
+}
+
+void cv_h_list_end(cvpdf_builder *b) {
+  begin_block(b);
+  if (b->depth > 0)
+    b->depth--;
+}
+
+void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
+  begin_block(b);
+  if (b->depth == 0)
+    cv_h_list_begin(b, CVPDF_LIST_BULLET);
+  list_state *ls = &b->lists[b->depth - 1];
+  ls->counter++;
+  const cv_style *s = cv_bld_style(b, "item");
+  const char *mark = ls->kind == CVPDF_LIST_NUMBERED
+                         ? cv_h_fmt(b, b->theme->number_format, ls->counter)
+                         : b->theme->bullet;
+  double mw = 0;
+  vline *mr = cv_bld_line_items(b,
+                                cv_bld_style(b, ls->kind == CVPDF_LIST_NUMBERED
+                                                    ? "item.number"
+                                                    : "item.bullet"),
+                                mark, &mw);
+  double x = list_text_x(b);
+  cv_bld_add_space(b, b->theme->sp_item);
+  /* The mark is set flush right just before the text column. */
+  cv_bld_queue_items(b, mr, x - mw - s->ts.size * 0.4);
+  paragraph_at(b, s, markup ? markup : "", x);
+}
+
+void cv_h_item_end(cvpdf_builder *b) {
+  begin_block(b);
+}
+
+void cv_h_item(cvpdf_builder *b, const char *markup) {
+  cv_h_item_begin(b, markup);
+  cv_h_item_end(b);
+}
+
+void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
+  begin_block(b);
+  const cv_style *s = cv_bld_style(b, "pair");
+  if (!b->theme->pair_grid) {
+    size_t n = label ? strlen(label) : 0;
+    const char *colon = n && label[n - 1] == ':' ? "" : ":";
+    const char *m =
+        label ? cv_h_fmt(b, "**%s%s** %s", label, colon, value ? value : "")
+              : value;
+    cv_bld_add_space(b, b->theme->sp_item);
+    paragraph_at(b, s, m, list_text_x(b));
+    return;
+  }
+  /* Grid: the label is set in its column beside the value. */
+  double lw = b->theme->pair_label_width;
+  const cv_style *lsty = cv_bld_style(b, "pair.label");
+  cv_style ls = *lsty;
+  ls.align = CV_ALIGN_LEFT;
+  double x = list_text_x(b);
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  cv_bld_add_space(b, b->theme->sp_item);
+  if (label && cv_bld_shape_markup(b, &ls, label, 0, &hl) == 0) {
+    cv_hlist rag;
+    cv_hlist_init(&rag);
+    cv_bld_make_ragged(b, &hl, &rag, ls.ts.size * 3);
+    cv_bld_finish_paragraph(&rag);
+    vline **lines = NULL;
+    size_t nl =
+        cv_bld_set_lines(b, &rag, &ls, x, lw - 6, lw - 6, &lines, BREAK_ALL);
+    cv_hlist_fini(&rag);
+    /* Merge with pending entry labels would be rare; pairs replace them. */
+    cv_bld_flush_labels(b);
+    b->label_lines = lines;
+    b->nlabel = nl;
+    b->label_next = 0;
+  }
+  cv_hlist_fini(&hl);
+  paragraph_at(b, s, value ? value : "", x + lw);
+  cv_bld_flush_labels(b);
+}
+
+void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
+                  const char *url) {
+  if (!text || !*text)
+    return;
+  const cv_style *s = cv_bld_style(b, "contact");
+  cv_status st = {0};
+  double sp = s->ts.size * 0.33;
+  if (b->ncontacts > 0) {
+    /* Separator between items: a break is allowed on either side. */
+    cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
+    double w = 0;
+    vline *sep =
+        cv_bld_line_items(b, cv_bld_style(b, "contact.separator"),
+                          cv_h_escape(b, b->theme->contact_separator), &w);
+    if (sep) {
+      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
+      hlist_add_items(&b->contact, sep, w);
+    }
+    cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
+  }
+  const cv_icon *ic = b->theme->icon_family ? cv_theme_icon(b->theme, kind)
+                                            : NULL;
+  if (ic) {
+    cv_style is = *s;
+    is.ts.family = b->theme->icon_family;
+    is.ts.bold = is.ts.italic = is.ts.smallcaps = is.ts.uppercase = 0;
+    char u[8];
+    u[cv_utf8_encode(ic->cp, u)] = '\0';
+    double w = 0;
+    vline *icon = cv_bld_line_items(b, &is, u, &w);
+    if (icon) {
+      /* The icon font has the glyph: one run, whose text is a word. */
+      cv_run *r = icon->items[0].run;
+      r->actual_text = ic->word;
+      url = url ? cv_bld_link_filter(b, url) : NULL;
+      r->link = url ? cv_arena_strdup(b->arena, url) : NULL;
+      hlist_add_items(&b->contact, icon, w);
+      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
+      cv_hlist_glue(&b->contact, s->ts.size * 0.3, 0, 0);
+    }
+  }
+  const char *m = url ? cv_h_fmt(b, "[%s](%s)", cv_h_escape(b, text), url)
+                      : cv_h_escape(b, text);
+  cv_span *spans = NULL;
+  size_t ns = 0;
+  cv_hlist tmp;
+  cv_hlist_init(&tmp);
+  if (cv_markup_parse(b->arena, m, strlen(m), &spans, &ns, &st) < 0 ||
+      cv_shape_spans(b->sh, &s->ts, spans, ns, 0, 0, &tmp, &st) < 0) {
+    cv_bld_fail(b, &st);
+    cv_hlist_fini(&tmp);
+    return;
+  }
+  /* Inside one item, spaces do not break (keep "Pittsburgh, PA" whole). */
+  for (size_t i = 0; i < tmp.n; i++) {
+    cv_hnode *n = &tmp.v[i];
+    if (n->kind == CV_GLUE)
+      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
+    if (n->kind == CV_PENALTY)
+      continue;
+    cv_hnode *p = cv_hlist_push(&b->contact);
+    if (p)
+      *p = *n;
+  }
+  cv_hlist_fini(&tmp);
+  b->ncontacts++;
+}
+
+void cv_h_rule(cvpdf_builder *b) {
+  begin_block(b);
+  const cv_style *s = cv_bld_style(b, "rule");
+  vline *l = cv_bld_vline_new(b);
+  pitem *p = l ? cv_bld_vline_add(b, l) : NULL;
+  if (!p)
+    return;
+  p->kind = CV_DL_RECT;
+  p->x = b->indent;
+  p->w = b->measure - b->indent;
+  p->h = s->rule_width > 0 ? s->rule_width : 0.4;
+  p->color = s->rule_color;
+  cv_bld_add_space(b, b->theme->sp_small);
+  cv_bld_add_box(b, l, p->h, 0, 0, 0);
+  cv_bld_add_space(b, b->theme->sp_small);
+}
+
+void cv_h_space(cvpdf_builder *b, const char *name) {
+  begin_block(b);
+  const cv_theme *t = b->theme;
+  double s = t->sp_medium;
+  if (name && !strcmp(name, "small"))
+    s = t->sp_small;
+  else if (name && !strcmp(name, "large"))
+    s = t->sp_large;
+  cv_bld_add_space(b, s);
+}

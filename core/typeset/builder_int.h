@@ -1,0 +1,214 @@
+/* cvpdf - what the pieces of the builder share (internal to core/typeset):
+ * the builder itself, the lines it keeps on its vertical list, and the
+ * functions one piece calls in another.  The pieces:
+ *   layout.c   the builder's lifetime, its vertical list, the generations
+ *              of material and the page sink;
+ *   lines.c    node lists set into lines (line breaking, placing);
+ *   blocks.c   the block services (headings, entries, paragraphs, rows,
+ *              lists, pairs, the contact line, labels and side column);
+ *   host.c     the other services (reading nodes, messages, strings,
+ *              dates, BibTeX) and the table that holds them all;
+ *   margins.c  running headers and footers. */
+#ifndef CV_BUILDER_INT_H
+#define CV_BUILDER_INT_H
+
+#include "typeset/layout.h"
+
+/* Nothing here is part of libcvpdf's interface. */
+#pragma GCC visibility push(hidden)
+
+/* An item placed on a line, relative to the line's left edge (x) and
+ * baseline (dy, up positive). */
+typedef struct pitem {
+  uint8_t kind; /* cv_dl_kind */
+  double x, dy, w, h;
+  cv_run *run;
+  cv_color color;
+  const char *uri;
+  const char *title;
+  int level;
+} pitem;
+
+typedef struct vline {
+  pitem *items;
+  size_t n, cap;
+} vline;
+
+#define MAX_LISTS 8
+
+typedef struct list_state {
+  cvpdf_list_kind kind;
+  int counter;
+} list_state;
+
+/* Lines, runs and glyphs are allocated in generations of material.  A
+ * generation ends at a quiet moment (nothing queued for lines still to
+ * come) and is freed once every line pushed before its end is on a
+ * written page: a long CV never holds more than a few pages of it. */
+typedef struct material {
+  cv_arena arena;
+  size_t end; /* items pushed to v before the next generation began */
+} material;
+
+struct cvpdf_builder {
+  const cv_theme *theme;
+  cv_shaper *sh;
+  cv_arena *arena; /* the current generation's */
+  cv_arena *perm;  /* what outlives pages: strings handed to plugins */
+  material **gens; /* oldest first; the last is current */
+  size_t ngens, capgens;
+  cv_diags *diags;
+  const char *lang;
+  int64_t date;     /* the document date, seconds since 1970 (UTC) */
+  const char *type; /* section type being built */
+  int failed;
+  int stopped; /* the page sink refused a page: nothing more is set */
+  const char *author;
+  double measure;
+
+  cv_vitem *v;
+  size_t nv, capv;
+  size_t dropped; /* items written out and removed from the front of v */
+
+  /* pages */
+  cv_pagesink sink;
+  int keep_pages;    /* material lives until the builder goes (trace) */
+  size_t page_start; /* index in v where the next page's material starts */
+  size_t npages;     /* pages delivered */
+  cv_page scratch;   /* the display list of the page being delivered */
+  double pending_space;
+  int keep;         /* > 0: page breaks forbidden before the next line */
+  int keep_content; /* content lines still to keep with the head */
+  int keep_after;   /* set keep once the next line is placed: an entry's
+                       head may start a page, but stays with what follows */
+
+  /* entry */
+  int in_entry;
+  int warned_label;
+  int safe; /* files the CV names must stay in its directory */
+  cv_inputs *inputs;  /* files read are recorded here (borrowed; may be NULL) */
+  cv_source src;                /* where the plugin's strings came from */
+  const cvpdf_node *author_src; /* the source root when the author was set */
+  size_t entry_start; /* first vertical item of the open entry */
+  double indent;       /* left indent of blocks */
+  double base;         /* indent of a section's blocks: after the side
+                          column, if the layout has one */
+  vline **label_lines; /* hanging label lines still to place */
+  size_t nlabel, label_next;
+
+  list_state lists[MAX_LISTS];
+  int depth;
+
+  cv_hlist contact;
+  int ncontacts;
+
+  cv_layout_stats stats;
+};
+
+/* Line breaking passes to run (tex.web section 863). */
+typedef enum { BREAK_ALL, BREAK_FIRST_ONLY, BREAK_HYPHENATED } break_mode;
+
+#define BREAK_FAILED ((size_t)-1)
+
+/* ---- layout.c: the builder and its vertical list ---------------------- */
+
+/* An error ends the document: reported once, at no position. */
+void cv_bld_oom(cvpdf_builder *b);
+void cv_bld_fail(cvpdf_builder *b, const cv_status *st);
+/* The shaper's link filter: a target the PDF may not hold is dropped with
+ * a warning at the field it came from. */
+const char *cv_bld_link_filter(void *ud, const char *uri);
+const cv_style *cv_bld_style(cvpdf_builder *b, const char *name);
+/* An item appended to l (zeroed), or NULL when out of memory (reported).
+ * Pointers into l->items are valid until the next call on l. */
+pitem *cv_bld_vline_add(cvpdf_builder *b, vline *l);
+vline *cv_bld_vline_new(cvpdf_builder *b);
+/* Space before the next line: the largest asked for since the last one. */
+void cv_bld_add_space(cvpdf_builder *b, double s);
+/* Appends a line box, preceded by its break penalty and pending space.
+ * content: whether the line counts as content for keep-with-head. */
+void cv_bld_add_box(cvpdf_builder *b, vline *l, double h, double d, int penalty,
+                    int content);
+/* Keeps what was just emitted with the head of what follows. */
+void cv_bld_keep_with_next(cvpdf_builder *b, int content_lines);
+/* Copies the items of line into the next line appended, shifted by dx. */
+void cv_bld_queue_items(cvpdf_builder *b, const vline *line, double dx);
+/* Appends the items of line to l, shifted by dx. */
+void cv_bld_add_items(cvpdf_builder *b, vline *l, const vline *line, double dx);
+/* Back at the section's left edge, outside any list, with no keep
+ * pending: where an entry or a section ends. */
+void cv_bld_reset(cvpdf_builder *b);
+/* Places the hanging label lines still pending, on lines of their own. */
+void cv_bld_flush_labels(cvpdf_builder *b);
+/* Puts p on pg, its line's left edge at x0 and baseline at base. */
+int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base);
+/* Hands the pages nothing still to come can change to the sink (all of
+ * them when final). */
+void cv_bld_fire_pages(cvpdf_builder *b, int final);
+
+/* ---- lines.c: node lists into lines ------------------------------------ */
+
+/* Makes the interword glue of in ragged (stretch R) into out. */
+void cv_bld_make_ragged(cvpdf_builder *b, cv_hlist *in, cv_hlist *out,
+                        double R);
+/* Ends a paragraph: a fil glue, then a forced break. */
+void cv_bld_finish_paragraph(cv_hlist *l);
+/* Breaks hl (finished) into lines placed at x0, first_w wide, then rest_w:
+ * the count, and the lines in *out_lines; BREAK_FAILED in mode
+ * BREAK_FIRST_ONLY when the first pass finds no feasible breaks. */
+size_t cv_bld_set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
+                        double x0, double first_w, double rest_w,
+                        vline ***out_lines, break_mode mode);
+/* Shapes markup in style s into hl (not finished).  0, or -1 (reported). */
+int cv_bld_shape_markup(cvpdf_builder *b, const cv_style *s, const char *markup,
+                        int hyphenate, cv_hlist *hl);
+/* Sets raw as a paragraph and appends its lines (see lines.c). */
+void cv_bld_emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
+                       const char *markup, double x0, double width,
+                       double first_cut, const vline *right, double right_w,
+                       int content);
+/* One unbreakable line from x = 0, its width in *width; NULL when there is
+ * nothing to draw. */
+vline *cv_bld_line_items(cvpdf_builder *b, const cv_style *s,
+                         const char *markup, double *width);
+
+/* ---- blocks.c: the block services ------------------------------------- */
+
+/* Sets the contact line gathered so far. */
+void cv_bld_flush_contacts(cvpdf_builder *b);
+void cv_h_heading(cvpdf_builder *b, const char *title);
+void cv_h_subheading(cvpdf_builder *b, const char *title);
+void cv_h_entry_begin(cvpdf_builder *b, const char *label);
+void cv_h_entry_end(cvpdf_builder *b);
+void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup);
+void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
+              const char *rstyle, const char *right);
+void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind);
+void cv_h_list_end(cvpdf_builder *b);
+void cv_h_item_begin(cvpdf_builder *b, const char *markup);
+void cv_h_item_end(cvpdf_builder *b);
+void cv_h_item(cvpdf_builder *b, const char *markup);
+void cv_h_pair(cvpdf_builder *b, const char *label, const char *value);
+void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
+                  const char *url);
+void cv_h_rule(cvpdf_builder *b);
+void cv_h_space(cvpdf_builder *b, const char *name);
+
+/* ---- host.c: the other services the blocks use ------------------------- */
+
+void cv_h_error(cvpdf_builder *b, const cvpdf_node *at, const char *fmt, ...);
+/* Strings in the builder's lasting arena; "" when out of memory. */
+const char *cv_h_fmt(cvpdf_builder *b, const char *fmt, ...);
+/* text with markup characters escaped, so it prints as it is. */
+const char *cv_h_escape(cvpdf_builder *b, const char *text);
+const char *cv_h_word(cvpdf_builder *b, const char *key);
+const char *cv_h_option(cvpdf_builder *b, const char *key);
+
+/* ---- margins.c --------------------------------------------------------- */
+
+/* Places page `page` of `pages`'s running footer and header on pg. */
+int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, size_t page, size_t pages);
+
+#pragma GCC visibility pop
+
+#endif

@@ -1,0 +1,402 @@
+/* cvpdf - node lists set into lines: shaping markup for the builder,
+ * ragged and justified paragraphs through the Knuth-Plass breaker (with
+ * hyphenation only where the first pass fails, as TeX does), lines placed
+ * as items, unbreakable one-line texts, and widow and club control. */
+#define _POSIX_C_SOURCE 200809L
+#include "typeset/builder_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- typesetting a node list into lines ------------------------------ */
+
+typedef struct measure_ctx {
+  double first, rest;
+} measure_ctx;
+
+static double line_width(void *ctx, size_t line) {
+  measure_ctx *m = ctx;
+  return line == 0 ? m->first : m->rest;
+}
+
+/* Ragged lines (Knuth & Plass 1981, "ragged-right"): each interword glue
+ * becomes glue(0, +R) penalty(0) glue(w, -R), so a break costs the same
+ * wherever it falls, and a hyphenation penalty gets glue(0,+R) before it
+ * and glue(0,-R) after it so a line ending there may fall short too. */
+void cv_bld_make_ragged(cvpdf_builder *b, cv_hlist *in, cv_hlist *out,
+                        double R) {
+  for (size_t i = 0; i < in->n; i++) {
+    cv_hnode *n = &in->v[i];
+    if (n->kind == CV_GLUE) {
+      cv_hlist_glue(out, 0, R, 0);
+      cv_hlist_penalty(out, 0, 0, 0);
+      cv_hlist_glue(out, n->width, -R, n->shrink);
+    } else if (n->kind == CV_PENALTY && n->penalty < CV_INF_PENALTY &&
+               n->penalty > CV_EJECT_PENALTY) {
+      cv_hlist_penalty(out, 0, CV_INF_PENALTY, 0);
+      cv_hlist_glue(out, 0, R, 0);
+      cv_hnode *p = cv_hlist_push(out);
+      if (p)
+        *p = *n;
+      cv_hlist_glue(out, 0, -R, 0);
+    } else {
+      cv_hnode *p = cv_hlist_push(out);
+      if (p)
+        *p = *n;
+    }
+  }
+  if (out->failed)
+    cv_bld_oom(b);
+}
+
+void cv_bld_finish_paragraph(cv_hlist *l) {
+  cv_hlist_penalty(l, 0, CV_INF_PENALTY, 0);
+  cv_hlist_glue(l, 0, CV_FIL, 0);
+  cv_hlist_penalty(l, 0, CV_EJECT_PENALTY, 0);
+}
+
+static int mergeable(const cv_run *a, const cv_run *c) {
+  return a->font == c->font && a->size == c->size &&
+         a->color.r == c->color.r && a->color.g == c->color.g &&
+         a->color.b == c->color.b && a->link == c->link && !a->actual_text &&
+         !c->actual_text;
+}
+
+/* Joins run c to run a.  A gap (a space between them, in points) widens
+ * a's last glyph, so the result still draws as one run. */
+static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c,
+                         double gap) {
+  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
+  if (!r) {
+    cv_bld_oom(b);
+    return NULL;
+  }
+  *r = *a;
+  /* Pieces of one shaped word are slices of one glyph array: joining them
+   * needs no copy. */
+  cv_glyph *g = a->g;
+  if (gap != 0 || c->g != a->g + a->n) {
+    g = cv_arena_alloc_n(b->arena, (size_t)a->n + c->n, sizeof *g);
+    if (!g) {
+      cv_bld_oom(b);
+      return NULL;
+    }
+    memcpy(g, a->g, a->n * sizeof *g);
+    memcpy(g + a->n, c->g, c->n * sizeof *g);
+    if (a->n)
+      g[a->n - 1].adv += (float)gap;
+  }
+  r->g = g;
+  r->n = a->n + c->n;
+  r->width = (float)(a->width + gap + c->width);
+  if (c->ascent > r->ascent)
+    r->ascent = c->ascent;
+  if (c->descent > r->descent)
+    r->descent = c->descent;
+  return r;
+}
+
+/* Places line `ln` of nodes into a new vline starting at x0. */
+static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
+                         const cv_line *ln, double x0, double width,
+                         cv_align al, int last) {
+  vline *l = cv_bld_vline_new(b);
+  if (!l)
+    return NULL;
+  int stretchy = al == CV_ALIGN_JUSTIFY && !last;
+  double natural = 0;
+  for (size_t i = ln->start; i < ln->end; i++)
+    natural += nodes[i].width;
+  const cv_hnode *brk = ln->hyphenated ? &nodes[ln->brk] : NULL;
+  if (brk)
+    natural += brk->width;
+  double x = x0;
+  if (al == CV_ALIGN_CENTER)
+    x += (width - natural) / 2;
+  else if (al == CV_ALIGN_RIGHT)
+    x += width - natural;
+  double ratio = ln->ratio;
+  if (!stretchy && ratio > 0)
+    ratio = 0;
+  /* Indices, not pointers: cv_bld_vline_add may move the items. */
+  size_t link = SIZE_MAX, text = SIZE_MAX;
+  double text_end = 0;
+  for (size_t i = ln->start; i < ln->end; i++) {
+    const cv_hnode *n = &nodes[i];
+    if (n->kind == CV_GLUE) {
+      if (n->width != 0 || ratio != 0)
+        text = SIZE_MAX;
+      double w = n->width;
+      if (ratio > 0 && n->stretch > 0 && n->stretch < CV_FIL)
+        w += ratio * n->stretch;
+      else if (ratio < 0)
+        w += ratio * n->shrink;
+      x += w;
+      continue;
+    }
+    if (n->kind != CV_BOX)
+      continue;
+    if (n->run && n->run->n && text != SIZE_MAX &&
+        fabs(text_end - x) < 1e-6 && mergeable(l->items[text].run, n->run)) {
+      /* Pieces of a hyphenatable word set side by side: one run, so the
+       * PDF and the trace hold words, not syllables. */
+      cv_run *m = join_runs(b, l->items[text].run, n->run, 0);
+      if (m)
+        l->items[text].run = m;
+      text_end = x + n->width;
+      if (link != SIZE_MAX && n->run->link == l->items[link].uri)
+        l->items[link].w = x + n->width - l->items[link].x;
+      x += n->width;
+      continue;
+    }
+    if (n->run && n->run->n) {
+      pitem *p = cv_bld_vline_add(b, l);
+      if (!p)
+        return l;
+      p->kind = CV_DL_TEXT;
+      p->x = x;
+      p->run = n->run;
+      text = l->n - 1;
+      text_end = x + n->width;
+      if (!n->run->link) {
+        link = SIZE_MAX;
+      } else if (link != SIZE_MAX && l->items[link].uri == n->run->link) {
+        l->items[link].w = x + n->width - l->items[link].x;
+      } else {
+        pitem *lk = cv_bld_vline_add(b, l);
+        if (!lk)
+          return l;
+        lk->kind = CV_DL_LINK;
+        lk->x = x;
+        lk->w = n->width;
+        lk->dy = -n->run->descent;
+        lk->h = n->run->ascent + n->run->descent;
+        lk->uri = n->run->link;
+        link = l->n - 1;
+      }
+    }
+    x += n->width;
+  }
+  if (brk && brk->hyphen && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
+      mergeable(l->items[text].run, brk->hyphen)) {
+    cv_run *m = join_runs(b, l->items[text].run, brk->hyphen, 0);
+    if (m)
+      l->items[text].run = m;
+  } else if (brk && brk->hyphen) {
+    pitem *p = cv_bld_vline_add(b, l);
+    if (p) {
+      p->kind = CV_DL_TEXT;
+      p->x = x;
+      p->run = brk->hyphen;
+    }
+  }
+  return l;
+}
+
+
+/* Breaks hl (already finished) into lines placed at x0 with measures
+ * first_w and rest_w.  BREAK_FIRST_ONLY returns BREAK_FAILED when the
+ * first pass (no hyphenation, pretolerance) finds no feasible breaks. */
+size_t cv_bld_set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
+                        double x0, double first_w, double rest_w,
+                        vline ***out_lines, break_mode mode) {
+  measure_ctx mc = {first_w, rest_w};
+  cv_kp_params kp;
+  cv_kp_params_default(&kp);
+  kp.emergency_stretch = s->ts.size * 1.5;
+  kp.same_width_from = 1; /* first_w, then rest_w */
+  if (mode == BREAK_FIRST_ONLY) {
+    kp.tolerance = kp.pretolerance;
+    kp.emergency_stretch = 0;
+  } else if (mode == BREAK_HYPHENATED) {
+    kp.pretolerance = -1; /* pass 1 is known to fail */
+  }
+  cv_line *lines = NULL;
+  size_t nl = 0;
+  int passes = 0;
+  cv_status st = {0};
+  double t0 = now();
+  if (cv_linebreak(hl->v, hl->n, line_width, &mc, &kp, &lines, &nl, &passes,
+                   &st) < 0) {
+    cv_bld_fail(b, &st);
+    return 0;
+  }
+  b->stats.t_break += now() - t0;
+  if (mode == BREAK_FIRST_ONLY && passes != 1) {
+    free(lines);
+    return BREAK_FAILED;
+  }
+  b->stats.paragraphs++;
+  if (passes >= 1 && passes <= 4)
+    b->stats.passes[passes]++;
+  vline **vl = cv_arena_alloc_n(b->arena, nl ? nl : 1, sizeof *vl);
+  if (!vl) {
+    free(lines);
+    cv_bld_oom(b);
+    return 0;
+  }
+  for (size_t i = 0; i < nl; i++) {
+    double w = i == 0 ? first_w : rest_w;
+    vl[i] = place_line(b, hl->v, &lines[i], x0, w, s->align, i + 1 == nl);
+    if (lines[i].hyphenated)
+      b->stats.hyphenated++;
+    if (lines[i].overfull)
+      b->stats.overfull++;
+  }
+  free(lines);
+  *out_lines = vl;
+  return nl;
+}
+
+/* Shapes markup in style s into hl (not finished). */
+int cv_bld_shape_markup(cvpdf_builder *b, const cv_style *s, const char *markup,
+                        int hyphenate, cv_hlist *hl) {
+  cv_span *spans = NULL;
+  size_t ns = 0;
+  cv_status st = {0};
+  if (b->stopped)
+    return -1;
+  double t0 = now();
+  int justify = s->align == CV_ALIGN_JUSTIFY;
+  if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
+      cv_shape_spans(b->sh, &s->ts, spans, ns, hyphenate, justify, hl, &st) <
+          0) {
+    cv_bld_fail(b, &st);
+    return -1;
+  }
+  b->stats.t_shape += now() - t0;
+  return 0;
+}
+
+/* The list the breaker reads: raw nodes made ragged if the style is, and
+ * finished as a paragraph. */
+static int prepare(cvpdf_builder *b, const cv_style *s, const cv_hlist *raw,
+                   cv_hlist *hl) {
+  cv_hlist_init(hl);
+  if (s->align == CV_ALIGN_JUSTIFY) {
+    for (size_t i = 0; i < raw->n; i++) {
+      cv_hnode *p = cv_hlist_push(hl);
+      if (p)
+        *p = raw->v[i];
+    }
+  } else {
+    cv_bld_make_ragged(b, (cv_hlist *)raw, hl, s->ts.size * 3);
+  }
+  cv_bld_finish_paragraph(hl);
+  if (hl->failed) {
+    cv_bld_oom(b);
+    cv_hlist_fini(hl);
+    return -1;
+  }
+  return 0;
+}
+
+/* Typesets a node list as a paragraph and appends its lines with widow
+ * and club control.  right: a run placed flush right on the first line.
+ * markup: the source of raw when it was shaped without hyphenation; as TeX
+ * does, words are hyphenated only when the first pass finds no good
+ * breaks, so the patterns are loaded and used only where they help. */
+void cv_bld_emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
+                       const char *markup, double x0, double width,
+                       double first_cut, const vline *right, double right_w,
+                       int content) {
+  cv_hlist hl;
+  if (prepare(b, s, raw, &hl) < 0)
+    return;
+  vline **lines = NULL;
+  double w1 = width - first_cut;
+  size_t nl;
+  if (markup && b->theme->hyphenate) {
+    nl = cv_bld_set_lines(b, &hl, s, x0, w1, width, &lines, BREAK_FIRST_ONLY);
+    if (nl == BREAK_FAILED) {
+      cv_hlist hy;
+      cv_hlist_init(&hy);
+      cv_hlist_fini(&hl);
+      nl = 0;
+      if (cv_bld_shape_markup(b, s, markup, 1, &hy) == 0 &&
+          prepare(b, s, &hy, &hl) == 0) {
+        nl = cv_bld_set_lines(b, &hl, s, x0, w1, width, &lines,
+                              BREAK_HYPHENATED);
+      } else {
+        cv_hlist_init(&hl);
+      }
+      cv_hlist_fini(&hy);
+    }
+  } else {
+    nl = cv_bld_set_lines(b, &hl, s, x0, w1, width, &lines, BREAK_ALL);
+  }
+  cv_hlist_fini(&hl);
+  double h = s->leading * 0.75, d = s->leading * 0.25;
+  if (nl == 0 && right) { /* a row with only its right part */
+    lines = cv_arena_alloc(b->arena, sizeof *lines);
+    if (!lines || !(lines[0] = cv_bld_vline_new(b)))
+      return;
+    nl = 1;
+  }
+  for (size_t i = 0; i < nl; i++) {
+    if (i == 0 && right)
+      cv_bld_add_items(b, lines[0], right, x0 + width - right_w);
+    /* Club and widow lines: no page break after the first or before the
+     * last line of a paragraph (a two-line paragraph stays whole). */
+    int pen = 0;
+    if (i == 1 || (nl > 1 && i == nl - 1))
+      pen = CV_INF_PENALTY;
+    cv_bld_add_box(b, lines[i], h, d, i == 0 ? 0 : pen, content);
+  }
+}
+
+/* Shapes one unbreakable line (labels, bullets, right parts, headers and
+ * footers) into text items from x = 0: one run per stretch of text in one
+ * font, so a fallback character or a bold word keeps its own font.
+ * *width gets the line's width.  NULL when there is nothing to draw. */
+vline *cv_bld_line_items(cvpdf_builder *b, const cv_style *s,
+                         const char *markup, double *width) {
+  cv_hlist hl;
+  cv_hlist_init(&hl);
+  cv_status st = {0};
+  double w = 0;
+  if (cv_shape_line(b->sh, &s->ts, markup, &hl, &w, &st) < 0) {
+    cv_bld_fail(b, &st);
+    cv_hlist_fini(&hl);
+    return NULL;
+  }
+  vline *l = cv_bld_vline_new(b);
+  double x = 0, gap = 0;
+  for (size_t i = 0; l && i < hl.n; i++) {
+    const cv_hnode *nd = &hl.v[i];
+    if (!nd->run || !nd->run->n) { /* a space */
+      x += nd->width;
+      gap += nd->width;
+      continue;
+    }
+    pitem *last = l->n ? &l->items[l->n - 1] : NULL;
+    if (last && mergeable(last->run, nd->run)) {
+      cv_run *m = join_runs(b, last->run, nd->run, gap);
+      if (m)
+        last->run = m;
+    } else {
+      pitem *p = cv_bld_vline_add(b, l);
+      if (p) {
+        p->kind = CV_DL_TEXT;
+        p->x = x;
+        p->run = nd->run;
+      }
+    }
+    x += nd->width;
+    gap = 0;
+  }
+  cv_hlist_fini(&hl);
+  if (!l || !l->n)
+    return NULL;
+  if (width)
+    *width = w;
+  return l;
+}
