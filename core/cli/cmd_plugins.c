@@ -21,11 +21,11 @@ static void join_types(const cv_plugins *ps, const cv_plugin *p, char *out,
                        size_t outsz) {
   size_t used = 0;
   out[0] = '\0';
-  for (size_t i = 0; p->desc->types[i].name; i++) {
-    if (cv_plugins_find(ps, p->desc->types[i].name, NULL) != p)
+  for (size_t i = 0; p->types[i].name; i++) {
+    if (cv_plugins_find(ps, p->types[i].name, NULL) != p)
       continue;
     int n = snprintf(out + used, outsz - used, "%s%s", used ? ", " : "",
-                     p->desc->types[i].name);
+                     p->types[i].name);
     if (n < 0 || (size_t)n >= outsz - used) {
       if (outsz > 4)
         memcpy(out + outsz - 4, "...", 4);
@@ -67,8 +67,8 @@ static void print_table(const cv_plugins *ps, int verbose) {
            p->path);
     if (!verbose)
       continue;
-    for (size_t t = 0; p->desc->types[t].name; t++) {
-      const cvpdf_section_type *st = &p->desc->types[t];
+    for (size_t t = 0; p->types[t].name; t++) {
+      const cvpdf_section_type *st = &p->types[t];
       /* A type another plugin earlier on the path handles is not this
        * plugin's to build: say so rather than let the list mislead. */
       const cv_plugin *owner = cv_plugins_find(ps, st->name, NULL);
