@@ -39,6 +39,22 @@ static const char *or_dash(const char *s) {
   return s && *s ? s : "-";
 }
 
+/* `-v`: a type's description, the layout options it reads (with the
+ * values they take) and the words it prints. */
+static void print_type(const cvpdf_section_type *st) {
+  printf("    %s: %s\n", st->name, or_dash(st->doc));
+  for (size_t i = 0; st->options && st->options[i].name; i++) {
+    const cvpdf_option *o = &st->options[i];
+    printf("      option %s", o->name);
+    for (size_t v = 0; o->values && o->values[v]; v++)
+      printf("%s%s", v ? " | " : ": ", o->values[v]);
+    printf("%s%s\n", o->doc ? " - " : "", o->doc ? o->doc : "");
+  }
+  for (size_t i = 0; st->words && st->words[i]; i++)
+    printf("%s%s%s", i ? ", " : "      words: ", st->words[i],
+           st->words[i + 1] ? "" : "\n");
+}
+
 static void print_table(const cv_plugins *ps, int verbose) {
   size_t n = cv_plugins_count(ps);
   /* Column widths from the data, at least as wide as the heading. */
@@ -62,9 +78,8 @@ static void print_table(const cv_plugins *ps, int verbose) {
     snprintf(abi, sizeof abi, "%u.%u", (unsigned)p->desc->abi_major,
              (unsigned)p->desc->abi_minor);
     join_types(ps, p, types, sizeof types);
-    printf("%-*s  %-*s  %-5s  %-*s  %s\n", (int)wname, p->desc->name,
-           (int)wver, or_dash(p->desc->version), abi, (int)wtypes, types,
-           p->path);
+    printf("%-*s  %-*s  %-5s  %-*s  %s\n", (int)wname, p->desc->name, (int)wver,
+           or_dash(p->desc->version), abi, (int)wtypes, types, p->path);
     if (!verbose)
       continue;
     for (size_t t = 0; p->types[t].name; t++) {
@@ -76,7 +91,7 @@ static void print_table(const cv_plugins *ps, int verbose) {
         printf("    %s: (handled by %s, earlier on the path)\n", st->name,
                owner ? owner->path : "?");
       else
-        printf("    %s: %s\n", st->name, or_dash(st->doc));
+        print_type(st);
     }
   }
 }
@@ -139,8 +154,9 @@ int cv_cmd_plugins(int argc, char **argv) {
   if (rc != 0)
     fprintf(stderr, "cvpdf: error: %s\n", st.msg);
   else if (cv_plugins_count(ps) == 0)
-    fprintf(stderr, "cvpdf: no plugins found; is cvpdf installed (plugins "
-                    "belong in %s)?\n",
+    fprintf(stderr,
+            "cvpdf: no plugins found; is cvpdf installed (plugins "
+            "belong in %s)?\n",
             d.plugin);
   size_t n = cv_plugins_count(ps);
   cv_plugins_destroy(ps);

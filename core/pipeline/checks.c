@@ -69,9 +69,17 @@ const cv_plugin *cv_check_section(const cv_plugins *ps, const cvpdf_node *sec,
   }
   char what[96];
   snprintf(what, sizeof what, "%s section", type);
-  if (cv_schema_validate(sec, type_fields(st), section_keys, what, d) > 0)
-    return NULL;
-  return pl;
+  int bad = cv_schema_validate(sec, type_fields(st), section_keys, what, d);
+  /* The heading is printed from title: a list or a mapping would lose it,
+   * and the section's entries would run on under the one before. */
+  const cvpdf_node *title = cv_node_get(sec, "title");
+  if (title && title->kind != CVPDF_NODE_SCALAR) {
+    cv_diag_at(d, CV_SEV_ERROR, title,
+               "'title' of a section expected text, found %s",
+               title->kind == CVPDF_NODE_SEQ ? "a list" : "a mapping");
+    bad++;
+  }
+  return bad > 0 ? NULL : pl;
 }
 
 /* `cvpdf check` after an error that stops the build: the sections are

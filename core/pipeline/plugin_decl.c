@@ -9,7 +9,7 @@
 #define TYPE_SIZE_1_1 (offsetof(cvpdf_section_type, fields) + sizeof(void *))
 #define FIELD_SIZE_1_1 sizeof(cvpdf_field)
 /* Sizes of ABI 1.2, which a stride of 0 stands for. */
-#define TYPE_SIZE_1_2 (offsetof(cvpdf_section_type, words) + sizeof(void *))
+#define TYPE_SIZE_1_2 (offsetof(cvpdf_section_type, styles) + sizeof(void *))
 #define FIELD_SIZE_1_2 sizeof(cvpdf_field)
 #define OPTION_SIZE_1_2 (offsetof(cvpdf_option, values) + sizeof(void *))
 

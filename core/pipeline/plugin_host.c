@@ -42,6 +42,8 @@ struct cv_plugins {
   size_t ntypes, types_cap;
   const char **names; /* ntypes names + NULL */
   size_t names_cap;
+  const cvpdf_section_type **decls; /* ntypes declarations + NULL */
+  size_t decls_cap;
 };
 
 /* Calls into a plugin go through these, so that a crash, an exit or a
@@ -95,11 +97,14 @@ cv_plugins *cv_plugins_create(const cvpdf_host *host) {
   if (!ps)
     return NULL;
   ps->host = host;
-  if (cv_grow((void **)&ps->names, &ps->names_cap, 1, sizeof *ps->names)) {
+  if (cv_grow((void **)&ps->names, &ps->names_cap, 1, sizeof *ps->names) ||
+      cv_grow((void **)&ps->decls, &ps->decls_cap, 1, sizeof *ps->decls)) {
+    free(ps->names);
     free(ps);
     return NULL;
   }
   ps->names[0] = NULL;
+  ps->decls[0] = NULL;
   return ps;
 }
 
@@ -120,6 +125,7 @@ void cv_plugins_destroy(cv_plugins *ps) {
   free(ps->v);
   free(ps->types);
   free(ps->names);
+  free(ps->decls);
   free(ps);
 }
 
@@ -217,7 +223,9 @@ static int reserve(cv_plugins *ps, size_t nnew, cv_status *st) {
       cv_grow((void **)&ps->types, &ps->types_cap, ps->ntypes + nnew,
               sizeof *ps->types) ||
       cv_grow((void **)&ps->names, &ps->names_cap, ps->ntypes + nnew + 1,
-              sizeof *ps->names)) {
+              sizeof *ps->names) ||
+      cv_grow((void **)&ps->decls, &ps->decls_cap, ps->ntypes + nnew + 1,
+              sizeof *ps->decls)) {
     cv_status_set(st, "out of memory loading plugins");
     return -1;
   }
@@ -234,9 +242,11 @@ static void enter(cv_plugins *ps, entry *e) {
       continue; /* shadowed, checked before */
     ps->types[ps->ntypes] = (type_ref){.type = &t[i], .plugin = idx};
     ps->names[ps->ntypes] = t[i].name;
+    ps->decls[ps->ntypes] = &t[i];
     ps->ntypes++;
   }
   ps->names[ps->ntypes] = NULL;
+  ps->decls[ps->ntypes] = NULL;
 }
 
 static void drop(entry *e) {
@@ -508,4 +518,8 @@ const cv_plugin *cv_plugins_at(const cv_plugins *ps, size_t i) {
 
 const char *const *cv_plugins_type_names(cv_plugins *ps) {
   return (const char *const *)ps->names;
+}
+
+const cvpdf_section_type *const *cv_plugins_type_decls(const cv_plugins *ps) {
+  return (const cvpdf_section_type *const *)ps->decls;
 }

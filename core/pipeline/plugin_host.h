@@ -74,5 +74,9 @@ const cv_plugin *cv_plugins_at(const cv_plugins *ps, size_t i);
 /* NULL-terminated list of all section type names in registration order
  * (for "did you mean"), owned by ps; valid until the next load. */
 const char *const *cv_plugins_type_names(cv_plugins *ps);
+/* The declarations of those types, in the same order, NULL-terminated (for
+ * checking a layout against what the plugins read); owned by ps, valid
+ * until the next load. */
+const cvpdf_section_type *const *cv_plugins_type_decls(const cv_plugins *ps);
 
 #endif

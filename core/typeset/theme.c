@@ -446,15 +446,22 @@ static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
                         size_t cap) {
   if (!cv_lr_is_map(r, m, what))
     return;
+  int opts = keys == r->t->opt_keys;
   for (size_t i = 0; i < cv_node_len(m); i++) {
     const char *outer = cv_node_str(cv_node_key_at(m, i));
     const cvpdf_node *inner = cv_node_value_at(m, i);
-    if (!cv_lr_is_map(r, inner, outer))
+    int bad = 0;
+    const cvpdf_section_type *t =
+        opts ? cv_lr_check_type(r, cv_node_key_at(m, i), &bad) : NULL;
+    if (bad || !cv_lr_is_map(r, inner, outer))
       continue;
     for (size_t j = 0; j < cv_node_len(inner); j++) {
-      const char *k = cv_arena_printf(r->arena, "%s.%s", outer,
-                                      cv_node_str(cv_node_key_at(inner, j)));
+      const cvpdf_node *kn = cv_node_key_at(inner, j);
       const cvpdf_node *vn = cv_node_value_at(inner, j);
+      if (opts ? cv_lr_check_option(r, t, kn, vn) : cv_lr_check_word(r, kn))
+        continue;
+      const char *k =
+          cv_arena_printf(r->arena, "%s.%s", outer, cv_node_str(kn));
       const char *v = cv_lr_dupstr(r, vn, what);
       if (!k || !v)
         continue;
@@ -466,7 +473,7 @@ static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
         cv_lr_err(r, inner, "too many %s entries (at most %zu)", what, cap);
         return;
       }
-      if (keys == r->t->opt_keys && !section_length(r, k, vn, &v))
+      if (opts && !section_length(r, k, vn, &v))
         continue;
       keys[slot] = k;
       vals[slot] = v;
@@ -510,7 +517,9 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
     read_fonts(r, v);
   if ((v = cv_node_get(root, "styles")) && cv_lr_is_map(r, v, "styles"))
     for (size_t i = 0; i < cv_node_len(v); i++)
-      read_style(r, cv_node_str(cv_node_key_at(v, i)), cv_node_value_at(v, i));
+      if (!cv_lr_check_style(r, cv_node_key_at(v, i)))
+        read_style(r, cv_node_str(cv_node_key_at(v, i)),
+                   cv_node_value_at(v, i));
   if ((v = cv_node_get(root, "spacing")))
     read_spacing(r, v);
   if ((v = cv_node_get(root, "lists")))
@@ -760,8 +769,10 @@ static int apply_file(cv_lr *r, const char *name, const char *const *dirs,
 
 int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
-                  cv_inputs *inputs, cv_arena *arena, cv_diags *diags) {
-  cv_lr r = {.t = t, .arena = arena, .diags = diags, .inputs = inputs};
+                  const cvpdf_section_type *const *types, cv_inputs *inputs,
+                  cv_arena *arena, cv_diags *diags) {
+  cv_lr r = {
+      .t = t, .arena = arena, .diags = diags, .inputs = inputs, .types = types};
   defaults(t, arena);
   if (apply_file(&r, name ? name : "classic", dirs, name_at, 0) < 0)
     return -1;

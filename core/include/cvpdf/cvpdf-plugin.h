@@ -108,6 +108,10 @@ typedef struct cvpdf_section_type {
   /* The keys of the words it prints (host->word: "present", "Advisor"),
    * so a layout's `words:` blocks can be checked; ends at NULL. */
   const char *const *words;
+  /* Style names it uses besides the standard ones (title, subtitle, date,
+   * location, detail, note, body, summary, ...: docs/plugins.md), so a
+   * layout may define them; ends at NULL. */
+  const char *const *styles;
 } cvpdf_section_type;
 
 /* List kinds for list_begin. */
