@@ -1,7 +1,7 @@
 /* cvpdf - format detection and the node-building helpers the converters
  * share. */
 #define _POSIX_C_SOURCE 200809L
-#include "document/convert.h"
+#include "document/convert_int.h"
 
 #include <stdio.h>
 #include <string.h>
