@@ -23,6 +23,7 @@
 #include "document/tags.h"
 #include "pipeline/render_int.h"
 #include "pipeline/sandbox.h"
+#include "typeset/manifests.h"
 
 char *cv_default_output(const char *input) {
   size_t n = strlen(input);
@@ -238,10 +239,15 @@ static int load_fonts(render_ctx *c) {
   if (!c->shaper || st.failed)
     return fail_status(c, &st);
   cv_shaper_set_hyphcache(c->shaper, o->hyph_cache);
-  if (st.msg[0]) /* missing hyphenation patterns: a warning */
+  if (!cv_shaper_hyphenates(c->shaper)) {
+    const char *lang = c->lang && *c->lang ? c->lang : "en";
     cv_diags_add(c->d, CV_SEV_WARNING, c->model->file,
                  cv_node_str(c->lang_at) ? c->lang_at->line : 0,
-                 cv_node_str(c->lang_at) ? c->lang_at->col : 0, "%s", st.msg);
+                 cv_node_str(c->lang_at) ? c->lang_at->col : 0,
+                 "no hyphenation patterns for language \"%s\" (hyph_%s.dic); "
+                 "words will not be hyphenated",
+                 lang, lang);
+  }
   return 0;
 }
 

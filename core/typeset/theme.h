@@ -117,9 +117,4 @@ const char *cv_theme_option(const cv_theme *t, const char *type,
                             const char *key);
 const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);
 
-/* Reads fonts/ manifests (NAME.yaml files: family, regular, bold, italic,
- * bold-italic) of dir into fs. */
-int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
-                            cv_status *st);
-
 #endif
