@@ -18,8 +18,7 @@ static void verr(vctx *v, const cvpdf_node *at, const char *fmt, ...)
 static void verr(vctx *v, const cvpdf_node *at, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  cv_diags_vadd(v->diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
-                at ? at->col : 0, fmt, ap);
+  cv_diag_vat(v->diags, CV_SEV_ERROR, at, fmt, ap);
   va_end(ap);
   v->errors++;
 }

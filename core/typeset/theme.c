@@ -728,9 +728,9 @@ static int unknown_layout(const char *name, const char *const *dirs,
   while (name[n] && n > 0 && ((unsigned char)shown[n - 1] & 0xC0) == 0x80)
     n--; /* a cut never splits a character */
   snprintf(shown + n, sizeof shown - n, "%s", name[n] ? "..." : "");
-  cv_diags_add(diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
-               at ? at->col : 0, "unknown layout '%s'; installed layouts: %s",
-               shown, known.len ? known.data : "none");
+  cv_diag_at(diags, CV_SEV_ERROR, at,
+             "unknown layout '%s'; installed layouts: %s", shown,
+             known.len ? known.data : "none");
   cv_buf_fini(&known);
   return -1;
 }

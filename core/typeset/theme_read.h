@@ -32,8 +32,9 @@ typedef struct cv_lr_range {
   double min, max;
 } cv_lr_range;
 
-/* Every error of a layout passes through these two (one function
- * below them). */
+/* Every error of a layout passes through these two: at a node through
+ * cv_diag_at, at a noted position (the node is gone) through
+ * cv_diags_vadd, which cv_diag_at ends in too. */
 void cv_lr_err(cv_lr *r, const cvpdf_node *n, const char *fmt, ...)
     CV_PRINTF(3, 4);
 /* An error at a position noted with cv_lr_note. */
