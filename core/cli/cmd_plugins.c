@@ -12,8 +12,6 @@
 #include "typeset/layout.h"
 #include "pipeline/plugin_host.h"
 
-extern const char cv_usage[];
-
 /* The section types p handles (not those a plugin earlier on the path
  * took), joined by ", " into out; truncated with "..." when longer than
  * outsz: this is a terminal table, not data. */
@@ -118,19 +116,14 @@ int cv_cmd_plugins(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
     switch (c) {
-    case 'p':
-      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
-        return 2;
-      break;
     case 'v':
       verbose = 1;
       break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (optind < argc) {

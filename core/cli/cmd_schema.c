@@ -15,8 +15,6 @@
 #include "pipeline/plugin_host.h"
 #include "pipeline/render.h"
 
-extern const char cv_usage[];
-
 /* ---- a small pretty-printing JSON writer ----------------------------- */
 
 #define JW_MAX_DEPTH 64
@@ -567,16 +565,11 @@ int cv_cmd_schema(int argc, char **argv) {
     case 'o':
       out = optarg;
       break;
-    case 'p':
-      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
-        return 2;
-      break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (optind < argc) {
