@@ -125,10 +125,22 @@ static void ref(jw *w, const char *def) {
 
 /* {"description": doc, "allOf": [{"$ref": def}]}: draft-07 ignores the
  * siblings of $ref, so the description would be lost beside it. */
-static void described_ref(jw *w, const char *doc, const char *def) {
+/* Opens an object with its description, if any. */
+static void open_described(jw *w, const char *doc) {
   jw_open(w, '{');
   if (doc)
     jw_kv(w, "description", doc);
+}
+
+/* {"description": doc, "type": type}. */
+static void simple_type(jw *w, const char *doc, const char *type) {
+  open_described(w, doc);
+  jw_kv(w, "type", type);
+  jw_close(w, '}');
+}
+
+static void described_ref(jw *w, const char *doc, const char *def) {
+  open_described(w, doc);
   jw_key(w, "allOf");
   jw_open(w, '[');
   ref(w, def);
@@ -258,9 +270,7 @@ static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
 
 /* A value that is text or a list of texts (each may carry tags). */
 static void texts(jw *w, const char *doc) {
-  jw_open(w, '{');
-  if (doc)
-    jw_kv(w, "description", doc);
+  open_described(w, doc);
   jw_key(w, "anyOf");
   jw_open(w, '[');
   jw_raw(w, "{\"type\": " TEXT_TYPES "}");
@@ -280,18 +290,12 @@ static void field_schema(jw *w, const cvpdf_field *f) {
       texts(w, f->doc);
       return;
     }
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
+    open_described(w, f->doc);
     jw_kraw(w, "type", TEXT_TYPES);
     jw_close(w, '}');
     return;
   case CVPDF_FIELD_INT:
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
-    jw_kv(w, "type", "integer");
-    jw_close(w, '}');
+    simple_type(w, f->doc, "integer");
     return;
   case CVPDF_FIELD_BOOL:
     described_ref(w, f->doc, "bool");
@@ -300,20 +304,14 @@ static void field_schema(jw *w, const cvpdf_field *f) {
     described_ref(w, f->doc, "date");
     return;
   case CVPDF_FIELD_URL:
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
-    jw_kv(w, "type", "string");
-    jw_close(w, '}');
+    simple_type(w, f->doc, "string");
     return;
   case CVPDF_FIELD_LIST:
     if (!f->children) {
       texts(w, f->doc);
       return;
     }
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
+    open_described(w, f->doc);
     jw_kv(w, "type", "array");
     jw_key(w, "items");
     if (f->flags & CVPDF_FIELD_STRING_ITEMS) {
@@ -334,16 +332,10 @@ static void field_schema(jw *w, const cvpdf_field *f) {
       object_schema(w, f->doc, f->children, 0);
       return;
     }
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
-    jw_kv(w, "type", "object");
-    jw_close(w, '}');
+    simple_type(w, f->doc, "object");
     return;
   case CVPDF_FIELD_DICT:
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
+    open_described(w, f->doc);
     jw_kv(w, "type", "object");
     jw_key(w, "additionalProperties");
     texts(w, NULL);
@@ -386,9 +378,7 @@ static void required(jw *w, const cvpdf_field *fields, const char *first) {
 
 static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
                           int tags) {
-  jw_open(w, '{');
-  if (doc)
-    jw_kv(w, "description", doc);
+  open_described(w, doc);
   jw_kv(w, "type", "object");
   jw_key(w, "properties");
   jw_open(w, '{');
