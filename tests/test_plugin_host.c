@@ -1,6 +1,6 @@
-/* Tests of core/pipeline/plugin_host.c.  Builds the plugins of tests/plugins/ with the
- * system C compiler ($CC, else cc) into a temporary directory, so it runs
- * from the repository root without any build-system help. */
+/* Tests of core/pipeline/plugin_host.c.  Builds the plugins of tests/plugins/
+ * with the system C compiler ($CC, else cc) into a temporary directory, so it
+ * runs from the repository root without any build-system help. */
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline/plugin_host.h"
 
@@ -108,6 +108,10 @@ static int setup(ctx *c) {
   rc |= build(c, "good", "-DGOOD_NAME='\"initfail\"' -DGOOD_INIT_FAILS",
               "lib/initfail.so");
   rc |= build(c, "good", "-DGOOD_NO_BUILD", "lib/nobuild.so");
+  rc |= build(c, "good", "-DGOOD_NAME='\"initmsg\"' -DGOOD_INIT_MSG",
+              "lib/initmsg.so");
+  rc |= build(c, "good", "-DGOOD_TYPE_SIZE=12", "lib/badstride.so");
+  rc |= build(c, "good", "-DGOOD_FUTURE", "lib/future.so");
   rc |= build(c, "good", "-DGOOD_TYPE_B='\"\"'", "lib/emptytype.so");
   rc |= build(c, "good", "-DGOOD_TYPE_B='\"alpha\"'", "lib/twice.so");
   rc |= build(c, "wrong_abi", "", "lib/wrong_abi.so");
@@ -242,6 +246,15 @@ static void test_refusals(ctx *c) {
                  "returned 7");
   check(c, strcmp(read_marker(c), "init initfail\n") == 0,
         "failing init ran, no fini", "marker '%s'", read_marker(c));
+  expect_refused(c, "initmsg.so", "init_msg's reason is quoted on one line",
+                 "(plugin 'initmsg'): init failed: no licence file in "
+                 "/nowhere second line",
+                 NULL);
+  check(c, strcmp(read_marker(c), "init_msg initmsg\n") == 0,
+        "init_msg is called instead of init", "marker '%s'", read_marker(c));
+  expect_refused(c, "badstride.so", "a stride no header makes is refused",
+                 "gives type_size 12, which no cvpdf header makes",
+                 "CVPDF_PLUGIN_HEADER");
 
   cv_plugins *ps = fresh(c);
   cv_status st = {0};
@@ -251,6 +264,56 @@ static void test_refusals(ctx *c) {
             contains(st.msg, "not a regular file"),
         "directory named .so refused by load_file", "rc %d: '%s'", rc, st.msg);
   cv_plugins_destroy(ps);
+}
+
+/* Declarations of a later ABI, each struct larger: read with the strides
+ * the descriptor gives, copied into this host's layout. */
+static void test_future(ctx *c) {
+  cv_plugins *ps = fresh(c);
+  cv_status st = {0};
+  int rc = cv_plugins_load_file(ps, tp(c, "lib/future.so"), &st);
+  check(c, rc == 0, "larger declaration structs load", "rc %d: %s", rc, st.msg);
+  const cvpdf_section_type *a = NULL, *b = NULL;
+  cv_plugins_find(ps, "alpha", &a);
+  cv_plugins_find(ps, "beta", &b);
+  const cvpdf_field *f = a ? a->fields : NULL;
+  check(c,
+        a && b && !strcmp(b->doc, "second test type") && !b->fields &&
+            !b->options && !b->words,
+        "second type read at the plugin's stride", "beta %s",
+        b ? b->doc : "(none)");
+  check(c,
+        f && !strcmp(f[0].name, "text") && !strcmp(f[1].name, "items") &&
+            !f[2].name && f[1].children &&
+            !strcmp(f[1].children[0].name, "when") &&
+            f[1].children[0].type == CVPDF_FIELD_DATE && !f[1].children[1].name,
+        "fields and their children read at the plugin's stride", "%s",
+        f && f[1].name ? f[1].name : "(none)");
+  const cvpdf_option *o = a ? a->options : NULL;
+  check(c,
+        o && !strcmp(o[0].name, "shape") && !strcmp(o[0].values[1], "square") &&
+            !strcmp(o[1].name, "size") && !o[1].values && !o[2].name,
+        "options read at the plugin's stride", "%s",
+        o && o[0].name ? o[0].name : "(none)");
+  check(c,
+        a && a->words && !strcmp(a->words[0], "hello") &&
+            !strcmp(a->words[1], "world") && !a->words[2],
+        "words read", "%s", a && a->words ? a->words[0] : "(none)");
+  cv_plugins_destroy(ps);
+}
+
+/* CVPDF_HOST_HAS: by the table's size and the member being set. */
+static void test_host_has(ctx *c) {
+  cvpdf_host h = {.size = offsetof(cvpdf_host, join)};
+  h.join = NULL;
+  check(c, !CVPDF_HOST_HAS(&h, join), "a 1.1 host has no join", "has");
+  h.size = sizeof h;
+  check(c, !CVPDF_HOST_HAS(&h, join), "a NULL member is not had", "has");
+  h.join = (const char *(*)(cvpdf_builder *, const char *const *, size_t,
+                            const char *))1;
+  check(c, CVPDF_HOST_HAS(&h, join), "a 1.2 host has join", "has not");
+  h.size = offsetof(cvpdf_host, join);
+  check(c, !CVPDF_HOST_HAS(&h, join), "size decides, not the member", "has");
 }
 
 static void test_dir(ctx *c) {
@@ -436,6 +499,8 @@ int main(void) {
   }
   test_good(&c);
   test_refusals(&c);
+  test_future(&c);
+  test_host_has(&c);
   test_dir(&c);
   test_duplicates(&c);
   test_env(&c);

@@ -34,6 +34,16 @@ void cv_render_opts_init(struct cv_render_opts *o, const cv_dirs *d);
 int cv_push_arg(const char **list, size_t *n, const char *value,
                 const char *option);
 
+/* The usage text of `cvpdf --help` (main.c). */
+extern const char cv_usage[];
+
+/* What every command's option loop ends with: -p/--plugin-dir DIR
+ * (pushed onto dirs; an unknown option when dirs is NULL), -h/--help
+ * (the usage on standard output) and any other option (a hint on
+ * standard error).  Returns -1 when the loop goes on, else the command's
+ * exit status: 0 after --help, 2 after a usage error. */
+int cv_common_opt(int c, const char *arg, const char **dirs, size_t *n);
+
 /* Makes a directory only this process uses, out = BASE/cvpdf-WHAT-XXXXXX
  * (BASE: $XDG_RUNTIME_DIR, /dev/shm, $TMPDIR or /tmp).  Returns 0, or -1
  * after printing why. */

@@ -9,8 +9,6 @@
 #include "cli/cli.h"
 #include "pipeline/render.h"
 
-extern const char cv_usage[];
-
 /* Diagnostics come from several passes (tags, top level, sections, the
  * build); a reader wants them in the order of the file.  Ties keep the
  * order they were found in. */
@@ -69,21 +67,18 @@ int cv_cmd_check(int argc, char **argv) {
     case 'l':
       o.layout = optarg;
       break;
-    case 'p':
     case 'O':
-      if (c == 'p' ? cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir")
-                   : cv_push_arg(only, &nonly, optarg, "--only"))
+      if (cv_push_arg(only, &nonly, optarg, "--only"))
         return 2;
       break;
     case 'q':
       quiet = 1;
       break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (optind >= argc) {

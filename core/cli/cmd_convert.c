@@ -11,8 +11,6 @@
 #include "document/emit_yaml.h"
 #include "pipeline/render.h"
 
-extern const char cv_usage[];
-
 /* The whole check a render does (plugins, fields, dates, layout), writing
  * nothing: a converted file that would not render is not written. */
 static int check(const char *input, const char *const *plugin_dirs,
@@ -82,19 +80,14 @@ int cv_cmd_convert(int argc, char **argv) {
     case 'o':
       output = optarg;
       break;
-    case 'p':
-      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
-        return 2;
-      break;
     case 'q':
       quiet = 1;
       break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (argc - optind != 1) {

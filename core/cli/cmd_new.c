@@ -8,8 +8,6 @@
 #include "base/atomic.h"
 #include "cli/cli.h"
 
-extern const char cv_usage[];
-
 /* Every section the built-in plugins know, with one entry each, so the
  * starter shows the shape of each and still fits on one page. */
 static const char starter_body[] =
@@ -144,12 +142,11 @@ int cv_cmd_new(int argc, char **argv) {
     case 'f':
       force = 1;
       break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, NULL, NULL);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (argc - optind != 1) {

@@ -12,8 +12,6 @@
 #include "typeset/layout.h"
 #include "pipeline/plugin_host.h"
 
-extern const char cv_usage[];
-
 /* The section types p handles (not those a plugin earlier on the path
  * took), joined by ", " into out; truncated with "..." when longer than
  * outsz: this is a terminal table, not data. */
@@ -21,11 +19,11 @@ static void join_types(const cv_plugins *ps, const cv_plugin *p, char *out,
                        size_t outsz) {
   size_t used = 0;
   out[0] = '\0';
-  for (size_t i = 0; p->desc->types[i].name; i++) {
-    if (cv_plugins_find(ps, p->desc->types[i].name, NULL) != p)
+  for (size_t i = 0; p->types[i].name; i++) {
+    if (cv_plugins_find(ps, p->types[i].name, NULL) != p)
       continue;
     int n = snprintf(out + used, outsz - used, "%s%s", used ? ", " : "",
-                     p->desc->types[i].name);
+                     p->types[i].name);
     if (n < 0 || (size_t)n >= outsz - used) {
       if (outsz > 4)
         memcpy(out + outsz - 4, "...", 4);
@@ -37,6 +35,22 @@ static void join_types(const cv_plugins *ps, const cv_plugin *p, char *out,
 
 static const char *or_dash(const char *s) {
   return s && *s ? s : "-";
+}
+
+/* `-v`: a type's description, the layout options it reads (with the
+ * values they take) and the words it prints. */
+static void print_type(const cvpdf_section_type *st) {
+  printf("    %s: %s\n", st->name, or_dash(st->doc));
+  for (size_t i = 0; st->options && st->options[i].name; i++) {
+    const cvpdf_option *o = &st->options[i];
+    printf("      option %s", o->name);
+    for (size_t v = 0; o->values && o->values[v]; v++)
+      printf("%s%s", v ? " | " : ": ", o->values[v]);
+    printf("%s%s\n", o->doc ? " - " : "", o->doc ? o->doc : "");
+  }
+  for (size_t i = 0; st->words && st->words[i]; i++)
+    printf("%s%s%s", i ? ", " : "      words: ", st->words[i],
+           st->words[i + 1] ? "" : "\n");
 }
 
 static void print_table(const cv_plugins *ps, int verbose) {
@@ -62,13 +76,12 @@ static void print_table(const cv_plugins *ps, int verbose) {
     snprintf(abi, sizeof abi, "%u.%u", (unsigned)p->desc->abi_major,
              (unsigned)p->desc->abi_minor);
     join_types(ps, p, types, sizeof types);
-    printf("%-*s  %-*s  %-5s  %-*s  %s\n", (int)wname, p->desc->name,
-           (int)wver, or_dash(p->desc->version), abi, (int)wtypes, types,
-           p->path);
+    printf("%-*s  %-*s  %-5s  %-*s  %s\n", (int)wname, p->desc->name, (int)wver,
+           or_dash(p->desc->version), abi, (int)wtypes, types, p->path);
     if (!verbose)
       continue;
-    for (size_t t = 0; p->desc->types[t].name; t++) {
-      const cvpdf_section_type *st = &p->desc->types[t];
+    for (size_t t = 0; p->types[t].name; t++) {
+      const cvpdf_section_type *st = &p->types[t];
       /* A type another plugin earlier on the path handles is not this
        * plugin's to build: say so rather than let the list mislead. */
       const cv_plugin *owner = cv_plugins_find(ps, st->name, NULL);
@@ -76,7 +89,7 @@ static void print_table(const cv_plugins *ps, int verbose) {
         printf("    %s: (handled by %s, earlier on the path)\n", st->name,
                owner ? owner->path : "?");
       else
-        printf("    %s: %s\n", st->name, or_dash(st->doc));
+        print_type(st);
     }
   }
 }
@@ -103,19 +116,14 @@ int cv_cmd_plugins(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
     switch (c) {
-    case 'p':
-      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
-        return 2;
-      break;
     case 'v':
       verbose = 1;
       break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (optind < argc) {
@@ -139,8 +147,9 @@ int cv_cmd_plugins(int argc, char **argv) {
   if (rc != 0)
     fprintf(stderr, "cvpdf: error: %s\n", st.msg);
   else if (cv_plugins_count(ps) == 0)
-    fprintf(stderr, "cvpdf: no plugins found; is cvpdf installed (plugins "
-                    "belong in %s)?\n",
+    fprintf(stderr,
+            "cvpdf: no plugins found; is cvpdf installed (plugins "
+            "belong in %s)?\n",
             d.plugin);
   size_t n = cv_plugins_count(ps);
   cv_plugins_destroy(ps);

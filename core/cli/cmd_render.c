@@ -17,8 +17,6 @@
 #include "pipeline/render.h"
 #include "text/text.h"
 
-extern const char cv_usage[];
-
 static void print_timing(const cv_render_stats *s) {
   fprintf(stderr,
           "  parse %.2f ms, plugins %.2f ms, build %.2f ms (shaping %.2f ms, "
@@ -571,19 +569,13 @@ int cv_cmd_render(int argc, char **argv) {
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:l:p:j:qh", longopts, NULL)) != -1) {
-    if (c == 'h') {
-      fputs(cv_usage, stdout);
-      return 0;
-    }
     int took = cv_render_args_take(&rc.a, c, optarg);
     if (!took)
       took = take_own(&rc, c, optarg);
     if (took < 0)
       return 2;
-    if (!took) {
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
-    }
+    if (!took)
+      return cv_common_opt(c, optarg, NULL, NULL);
   }
   if (optind >= argc) {
     fputs("cvpdf: render needs a CV file, as in: cvpdf render cv.yaml\n",

@@ -13,8 +13,7 @@
 #include "cli/cli.h"
 #include "typeset/layout.h"
 #include "pipeline/plugin_host.h"
-
-extern const char cv_usage[];
+#include "pipeline/render.h"
 
 /* ---- a small pretty-printing JSON writer ----------------------------- */
 
@@ -126,10 +125,22 @@ static void ref(jw *w, const char *def) {
 
 /* {"description": doc, "allOf": [{"$ref": def}]}: draft-07 ignores the
  * siblings of $ref, so the description would be lost beside it. */
-static void described_ref(jw *w, const char *doc, const char *def) {
+/* Opens an object with its description, if any. */
+static void open_described(jw *w, const char *doc) {
   jw_open(w, '{');
   if (doc)
     jw_kv(w, "description", doc);
+}
+
+/* {"description": doc, "type": type}. */
+static void simple_type(jw *w, const char *doc, const char *type) {
+  open_described(w, doc);
+  jw_kv(w, "type", type);
+  jw_close(w, '}');
+}
+
+static void described_ref(jw *w, const char *doc, const char *def) {
+  open_described(w, doc);
   jw_key(w, "allOf");
   jw_open(w, '[');
   ref(w, def);
@@ -150,8 +161,8 @@ static void ci_word(cv_buf *b, const char *word) {
  * May 2021, May. 2021, Sept 2021, 17 May 2021, May 17, 2021, present. */
 static void date_pattern(cv_buf *b) {
   static const char *const months[] = {
-      "jan(uary)?", "feb(ruary)?", "mar(ch)?", "apr(il)?", "may",
-      "jun(e)?", "jul(y)?", "aug(ust)?", "sep(t|tember)?", "oct(ober)?",
+      "jan(uary)?",  "feb(ruary)?", "mar(ch)?",  "apr(il)?",       "may",
+      "jun(e)?",     "jul(y)?",     "aug(ust)?", "sep(t|tember)?", "oct(ober)?",
       "nov(ember)?", "dec(ember)?"};
   const char *y = "[1-9][0-9]{3}", *m = "(0?[1-9]|1[0-2])",
              *d = "(0?[1-9]|[12][0-9]|3[01])";
@@ -234,8 +245,8 @@ static void write_definitions(jw *w) {
   jw_raw(w, "{\"type\": \"boolean\"}");
   cv_buf bp;
   cv_buf_init(&bp);
-  static const char *const words[] = {"true", "yes", "on", "false", "no",
-                                      "off"};
+  static const char *const words[] = {"true",  "yes", "on",
+                                      "false", "no",  "off"};
   cv_buf_puts(&bp, "^(");
   for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
     if (i)
@@ -259,9 +270,7 @@ static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
 
 /* A value that is text or a list of texts (each may carry tags). */
 static void texts(jw *w, const char *doc) {
-  jw_open(w, '{');
-  if (doc)
-    jw_kv(w, "description", doc);
+  open_described(w, doc);
   jw_key(w, "anyOf");
   jw_open(w, '[');
   jw_raw(w, "{\"type\": " TEXT_TYPES "}");
@@ -281,18 +290,12 @@ static void field_schema(jw *w, const cvpdf_field *f) {
       texts(w, f->doc);
       return;
     }
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
+    open_described(w, f->doc);
     jw_kraw(w, "type", TEXT_TYPES);
     jw_close(w, '}');
     return;
   case CVPDF_FIELD_INT:
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
-    jw_kv(w, "type", "integer");
-    jw_close(w, '}');
+    simple_type(w, f->doc, "integer");
     return;
   case CVPDF_FIELD_BOOL:
     described_ref(w, f->doc, "bool");
@@ -301,20 +304,14 @@ static void field_schema(jw *w, const cvpdf_field *f) {
     described_ref(w, f->doc, "date");
     return;
   case CVPDF_FIELD_URL:
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
-    jw_kv(w, "type", "string");
-    jw_close(w, '}');
+    simple_type(w, f->doc, "string");
     return;
   case CVPDF_FIELD_LIST:
     if (!f->children) {
       texts(w, f->doc);
       return;
     }
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
+    open_described(w, f->doc);
     jw_kv(w, "type", "array");
     jw_key(w, "items");
     if (f->flags & CVPDF_FIELD_STRING_ITEMS) {
@@ -335,16 +332,10 @@ static void field_schema(jw *w, const cvpdf_field *f) {
       object_schema(w, f->doc, f->children, 0);
       return;
     }
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
-    jw_kv(w, "type", "object");
-    jw_close(w, '}');
+    simple_type(w, f->doc, "object");
     return;
   case CVPDF_FIELD_DICT:
-    jw_open(w, '{');
-    if (f->doc)
-      jw_kv(w, "description", f->doc);
+    open_described(w, f->doc);
     jw_kv(w, "type", "object");
     jw_key(w, "additionalProperties");
     texts(w, NULL);
@@ -387,9 +378,7 @@ static void required(jw *w, const cvpdf_field *fields, const char *first) {
 
 static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
                           int tags) {
-  jw_open(w, '{');
-  if (doc)
-    jw_kv(w, "description", doc);
+  open_described(w, doc);
   jw_kv(w, "type", "object");
   jw_key(w, "properties");
   jw_open(w, '{');
@@ -422,8 +411,9 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_kraw(w, "title",
             "{\"description\": \"the section's heading; none when left out\", "
             "\"type\": " TEXT_TYPES "}");
-    jw_kraw(w, "id", "{\"description\": \"a name for the section\", "
-                     "\"type\": \"string\"}");
+    jw_kraw(w, "id",
+            "{\"description\": \"a name for the section\", "
+            "\"type\": \"string\"}");
     properties(w, st ? st->fields : NULL, 1);
     jw_close(w, '}');
     required(w, st ? st->fields : NULL, "type");
@@ -477,6 +467,27 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
   jw_close(w, '}');
 }
 
+/* A top-level key of core's table (render.h), described for editors. */
+static void core_key(jw *w, const cv_core_key *k) {
+  if (k->kind == CV_CORE_SECTIONS) {
+    jw_key(w, k->name);
+    jw_open(w, '{');
+    jw_kv(w, "description", k->doc);
+    jw_kv(w, "type", "array");
+    jw_key(w, "items");
+    ref(w, "section");
+    jw_close(w, '}');
+    return;
+  }
+  static const char *const types[] = {"\"string\"", TEXT_TYPES, "\"object\""};
+  cv_buf b;
+  cv_buf_init(&b);
+  cv_buf_printf(&b, "{\"description\": \"%s\", \"type\": %s}", k->doc,
+                types[k->kind]);
+  jw_kraw(w, k->name, b.data ? b.data : "{}");
+  cv_buf_fini(&b);
+}
+
 static void write_top(jw *w, cv_plugins *ps) {
   const cvpdf_section_type *ht = NULL;
   cv_plugins_find(ps, "header", &ht);
@@ -485,28 +496,8 @@ static void write_top(jw *w, cv_plugins *ps) {
   jw_key(w, "properties");
   jw_open(w, '{');
   properties(w, hf, 0);
-  jw_kraw(w, "layout", "{\"description\": \"the layout: a name in the layouts "
-                       "directory (default: classic), or a path to a .yaml "
-                       "layout\", \"type\": \"string\"}");
-  jw_kraw(w, "language", "{\"description\": \"the CV's language, for "
-                         "hyphenation and words such as present (en, de, fr, "
-                         "...)\", \"type\": \"string\"}");
-  jw_kraw(w, "title", "{\"description\": \"the PDF's title (default: NAME – "
-                      "Curriculum Vitae)\", \"type\": " TEXT_TYPES "}");
-  jw_kraw(w, "subject", "{\"description\": \"the PDF's subject\", "
-                        "\"type\": " TEXT_TYPES "}");
-  jw_kraw(w, "keywords", "{\"description\": \"the PDF's keywords\", "
-                         "\"type\": " TEXT_TYPES "}");
-  jw_kraw(w, "theme", "{\"description\": \"overrides of the layout's values, "
-                      "with the keys of a layout file\", \"type\": "
-                      "\"object\"}");
-  jw_key(w, "sections");
-  jw_open(w, '{');
-  jw_kv(w, "description", "the sections, in the order printed");
-  jw_kv(w, "type", "array");
-  jw_key(w, "items");
-  ref(w, "section");
-  jw_close(w, '}');
+  for (const cv_core_key *k = cv_core_keys; k->name; k++)
+    core_key(w, k);
   jw_close(w, '}');
   required(w, hf, NULL);
   jw_kraw(w, "additionalProperties", "false");
@@ -515,8 +506,8 @@ static void write_top(jw *w, cv_plugins *ps) {
 int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
                    const char *default_dir, cv_buf *out, cv_status *st) {
   cv_plugins *ps = cv_plugins_create(cv_host_table());
-  if (!ps || cv_plugins_load_search(ps, plugin_dirs, env_path, default_dir,
-                                    st) < 0) {
+  if (!ps ||
+      cv_plugins_load_search(ps, plugin_dirs, env_path, default_dir, st) < 0) {
     if (!st->failed)
       cv_status_set(st, "out of memory");
     cv_plugins_destroy(ps);
@@ -564,16 +555,11 @@ int cv_cmd_schema(int argc, char **argv) {
     case 'o':
       out = optarg;
       break;
-    case 'p':
-      if (cv_push_arg(plugin_dirs, &nplugin, optarg, "--plugin-dir") < 0)
-        return 2;
-      break;
-    case 'h':
-      fputs(cv_usage, stdout);
-      return 0;
-    default:
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return 2;
+    default: {
+      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
+      if (rc >= 0)
+        return rc;
+    }
     }
   }
   if (optind < argc) {
@@ -596,8 +582,7 @@ int cv_cmd_schema(int argc, char **argv) {
   if (!out || !strcmp(out, "-")) {
     if (fwrite(json.data, 1, json.len, stdout) != json.len ||
         fflush(stdout) != 0) {
-      fprintf(stderr,
-              "cvpdf: cannot write the schema to standard output: %s\n",
+      fprintf(stderr, "cvpdf: cannot write the schema to standard output: %s\n",
               strerror(errno));
       rc = 1;
     }

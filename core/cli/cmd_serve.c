@@ -25,7 +25,6 @@
 #include "cli/serve.h"
 #include "text/text.h"
 
-extern const char cv_usage[];
 extern char **environ;
 
 #define DEFAULT_PORT 8000
@@ -75,10 +74,7 @@ static int parse_args(int argc, char **argv, serve_cmd *cmd, cv_serve *s) {
       return -2;
     if (took)
       continue;
-    if (c == 'h') {
-      fputs(cv_usage, stdout);
-      return 0;
-    } else if (c == OPT_PORT) {
+    if (c == OPT_PORT) {
       if (parse_port(optarg, &cmd->port) < 0)
         return -2;
     } else if (c == OPT_HOST) {
@@ -86,8 +82,8 @@ static int parse_args(int argc, char **argv, serve_cmd *cmd, cv_serve *s) {
     } else if (c == OPT_OPEN) {
       cmd->open = 1;
     } else {
-      fputs("Try 'cvpdf --help'.\n", stderr);
-      return -2;
+      int rc = cv_common_opt(c, optarg, NULL, NULL);
+      return rc == 0 ? 0 : -2;
     }
   }
   if (optind != argc - 1) {

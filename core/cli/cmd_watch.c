@@ -19,8 +19,6 @@
 #include "cli/cli.h"
 #include "pipeline/render.h"
 
-extern const char cv_usage[];
-
 /* Events after the first one that still belong to the same save (an
  * editor writes a backup, the file, then sets attributes) arrive within
  * this many milliseconds. */

@@ -61,6 +61,17 @@ int cv_push_arg(const char **list, size_t *n, const char *value,
   return 0;
 }
 
+int cv_common_opt(int c, const char *arg, const char **dirs, size_t *n) {
+  if (c == 'p' && dirs)
+    return cv_push_arg(dirs, n, arg, "--plugin-dir") < 0 ? 2 : -1;
+  if (c == 'h') {
+    fputs(cv_usage, stdout);
+    return 0;
+  }
+  fputs("Try 'cvpdf --help'.\n", stderr);
+  return 2;
+}
+
 void cv_print_diags(const cv_diags *d) {
   cv_buf b;
   cv_buf_init(&b);

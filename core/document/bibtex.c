@@ -606,9 +606,8 @@ const cvpdf_node *cv_bibtex_load(const char *path, const cvpdf_node *at,
   struct stat sb;
   int fd = cv_input_open(NULL, path, 0, NULL, &sb, why, sizeof why);
   if (fd < 0) {
-    cv_diags_add(diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
-                 at ? at->col : 0, "cannot read BibTeX file '%s': %s", path,
-                 why);
+    cv_diag_at(diags, CV_SEV_ERROR, at, "cannot read BibTeX file '%s': %s",
+               path, why);
     return NULL;
   }
   const cvpdf_node *n = cv_bibtex_load_fd(fd, path, at, arena, diags);

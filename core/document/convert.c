@@ -1,7 +1,7 @@
 /* cvpdf - format detection and the node-building helpers the converters
  * share. */
 #define _POSIX_C_SOURCE 200809L
-#include "document/convert.h"
+#include "document/convert_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,8 +53,7 @@ int cv_convert_to_native(cv_model *m, cv_diags *diags) {
 
 static void vreport(cv_conv *c, cv_severity sev, const cvpdf_node *at,
                     const char *fmt, va_list ap) {
-  cv_diags_vadd(c->diags, sev, at ? at->file : NULL, at ? at->line : 0,
-                at ? at->col : 0, fmt, ap);
+  cv_diag_vat(c->diags, sev, at, fmt, ap);
 }
 
 void cv_conv_error(cv_conv *c, const cvpdf_node *at, const char *fmt, ...) {

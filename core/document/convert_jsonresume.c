@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "document/convert.h"
+#include "document/convert_int.h"
 #include "document/schema.h"
 
 #define JR "JSON Resume"

@@ -18,8 +18,7 @@ static void verr(vctx *v, const cvpdf_node *at, const char *fmt, ...)
 static void verr(vctx *v, const cvpdf_node *at, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  cv_diags_vadd(v->diags, CV_SEV_ERROR, at ? at->file : NULL,
-                at ? at->line : 0, at ? at->col : 0, fmt, ap);
+  cv_diag_vat(v->diags, CV_SEV_ERROR, at, fmt, ap);
   va_end(ap);
   v->errors++;
 }
@@ -50,8 +49,9 @@ static const char *found_desc(const cvpdf_node *n, char *buf, size_t cap) {
 static const char *expected_desc(const cvpdf_field *f) {
   switch (f->type) {
   case CVPDF_FIELD_STRING:
-    return (f->flags & CVPDF_FIELD_ONE_OR_MORE) ? "a string or a list of strings"
-                                                : "a string";
+    return (f->flags & CVPDF_FIELD_ONE_OR_MORE)
+               ? "a string or a list of strings"
+               : "a string";
   case CVPDF_FIELD_INT:
     return "an integer";
   case CVPDF_FIELD_BOOL:
@@ -117,6 +117,43 @@ static void check_scalar_items(vctx *v, const cvpdf_field *f,
       verr(v, it, "item %zu of field '%s' expected a string, found %s", i + 1,
            f->name, found_desc(it, buf, sizeof buf));
   }
+}
+
+/* Position of a in the calendar against b: <0 before, >0 after, 0 the
+ * same or not comparable at the precision both have ("2021" against
+ * "2021-05").  present is after every date. */
+static int date_cmp(const cv_date *a, const cv_date *b) {
+  if (a->present || b->present)
+    return a->present - b->present;
+  if (a->year != b->year)
+    return a->year < b->year ? -1 : 1;
+  if (!a->month || !b->month || a->month != b->month)
+    return !a->month || !b->month ? 0 : a->month < b->month ? -1 : 1;
+  if (!a->day || !b->day || a->day == b->day)
+    return 0;
+  return a->day < b->day ? -1 : 1;
+}
+
+static int is_date_field(const cvpdf_field *fields, const char *name) {
+  for (size_t i = 0; fields && fields[i].name; i++)
+    if (!strcmp(fields[i].name, name))
+      return fields[i].type == CVPDF_FIELD_DATE;
+  return 0;
+}
+
+/* A period whose end comes before its start (a typing error in one of
+ * the years, usually) would print as given; it is reported at the end. */
+static void check_period(vctx *v, const cvpdf_node *obj,
+                         const cvpdf_field *fields) {
+  if (!is_date_field(fields, "start") || !is_date_field(fields, "end"))
+    return;
+  const cvpdf_node *s = cv_node_get(obj, "start"), *e = cv_node_get(obj, "end");
+  cv_date ds, de;
+  if (!is_scalar(s) || !is_scalar(e) || cv_date_parse(s->str, &ds) ||
+      cv_date_parse(e->str, &de) || date_cmp(&de, &ds) >= 0)
+    return;
+  verr(v, e, "end date '%s' is before start date '%s' (line %d)", e->str,
+       s->str, s->line);
 }
 
 static int validate_map(vctx *v, const cvpdf_node *obj,
@@ -266,7 +303,8 @@ static const cvpdf_field *find_field(const cvpdf_field *fields,
 
 static int in_extra(const char *const *extra, const cvpdf_node *key) {
   for (size_t i = 0; extra && extra[i]; i++)
-    if (strlen(extra[i]) == key->len && memcmp(extra[i], key->str, key->len) == 0)
+    if (strlen(extra[i]) == key->len &&
+        memcmp(extra[i], key->str, key->len) == 0)
       return 1;
   return 0;
 }
@@ -289,8 +327,8 @@ static void unknown_field(vctx *v, const cvpdf_node *key,
                           const char *const *names, const char *what) {
   const char *near = cv_nearest(key->str, names);
   if (near) {
-    verr(v, key, "unknown field '%s' in %s; did you mean '%s'?", key->str,
-         what, near);
+    verr(v, key, "unknown field '%s' in %s; did you mean '%s'?", key->str, what,
+         near);
     return;
   }
   cv_buf b;
@@ -336,6 +374,7 @@ static int validate_map(vctx *v, const cvpdf_node *obj,
         !cv_node_get(obj, fields[i].name))
       verr(v, obj, "%s is missing required field '%s'", what, fields[i].name);
   }
+  check_period(v, obj, fields);
   return v->errors - before;
 }
 
@@ -348,7 +387,9 @@ int cv_schema_validate(const cvpdf_node *obj, const cvpdf_field *fields,
 
 /* ---- dates ----------------------------------------------------------- */
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int lower(int c) {
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
 static int ieq(const char *a, size_t n, const char *b) {
   if (strlen(b) != n)
@@ -410,7 +451,8 @@ static int date_ok(const cv_date *d) {
     return 0;
   if (d->month < 0 || d->month > 12)
     return 0;
-  if (d->day && (!d->month || d->day < 1 || d->day > days_in(d->year, d->month)))
+  if (d->day &&
+      (!d->month || d->day < 1 || d->day > days_in(d->year, d->month)))
     return 0;
   return 1;
 }
@@ -507,8 +549,8 @@ int cv_date_parse(const char *s, cv_date *d) {
 /* ---- month names ----------------------------------------------------- */
 
 static const char *const months[3][2][12] = {
-    {{"January", "February", "March", "April", "May", "June", "July",
-      "August", "September", "October", "November", "December"},
+    {{"January", "February", "March", "April", "May", "June", "July", "August",
+      "September", "October", "November", "December"},
      {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
       "Nov", "Dec"}},
     {{"Januar", "Februar", "M\xc3\xa4rz", "April", "Mai", "Juni", "Juli",
@@ -517,9 +559,12 @@ static const char *const months[3][2][12] = {
       "Okt", "Nov", "Dez"}},
     {{"janvier", "f\xc3\xa9vrier", "mars", "avril", "mai", "juin", "juillet",
       "ao\xc3\xbbt", "septembre", "octobre", "novembre",
-      "d\xc3\xa9" "cembre"},
+      "d\xc3\xa9"
+      "cembre"},
      {"janv.", "f\xc3\xa9vr.", "mars", "avr.", "mai", "juin", "juil.",
-      "ao\xc3\xbbt", "sept.", "oct.", "nov.", "d\xc3\xa9" "c."}}};
+      "ao\xc3\xbbt", "sept.", "oct.", "nov.",
+      "d\xc3\xa9"
+      "c."}}};
 
 const char *cv_month_name(const char *lang, int month, int abbreviated) {
   if (month < 1 || month > 12)

@@ -11,10 +11,21 @@
 #include "pipeline/render_int.h"
 #include "typeset/layout.h"
 
-/* Keys of the top level that core itself reads; the rest belong to the
- * header plugin. */
-const char *const cv_core_keys[] = {"language", "layout",   "theme",    "title",
-                                    "subject",  "keywords", "sections", NULL};
+const cv_core_key cv_core_keys[] = {
+    {"layout", CV_CORE_STRING,
+     "the layout: a name in the layouts directory (default: classic), or a "
+     "path to a .yaml layout"},
+    {"language", CV_CORE_STRING,
+     "the CV's language, for hyphenation and words such as present (en, de, "
+     "fr, ...)"},
+    {"title", CV_CORE_TEXT,
+     "the PDF's title (default: NAME – Curriculum Vitae)"},
+    {"subject", CV_CORE_TEXT, "the PDF's subject"},
+    {"keywords", CV_CORE_TEXT, "the PDF's keywords"},
+    {"theme", CV_CORE_MAP,
+     "overrides of the layout's values, with the keys of a layout file"},
+    {"sections", CV_CORE_SECTIONS, "the sections, in the order printed"},
+    {NULL, 0, NULL}};
 static const char *const section_keys[] = {"type", "title", "id", NULL};
 
 /* Fields a plugin declares for `type`, NULL-safe. */
@@ -28,7 +39,10 @@ int cv_check_top(const cvpdf_node *root, const cv_plugins *ps, cv_diags *d) {
   const cvpdf_section_type *ht = NULL;
   cv_plugins_find(ps, "header", &ht);
   int before = (int)d->nerrors;
-  cv_schema_validate(root, type_fields(ht), cv_core_keys, "the CV", d);
+  const char *names[sizeof cv_core_keys / sizeof *cv_core_keys];
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    names[i] = cv_core_keys[i].name;
+  cv_schema_validate(root, type_fields(ht), names, "the CV", d);
   const cvpdf_node *secs = cv_node_get(root, "sections");
   if (secs && secs->kind != CVPDF_NODE_SEQ)
     cv_diag_at(d, CV_SEV_ERROR, secs,
@@ -69,9 +83,17 @@ const cv_plugin *cv_check_section(const cv_plugins *ps, const cvpdf_node *sec,
   }
   char what[96];
   snprintf(what, sizeof what, "%s section", type);
-  if (cv_schema_validate(sec, type_fields(st), section_keys, what, d) > 0)
-    return NULL;
-  return pl;
+  int bad = cv_schema_validate(sec, type_fields(st), section_keys, what, d);
+  /* The heading is printed from title: a list or a mapping would lose it,
+   * and the section's entries would run on under the one before. */
+  const cvpdf_node *title = cv_node_get(sec, "title");
+  if (title && title->kind != CVPDF_NODE_SCALAR) {
+    cv_diag_at(d, CV_SEV_ERROR, title,
+               "'title' of a section expected text, found %s",
+               title->kind == CVPDF_NODE_SEQ ? "a list" : "a mapping");
+    bad++;
+  }
+  return bad > 0 ? NULL : pl;
 }
 
 /* `cvpdf check` after an error that stops the build: the sections are

@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
 #include "pipeline/plugin_host.h"
+#include "pipeline/plugin_decl.h"
 #include "pipeline/sandbox.h"
 #include "typeset/services.h"
 
@@ -22,11 +23,12 @@
 
 typedef struct entry {
   cv_plugin pub;
-  char *real; /* realpath of pub.path: each file is loaded once */
+  char *real;     /* realpath of pub.path: each file is loaded once */
+  cv_arena decls; /* pub.types */
 } entry;
 
 typedef struct type_ref {
-  const cvpdf_section_type *type; /* borrowed from the plugin */
+  const cvpdf_section_type *type; /* in the plugin's entry's decls */
   size_t plugin;                  /* index into ps->v */
 } type_ref;
 
@@ -40,6 +42,8 @@ struct cv_plugins {
   size_t ntypes, types_cap;
   const char **names; /* ntypes names + NULL */
   size_t names_cap;
+  const cvpdf_section_type **decls; /* ntypes declarations + NULL */
+  size_t decls_cap;
 };
 
 /* Calls into a plugin go through these, so that a crash, an exit or a
@@ -53,14 +57,25 @@ static void *open_plugin(const char *path) {
   return h;
 }
 
+/* init_msg (ABI 1.2) when the plugin has it, else init; msg gets the
+ * plugin's reason for a failure, "" when it gives none. */
 static int call_init(const cvpdf_plugin *d, const cvpdf_host *host,
-                     void **state) {
-  if (!d->init)
+                     void **state, char *msg, size_t msg_size) {
+  msg[0] = '\0';
+  int (*with_msg)(const cvpdf_host *, void **, char *, size_t) =
+      CV_DESC_HAS(d, init_msg) ? d->init_msg : NULL;
+  if (!with_msg && !d->init)
     return 0;
   cv_plugin_call call;
   cv_plugin_call_begin(&call, CV_CALL_INIT, d->name, NULL, NULL, NULL);
-  int rc = d->init(host, state);
+  int rc =
+      with_msg ? with_msg(host, state, msg, msg_size) : d->init(host, state);
   cv_plugin_call_end(&call);
+  msg[msg_size - 1] = '\0';
+  /* One line: the reason goes inside cvpdf's own message. */
+  for (char *p = msg; *p; p++)
+    if (*p == '\n' || *p == '\r')
+      *p = ' ';
   return rc;
 }
 
@@ -82,11 +97,14 @@ cv_plugins *cv_plugins_create(const cvpdf_host *host) {
   if (!ps)
     return NULL;
   ps->host = host;
-  if (cv_grow((void **)&ps->names, &ps->names_cap, 1, sizeof *ps->names)) {
+  if (cv_grow((void **)&ps->names, &ps->names_cap, 1, sizeof *ps->names) ||
+      cv_grow((void **)&ps->decls, &ps->decls_cap, 1, sizeof *ps->decls)) {
+    free(ps->names);
     free(ps);
     return NULL;
   }
   ps->names[0] = NULL;
+  ps->decls[0] = NULL;
   return ps;
 }
 
@@ -101,11 +119,13 @@ void cv_plugins_destroy(cv_plugins *ps) {
     (void)dlclose(e->pub.handle);
     free(e->pub.path);
     free(e->real);
+    cv_arena_fini(&e->decls);
     free(e);
   }
   free(ps->v);
   free(ps->types);
   free(ps->names);
+  free(ps->decls);
   free(ps);
 }
 
@@ -158,9 +178,8 @@ static int check_header(const char *path, const cvpdf_plugin *d,
  * plugin of index < shadow_below shadows the type; any other clash, an
  * empty or a repeated name is an error. */
 static int check_types(const cv_plugins *ps, const char *path,
-                       const cvpdf_plugin *d, size_t shadow_below, size_t *nnew,
-                       cv_status *st) {
-  const cvpdf_section_type *t = d->types;
+                       const cvpdf_plugin *d, const cvpdf_section_type *t,
+                       size_t shadow_below, size_t *nnew, cv_status *st) {
   *nnew = 0;
   if (!t[0].name) {
     cv_status_set(st, "'%s' (plugin '%s') declares no section type", path,
@@ -204,11 +223,38 @@ static int reserve(cv_plugins *ps, size_t nnew, cv_status *st) {
       cv_grow((void **)&ps->types, &ps->types_cap, ps->ntypes + nnew,
               sizeof *ps->types) ||
       cv_grow((void **)&ps->names, &ps->names_cap, ps->ntypes + nnew + 1,
-              sizeof *ps->names)) {
+              sizeof *ps->names) ||
+      cv_grow((void **)&ps->decls, &ps->decls_cap, ps->ntypes + nnew + 1,
+              sizeof *ps->decls)) {
     cv_status_set(st, "out of memory loading plugins");
     return -1;
   }
   return 0;
+}
+
+/* A kept plugin: e's members set and its new types registered. */
+static void enter(cv_plugins *ps, entry *e) {
+  size_t idx = ps->n;
+  ps->v[ps->n++] = e;
+  const cvpdf_section_type *t = e->pub.types;
+  for (size_t i = 0; t[i].name; i++) {
+    if (find_type(ps, t[i].name))
+      continue; /* shadowed, checked before */
+    ps->types[ps->ntypes] = (type_ref){.type = &t[i], .plugin = idx};
+    ps->names[ps->ntypes] = t[i].name;
+    ps->decls[ps->ntypes] = &t[i];
+    ps->ntypes++;
+  }
+  ps->names[ps->ntypes] = NULL;
+  ps->decls[ps->ntypes] = NULL;
+}
+
+static void drop(entry *e) {
+  if (!e)
+    return;
+  free(e->pub.path);
+  cv_arena_fini(&e->decls);
+  free(e);
 }
 
 /* Registers the plugin in handle h.  Returns 0 when it is kept (e takes
@@ -222,46 +268,51 @@ static int admit(cv_plugins *ps, const char *path, char *real, void *h,
                   CVPDF_PLUGIN_SYMBOL);
     return -1;
   }
-  size_t nnew;
-  if (check_header(path, d, st) ||
-      check_types(ps, path, d, shadow_below, &nnew, st))
-    return -1;
-  if (nnew == 0)
-    return 1;
-  /* Everything that can fail without side effects comes before init, so a
-   * plugin that was initialised is always kept and later finalised. */
-  if (reserve(ps, nnew, st))
+  if (check_header(path, d, st))
     return -1;
   entry *e = calloc(1, sizeof *e);
-  char *path_copy = cv_strdup(path);
-  if (!e || !path_copy) {
-    free(e);
-    free(path_copy);
+  if (!e) {
     cv_status_set(st, "out of memory loading plugin '%s'", path);
     return -1;
   }
-  void *state = NULL;
-  int rc = call_init(d, ps->host, &state);
-  if (rc != 0) {
-    free(e);
-    free(path_copy);
-    cv_status_set(st, "'%s' (plugin '%s'): init failed (returned %d)", path,
-                  d->name, rc);
+  cv_arena_init(&e->decls);
+  size_t nnew;
+  const cvpdf_section_type *t = cv_plugin_decls(d, path, &e->decls, st);
+  if (!t || check_types(ps, path, d, t, shadow_below, &nnew, st)) {
+    drop(e);
     return -1;
   }
-  e->pub =
-      (cv_plugin){.path = path_copy, .handle = h, .desc = d, .state = state};
-  e->real = real;
-  size_t idx = ps->n;
-  ps->v[ps->n++] = e;
-  for (size_t i = 0; d->types[i].name; i++) {
-    if (find_type(ps, d->types[i].name))
-      continue; /* shadowed, checked above */
-    ps->types[ps->ntypes] = (type_ref){.type = &d->types[i], .plugin = idx};
-    ps->names[ps->ntypes] = d->types[i].name;
-    ps->ntypes++;
+  if (nnew == 0) {
+    drop(e);
+    return 1;
   }
-  ps->names[ps->ntypes] = NULL;
+  /* Everything that can fail without side effects comes before init, so a
+   * plugin that was initialised is always kept and later finalised. */
+  if (reserve(ps, nnew, st) || !(e->pub.path = cv_strdup(path))) {
+    if (!st->failed)
+      cv_status_set(st, "out of memory loading plugin '%s'", path);
+    drop(e);
+    return -1;
+  }
+  void *state = NULL;
+  char why[512];
+  int rc = call_init(d, ps->host, &state, why, sizeof why);
+  if (rc != 0) {
+    drop(e);
+    if (why[0])
+      cv_status_set(st, "'%s' (plugin '%s'): init failed: %s", path, d->name,
+                    why);
+    else
+      cv_status_set(st, "'%s' (plugin '%s'): init failed (returned %d)", path,
+                    d->name, rc);
+    return -1;
+  }
+  e->pub.handle = h;
+  e->pub.desc = d;
+  e->pub.state = state;
+  e->pub.types = t;
+  e->real = real;
+  enter(ps, e);
   return 0;
 }
 
@@ -467,4 +518,8 @@ const cv_plugin *cv_plugins_at(const cv_plugins *ps, size_t i) {
 
 const char *const *cv_plugins_type_names(cv_plugins *ps) {
   return (const char *const *)ps->names;
+}
+
+const cvpdf_section_type *const *cv_plugins_type_decls(const cv_plugins *ps) {
+  return (const cvpdf_section_type *const *)ps->decls;
 }

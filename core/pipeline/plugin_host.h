@@ -10,10 +10,14 @@
 #include "base/util.h"
 
 typedef struct cv_plugin {
-  char *path;                 /* file it was loaded from */
-  void *handle;               /* dlopen handle */
-  const cvpdf_plugin *desc;   /* borrowed from the loaded object */
-  void *state;                /* from init */
+  char *path;               /* file it was loaded from */
+  void *handle;             /* dlopen handle */
+  const cvpdf_plugin *desc; /* borrowed from the loaded object */
+  void *state;              /* from init */
+  /* desc's section types in this host's layout (plugin_decl.h), ending
+   * at name NULL; use these, never desc->types, whose elements may be of
+   * another size. */
+  const cvpdf_section_type *types;
 } cv_plugin;
 
 typedef struct cv_plugins cv_plugins;
@@ -33,8 +37,9 @@ void cv_plugins_destroy(cv_plugins *ps);
  * quoted), has no descriptor symbol, has another ABI major version, a
  * descriptor too small for this host (size < end of `fini`), a NULL name,
  * types or build, no section type, an empty or repeated type name, declares
- * a section type already registered by another plugin, or whose init()
- * returns non-zero. */
+ * a section type already registered by another plugin, gives declaration
+ * strides no header makes (plugin_decl.h), or whose init() (or init_msg(),
+ * whose message is quoted) returns non-zero. */
 int cv_plugins_load_file(cv_plugins *ps, const char *path, cv_status *st);
 /* Loads every regular *.so file of dir (hidden names skipped) in strcmp
  * order of names; other entries are skipped silently.  A missing dir is not
@@ -69,5 +74,9 @@ const cv_plugin *cv_plugins_at(const cv_plugins *ps, size_t i);
 /* NULL-terminated list of all section type names in registration order
  * (for "did you mean"), owned by ps; valid until the next load. */
 const char *const *cv_plugins_type_names(cv_plugins *ps);
+/* The declarations of those types, in the same order, NULL-terminated (for
+ * checking a layout against what the plugins read); owned by ps, valid
+ * until the next load. */
+const cvpdf_section_type *const *cv_plugins_type_decls(const cv_plugins *ps);
 
 #endif

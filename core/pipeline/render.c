@@ -23,6 +23,7 @@
 #include "document/tags.h"
 #include "pipeline/render_int.h"
 #include "pipeline/sandbox.h"
+#include "typeset/manifests.h"
 
 char *cv_default_output(const char *input) {
   size_t n = strlen(input);
@@ -59,7 +60,8 @@ typedef struct render_ctx {
   cv_model *model;
   const cvpdf_node *root;
   int tags_bad;      /* --only named a tag wrongly: reported, fails later */
-  int sections_left; /* for check: sections not yet checked */
+  int sections_left; /* sections not yet checked */
+  int top_bad;       /* the top level had errors */
   cv_plugins *plugins;
   cv_theme *theme;
   const cvpdf_node *lang_at;
@@ -140,8 +142,9 @@ static int load_plugins(render_ctx *c) {
                              o->default_plugin_dir, &st) < 0)
     return fail_status(c, &st);
   c->sections_left = 1;
-  if (cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad)
-    return -1;
+  /* Errors of the top level stop the render after the theme is read, so
+   * that its problems are reported too. */
+  c->top_bad = cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad;
   return 0;
 }
 
@@ -157,8 +160,9 @@ static int load_theme(render_ctx *c) {
   if (!(c->theme = cv_arena_alloc(&c->arena, sizeof *c->theme)))
     return oom(c);
   if (cv_theme_load(c->theme, layout, o->layout ? NULL : layout_at,
-                    o->layout_dirs, cv_node_get(c->root, "theme"), &c->inputs,
-                    &c->arena, c->d) < 0)
+                    o->layout_dirs, cv_node_get(c->root, "theme"),
+                    cv_plugins_type_decls(c->plugins), &c->inputs, &c->arena,
+                    c->d) < 0)
     return -1;
   c->lang_at = cv_node_get(c->root, "language");
   c->lang = cv_node_str(c->lang_at);
@@ -235,10 +239,15 @@ static int load_fonts(render_ctx *c) {
   if (!c->shaper || st.failed)
     return fail_status(c, &st);
   cv_shaper_set_hyphcache(c->shaper, o->hyph_cache);
-  if (st.msg[0]) /* missing hyphenation patterns: a warning */
+  if (!cv_shaper_hyphenates(c->shaper)) {
+    const char *lang = c->lang && *c->lang ? c->lang : "en";
     cv_diags_add(c->d, CV_SEV_WARNING, c->model->file,
                  cv_node_str(c->lang_at) ? c->lang_at->line : 0,
-                 cv_node_str(c->lang_at) ? c->lang_at->col : 0, "%s", st.msg);
+                 cv_node_str(c->lang_at) ? c->lang_at->col : 0,
+                 "no hyphenation patterns for language \"%s\" (hyph_%s.dic); "
+                 "words will not be hyphenated",
+                 lang, lang);
+  }
   return 0;
 }
 
@@ -280,7 +289,7 @@ static int open_outputs(render_ctx *c) {
 }
 
 static int prepare(render_ctx *c) {
-  if (load_theme(c) < 0 || load_fonts(c) < 0)
+  if (load_theme(c) < 0 || c->top_bad || load_fonts(c) < 0)
     return -1;
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
   if (!c->builder)
@@ -455,9 +464,9 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   cv_docout_init(&c.doc);
   cv_inputs_init(&c.inputs);
   int rc = run_stages(&c);
-  /* `check` lists every problem: sections are checked even after an
-   * error stopped the build before them. */
-  if (o->check_only && c.sections_left)
+  /* Every problem is listed, by `check` and `render` alike: sections are
+   * checked even after an error stopped the build before them. */
+  if (c.sections_left && c.plugins)
     cv_check_sections(c.plugins, c.root, d);
   ctx_fini(&c);
   stats->t_total = cv_now() - t0;

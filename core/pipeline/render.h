@@ -13,6 +13,24 @@ typedef struct cv_hyphcache cv_hyphcache;
 
 struct cv_render_outlet;
 
+/* The top-level keys core reads itself; the others are the header
+ * plugin's fields.  One table for validating a CV and for `cvpdf schema`. */
+typedef enum cv_core_kind {
+  CV_CORE_STRING,  /* a name or tag */
+  CV_CORE_TEXT,    /* printed text: any scalar */
+  CV_CORE_MAP,     /* a mapping (theme overrides) */
+  CV_CORE_SECTIONS /* the list of sections */
+} cv_core_kind;
+
+typedef struct cv_core_key {
+  const char *name;
+  cv_core_kind kind;
+  const char *doc; /* one line, for the JSON Schema */
+} cv_core_key;
+
+/* Ends at name NULL; in the order `cvpdf schema` lists them. */
+extern const cv_core_key cv_core_keys[];
+
 typedef struct cv_render_opts {
   const char *input;     /* path, or the name used in messages with data */
   const char *data;      /* when non-NULL: the CV itself, len bytes */

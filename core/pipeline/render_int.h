@@ -19,10 +19,6 @@ static inline double cv_now(void) {
 
 /* ---- checks.c ---- */
 
-/* Keys of the top level that core itself reads (NULL-terminated); the
- * rest belong to the header plugin. */
-extern const char *const cv_core_keys[];
-
 /* The top level against core's keys and the header plugin's fields.
  * Returns the number of errors reported. */
 int cv_check_top(const cvpdf_node *root, const cv_plugins *ps, cv_diags *d);

@@ -75,13 +75,14 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
     cv_shaper_destroy(sh);
     return NULL;
   }
-  if (!cv_hyph_find(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path) &&
-      st && !st->failed)
-    snprintf(st->msg, sizeof st->msg,
-             "no hyphenation patterns for language \"%s\" (hyph_%s.dic); "
-             "words will not be hyphenated",
-             lang, lang);
+  /* Missing patterns are no failure: the caller warns (cv_shaper_hyphenates). */
+  if (!cv_hyph_find(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path))
+    sh->hyph_path[0] = '\0';
   return sh;
+}
+
+int cv_shaper_hyphenates(const cv_shaper *sh) {
+  return sh && sh->hyph_path[0];
 }
 
 void cv_shaper_destroy(cv_shaper *sh) {

@@ -57,12 +57,13 @@ int cv_language_tag_ok(const char *tag);
 
 /* lang: BCP 47 tag ("en", "de-DE"); picks hyphenation patterns from
  * hyph_dirs (searched in order; NULL-terminated) and the HarfBuzz language.
- * Missing patterns are not an error: words are then not hyphenated and
- * st->msg says so (the text of a warning, for the caller to place)
- * without failing.  The shaper borrows fs and
- * arena; results live in arena. */
+ * Missing patterns are not an error: words are then not hyphenated, and
+ * cv_shaper_hyphenates tells the caller, who warns where the language was
+ * asked for.  The shaper borrows fs and arena; results live in arena. */
 cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
                             const char *const *hyph_dirs, cv_status *st);
+/* Whether hyphenation patterns were found for the shaper's language. */
+int cv_shaper_hyphenates(const cv_shaper *sh);
 void cv_shaper_destroy(cv_shaper *sh);
 /* Results of later calls (runs, glyph arrays, paragraph text, spans) are
  * allocated in arena; what was returned before stays where it was.  The

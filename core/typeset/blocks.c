@@ -79,11 +79,10 @@ static void mark_line(cvpdf_builder *b, const char *title, int level) {
   size_t units = cv_pdf_text_units(title);
   if (units > CV_PDF_MAX_TEXT) {
     const cvpdf_node *at = cv_source_find(&b->src, title);
-    cv_diags_add(b->diags, CV_SEV_ERROR, at ? at->file : NULL,
-                 at ? at->line : 0, at ? at->col : 0,
-                 "expected a heading of at most %d characters (UTF-16 code "
-                 "units: the most a PDF outline entry holds), found %zu",
-                 CV_PDF_MAX_TEXT, units);
+    cv_diag_at(b->diags, CV_SEV_ERROR, at,
+               "expected a heading of at most %d characters (UTF-16 code "
+               "units: the most a PDF outline entry holds), found %zu",
+               CV_PDF_MAX_TEXT, units);
     b->failed = 1;
     return;
   }

@@ -36,8 +36,7 @@ static int h_get_bool(const cvpdf_node *m, const char *key, int dflt) {
 
 static void h_report(cvpdf_builder *b, cv_severity sev, const cvpdf_node *at,
                      const char *fmt, va_list ap) {
-  cv_diags_vadd(b->diags, sev, at ? at->file : NULL, at ? at->line : 0,
-                at ? at->col : 0, fmt, ap);
+  cv_diag_vat(b->diags, sev, at, fmt, ap);
   if (sev == CV_SEV_ERROR)
     b->failed = 1;
 }

@@ -59,12 +59,11 @@ const char *cv_bld_link_filter(void *ud, const char *uri) {
     return uri;
   const cvpdf_node *at = cv_source_find(&b->src, uri);
   if (cv_source_first(&b->src, at, uri))
-    cv_diags_add(b->diags, CV_SEV_WARNING, at ? at->file : NULL,
-                 at ? at->line : 0, at ? at->col : 0,
-                 "dropped the link to '%s': expected an http, https, mailto "
-                 "or tel address%s, found %s",
-                 shown(buf, sizeof buf, uri),
-                 b->safe ? "" : " or a relative one", why);
+    cv_diag_at(b->diags, CV_SEV_WARNING, at,
+               "dropped the link to '%s': expected an http, https, mailto "
+               "or tel address%s, found %s",
+               shown(buf, sizeof buf, uri), b->safe ? "" : " or a relative one",
+               why);
   return NULL;
 }
 

@@ -229,20 +229,15 @@ static int opt_text_ok(const char *service, const char *what, const char *s) {
   return !s || text_ok(service, what, s);
 }
 
-/* The style names layouts are written for (docs/plugins.md): a layout may
- * leave any of them undefined, and it then prints in the body style. */
-static const char *const known_styles[] = {
-    "body",    "title", "subtitle", "date",    "location",   "detail",  "note",
-    "summary", "name",  "headline", "heading", "subheading", "contact", "label",
-    "item",    "pair",  "rule",     "header",  "footer",     NULL};
-
 static int defines(const cv_theme *t, const char *name, size_t len) {
   for (size_t i = 0; t && i < t->nstyles; i++)
     if (t->styles[i].name && strlen(t->styles[i].name) == len &&
         !memcmp(t->styles[i].name, name, len))
       return 1;
-  for (size_t i = 0; known_styles[i]; i++)
-    if (strlen(known_styles[i]) == len && !memcmp(known_styles[i], name, len))
+  /* The names layouts are written for: a layout may leave any of them
+   * undefined, and it then prints in the body style. */
+  for (size_t i = 0; cv_std_styles[i]; i++)
+    if (strlen(cv_std_styles[i]) == len && !memcmp(cv_std_styles[i], name, len))
       return 1;
   return 0;
 }
@@ -362,8 +357,8 @@ static const char *g_escape(cvpdf_builder *b, const char *text) {
   return raw()->escape(b, text);
 }
 
-static const char *g_join(cvpdf_builder *b, const char *const *parts,
-                          size_t n, const char *sep) {
+static const char *g_join(cvpdf_builder *b, const char *const *parts, size_t n,
+                          const char *sep) {
   if (!(b = use(b, "join")) || !opt_text_ok("join", "separator", sep))
     return NULL;
   if (!parts && n) {

@@ -446,15 +446,22 @@ static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
                         size_t cap) {
   if (!cv_lr_is_map(r, m, what))
     return;
+  int opts = keys == r->t->opt_keys;
   for (size_t i = 0; i < cv_node_len(m); i++) {
     const char *outer = cv_node_str(cv_node_key_at(m, i));
     const cvpdf_node *inner = cv_node_value_at(m, i);
-    if (!cv_lr_is_map(r, inner, outer))
+    int bad = 0;
+    const cvpdf_section_type *t =
+        opts ? cv_lr_check_type(r, cv_node_key_at(m, i), &bad) : NULL;
+    if (bad || !cv_lr_is_map(r, inner, outer))
       continue;
     for (size_t j = 0; j < cv_node_len(inner); j++) {
-      const char *k = cv_arena_printf(r->arena, "%s.%s", outer,
-                                      cv_node_str(cv_node_key_at(inner, j)));
+      const cvpdf_node *kn = cv_node_key_at(inner, j);
       const cvpdf_node *vn = cv_node_value_at(inner, j);
+      if (opts ? cv_lr_check_option(r, t, kn, vn) : cv_lr_check_word(r, kn))
+        continue;
+      const char *k =
+          cv_arena_printf(r->arena, "%s.%s", outer, cv_node_str(kn));
       const char *v = cv_lr_dupstr(r, vn, what);
       if (!k || !v)
         continue;
@@ -466,7 +473,7 @@ static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
         cv_lr_err(r, inner, "too many %s entries (at most %zu)", what, cap);
         return;
       }
-      if (keys == r->t->opt_keys && !section_length(r, k, vn, &v))
+      if (opts && !section_length(r, k, vn, &v))
         continue;
       keys[slot] = k;
       vals[slot] = v;
@@ -510,7 +517,9 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
     read_fonts(r, v);
   if ((v = cv_node_get(root, "styles")) && cv_lr_is_map(r, v, "styles"))
     for (size_t i = 0; i < cv_node_len(v); i++)
-      read_style(r, cv_node_str(cv_node_key_at(v, i)), cv_node_value_at(v, i));
+      if (!cv_lr_check_style(r, cv_node_key_at(v, i)))
+        read_style(r, cv_node_str(cv_node_key_at(v, i)),
+                   cv_node_value_at(v, i));
   if ((v = cv_node_get(root, "spacing")))
     read_spacing(r, v);
   if ((v = cv_node_get(root, "lists")))
@@ -719,9 +728,9 @@ static int unknown_layout(const char *name, const char *const *dirs,
   while (name[n] && n > 0 && ((unsigned char)shown[n - 1] & 0xC0) == 0x80)
     n--; /* a cut never splits a character */
   snprintf(shown + n, sizeof shown - n, "%s", name[n] ? "..." : "");
-  cv_diags_add(diags, CV_SEV_ERROR, at ? at->file : NULL, at ? at->line : 0,
-               at ? at->col : 0, "unknown layout '%s'; installed layouts: %s",
-               shown, known.len ? known.data : "none");
+  cv_diag_at(diags, CV_SEV_ERROR, at,
+             "unknown layout '%s'; installed layouts: %s", shown,
+             known.len ? known.data : "none");
   cv_buf_fini(&known);
   return -1;
 }
@@ -760,8 +769,10 @@ static int apply_file(cv_lr *r, const char *name, const char *const *dirs,
 
 int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
-                  cv_inputs *inputs, cv_arena *arena, cv_diags *diags) {
-  cv_lr r = {.t = t, .arena = arena, .diags = diags, .inputs = inputs};
+                  const cvpdf_section_type *const *types, cv_inputs *inputs,
+                  cv_arena *arena, cv_diags *diags) {
+  cv_lr r = {
+      .t = t, .arena = arena, .diags = diags, .inputs = inputs, .types = types};
   defaults(t, arena);
   if (apply_file(&r, name ? name : "classic", dirs, name_at, 0) < 0)
     return -1;
@@ -828,77 +839,4 @@ const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind) {
     if (!strcmp(t->icons[i].kind, kind))
       return &t->icons[i];
   return NULL;
-}
-
-static int is_file(const char *path) {
-  struct stat sb;
-  return path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-/* A manifest's `dirs` say cv_lr_where its package puts the files; a file found
- * there needs no fontconfig lookup. */
-static void resolve_in_dirs(cv_arena *a, const char *dir,
-                            const cvpdf_node *dirs, const char *files[4]) {
-  for (int v = 0; v < 4; v++) {
-    if (!files[v] || files[v][0] == '/' ||
-        is_file(cv_arena_printf(a, "%s/%s", dir, files[v])))
-      continue;
-    /* "name.ttc#2": the file is name.ttc, the face index stays on. */
-    const char *hash = strrchr(files[v], '#');
-    int n = hash ? (int)(hash - files[v]) : (int)strlen(files[v]);
-    for (size_t i = 0; i < cv_node_len(dirs); i++) {
-      const char *d = cv_node_str(cv_node_at(dirs, i));
-      char *p = d ? cv_arena_printf(a, "%s/%.*s", d, n, files[v]) : NULL;
-      if (is_file(p)) {
-        files[v] = cv_arena_printf(a, "%s%s", p, hash ? hash : "");
-        break;
-      }
-    }
-  }
-}
-
-int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
-                            cv_status *st) {
-  static const char *const keys[] = {"family",      "package", "dirs",
-                                     "regular",     "bold",    "italic",
-                                     "bold-italic", NULL};
-  struct dirent **list = NULL;
-  int n = scandir(dir, &list, NULL, alphasort);
-  if (n < 0)
-    return 0; /* no such dir: nothing declared */
-  int rc = 0;
-  cv_arena a;
-  cv_arena_init(&a);
-  for (int i = 0; i < n; i++) {
-    const char *fn = list[i]->d_name;
-    size_t len = strlen(fn);
-    if (rc == 0 && len > 5 && !strcmp(fn + len - 5, ".yaml")) {
-      char *path = cv_arena_printf(&a, "%s/%s", dir, fn);
-      cv_model *m = path ? cv_model_load_file(path, NULL, diags) : NULL;
-      if (!m) {
-        rc = -1;
-      } else {
-        cv_theme dummy;
-        cv_lr r = {.t = &dummy, .arena = &a, .diags = diags};
-        const cvpdf_node *root = m->root;
-        if (cv_lr_is_map(&r, root, "font manifest"))
-          cv_lr_known_keys(&r, root, keys, "a font manifest");
-        const char *family = cv_node_get_str(root, "family");
-        if (!family)
-          cv_lr_err(&r, root, "font manifest: missing field 'family'");
-        const char *files[4] = {cv_node_get_str(root, "regular"),
-                                cv_node_get_str(root, "bold"),
-                                cv_node_get_str(root, "italic"),
-                                cv_node_get_str(root, "bold-italic")};
-        resolve_in_dirs(&a, dir, cv_node_get(root, "dirs"), files);
-        if (r.errors || cv_fontset_add_family(fs, family, files, dir, st) < 0)
-          rc = -1;
-        cv_model_destroy(m);
-      }
-    }
-    free(list[i]);
-  }
-  free(list);
-  cv_arena_fini(&a);
-  return rc;
 }

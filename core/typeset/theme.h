@@ -16,24 +16,24 @@ typedef enum cv_align {
 typedef struct cv_style {
   const char *name;
   cv_textstyle ts;
-  double leading;   /* baseline to baseline, pt */
+  double leading; /* baseline to baseline, pt */
   cv_align align;
   double space_before, space_after;
-  int rule;         /* heading: a rule */
+  int rule;          /* heading: a rule */
   int rule_position; /* 0 below the title, 1 after it on its line, 2 in the
                         side column beside it */
   double rule_width;
   cv_color rule_color;
-  unsigned set;     /* which fields the layout set (for inheritance) */
+  unsigned set; /* which fields the layout set (for inheritance) */
 } cv_style;
 
 #define CV_MAX_STYLES 32
 #define CV_MAX_ICONS 24
 
 typedef struct cv_icon {
-  const char *kind;   /* "email" */
-  uint32_t cp;        /* code point in the icon font */
-  const char *word;   /* extracted text, "" for none */
+  const char *kind; /* "email" */
+  uint32_t cp;      /* code point in the icon font */
+  const char *word; /* extracted text, "" for none */
 } cv_icon;
 
 typedef struct cv_theme {
@@ -41,9 +41,9 @@ typedef struct cv_theme {
   double page_w, page_h;
   double margin_top, margin_bottom, margin_left, margin_right;
   int hyphenate;
-  const char *language;      /* default language */
-  const char *fallbacks[8];  /* fallback families, NULL-terminated */
-  const char *icon_family;   /* NULL: no icons */
+  const char *language;     /* default language */
+  const char *fallbacks[8]; /* fallback families, NULL-terminated */
+  const char *icon_family;  /* NULL: no icons */
   cv_style styles[CV_MAX_STYLES];
   size_t nstyles;
   /* spacing, pt */
@@ -51,7 +51,7 @@ typedef struct cv_theme {
   double heading_after; /* space after a heading (and its rule) */
   /* lists */
   double list_indent;
-  const char *bullet;       /* markup */
+  const char *bullet;        /* markup */
   const char *number_format; /* printf format with one %d, e.g. "%d." */
   /* entry labels: "hang" (label column left of the entry) */
   double label_width;
@@ -61,14 +61,14 @@ typedef struct cv_theme {
   double side_width, side_gap;
   cv_align side_align;
   /* pairs */
-  int pair_grid;       /* grid with a label column, else run-in */
+  int pair_grid; /* grid with a label column, else run-in */
   double pair_label_width;
   /* contacts */
   const char *contact_separator;
   cv_icon icons[CV_MAX_ICONS];
   size_t nicons;
   /* dates */
-  int month_style;     /* 0 none, 1 short, 2 long, 3 numeric, 4 dotted */
+  int month_style; /* 0 none, 1 short, 2 long, 3 numeric, 4 dotted */
   const char *date_separator;
   /* footer and running header: text with fields {page}, {pages}, {name},
    * {date} (the document date) and {WORD} (a word of the CV's language,
@@ -96,24 +96,25 @@ typedef struct cv_theme {
  * .yaml; an unknown one is reported at name_at, which may be NULL) and
  * applies overrides (a mapping from the CV, may be NULL).  Every number
  * is checked against its range, and the margins and columns against the
- * page.  The layout files read are recorded in inputs (may be NULL).
- * Strings live in arena.  Returns 0, or -1 with positioned diags. */
+ * page.  Names are checked against types (the section types the plugins
+ * declare, NULL-terminated; NULL checks none): a section type, layout
+ * option or option value, word key or style name that nothing reads is an
+ * error at its position, with the nearest known name.  The layout files
+ * read are recorded in inputs (may be NULL).  Strings live in arena.
+ * Returns 0, or -1 with positioned diags. */
 int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
-                  cv_inputs *inputs,
+                  const cvpdf_section_type *const *types, cv_inputs *inputs,
                   cv_arena *arena, cv_diags *diags);
+/* Style names cvpdf and its plugin guide use (docs/plugins.md),
+ * NULL-terminated: a layout may define any of them. */
+extern const char *const cv_std_styles[];
 
 /* The style called name, falling back along "a.b" -> "a" -> "body". */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name);
-const char *cv_theme_word(const cv_theme *t, const char *lang,
-                          const char *key);
+const char *cv_theme_word(const cv_theme *t, const char *lang, const char *key);
 const char *cv_theme_option(const cv_theme *t, const char *type,
                             const char *key);
 const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);
-
-/* Reads fonts/ manifests (NAME.yaml files: family, regular, bold, italic,
- * bold-italic) of dir into fs. */
-int cv_fonts_load_manifests(cv_fontset *fs, const char *dir, cv_diags *diags,
-                            cv_status *st);
 
 #endif

@@ -8,23 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void vreport(cv_lr *r, const char *file, int line, int col,
-                    const char *fmt, va_list ap) {
-  cv_diags_vadd(r->diags, CV_SEV_ERROR, file, line, col, fmt, ap);
-  r->errors++;
-}
-
 void cv_lr_err(cv_lr *r, const cvpdf_node *n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport(r, n ? n->file : NULL, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+  cv_diag_vat(r->diags, CV_SEV_ERROR, n, fmt, ap);
+  r->errors++;
   va_end(ap);
 }
 
 void cv_lr_err_at(cv_lr *r, const cv_lr_where *w, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vreport(r, w->file, w->line, w->col, fmt, ap);
+  cv_diags_vadd(r->diags, CV_SEV_ERROR, w->file, w->line, w->col, fmt, ap);
+  r->errors++;
   va_end(ap);
 }
 

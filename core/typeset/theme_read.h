@@ -23,14 +23,18 @@ typedef struct cv_lr {
   int errors;
   cv_inputs *inputs; /* layout files read are recorded here (may be NULL) */
   cv_lr_where at[W_N];
+  /* What the plugins declare (NULL-terminated), to check names against;
+   * NULL checks none. */
+  const cvpdf_section_type *const *types;
 } cv_lr;
 
 typedef struct cv_lr_range {
   double min, max;
 } cv_lr_range;
 
-/* Every error of a layout passes through these two (one function
- * below them). */
+/* Every error of a layout passes through these two: at a node through
+ * cv_diag_at, at a noted position (the node is gone) through
+ * cv_diags_vadd, which cv_diag_at ends in too. */
 void cv_lr_err(cv_lr *r, const cvpdf_node *n, const char *fmt, ...)
     CV_PRINTF(3, 4);
 /* An error at a position noted with cv_lr_note. */
@@ -64,5 +68,21 @@ int cv_lr_known_keys(cv_lr *r, const cvpdf_node *map, const char *const *names,
                      const char *what);
 /* Whether n is a mapping; reports it when it is something else. */
 int cv_lr_is_map(cv_lr *r, const cvpdf_node *n, const char *what);
+
+/* theme_check.c: names checked against what reads them, each reported
+ * at its node with the nearest known name.  They do nothing when r->types
+ * is NULL.  Return 0, or -1 after an error. */
+/* A style name (a key of styles:): cvpdf's own or one a plugin declares. */
+int cv_lr_check_style(cv_lr *r, const cvpdf_node *key);
+/* A key of sections:: the declaration of its section type, or NULL (with
+ * *bad set after an error when no plugin handles it). */
+const cvpdf_section_type *cv_lr_check_type(cv_lr *r, const cvpdf_node *key,
+                                           int *bad);
+/* An option of section type t (NULL: not checked) and its value. */
+int cv_lr_check_option(cv_lr *r, const cvpdf_section_type *t,
+                       const cvpdf_node *key, const cvpdf_node *val);
+/* A word key of words: LANG:: one core or a plugin prints, or a {field}
+ * of the footer or header read so far. */
+int cv_lr_check_word(cv_lr *r, const cvpdf_node *key);
 
 #endif

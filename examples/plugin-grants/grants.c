@@ -9,7 +9,9 @@
  *
  * This plugin is built outside cvpdf's tree: it sees only <cvpdf/cvpdf.h>,
  * found through pkg-config, and everything it does goes through the host's
- * service table.
+ * service table and the header-only helpers of cvpdf-util.h.  It keeps no
+ * state, so the builds cvpdf runs in parallel (render -j) need nothing of
+ * it.
  */
 #include <cvpdf/cvpdf.h>
 
@@ -21,8 +23,7 @@ static const cvpdf_field grant_fields[] = {
     {"funder", CVPDF_FIELD_STRING, 0,
      "the funding body: agency, foundation, company", NULL},
     {"program", CVPDF_FIELD_STRING, 0,
-     "the funder's programme or scheme, e.g. CAREER, ERC Starting Grant",
-     NULL},
+     "the funder's programme or scheme, e.g. CAREER, ERC Starting Grant", NULL},
     {"number", CVPDF_FIELD_STRING, 0, "the award number, e.g. CCF-2145678",
      NULL},
     {"amount", CVPDF_FIELD_STRING, 0,
@@ -32,15 +33,11 @@ static const cvpdf_field grant_fields[] = {
     {"co_investigators", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "the other investigators, one name or a list", NULL},
     {"start", CVPDF_FIELD_DATE, 0, "start of the award period", NULL},
-    {"end", CVPDF_FIELD_DATE, 0, "end of the award period, or present",
-     NULL},
-    {"date", CVPDF_FIELD_DATE, 0, "a single date (when awarded) instead",
-     NULL},
+    {"end", CVPDF_FIELD_DATE, 0, "end of the award period, or present", NULL},
+    {"date", CVPDF_FIELD_DATE, 0, "a single date (when awarded) instead", NULL},
     {"url", CVPDF_FIELD_URL, 0, "the award's page; links the title", NULL},
     {"summary", CVPDF_FIELD_STRING, 0, "a paragraph on the project", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0, "bullets: outcomes, papers, people",
-     NULL},
-    {"tags", CVPDF_FIELD_LIST, 0, "free tags to select entries (not printed)",
      NULL},
     {NULL, 0, 0, NULL, NULL}};
 
@@ -49,40 +46,41 @@ static const cvpdf_field section_fields[] = {
      "the grants, most recent first", grant_fields},
     {NULL, 0, 0, NULL, NULL}};
 
-static const cvpdf_section_type grant_types[] = {
-    {"grants", "grants and research funding: funder, amount, role, period",
-     section_fields},
-    {NULL, NULL, NULL}};
+/* The words it prints, so a layout's words: blocks can translate them
+ * and cvpdf can tell a misspelt key from one a plugin reads. */
+static const char *const grant_words[] = {"and", "with", NULL};
 
-/* Appends part to run with sep between; NULL and empty parts are skipped. */
-static const char *join(const cvpdf_host *h, cvpdf_builder *b,
-                        const char *run, const char *sep, const char *part) {
-  if (!part || !*part)
-    return run;
-  return run ? h->fmt(b, "%s%s%s", run, sep, part) : part;
-}
+static const cvpdf_section_type grant_types[] = {
+    {.name = "grants",
+     .doc = "grants and research funding: funder, amount, role, period",
+     .fields = section_fields,
+     .words = grant_words},
+    {.name = NULL}};
 
 /* "A", "A and B", "A, B and C", with "and" in the CV's language. */
 static const char *names(const cvpdf_host *h, cvpdf_builder *b,
                          const cvpdf_node *list) {
-  size_t n = h->len(list);
-  const char *out = NULL;
-  for (size_t i = 0; i < n; i++) {
+  cvpdf_parts p;
+  cvpdf_parts_init(&p, ", ");
+  const char *last = NULL;
+  for (size_t i = 0; i < h->len(list); i++) {
     const char *name = h->str(h->at(list, i));
     if (!name || !*name)
       continue;
-    const char *sep =
-        i + 1 == n && out ? h->fmt(b, " %s ", h->word(b, "and")) : ", ";
-    out = join(h, b, out, sep, name);
+    cvpdf_parts_add(h, b, &p, last);
+    last = name;
   }
-  return out;
+  const char *most = cvpdf_parts_join(h, b, &p);
+  if (!most)
+    return last;
+  return h->fmt(b, "%s %s %s", most, h->word(b, "and"), last);
 }
 
 /* "National Science Foundation, CAREER (CCF-2145678)". */
 static const char *funding_line(const cvpdf_host *h, cvpdf_builder *b,
                                 const cvpdf_node *e) {
-  const char *line = join(h, b, NULL, ", ", h->get_str(e, "funder"));
-  line = join(h, b, line, ", ", h->get_str(e, "program"));
+  const char *parts[] = {h->get_str(e, "funder"), h->get_str(e, "program")};
+  const char *line = cvpdf_join(h, b, parts, 2, ", ");
   const char *number = h->get_str(e, "number");
   if (number && *number) {
     /* An award number is an identifier, never markup. */
@@ -92,33 +90,29 @@ static const char *funding_line(const cvpdf_host *h, cvpdf_builder *b,
   return line;
 }
 
-static const char *dates(const cvpdf_host *h, cvpdf_builder *b,
-                         const cvpdf_node *e) {
-  const cvpdf_node *start = h->get(e, "start"), *end = h->get(e, "end");
-  if (start || end)
-    return h->date_range(b, start, end);
-  return h->date_range(b, h->get(e, "date"), NULL);
+/* "Principal Investigator, with Jane Roe and Ken Lee". */
+static const char *people(const cvpdf_host *h, cvpdf_builder *b,
+                          const cvpdf_node *e) {
+  const char *with = names(h, b, h->get(e, "co_investigators"));
+  if (with)
+    with = h->fmt(b, "%s %s", h->escape(b, h->word(b, "with")), with);
+  const char *parts[] = {h->get_str(e, "role"), with};
+  return cvpdf_join(h, b, parts, 2, ", ");
 }
 
 static void build_grant(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {
-  const char *title = h->get_str(e, "title");
-  const char *url = h->get_str(e, "url");
-  if (url && *url)
-    title = h->fmt(b, "[%s](%s)", title, url);
+  const char *title =
+      cvpdf_linked(h, b, h->get_str(e, "title"), h->get_str(e, "url"));
   h->entry_begin(b, NULL);
-  h->row(b, "title", title, "date", dates(h, b, e));
+  h->row(b, "title", title, "date", cvpdf_dates(h, b, e));
 
   const char *funding = funding_line(h, b, e);
   const char *amount = h->get_str(e, "amount");
   if (funding || (amount && *amount))
     h->row(b, "detail", funding, "date", amount);
 
-  const char *who = join(h, b, NULL, "", h->get_str(e, "role"));
-  const char *with = names(h, b, h->get(e, "co_investigators"));
-  if (with)
-    who = join(h, b, who, ", ",
-               h->fmt(b, "%s %s", h->escape(b, h->word(b, "with")), with));
+  const char *who = people(h, b, e);
   if (who)
     h->paragraph(b, "note", who);
 
@@ -141,9 +135,6 @@ static int grants_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "grants",
-    .version = "1.0.0",
-    .types = grant_types,
-    .build = grants_build,
+    CVPDF_PLUGIN_HEADER,  .name = "grants",      .version = "1.0.0",
+    .types = grant_types, .build = grants_build,
 };

@@ -33,9 +33,22 @@ static const cvpdf_field awards_fields[] = {
      "the awards, most recent first", entry_fields},
     {NULL, 0, 0, NULL, NULL}};
 
+static const char *const style_values[] = {"line", "rows", NULL};
+
+/* The layout options this type reads (host->option). */
+static const cvpdf_option awards_options[] = {
+    {.name = "style",
+     .doc = "how entries are set: line (one line each) or rows (title and "
+            "date, then the awarder)",
+     .values = style_values},
+    {.name = NULL}};
+
 static const cvpdf_section_type awards_types[] = {
-    {"awards", "honours, awards and fellowships", awards_fields},
-    {NULL, NULL, NULL}};
+    {.name = "awards",
+     .doc = "honours, awards and fellowships",
+     .fields = awards_fields,
+     .options = awards_options},
+    {.name = NULL}};
 
 enum shape { SHAPE_LINE, SHAPE_ROWS };
 

@@ -35,10 +35,26 @@ static const cvpdf_field education_fields[] = {
      "the degrees, most recent first", entry_fields},
     {NULL, 0, 0, NULL, NULL}};
 
+static const char *const details_values[] = {"bullets", "inline", NULL};
+
+/* The layout options this type reads (host->option). */
+static const cvpdf_option education_options[] = {
+    {.name = "details",
+     .doc = "GPA, thesis and advisors: as bullets or inline after the degree",
+     .values = details_values},
+    {.name = NULL}};
+
+/* The words it prints (host->word), translated by the layout. */
+static const char *const education_words[] = {"in",  "Advisor", "Advisors",
+                                              "GPA", "Thesis",  NULL};
+
 static const cvpdf_section_type education_types[] = {
-    {"education", "degrees: institution, degree, dates, GPA, advisor",
-     education_fields},
-    {NULL, NULL, NULL}};
+    {.name = "education",
+     .doc = "degrees: institution, degree, dates, GPA, advisor",
+     .fields = education_fields,
+     .options = education_options,
+     .words = education_words},
+    {.name = NULL}};
 
 /* "Label: value", the label a translatable word. */
 static const char *labelled(const cvpdf_host *h, cvpdf_builder *b,

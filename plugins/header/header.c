@@ -8,8 +8,8 @@ static const cvpdf_field contact_fields[] = {
     {"email", CVPDF_FIELD_STRING, 0, "e-mail address", NULL},
     {"phone", CVPDF_FIELD_STRING, 0, "phone number, as printed", NULL},
     {"website", CVPDF_FIELD_STRING, 0, "personal web site", NULL},
-    {"linkedin", CVPDF_FIELD_STRING, 0,
-     "LinkedIn user name or profile address", NULL},
+    {"linkedin", CVPDF_FIELD_STRING, 0, "LinkedIn user name or profile address",
+     NULL},
     {"twitter", CVPDF_FIELD_STRING, 0, "X/Twitter user name", NULL},
     {"github", CVPDF_FIELD_STRING, 0, "GitHub user name", NULL},
     {"scholar", CVPDF_FIELD_URL, 0, "Google Scholar profile address", NULL},
@@ -21,13 +21,15 @@ static const cvpdf_field header_fields[] = {
     {"name", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED, "your full name", NULL},
     {"headline", CVPDF_FIELD_STRING, 0,
      "a line under the name: position, affiliation", NULL},
-    {"contact", CVPDF_FIELD_MAP, 0,
-     "contact items, printed in the order given", contact_fields},
+    {"contact", CVPDF_FIELD_MAP, 0, "contact items, printed in the order given",
+     contact_fields},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_section_type header_types[] = {
-    {"header", "the name, headline and contact line at the top", header_fields},
-    {NULL, NULL, NULL}};
+    {.name = "header",
+     .doc = "the name, headline and contact line at the top",
+     .fields = header_fields},
+    {.name = NULL}};
 
 /* A value that looks like an address (has a dot or slash) is printed as
  * given; a bare user name is turned into the service's profile address. */
@@ -113,9 +115,6 @@ static int header_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "header",
-    .version = "1.0.0",
-    .types = header_types,
-    .build = header_build,
+    CVPDF_PLUGIN_HEADER,   .name = "header",      .version = "1.0.0",
+    .types = header_types, .build = header_build,
 };

@@ -36,9 +36,10 @@ static const cvpdf_field projects_fields[] = {
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_section_type projects_types[] = {
-    {"projects", "projects: name, dates, subtitle, links, highlights",
-     projects_fields},
-    {NULL, NULL, NULL}};
+    {.name = "projects",
+     .doc = "projects: name, dates, subtitle, links, highlights",
+     .fields = projects_fields},
+    {.name = NULL}};
 
 /* The links as one run of markup, separated by a middle dot. */
 static const char *links_line(const cvpdf_host *h, cvpdf_builder *b,

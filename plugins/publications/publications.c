@@ -101,10 +101,33 @@ static const cvpdf_field publications_fields[] = {
     BIBTEX_FIELDS,
     {NULL, 0, 0, NULL, NULL}};
 
+/* Values of the options below; also those of the fields of the same name. */
+static const char *const arr_values[] = {"margin", "column", NULL};
+static const char *const num_values[] = {"descending", "ascending", "none",
+                                         NULL};
+
+/* The layout options this type reads (host->option). */
+static const cvpdf_option publications_options[] = {
+    {.name = "arrangement",
+     .doc = "labels in the margin, or the venue in a column beside each entry",
+     .values = arr_values},
+    {.name = "numbering",
+     .doc = "how labels count: descending (C6 ... C1), ascending or none",
+     .values = num_values},
+    {.name = NULL}};
+
+/* The words it prints (host->word), translated by the layout. */
+static const char *const publications_words[] = {
+    "paper", "code", "DOI", "PhD thesis", "Master's thesis", "Technical report",
+    NULL};
+
 static const cvpdf_section_type publications_types[] = {
-    {"publications", "papers and patents, grouped and labelled",
-     publications_fields},
-    {NULL, NULL, NULL}};
+    {.name = "publications",
+     .doc = "papers and patents, grouped and labelled",
+     .fields = publications_fields,
+     .options = publications_options,
+     .words = publications_words},
+    {.name = NULL}};
 
 typedef enum { NUM_DESC, NUM_ASC, NUM_NONE } numbering;
 
@@ -651,8 +674,6 @@ static void bib_works(pub_ctx *c, const cvpdf_node *g, const cvpdf_node *bib,
     sort_works(c, ws->v + first, ws->n - first, order);
 }
 
-static const char *const num_values[] = {"descending", "ascending", "none",
-                                         NULL};
 static const char *const style_values[] = {"entries", "list", NULL};
 
 /* One run of entries with its own count.  g holds prefix/numbering/style
@@ -720,7 +741,6 @@ static int publications_build(void *state, const cvpdf_host *h,
                               const cvpdf_node *section) {
   (void)state;
   (void)type;
-  static const char *const arr_values[] = {"margin", "column", NULL};
   pub_ctx c = {.h = h, .b = b, .highlight = h->get(section, "highlight")};
   c.column = choice(&c, section, "arrangement", 1, arr_values, 0);
   numbering num =

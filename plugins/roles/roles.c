@@ -71,10 +71,34 @@ static const cvpdf_field roles_fields[] = {
      NULL},
     {NULL, 0, 0, NULL, NULL}};
 
+static const char *const row_order_values[] = {"org_first", "title_first",
+                                               NULL};
+static const char *const right_order_values[] = {"location_first",
+                                                 "dates_first", NULL};
+
+/* The layout options this type reads (host->option). */
+static const cvpdf_option roles_options[] = {
+    {.name = "row_order",
+     .doc = "the first row: the organisation (org_first) or the position "
+            "(title_first)",
+     .values = row_order_values},
+    {.name = "right_order",
+     .doc = "which of location and dates goes on the first row",
+     .values = right_order_values},
+    {.name = NULL}};
+
+/* The words it prints (host->word), translated by the layout. */
+static const char *const roles_words[] = {
+    "Motivation.", "Contributions.", "Advisor", "Advisors", "Manager",
+    "Managers",    "Mentor",         "Mentors", NULL};
+
 static const cvpdf_section_type roles_types[] = {
-    {"roles", "jobs, internships and research positions, with their projects",
-     roles_fields},
-    {NULL, NULL, NULL}};
+    {.name = "roles",
+     .doc = "jobs, internships and research positions, with their projects",
+     .fields = roles_fields,
+     .options = roles_options,
+     .words = roles_words},
+    {.name = NULL}};
 
 /* Where the next project goes.  The host has no nested entries and ending an
  * entry releases its keep-with-next, so the first project (or group) after a

@@ -48,10 +48,21 @@ static const cvpdf_field service_fields[] = {
      "plain lines, e.g. Reviewer of NeurIPS, ICML", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
+static const char *const lines_values[] = {"paragraphs", "bullets", NULL};
+
+/* The layout options this type reads (host->option). */
+static const cvpdf_option service_options[] = {
+    {.name = "lines",
+     .doc = "free lines as paragraphs or as bullets",
+     .values = lines_values},
+    {.name = NULL}};
+
 static const cvpdf_section_type service_types[] = {
-    {"service", "service, outreach and reviewing: positions and label lines",
-     service_fields},
-    {NULL, NULL, NULL}};
+    {.name = "service",
+     .doc = "service, outreach and reviewing: positions and label lines",
+     .fields = service_fields,
+     .options = service_options},
+    {.name = NULL}};
 
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {

@@ -47,9 +47,10 @@ static const cvpdf_field skills_fields[] = {
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_section_type skills_types[] = {
-    {"skills", "label/value lists: skills, coursework, languages",
-     skills_fields},
-    {NULL, NULL, NULL}};
+    {.name = "skills",
+     .doc = "label/value lists: skills, coursework, languages",
+     .fields = skills_fields},
+    {.name = NULL}};
 
 static void build_text(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *text) {

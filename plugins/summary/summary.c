@@ -9,8 +9,10 @@ static const cvpdf_field summary_fields[] = {
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_section_type summary_types[] = {
-    {"summary", "free text paragraphs", summary_fields},
-    {NULL, NULL, NULL}};
+    {.name = "summary",
+     .doc = "free text paragraphs",
+     .fields = summary_fields},
+    {.name = NULL}};
 
 static int summary_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
                          const char *type, const cvpdf_node *section) {
@@ -27,9 +29,6 @@ static int summary_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "summary",
-    .version = "1.0.0",
-    .types = summary_types,
-    .build = summary_build,
+    CVPDF_PLUGIN_HEADER,    .name = "summary",      .version = "1.0.0",
+    .types = summary_types, .build = summary_build,
 };

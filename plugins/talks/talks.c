@@ -35,9 +35,22 @@ static const cvpdf_field talks_fields[] = {
      "descending (default), ascending or none (overrides the layout)", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
+static const char *const numbering_values[] = {"descending", "ascending",
+                                               "none", NULL};
+
+/* The layout options this type reads (host->option). */
+static const cvpdf_option talks_options[] = {
+    {.name = "numbering",
+     .doc = "how labels count: descending (T7 ... T1), ascending or none",
+     .values = numbering_values},
+    {.name = NULL}};
+
 static const cvpdf_section_type talks_types[] = {
-    {"talks", "talks with their venues, labelled (T7) ... (T1)", talks_fields},
-    {NULL, NULL, NULL}};
+    {.name = "talks",
+     .doc = "talks with their venues, labelled (T7) ... (T1)",
+     .fields = talks_fields,
+     .options = talks_options},
+    {.name = NULL}};
 
 typedef enum { NUM_DESC, NUM_ASC, NUM_NONE } numbering;
 

@@ -28,9 +28,10 @@ static const cvpdf_field teaching_fields[] = {
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_section_type teaching_types[] = {
-    {"teaching", "courses taught: course, role, dates, highlights",
-     teaching_fields},
-    {NULL, NULL, NULL}};
+    {.name = "teaching",
+     .doc = "courses taught: course, role, dates, highlights",
+     .fields = teaching_fields},
+    {.name = NULL}};
 
 static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *e) {
@@ -56,9 +57,6 @@ static int teaching_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "teaching",
-    .version = "1.0.0",
-    .types = teaching_types,
-    .build = teaching_build,
+    CVPDF_PLUGIN_HEADER,     .name = "teaching",      .version = "1.0.0",
+    .types = teaching_types, .build = teaching_build,
 };

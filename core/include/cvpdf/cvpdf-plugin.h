@@ -73,18 +73,45 @@ typedef enum cvpdf_field_type {
 /* STRING: a sequence of strings is also accepted (joined by the plugin). */
 #define CVPDF_FIELD_ONE_OR_MORE 0x4u
 
+/* Declarations grow like the tables: members are only ever appended.  A
+ * plugin's arrays of them are read with the strides its descriptor gives
+ * (`type_size`, `field_size`, `option_size`, ABI 1.2), so a plugin built
+ * against older headers, whose elements are smaller, is read as it was
+ * written; members it does not have read as NULL / 0. */
 typedef struct cvpdf_field {
   const char *name;
   cvpdf_field_type type;
   unsigned flags;
-  const char *doc;                    /* one line, for errors and JSON Schema */
-  const struct cvpdf_field *children; /* MAP / LIST of maps; ends at name NULL */
+  const char *doc; /* one line, for errors and JSON Schema */
+  const struct cvpdf_field
+      *children; /* MAP / LIST of maps; ends at name NULL */
 } cvpdf_field;
 
+/* ABI 1.2: a layout option a section type reads with host->option.  A
+ * layout's `sections:` and a CV's `theme: {sections: ...}` are checked
+ * against these: an option no plugin declares for the type is an error
+ * with the nearest declared name, and so is a value not in `values`. */
+typedef struct cvpdf_option {
+  const char *name;          /* "arrangement" */
+  const char *doc;           /* one line: what it changes */
+  const char *const *values; /* the values it takes, ends at NULL; NULL: any */
+} cvpdf_option;
+
 typedef struct cvpdf_section_type {
-  const char *name;           /* the `type:` value, e.g. "education" */
-  const char *doc;            /* one line */
-  const cvpdf_field *fields;  /* section fields besides type/title; ends at NULL */
+  const char *name; /* the `type:` value, e.g. "education" */
+  const char *doc;  /* one line */
+  const cvpdf_field
+      *fields; /* section fields besides type/title; ends at NULL */
+  /* --- ABI 1.2 --- */
+  /* The layout options it reads (host->option); ends at name NULL. */
+  const cvpdf_option *options;
+  /* The keys of the words it prints (host->word: "present", "Advisor"),
+   * so a layout's `words:` blocks can be checked; ends at NULL. */
+  const char *const *words;
+  /* Style names it uses besides the standard ones (title, subtitle, date,
+   * location, detail, note, body, summary, ...: docs/plugins.md), so a
+   * layout may define them; ends at NULL. */
+  const char *const *styles;
 } cvpdf_section_type;
 
 /* List kinds for list_begin. */
@@ -213,14 +240,37 @@ typedef struct cvpdf_host {
                       const char *sep);
 } cvpdf_host;
 
+/* Whether the host's table has `member` (a service appended after the
+ * plugin's oldest supported host) and it is set:
+ *   if (CVPDF_HOST_HAS(h, join)) ... h->join(b, parts, n, ", ");
+ * Services of ABI 1.0 are always there. */
+#define CVPDF_HOST_HAS(host, member)                                           \
+  ((host)->size >= offsetof(cvpdf_host, member) + sizeof((host)->member) &&    \
+   (host)->member != NULL)
+
+/* Threads.  The host loads plugins once per document: `init` runs when a
+ * document's render starts, before any of its sections is built, and
+ * `fini` when that render ends.  `cvpdf render -j N` renders N documents
+ * at once in N threads, each with its own load, so `init`, `build` and
+ * `fini` of one plugin may run at the same time in several threads, each
+ * call with the state its own `init` made.  Within one document the calls
+ * are sequential: init, then build for each section in order, then fini.
+ * A plugin therefore keeps what it needs in *state, never in writable
+ * globals; const tables are fine. */
 typedef struct cvpdf_plugin {
   uint32_t abi_major; /* CVPDF_ABI_MAJOR the plugin was built against */
   uint32_t abi_minor;
-  size_t size;        /* sizeof(cvpdf_plugin) the plugin was built with */
+  size_t size; /* sizeof(cvpdf_plugin) the plugin was built with */
   const char *name;
   const char *version;
-  const cvpdf_section_type *types; /* ends at name == NULL */
-  /* Optional: called once after loading; *state is passed to build/fini. */
+  /* The section types it handles; ends at name == NULL.  The type named
+   * "header" is special: it is built once per document, before the
+   * sections, with the whole CV (the top-level mapping) as its section
+   * node and no heading; its fields are the top-level keys besides the
+   * ones core reads (layout, theme, sections, ...). */
+  const cvpdf_section_type *types;
+  /* Optional: called once per document after loading (see Threads);
+   * *state is passed to build/fini.  Non-zero refuses the plugin. */
   int (*init)(const cvpdf_host *host, void **state);
   /* Build one section.  Return 0 on success; on failure report through
    * host->error and return non-zero. */
@@ -228,12 +278,28 @@ typedef struct cvpdf_plugin {
                const char *type, const cvpdf_node *section);
   /* Optional: called before unloading. */
   void (*fini)(void *state);
+
+  /* --- ABI 1.2 (the host reads these only when `size` covers them) --- */
+  /* Strides of the plugin's declaration arrays: sizeof of each struct as
+   * the plugin was built (CVPDF_PLUGIN_HEADER sets them).  0 reads as the
+   * size of ABI 1.2. */
+  size_t type_size;   /* of the elements of `types` */
+  size_t field_size;  /* of the elements of every `fields`/`children` */
+  size_t option_size; /* of the elements of every `options` */
+  /* Optional, instead of init (when both are set, only this one is
+   * called): the same, and on failure it may write one line saying why
+   * into msg (msg_size bytes; the host ends it), which the host prints
+   * in its error: "plugin 'x': init failed: no licence file". */
+  int (*init_msg)(const cvpdf_host *host, void **state, char *msg,
+                  size_t msg_size);
 } cvpdf_plugin;
 
-/* Convenience for plugin authors: the initialiser of the header fields. */
-#define CVPDF_PLUGIN_HEADER \
-  .abi_major = CVPDF_ABI_MAJOR, .abi_minor = CVPDF_ABI_MINOR, \
-  .size = sizeof(cvpdf_plugin)
+/* Convenience for plugin authors: the initialiser of the header fields
+ * and of the strides of the declarations. */
+#define CVPDF_PLUGIN_HEADER                                                    \
+  .abi_major = CVPDF_ABI_MAJOR, .abi_minor = CVPDF_ABI_MINOR,                  \
+  .size = sizeof(cvpdf_plugin), .type_size = sizeof(cvpdf_section_type),       \
+  .field_size = sizeof(cvpdf_field), .option_size = sizeof(cvpdf_option)
 
 #ifdef __cplusplus
 }

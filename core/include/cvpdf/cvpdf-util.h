@@ -21,18 +21,13 @@ static inline const char *cvpdf_linked(const cvpdf_host *h, cvpdf_builder *b,
   return h->fmt(b, "[%s](%s)", text, url);
 }
 
-/* Whether the host joins strings itself (ABI 1.2). */
-static inline int cvpdf_host_has_join(const cvpdf_host *h) {
-  return h->size >= offsetof(cvpdf_host, join) + sizeof h->join && h->join;
-}
-
 /* parts[0..n) joined with sep (NULL and empty parts skipped), or NULL when
  * none is left: in one piece on hosts of ABI 1.2 and later, one part at a
  * time through fmt on older ones. */
 static inline const char *cvpdf_join(const cvpdf_host *h, cvpdf_builder *b,
                                      const char *const *parts, size_t n,
                                      const char *sep) {
-  if (cvpdf_host_has_join(h))
+  if (CVPDF_HOST_HAS(h, join))
     return h->join(b, parts, n, sep);
   const char *out = NULL;
   for (size_t i = 0; i < n; i++)

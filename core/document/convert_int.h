@@ -1,0 +1,65 @@
+/* cvpdf - what the input converters share (convert.c: detection and
+ * the helpers; convert_jsonresume.c, convert_rendercv.c: one format
+ * each).  Internal to core/document: each converter includes this, never
+ * another converter's file. */
+#ifndef CV_CONVERT_INT_H
+#define CV_CONVERT_INT_H
+
+#include "document/convert.h"
+
+typedef struct cv_conv {
+  cv_arena *arena; /* the model's: every created node and string */
+  cv_diags *diags;
+  int errors; /* errors added; > 0 fails the conversion */
+  int oom;
+} cv_conv;
+
+/* Every conversion error passes through here (one breakpoint). */
+void cv_conv_error(cv_conv *c, const cvpdf_node *at, const char *fmt, ...)
+    CV_PRINTF(3, 4);
+void cv_conv_warn(cv_conv *c, const cvpdf_node *at, const char *fmt, ...)
+    CV_PRINTF(3, 4);
+
+/* New nodes, positioned at `at` (may be NULL: position unknown).  NULL
+ * only on out of memory, which is recorded in c. */
+cvpdf_node *cv_conv_scalar(cv_conv *c, const cvpdf_node *at, const char *s);
+cvpdf_node *cv_conv_map(cv_conv *c, const cvpdf_node *at);
+cvpdf_node *cv_conv_seq(cv_conv *c, const cvpdf_node *at);
+/* Appends to a sequence made by cv_conv_seq; NULL items are skipped. */
+void cv_conv_push(cv_conv *c, cvpdf_node *seq, cvpdf_node *item);
+/* Adds key: val to a mapping made by cv_conv_map, the key positioned at
+ * `keyat` (or at val when NULL).  NULL values are skipped. */
+void cv_conv_set(cv_conv *c, cvpdf_node *map, const char *key,
+                 const cvpdf_node *keyat, cvpdf_node *val);
+
+/* A missing key, an empty string (quoted or not) or YAML null (~, null). */
+int cv_conv_is_null(const cvpdf_node *n);
+/* The value of key, or NULL when absent or null. */
+const cvpdf_node *cv_conv_get(const cvpdf_node *map, const char *key);
+/* The key node of `key` in map (for positions), or NULL. */
+const cvpdf_node *cv_conv_key(const cvpdf_node *map, const char *key);
+
+/* Typed access: NULL when absent or null; an error at the value (naming
+ * `what`, e.g. "JSON Resume field 'work'") when it has the wrong kind. */
+const cvpdf_node *cv_conv_want_str(cv_conv *c, const cvpdf_node *map,
+                                   const char *key, const char *format);
+const cvpdf_node *cv_conv_want_seq(cv_conv *c, const cvpdf_node *map,
+                                   const char *key, const char *format);
+const cvpdf_node *cv_conv_want_map(cv_conv *c, const cvpdf_node *map,
+                                   const char *key, const char *format);
+
+/* s with inline-markup characters escaped, so plain text prints as
+ * written.  In the arena; NULL on out of memory. */
+char *cv_conv_escape(cv_conv *c, const char *s);
+/* A copy of a string node as plain (escaped) text, at its position. */
+cvpdf_node *cv_conv_text(cv_conv *c, const cvpdf_node *src);
+/* A list of plain-text copies of a sequence of strings, with an error at
+ * each item that is not a string. */
+cvpdf_node *cv_conv_text_list(cv_conv *c, const cvpdf_node *seq,
+                              const char *what);
+
+/* The converters: build the native root from the source root. */
+cvpdf_node *cv_convert_jsonresume(cv_conv *c, const cvpdf_node *root);
+cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *root);
+
+#endif
