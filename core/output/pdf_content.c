@@ -365,7 +365,7 @@ static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
 /* Writes the items of pg (text, rules, links, outline entries) as one
  * content stream into s.  The body of a page is wrapped in q ... Q, so a
  * second stream (the running header and footer) starts from the default
- * graphics state. */
+ * graphics state; that second stream is one pagination artifact. */
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap) {
   cv_buf_reset(&w->content);
@@ -379,6 +379,8 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                .font = SIZE_MAX};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
+  else /* running header and footer: pagination, not the document's text */
+    cv_buf_puts(c.b, "/Artifact <</Type /Pagination>> BDC\n");
   int rc = 0;
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
     const cv_dl_item *it = &pg->items[i];
@@ -392,8 +394,7 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
       rc = put_mark(w, page, pg, it);
   }
   end_text(&c);
-  if (wrap)
-    cv_buf_puts(c.b, "Q\n");
+  cv_buf_puts(c.b, wrap ? "Q\n" : "EMC\n");
   if (rc == 0 && (c.b->failed || c.oom))
     rc = cv_pdf_fail(w, "out of memory writing a page");
   if (rc == 0)

@@ -139,7 +139,8 @@ int cv_pdf_embed_font(cv_pdf *w, font_use *fu);
 /* ---- pdf_content.c ----------------------------------------------------- */
 
 /* Writes the items of pg as one content stream into s, kept pending until
- * the fonts are subset; wrap: inside q ... Q. */
+ * the fonts are subset; wrap: inside q ... Q (a page's body), else marked
+ * as a pagination artifact (its running header and footer). */
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap);
 void cv_pdf_pending_fini(pending *p);

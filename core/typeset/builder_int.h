@@ -21,6 +21,7 @@
  * baseline (dy, up positive). */
 typedef struct pitem {
   uint8_t kind; /* cv_dl_kind */
+  uint64_t seq; /* reading order: when the builder made it (see order.c) */
   double x, dy, w, h;
   cv_run *run;
   cv_color color;
@@ -103,6 +104,7 @@ struct cvpdf_builder {
   int ncontacts;
 
   cv_layout_stats stats;
+  uint64_t seq; /* the last reading-order number handed out */
 };
 
 /* Line breaking passes to run (tex.web section 863). */

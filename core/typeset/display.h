@@ -18,6 +18,7 @@ typedef enum cv_dl_kind {
 
 typedef struct cv_dl_item {
   uint8_t kind;
+  uint64_t seq; /* reading order; a page's items are sorted by it */
   double x, y, w, h;
   cv_run *run;       /* TEXT */
   cv_color color;    /* RECT */
@@ -72,6 +73,10 @@ void cv_docout_init(cv_docout *d);
 void cv_docout_fini(cv_docout *d); /* frees pages and item arrays only */
 cv_page *cv_docout_add_page(cv_docout *d, double width, double height);
 cv_dl_item *cv_page_add(cv_page *p); /* zeroed; NULL on out of memory */
+/* Puts the items of p in reading order (by seq, equal ones as they were):
+ * the order in which the builder made them, which is the order in which
+ * the plugin gave its blocks.  0, or -1 when out of memory. */
+int cv_page_sort(cv_page *p);
 
 /* Where layout delivers pages as it completes them, so a long document is
  * never held whole.  page() gets the body of each page in order; its

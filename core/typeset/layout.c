@@ -90,6 +90,7 @@ pitem *cv_bld_vline_add(cvpdf_builder *b, vline *l) {
   }
   pitem *p = &l->items[l->n++];
   memset(p, 0, sizeof *p);
+  p->seq = ++b->seq;
   return p;
 }
 
@@ -343,6 +344,7 @@ int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
   if (!it)
     return -1;
   it->kind = p->kind;
+  it->seq = p->seq;
   it->x = x0 + p->x;
   it->y = base + p->dy;
   it->w = p->w;
@@ -400,6 +402,10 @@ static void deliver_page(cvpdf_builder *b, size_t start, size_t end) {
         return;
       }
     y = base - it->depth;
+  }
+  if (cv_page_sort(pg) < 0) {
+    cv_bld_oom(b);
+    return;
   }
   cv_status st = {0};
   b->npages++;
@@ -490,7 +496,8 @@ int cv_builder_finish(cvpdf_builder *b) {
     pg->n = 0;
     pg->width = t->page_w;
     pg->height = t->page_h;
-    if (cv_bld_add_footer(b, pg, i + 1, b->npages) < 0) {
+    if (cv_bld_add_footer(b, pg, i + 1, b->npages) < 0 ||
+        cv_page_sort(pg) < 0) {
       cv_bld_oom(b);
       break;
     }
