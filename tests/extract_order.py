@@ -13,7 +13,8 @@ list mark drawn away from its text), and compared with the source:
          above the list's first item (pdftotext -layout) comes out before
          that item;
   alone  no line holds a list mark and nothing else (a count of failures);
-  split  no word hyphenated at a line end comes out as "word-" / "rest".
+  split  no word hyphenated at a line end comes out as "word-" / "rest"
+         (whole, or joined by U+00AD, which extractors drop, is right).
 
 Which items print as bullets is read from the page itself: pdftotext's
 physical layout shows a mark to their left.  Exits 1 when
@@ -39,8 +40,7 @@ SKIP_KEYS = {"type", "layout", "theme", "url", "href", "link", "doi", "icon",
 # the content stream: a right-aligned location a few points below the one
 # of the entry before joins that column.  Its head count is reported, not
 # required.
-INFORMATIVE = {("head", "pdfminer"), ("split", "pdftotext -raw"), ("split", "mutool"),
-               ("split", "pdfminer")}
+INFORMATIVE = {("head", "pdfminer")}
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 

@@ -27,6 +27,7 @@ typedef struct content {
   int in_array;   /* inside [ ... ] TJ */
   int in_str;     /* inside < ... > of the array */
   size_t font;    /* index in w->fonts of the current font; SIZE_MAX none */
+  int soft;       /* the current font is its soft hyphens' twin */
   double size;
   int have_fill;
   cv_color fill;
@@ -168,6 +169,8 @@ static int tounicode_exact(const font_use *fu, const cv_run *r) {
     const cv_glyph *g = &r->g[i];
     hb_codepoint_t ix = hb_map_get(fu->text_ix, g->gid);
     uint32_t len = ix == HB_MAP_VALUE_INVALID ? 0 : fu->texts[ix].len;
+    if (cv_pdf_soft_hyphen(g))
+      continue; /* drawn through the twin font, whose map says U+00AD */
     if (len != g->text_len ||
         (len && memcmp(fu->texts[ix].s, g->text, len) != 0))
       return 0;
@@ -187,12 +190,10 @@ static void begin_actual_text(cv_buf *b, const cv_run *r) {
   cv_buf_puts(b, ">>> BDC\n");
 }
 
-static int put_text(content *c, const cv_dl_item *it) {
-  const cv_run *r = it->run;
-  if (!r || r->n == 0 || !(r->size > 0))
-    return 0;
-  if (!r->font)
-    return cv_pdf_fail(c->w, "a text run has no font");
+/* Writes the glyphs of r at (x, y); soft: they are soft hyphens, drawn
+ * through the font's twin. */
+static int put_part(content *c, const cv_run *r, double x, double y,
+                    int soft) {
   font_use *fu = cv_pdf_use_font(c->w, r->font);
   if (!fu)
     return cv_pdf_fail(c->w, "out of memory collecting glyphs");
@@ -211,10 +212,11 @@ static int put_text(content *c, const cv_dl_item *it) {
   /* With ActualText, extraction reads it instead of the glyphs: an icon
    * says "Email" or nothing, never a private-use character. */
   int span = r->actual_text || !tounicode_exact(fu, r);
-  int same_line = c->in_array && fabs(it->y - c->ly) < 1e-6;
+  int same_line = c->in_array && fabs(y - c->ly) < 1e-6;
   /* cv_pdf_use_font may have moved the array: compare indices. */
   size_t fi = (size_t)(fu - c->w->fonts);
-  if (span || fi != c->font || r->size != c->size)
+  int new_font = fi != c->font || soft != c->soft || r->size != c->size;
+  if (span || new_font)
     same_line = 0;
   if (!same_line)
     close_array(c);
@@ -227,14 +229,16 @@ static int put_text(content *c, const cv_dl_item *it) {
     c->in_text = 1;
     c->lx = c->ly = 0;
   }
-  if (fi != c->font || r->size != c->size) {
-    const char *name = HPDF_Page_GetLocalFontName(c->page, fu->type0);
+  if (new_font) {
+    const char *name = HPDF_Page_GetLocalFontName(
+        c->page, soft && fu->soft0 ? fu->soft0 : fu->type0);
     if (!name)
       return cv_pdf_fail(c->w, "cannot register a font on a page");
     cv_buf_printf(c->b, "/%s ", name);
     cv_buf_num(c->b, r->size, 3);
     cv_buf_puts(c->b, " Tf\n");
     c->font = fi;
+    c->soft = soft;
     c->size = r->size;
   }
   if (!c->have_fill || memcmp(&c->fill, &r->color, sizeof r->color) != 0) {
@@ -247,15 +251,42 @@ static int put_text(content *c, const cv_dl_item *it) {
   }
   if (same_line) {
     /* The space between words on one line, as a TJ adjustment. */
-    c->pending -= (it->x - c->pen) * 1000.0 / r->size;
+    c->pending -= (x - c->pen) * 1000.0 / r->size;
   } else {
-    move_to(c, it->x, it->y);
+    move_to(c, x, y);
   }
   put_glyphs(c, r);
-  c->pen = it->x + r->width;
+  c->pen = x + r->width;
   if (span) {
     end_text(c);
     cv_buf_puts(c->b, "EMC\n");
+  }
+  return 0;
+}
+
+/* A text item: its glyphs in parts, soft hyphens apart from the rest. */
+static int put_text(content *c, const cv_dl_item *it) {
+  const cv_run *r = it->run;
+  if (!r || r->n == 0 || !(r->size > 0))
+    return 0;
+  if (!r->font)
+    return cv_pdf_fail(c->w, "a text run has no font");
+  double x = it->x;
+  for (uint32_t a = 0, b; a < r->n; a = b) {
+    int soft = cv_pdf_soft_hyphen(&r->g[a]);
+    for (b = a + 1; b < r->n && cv_pdf_soft_hyphen(&r->g[b]) == soft; b++)
+      ;
+    if (a == 0 && b == r->n)
+      return put_part(c, r, x, it->y, soft);
+    cv_run part = *r;
+    part.g = r->g + a;
+    part.n = b - a;
+    part.width = 0;
+    for (uint32_t k = a; k < b; k++)
+      part.width += r->g[k].adv;
+    if (put_part(c, &part, x, it->y, soft) < 0)
+      return -1;
+    x += part.width;
   }
   return 0;
 }
@@ -362,6 +393,62 @@ static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
   return 0;
 }
 
+/* A word broken at a line end by hyphenation: the item ending in the
+ * inserted (soft) hyphen, and the next text item, which begins the next
+ * line.  The index of that next item, or 0 when it is not one. */
+static size_t broken_word(const cv_page *pg, size_t i) {
+  const cv_run *r = pg->items[i].run;
+  if (pg->items[i].kind != CV_DL_TEXT || !r || r->n < 2 || r->actual_text ||
+      !cv_pdf_soft_hyphen(&r->g[r->n - 1]))
+    return 0;
+  for (size_t k = i + 1; k < pg->n; k++) {
+    const cv_dl_item *it = &pg->items[k];
+    if (it->kind == CV_DL_LINK || it->kind == CV_DL_MARK)
+      continue;
+    if (it->kind != CV_DL_TEXT || !it->run || it->run->actual_text ||
+        it->run->link != r->link)
+      return 0;
+    return k;
+  }
+  return 0;
+}
+
+/* The parts of a broken word, each in a span: the first part's
+ * ActualText is the whole word, the second's is empty, so that poppler
+ * and MuPDF read the word whole where its first part stands; an extractor
+ * that ignores ActualText reads the hyphen as U+00AD (the twin font's
+ * map).  part: 0 the first, 1 the second. */
+static void begin_part(content *c, const cv_run *a, const cv_run *b,
+                       int part) {
+  end_text(c);
+  cv_buf_puts(c->b, "/Span <</ActualText <FEFF");
+  for (int k = 0; k < 2 && part == 0; k++) {
+    const cv_run *r = k ? b : a;
+    for (uint32_t i = 0; i < r->n; i++)
+      if (r->g[i].text && !cv_pdf_soft_hyphen(&r->g[i]))
+        cv_pdf_put_utf16_hex(c->b, r->g[i].text, r->g[i].text_len);
+  }
+  cv_buf_puts(c->b, ">>> BDC\n");
+}
+
+static int put_broken_word(content *c, const cv_page *pg, size_t i,
+                           size_t next) {
+  const cv_run *a = pg->items[i].run, *b = pg->items[next].run;
+  begin_part(c, a, b, 0);
+  int rc = put_text(c, &pg->items[i]);
+  end_text(c);
+  cv_buf_puts(c->b, "EMC\n");
+  for (size_t k = i + 1; k < next && rc == 0; k++)
+    rc = put_link(c->w, c->page, pg, &pg->items[k]);
+  if (rc == 0) {
+    begin_part(c, a, b, 1);
+    rc = put_text(c, &pg->items[next]);
+    end_text(c);
+    cv_buf_puts(c->b, "EMC\n");
+  }
+  return rc;
+}
+
 /* Writes the items of pg (text, rules, links, outline entries) as one
  * content stream into s.  The body of a page is wrapped in q ... Q, so a
  * second stream (the running header and footer) starts from the default
@@ -384,7 +471,11 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
   int rc = 0;
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
     const cv_dl_item *it = &pg->items[i];
-    if (it->kind == CV_DL_TEXT)
+    size_t next = broken_word(pg, i);
+    if (next) {
+      rc = put_broken_word(&c, pg, i, next);
+      i = next;
+    } else if (it->kind == CV_DL_TEXT)
       rc = put_text(&c, it);
     else if (it->kind == CV_DL_RECT)
       put_rect(&c, it);

@@ -53,6 +53,12 @@ typedef struct font_use {
   unsigned nglyphs;           /* glyphs in the subset */
   int *width;                 /* by new gid, in 1000ths of an em */
   HPDF_Dict type0;            /* made at first use, filled when saving */
+  /* Hyphens the line breaker added draw through a twin of type0 whose
+   * ToUnicode says U+00AD (soft hyphen): extractors drop them, so a word
+   * broken over two lines comes back whole, while the same glyph typed as
+   * a hyphen stays "-".  Made when the first such glyph is drawn. */
+  hb_set_t *soft;             /* glyph ids drawn as soft hyphens */
+  HPDF_Dict soft0;            /* the twin, sharing the CID font */
   /* Made by prepare_font, possibly in another thread: */
   unsigned char *file;        /* the subset font program, compressed */
   size_t file_len, file_raw;  /* its compressed and original sizes */
@@ -127,8 +133,11 @@ HPDF_Binary cv_pdf_text_string(cv_pdf *w, const char *s);
 font_use *cv_pdf_use_font(cv_pdf *w, cv_font *f);
 void cv_pdf_font_use_fini(font_use *fu);
 /* Notes that g is drawn; its text becomes its ToUnicode entry if it is
- * the first seen.  0, or -1 when out of memory. */
+ * the first seen, unless it is a soft hyphen (see font_use.soft).  0, or
+ * -1 when out of memory. */
 int cv_pdf_note_glyph(cv_pdf *w, font_use *fu, const cv_glyph *g);
+/* Whether g stands for a soft hyphen (U+00AD) drawn at a line end. */
+int cv_pdf_soft_hyphen(const cv_glyph *g);
 /* A glyph's /W width, in 1000ths of an em. */
 int cv_pdf_glyph_width(const cv_font *f, uint32_t gid);
 /* Subsets every font used and compresses its program. */
