@@ -273,6 +273,7 @@ void cv_pdf_free(cv_pdf *w) {
   for (size_t i = 0; i < w->npend; i++)
     cv_pdf_pending_fini(&w->pend[i]);
   free(w->pend);
+  cv_pdf_tags_fini(&w->tags);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);
@@ -386,7 +387,9 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
     if (cv_pdf_finish_pending(w, &w->pend[i]) < 0)
       return -1;
   w->npend = 0;
-  return set_info(w, info);
+  if (cv_pdf_put_structure(w, info->structure) < 0 || set_info(w, info) < 0)
+    return -1;
+  return cv_pdf_put_xmp(w, info, 0);
 }
 
 /* Serialises the finished document and hands its bytes to put in pieces.

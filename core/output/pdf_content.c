@@ -34,7 +34,19 @@ typedef struct content {
   double lx, ly;  /* the text line origin (set by Td) */
   double pen;     /* x where the next glyph would go, on line ly */
   double pending; /* TJ adjustment not yet written, 1000ths of an em */
+  size_t pageix;  /* the page's number, from 0 */
+  int tagged;     /* the body of a page: its content is marked */
+  int mc;         /* the open marked-content sequence: MC_NONE, ... */
+  uint32_t leaf;  /* MC_TAG: the element */
+  const char *uri; /* MC_TAG: the link it is in, or NULL */
+  uint32_t mcid;  /* MC_TAG: its MCID */
+  /* The last text drawn in the open sequence: where it ended, and whether
+   * in a soft hyphen (0 has_text: none). */
+  int has_text, text_soft;
+  double text_end, text_y;
 } content;
+
+enum { MC_NONE, MC_TAG, MC_ARTIFACT };
 
 static void put_color(cv_buf *b, cv_color col, const char *op) {
   cv_buf_num(b, col.r, 3);
@@ -127,6 +139,12 @@ static void note_code(content *c) {
   p->pos[p->npos++] = (uint32_t)c->b->len;
 }
 
+static int put_space(content *c);
+
+/* Gaps wider than this inside a run (1000ths of an em) are spaces between
+ * words set as one line (a date, a location): tracking stays below it. */
+#define SPACE_GAP 150
+
 /* The glyphs of a run into the open TJ array.  Each glyph's PDF advance
  * is its /W width; the adjustments make up the difference to the shaped
  * advance (kerning, letter spacing).  Glyph offsets move the pen before
@@ -151,7 +169,11 @@ static void put_glyphs(content *c, const cv_run *r) {
     c->in_str = 1;
     note_code(c);
     cv_pdf_put_hex4(c->b, g->gid <= 0xFFFF ? g->gid : 0);
-    c->pending += cv_pdf_glyph_width(f, g->gid) - (g->adv - g->dx) * k;
+    double extra = (g->adv - g->dx) * k - cv_pdf_glyph_width(f, g->gid);
+    if (c->mc == MC_TAG && i + 1 < r->n && extra > SPACE_GAP &&
+        put_space(c) < 0)
+      c->oom = 1;
+    c->pending -= extra;
   }
   if (rise != 0) {
     flush_adjust(c);
@@ -178,8 +200,26 @@ static int tounicode_exact(const font_use *fu, const cv_run *r) {
   return 1;
 }
 
-static void begin_actual_text(cv_buf *b, const cv_run *r) {
-  cv_buf_puts(b, "/Span <</ActualText <FEFF");
+/* Opens a span with ActualText, whose UTF-16 hex the caller writes and
+ * closes with ">>> BDC".  Inside an element's sequence the span repeats
+ * the sequence's MCID: poppler's reader of structure text takes any EMC
+ * for the end of the sequence it is in unless the span has an MCID, and
+ * the same MCID keeps the span's text the sequence's own. */
+static int span_open(content *c) {
+  end_text(c);
+  if (c->mc == MC_TAG && c->mcid != UINT32_MAX)
+    cv_buf_printf(c->b, "/Span <</MCID %u /ActualText <FEFF", c->mcid);
+  else
+    cv_buf_puts(c->b, "/Span <</ActualText <FEFF");
+  return 0;
+}
+
+static void span_end(content *c) {
+  end_text(c);
+  cv_buf_puts(c->b, "EMC\n");
+}
+
+static void put_actual_text(cv_buf *b, const cv_run *r) {
   if (r->actual_text) {
     cv_pdf_put_utf16_hex(b, r->actual_text, strlen(r->actual_text));
   } else {
@@ -188,6 +228,52 @@ static void begin_actual_text(cv_buf *b, const cv_run *r) {
         cv_pdf_put_utf16_hex(b, r->g[i].text, r->g[i].text_len);
   }
   cv_buf_puts(b, ">>> BDC\n");
+}
+
+/* A space character, drawn as the current font's space glyph at the pen
+ * of the open TJ array, so that every extractor and the structure's own
+ * text read a space where the layout left a gap (the adjustment after it
+ * makes up the rest of the gap).  0, or -1 when out of memory. */
+static int put_space(content *c) {
+  font_use *fu = &c->w->fonts[c->font];
+  hb_codepoint_t gid = 0;
+  if (c->soft || !hb_font_get_nominal_glyph(fu->font->hb_font, ' ', &gid) ||
+      gid > 0xFFFF)
+    return 0;
+  cv_glyph g = {.gid = gid, .text = " ", .text_len = 1};
+  if (cv_pdf_note_glyph(c->w, fu, &g) < 0)
+    return -1;
+  flush_adjust(c);
+  if (!c->in_str)
+    cv_buf_putc(c->b, '<');
+  c->in_str = 1;
+  note_code(c);
+  cv_pdf_put_hex4(c->b, gid);
+  c->pending += cv_pdf_glyph_width(fu->font, gid);
+  return 0;
+}
+
+/* Whether text at (x, y) follows the last text of the sequence on its
+ * line after a gap: a space goes there. */
+static int gap_before(const content *c, double x, double y, double size) {
+  return c->has_text && fabs(y - c->text_y) < 1e-6 &&
+         x - c->text_end > size * 0.1;
+}
+
+/* Sets font fi (its soft hyphens' twin when soft) at size, inside BT. */
+static int set_font(content *c, size_t fi, int soft, double size) {
+  font_use *fu = &c->w->fonts[fi];
+  const char *name = HPDF_Page_GetLocalFontName(
+      c->page, soft && fu->soft0 ? fu->soft0 : fu->type0);
+  if (!name)
+    return cv_pdf_fail(c->w, "cannot register a font on a page");
+  cv_buf_printf(c->b, "/%s ", name);
+  cv_buf_num(c->b, size, 3);
+  cv_buf_puts(c->b, " Tf\n");
+  c->font = fi;
+  c->soft = soft;
+  c->size = size;
+  return 0;
 }
 
 /* Writes the glyphs of r at (x, y); soft: they are soft hyphens, drawn
@@ -218,29 +304,28 @@ static int put_part(content *c, const cv_run *r, double x, double y,
   int new_font = fi != c->font || soft != c->soft || r->size != c->size;
   if (span || new_font)
     same_line = 0;
+  /* Spaces in the text: after a gap on the line, and at the end of a line
+   * the next one goes on from (in the same sequence: not after a
+   * hyphen, where the word goes on). */
+  int on_line = c->has_text && fabs(y - c->text_y) < 1e-6;
+  int gap = !span && gap_before(c, x, y, r->size);
+  if (c->has_text && !span && !on_line && !c->text_soft && c->in_array &&
+      fabs(c->ly - c->text_y) < 1e-6 && put_space(c) < 0)
+    return cv_pdf_fail(c->w, "out of memory collecting glyphs");
   if (!same_line)
     close_array(c);
   if (span) {
-    end_text(c);
-    begin_actual_text(c->b, r);
+    if (span_open(c) < 0)
+      return -1;
+    put_actual_text(c->b, r);
   }
   if (!c->in_text) {
     cv_buf_puts(c->b, "BT\n");
     c->in_text = 1;
     c->lx = c->ly = 0;
   }
-  if (new_font) {
-    const char *name = HPDF_Page_GetLocalFontName(
-        c->page, soft && fu->soft0 ? fu->soft0 : fu->type0);
-    if (!name)
-      return cv_pdf_fail(c->w, "cannot register a font on a page");
-    cv_buf_printf(c->b, "/%s ", name);
-    cv_buf_num(c->b, r->size, 3);
-    cv_buf_puts(c->b, " Tf\n");
-    c->font = fi;
-    c->soft = soft;
-    c->size = r->size;
-  }
+  if (new_font && set_font(c, fi, soft, r->size) < 0)
+    return -1;
   if (!c->have_fill || memcmp(&c->fill, &r->color, sizeof r->color) != 0) {
     /* rg may go inside a text object, not inside a TJ array. */
     if (same_line) {
@@ -249,18 +334,32 @@ static int put_part(content *c, const cv_run *r, double x, double y,
     }
     set_fill(c, r->color);
   }
+  if (gap) {
+    if (same_line)
+      c->pending -= (c->text_end - c->pen) * 1000.0 / r->size;
+    else
+      move_to(c, c->text_end, y);
+    c->pen = c->text_end;
+    same_line = 1;
+    if (put_space(c) < 0)
+      return cv_pdf_fail(c->w, "out of memory collecting glyphs");
+  }
   if (same_line) {
-    /* The space between words on one line, as a TJ adjustment. */
+    /* The rest of the space between words, as a TJ adjustment. */
     c->pending -= (x - c->pen) * 1000.0 / r->size;
   } else {
     move_to(c, x, y);
   }
   put_glyphs(c, r);
   c->pen = x + r->width;
-  if (span) {
-    end_text(c);
-    cv_buf_puts(c->b, "EMC\n");
+  if (c->mc == MC_TAG) {
+    c->has_text = 1;
+    c->text_soft = soft;
+    c->text_end = c->pen;
+    c->text_y = y;
   }
+  if (span)
+    span_end(c);
   return 0;
 }
 
@@ -289,6 +388,50 @@ static int put_text(content *c, const cv_dl_item *it) {
     x += part.width;
   }
   return 0;
+}
+
+/* Puts what comes next in the marked-content sequence it belongs to: its
+ * structure element's (a Link's inside it when it is a link), or an
+ * artifact (rules, icons, text of no element). */
+static int mark(content *c, int mc, uint32_t leaf, const char *uri,
+                uint8_t role) {
+  if (!c->tagged)
+    return 0;
+  if (mc == MC_TAG && !uri)
+    uri = "";
+  if (mc == c->mc && (mc != MC_TAG || (leaf == c->leaf &&
+                                       !strcmp(uri, c->uri))))
+    return 0;
+  end_text(c);
+  if (c->mc != MC_NONE)
+    cv_buf_puts(c->b, "EMC\n");
+  c->has_text = 0;
+  c->mc = mc;
+  c->leaf = leaf;
+  c->uri = uri;
+  c->mcid = UINT32_MAX;
+  if (mc == MC_ARTIFACT) {
+    cv_buf_puts(c->b, "/Artifact BMC\n");
+    return 0;
+  }
+  int rc = cv_pdf_tag_begin(c->w, c->b, c->pageix, leaf, uri,
+                            cv_role_name((cv_role)role));
+  /* rc > 0: the page holds no more sequences: this one goes on */
+  cv_buf_puts(c->b, rc > 0 ? "/Span BMC\n" : ">> BDC\n");
+  if (rc == 0)
+    c->mcid = c->w->tags.mcids[c->pageix] - 1;
+  return rc < 0 ? cv_pdf_fail(c->w, "out of memory tagging a page") : 0;
+}
+
+static int mark_item(content *c, const cv_dl_item *it) {
+  if (it->kind == CV_DL_RECT)
+    return mark(c, MC_ARTIFACT, 0, NULL, 0);
+  if (it->kind != CV_DL_TEXT || !it->run)
+    return 0;
+  /* An icon is decoration: its word is in the text beside it. */
+  if (!it->tag || it->run->actual_text)
+    return mark(c, MC_ARTIFACT, 0, NULL, 0);
+  return mark(c, MC_TAG, it->tag, it->run->link, it->role);
 }
 
 static void put_rect(content *c, const cv_dl_item *it) {
@@ -331,8 +474,8 @@ static double clamp(double v, double lo, double hi) {
  * wider than the page) must not take the rectangle past what PDF numbers
  * can hold.  The builder drops the targets a PDF may not hold, with a
  * warning; what reaches here unchecked (another caller) is left out. */
-static int put_link(cv_pdf *w, HPDF_Page page, const cv_page *pg,
-                    const cv_dl_item *it) {
+static int put_link(cv_pdf *w, HPDF_Page page, size_t pageix,
+                    const cv_page *pg, const cv_dl_item *it) {
   char why[96];
   if (!it->uri || !*it->uri || cv_link_refused(it->uri, 0, why, sizeof why))
     return 0;
@@ -348,8 +491,13 @@ static int put_link(cv_pdf *w, HPDF_Page page, const cv_page *pg,
   HPDF_Rect rect = {(HPDF_REAL)x0, (HPDF_REAL)y0, (HPDF_REAL)x1, (HPDF_REAL)y1};
   HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, rect, uri);
   free(uri);
-  if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+  /* Contents: the link's description for those who cannot see it. */
+  HPDF_Binary alt = a ? cv_pdf_text_string(w, it->uri) : NULL;
+  if (!alt || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK ||
+      HPDF_Dict_Add(a, "Contents", alt) != HPDF_OK)
     return cv_pdf_fail(w, "cannot create a link annotation");
+  if (cv_pdf_tag_annot(w, a, pageix, it->tag, it->uri) < 0)
+    return cv_pdf_fail(w, "out of memory tagging a link");
   return cv_pdf_check_doc(w, "cannot create a link annotation");
 }
 
@@ -406,7 +554,7 @@ static size_t broken_word(const cv_page *pg, size_t i) {
     if (it->kind == CV_DL_LINK || it->kind == CV_DL_MARK)
       continue;
     if (it->kind != CV_DL_TEXT || !it->run || it->run->actual_text ||
-        it->run->link != r->link)
+        it->run->link != r->link || it->tag != pg->items[i].tag)
       return 0;
     return k;
   }
@@ -418,10 +566,12 @@ static size_t broken_word(const cv_page *pg, size_t i) {
  * and MuPDF read the word whole where its first part stands; an extractor
  * that ignores ActualText reads the hyphen as U+00AD (the twin font's
  * map).  part: 0 the first, 1 the second. */
-static void begin_part(content *c, const cv_run *a, const cv_run *b,
-                       int part) {
-  end_text(c);
-  cv_buf_puts(c->b, "/Span <</ActualText <FEFF");
+static int begin_part(content *c, const cv_run *a, const cv_run *b,
+                      int part, int space) {
+  if (span_open(c) < 0)
+    return -1;
+  if (space) /* the space before the word is drawn inside the span */
+    cv_buf_puts(c->b, "0020");
   for (int k = 0; k < 2 && part == 0; k++) {
     const cv_run *r = k ? b : a;
     for (uint32_t i = 0; i < r->n; i++)
@@ -429,22 +579,24 @@ static void begin_part(content *c, const cv_run *a, const cv_run *b,
         cv_pdf_put_utf16_hex(c->b, r->g[i].text, r->g[i].text_len);
   }
   cv_buf_puts(c->b, ">>> BDC\n");
+  return 0;
 }
 
 static int put_broken_word(content *c, const cv_page *pg, size_t i,
                            size_t next) {
   const cv_run *a = pg->items[i].run, *b = pg->items[next].run;
-  begin_part(c, a, b, 0);
+  const cv_dl_item *it = &pg->items[i];
+  if (begin_part(c, a, b, 0, gap_before(c, it->x, it->y, a->size)) < 0)
+    return -1;
   int rc = put_text(c, &pg->items[i]);
-  end_text(c);
-  cv_buf_puts(c->b, "EMC\n");
+  span_end(c);
   for (size_t k = i + 1; k < next && rc == 0; k++)
-    rc = put_link(c->w, c->page, pg, &pg->items[k]);
+    rc = put_link(c->w, c->page, c->pageix, pg, &pg->items[k]);
+  if (rc == 0 && begin_part(c, a, b, 1, 0) < 0)
+    return -1;
   if (rc == 0) {
-    begin_part(c, a, b, 1);
     rc = put_text(c, &pg->items[next]);
-    end_text(c);
-    cv_buf_puts(c->b, "EMC\n");
+    span_end(c);
   }
   return rc;
 }
@@ -463,7 +615,7 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
   memset(p, 0, sizeof *p);
   p->stream = s;
   content c = {.w = w, .page = page, .b = &w->content, .p = p,
-               .font = SIZE_MAX};
+               .font = SIZE_MAX, .pageix = w->npages - 1, .tagged = wrap};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
   else /* running header and footer: pagination, not the document's text */
@@ -472,6 +624,9 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
     const cv_dl_item *it = &pg->items[i];
     size_t next = broken_word(pg, i);
+    rc = mark_item(&c, it);
+    if (rc < 0)
+      break;
     if (next) {
       rc = put_broken_word(&c, pg, i, next);
       i = next;
@@ -480,11 +635,13 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
     else if (it->kind == CV_DL_RECT)
       put_rect(&c, it);
     else if (it->kind == CV_DL_LINK)
-      rc = put_link(w, page, pg, it);
+      rc = put_link(w, page, c.pageix, pg, it);
     else if (it->kind == CV_DL_MARK)
       rc = put_mark(w, page, pg, it);
   }
   end_text(&c);
+  if (c.mc != MC_NONE)
+    cv_buf_puts(c.b, "EMC\n");
   cv_buf_puts(c.b, wrap ? "Q\n" : "EMC\n");
   if (rc == 0 && (c.b->failed || c.oom))
     rc = cv_pdf_fail(w, "out of memory writing a page");

@@ -104,6 +104,29 @@ cv_pagesink cv_docout_sink(cv_docout *d) {
   return (cv_pagesink){d, docout_page, docout_margin};
 }
 
+uint32_t cv_structure_add(cv_structure *s, cv_role role, uint32_t parent) {
+  if (s->n >= UINT32_MAX - 1 ||
+      cv_grow((void **)&s->v, &s->cap, s->n ? s->n + 1 : 2, sizeof *s->v) < 0)
+    return 0;
+  if (s->n == 0) /* element 0: none */
+    s->v[s->n++] = (cv_selem){0, 0, 0};
+  s->v[s->n] = (cv_selem){(uint8_t)role, 0, parent < s->n ? parent : 0};
+  return (uint32_t)s->n++;
+}
+
+void cv_structure_fini(cv_structure *s) {
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}
+
+const char *cv_role_name(cv_role role) {
+  static const char *const names[] = {
+      "NonStruct", "Document", "Sect", "Div", "H1", "H2",
+      "H3",        "P",        "L",    "LI",  "Lbl", "LBody"};
+  return (unsigned)role < sizeof names / sizeof *names ? names[role]
+                                                       : "NonStruct";
+}
+
 size_t cv_pdf_text_units(const char *s) {
   size_t n = 0;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)

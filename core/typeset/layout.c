@@ -91,6 +91,8 @@ pitem *cv_bld_vline_add(cvpdf_builder *b, vline *l) {
   pitem *p = &l->items[l->n++];
   memset(p, 0, sizeof *p);
   p->seq = ++b->seq;
+  p->tag = b->tag;
+  p->role = b->tag < b->st.n ? b->st.v[b->tag].role : 0;
   return p;
 }
 
@@ -241,7 +243,8 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
   b->theme = theme;
   b->sh = sh;
   b->perm = arena;
-  if (!new_generation(b)) {
+  if (!new_generation(b) ||
+      cv_structure_add(&b->st, CV_ROLE_DOCUMENT, 0) != 1) {
     cv_builder_destroy(b);
     return NULL;
   }
@@ -268,6 +271,7 @@ void cv_builder_destroy(cvpdf_builder *b) {
     cv_shaper_set_link_filter(b->sh, NULL, NULL);
   }
   cv_source_fini(&b->src);
+  cv_structure_fini(&b->st);
   for (size_t i = 0; i < b->ngens; i++) {
     cv_arena_fini(&b->gens[i]->arena);
     free(b->gens[i]);
@@ -333,6 +337,10 @@ const cv_theme *cv_builder_theme(const cvpdf_builder *b) {
   return b->theme;
 }
 
+const cv_structure *cv_builder_structure(const cvpdf_builder *b) {
+  return &b->st;
+}
+
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
   return &b->stats;
 }
@@ -345,6 +353,8 @@ int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
     return -1;
   it->kind = p->kind;
   it->seq = p->seq;
+  it->tag = p->tag;
+  it->role = p->role;
   it->x = x0 + p->x;
   it->y = base + p->dy;
   it->w = p->w;
@@ -491,6 +501,7 @@ int cv_builder_finish(cvpdf_builder *b) {
     deliver_page(b, 0, 0);
   }
   /* Now the number of pages is known: running headers and footers. */
+  b->tag = 0;
   for (size_t i = 0; i < b->npages && !b->failed; i++) {
     cv_page *pg = &b->scratch;
     pg->n = 0;
