@@ -13,7 +13,8 @@ trap 'rm -rf "$T"' EXIT
 export SOURCE_DATE_EPOCH=1700000000
 if [ "${1:-}" = "--update-structure" ]; then
   "$BIN" render -q tests/structure/cv.yaml -o "$T/cv.pdf" &&
-    pdfinfo -struct-text "$T/cv.pdf" >tests/structure/cv.struct
+    pdfinfo -struct-text "$T/cv.pdf" | sed 's/Object [0-9]* [0-9]*/Object/' \
+      >tests/structure/cv.struct
   exit $?
 fi
 if [ "${1:-}" = "--update" ]; then
@@ -44,7 +45,9 @@ done
 # The structure tree.
 "$BIN" render -q tests/structure/cv.yaml -o "$T/cv.pdf" &&
   "$BIN" render -q tests/structure/cv.yaml -o "$T/again.pdf"
-pdfinfo -struct-text "$T/cv.pdf" >"$T/cv.struct" 2>&1
+# (an annotation's object number is the writer's affair, not the tree's)
+pdfinfo -struct-text "$T/cv.pdf" 2>&1 | sed 's/Object [0-9]* [0-9]*/Object/' \
+  >"$T/cv.struct"
 if diff -u tests/structure/cv.struct "$T/cv.struct" >"$T/diff"; then
   pass=$((pass + 1)); echo "ok - structure tree of tests/structure/cv.yaml"
 else

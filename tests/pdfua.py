@@ -172,6 +172,15 @@ def check(pdf):
         bad.append("06-003 no dc:title in the XMP")
     elif title and m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">") != title:
         bad.append("06-003 dc:title differs from the Info Title")
+    # Not PDF/UA, but what a reader of a CV expects (issue: page labels
+    # 1..n, and the outline shown when the document opens).
+    labels = doc.deref(cat.get("/PageLabels")) or {}
+    nums = labels.get("/Nums") or []
+    first = doc.deref(nums[1]) if len(nums) > 1 else {}
+    if nums[:1] != [0] or not isinstance(first, dict) or first.get("/S") != "/D":
+        bad.append("cvpdf: pages are not labelled 1..n")
+    if cat.get("/Outlines") and cat.get("/PageMode") != "/UseOutlines":
+        bad.append("cvpdf: the outline is not shown when the document opens")
     root = doc.deref(cat.get("/StructTreeRoot"))
     if not isinstance(root, dict) or not root.get("/ParentTree"):
         bad.append("01-006 no structure tree with a ParentTree")

@@ -209,6 +209,12 @@ int cv_pdf_tag_annot(cv_pdf *w, HPDF_Annotation a, size_t page, uint32_t leaf,
 int cv_pdf_put_structure(cv_pdf *w, const cv_structure *s);
 void cv_pdf_tags_fini(tags *t);
 
+/* ---- pdf_compact.c ----------------------------------------------------- */
+
+/* The PDF of len bytes rewritten with its objects in compressed object
+ * streams and a deterministic /ID, appended to out.  0, or -1 with st. */
+int cv_pdf_compact(const void *pdf, size_t len, cv_buf *out, cv_status *st);
+
 /* ---- pdf_meta.c -------------------------------------------------------- */
 
 /* Writes the XMP metadata of d (after the document information is set):
