@@ -136,8 +136,7 @@ static HPDF_Array kids_of(tree *tr, size_t i) {
       return NULL;
   } else {
     HPDF_Dict div = cv_pdf_new_indirect(tr->w);
-    if (!div || HPDF_Dict_AddName(div, "Type", "StructElem") != HPDF_OK ||
-        HPDF_Dict_AddName(div, "S", "Div") != HPDF_OK ||
+    if (!div || HPDF_Dict_AddName(div, "S", "Div") != HPDF_OK ||
         HPDF_Dict_Add(div, "P", el->holder) != HPDF_OK ||
         HPDF_Array_Add(el->k, div) != HPDF_OK ||
         HPDF_Dict_Add(div, "K", k) != HPDF_OK)
@@ -227,9 +226,9 @@ static int make_elems(tree *tr, const cv_structure *s) {
   for (size_t i = 1; i < tr->n; i++) {
     if (!tr->e[i].used)
       continue;
+    /* /Type /StructElem is optional: left out of thousands of them. */
     HPDF_Dict d = cv_pdf_new_indirect(w);
-    if (!d || HPDF_Dict_AddName(d, "Type", "StructElem") != HPDF_OK ||
-        HPDF_Dict_AddName(d, "S", role_of(tr, s, i)) != HPDF_OK)
+    if (!d || HPDF_Dict_AddName(d, "S", role_of(tr, s, i)) != HPDF_OK)
       return -1;
     tr->e[i].dict = tr->e[i].holder = d;
     if (i < tr->nb && s->v[i].role == CV_ROLE_L) {
