@@ -107,7 +107,7 @@ def extractors():
 
 def check(source, text, bulleted, expected_heads, counts):
     flt = flat(text)
-    lines = [ln for ln in text.splitlines() if ln.strip()]
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
     alone = sum(1 for ln in lines if ALONE.match(ln))
     counts["alone"][1] += alone  # each of them a failure: none is good
     for a, b in zip(lines, lines[1:]):
