@@ -36,11 +36,25 @@ for l in layouts/*.yaml; do
     else
       ok "$y --layout $layout extracts no private-use character"
     fi
-    [ -x "$AUDIT" ] || continue
-    if "$AUDIT" "$out" --source "$y" >"$T/audit" 2>&1; then
-      ok "pdfaudit $y --layout $layout"
+    # Tagged PDF/UA: what tests/pdfua.py checks (docs/tagged-pdf.md).
+    if python3 tests/pdfua.py "$out" >"$T/ua" 2>&1; then
+      ok "$y --layout $layout meets the PDF/UA checks"
     else
-      no "pdfaudit $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
+      no "$y --layout $layout: $(grep -v '^ok' "$T/ua" | head -3 | tr '\n' ' ')"
+    fi
+    [ -x "$AUDIT" ] || continue
+    # In content order and through the structure: list marks with their
+    # text, hyphenated words whole, headings, lists and links tagged, the
+    # source's words in order.  A CV that links to nothing has no Link
+    # element to find.
+    "$AUDIT" "$out" --source "$y" --order --tagged >"$T/audit" 2>&1
+    if ! grep -qiE 'https?://|mailto:|@|\]\(' "$y"; then
+      sed -i 's/FAIL tagged    no Link elements$/PASS tagged    (links to nothing)/' "$T/audit"
+    fi
+    if ! grep -qE '^FAIL|could not' "$T/audit"; then
+      ok "pdfaudit --order --tagged $y --layout $layout"
+    else
+      no "pdfaudit --order --tagged $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
     fi
   done
 done

@@ -250,7 +250,9 @@ cv_pdf *cv_pdf_new(cv_status *st) {
   w->st = st;
   cv_arena_init(&w->texts);
   cv_buf_init(&w->content);
-  w->pdf = HPDF_New(on_hpdf_error, &w->err);
+  /* A memory pool: a tagged document is tens of thousands of small
+   * objects, each of several allocations. */
+  w->pdf = HPDF_NewEx(on_hpdf_error, NULL, NULL, 1u << 16, &w->err);
   if (!w->pdf) {
     cv_pdf_fail(w, "cannot create a document (out of memory)");
     cv_pdf_free(w);
@@ -273,6 +275,7 @@ void cv_pdf_free(cv_pdf *w) {
   for (size_t i = 0; i < w->npend; i++)
     cv_pdf_pending_fini(&w->pend[i]);
   free(w->pend);
+  cv_pdf_tags_fini(&w->tags);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);
@@ -386,7 +389,16 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
     if (cv_pdf_finish_pending(w, &w->pend[i]) < 0)
       return -1;
   w->npend = 0;
-  return set_info(w, info);
+  if (cv_pdf_put_structure(w, info->structure) < 0 || set_info(w, info) < 0)
+    return -1;
+  /* Pages labelled 1..n as they are numbered; the outline, when there is
+   * one, shown as the document opens. */
+  if (HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) !=
+          HPDF_OK ||
+      (w->last[1] &&
+       HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK))
+    return cv_pdf_fail(w, "cannot set page labels or the page mode");
+  return cv_pdf_put_xmp(w, info, 0);
 }
 
 /* Serialises the finished document and hands its bytes to put in pieces.
@@ -405,15 +417,14 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
     return -1;
   }
   HPDF_BYTE chunk[65536];
+  cv_buf whole, small;
+  cv_buf_init(&whole);
+  cv_buf_init(&small);
   int rc = 0;
   for (;;) {
     HPDF_UINT32 n = sizeof chunk;
     HPDF_STATUS hr = HPDF_ReadFromStream(w->pdf, chunk, &n);
-    if (n > 0 && put(ud, chunk, n) < 0) {
-      cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
-      rc = -1;
-      break;
-    }
+    cv_buf_put(&whole, chunk, n);
     if (hr == HPDF_STREAM_EOF)
       break;
     if (hr != HPDF_OK) {
@@ -422,6 +433,18 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
     }
   }
   HPDF_ResetStream(w->pdf);
+  if (rc == 0 && whole.failed)
+    rc = cv_pdf_fail(w, "out of memory reading back the document");
+  /* libharu writes every object apart: object streams hold them
+   * compressed (pdf_compact.c). */
+  if (rc == 0 && cv_pdf_compact(whole.data, whole.len, &small, st) < 0)
+    rc = -1;
+  if (rc == 0 && put(ud, small.data, small.len) < 0) {
+    cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
+    rc = -1;
+  }
+  cv_buf_fini(&whole);
+  cv_buf_fini(&small);
   return rc;
 }
 

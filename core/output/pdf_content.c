@@ -27,13 +27,26 @@ typedef struct content {
   int in_array;   /* inside [ ... ] TJ */
   int in_str;     /* inside < ... > of the array */
   size_t font;    /* index in w->fonts of the current font; SIZE_MAX none */
+  int soft;       /* the current font is its soft hyphens' twin */
   double size;
   int have_fill;
   cv_color fill;
   double lx, ly;  /* the text line origin (set by Td) */
   double pen;     /* x where the next glyph would go, on line ly */
   double pending; /* TJ adjustment not yet written, 1000ths of an em */
+  size_t pageix;  /* the page's number, from 0 */
+  int tagged;     /* the body of a page: its content is marked */
+  int mc;         /* the open marked-content sequence: MC_NONE, ... */
+  uint32_t leaf;  /* MC_TAG: the element */
+  const char *uri; /* MC_TAG: the link it is in, or NULL */
+  uint32_t mcid;  /* MC_TAG: its MCID */
+  /* The last text drawn in the open sequence: where it ended, and whether
+   * in a soft hyphen (0 has_text: none). */
+  int has_text, text_soft;
+  double text_end, text_y;
 } content;
+
+enum { MC_NONE, MC_TAG, MC_ARTIFACT };
 
 static void put_color(cv_buf *b, cv_color col, const char *op) {
   cv_buf_num(b, col.r, 3);
@@ -126,6 +139,12 @@ static void note_code(content *c) {
   p->pos[p->npos++] = (uint32_t)c->b->len;
 }
 
+static int put_space(content *c);
+
+/* Gaps wider than this inside a run (1000ths of an em) are spaces between
+ * words set as one line (a date, a location): tracking stays below it. */
+#define SPACE_GAP 150
+
 /* The glyphs of a run into the open TJ array.  Each glyph's PDF advance
  * is its /W width; the adjustments make up the difference to the shaped
  * advance (kerning, letter spacing).  Glyph offsets move the pen before
@@ -150,7 +169,11 @@ static void put_glyphs(content *c, const cv_run *r) {
     c->in_str = 1;
     note_code(c);
     cv_pdf_put_hex4(c->b, g->gid <= 0xFFFF ? g->gid : 0);
-    c->pending += cv_pdf_glyph_width(f, g->gid) - (g->adv - g->dx) * k;
+    double extra = (g->adv - g->dx) * k - cv_pdf_glyph_width(f, g->gid);
+    if (c->mc == MC_TAG && i + 1 < r->n && extra > SPACE_GAP &&
+        put_space(c) < 0)
+      c->oom = 1;
+    c->pending -= extra;
   }
   if (rise != 0) {
     flush_adjust(c);
@@ -168,6 +191,8 @@ static int tounicode_exact(const font_use *fu, const cv_run *r) {
     const cv_glyph *g = &r->g[i];
     hb_codepoint_t ix = hb_map_get(fu->text_ix, g->gid);
     uint32_t len = ix == HB_MAP_VALUE_INVALID ? 0 : fu->texts[ix].len;
+    if (cv_pdf_soft_hyphen(g))
+      continue; /* drawn through the twin font, whose map says U+00AD */
     if (len != g->text_len ||
         (len && memcmp(fu->texts[ix].s, g->text, len) != 0))
       return 0;
@@ -175,8 +200,26 @@ static int tounicode_exact(const font_use *fu, const cv_run *r) {
   return 1;
 }
 
-static void begin_actual_text(cv_buf *b, const cv_run *r) {
-  cv_buf_puts(b, "/Span <</ActualText <FEFF");
+/* Opens a span with ActualText, whose UTF-16 hex the caller writes and
+ * closes with ">>> BDC".  Inside an element's sequence the span repeats
+ * the sequence's MCID: poppler's reader of structure text takes any EMC
+ * for the end of the sequence it is in unless the span has an MCID, and
+ * the same MCID keeps the span's text the sequence's own. */
+static int span_open(content *c) {
+  end_text(c);
+  if (c->mc == MC_TAG && c->mcid != UINT32_MAX)
+    cv_buf_printf(c->b, "/Span <</MCID %u /ActualText <FEFF", c->mcid);
+  else
+    cv_buf_puts(c->b, "/Span <</ActualText <FEFF");
+  return 0;
+}
+
+static void span_end(content *c) {
+  end_text(c);
+  cv_buf_puts(c->b, "EMC\n");
+}
+
+static void put_actual_text(cv_buf *b, const cv_run *r) {
   if (r->actual_text) {
     cv_pdf_put_utf16_hex(b, r->actual_text, strlen(r->actual_text));
   } else {
@@ -187,12 +230,56 @@ static void begin_actual_text(cv_buf *b, const cv_run *r) {
   cv_buf_puts(b, ">>> BDC\n");
 }
 
-static int put_text(content *c, const cv_dl_item *it) {
-  const cv_run *r = it->run;
-  if (!r || r->n == 0 || !(r->size > 0))
+/* A space character, drawn as the current font's space glyph at the pen
+ * of the open TJ array, so that every extractor and the structure's own
+ * text read a space where the layout left a gap (the adjustment after it
+ * makes up the rest of the gap).  0, or -1 when out of memory. */
+static int put_space(content *c) {
+  font_use *fu = &c->w->fonts[c->font];
+  hb_codepoint_t gid = 0;
+  if (c->soft || !hb_font_get_nominal_glyph(fu->font->hb_font, ' ', &gid) ||
+      gid > 0xFFFF)
     return 0;
-  if (!r->font)
-    return cv_pdf_fail(c->w, "a text run has no font");
+  cv_glyph g = {.gid = gid, .text = " ", .text_len = 1};
+  if (cv_pdf_note_glyph(c->w, fu, &g) < 0)
+    return -1;
+  flush_adjust(c);
+  if (!c->in_str)
+    cv_buf_putc(c->b, '<');
+  c->in_str = 1;
+  note_code(c);
+  cv_pdf_put_hex4(c->b, gid);
+  c->pending += cv_pdf_glyph_width(fu->font, gid);
+  return 0;
+}
+
+/* Whether text at (x, y) follows the last text of the sequence on its
+ * line after a gap: a space goes there. */
+static int gap_before(const content *c, double x, double y, double size) {
+  return c->has_text && fabs(y - c->text_y) < 1e-6 &&
+         x - c->text_end > size * 0.1;
+}
+
+/* Sets font fi (its soft hyphens' twin when soft) at size, inside BT. */
+static int set_font(content *c, size_t fi, int soft, double size) {
+  font_use *fu = &c->w->fonts[fi];
+  const char *name = HPDF_Page_GetLocalFontName(
+      c->page, soft && fu->soft0 ? fu->soft0 : fu->type0);
+  if (!name)
+    return cv_pdf_fail(c->w, "cannot register a font on a page");
+  cv_buf_printf(c->b, "/%s ", name);
+  cv_buf_num(c->b, size, 3);
+  cv_buf_puts(c->b, " Tf\n");
+  c->font = fi;
+  c->soft = soft;
+  c->size = size;
+  return 0;
+}
+
+/* Writes the glyphs of r at (x, y); soft: they are soft hyphens, drawn
+ * through the font's twin. */
+static int put_part(content *c, const cv_run *r, double x, double y,
+                    int soft) {
   font_use *fu = cv_pdf_use_font(c->w, r->font);
   if (!fu)
     return cv_pdf_fail(c->w, "out of memory collecting glyphs");
@@ -211,32 +298,34 @@ static int put_text(content *c, const cv_dl_item *it) {
   /* With ActualText, extraction reads it instead of the glyphs: an icon
    * says "Email" or nothing, never a private-use character. */
   int span = r->actual_text || !tounicode_exact(fu, r);
-  int same_line = c->in_array && fabs(it->y - c->ly) < 1e-6;
+  int same_line = c->in_array && fabs(y - c->ly) < 1e-6;
   /* cv_pdf_use_font may have moved the array: compare indices. */
   size_t fi = (size_t)(fu - c->w->fonts);
-  if (span || fi != c->font || r->size != c->size)
+  int new_font = fi != c->font || soft != c->soft || r->size != c->size;
+  if (span || new_font)
     same_line = 0;
+  /* Spaces in the text: after a gap on the line, and at the end of a line
+   * the next one goes on from (in the same sequence: not after a
+   * hyphen, where the word goes on). */
+  int on_line = c->has_text && fabs(y - c->text_y) < 1e-6;
+  int gap = !span && gap_before(c, x, y, r->size);
+  if (c->has_text && !span && !on_line && !c->text_soft && c->in_array &&
+      fabs(c->ly - c->text_y) < 1e-6 && put_space(c) < 0)
+    return cv_pdf_fail(c->w, "out of memory collecting glyphs");
   if (!same_line)
     close_array(c);
   if (span) {
-    end_text(c);
-    begin_actual_text(c->b, r);
+    if (span_open(c) < 0)
+      return -1;
+    put_actual_text(c->b, r);
   }
   if (!c->in_text) {
     cv_buf_puts(c->b, "BT\n");
     c->in_text = 1;
     c->lx = c->ly = 0;
   }
-  if (fi != c->font || r->size != c->size) {
-    const char *name = HPDF_Page_GetLocalFontName(c->page, fu->type0);
-    if (!name)
-      return cv_pdf_fail(c->w, "cannot register a font on a page");
-    cv_buf_printf(c->b, "/%s ", name);
-    cv_buf_num(c->b, r->size, 3);
-    cv_buf_puts(c->b, " Tf\n");
-    c->font = fi;
-    c->size = r->size;
-  }
+  if (new_font && set_font(c, fi, soft, r->size) < 0)
+    return -1;
   if (!c->have_fill || memcmp(&c->fill, &r->color, sizeof r->color) != 0) {
     /* rg may go inside a text object, not inside a TJ array. */
     if (same_line) {
@@ -245,19 +334,104 @@ static int put_text(content *c, const cv_dl_item *it) {
     }
     set_fill(c, r->color);
   }
+  if (gap) {
+    if (same_line)
+      c->pending -= (c->text_end - c->pen) * 1000.0 / r->size;
+    else
+      move_to(c, c->text_end, y);
+    c->pen = c->text_end;
+    same_line = 1;
+    if (put_space(c) < 0)
+      return cv_pdf_fail(c->w, "out of memory collecting glyphs");
+  }
   if (same_line) {
-    /* The space between words on one line, as a TJ adjustment. */
-    c->pending -= (it->x - c->pen) * 1000.0 / r->size;
+    /* The rest of the space between words, as a TJ adjustment. */
+    c->pending -= (x - c->pen) * 1000.0 / r->size;
   } else {
-    move_to(c, it->x, it->y);
+    move_to(c, x, y);
   }
   put_glyphs(c, r);
-  c->pen = it->x + r->width;
-  if (span) {
-    end_text(c);
-    cv_buf_puts(c->b, "EMC\n");
+  c->pen = x + r->width;
+  if (c->mc == MC_TAG) {
+    c->has_text = 1;
+    c->text_soft = soft;
+    c->text_end = c->pen;
+    c->text_y = y;
+  }
+  if (span)
+    span_end(c);
+  return 0;
+}
+
+/* A text item: its glyphs in parts, soft hyphens apart from the rest. */
+static int put_text(content *c, const cv_dl_item *it) {
+  const cv_run *r = it->run;
+  if (!r || r->n == 0 || !(r->size > 0))
+    return 0;
+  if (!r->font)
+    return cv_pdf_fail(c->w, "a text run has no font");
+  double x = it->x;
+  for (uint32_t a = 0, b; a < r->n; a = b) {
+    int soft = cv_pdf_soft_hyphen(&r->g[a]);
+    for (b = a + 1; b < r->n && cv_pdf_soft_hyphen(&r->g[b]) == soft; b++)
+      ;
+    if (a == 0 && b == r->n)
+      return put_part(c, r, x, it->y, soft);
+    cv_run part = *r;
+    part.g = r->g + a;
+    part.n = b - a;
+    part.width = 0;
+    for (uint32_t k = a; k < b; k++)
+      part.width += r->g[k].adv;
+    if (put_part(c, &part, x, it->y, soft) < 0)
+      return -1;
+    x += part.width;
   }
   return 0;
+}
+
+/* Puts what comes next in the marked-content sequence it belongs to: its
+ * structure element's (a Link's inside it when it is a link), or an
+ * artifact (rules, icons, text of no element). */
+static int mark(content *c, int mc, uint32_t leaf, const char *uri,
+                uint8_t role) {
+  if (!c->tagged)
+    return 0;
+  if (mc == MC_TAG && !uri)
+    uri = "";
+  if (mc == c->mc && (mc != MC_TAG || (leaf == c->leaf &&
+                                       !strcmp(uri, c->uri))))
+    return 0;
+  end_text(c);
+  if (c->mc != MC_NONE)
+    cv_buf_puts(c->b, "EMC\n");
+  c->has_text = 0;
+  c->mc = mc;
+  c->leaf = leaf;
+  c->uri = uri;
+  c->mcid = UINT32_MAX;
+  if (mc == MC_ARTIFACT) {
+    cv_buf_puts(c->b, "/Artifact BMC\n");
+    return 0;
+  }
+  int rc = cv_pdf_tag_begin(c->w, c->b, c->pageix, leaf, uri,
+                            cv_role_name((cv_role)role));
+  /* rc > 0: the page holds no more sequences: this one goes on */
+  cv_buf_puts(c->b, rc > 0 ? "/Span BMC\n" : ">> BDC\n");
+  if (rc == 0)
+    c->mcid = c->w->tags.mcids[c->pageix] - 1;
+  return rc < 0 ? cv_pdf_fail(c->w, "out of memory tagging a page") : 0;
+}
+
+static int mark_item(content *c, const cv_dl_item *it) {
+  if (it->kind == CV_DL_RECT)
+    return mark(c, MC_ARTIFACT, 0, NULL, 0);
+  if (it->kind != CV_DL_TEXT || !it->run)
+    return 0;
+  /* An icon is decoration: its word is in the text beside it. */
+  if (!it->tag || it->run->actual_text)
+    return mark(c, MC_ARTIFACT, 0, NULL, 0);
+  return mark(c, MC_TAG, it->tag, it->run->link, it->role);
 }
 
 static void put_rect(content *c, const cv_dl_item *it) {
@@ -300,8 +474,8 @@ static double clamp(double v, double lo, double hi) {
  * wider than the page) must not take the rectangle past what PDF numbers
  * can hold.  The builder drops the targets a PDF may not hold, with a
  * warning; what reaches here unchecked (another caller) is left out. */
-static int put_link(cv_pdf *w, HPDF_Page page, const cv_page *pg,
-                    const cv_dl_item *it) {
+static int put_link(cv_pdf *w, HPDF_Page page, size_t pageix,
+                    const cv_page *pg, const cv_dl_item *it) {
   char why[96];
   if (!it->uri || !*it->uri || cv_link_refused(it->uri, 0, why, sizeof why))
     return 0;
@@ -317,8 +491,13 @@ static int put_link(cv_pdf *w, HPDF_Page page, const cv_page *pg,
   HPDF_Rect rect = {(HPDF_REAL)x0, (HPDF_REAL)y0, (HPDF_REAL)x1, (HPDF_REAL)y1};
   HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, rect, uri);
   free(uri);
-  if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+  /* Contents: the link's description for those who cannot see it. */
+  HPDF_Binary alt = a ? cv_pdf_text_string(w, it->uri) : NULL;
+  if (!alt || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK ||
+      HPDF_Dict_Add(a, "Contents", alt) != HPDF_OK)
     return cv_pdf_fail(w, "cannot create a link annotation");
+  if (cv_pdf_tag_annot(w, a, pageix, it->tag, it->uri) < 0)
+    return cv_pdf_fail(w, "out of memory tagging a link");
   return cv_pdf_check_doc(w, "cannot create a link annotation");
 }
 
@@ -362,10 +541,70 @@ static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
   return 0;
 }
 
+/* A word broken at a line end by hyphenation: the item ending in the
+ * inserted (soft) hyphen, and the next text item, which begins the next
+ * line.  The index of that next item, or 0 when it is not one. */
+static size_t broken_word(const cv_page *pg, size_t i) {
+  const cv_run *r = pg->items[i].run;
+  if (pg->items[i].kind != CV_DL_TEXT || !r || r->n < 2 || r->actual_text ||
+      !cv_pdf_soft_hyphen(&r->g[r->n - 1]))
+    return 0;
+  for (size_t k = i + 1; k < pg->n; k++) {
+    const cv_dl_item *it = &pg->items[k];
+    if (it->kind == CV_DL_LINK || it->kind == CV_DL_MARK)
+      continue;
+    if (it->kind != CV_DL_TEXT || !it->run || it->run->actual_text ||
+        it->run->link != r->link || it->tag != pg->items[i].tag)
+      return 0;
+    return k;
+  }
+  return 0;
+}
+
+/* The parts of a broken word, each in a span: the first part's
+ * ActualText is the whole word, the second's is empty, so that poppler
+ * and MuPDF read the word whole where its first part stands; an extractor
+ * that ignores ActualText reads the hyphen as U+00AD (the twin font's
+ * map).  part: 0 the first, 1 the second. */
+static int begin_part(content *c, const cv_run *a, const cv_run *b,
+                      int part, int space) {
+  if (span_open(c) < 0)
+    return -1;
+  if (space) /* the space before the word is drawn inside the span */
+    cv_buf_puts(c->b, "0020");
+  for (int k = 0; k < 2 && part == 0; k++) {
+    const cv_run *r = k ? b : a;
+    for (uint32_t i = 0; i < r->n; i++)
+      if (r->g[i].text && !cv_pdf_soft_hyphen(&r->g[i]))
+        cv_pdf_put_utf16_hex(c->b, r->g[i].text, r->g[i].text_len);
+  }
+  cv_buf_puts(c->b, ">>> BDC\n");
+  return 0;
+}
+
+static int put_broken_word(content *c, const cv_page *pg, size_t i,
+                           size_t next) {
+  const cv_run *a = pg->items[i].run, *b = pg->items[next].run;
+  const cv_dl_item *it = &pg->items[i];
+  if (begin_part(c, a, b, 0, gap_before(c, it->x, it->y, a->size)) < 0)
+    return -1;
+  int rc = put_text(c, &pg->items[i]);
+  span_end(c);
+  for (size_t k = i + 1; k < next && rc == 0; k++)
+    rc = put_link(c->w, c->page, c->pageix, pg, &pg->items[k]);
+  if (rc == 0 && begin_part(c, a, b, 1, 0) < 0)
+    return -1;
+  if (rc == 0) {
+    rc = put_text(c, &pg->items[next]);
+    span_end(c);
+  }
+  return rc;
+}
+
 /* Writes the items of pg (text, rules, links, outline entries) as one
  * content stream into s.  The body of a page is wrapped in q ... Q, so a
  * second stream (the running header and footer) starts from the default
- * graphics state. */
+ * graphics state; that second stream is one pagination artifact. */
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap) {
   cv_buf_reset(&w->content);
@@ -376,24 +615,34 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
   memset(p, 0, sizeof *p);
   p->stream = s;
   content c = {.w = w, .page = page, .b = &w->content, .p = p,
-               .font = SIZE_MAX};
+               .font = SIZE_MAX, .pageix = w->npages - 1, .tagged = wrap};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
+  else /* running header and footer: pagination, not the document's text */
+    cv_buf_puts(c.b, "/Artifact <</Type /Pagination>> BDC\n");
   int rc = 0;
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
     const cv_dl_item *it = &pg->items[i];
-    if (it->kind == CV_DL_TEXT)
+    size_t next = broken_word(pg, i);
+    rc = mark_item(&c, it);
+    if (rc < 0)
+      break;
+    if (next) {
+      rc = put_broken_word(&c, pg, i, next);
+      i = next;
+    } else if (it->kind == CV_DL_TEXT)
       rc = put_text(&c, it);
     else if (it->kind == CV_DL_RECT)
       put_rect(&c, it);
     else if (it->kind == CV_DL_LINK)
-      rc = put_link(w, page, pg, it);
+      rc = put_link(w, page, c.pageix, pg, it);
     else if (it->kind == CV_DL_MARK)
       rc = put_mark(w, page, pg, it);
   }
   end_text(&c);
-  if (wrap)
-    cv_buf_puts(c.b, "Q\n");
+  if (c.mc != MC_NONE)
+    cv_buf_puts(c.b, "EMC\n");
+  cv_buf_puts(c.b, wrap ? "Q\n" : "EMC\n");
   if (rc == 0 && (c.b->failed || c.oom))
     rc = cv_pdf_fail(w, "out of memory writing a page");
   if (rc == 0)

@@ -45,15 +45,35 @@ font_use *cv_pdf_use_font(cv_pdf *w, cv_font *f) {
 void cv_pdf_font_use_fini(font_use *fu) {
   hb_set_destroy(fu->gids);
   hb_map_destroy(fu->text_ix);
+  hb_set_destroy(fu->soft);
   hb_subset_plan_destroy(fu->plan);
   free(fu->texts);
   free(fu->width);
   free(fu->file);
 }
 
+int cv_pdf_soft_hyphen(const cv_glyph *g) {
+  return g->text_len == 2 && !memcmp(g->text, "\xC2\xAD", 2);
+}
+
+/* A soft hyphen's glyph goes into the twin font's ToUnicode. */
+static int note_soft(cv_pdf *w, font_use *fu, const cv_glyph *g) {
+  if (!fu->soft && !(fu->soft = hb_set_create()))
+    return -1;
+  if (!fu->soft0 && !(fu->soft0 = cv_pdf_new_indirect(w)))
+    return -1;
+  hb_set_add(fu->soft, g->gid);
+  return hb_set_allocation_successful(fu->soft) ? 0 : -1;
+}
+
 /* The first non-empty text seen for a glyph becomes its ToUnicode entry. */
 int cv_pdf_note_glyph(cv_pdf *w, font_use *fu, const cv_glyph *g) {
   hb_set_add(fu->gids, g->gid);
+  if (cv_pdf_soft_hyphen(g))
+    return note_soft(w, fu, g) < 0 ||
+                   !hb_set_allocation_successful(fu->gids)
+               ? -1
+               : 0;
   if (!g->text || !g->text_len || hb_map_has(fu->text_ix, g->gid))
     return hb_set_allocation_successful(fu->gids) ? 0 : -1;
   char *copy = cv_arena_strndup(&w->texts, g->text, g->text_len);
@@ -251,15 +271,20 @@ static HPDF_Dict cmap_stream(cv_pdf *w, cv_buf *b, cmap_block *k) {
   return s;
 }
 
+/* The start of a ToUnicode CMap, codes of two bytes. */
+static void cmap_begin(cv_buf *b) {
+  cv_buf_puts(b, cmap_head);
+  cv_buf_puts(b, "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+                 "/Supplement 0 >> def\n"
+                 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                 "1 begincodespacerange\n<0000> <FFFF>\n"
+                 "endcodespacerange\n");
+}
+
 static HPDF_Dict to_unicode_cmap(cv_pdf *w, font_use *fu) {
   cv_buf b;
   cv_buf_init(&b);
-  cv_buf_puts(&b, cmap_head);
-  cv_buf_puts(&b, "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-                  "/Supplement 0 >> def\n"
-                  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                  "1 begincodespacerange\n<0000> <FFFF>\n"
-                  "endcodespacerange\n");
+  cmap_begin(&b);
   cmap_block blk = {"bfchar", 0, 0};
   const hb_map_t *new_to_old =
       hb_subset_plan_new_to_old_glyph_mapping(fu->plan);
@@ -277,6 +302,40 @@ static HPDF_Dict to_unicode_cmap(cv_pdf *w, font_use *fu) {
     block_done(&b, &blk);
   }
   return cmap_stream(w, &b, &blk);
+}
+
+/* The twin's ToUnicode: each soft hyphen glyph is U+00AD. */
+static HPDF_Dict soft_cmap(cv_pdf *w, font_use *fu) {
+  cv_buf b;
+  cv_buf_init(&b);
+  cmap_begin(&b);
+  cmap_block blk = {"bfchar", 0, 0};
+  hb_codepoint_t old = HB_SET_VALUE_INVALID;
+  while (hb_set_next(fu->soft, &old)) {
+    hb_codepoint_t g = hb_map_get(fu->old_to_new, old);
+    if (g == HB_MAP_VALUE_INVALID || g > 0xFFFF)
+      continue;
+    block_entry(&b, &blk, g);
+    cv_buf_puts(&b, "<00AD>\n");
+    block_done(&b, &blk);
+  }
+  return cmap_stream(w, &b, &blk);
+}
+
+/* Fills Type0 font t0: CID font cf under ToUnicode map tu (NULL: fails). */
+static int fill_type0(cv_pdf *w, HPDF_Dict t0, const char *base, HPDF_Dict cf,
+                      HPDF_Dict tu) {
+  HPDF_Array desc = tu ? HPDF_Array_New(w->pdf->mmgr) : NULL;
+  if (!desc)
+    return w->failed ? -1 : cv_pdf_fail(w, "cannot build font objects");
+  HPDF_STATUS r = HPDF_Array_Add(desc, cf);
+  r += HPDF_Dict_AddName(t0, "Type", "Font");
+  r += HPDF_Dict_AddName(t0, "Subtype", "Type0");
+  r += HPDF_Dict_AddName(t0, "BaseFont", base);
+  r += HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+  r += HPDF_Dict_Add(t0, "DescendantFonts", desc);
+  r += HPDF_Dict_Add(t0, "ToUnicode", tu);
+  return r == HPDF_OK ? 0 : cv_pdf_fail(w, "cannot build font objects");
 }
 
 static HPDF_Array int_array(cv_pdf *w, const double *v, int n) {
@@ -388,18 +447,8 @@ int cv_pdf_embed_font(cv_pdf *w, font_use *fu) {
   HPDF_Dict fd = font_descriptor(w, fu, base);
   HPDF_Dict cf = fd ? cid_font(w, fu, base, fd) : NULL;
   HPDF_Dict tu = cf ? to_unicode_cmap(w, fu) : NULL;
-  HPDF_Array desc = tu ? HPDF_Array_New(w->pdf->mmgr) : NULL;
-  if (!desc)
-    return w->failed ? -1 : cv_pdf_fail(w, "cannot build font objects");
-  HPDF_Dict t0 = fu->type0;
-  HPDF_STATUS r = HPDF_Array_Add(desc, cf);
-  r += HPDF_Dict_AddName(t0, "Type", "Font");
-  r += HPDF_Dict_AddName(t0, "Subtype", "Type0");
-  r += HPDF_Dict_AddName(t0, "BaseFont", base);
-  r += HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
-  r += HPDF_Dict_Add(t0, "DescendantFonts", desc);
-  r += HPDF_Dict_Add(t0, "ToUnicode", tu);
-  if (r != HPDF_OK)
-    return cv_pdf_fail(w, "cannot build font objects");
-  return 0;
+  if (fill_type0(w, fu->type0, base, cf, tu) < 0)
+    return -1;
+  /* The soft hyphens' twin: the same CID font under another map. */
+  return fu->soft0 ? fill_type0(w, fu->soft0, base, cf, soft_cmap(w, fu)) : 0;
 }

@@ -53,6 +53,12 @@ typedef struct font_use {
   unsigned nglyphs;           /* glyphs in the subset */
   int *width;                 /* by new gid, in 1000ths of an em */
   HPDF_Dict type0;            /* made at first use, filled when saving */
+  /* Hyphens the line breaker added draw through a twin of type0 whose
+   * ToUnicode says U+00AD (soft hyphen): extractors drop them, so a word
+   * broken over two lines comes back whole, while the same glyph typed as
+   * a hyphen stays "-".  Made when the first such glyph is drawn. */
+  hb_set_t *soft;             /* glyph ids drawn as soft hyphens */
+  HPDF_Dict soft0;            /* the twin, sharing the CID font */
   /* Made by prepare_font, possibly in another thread: */
   unsigned char *file;        /* the subset font program, compressed */
   size_t file_len, file_raw;  /* its compressed and original sizes */
@@ -77,6 +83,39 @@ typedef struct pending {
   size_t nruns, capruns;
 } pending;
 
+/* Tagging: what each marked-content sequence belongs to, in the order
+ * written, and the Link elements and annotations (pdf_tags.c). */
+enum { KID_MCID, KID_LINK, KID_ANNOT };
+#define LINK_BIT 0x80000000u
+
+typedef struct tag_kid {
+  uint8_t kind;   /* KID_* */
+  uint32_t owner; /* element; a Link's number | LINK_BIT */
+  uint32_t page;  /* KID_MCID */
+  uint32_t value; /* the MCID, Link or annotation number */
+} tag_kid;
+
+typedef struct tag_link {
+  uint32_t leaf;   /* the element the link is in */
+  const char *uri; /* the writer's copy */
+} tag_link;
+
+typedef struct tag_annot {
+  HPDF_Annotation a;
+  uint32_t page;
+} tag_annot;
+
+typedef struct tags {
+  tag_kid *kids;
+  size_t nkids, capkids;
+  tag_link *links;
+  size_t nlinks, caplinks;
+  tag_annot *annots;
+  size_t nannots, capannots;
+  uint32_t *mcids; /* MCIDs used on each page */
+  size_t npages, capmcids;
+} tags;
+
 struct cv_pdf {
   HPDF_Doc pdf;
   pdf_err err;
@@ -91,6 +130,7 @@ struct cv_pdf {
   pending *pend;        /* content streams waiting for the subsets */
   size_t npend, cappend;
   zbuf z;               /* compression, for this thread */
+  tags tags;            /* marked content and what it belongs to */
   int failed;
   /* cv_pdf_made: the whole file, made by another process */
   const void *made;
@@ -127,8 +167,11 @@ HPDF_Binary cv_pdf_text_string(cv_pdf *w, const char *s);
 font_use *cv_pdf_use_font(cv_pdf *w, cv_font *f);
 void cv_pdf_font_use_fini(font_use *fu);
 /* Notes that g is drawn; its text becomes its ToUnicode entry if it is
- * the first seen.  0, or -1 when out of memory. */
+ * the first seen, unless it is a soft hyphen (see font_use.soft).  0, or
+ * -1 when out of memory. */
 int cv_pdf_note_glyph(cv_pdf *w, font_use *fu, const cv_glyph *g);
+/* Whether g stands for a soft hyphen (U+00AD) drawn at a line end. */
+int cv_pdf_soft_hyphen(const cv_glyph *g);
 /* A glyph's /W width, in 1000ths of an em. */
 int cv_pdf_glyph_width(const cv_font *f, uint32_t gid);
 /* Subsets every font used and compresses its program. */
@@ -139,13 +182,44 @@ int cv_pdf_embed_font(cv_pdf *w, font_use *fu);
 /* ---- pdf_content.c ----------------------------------------------------- */
 
 /* Writes the items of pg as one content stream into s, kept pending until
- * the fonts are subset; wrap: inside q ... Q. */
+ * the fonts are subset; wrap: inside q ... Q (a page's body), else marked
+ * as a pagination artifact (its running header and footer). */
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap);
 void cv_pdf_pending_fini(pending *p);
 /* Rewrites the codes of p as the subsets' glyph ids and compresses it
  * into its stream. */
 int cv_pdf_finish_pending(cv_pdf *w, pending *p);
+
+/* ---- pdf_tags.c -------------------------------------------------------- */
+
+/* Starts a marked-content sequence on page (from 0) for element leaf, in
+ * its Link when uri is a link (not NULL or ""), role its tag: writes
+ * "/role <</MCID n", for the caller to end the property list (">> BDC").
+ * 0; 1 when the page holds no more sequences (nothing written); -1 when
+ * out of memory. */
+int cv_pdf_tag_begin(cv_pdf *w, cv_buf *b, size_t page, uint32_t leaf,
+                     const char *uri, const char *role);
+/* Ties link annotation a on page to the Link element of leaf for uri
+ * (leaf 0: no element).  0, or -1 when out of memory. */
+int cv_pdf_tag_annot(cv_pdf *w, HPDF_Annotation a, size_t page, uint32_t leaf,
+                     const char *uri);
+/* Writes the structure tree, MarkInfo, and each page's StructParents and
+ * tab order.  0, or -1 (w failed). */
+int cv_pdf_put_structure(cv_pdf *w, const cv_structure *s);
+void cv_pdf_tags_fini(tags *t);
+
+/* ---- pdf_compact.c ----------------------------------------------------- */
+
+/* The PDF of len bytes rewritten with its objects in compressed object
+ * streams and a deterministic /ID, appended to out.  0, or -1 with st. */
+int cv_pdf_compact(const void *pdf, size_t len, cv_buf *out, cv_status *st);
+
+/* ---- pdf_meta.c -------------------------------------------------------- */
+
+/* Writes the XMP metadata of d (after the document information is set):
+ * pdfa 0, or 'a' or 'b' for PDF/A-2a or -2b.  0, or -1 (w failed). */
+int cv_pdf_put_xmp(cv_pdf *w, const cv_docinfo *d, int pdfa);
 
 #pragma GCC visibility pop
 

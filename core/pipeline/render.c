@@ -411,6 +411,7 @@ static void fill_info(render_ctx *c) {
   info->creator = "cvpdf " CVPDF_VERSION;
   info->lang = c->lang;
   info->date = c->date;
+  info->structure = cv_builder_structure(c->builder);
 }
 
 static int write_outputs(render_ctx *c) {

@@ -192,8 +192,10 @@ static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
   }
   g->gid = info[0].codepoint;
   g->adv = (float)units(f, size, pos[0].x_advance);
-  g->text = "-";
-  g->text_len = 1;
+  /* It stands for a soft hyphen: extractors drop it and the word comes
+   * back whole, where a typed hyphen stays "-". */
+  g->text = "\xC2\xAD";
+  g->text_len = 2;
   *r = (cv_run){.font = f, .size = (float)size, .color = c->style->color,
                 .n = 1, .g = g, .width = g->adv,
                 .ascent = (float)units(f, size, f->ascender),

@@ -60,6 +60,7 @@ void cv_bld_flush_contacts(cvpdf_builder *b) {
     return;
   const cv_style *s = cv_bld_style(b, "contact");
   b->ncontacts = 0;
+  b->tag = b->contact_tag;
   cv_bld_emit_hlist(b, s, &b->contact, NULL, b->indent, b->measure - b->indent,
                     0, NULL, 0, 1);
   cv_hlist_fini(&b->contact);
@@ -67,10 +68,36 @@ void cv_bld_flush_contacts(cvpdf_builder *b) {
 }
 
 /* Every block first closes an open contact line; then whatever pages are
- * full go out. */
+ * full go out.  What it draws belongs to no element until it says. */
 static void begin_block(cvpdf_builder *b) {
   cv_bld_flush_contacts(b);
+  b->tag = 0;
+  b->blocks++;
   cv_bld_fire_pages(b, 0);
+}
+
+/* ---- structure ------------------------------------------------------- */
+
+uint32_t cv_bld_elem(cvpdf_builder *b, cv_role role, uint32_t parent) {
+  uint32_t e = cv_structure_add(&b->st, role, parent);
+  if (!e)
+    cv_bld_oom(b);
+  return e;
+}
+
+/* Where a block goes: the open item's body, else the open entry, else the
+ * open section, else the document. */
+static uint32_t container(const cvpdf_builder *b) {
+  if (b->depth > 0 && b->lbody[b->depth - 1])
+    return b->lbody[b->depth - 1];
+  if (b->in_entry && b->entry)
+    return b->entry;
+  return b->sect ? b->sect : 1;
+}
+
+/* A leaf element under the container: what the block draws next. */
+static void leaf(cvpdf_builder *b, cv_role role) {
+  b->tag = cv_bld_elem(b, role, container(b));
 }
 
 /* ---- service table: blocks ------------------------------------------- */
@@ -147,6 +174,12 @@ static void heading_block(cvpdf_builder *b, const char *sname,
   cv_bld_add_space(b, level == 1 ? b->theme->sp_section : s->space_before);
   if (s->space_before > 0)
     cv_bld_add_space(b, s->space_before);
+  if (level == 1) { /* a new section, at the document's level */
+    b->sect = cv_bld_elem(b, CV_ROLE_SECT, 1);
+    b->tag = cv_bld_elem(b, CV_ROLE_H2, b->sect);
+  } else {
+    leaf(b, CV_ROLE_H3);
+  }
   cv_hlist hl;
   cv_hlist_init(&hl);
   const char *m = cv_h_escape(b, title);
@@ -187,6 +220,7 @@ void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
   if (b->in_entry)
     cv_h_entry_end(b);
   b->in_entry = 1;
+  b->entry = cv_bld_elem(b, CV_ROLE_DIV, b->sect ? b->sect : 1);
   b->entry_start = b->nv;
   cv_bld_add_space(b, b->theme->sp_entry);
   /* A page may break before the entry (unless a heading just asked to be
@@ -198,7 +232,8 @@ void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
       (b->theme->label_width <= 0 && !cv_h_option(b, "label_width")))
     return;
   /* The label is set ragged in its column and rides beside the entry's
-   * first lines. */
+   * first lines; it reads first, as the entry's own paragraph. */
+  leaf(b, CV_ROLE_P);
   const cv_style *s = cv_bld_style(b, "label");
   cv_style ls = *s;
   if (ls.align == CV_ALIGN_JUSTIFY)
@@ -265,6 +300,7 @@ void cv_h_entry_end(cvpdf_builder *b) {
   cv_bld_flush_labels(b);
   keep_last_line(b);
   b->in_entry = 0;
+  b->entry = 0;
   cv_bld_reset(b);
 }
 
@@ -286,6 +322,10 @@ void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
   if (!markup)
     return;
   const cv_style *s = cv_bld_style(b, sname);
+  if (sname && !strcmp(sname, "name")) /* the person's name: the title */
+    b->tag = cv_bld_elem(b, CV_ROLE_H1, 1);
+  else
+    leaf(b, CV_ROLE_P);
   cv_bld_add_space(b, s->space_before);
   paragraph_at(b, s, markup, b->indent);
   cv_bld_add_space(b, s->space_after);
@@ -328,6 +368,7 @@ void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   begin_block(b);
   if (!left && !right)
     return;
+  leaf(b, CV_ROLE_P);
   const cv_style *ls = cv_bld_style(b, lstyle);
   const cv_style *rs = cv_bld_style(b, rstyle);
   double rw = 0;
@@ -369,6 +410,11 @@ void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
   }
   b->lists[b->depth].kind = kind;
   b->lists[b->depth].counter = 0;
+  uint32_t l = cv_bld_elem(b, CV_ROLE_L, container(b));
+  if (l)
+    b->st.v[l].numbered = kind == CVPDF_LIST_NUMBERED;
+  b->list[b->depth] = l;
+  b->lbody[b->depth] = 0;
   b->depth++;
   /* A lead-in ("Contributions.") stays with the first item. */
   if (b->depth == 1 && b->nv + b->dropped > 0)
@@ -387,6 +433,9 @@ void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
     cv_h_list_begin(b, CVPDF_LIST_BULLET);
   list_state *ls = &b->lists[b->depth - 1];
   ls->counter++;
+  uint32_t li = cv_bld_elem(b, CV_ROLE_LI, b->list[b->depth - 1]);
+  b->tag = cv_bld_elem(b, CV_ROLE_LBL, li);
+  b->lbody[b->depth - 1] = 0;
   const cv_style *s = cv_bld_style(b, "item");
   const char *mark = ls->kind == CVPDF_LIST_NUMBERED
                          ? cv_h_fmt(b, b->theme->number_format, ls->counter)
@@ -401,11 +450,27 @@ void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
   cv_bld_add_space(b, b->theme->sp_item);
   /* The mark is set flush right just before the text column. */
   cv_bld_queue_items(b, mr, x - mw - s->ts.size * 0.4);
+  b->lbody[b->depth - 1] = cv_bld_elem(b, CV_ROLE_LBODY, li);
+  leaf(b, CV_ROLE_P);
   paragraph_at(b, s, markup ? markup : "", x);
 }
 
 void cv_h_item_end(cvpdf_builder *b) {
   begin_block(b);
+  if (b->depth > 0)
+    b->lbody[b->depth - 1] = 0;
+}
+
+/* A pair is an item of a list of pairs (consecutive pairs share one):
+ * its label the item's label, its value the body. */
+static void pair_item(cvpdf_builder *b) {
+  if (!b->pairs || b->pairs_block + 1 != b->blocks) {
+    b->pairs = cv_bld_elem(b, CV_ROLE_L, container(b));
+    if (b->pairs)
+      b->st.v[b->pairs].numbered = 2; /* labelled by words, not marks */
+  }
+  b->pairs_block = b->blocks;
+  b->tag = cv_bld_elem(b, CV_ROLE_LI, b->pairs);
 }
 
 void cv_h_item(cvpdf_builder *b, const char *markup) {
@@ -416,7 +481,10 @@ void cv_h_item(cvpdf_builder *b, const char *markup) {
 void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   begin_block(b);
   const cv_style *s = cv_bld_style(b, "pair");
+  pair_item(b);
+  uint32_t li = b->tag;
   if (!b->theme->pair_grid) {
+    b->tag = cv_bld_elem(b, CV_ROLE_LBODY, li);
     size_t n = label ? strlen(label) : 0;
     const char *colon = n && label[n - 1] == ':' ? "" : ":";
     const char *m =
@@ -435,6 +503,7 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   cv_hlist hl;
   cv_hlist_init(&hl);
   cv_bld_add_space(b, b->theme->sp_item);
+  b->tag = cv_bld_elem(b, CV_ROLE_LBL, li);
   if (label && cv_bld_shape_markup(b, &ls, label, 0, &hl) == 0) {
     cv_hlist rag;
     cv_hlist_init(&rag);
@@ -451,6 +520,7 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
     b->label_next = 0;
   }
   cv_hlist_fini(&hl);
+  b->tag = cv_bld_elem(b, CV_ROLE_LBODY, li);
   paragraph_at(b, s, value ? value : "", x + lw);
   cv_bld_flush_labels(b);
 }
@@ -462,6 +532,13 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
   const cv_style *s = cv_bld_style(b, "contact");
   cv_status st = {0};
   double sp = s->ts.size * 0.33;
+  if (b->ncontacts == 0) { /* the contact line: a list of one body */
+    uint32_t l = cv_bld_elem(b, CV_ROLE_L, container(b));
+    if (l)
+      b->st.v[l].numbered = 2;
+    b->contact_tag =
+        cv_bld_elem(b, CV_ROLE_LBODY, cv_bld_elem(b, CV_ROLE_LI, l));
+  }
   if (b->ncontacts > 0) {
     /* Separator between items: a break is allowed on either side. */
     cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);

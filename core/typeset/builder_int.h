@@ -21,6 +21,9 @@
  * baseline (dy, up positive). */
 typedef struct pitem {
   uint8_t kind; /* cv_dl_kind */
+  uint64_t seq; /* reading order: when the builder made it */
+  uint32_t tag; /* the structure element it belongs to (display.h) */
+  uint8_t role; /* that element's role */
   double x, dy, w, h;
   cv_run *run;
   cv_color color;
@@ -103,6 +106,18 @@ struct cvpdf_builder {
   int ncontacts;
 
   cv_layout_stats stats;
+  uint64_t seq; /* the last reading-order number handed out */
+
+  /* The logical structure (display.h), built from the blocks. */
+  cv_structure st;
+  uint32_t tag;               /* what new items belong to; 0: artifacts */
+  uint32_t sect;              /* the open section (0: none yet) */
+  uint32_t entry;             /* the open entry (0: none) */
+  uint32_t list[MAX_LISTS];   /* each open list */
+  uint32_t lbody[MAX_LISTS];  /* the body of its open item (0: none) */
+  uint32_t pairs;             /* the list consecutive pairs go into */
+  size_t blocks, pairs_block; /* blocks begun; the last pair's number */
+  uint32_t contact_tag;       /* the contact line being gathered */
 };
 
 /* Line breaking passes to run (tex.web section 863). */
@@ -173,6 +188,9 @@ vline *cv_bld_line_items(cvpdf_builder *b, const cv_style *s,
                          const char *markup, double *width);
 
 /* ---- blocks.c: the block services ------------------------------------- */
+
+/* A new structure element under parent (0 when out of memory, reported). */
+uint32_t cv_bld_elem(cvpdf_builder *b, cv_role role, uint32_t parent);
 
 /* Sets the contact line gathered so far. */
 void cv_bld_flush_contacts(cvpdf_builder *b);

@@ -38,6 +38,36 @@ cv_dl_item *cv_page_add(cv_page *p) {
   return it;
 }
 
+/* Merges the sorted halves [lo, mid) and [mid, hi) of a into tmp and back:
+ * items of equal seq keep their order. */
+static void merge(cv_dl_item *a, cv_dl_item *tmp, size_t lo, size_t mid,
+                  size_t hi) {
+  size_t i = lo, j = mid, k = lo;
+  while (i < mid && j < hi)
+    tmp[k++] = a[j].seq < a[i].seq ? a[j++] : a[i++];
+  while (i < mid)
+    tmp[k++] = a[i++];
+  while (j < hi)
+    tmp[k++] = a[j++];
+  memcpy(a + lo, tmp + lo, (hi - lo) * sizeof *a);
+}
+
+int cv_page_sort(cv_page *p) {
+  size_t n = p->n, sorted = 1;
+  for (size_t i = 1; i < n && sorted; i++)
+    sorted = p->items[i - 1].seq <= p->items[i].seq;
+  if (sorted)
+    return 0;
+  cv_dl_item *tmp = cv_malloc_n(n, sizeof *tmp);
+  if (!tmp)
+    return -1;
+  for (size_t w = 1; w < n; w *= 2)
+    for (size_t lo = 0; lo + w < n; lo += 2 * w)
+      merge(p->items, tmp, lo, lo + w, lo + 2 * w < n ? lo + 2 * w : n);
+  free(tmp);
+  return 0;
+}
+
 static int copy_items(cv_page *to, const cv_page *from, cv_status *st) {
   for (size_t i = 0; i < from->n; i++) {
     cv_dl_item *it = cv_page_add(to);
@@ -72,6 +102,29 @@ static int docout_margin(void *ud, size_t index, const cv_page *items,
 
 cv_pagesink cv_docout_sink(cv_docout *d) {
   return (cv_pagesink){d, docout_page, docout_margin};
+}
+
+uint32_t cv_structure_add(cv_structure *s, cv_role role, uint32_t parent) {
+  if (s->n >= UINT32_MAX - 1 ||
+      cv_grow((void **)&s->v, &s->cap, s->n ? s->n + 1 : 2, sizeof *s->v) < 0)
+    return 0;
+  if (s->n == 0) /* element 0: none */
+    s->v[s->n++] = (cv_selem){0, 0, 0};
+  s->v[s->n] = (cv_selem){(uint8_t)role, 0, parent < s->n ? parent : 0};
+  return (uint32_t)s->n++;
+}
+
+void cv_structure_fini(cv_structure *s) {
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}
+
+const char *cv_role_name(cv_role role) {
+  static const char *const names[] = {
+      "NonStruct", "Document", "Sect", "Div", "H1", "H2",
+      "H3",        "P",        "L",    "LI",  "Lbl", "LBody"};
+  return (unsigned)role < sizeof names / sizeof *names ? names[role]
+                                                       : "NonStruct";
 }
 
 size_t cv_pdf_text_units(const char *s) {

@@ -18,6 +18,9 @@ typedef enum cv_dl_kind {
 
 typedef struct cv_dl_item {
   uint8_t kind;
+  uint8_t role; /* TEXT: cv_role of the element tag */
+  uint32_t tag; /* TEXT, LINK: the structure element (0: an artifact) */
+  uint64_t seq; /* reading order; a page's items are sorted by it */
   double x, y, w, h;
   cv_run *run;       /* TEXT */
   cv_color color;    /* RECT */
@@ -32,10 +35,51 @@ typedef struct cv_page {
   size_t n, cap;
 } cv_page;
 
+/* The logical structure of the document, as the builder learns it from
+ * the blocks a plugin gives (PDF 32000-1, 14.8.4): element 1 is the
+ * document, every other has a parent made before it.  Text items name the
+ * innermost element they belong to (a leaf: a heading, paragraph, row,
+ * list label or body); an item tagged 0 is an artifact (rules, icons,
+ * running headers and footers). */
+typedef enum cv_role {
+  CV_ROLE_NONE = 0,
+  CV_ROLE_DOCUMENT,
+  CV_ROLE_SECT,
+  CV_ROLE_DIV,
+  CV_ROLE_H1,
+  CV_ROLE_H2,
+  CV_ROLE_H3,
+  CV_ROLE_P,
+  CV_ROLE_L,
+  CV_ROLE_LI,
+  CV_ROLE_LBL,
+  CV_ROLE_LBODY
+} cv_role;
+
+typedef struct cv_selem {
+  uint8_t role;     /* cv_role */
+  uint8_t numbered; /* L: 0 bullets, 1 numbers, 2 labels (pairs) */
+  uint32_t parent;
+} cv_selem;
+
+typedef struct cv_structure {
+  cv_selem *v; /* v[0] stands for no element */
+  size_t n, cap;
+} cv_structure;
+
+/* Appends an element under parent: its number, or 0 when out of memory
+ * (the structure then stays as it was). */
+uint32_t cv_structure_add(cv_structure *s, cv_role role, uint32_t parent);
+void cv_structure_fini(cv_structure *s);
+/* The standard structure type of a role ("H1", "LBody"). */
+const char *cv_role_name(cv_role role);
+
 /* Document information (UTF-8; NULL when absent). */
 typedef struct cv_docinfo {
   const char *title, *author, *subject, *keywords, *creator, *lang;
   int64_t date; /* seconds since the epoch: SOURCE_DATE_EPOCH or now */
+  /* The logical structure (borrowed; NULL: an untagged PDF). */
+  const cv_structure *structure;
 } cv_docinfo;
 
 /* What a PDF can hold, checked where a value comes from so that an error
@@ -72,6 +116,10 @@ void cv_docout_init(cv_docout *d);
 void cv_docout_fini(cv_docout *d); /* frees pages and item arrays only */
 cv_page *cv_docout_add_page(cv_docout *d, double width, double height);
 cv_dl_item *cv_page_add(cv_page *p); /* zeroed; NULL on out of memory */
+/* Puts the items of p in reading order (by seq, equal ones as they were):
+ * the order in which the builder made them, which is the order in which
+ * the plugin gave its blocks.  0, or -1 when out of memory. */
+int cv_page_sort(cv_page *p);
 
 /* Where layout delivers pages as it completes them, so a long document is
  * never held whole.  page() gets the body of each page in order; its

@@ -89,6 +89,9 @@ pitem *cv_bld_vline_add(cvpdf_builder *b, vline *l) {
   }
   pitem *p = &l->items[l->n++];
   memset(p, 0, sizeof *p);
+  p->seq = ++b->seq;
+  p->tag = b->tag;
+  p->role = b->tag < b->st.n ? b->st.v[b->tag].role : 0;
   return p;
 }
 
@@ -239,7 +242,8 @@ cvpdf_builder *cv_builder_create(const cv_theme *theme, cv_shaper *sh,
   b->theme = theme;
   b->sh = sh;
   b->perm = arena;
-  if (!new_generation(b)) {
+  if (!new_generation(b) ||
+      cv_structure_add(&b->st, CV_ROLE_DOCUMENT, 0) != 1) {
     cv_builder_destroy(b);
     return NULL;
   }
@@ -266,6 +270,7 @@ void cv_builder_destroy(cvpdf_builder *b) {
     cv_shaper_set_link_filter(b->sh, NULL, NULL);
   }
   cv_source_fini(&b->src);
+  cv_structure_fini(&b->st);
   for (size_t i = 0; i < b->ngens; i++) {
     cv_arena_fini(&b->gens[i]->arena);
     free(b->gens[i]);
@@ -331,6 +336,10 @@ const cv_theme *cv_builder_theme(const cvpdf_builder *b) {
   return b->theme;
 }
 
+const cv_structure *cv_builder_structure(const cvpdf_builder *b) {
+  return &b->st;
+}
+
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
   return &b->stats;
 }
@@ -342,6 +351,9 @@ int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
   if (!it)
     return -1;
   it->kind = p->kind;
+  it->seq = p->seq;
+  it->tag = p->tag;
+  it->role = p->role;
   it->x = x0 + p->x;
   it->y = base + p->dy;
   it->w = p->w;
@@ -399,6 +411,10 @@ static void deliver_page(cvpdf_builder *b, size_t start, size_t end) {
         return;
       }
     y = base - it->depth;
+  }
+  if (cv_page_sort(pg) < 0) {
+    cv_bld_oom(b);
+    return;
   }
   cv_status st = {0};
   b->npages++;
@@ -484,12 +500,14 @@ int cv_builder_finish(cvpdf_builder *b) {
     deliver_page(b, 0, 0);
   }
   /* Now the number of pages is known: running headers and footers. */
+  b->tag = 0;
   for (size_t i = 0; i < b->npages && !b->failed; i++) {
     cv_page *pg = &b->scratch;
     pg->n = 0;
     pg->width = t->page_w;
     pg->height = t->page_h;
-    if (cv_bld_add_footer(b, pg, i + 1, b->npages) < 0) {
+    if (cv_bld_add_footer(b, pg, i + 1, b->npages) < 0 ||
+        cv_page_sort(pg) < 0) {
       cv_bld_oom(b);
       break;
     }

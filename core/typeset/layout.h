@@ -71,5 +71,7 @@ typedef struct cv_layout_stats {
   double t_shape, t_break; /* seconds */
 } cv_layout_stats;
 const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b);
+/* The logical structure of what was built (owned by the builder). */
+const cv_structure *cv_builder_structure(const cvpdf_builder *b);
 
 #endif

@@ -342,8 +342,13 @@ void cv_bld_emit_hlist(cvpdf_builder *b, const cv_style *s, cv_hlist *raw,
     nl = 1;
   }
   for (size_t i = 0; i < nl; i++) {
-    if (i == 0 && right)
+    if (i == 0 && right) {
+      /* The right part (dates) reads after the left part's lines. */
+      size_t from = lines[0]->n;
       cv_bld_add_items(b, lines[0], right, x0 + width - right_w);
+      for (size_t k = from; k < lines[0]->n; k++)
+        lines[0]->items[k].seq = ++b->seq;
+    }
     /* Club and widow lines: no page break after the first or before the
      * last line of a paragraph (a two-line paragraph stays whole). */
     int pen = 0;
