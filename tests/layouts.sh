@@ -1,6 +1,6 @@
 #!/bin/sh
 # Layout tests: every layout renders every example (checked with pdfaudit
-# where the tool is present); international names read back from the PDF
+# --overrun where the tool is present); international names read back from the PDF
 # with no .notdef glyph; and changing one theme value changes only that
 # value in the trace.
 set -u
@@ -37,10 +37,11 @@ for l in layouts/*.yaml; do
       ok "$y --layout $layout extracts no private-use character"
     fi
     [ -x "$AUDIT" ] || continue
-    if "$AUDIT" "$out" --source "$y" >"$T/audit" 2>&1; then
-      ok "pdfaudit $y --layout $layout"
+    # --overrun: no line past the right edge of the text block.
+    if "$AUDIT" "$out" --source "$y" --overrun >"$T/audit" 2>&1; then
+      ok "pdfaudit --overrun $y --layout $layout"
     else
-      no "pdfaudit $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
+      no "pdfaudit --overrun $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
     fi
   done
 done

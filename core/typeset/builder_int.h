@@ -39,6 +39,7 @@ typedef struct vline {
 typedef struct list_state {
   cvpdf_list_kind kind;
   int counter;
+  double offset; /* its text column, right of the enclosing one's */
 } list_state;
 
 /* Lines, runs and glyphs are allocated in generations of material.  A
@@ -93,6 +94,7 @@ struct cvpdf_builder {
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
                           column, if the layout has one */
+  double label_col;    /* the section's label column so far (0: none) */
   vline **label_lines; /* hanging label lines still to place */
   size_t nlabel, label_next;
 

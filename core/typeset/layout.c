@@ -293,6 +293,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
   cv_bld_flush_labels(b);
   cv_bld_reset(b);
   b->type = NULL;
+  b->label_col = 0;
 }
 
 void cv_builder_set_type(cvpdf_builder *b, const char *type) {
