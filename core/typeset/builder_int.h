@@ -107,6 +107,9 @@ struct cvpdf_builder {
   cv_layout_stats stats;
 };
 
+/* The page break before an entry's second content line (\clubpenalty). */
+#define CV_SOFT_KEEP_PENALTY 150
+
 /* Line breaking passes to run (tex.web section 863). */
 typedef enum { BREAK_ALL, BREAK_FIRST_ONLY, BREAK_HYPHENATED } break_mode;
 
