@@ -2,7 +2,8 @@
 # Typographic finish: a line no break can set within its measure is
 # reported as TeX reports an overfull box (file:line:column and by how
 # much) by render and check, and counted by --timing; web and e-mail
-# addresses break after / . @ - rather than run past the margin.
+# addresses break after / . @ - rather than run past the margin; and the
+# corpus of real CVs (tests/corpus) stays inside its margins.
 set -u
 BIN=${CVPDF_BIN:-build/core/cvpdf}
 T=$(mktemp -d)
@@ -58,6 +59,24 @@ pdftotext -bbox "$T/fine.pdf" - | sed -n 's/.*xMax="\([0-9.]*\)".*/\1/p' |
   awk '$1 > 539.3 { bad++ } END { exit bad > 0 }' &&
   ok "no word of the addresses past the right margin" ||
   no "a word of the addresses passes the right margin"
+
+# 3. The real RenderCV and JSON Resume files of tests/corpus: no line past
+# the right edge (pdfaudit --overrun, where the tool is present), and no
+# line reported overfull.
+AUDIT=../shared/tools/pdfaudit
+for f in tests/corpus/*.json tests/corpus/*.yaml; do
+  [ -e "$f" ] || continue
+  name=$(basename "$f")
+  "$BIN" render -q "$f" -o "$T/corpus.pdf" 2>"$T/err" || continue # see corpus.py
+  grep -q "overfull line" "$T/err" && no "$name: $(grep 'overfull line' "$T/err")"
+  [ -x "$AUDIT" ] || continue
+  if "$AUDIT" "$T/corpus.pdf" --source "$f" --overrun >"$T/audit" 2>&1 ||
+    ! grep -q '^FAIL overrun' "$T/audit"; then
+    ok "corpus $name: no line past the right edge"
+  else
+    no "corpus $name: $(grep '^FAIL overrun' "$T/audit")"
+  fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
