@@ -535,7 +535,8 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   double lw = b->theme->pair_label_width;
   const cv_style *lsty = cv_bld_style(b, "pair.label");
   cv_style ls = *lsty;
-  ls.align = CV_ALIGN_LEFT;
+  if (ls.align == CV_ALIGN_JUSTIFY) /* a label is ragged, left or right */
+    ls.align = CV_ALIGN_LEFT;
   double x = list_text_x(b);
   cv_hlist hl;
   cv_hlist_init(&hl);
