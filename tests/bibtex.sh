@@ -59,7 +59,7 @@ Anders Jonas Ångström
 Antonín Dvořák
 Stanisław Żółkiewski
 Ayşe Şahin
-Siobhán O'Connor
+Siobhán O’Connor
 Google Research
 Journal of Machine Learning Research 19(4):1–42
 US Patent 9,876,543

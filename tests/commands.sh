@@ -91,7 +91,7 @@ cp "$T/cv.before" "$T/cv.yaml"
 if "$BIN" render -q "$T/cv.yaml" -o "$T/new.pdf" 2>"$T/err"; then
   ok "the starter CV renders as is"
   pdftotext "$T/new.pdf" "$T/new.txt"
-  has "$T/new.txt" "Ada \"Countess\" O'Lovelace" "starter keeps the name with its quotes"
+  has "$T/new.txt" "Ada “Countess” O’Lovelace" "starter keeps the name with its quotes (typographic)"
   has "$T/new.txt" "Example University" "starter prints its sections"
   if [ -x "$AUDIT" ]; then
     "$AUDIT" "$T/new.pdf" --source "$T/cv.yaml" >"$T/audit" 2>&1 &&

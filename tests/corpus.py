@@ -121,11 +121,15 @@ def values_of(node, keys, out=None):
 
 
 def norm(s):
-    """Markdown links to their text, marks and all whitespace out, folded."""
+    """Markdown links to their text, marks, typographic quotes and all
+    whitespace out, folded."""
     s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
     s = re.sub(r"<[^>]+>", "", s)
     s = s.replace("**", "").replace("*", "").replace("`", "")
     s = s.replace("\\", "")
+    # Typographic quotes as the straight ones they were typed as.
+    s = s.translate(str.maketrans("\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb",
+                                  "\'\'\'\"\"\"\"\""))
     s = re.sub(r"[\s\u00ad]+", "", s)
     return s.casefold()
 

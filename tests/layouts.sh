@@ -1,6 +1,6 @@
 #!/bin/sh
 # Layout tests: every layout renders every example (checked with pdfaudit
-# where the tool is present); international names read back from the PDF
+# --overrun where the tool is present); international names read back from the PDF
 # with no .notdef glyph; and changing one theme value changes only that
 # value in the trace.
 set -u
@@ -43,18 +43,18 @@ for l in layouts/*.yaml; do
       no "$y --layout $layout: $(grep -v '^ok' "$T/ua" | head -3 | tr '\n' ' ')"
     fi
     [ -x "$AUDIT" ] || continue
-    # In content order and through the structure: list marks with their
-    # text, hyphenated words whole, headings, lists and links tagged, the
-    # source's words in order.  A CV that links to nothing has no Link
+    # No line past the text block; in content order and through the
+    # structure: list marks with their text, hyphenated words whole,
+    # headings, lists and links tagged, the source's words in order.  A CV that links to nothing has no Link
     # element to find.
-    "$AUDIT" "$out" --source "$y" --order --tagged >"$T/audit" 2>&1
+    "$AUDIT" "$out" --source "$y" --order --tagged --overrun >"$T/audit" 2>&1
     if ! grep -qiE 'https?://|mailto:|@|\]\(' "$y"; then
       sed -i 's/FAIL tagged    no Link elements$/PASS tagged    (links to nothing)/' "$T/audit"
     fi
     if ! grep -qE '^FAIL|could not' "$T/audit"; then
-      ok "pdfaudit --order --tagged $y --layout $layout"
+      ok "pdfaudit --order --tagged --overrun $y --layout $layout"
     else
-      no "pdfaudit --order --tagged $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
+      no "pdfaudit --order --tagged --overrun $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"
     fi
   done
 done

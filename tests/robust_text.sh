@@ -335,7 +335,8 @@ sys.exit(0 if got == list(range(20000)) else 1)' &&
   no "a 300 kB paragraph: words lost, doubled or out of order"
 
 # --max-pages stops the typesetting: a section after the limit is never
-# set, so the warning its label would earn never comes.
+# set, so the warning its label would earn (a word wider than half the
+# measure: the label column grows to any narrower one) never comes.
 python3 - "$T/stop.yaml" <<'EOF'
 import sys
 paras = "\n".join('      - "Paragraph %d of a long summary that fills page after page with words."' % i
@@ -343,8 +344,8 @@ paras = "\n".join('      - "Paragraph %d of a long summary that fills page after
 open(sys.argv[1], "w").write(
     "name: Ada\nsections:\n  - type: summary\n    text:\n%s\n"
     "  - type: publications\n    title: Late\n    entries:\n"
-    "      - title: Late work\n        label: Averyveryverylongunbreakablelabelword\n"
-    "        year: 2020\n" % paras)
+    "      - title: Late work\n        label: %s\n"
+    "        year: 2020\n" % (paras, "Averyveryverylongunbreakablelabelword" * 3))
 EOF
 run "the long CV renders" 0 "$BIN" render "$T/stop.yaml" -o "$T/stop.pdf"
 grep -q "wider than" "$T/err" && ok "its late label earns a warning" ||

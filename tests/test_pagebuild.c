@@ -394,6 +394,33 @@ static void test_incremental(void) {
         "%d pages decided before the list was complete", decided_early);
 }
 
+/* A hole at the page foot weighed against a soft keep: 54 lines of 12pt
+ * on a 700pt page, then an entry whose head (two lines) must stay with its
+ * first line (10000) and may leave its second at a club penalty of 150.
+ * Without weighing holes the page ends before the entry (four lines
+ * empty); weighed, it takes the head and first line (one line empty). */
+static void test_holes(void) {
+  vlist l = {.n = 0};
+  paragraph(&l, 54, 0, 0, 0);
+  size_t before = vglue(&l, 0);
+  vbox(&l, 12);
+  vpen(&l, 10000);
+  vbox(&l, 12);
+  vpen(&l, 10000);
+  vbox(&l, 12);
+  size_t soft = vpen(&l, 150);
+  vbox(&l, 12);
+  vpen(&l, 10000);
+  vbox(&l, 12);
+  size_t plain = cv_page_end(l.v, l.n, 0, 700, 1);
+  size_t weighed = cv_page_end_holes(l.v, l.n, 0, 700, 12, 1);
+  check(plain == before, "holes: unweighed, the page ends before the entry",
+        "ends at %zu, expected %zu", plain, before);
+  check(weighed == soft,
+        "holes: weighed, the page takes the entry's head and first line",
+        "ends at %zu, expected %zu", weighed, soft);
+}
+
 int main(void) {
   test_plain();
   test_heading();
@@ -404,6 +431,7 @@ int main(void) {
   test_edges();
   test_long();
   test_incremental();
+  test_holes();
   if (failures)
     printf("# %d failed\n", failures);
   return failures ? 1 : 0;

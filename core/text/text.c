@@ -75,13 +75,46 @@ static int is_joiner(uint32_t c) {
 /* Paragraph arrays live in the shaper and are reused. */
 static void para_free(para *p) { memset(p, 0, sizeof *p); }
 
+static int is_alnum_byte(unsigned char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+         c >= 0x80;
+}
+
+/* The typographic quote for the straight quote at text[i] in the CV's
+ * language, or NULL to keep it: a double quote opens after a space, an
+ * opening bracket or at the start (t[0..n) is the text written so far of
+ * this span, at_start: nothing before the span), and closes elsewhere; a
+ * single quote after a letter or digit is an apostrophe.  Quotes are
+ * “…” in English and others, „…“ in German, « … » in French with
+ * narrow no-break spaces (at most 5 bytes). */
+static const char *typographic_quote(const char *text, size_t len, size_t i,
+                                     const char *t, size_t n, int at_start,
+                                     const char *lang) {
+  unsigned char before = n          ? (unsigned char)t[n - 1]
+                         : at_start ? ' '
+                                    : (unsigned char)t[-1];
+  if (text[i] == '\'')
+    return is_alnum_byte(before) ? "\u2019" : NULL;
+  int dash = (before == 0x93 || before == 0x94) && n >= 3 &&
+             (unsigned char)t[n - 2] == 0x80 && (unsigned char)t[n - 3] == 0xE2;
+  int open = before == ' ' || before == '(' || before == '[' ||
+             before == '\n' || before == '/' || dash;
+  if (i + 1 < len && text[i + 1] == ' ' && before != ' ')
+    open = 0;
+  if (!strcmp(lang, "de"))
+    return open ? "\u201E" : "\u201C";
+  if (!strcmp(lang, "fr"))
+    return open ? "\u00AB\u202F" : "\u202F\u00BB";
+  return open ? "\u201C" : "\u201D";
+}
+
 /* Writes span text (case-transformed as the style asks) at t, with the
  * span index and small-capital flag of each byte.  t has room for 3 bytes
  * per byte of the span (an invalid byte becomes U+FFFD; case mapping never
  * lengthens a character).  Returns the bytes written. */
 static size_t para_add_text(char *t, uint32_t *span, uint8_t *small,
                             const cv_span *sp, uint32_t idx, int upper,
-                            int fake_sc) {
+                            int fake_sc, const char *lang, int at_start) {
   if (sp->flags & CV_SPAN_BREAK) {
     t[0] = '\n';
     span[0] = idx;
@@ -89,8 +122,23 @@ static size_t para_add_text(char *t, uint32_t *span, uint8_t *small,
     return 1;
   }
   size_t n = 0;
+  int code = (sp->flags & CV_SPAN_CODE) != 0;
   for (size_t i = 0; i < sp->len;) {
     unsigned char ch = (unsigned char)sp->text[i];
+    const char *q = NULL;
+    if (!code && (ch == '"' || ch == '\''))
+      q = typographic_quote(sp->text, sp->len, i, t, n, at_start, lang);
+    if (q) {
+      size_t m = strlen(q);
+      memcpy(t + n, q, m);
+      for (size_t j = 0; j < m; j++) {
+        span[n + j] = idx;
+        small[n + j] = 0;
+      }
+      n += m;
+      i++;
+      continue;
+    }
     if (ch < 0x80) { /* ASCII: one byte in, one out */
       char c = (char)ch, sm = 0;
       if (ch >= 'a' && ch <= 'z' && (upper || fake_sc)) {
@@ -136,9 +184,10 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
   memset(p->si, 0, (nspans ? nspans : 1) * sizeof *p->si);
   size_t room = 1;
   for (size_t i = 0; i < nspans; i++) {
-    if (spans[i].len > (SIZE_MAX - room) / 4)
+    if (spans[i].len > (SIZE_MAX - room) / 6)
       goto oom;
-    room += (spans[i].flags & CV_SPAN_BREAK) ? 1 : spans[i].len * 3;
+    /* 3 bytes a byte for U+FFFD, 5 for a French quote. */
+    room += (spans[i].flags & CV_SPAN_BREAK) ? 1 : spans[i].len * 5;
     unsigned fl = spans[i].flags;
     /* **strong** inside a bold style stays bold (as \textbf does), while
      * *emphasis* toggles italic (as \emph does). */
@@ -170,10 +219,10 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     goto oom;
   size_t len = 0;
   for (size_t i = 0; i < nspans; i++)
-    len += para_add_text(sh->ptext + len, sh->pspan + len, sh->psmall + len,
-                         &spans[i], (uint32_t)i,
-                         style->uppercase && !p->si[i].smcp,
-                         p->si[i].fake_smallcaps && !style->uppercase);
+    len += para_add_text(
+        sh->ptext + len, sh->pspan + len, sh->psmall + len, &spans[i],
+        (uint32_t)i, style->uppercase && !p->si[i].smcp,
+        p->si[i].fake_smallcaps && !style->uppercase, sh->lang, len == 0);
   p->len = len;
   p->text = cv_arena_strndup(sh->arena, sh->ptext, len);
   p->span = sh->pspan;
@@ -274,18 +323,84 @@ static int word_has_hard_hyphen(const para *p, size_t a, size_t b) {
   return 0;
 }
 
+/* Whether the word's first letter is a capital: one that a lower-case
+ * letter maps to (cp_upper covers Latin, Greek and Cyrillic). */
+static int starts_capital(const para *p, size_t a, size_t b) {
+  for (size_t i = a; i < b;) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    i += (size_t)k;
+    if (cp < 0x80 && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'))
+      continue; /* an opening bracket or quote */
+    return cp_upper(cp) == cp &&
+           (cp_upper(cp + 32) == cp || cp_upper(cp + 1) == cp ||
+            cp_upper(cp + 80) == cp);
+  }
+  return 0;
+}
+
+static int has_text(const para *p, size_t a, size_t b, const char *s) {
+  size_t n = strlen(s);
+  for (size_t i = a; i + n <= b; i++)
+    if (!memcmp(p->text + i, s, n))
+      return 1;
+  return 0;
+}
+
+/* A web address or an e-mail address: "://", a leading "www.", or an "@"
+ * with a "." after it. */
+static int is_address(const para *p, size_t a, size_t b) {
+  if (has_text(p, a, b, "://") ||
+      (b - a > 4 && !memcmp(p->text + a, "www.", 4)))
+    return 1;
+  const char *at = memchr(p->text + a, '@', b - a);
+  return at && at > p->text + a &&
+         memchr(at, '.', (size_t)(p->text + b - at)) != NULL;
+}
+
+/* Where an address may break without a hyphen, as the url package lets
+ * TeX: after "/", ".", "@" or "-" with more of the address after it (not
+ * inside "//", not before the closing punctuation). */
+static int address_break(const para *p, size_t i, size_t b) {
+  char prev = p->text[i - 1], next = p->text[i];
+  if (!strchr("/.@-", prev) || next == '/' || next == '.')
+    return 0;
+  size_t rest = b - i;
+  while (rest && strchr(".,;:)]'\"", p->text[i + rest - 1]))
+    rest--;
+  return rest >= 2;
+}
+
+/* Penalty of a break inside an address: dearer than a space, so an
+ * address breaks only when the line cannot be set otherwise. */
+#define ADDRESS_BREAK_PENALTY 200
+
 /* A word: maximal text between spaces.  Breaks inside it come from UAX #14
- * (after hyphens and slashes, between ideographs). */
+ * (after hyphens and slashes, between ideographs), and inside addresses
+ * from address_break. */
 static int emit_word(shape_ctx *c, size_t a, size_t b) {
   para *p = c->p;
   int may_hyph = c->hyphenate && !c->line_mode && c->sh->hyph_path[0] &&
                  !word_has_hard_hyphen(p, a, b);
+  int address = !c->line_mode && is_address(p, a, b);
+  /* German capitalises every noun: there a capital says nothing of a
+   * name. */
+  int caps = (c->hyphenate & CV_HYPHENATE_CAPITALS) ||
+             !strcmp(c->sh->lang, "de") || !strcmp(c->sh->lang, "lb");
+  if (address || (!caps && may_hyph && starts_capital(p, a, b)))
+    may_hyph = 0;
   size_t start = a, prev_at = a;
   uint32_t prev = 0;
   for (size_t i = a; i < b;) {
     int k;
     uint32_t cp = decode_at(p->text, p->len, i, &k);
-    if (i > start && !c->line_mode && p->brks[i - 1] == LINEBREAK_ALLOWBREAK) {
+    if (i > start && address && address_break(p, i, b)) {
+      if (emit_chunk(c, start, i, 0) < 0)
+        return -1;
+      cv_hlist_penalty(c->out, 0, ADDRESS_BREAK_PENALTY, 0);
+      start = i;
+    } else if (i > start && !c->line_mode &&
+               p->brks[i - 1] == LINEBREAK_ALLOWBREAK) {
       if (emit_chunk(c, start, i, may_hyph) < 0)
         return -1;
       if (prev == 0xAD) {
@@ -318,9 +433,84 @@ static void emit_space(shape_ctx *c, size_t at) {
     cv_hlist_glue(c->out, w, 0, w / 3);
 }
 
+/* ==== ties ============================================================= */
+
+/* End of the word that starts at i (the next break space or newline). */
+static size_t word_end(const para *p, size_t i) {
+  while (i < p->len) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    if (is_break_space(cp) || is_newline(cp))
+      break;
+    i += (size_t)k;
+  }
+  return i;
+}
+
+static int all_digits(const char *s, size_t n) {
+  size_t d = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] >= '0' && s[i] <= '9')
+      d++;
+    else if (s[i] != '.' && s[i] != ',')
+      return 0;
+  }
+  return d > 0;
+}
+
+/* Whether the n bytes at s are one of the words in list. */
+static int exactly_one_of(const char *s, size_t n, const char *const *list) {
+  for (; *list; list++)
+    if (strlen(*list) == n && !memcmp(s, *list, n))
+      return 1;
+  return 0;
+}
+
+/* The same, less closing punctuation ("GB," is "GB"). */
+static int one_of(const char *s, size_t n, const char *const *list) {
+  while (n && strchr(".,;:)]", s[n - 1]))
+    n--;
+  return exactly_one_of(s, n, list);
+}
+
+/* Whether the space between the word [a, b) and the word [c, d) is a tie
+ * (TeX's ~): after an initial before a name ("E. L. Dyer"), between a
+ * number and its unit ("16 GB"), before a year that closes a bracket
+ * ("(ICML 2024)"), before a roman numeral ("ES-FoMo II"), after a short
+ * label before a number ("ID: 201502059", "No. 7"). */
+static int is_tie(const para *p, size_t a, size_t b, size_t c, size_t d) {
+  static const char *const units[] = {
+      "%",  "ms", "s",   "min", "h",   "kB",   "KB",  "MB",     "GB", "TB",
+      "PB", "Hz", "kHz", "MHz", "GHz", "K",    "M",   "B",      "k",  "x",
+      "pt", "px", "mm",  "cm",  "m",   "km",   "kg",  "g",      "W",  "kW",
+      "MW", "V",  "°C",  "USD", "EUR", "GPUs", "GPU", "TFLOPS", NULL};
+  static const char *const numerals[] = {"II",   "III", "IV", "VI",  "VII",
+                                         "VIII", "IX",  "XI", "XII", NULL};
+  static const char *const labels[] = {"ID:", "No.",  "Nr.", "Vol.", "pp.",
+                                       "p.",  "Fig.", "§",   NULL};
+  const char *w = p->text + a, *x = p->text + c;
+  size_t wn = b - a, xn = d - c;
+  if (wn == 2 && w[1] == '.' && w[0] >= 'A' && w[0] <= 'Z' &&
+      starts_capital(p, c, d))
+    return 1;
+  if (all_digits(w, wn) && one_of(x, xn, units))
+    return 1;
+  if (one_of(x, xn, numerals))
+    return 1;
+  if (exactly_one_of(w, wn, labels) && xn && x[0] >= '0' && x[0] <= '9')
+    return 1;
+  /* A year closing a short bracket: "(ICML 2024)", "(NeurIPS 2023),". */
+  if (xn >= 5 && all_digits(x, 4) && x[4] == ')') {
+    for (size_t i = b, seen = 0; i-- > a && seen < 24; seen++)
+      if (p->text[i] == '(')
+        return 1;
+  }
+  return 0;
+}
+
 static int shape_para(shape_ctx *c) {
   para *p = c->p;
-  size_t i = 0;
+  size_t i = 0, word = 0; /* word: where the last word began */
   while (i < p->len) {
     int k;
     uint32_t cp = decode_at(p->text, p->len, i, &k);
@@ -328,6 +518,9 @@ static int shape_para(shape_ctx *c) {
       size_t at = i;
       while (i < p->len && is_break_space(decode_at(p->text, p->len, i, &k)))
         i += (size_t)k;
+      if (!c->line_mode && at > word && i < p->len &&
+          is_tie(p, word, at, i, word_end(p, i)))
+        cv_hlist_penalty(c->out, 0, CV_INF_PENALTY, 0);
       emit_space(c, at);
       if (i == at)
         i += (size_t)k; /* a newline in line mode */
@@ -338,15 +531,12 @@ static int shape_para(shape_ctx *c) {
       cv_hlist_glue(c->out, 0, CV_FIL, 0);
       cv_hlist_penalty(c->out, 0, CV_EJECT_PENALTY, 0);
       i += (size_t)k;
+      word = i;
       continue;
     }
     size_t a = i;
-    while (i < p->len) {
-      cp = decode_at(p->text, p->len, i, &k);
-      if (is_break_space(cp) || is_newline(cp))
-        break;
-      i += (size_t)k;
-    }
+    i = word_end(p, i);
+    word = a;
     if (emit_word(c, a, i) < 0)
       return -1;
   }

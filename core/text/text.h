@@ -80,8 +80,15 @@ void cv_shaper_set_link_filter(cv_shaper *sh,
  * call before shaping. */
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);
 
+/* What cv_shape_spans hyphenates: words (CV_HYPHENATE), and with
+ * CV_HYPHENATE_CAPITALS also words that begin with a capital (names, as
+ * TeX's \uchyph=1; always in German, which capitalises nouns); 0 for
+ * none. */
+#define CV_HYPHENATE 0x1
+#define CV_HYPHENATE_CAPITALS 0x2
+
 /* Appends to out the nodes of the spans in style: boxes for words (split at
- * hyphenation points when hyphenate), glue for spaces (natural = the
+ * hyphenation points as hyphenate says), glue for spaces (natural = the
  * font's space, stretch 1/2, shrink 1/3 of it; justified paragraphs) or
  * fixed-width glue (ragged: stretch 0, shrink 1/3), penalties at break
  * opportunities (flagged with the hyphen's width at hyphenation points;

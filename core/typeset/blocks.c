@@ -215,6 +215,20 @@ void cv_h_subheading(cvpdf_builder *b, const char *title) {
   heading_block(b, "subheading", title, 2);
 }
 
+/* The widest stretch of boxes between two glues of hl. */
+static double widest_word(const cv_hlist *hl) {
+  double w = 0, most = 0;
+  for (size_t i = 0; i < hl->n; i++) {
+    if (hl->v[i].kind == CV_GLUE)
+      w = 0;
+    else if (hl->v[i].kind == CV_BOX)
+      w += hl->v[i].width;
+    if (w > most)
+      most = w;
+  }
+  return most;
+}
+
 void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
   begin_block(b);
   if (b->in_entry)
@@ -242,10 +256,22 @@ void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
   const char *opt = cv_h_option(b, "label_width");
   if (opt && atof(opt) > 0 && atof(opt) < b->measure / 2)
     lw = atof(opt); /* per section type: a venue column is wider */
-  double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
   cv_hlist hl;
   cv_hlist_init(&hl);
-  if (cv_bld_shape_markup(b, &ls, label, b->theme->hyphenate, &hl) == 0) {
+  int shaped = cv_bld_shape_markup(b, &ls, label, b->theme->hyphenate, &hl);
+  /* As wide as the widest word of the section's labels so far. */
+  double need = widest_word(&hl) + 4;
+  if (need > lw && need < b->measure / 2)
+    lw = need;
+  if (b->label_col > lw)
+    lw = b->label_col;
+  b->label_col = lw;
+  double lx = b->theme->label_in_margin ? b->indent - lw : b->indent;
+  if (lx < 0) { /* a column in the margin stays inside the text block */
+    lw += lx;
+    lx = 0;
+  }
+  if (shaped == 0) {
     cv_hlist rag;
     cv_hlist_init(&rag);
     cv_bld_make_ragged(b, &hl, &rag, ls.ts.size * 3);
@@ -331,6 +357,53 @@ void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
   cv_bld_add_space(b, s->space_after);
 }
 
+/* Whether box node n's text ends with a comma. */
+static int ends_with_comma(const cv_hnode *n) {
+  if (n->kind != CV_BOX || !n->run)
+    return 0;
+  for (uint32_t g = n->run->n; g-- > 0;)
+    if (n->run->g[g].text_len)
+      return n->run->g[g].text[n->run->g[g].text_len - 1] == ',';
+  return 0;
+}
+
+/* A place broken where a person would: after its commas ("Mountain View,
+ * / CA, USA"), not inside a name ("AFB, / OH").  Every other space of hl
+ * becomes a tie when each piece between commas fits in width w. */
+static void break_after_commas(cvpdf_builder *b, cv_hlist *hl, double w) {
+  double piece = 0;
+  int commas = 0;
+  for (size_t i = 0; i < hl->n; i++) {
+    const cv_hnode *n = &hl->v[i];
+    int at_comma = n->kind == CV_GLUE && i > 0 && ends_with_comma(&n[-1]);
+    if (at_comma && piece > w)
+      return;
+    commas += at_comma;
+    piece = at_comma ? 0 : piece + (n->kind == CV_PENALTY ? 0 : n->width);
+  }
+  if (!commas || piece > w)
+    return;
+  cv_hlist out;
+  cv_hlist_init(&out);
+  for (size_t i = 0; i < hl->n; i++) {
+    const cv_hnode *n = &hl->v[i];
+    if (n->kind == CV_GLUE && i > 0 && !ends_with_comma(&n[-1]))
+      cv_hlist_penalty(&out, 0, CV_INF_PENALTY, 0);
+    if (n->kind == CV_PENALTY && !n->flagged)
+      continue; /* no break inside a piece */
+    cv_hnode *c = cv_hlist_push(&out);
+    if (c)
+      *c = *n;
+  }
+  if (out.failed) {
+    cv_hlist_fini(&out);
+    cv_bld_oom(b);
+    return;
+  }
+  cv_hlist_fini(hl);
+  *hl = out;
+}
+
 /* Text too wide for the side column ("Wright-Patterson AFB, OH") is
  * broken into lines of the column's width, riding beside the next lines as
  * a label does.  Returns 0 when that is not possible (a label is pending
@@ -347,10 +420,11 @@ static int side_lines(cvpdf_builder *b, const cv_style *rs,
   cv_hlist_init(&rag);
   size_t n = 0;
   vline **lines = NULL;
-  if (cv_bld_shape_markup(b, &cs, markup, b->theme->hyphenate, &hl) == 0) {
+  double w = b->theme->side_width;
+  if (cv_bld_shape_markup(b, &cs, markup, 0, &hl) == 0) {
+    break_after_commas(b, &hl, w);
     cv_bld_make_ragged(b, &hl, &rag, cs.ts.size * 3);
     cv_bld_finish_paragraph(&rag);
-    double w = b->theme->side_width;
     n = cv_bld_set_lines(b, &rag, &cs, 0, w, w, &lines, BREAK_ALL);
   }
   cv_hlist_fini(&rag);
@@ -399,7 +473,43 @@ void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
 }
 
 static double list_text_x(cvpdf_builder *b) {
-  return b->indent + b->depth * b->theme->list_indent;
+  double x = b->indent;
+  for (int i = 0; i < b->depth; i++)
+    x += b->lists[i].offset;
+  return x;
+}
+
+/* A list's mark: its bullet, or its number in the layout's format. */
+static vline *list_mark(cvpdf_builder *b, cvpdf_list_kind kind, int n,
+                        double *w) {
+  const char *mark = kind == CVPDF_LIST_NUMBERED
+                         ? cv_h_fmt(b, b->theme->number_format, n)
+                         : b->theme->bullet;
+  *w = 0;
+  return cv_bld_line_items(b,
+                           cv_bld_style(b, kind == CVPDF_LIST_NUMBERED
+                                               ? "item.number"
+                                               : "item.bullet"),
+                           mark, w);
+}
+
+/* Space between a mark and its item's text. */
+static double mark_gap(cvpdf_builder *b) {
+  return cv_bld_style(b, "item")->ts.size * 0.4;
+}
+
+/* How far a list's text column sits right of the enclosing one: the
+ * layout's indent, or more when the mark would not fit in it, so that
+ * marks stay inside the text block (a list of ten or more numbers gets
+ * room for two digits from its first item on, as LaTeX's enumerate does
+ * with a widest label). */
+static double list_offset(cvpdf_builder *b, cvpdf_list_kind kind) {
+  double w = 0, w2 = 0;
+  list_mark(b, kind, 8, &w);
+  if (kind == CVPDF_LIST_NUMBERED)
+    list_mark(b, kind, 88, &w2);
+  double need = (w2 > w ? w2 : w) + mark_gap(b);
+  return need > b->theme->list_indent ? need : b->theme->list_indent;
 }
 
 void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
@@ -415,6 +525,7 @@ void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
     b->st.v[l].numbered = kind == CVPDF_LIST_NUMBERED;
   b->list[b->depth] = l;
   b->lbody[b->depth] = 0;
+  b->lists[b->depth].offset = list_offset(b, kind);
   b->depth++;
   /* A lead-in ("Contributions.") stays with the first item. */
   if (b->depth == 1 && b->nv + b->dropped > 0)
@@ -437,19 +548,12 @@ void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
   b->tag = cv_bld_elem(b, CV_ROLE_LBL, li);
   b->lbody[b->depth - 1] = 0;
   const cv_style *s = cv_bld_style(b, "item");
-  const char *mark = ls->kind == CVPDF_LIST_NUMBERED
-                         ? cv_h_fmt(b, b->theme->number_format, ls->counter)
-                         : b->theme->bullet;
   double mw = 0;
-  vline *mr = cv_bld_line_items(b,
-                                cv_bld_style(b, ls->kind == CVPDF_LIST_NUMBERED
-                                                    ? "item.number"
-                                                    : "item.bullet"),
-                                mark, &mw);
+  vline *mr = list_mark(b, ls->kind, ls->counter, &mw);
   double x = list_text_x(b);
   cv_bld_add_space(b, b->theme->sp_item);
   /* The mark is set flush right just before the text column. */
-  cv_bld_queue_items(b, mr, x - mw - s->ts.size * 0.4);
+  cv_bld_queue_items(b, mr, x - mw - mark_gap(b));
   b->lbody[b->depth - 1] = cv_bld_elem(b, CV_ROLE_LBODY, li);
   leaf(b, CV_ROLE_P);
   paragraph_at(b, s, markup ? markup : "", x);
@@ -498,7 +602,8 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   double lw = b->theme->pair_label_width;
   const cv_style *lsty = cv_bld_style(b, "pair.label");
   cv_style ls = *lsty;
-  ls.align = CV_ALIGN_LEFT;
+  if (ls.align == CV_ALIGN_JUSTIFY) /* a label is ragged, left or right */
+    ls.align = CV_ALIGN_LEFT;
   double x = list_text_x(b);
   cv_hlist hl;
   cv_hlist_init(&hl);
@@ -540,17 +645,16 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
         cv_bld_elem(b, CV_ROLE_LBODY, cv_bld_elem(b, CV_ROLE_LI, l));
   }
   if (b->ncontacts > 0) {
-    /* Separator between items: a break is allowed on either side. */
-    cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
+    /* Between items, the only place the line may break: one glue that
+     * draws the separator, so that a break takes the separator with the
+     * spaces and none is left at a line's start or end. */
     double w = 0;
     vline *sep =
         cv_bld_line_items(b, cv_bld_style(b, "contact.separator"),
                           cv_h_escape(b, b->theme->contact_separator), &w);
-    if (sep) {
-      cv_hlist_penalty(&b->contact, 0, CV_INF_PENALTY, 0);
-      hlist_add_items(&b->contact, sep, w);
-    }
-    cv_hlist_glue(&b->contact, sp, sp * 0.5, sp * 0.3);
+    cv_hlist_glue(&b->contact, 2 * sp + w, sp, sp * 0.6);
+    if (sep && sep->n == 1 && !b->contact.failed)
+      b->contact.v[b->contact.n - 1].run = sep->items[0].run;
   }
   const cv_icon *ic = b->theme->icon_family ? cv_theme_icon(b->theme, kind)
                                             : NULL;

@@ -42,6 +42,7 @@ typedef struct vline {
 typedef struct list_state {
   cvpdf_list_kind kind;
   int counter;
+  double offset; /* its text column, right of the enclosing one's */
 } list_state;
 
 /* Lines, runs and glyphs are allocated in generations of material.  A
@@ -96,6 +97,7 @@ struct cvpdf_builder {
   double indent;       /* left indent of blocks */
   double base;         /* indent of a section's blocks: after the side
                           column, if the layout has one */
+  double label_col;    /* the section's label column so far (0: none) */
   vline **label_lines; /* hanging label lines still to place */
   size_t nlabel, label_next;
 
@@ -119,6 +121,9 @@ struct cvpdf_builder {
   size_t blocks, pairs_block; /* blocks begun; the last pair's number */
   uint32_t contact_tag;       /* the contact line being gathered */
 };
+
+/* The page break before an entry's second content line (\clubpenalty). */
+#define CV_SOFT_KEEP_PENALTY 150
 
 /* Line breaking passes to run (tex.web section 863). */
 typedef enum { BREAK_ALL, BREAK_FIRST_ONLY, BREAK_HYPHENATED } break_mode;

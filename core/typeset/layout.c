@@ -128,6 +128,11 @@ void cv_bld_add_box(cvpdf_builder *b, vline *l, double h, double d, int penalty,
                     int content) {
   if (b->nv + b->dropped > 0) {
     int p = b->keep ? CV_INF_PENALTY : penalty;
+    /* An entry's second content line may start a page at a cost (TeX's
+     * \clubpenalty), which the page builder weighs against the hole the
+     * page would otherwise leave. */
+    if (b->keep && content && b->keep_content == 1 && penalty < CV_INF_PENALTY)
+      p = CV_SOFT_KEEP_PENALTY;
     vpush(b, CV_VPENALTY, 0, 0, 0, p, NULL);
     if (b->pending_space > 0)
       vpush(b, CV_VGLUE, 0, 0, b->pending_space, 0, NULL);
@@ -297,6 +302,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
   cv_bld_flush_labels(b);
   cv_bld_reset(b);
   b->type = NULL;
+  b->label_col = 0;
 }
 
 void cv_builder_set_type(cvpdf_builder *b, const char *type) {
@@ -464,7 +470,8 @@ void cv_bld_fire_pages(cvpdf_builder *b, int final) {
     size_t start = cv_page_start(b->v, limit, b->page_start);
     if (start >= limit)
       break;
-    size_t end = cv_page_end(b->v, limit, start, body_h, final);
+    size_t end = cv_page_end_holes(b->v, limit, start, body_h,
+                                   cv_bld_style(b, "body")->leading, final);
     if (end == CV_PAGE_OPEN)
       break;
     deliver_page(b, start, end);

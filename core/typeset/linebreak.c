@@ -55,7 +55,7 @@ typedef struct kp_active {
   size_t passive; /* break chain; NONE for the paragraph start */
   long line;      /* 0-based number of the line that starts here */
   int fitness;
-  int hyphenated;
+  int hyphenated; /* hyphenated lines in a row ending here */
   double demerits;
 } kp_active;
 
@@ -111,6 +111,7 @@ void cv_kp_params_default(cv_kp_params *p) {
   p->final_hyphen_demerits = 5000;
   p->looseness = 0;
   p->same_width_from = -1;
+  p->short_last_demerits = 5000;
 }
 
 /* tex.web section 108: badness is about 100 (t/s)^3.  TeX's integer
@@ -245,6 +246,7 @@ typedef struct kp_best {
   double minimal[4];
   size_t place[4];
   long line[4];
+  int hyphens[4]; /* hyphenated lines in a row before the break */
   double minimum;
 } kp_best;
 
@@ -273,7 +275,7 @@ static size_t insert_breaks(kp *k, kp_best *bs, size_t b, int flagged,
     a->passive = ps;
     a->line = bs->line[f] + 1;
     a->fitness = f;
-    a->hyphenated = flagged;
+    a->hyphenated = flagged ? bs->hyphens[f] + 1 : 0;
     a->demerits = bs->minimal[f];
     if (prev == NONE) {
       a->next = k->head;
@@ -325,6 +327,35 @@ static double line_demerits(const kp *k, const kp_active *a, int bad, int fit,
   return d;
 }
 
+/* Whether nodes [a, b) hold a space (glue with a width). */
+static int has_space(const kp *k, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (k->nodes[i].kind == CV_GLUE && k->nodes[i].width > 0)
+      return 1;
+  return 0;
+}
+
+/* Rules TeX leaves to demerits, kept here as limits: no more than
+ * max_hyphen_run hyphenated lines in a row and no last line that is only
+ * a word's tail (but on the last pass), and a cost for a last line
+ * shorter than last_line_min.  Returns -1 when the
+ * line may not end at this break, else the demerits to add. */
+static double finishing(const kp *k, const kp_active *a, double nat,
+                        int flagged, int is_final) {
+  const cv_kp_params *p = k->p;
+  if (flagged && p->max_hyphen_run > 0 && a->hyphenated >= p->max_hyphen_run &&
+      !k->final_pass)
+    return -1;
+  /* No last line that is only the tail of a word hyphenated on the line
+   * before ("perfor-" / "mance."), unless no other way exists. */
+  if (is_final && a->hyphenated && p->no_lone_tail && !k->final_pass &&
+      !has_space(k, a->start, k->final))
+    return -1;
+  if (is_final && a->pos != NONE && nat < p->last_line_min)
+    return p->short_last_demerits;
+  return 0;
+}
+
 static void unlink_active(kp *k, size_t prev, size_t r) {
   size_t next = k->act[r].next;
   if (prev == NONE)
@@ -335,16 +366,47 @@ static void unlink_active(kp *k, size_t prev, size_t r) {
   k->free_act = r;
 }
 
+/* The active node after r; r stays in the list (and becomes *prev) or
+ * leaves it. */
+static size_t pass_on(kp *k, size_t *prev, size_t r, int stays) {
+  size_t next = k->act[r].next;
+  if (stays)
+    *prev = r;
+  else
+    unlink_active(k, *prev, r);
+  return next;
+}
+
+/* On the final pass, the active node a break leaves behind whose line
+ * reaches least far past the measure (then the one with the fewest
+ * demerits): it ends the paragraph's way through an overfull line if no
+ * other way is left.  tex.web section 854 keeps the last node in the list,
+ * which may put words that fitted elsewhere on the overfull line. */
+typedef struct kp_artificial {
+  double over, demerits;
+  size_t passive;
+  long line;
+  int fit;
+} kp_artificial;
+
 /* tex.web sections 829-860: try a break at position b with penalty pi. */
 static void try_break(kp *k, size_t b, int pi, int flagged) {
   kp_best bs;
   best_reset(&bs);
+  kp_artificial art = {AWFUL_BAD, AWFUL_BAD, NONE, 0, DECENT_FIT};
   int is_final = b == k->final;
   size_t prev = NONE, r = k->head;
   long old_l = -1;
   double lw = 0;
   for (;;) {
     long l = r == NONE ? LONG_MAX : k->act[r].line;
+    if (r == NONE && k->head == NONE && bs.minimum >= AWFUL_BAD &&
+        art.demerits < AWFUL_BAD) {
+      bs.minimal[art.fit] = bs.minimum = art.demerits;
+      bs.place[art.fit] = art.passive;
+      bs.line[art.fit] = art.line;
+      bs.hyphens[art.fit] = 0;
+    }
     if (l > old_l) { /* section 835: a new line class begins */
       if (bs.minimum < AWFUL_BAD)
         prev = insert_breaks(k, &bs, b, flagged, prev);
@@ -359,43 +421,36 @@ static void try_break(kp *k, size_t b, int pi, int flagged) {
     measure(k, a->start, b, &nat, &st, &sh);
     int fit;
     int bad = line_badness(lw - nat, st + k->background_stretch, sh, &fit);
-    int stays = 1, artificial = 0;
-    if (bad > INF_BAD || pi <= CV_EJECT_PENALTY) {
-      /* Section 854: r cannot reach past b.  On the final pass the last
-       * active node is kept through an artificial break so the paragraph
-       * always ends. */
-      if (k->final_pass && bs.minimum >= AWFUL_BAD && a->next == NONE &&
-          prev == NONE)
-        artificial = 1;
-      stays = 0;
+    /* Section 854: r cannot reach past b. */
+    int stays = !(bad > INF_BAD || pi <= CV_EJECT_PENALTY);
+    double over = nat - sh - lw;
+    if (!stays && k->final_pass && bad > k->threshold &&
+        (over < art.over - EPS ||
+         (over < art.over + EPS && a->demerits < art.demerits))) {
+      art.over = over;
+      art.demerits = a->demerits;
+      art.passive = a->passive;
+      art.line = l;
+      art.fit = fit;
     }
-    if (!artificial && bad > k->threshold) {
-      if (stays) {
-        prev = r;
-        r = a->next;
-      } else {
-        size_t next = a->next;
-        unlink_active(k, prev, r);
-        r = next;
-      }
+    /* No line from a to here; a stays if it can reach on. */
+    double fin =
+        bad > k->threshold ? -1 : finishing(k, a, nat, flagged, is_final);
+    if (fin < 0) {
+      r = pass_on(k, &prev, r, stays);
       continue;
     }
-    double d =
-        artificial ? 0.0 : line_demerits(k, a, bad, fit, pi, flagged, is_final);
+    double d = line_demerits(k, a, bad, fit, pi, flagged, is_final) + fin;
     d += a->demerits;
     if (d <= bs.minimal[fit]) { /* section 855 */
       bs.minimal[fit] = d;
       bs.place[fit] = a->passive;
       bs.line[fit] = l;
+      bs.hyphens[fit] = a->hyphenated;
       if (d < bs.minimum)
         bs.minimum = d;
     }
-    size_t next = a->next;
-    if (stays)
-      prev = r;
-    else
-      unlink_active(k, prev, r);
-    r = next;
+    r = pass_on(k, &prev, r, stays);
   }
 }
 
@@ -557,6 +612,12 @@ static int build_lines(kp *k, const kp_breaks *bk, cv_line **lines,
 static void set_pass(kp *k, int pass) {
   const cv_kp_params *p = k->p;
   k->threshold = pass == 1 ? p->pretolerance : p->tolerance;
+  /* Unlike TeX, the last pass takes any line that is not overfull (as
+   * \tolerance=10000 would): a loose line is better than one past the
+   * margin, and a line is overfull only when one box is wider than the
+   * measure. */
+  if (pass == 4)
+    k->threshold = INF_BAD;
   k->allow_flagged = pass != 1;
   k->background_stretch =
       pass >= 3 && p->emergency_stretch > 0 ? p->emergency_stretch : 0.0;

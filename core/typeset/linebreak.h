@@ -19,6 +19,17 @@ typedef struct cv_kp_params {
    * easy_line; -1 when any line may differ (-1).  Used for paragraphs
    * broken in windows only (see linebreak.c). */
   long same_width_from;
+  /* At most this many hyphenated lines in a row, but on the last pass;
+   * 0: no limit (0). */
+  int max_hyphen_run;
+  /* No last line that is only the tail of a word hyphenated before it,
+   * but on the last pass (0). */
+  int no_lone_tail;
+  /* A paragraph's last line narrower than this (pt) costs
+   * short_last_demerits, so a better break is taken where one exists
+   * (0: no minimum). */
+  double last_line_min;
+  int short_last_demerits; /* (5000) */
 } cv_kp_params;
 
 void cv_kp_params_default(cv_kp_params *p);

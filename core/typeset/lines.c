@@ -35,10 +35,18 @@ void cv_bld_make_ragged(cvpdf_builder *b, cv_hlist *in, cv_hlist *out,
                         double R) {
   for (size_t i = 0; i < in->n; i++) {
     cv_hnode *n = &in->v[i];
-    if (n->kind == CV_GLUE) {
+    /* A tie (penalty 10000 before a space) stays unbreakable. */
+    int tie = i > 0 && in->v[i - 1].kind == CV_PENALTY &&
+              in->v[i - 1].penalty >= CV_INF_PENALTY;
+    if (n->kind == CV_GLUE && tie) {
+      cv_hlist_glue(out, n->width, 0, b->theme->ragged_shrink ? n->shrink : 0);
+    } else if (n->kind == CV_GLUE) {
       cv_hlist_glue(out, 0, R, 0);
       cv_hlist_penalty(out, 0, 0, 0);
-      cv_hlist_glue(out, n->width, -R, n->shrink);
+      /* Ragged lines keep their spaces natural unless the layout says. */
+      cv_hlist_glue(out, n->width, -R, b->theme->ragged_shrink ? n->shrink : 0);
+      if (!out->failed)
+        out->v[out->n - 1].run = n->run; /* a separator it carries */
     } else if (n->kind == CV_PENALTY && n->penalty < CV_INF_PENALTY &&
                n->penalty > CV_EJECT_PENALTY) {
       cv_hlist_penalty(out, 0, CV_INF_PENALTY, 0);
@@ -104,6 +112,34 @@ static cv_run *join_runs(cvpdf_builder *b, const cv_run *a, const cv_run *c,
   return r;
 }
 
+/* The width line ln is set to when it is not stretched: its boxes and
+ * glue, shrunk as the breaker measured them, and the hyphen it ends with.
+ * A penalty's width (a hyphen) counts only where the line breaks. */
+static double set_width(const cv_hnode *nodes, const cv_line *ln) {
+  double natural = 0, shrink = 0;
+  for (size_t i = ln->start; i < ln->end; i++) {
+    if (nodes[i].kind != CV_PENALTY)
+      natural += nodes[i].width;
+    if (nodes[i].kind == CV_GLUE)
+      shrink += nodes[i].shrink;
+  }
+  if (ln->hyphenated)
+    natural += nodes[ln->brk].width;
+  if (ln->ratio < 0)
+    natural += ln->ratio * shrink;
+  return natural;
+}
+
+/* Draws run (a glue's mark) at x on line l. */
+static void glue_mark(cvpdf_builder *b, vline *l, cv_run *run, double x) {
+  pitem *p = cv_bld_vline_add(b, l);
+  if (!p)
+    return;
+  p->kind = CV_DL_TEXT;
+  p->x = x;
+  p->run = run;
+}
+
 /* Places line `ln` of nodes into a new vline starting at x0. */
 static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
                          const cv_line *ln, double x0, double width,
@@ -112,12 +148,8 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
   if (!l)
     return NULL;
   int stretchy = al == CV_ALIGN_JUSTIFY && !last;
-  double natural = 0;
-  for (size_t i = ln->start; i < ln->end; i++)
-    natural += nodes[i].width;
+  double natural = set_width(nodes, ln);
   const cv_hnode *brk = ln->hyphenated ? &nodes[ln->brk] : NULL;
-  if (brk)
-    natural += brk->width;
   double x = x0;
   if (al == CV_ALIGN_CENTER)
     x += (width - natural) / 2;
@@ -139,6 +171,8 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
         w += ratio * n->stretch;
       else if (ratio < 0)
         w += ratio * n->shrink;
+      if (n->run && n->run->n) /* a separator: gone where the line breaks */
+        glue_mark(b, l, n->run, x + (w - n->run->width) / 2);
       x += w;
       continue;
     }
@@ -202,6 +236,66 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
 }
 
 
+/* The text of nodes [a, b): glyph texts, a space for each glue. */
+static void line_text(const cv_hnode *nodes, size_t a, size_t b, cv_buf *out) {
+  for (size_t i = a; i < b; i++) {
+    const cv_hnode *n = &nodes[i];
+    if (n->kind == CV_GLUE && n->width > 0 && out->len &&
+        out->data[out->len - 1] != ' ')
+      cv_buf_putc(out, ' ');
+    if (n->kind != CV_BOX || !n->run)
+      continue;
+    for (uint32_t g = 0; g < n->run->n; g++)
+      if (n->run->g[g].text_len)
+        cv_buf_put(out, n->run->g[g].text, n->run->g[g].text_len);
+  }
+}
+
+/* The longest word of text (at most cap - 1 bytes) into w: the one most
+ * likely to be found in the source alone. */
+static void longest_word(const char *text, char *w, size_t cap) {
+  size_t best = 0, at = 0;
+  for (size_t i = 0; text[i];) {
+    size_t n = strcspn(text + i, " ");
+    if (n > best) {
+      best = n;
+      at = i;
+    }
+    i += n + (text[i + n] == ' ');
+  }
+  if (best >= cap)
+    best = cap - 1;
+  memcpy(w, text + at, best);
+  w[best] = 0;
+}
+
+/* TeX's "Overfull \hbox": a line that no break could set within its
+ * measure is counted and reported at the field it came from, with how
+ * far it reaches past the measure. */
+static void report_overfull(cvpdf_builder *b, const cv_hnode *nodes,
+                            const cv_line *ln, double width) {
+  b->stats.overfull++;
+  double over = set_width(nodes, ln) - width; /* shrunk all it can */
+  cv_buf text;
+  cv_buf_init(&text);
+  line_text(nodes, ln->start, ln->end, &text);
+  const char *t = text.data ? text.data : "";
+  char word[128];
+  longest_word(t, word, sizeof word);
+  const cvpdf_node *at = cv_source_find(&b->src, word);
+  int shown = (int)strlen(t) > 60 ? 60 : (int)strlen(t);
+  while (shown > 0 && ((unsigned char)t[shown] & 0xC0) == 0x80)
+    shown--; /* not inside a character */
+  if (cv_source_first(&b->src, at, t))
+    cv_diags_add(b->diags, CV_SEV_WARNING, at ? at->file : NULL,
+                 at ? at->line : 0, at ? at->col : 0,
+                 "overfull line (%.1fpt too wide for its %.1fpt measure): "
+                 "'%.*s%s'; expected a break within the measure, found "
+                 "none: shorten the word or allow a break in it",
+                 over, width, shown, t, t[shown] ? "..." : "");
+  cv_buf_fini(&text);
+}
+
 /* Breaks hl (already finished) into lines placed at x0 with measures
  * first_w and rest_w.  BREAK_FIRST_ONLY returns BREAK_FAILED when the
  * first pass (no hyphenation, pretolerance) finds no feasible breaks. */
@@ -211,7 +305,12 @@ size_t cv_bld_set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
   measure_ctx mc = {first_w, rest_w};
   cv_kp_params kp;
   cv_kp_params_default(&kp);
-  kp.emergency_stretch = s->ts.size * 1.5;
+  const cv_theme *t = b->theme;
+  kp.emergency_stretch = s->ts.size * t->emergency_stretch;
+  kp.final_hyphen_demerits = t->final_hyphen_demerits;
+  kp.max_hyphen_run = t->hyphen_run;
+  kp.no_lone_tail = !t->lone_tail;
+  kp.last_line_min = s->ts.size * t->last_line_min;
   kp.same_width_from = 1; /* first_w, then rest_w */
   if (mode == BREAK_FIRST_ONLY) {
     kp.tolerance = kp.pretolerance;
@@ -249,7 +348,7 @@ size_t cv_bld_set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
     if (lines[i].hyphenated)
       b->stats.hyphenated++;
     if (lines[i].overfull)
-      b->stats.overfull++;
+      report_overfull(b, hl->v, &lines[i], w);
   }
   free(lines);
   *out_lines = vl;
@@ -266,6 +365,9 @@ int cv_bld_shape_markup(cvpdf_builder *b, const cv_style *s, const char *markup,
     return -1;
   double t0 = now();
   int justify = s->align == CV_ALIGN_JUSTIFY;
+  if (hyphenate)
+    hyphenate = CV_HYPHENATE |
+                (b->theme->hyphenate_capitals ? CV_HYPHENATE_CAPITALS : 0);
   if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
       cv_shape_spans(b->sh, &s->ts, spans, ns, hyphenate, justify, hl, &st) <
           0) {

@@ -28,11 +28,15 @@ static int legal_break(const cv_vitem *items, size_t i, int *pi) {
 /* Section 1005 in spirit: the page is ragged, so what a break costs is its
  * penalty plus how much of the page it leaves empty, cubed so that a
  * nearly full page is cheap and a half-empty one is not. */
-static double break_cost(int pi, double h, double page_height) {
+static double break_cost(int pi, double h, double page_height, double line) {
   double u = (page_height - h) / page_height;
   if (u < 0)
     u = 0;
-  return (double)pi + 10000.0 * u * u * u;
+  double c = (double)pi + 10000.0 * u * u * u;
+  double lines = line > 0 ? (page_height - h) / line : 0;
+  if (lines > 3)
+    c += CV_HOLE_LINE_COST * (lines - 3);
+  return c;
 }
 
 static size_t skip_discardable(const cv_vitem *items, size_t n, size_t i) {
@@ -52,6 +56,11 @@ size_t cv_page_start(const cv_vitem *items, size_t n, size_t from) {
  * (final == 0) as soon as it holds that item. */
 size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
                    double page_height, int final) {
+  return cv_page_end_holes(items, n, start, page_height, 0, final);
+}
+
+size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
+                         double page_height, double line, int final) {
   double h = 0, best_cost = 0;
   size_t best = NONE, last_box = NONE;
   for (size_t i = start; i < n; i++) {
@@ -59,7 +68,7 @@ size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
     if (i > start && legal_break(items, i, &pi) && h <= page_height + EPS) {
       if (pi <= -10000)
         return i;
-      double c = break_cost(pi, h, page_height);
+      double c = break_cost(pi, h, page_height, line);
       if (best == NONE || c <= best_cost) { /* ties go to the later break */
         best = i;
         best_cost = c;

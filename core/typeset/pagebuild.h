@@ -42,5 +42,12 @@ int cv_pagebreak(const cv_vitem *items, size_t n, double page_height,
 size_t cv_page_start(const cv_vitem *items, size_t n, size_t from);
 size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
                    double page_height, int final);
+/* cv_page_end weighing the hole a break leaves at the page foot as TeX's
+ * page builder weighs badness: each body line (of height `line`) of space
+ * left empty beyond three costs CV_HOLE_LINE_COST, so a page breaks inside
+ * an entry at a soft penalty rather than leave a larger hole. */
+#define CV_HOLE_LINE_COST 200
+size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
+                         double page_height, double line, int final);
 
 #endif

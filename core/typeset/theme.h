@@ -41,9 +41,17 @@ typedef struct cv_theme {
   double page_w, page_h;
   double margin_top, margin_bottom, margin_left, margin_right;
   int hyphenate;
-  const char *language;     /* default language */
-  const char *fallbacks[8]; /* fallback families, NULL-terminated */
-  const char *icon_family;  /* NULL: no icons */
+  /* Line breaking (layout key breaking:): TeX's finishing rules. */
+  int final_hyphen_demerits; /* \finalhyphendemerits */
+  int hyphen_run;            /* hyphenated lines in a row, at most */
+  int hyphenate_capitals;    /* \uchyph */
+  int lone_tail;             /* a last line may be only a word's tail */
+  int ragged_shrink;         /* ragged lines may squeeze their spaces */
+  double last_line_min;      /* em: a shorter last line costs demerits */
+  double emergency_stretch;  /* em, on the last feasible pass only */
+  const char *language;      /* default language */
+  const char *fallbacks[8];  /* fallback families, NULL-terminated */
+  const char *icon_family;   /* NULL: no icons */
   cv_style styles[CV_MAX_STYLES];
   size_t nstyles;
   /* spacing, pt */

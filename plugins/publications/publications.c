@@ -225,6 +225,19 @@ static const char *title(pub_ctx *c, const work *w) {
                            : w->title;
 }
 
+/* The title in quotes, without its own closing stop when punctuation
+ * follows it ("Compression", 2024. rather than "Compression.", 2024.). */
+static const char *quoted_title(pub_ctx *c, const work *w) {
+  const char *t = w->title;
+  size_t n = strlen(t);
+  if (n > 1 && t[n - 1] == '.' && t[n - 2] != '.') {
+    work bare = *w;
+    bare.title = c->h->fmt(c->b, "%.*s", (int)(n - 1), t);
+    return c->h->fmt(c->b, "\"%s\"", title(c, &bare));
+  }
+  return c->h->fmt(c->b, "\"%s\"", title(c, w));
+}
+
 static const char *year(pub_ctx *c, const work *w) {
   return w->date ? c->h->date_range(c->b, w->date, NULL) : w->when;
 }
@@ -256,7 +269,7 @@ static const char *citation(pub_ctx *c, const work *w, int venue) {
   cvpdf_builder *b = c->b;
   const char *who = authors(c, w);
   const char *when = year(c, w);
-  const char *s = h->fmt(b, "\"%s\"", title(c, w));
+  const char *s = quoted_title(c, w);
   if (who) {
     size_t n = strlen(who);
     /* "... et al." already ends the sentence. */
