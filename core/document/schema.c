@@ -503,35 +503,3 @@ int cv_date_parse(const char *s, cv_date *d) {
   *d = r;
   return 0;
 }
-
-/* ---- month names ----------------------------------------------------- */
-
-static const char *const months[3][2][12] = {
-    {{"January", "February", "March", "April", "May", "June", "July",
-      "August", "September", "October", "November", "December"},
-     {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-      "Nov", "Dec"}},
-    {{"Januar", "Februar", "M\xc3\xa4rz", "April", "Mai", "Juni", "Juli",
-      "August", "September", "Oktober", "November", "Dezember"},
-     {"Jan", "Feb", "M\xc3\xa4r", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep",
-      "Okt", "Nov", "Dez"}},
-    {{"janvier", "f\xc3\xa9vrier", "mars", "avril", "mai", "juin", "juillet",
-      "ao\xc3\xbbt", "septembre", "octobre", "novembre",
-      "d\xc3\xa9" "cembre"},
-     {"janv.", "f\xc3\xa9vr.", "mars", "avr.", "mai", "juin", "juil.",
-      "ao\xc3\xbbt", "sept.", "oct.", "nov.", "d\xc3\xa9" "c."}}};
-
-const char *cv_month_name(const char *lang, int month, int abbreviated) {
-  if (month < 1 || month > 12)
-    return NULL;
-  int l = 0;
-  if (lang && lower((unsigned char)lang[0]) == 'd' &&
-      lower((unsigned char)lang[1]) == 'e' &&
-      (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
-    l = 1;
-  else if (lang && lower((unsigned char)lang[0]) == 'f' &&
-           lower((unsigned char)lang[1]) == 'r' &&
-           (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
-    l = 2;
-  return months[l][abbreviated ? 1 : 0][month - 1];
-}
