@@ -50,8 +50,6 @@ PENDING = {
     "rcv-v1.18-engineeringresumes.yaml",
     # RenderCV 0.8's layout (sections beside cv's fields) is not read
     "rcv-v0.8-john-doe.yaml",
-    # a hyphenation warning Chinese does not need
-    "rcv-zh-tw-example.yaml",
 }
 
 # Keys whose values are not printed as text (links, pictures, settings).

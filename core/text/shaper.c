@@ -76,7 +76,7 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
     return NULL;
   }
   if (!cv_hyph_find(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path) &&
-      st && !st->failed)
+      !cv_hyph_needless(lang) && st && !st->failed)
     snprintf(st->msg, sizeof st->msg,
              "no hyphenation patterns for language \"%s\" (hyph_%s.dic); "
              "words will not be hyphenated",

@@ -167,6 +167,8 @@ double cv_shape_space_width(shape_ctx *c, cv_font *f, double size);
  * none. */
 int cv_hyph_find(const char *lang, const char *const *dirs, char *path,
                  size_t cap);
+/* 1 when lang's script needs no hyphenation patterns (zh, ja, ko, ...). */
+int cv_hyph_needless(const char *lang);
 /* Appends run, the word text[a, b), split at its hyphenation points with
  * a flagged penalty at each.  0, or -1 with c->st. */
 int cv_shape_emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
