@@ -171,7 +171,8 @@ static int load_theme(render_ctx *c) {
   }
   if (!c->lang)
     c->lang = c->theme->language;
-  return 0;
+  return cv_theme_load_locales(c->theme, c->lang, o->locale_dirs, &c->inputs,
+                               &c->arena, c->d);
 }
 
 /* Reports a font family of the theme that cannot be loaded: at the CV's

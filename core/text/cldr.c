@@ -15,13 +15,17 @@
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
-/* The ICU locale id for a BCP 47 tag ("pt-BR" -> "pt_BR"). */
+/* The ICU locale id for a BCP 47 tag ("pt-BR" -> "pt_BR"), with the
+ * Gregorian calendar: a CV's dates are written in it, also where the
+ * language's default calendar is another (fa: the Persian one). */
 static void icu_locale(const char *lang, char *loc, size_t cap) {
   UErrorCode err = U_ZERO_ERROR;
   int32_t n = uloc_forLanguageTag(lang && *lang ? lang : "en", loc,
                                   (int32_t)cap, NULL, &err);
   if (U_FAILURE(err) || n <= 0 || (size_t)n >= cap)
     snprintf(loc, cap, "en");
+  err = U_ZERO_ERROR;
+  uloc_setKeywordValue("calendar", "gregorian", loc, (int32_t)cap, &err);
 }
 
 /* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */

@@ -151,8 +151,8 @@ int cv_hyph_find(const char *lang, const char *const *dirs, char *path,
  * (Chinese, Japanese, Korean, Thai-like scripts without patterns, Arabic
  * and Hebrew), so that no patterns are needed. */
 int cv_hyph_needless(const char *lang) {
-  static const char *const langs[] = {"zh", "ja", "ko", "lo", "km", "my",
-                                      "bo", "ar", "fa", "he", "ur", "yi"};
+  static const char *const langs[] = {"zh", "ja", "ko", "lo", "km", "my", "bo",
+                                      "ar", "fa", "he", "ur", "yi", "vi"};
   size_t bl = strcspn(lang ? lang : "", "-_");
   for (size_t i = 0; i < sizeof langs / sizeof *langs; i++)
     if (bl == strlen(langs[i]) && !strncmp(lang, langs[i], bl))
