@@ -538,6 +538,23 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   }
 }
 
+/* The strings of m under keys[i][0], renamed keys[i][1], in a new map;
+ * NULL when m has none of them. */
+static cvpdf_node *renamed(cv_conv *c, const cvpdf_node *m,
+                           const char *const (*keys)[2], size_t n) {
+  cvpdf_node *out = NULL;
+  for (size_t i = 0; m && i < n; i++) {
+    const cvpdf_node *v = cv_conv_want_str(c, m, keys[i][0], RC);
+    if (!v)
+      continue;
+    if (!out)
+      out = cv_conv_map(c, v);
+    cv_conv_set(c, out, keys[i][1], cv_conv_key(m, keys[i][0]),
+                cv_conv_scalar(c, v, v->str));
+  }
+  return out;
+}
+
 /* RenderCV's page size (design.page.size in 2.x, design.page_size in
  * 1.x; US Letter when neither is given, as in RenderCV) and 2.x margins,
  * as the theme's page:. */
@@ -565,16 +582,7 @@ static void page(cv_conv *c, const cvpdf_node *src, const cvpdf_node *d,
                                          {"bottom_margin", "bottom"},
                                          {"left_margin", "left"},
                                          {"right_margin", "right"}};
-  cvpdf_node *mm = NULL;
-  for (size_t i = 0; pg && i < 4; i++) {
-    const cvpdf_node *m = cv_conv_want_str(c, pg, sides[i][0], RC);
-    if (!m)
-      continue;
-    if (!mm)
-      mm = cv_conv_map(c, m);
-    cv_conv_set(c, mm, sides[i][1], cv_conv_key(pg, sides[i][0]),
-                cv_conv_scalar(c, m, m->str));
-  }
+  cvpdf_node *mm = renamed(c, pg, sides, 4);
   if (mm)
     cv_conv_set(c, pm, "margins", cv_conv_key(pg, "top_margin"), mm);
   cv_conv_set(c, th, "page", at, pm);
@@ -597,16 +605,7 @@ static void locale(cv_conv *c, const cvpdf_node *src, cvpdf_node *root,
                  lang->str);
   static const char *const words[][2] = {{"present", "present"},
                                          {"last_updated", "updated"}};
-  cvpdf_node *wm = NULL;
-  for (size_t i = 0; loc && i < 2; i++) {
-    const cvpdf_node *w = cv_conv_want_str(c, loc, words[i][0], RC);
-    if (!w)
-      continue;
-    if (!wm)
-      wm = cv_conv_map(c, w);
-    cv_conv_set(c, wm, words[i][1], cv_conv_key(loc, words[i][0]),
-                cv_conv_scalar(c, w, w->str));
-  }
+  cvpdf_node *wm = renamed(c, loc, words, 2);
   if (wm) {
     cvpdf_node *by = cv_conv_map(c, loc);
     cv_conv_set(c, by, code ? code : "en", loc, wm);
