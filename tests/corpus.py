@@ -35,14 +35,14 @@ PENDING = {
     "jr-org-new-grad.json", "jr-schema-resume-2016.json",
     # publication summaries, volunteer highlights, interests' summaries
     "jr-org-stackoverflow-story.json",
-    # a '2021/07' date refuses the whole CV
+    # '2021/07' dates: printed as written, with the warning JSON Resume's
+    # ISO 8601 rule asks for; "present" and the month of an award in English
+    # (JSON Resume has no language field)
     "jr-zh-article.json",
     # nested sub-bullets flattened; skills' details
     "rcv-v2-ember.yaml", "rcv-v2-moderncv.yaml", "rcv-v2-opal.yaml",
     # a photo not printed; a sub-bullet
     "rcv-es-classic.yaml",
-    # a free-text date ('2011-2013') left out
-    "rcv-personal-es.yaml",
     # no hyphenation patterns for Turkish in Debian (a warning)
     "rcvgo-new-turkish.yaml",
     # RenderCV 1.x: free-text dates dropped, LaTeX math

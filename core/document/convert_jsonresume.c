@@ -36,33 +36,39 @@ static void put_raw(cv_conv *c, cvpdf_node *dst, const char *dkey,
     cv_conv_set(c, dst, dkey, keyat, cv_conv_scalar(c, n, n->str));
 }
 
-static const cvpdf_node *want_date(cv_conv *c, const cvpdf_node *e,
-                                   const char *key) {
+/* A date of e as the native tree wants it: as written when it is one cvpdf
+ * reads, else {text: ...} (printed as written) after a warning, since the
+ * schema asks for ISO 8601; NULL when absent or empty. */
+static cvpdf_node *want_date(cv_conv *c, const cvpdf_node *e, const char *key) {
   const cvpdf_node *n = cv_conv_want_str(c, e, key, JR);
   cv_date d;
-  if (n && cv_date_parse(n->str, &d) != 0) {
-    cv_conv_error(c, n,
-                  JR " field '%s' expected a date such as 2014-06-29, "
-                     "2014-06 or 2014, found '%s'",
-                  key, n->str);
+  if (!n || !*n->str)
     return NULL;
-  }
-  return n;
+  if (cv_date_parse(n->str, &d) == 0)
+    return cv_conv_scalar(c, n, n->str);
+  cv_conv_warn(c, n,
+               JR " field '%s' expected an ISO 8601 date such as 2014-06-29, "
+                  "2014-06 or 2014, found '%s'; it is printed as written",
+               key, n->str);
+  cvpdf_node *m = cv_conv_map(c, n);
+  cv_conv_set(c, m, "text", n, cv_conv_scalar(c, n, n->str));
+  return m;
 }
 
 /* startDate/endDate (or a single date key) into start/end/date.  JSON
  * Resume leaves endDate out while something is still going on. */
 static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e,
                       const char *start_key, const char *end_key) {
-  const cvpdf_node *s = want_date(c, e, start_key);
-  const cvpdf_node *en = end_key ? want_date(c, e, end_key) : NULL;
+  cvpdf_node *s = want_date(c, e, start_key);
+  cvpdf_node *en = end_key ? want_date(c, e, end_key) : NULL;
   if (s && !end_key) {
-    put_raw(c, dst, "date", s, cv_conv_key(e, start_key));
+    cv_conv_set(c, dst, "date", cv_conv_key(e, start_key), s);
     return;
   }
-  put_raw(c, dst, "start", s, cv_conv_key(e, start_key));
+  if (s)
+    cv_conv_set(c, dst, "start", cv_conv_key(e, start_key), s);
   if (en)
-    put_raw(c, dst, "end", en, cv_conv_key(e, end_key));
+    cv_conv_set(c, dst, "end", cv_conv_key(e, end_key), en);
   else if (s)
     cv_conv_set(c, dst, "end", NULL, cv_conv_scalar(c, s, "present"));
 }

@@ -99,6 +99,13 @@ static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
 /* start_date/end_date must be dates; `date` may be any text in RenderCV,
  * which a cvpdf date field cannot hold: then it is left out, with a
  * warning that says so. */
+/* {text: "Fall 2023"}: a date printed as written. */
+static cvpdf_node *literal_date(cv_conv *c, const cvpdf_node *n) {
+  cvpdf_node *m = cv_conv_map(c, n);
+  cv_conv_set(c, m, "text", n, cv_conv_scalar(c, n, n->str));
+  return m;
+}
+
 static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e) {
   static const struct {
     const char *src, *dst;
@@ -116,10 +123,12 @@ static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e) {
       cv_conv_set(c, dst, keys[i].dst, cv_conv_key(e, keys[i].src),
                   cv_conv_scalar(c, n, n->str));
     } else if (i < 2) {
-      cv_conv_error(c, n,
-                    RC " field '%s' expected a date such as 2020-01, 2020 "
-                       "or present, found '%s'",
-                    keys[i].src, n->str);
+      /* RenderCV prints a date it cannot read as written. */
+      if (!cv_conv_get(e, "date"))
+        cv_conv_set(c, dst, keys[i].dst, cv_conv_key(e, keys[i].src),
+                    literal_date(c, n));
+    } else if (*n->str) {
+      cv_conv_set(c, dst, "date", cv_conv_key(e, "date"), literal_date(c, n));
     } else {
       cv_conv_warn(c, n,
                    "date '%s' is not a date cvpdf can print (such as "

@@ -220,6 +220,8 @@ static void check_field(vctx *v, const cvpdf_field *f, const cvpdf_node *n,
     return;
   case CVPDF_FIELD_DATE: {
     cv_date d;
+    if (cv_date_literal(n))
+      return;
     if (!is_scalar(n) || cv_date_parse(n->str, &d) != 0)
       verr(v, n,
            "field '%s' expected a date such as 2021, 2021-05 or May 2021, "
@@ -466,6 +468,13 @@ static int parse_named(const char *s, cv_date *d) {
   if (read_num(&p, 4, 4, &d->year) < 0)
     return -1;
   return *p == '\0' ? 0 : -1;
+}
+
+const char *cv_date_literal(const cvpdf_node *n) {
+  if (!n || n->kind != CVPDF_NODE_MAP || cv_node_len(n) != 1)
+    return NULL;
+  const cvpdf_node *t = cv_node_get(n, "text");
+  return t && is_scalar(t) && t->str && *t->str ? t->str : NULL;
 }
 
 int cv_date_parse(const char *s, cv_date *d) {

@@ -130,6 +130,8 @@ const char *cv_h_option(cvpdf_builder *b, const char *key) {
 static const char *format_date(cvpdf_builder *b, const cvpdf_node *n, int *ok) {
   const char *s = cv_node_str(n);
   cv_date d;
+  if (cv_date_literal(n))
+    return cv_h_escape(b, cv_date_literal(n));
   if (!s || cv_date_parse(s, &d) != 0) {
     cv_h_error(b, n,
                "expected a date such as 2021, 2021-05, May 2021 or present, "
