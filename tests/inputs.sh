@@ -148,6 +148,12 @@ expect_printed() { # name file text warning
 expect_printed "JSON Resume non-ISO date printed as written, with a warning" \
   "$T/date.json" "June 14th" \
   "$T/date.json:3:17: warning: JSON Resume field 'startDate' expected an ISO 8601 date such as 2014-06-29, 2014-06 or 2014, found 'June 14th'; it is printed as written"
+printf '{"basics": {"name": "A B"},\n "experience": [{"name": "X"}],\n "wrok": []}\n' >"$T/keys.json"
+"$BIN" render -q "$T/keys.json" -o "$T/keys.pdf" 2>"$T/err" &&
+  grep -qxF "$T/keys.json:2:2: warning: JSON Resume has no top-level key 'experience': it is left out; did you mean 'work'?" "$T/err" &&
+  grep -qxF "$T/keys.json:3:2: warning: JSON Resume has no top-level key 'wrok': it is left out; did you mean 'work'?" "$T/err" &&
+  ok "JSON Resume unknown top-level keys: a warning with the nearest key" ||
+  no "JSON Resume unknown top-level keys: $(cat "$T/err")"
 printf '{"basics": {"name": "A B"},\n "work": [{"name": "X",\n   "highlights": ["a", {"b": 1}]}]}\n' >"$T/hl.json"
 expect_error "JSON Resume highlight of the wrong type" "$T/hl.json" \
   "$T/hl.json:3:24: error: JSON Resume field 'highlights' expected a list of strings, found a mapping in it"

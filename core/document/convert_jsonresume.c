@@ -469,10 +469,53 @@ static void list_section(cv_conv *c, const cvpdf_node *root, size_t k,
   cv_conv_push(c, secs, s);
 }
 
+/* A top-level key the schema does not have: its content would be lost
+ * without a word, so a warning names it and the key it may stand for
+ * (a misspelling, or another resume format's name for a section). */
+static void unknown_keys(cv_conv *c, const cvpdf_node *src) {
+  static const char *const known[] = {
+      "$schema",   "basics",       "work",         "volunteer", "education",
+      "awards",    "certificates", "publications", "skills",    "languages",
+      "interests", "references",   "projects",     "meta",      NULL};
+  static const char *const other[][2] = {{"experience", "work"},
+                                         {"experiences", "work"},
+                                         {"employment", "work"},
+                                         {"jobs", "work"},
+                                         {"positions", "work"},
+                                         {"volunteering", "volunteer"},
+                                         {"certifications", "certificates"},
+                                         {"honors", "awards"},
+                                         {"achievements", "awards"},
+                                         {"hobbies", "interests"},
+                                         {"sideProjects", "projects"},
+                                         {"portfolio", "projects"}};
+  for (size_t i = 0; i < src->n; i++) {
+    const char *key = src->keys[i]->str;
+    size_t k = 0;
+    while (known[k] && strcmp(known[k], key))
+      k++;
+    if (known[k])
+      continue;
+    const char *near = cv_nearest(key, known);
+    for (size_t j = 0; j < sizeof other / sizeof *other; j++)
+      if (!strcasecmp(key, other[j][0]))
+        near = other[j][1];
+    if (near)
+      cv_conv_warn(c, src->keys[i],
+                   JR " has no top-level key '%s': it is left out; did you "
+                      "mean '%s'?",
+                   key, near);
+    else
+      cv_conv_warn(c, src->keys[i],
+                   JR " has no top-level key '%s': it is left out", key);
+  }
+}
+
 cvpdf_node *cv_convert_jsonresume(cv_conv *c, const cvpdf_node *src) {
   cvpdf_node *root = cv_conv_map(c, src);
   cvpdf_node *secs = cv_conv_seq(c, src);
   cvpdf_node *pairs = NULL;
+  unknown_keys(c, src);
   const cvpdf_node *b = cv_conv_want_map(c, src, "basics", JR);
   if (b && !cv_conv_get(b, "name"))
     cv_conv_error(c, b, JR " field 'basics' is missing required field "
