@@ -98,7 +98,7 @@ grep -q '^layout: classic$' "$c" && grep -q '^language: en$' "$c" &&
   no "RenderCV: layout, language, contacts, highlighted author, numbers"
 c="$T/jsonresume-sample.yaml"
 grep -q '^  twitter: neutralthoughts$' "$c" &&
-  grep -q '^  location: San Francisco, California, US$' "$c" &&
+  grep -q '^  location: 2712 Broadway St, CA 94115 San Francisco, California, US$' "$c" &&
   grep -q '^    gpa: .4\.0.$' "$c" && grep -q '^    end: present$' "$T/tricky.yaml" &&
   grep -q "^    value: '\[dandymusicnl\](<https://soundcloud.example.com/dandymusicnl>)'$" "$c" &&
   ok "JSON Resume: contacts, location, score, open end, other profiles" ||

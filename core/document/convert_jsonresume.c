@@ -120,8 +120,9 @@ static char *joined(cv_conv *c, const cvpdf_node *seq, const char *what) {
 
 /* ---- basics ---------------------------------------------------------- */
 
-/* "City, Region, CC" from basics.location (a mapping, or older files' plain
- * string). */
+/* "Street, Postcode City, Region, CC" from basics.location (a mapping with
+ * schema 1.x's keys or the hyphenated ones of the 0.x files, or older
+ * files' plain string). */
 static cvpdf_node *location(cv_conv *c, const cvpdf_node *basics) {
   const cvpdf_node *loc = cv_conv_get(basics, "location");
   if (!loc)
@@ -129,19 +130,27 @@ static cvpdf_node *location(cv_conv *c, const cvpdf_node *basics) {
   if (loc->kind == CVPDF_NODE_SCALAR)
     return cv_conv_text(c, loc);
   if (loc->kind != CVPDF_NODE_MAP) {
-    cv_conv_error(c, loc, JR " field 'location' expected a mapping (city, "
-                          "region, countryCode), found a list");
+    cv_conv_error(c, loc,
+                  JR " field 'location' expected a mapping (city, "
+                     "region, countryCode), found a list");
     return NULL;
   }
-  static const char *const parts[] = {"city", "region", "countryCode", NULL};
+  static const char *const street[] = {"address", "street-address", NULL},
+                           *const post[] = {"postalCode", "postal-code", NULL},
+                           *const city[] = {"city", "locality", NULL},
+                           *const region[] = {"region", NULL},
+                           *const country[] = {"countryCode", "country-name",
+                                               NULL};
+  const char *const *parts[] = {street, post, city, region, country};
   cv_buf b;
   cv_buf_init(&b);
-  for (size_t i = 0; parts[i]; i++) {
-    const cvpdf_node *p = cv_conv_want_str(c, loc, parts[i], JR);
-    if (!p)
+  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+    const cvpdf_node *p = first_str(c, loc, parts[i]);
+    if (!p || !*p->str)
       continue;
+    /* the postcode and the city go together: "98105 Seattle" */
     if (b.len)
-      cv_buf_puts(&b, ", ");
+      cv_buf_puts(&b, i == 2 && first_str(c, loc, post) ? " " : ", ");
     cv_buf_puts(&b, p->str);
   }
   cvpdf_node *r = NULL;
