@@ -199,6 +199,23 @@ def test_override(tmp):
           "a CV's words override the locale file's")
 
 
+def test_jsonresume_script(tmp):
+    """JSON Resume has no language field: a Chinese one is read as zh."""
+    src = os.path.join(tmp, "zh.json")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write('{"basics": {"name": "王小明", "summary": "软件工程师。"},\n'
+                ' "work": [{"name": "示范公司", "position": "工程师",'
+                ' "startDate": "2020-03"}]}\n')
+    pdf = os.path.join(tmp, "zh-json.pdf")
+    run = subprocess.run([CVPDF, "render", src, "-o", pdf],
+                         capture_output=True, text=True)
+    txt = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"],
+                         capture_output=True, text=True).stdout
+    check(run.returncode == 0 and norm(cldr_month_year("zh", 2020, 3)) in
+          norm(txt) and "至今" in txt and "present" not in txt,
+          "a Chinese JSON Resume: its dates in Chinese")
+
+
 def main():
     langs = sorted(f[:-5] for f in os.listdir(LOCALES) if f.endswith(".yaml"))
     check(len(langs) >= 20, "%d languages have a locale file" % len(langs))
@@ -211,6 +228,7 @@ def main():
         for lang in CJK:
             test_cjk(tmp, lang)
         test_override(tmp)
+        test_jsonresume_script(tmp)
     print("%d failures" % len(failures))
     return 1 if failures else 0
 

@@ -213,10 +213,41 @@ static void profiles(cv_conv *c, const cvpdf_node *basics, cvpdf_node *contact,
   }
 }
 
+/* JSON Resume has no language field: a CV whose name and summary are
+ * written in Han, kana or Hangul is taken to be in Chinese, Japanese or
+ * Korean, so that its dates and words are; NULL for any other script. */
+static const char *script_language(const cvpdf_node *b) {
+  static const char *const keys[] = {"name", "label", "summary"};
+  size_t han = 0, kana = 0, hangul = 0, latin = 0;
+  for (size_t k = 0; k < 3; k++) {
+    const char *s = cv_node_get_str(b, keys[k]);
+    for (size_t n = s ? strlen(s) : 0; s && n > 0;) {
+      uint32_t cp;
+      int len = cv_utf8_decode(s, n, &cp);
+      if (len <= 0)
+        break;
+      han += cp >= 0x4E00 && cp <= 0x9FFF;
+      kana += cp >= 0x3040 && cp <= 0x30FF;
+      hangul += cp >= 0xAC00 && cp <= 0xD7AF;
+      latin += (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+      s += len;
+      n -= (size_t)len;
+    }
+  }
+  if (hangul > latin)
+    return "ko";
+  if (kana && han + kana > latin)
+    return "ja";
+  return han > latin ? "zh" : NULL;
+}
+
 static void basics(cv_conv *c, const cvpdf_node *b, cvpdf_node *root,
                    cvpdf_node *secs, cvpdf_node **pairs) {
   put_text(c, root, "name", b, "name");
   put_text(c, root, "headline", b, "label");
+  const char *lang = script_language(b);
+  if (lang)
+    cv_conv_set(c, root, "language", NULL, cv_conv_scalar(c, b, lang));
   cvpdf_node *contact = cv_conv_map(c, b);
   put_text(c, contact, "email", b, "email");
   put_text(c, contact, "phone", b, "phone");
