@@ -98,7 +98,7 @@ grep -q '^layout: classic$' "$c" && grep -q '^language: en$' "$c" &&
   no "RenderCV: layout, language, contacts, highlighted author, numbers"
 c="$T/jsonresume-sample.yaml"
 grep -q '^  twitter: neutralthoughts$' "$c" &&
-  grep -q '^  location: San Francisco, California, US$' "$c" &&
+  grep -q '^  location: 2712 Broadway St, CA 94115 San Francisco, California, US$' "$c" &&
   grep -q '^    gpa: .4\.0.$' "$c" && grep -q '^    end: present$' "$T/tricky.yaml" &&
   grep -q "^    value: '\[dandymusicnl\](<https://soundcloud.example.com/dandymusicnl>)'$" "$c" &&
   ok "JSON Resume: contacts, location, score, open end, other profiles" ||
@@ -129,8 +129,31 @@ printf '{\n  "basics": {"name": "A B"},\n  "work": 5\n}\n' >"$T/bad.json"
 expect_error "JSON Resume 'work: 5' is an error at its position" "$T/bad.json" \
   "$T/bad.json:3:11: error: JSON Resume field 'work' expected a list, found '5'"
 printf '{"basics": {"name": "A B"},\n "education": [{"institution": "X",\n   "startDate": "June 14th"}]}\n' >"$T/date.json"
-expect_error "JSON Resume bad date is an error at its position" "$T/date.json" \
-  "$T/date.json:3:17: error: JSON Resume field 'startDate' expected a date such as 2014-06-29, 2014-06 or 2014, found 'June 14th'"
+# A date JSON Resume's schema does not allow is printed as written, after
+# a warning at its position.
+expect_printed() { # name file text warning
+  name=$1 file=$2 text=$3 warning=$4
+  if ! "$BIN" render -q "$file" -o "$T/p.pdf" 2>"$T/err"; then
+    no "$name: not rendered: $(cat "$T/err")"; return
+  fi
+  if [ -n "$warning" ] && ! grep -qxF "$warning" "$T/err"; then
+    no "$name: expected '$warning', got: $(cat "$T/err")"; return
+  fi
+  if [ -z "$warning" ] && [ -s "$T/err" ]; then
+    no "$name: expected no message, got: $(cat "$T/err")"; return
+  fi
+  if pdftotext "$T/p.pdf" - | grep -qF "$text"; then ok "$name"; else
+    no "$name: '$text' not in the PDF"; fi
+}
+expect_printed "JSON Resume non-ISO date printed as written, with a warning" \
+  "$T/date.json" "June 14th" \
+  "$T/date.json:3:17: warning: JSON Resume field 'startDate' expected an ISO 8601 date such as 2014-06-29, 2014-06 or 2014, found 'June 14th'; it is printed as written"
+printf '{"basics": {"name": "A B"},\n "experience": [{"name": "X"}],\n "wrok": []}\n' >"$T/keys.json"
+"$BIN" render -q "$T/keys.json" -o "$T/keys.pdf" 2>"$T/err" &&
+  grep -qxF "$T/keys.json:2:2: warning: JSON Resume has no top-level key 'experience': it is left out; did you mean 'work'?" "$T/err" &&
+  grep -qxF "$T/keys.json:3:2: warning: JSON Resume has no top-level key 'wrok': it is left out; did you mean 'work'?" "$T/err" &&
+  ok "JSON Resume unknown top-level keys: a warning with the nearest key" ||
+  no "JSON Resume unknown top-level keys: $(cat "$T/err")"
 printf '{"basics": {"name": "A B"},\n "work": [{"name": "X",\n   "highlights": ["a", {"b": 1}]}]}\n' >"$T/hl.json"
 expect_error "JSON Resume highlight of the wrong type" "$T/hl.json" \
   "$T/hl.json:3:24: error: JSON Resume field 'highlights' expected a list of strings, found a mapping in it"
@@ -147,13 +170,17 @@ printf 'cv:\n  name: A B\n  sections:\n    x:\n      - foo: 1\n' >"$T/kind.yaml"
 expect_error "RenderCV entry of no known type" "$T/kind.yaml" \
   "$T/kind.yaml:5:9: error: RenderCV entry expected one of the keys institution, company, title, name, label, bullet, number or reversed_number (or plain text), found none of them"
 printf 'cv:\n  name: A B\n  sections:\n    x:\n      - company: C\n        position: P\n        start_date: someday\n' >"$T/rdate.yaml"
-expect_error "RenderCV bad start_date" "$T/rdate.yaml" \
-  "$T/rdate.yaml:7:21: error: RenderCV field 'start_date' expected a date such as 2020-01, 2020 or present, found 'someday'"
+expect_printed "RenderCV free-text start_date printed as written" \
+  "$T/rdate.yaml" "someday" ""
 printf 'cv:\n  name: A B\n  sections:\n    x:\n      - name: N\n        date: Fall 2023\n' >"$T/fall.yaml"
-"$BIN" render -q "$T/fall.yaml" -o "$T/fall.pdf" 2>"$T/err" &&
-  grep -qxF "$T/fall.yaml:6:15: warning: date 'Fall 2023' is not a date cvpdf can print (such as 2020-01, 2020 or Sep 2020); it is left out" "$T/err" &&
-  ok "a RenderCV free-text date is left out with a warning" ||
-  no "a RenderCV free-text date is left out with a warning: $(cat "$T/err")"
+expect_printed "RenderCV free-text date printed as written" \
+  "$T/fall.yaml" "Fall 2023" ""
+"$BIN" convert "$T/fall.yaml" -o "$T/fall-native.yaml" 2>/dev/null &&
+  grep -qF "text: Fall 2023" "$T/fall-native.yaml" &&
+  "$BIN" render -q "$T/fall-native.yaml" -o "$T/fall2.pdf" 2>/dev/null &&
+  pdftotext "$T/fall2.pdf" - | grep -qF "Fall 2023" &&
+  ok "a free-text date is kept through convert" ||
+  no "a free-text date is kept through convert: $(cat "$T/fall-native.yaml")"
 
 # 5. A failed conversion writes nothing and leaves the old output alone.
 echo "old" >"$T/keep.yaml"

@@ -1,5 +1,6 @@
 /* Tests of core/document/schema.c: field validation messages and dates. */
 #include "document/schema.h"
+#include "text/cldr.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -299,18 +300,27 @@ static void test_dates(void) {
 }
 
 static void test_months(void) {
-  check_str(cv_month_name("en", 1, 0), "January", "en full");
-  check_str(cv_month_name("en", 9, 1), "Sep", "en abbreviated");
-  check_str(cv_month_name("de", 3, 0), "M\xc3\xa4rz", "de full");
-  check_str(cv_month_name("de", 3, 1), "M\xc3\xa4r", "de abbreviated");
-  check_str(cv_month_name("de-AT", 12, 0), "Dezember", "de with region");
-  check_str(cv_month_name("fr", 1, 1), "janv.", "fr abbreviated");
-  check_str(cv_month_name("fr", 2, 0), "f\xc3\xa9vrier", "fr full");
-  check_str(cv_month_name("fr", 12, 1), "d\xc3\xa9" "c.", "fr dec abbrev");
-  check_str(cv_month_name("it", 5, 0), "May", "unknown language is en");
-  check_str(cv_month_name(NULL, 6, 0), "June", "NULL language is en");
-  check(cv_month_name("en", 13, 0) == NULL, "month 13 gives NULL", NULL);
-  check(cv_month_name("en", 0, 0) == NULL, "month 0 gives NULL", NULL);
+  char b[64];
+  check_str(cv_cldr_month_name(b, sizeof b, "en", 1, 0), "January", "en");
+  check_str(cv_cldr_month_name(b, sizeof b, "de", 3, 0), "M\xc3\xa4rz", "de");
+  check_str(cv_cldr_month_name(b, sizeof b, "fr", 2, 0), "f\xc3\xa9vrier",
+            "fr full");
+  check_str(cv_cldr_month_year(b, sizeof b, "en", 2017, 9, CV_MONTH_SHORT),
+            "Sep 2017", "en short");
+  check_str(cv_cldr_month_year(b, sizeof b, "en", 2017, 9, CV_MONTH_DOTTED),
+            "Sep. 2017", "en dotted");
+  check_str(cv_cldr_month_year(b, sizeof b, "en", 2017, 5, CV_MONTH_DOTTED),
+            "May 2017", "en dotted, name not cut");
+  check_str(cv_cldr_month_year(b, sizeof b, "de-AT", 2017, 12, CV_MONTH_LONG),
+            "Dezember 2017", "de with region");
+  check_str(cv_cldr_month_year(b, sizeof b, "ja", 2017, 9, CV_MONTH_SHORT),
+            "2017\xe5\xb9\xb4" "9\xe6\x9c\x88", "ja: year first");
+  check_str(cv_cldr_month_year(b, sizeof b, NULL, 2021, 6, CV_MONTH_LONG),
+            "June 2021", "NULL language is en");
+  check(cv_cldr_month_year(b, sizeof b, "en", 2021, 13, 1) == NULL,
+        "month 13 gives NULL", NULL);
+  check(cv_cldr_month_name(b, sizeof b, "en", 0, 0) == NULL,
+        "month 0 gives NULL", NULL);
 }
 
 static void test_not_mapping(void) {

@@ -304,6 +304,28 @@ static void test_cjk(env *e) {
   cv_hlist_fini(&l);
 }
 
+/* Where CJK meets Latin without a space, a quarter em of glue; none
+ * inside the Latin word or between two ideographs of an English text. */
+static void test_cjk_latin(env *e) {
+  cv_textstyle s = style_of("Libertine", 10);
+  cv_hlist l;
+  int rc = shape_plain(e, &s, "\xe7\xb2\xbe\xe9\x80\x9aKubernetes\xe7\xad\x89",
+                       0, 1, &l);
+  size_t glues = 0, quarter = 0;
+  for (size_t i = 0; i < l.n; i++)
+    if (l.v[i].kind == CV_GLUE) {
+      glues++;
+      quarter += l.v[i].width > 2.49 && l.v[i].width < 2.51;
+    }
+  char buf[256];
+  describe(&l, buf, sizeof buf);
+  CHECK(rc == 0 && glues == 2 && quarter == 2,
+        "精通Kubernetes等: a quarter-em glue at each side of the Latin word "
+        "(%zu glues, %zu of 2.5 pt; nodes \"%s\")",
+        glues, quarter, buf);
+  cv_hlist_fini(&l);
+}
+
 static void test_smallcaps(env *e) {
   cv_textstyle s = style_of("Libertine", 10);
   cv_hlist plain, sc, up;
@@ -683,6 +705,7 @@ int main(void) {
   test_markup(&e);
   test_hyphenation(&e);
   test_cjk(&e);
+  test_cjk_latin(&e);
   test_smallcaps(&e);
   test_glue(&e);
   test_fontconfig_family(&e);

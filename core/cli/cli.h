@@ -17,9 +17,11 @@ typedef struct cv_dirs {
   char plugin[PATH_MAX];
   char layouts[PATH_MAX];
   char fonts[PATH_MAX];
+  char locales[PATH_MAX];
   const char *layout_dirs[2];
   const char *font_dirs[2];
   const char *hyph_dirs[2];
+  const char *locale_dirs[2];
 } cv_dirs;
 
 void cv_find_dirs(cv_dirs *d);

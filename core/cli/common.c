@@ -28,10 +28,12 @@ void cv_find_dirs(cv_dirs *d) {
     snprintf(d->plugin, sizeof d->plugin, "%s/plugins", CVPDF_BUILD_ROOT);
     snprintf(d->layouts, sizeof d->layouts, "%s/layouts", CVPDF_SOURCE_ROOT);
     snprintf(d->fonts, sizeof d->fonts, "%s/fonts", CVPDF_SOURCE_ROOT);
+    snprintf(d->locales, sizeof d->locales, "%s/locales", CVPDF_SOURCE_ROOT);
   } else {
     snprintf(d->plugin, sizeof d->plugin, "%s", CVPDF_PLUGINDIR);
     snprintf(d->layouts, sizeof d->layouts, "%s/layouts", CVPDF_DATADIR);
     snprintf(d->fonts, sizeof d->fonts, "%s/fonts", CVPDF_DATADIR);
+    snprintf(d->locales, sizeof d->locales, "%s/locales", CVPDF_DATADIR);
   }
   d->layout_dirs[0] = d->layouts;
   d->layout_dirs[1] = NULL;
@@ -39,6 +41,8 @@ void cv_find_dirs(cv_dirs *d) {
   d->font_dirs[1] = NULL;
   d->hyph_dirs[0] = "/usr/share/hyphen";
   d->hyph_dirs[1] = NULL;
+  d->locale_dirs[0] = d->locales;
+  d->locale_dirs[1] = NULL;
 }
 
 void cv_render_opts_init(cv_render_opts *o, const cv_dirs *d) {
@@ -48,6 +52,7 @@ void cv_render_opts_init(cv_render_opts *o, const cv_dirs *d) {
   o->layout_dirs = d->layout_dirs;
   o->font_dirs = d->font_dirs;
   o->hyph_dirs = d->hyph_dirs;
+  o->locale_dirs = d->locale_dirs;
 }
 
 int cv_push_arg(const char **list, size_t *n, const char *value,

@@ -36,33 +36,39 @@ static void put_raw(cv_conv *c, cvpdf_node *dst, const char *dkey,
     cv_conv_set(c, dst, dkey, keyat, cv_conv_scalar(c, n, n->str));
 }
 
-static const cvpdf_node *want_date(cv_conv *c, const cvpdf_node *e,
-                                   const char *key) {
+/* A date of e as the native tree wants it: as written when it is one cvpdf
+ * reads, else {text: ...} (printed as written) after a warning, since the
+ * schema asks for ISO 8601; NULL when absent or empty. */
+static cvpdf_node *want_date(cv_conv *c, const cvpdf_node *e, const char *key) {
   const cvpdf_node *n = cv_conv_want_str(c, e, key, JR);
   cv_date d;
-  if (n && cv_date_parse(n->str, &d) != 0) {
-    cv_conv_error(c, n,
-                  JR " field '%s' expected a date such as 2014-06-29, "
-                     "2014-06 or 2014, found '%s'",
-                  key, n->str);
+  if (!n || !*n->str)
     return NULL;
-  }
-  return n;
+  if (cv_date_parse(n->str, &d) == 0)
+    return cv_conv_scalar(c, n, n->str);
+  cv_conv_warn(c, n,
+               JR " field '%s' expected an ISO 8601 date such as 2014-06-29, "
+                  "2014-06 or 2014, found '%s'; it is printed as written",
+               key, n->str);
+  cvpdf_node *m = cv_conv_map(c, n);
+  cv_conv_set(c, m, "text", n, cv_conv_scalar(c, n, n->str));
+  return m;
 }
 
 /* startDate/endDate (or a single date key) into start/end/date.  JSON
  * Resume leaves endDate out while something is still going on. */
 static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e,
                       const char *start_key, const char *end_key) {
-  const cvpdf_node *s = want_date(c, e, start_key);
-  const cvpdf_node *en = end_key ? want_date(c, e, end_key) : NULL;
+  cvpdf_node *s = want_date(c, e, start_key);
+  cvpdf_node *en = end_key ? want_date(c, e, end_key) : NULL;
   if (s && !end_key) {
-    put_raw(c, dst, "date", s, cv_conv_key(e, start_key));
+    cv_conv_set(c, dst, "date", cv_conv_key(e, start_key), s);
     return;
   }
-  put_raw(c, dst, "start", s, cv_conv_key(e, start_key));
+  if (s)
+    cv_conv_set(c, dst, "start", cv_conv_key(e, start_key), s);
   if (en)
-    put_raw(c, dst, "end", en, cv_conv_key(e, end_key));
+    cv_conv_set(c, dst, "end", cv_conv_key(e, end_key), en);
   else if (s)
     cv_conv_set(c, dst, "end", NULL, cv_conv_scalar(c, s, "present"));
 }
@@ -114,8 +120,9 @@ static char *joined(cv_conv *c, const cvpdf_node *seq, const char *what) {
 
 /* ---- basics ---------------------------------------------------------- */
 
-/* "City, Region, CC" from basics.location (a mapping, or older files' plain
- * string). */
+/* "Street, Postcode City, Region, CC" from basics.location (a mapping with
+ * schema 1.x's keys or the hyphenated ones of the 0.x files, or older
+ * files' plain string). */
 static cvpdf_node *location(cv_conv *c, const cvpdf_node *basics) {
   const cvpdf_node *loc = cv_conv_get(basics, "location");
   if (!loc)
@@ -123,19 +130,27 @@ static cvpdf_node *location(cv_conv *c, const cvpdf_node *basics) {
   if (loc->kind == CVPDF_NODE_SCALAR)
     return cv_conv_text(c, loc);
   if (loc->kind != CVPDF_NODE_MAP) {
-    cv_conv_error(c, loc, JR " field 'location' expected a mapping (city, "
-                          "region, countryCode), found a list");
+    cv_conv_error(c, loc,
+                  JR " field 'location' expected a mapping (city, "
+                     "region, countryCode), found a list");
     return NULL;
   }
-  static const char *const parts[] = {"city", "region", "countryCode", NULL};
+  static const char *const street[] = {"address", "street-address", NULL},
+                           *const post[] = {"postalCode", "postal-code", NULL},
+                           *const city[] = {"city", "locality", NULL},
+                           *const region[] = {"region", NULL},
+                           *const country[] = {"countryCode", "country-name",
+                                               NULL};
+  const char *const *parts[] = {street, post, city, region, country};
   cv_buf b;
   cv_buf_init(&b);
-  for (size_t i = 0; parts[i]; i++) {
-    const cvpdf_node *p = cv_conv_want_str(c, loc, parts[i], JR);
-    if (!p)
+  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+    const cvpdf_node *p = first_str(c, loc, parts[i]);
+    if (!p || !*p->str)
       continue;
+    /* the postcode and the city go together: "98105 Seattle" */
     if (b.len)
-      cv_buf_puts(&b, ", ");
+      cv_buf_puts(&b, i == 2 && first_str(c, loc, post) ? " " : ", ");
     cv_buf_puts(&b, p->str);
   }
   cvpdf_node *r = NULL;
@@ -198,10 +213,41 @@ static void profiles(cv_conv *c, const cvpdf_node *basics, cvpdf_node *contact,
   }
 }
 
+/* JSON Resume has no language field: a CV whose name and summary are
+ * written in Han, kana or Hangul is taken to be in Chinese, Japanese or
+ * Korean, so that its dates and words are; NULL for any other script. */
+static const char *script_language(const cvpdf_node *b) {
+  static const char *const keys[] = {"name", "label", "summary"};
+  size_t han = 0, kana = 0, hangul = 0, latin = 0;
+  for (size_t k = 0; k < 3; k++) {
+    const char *s = cv_node_get_str(b, keys[k]);
+    for (size_t n = s ? strlen(s) : 0; s && n > 0;) {
+      uint32_t cp;
+      int len = cv_utf8_decode(s, n, &cp);
+      if (len <= 0)
+        break;
+      han += cp >= 0x4E00 && cp <= 0x9FFF;
+      kana += cp >= 0x3040 && cp <= 0x30FF;
+      hangul += cp >= 0xAC00 && cp <= 0xD7AF;
+      latin += (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+      s += len;
+      n -= (size_t)len;
+    }
+  }
+  if (hangul > latin)
+    return "ko";
+  if (kana && han + kana > latin)
+    return "ja";
+  return han > latin ? "zh" : NULL;
+}
+
 static void basics(cv_conv *c, const cvpdf_node *b, cvpdf_node *root,
                    cvpdf_node *secs, cvpdf_node **pairs) {
   put_text(c, root, "name", b, "name");
   put_text(c, root, "headline", b, "label");
+  const char *lang = script_language(b);
+  if (lang)
+    cv_conv_set(c, root, "language", NULL, cv_conv_scalar(c, b, lang));
   cvpdf_node *contact = cv_conv_map(c, b);
   put_text(c, contact, "email", b, "email");
   put_text(c, contact, "phone", b, "phone");
@@ -463,10 +509,53 @@ static void list_section(cv_conv *c, const cvpdf_node *root, size_t k,
   cv_conv_push(c, secs, s);
 }
 
+/* A top-level key the schema does not have: its content would be lost
+ * without a word, so a warning names it and the key it may stand for
+ * (a misspelling, or another resume format's name for a section). */
+static void unknown_keys(cv_conv *c, const cvpdf_node *src) {
+  static const char *const known[] = {
+      "$schema",   "basics",       "work",         "volunteer", "education",
+      "awards",    "certificates", "publications", "skills",    "languages",
+      "interests", "references",   "projects",     "meta",      NULL};
+  static const char *const other[][2] = {{"experience", "work"},
+                                         {"experiences", "work"},
+                                         {"employment", "work"},
+                                         {"jobs", "work"},
+                                         {"positions", "work"},
+                                         {"volunteering", "volunteer"},
+                                         {"certifications", "certificates"},
+                                         {"honors", "awards"},
+                                         {"achievements", "awards"},
+                                         {"hobbies", "interests"},
+                                         {"sideProjects", "projects"},
+                                         {"portfolio", "projects"}};
+  for (size_t i = 0; i < src->n; i++) {
+    const char *key = src->keys[i]->str;
+    size_t k = 0;
+    while (known[k] && strcmp(known[k], key))
+      k++;
+    if (known[k])
+      continue;
+    const char *near = cv_nearest(key, known);
+    for (size_t j = 0; j < sizeof other / sizeof *other; j++)
+      if (!strcasecmp(key, other[j][0]))
+        near = other[j][1];
+    if (near)
+      cv_conv_warn(c, src->keys[i],
+                   JR " has no top-level key '%s': it is left out; did you "
+                      "mean '%s'?",
+                   key, near);
+    else
+      cv_conv_warn(c, src->keys[i],
+                   JR " has no top-level key '%s': it is left out", key);
+  }
+}
+
 cvpdf_node *cv_convert_jsonresume(cv_conv *c, const cvpdf_node *src) {
   cvpdf_node *root = cv_conv_map(c, src);
   cvpdf_node *secs = cv_conv_seq(c, src);
   cvpdf_node *pairs = NULL;
+  unknown_keys(c, src);
   const cvpdf_node *b = cv_conv_want_map(c, src, "basics", JR);
   if (b && !cv_conv_get(b, "name"))
     cv_conv_error(c, b, JR " field 'basics' is missing required field "

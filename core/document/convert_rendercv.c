@@ -74,8 +74,10 @@ static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
     return out;
   }
   if (n->kind != CVPDF_NODE_SEQ) {
-    cv_conv_error(c, n, RC " field '%s' expected a list of strings, found a "
-                        "mapping", key);
+    cv_conv_error(c, n,
+                  RC " field '%s' expected a list of strings, found a "
+                     "mapping",
+                  key);
     return NULL;
   }
   for (size_t i = 0; i < n->n; i++) {
@@ -83,8 +85,10 @@ static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
     if (cv_conv_is_null(it))
       continue;
     if (it->kind != CVPDF_NODE_SCALAR) {
-      cv_conv_error(c, it, RC " field '%s' expected a list of strings, "
-                           "found %s in it", key, cv_node_kind_name(it));
+      cv_conv_error(c, it,
+                    RC " field '%s' expected a list of strings, "
+                       "found %s in it",
+                    key, cv_node_kind_name(it));
       continue;
     }
     cv_conv_push(c, out, cv_conv_scalar(c, it, it->str));
@@ -95,6 +99,13 @@ static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
 /* start_date/end_date must be dates; `date` may be any text in RenderCV,
  * which a cvpdf date field cannot hold: then it is left out, with a
  * warning that says so. */
+/* {text: "Fall 2023"}: a date printed as written. */
+static cvpdf_node *literal_date(cv_conv *c, const cvpdf_node *n) {
+  cvpdf_node *m = cv_conv_map(c, n);
+  cv_conv_set(c, m, "text", n, cv_conv_scalar(c, n, n->str));
+  return m;
+}
+
 static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e) {
   static const struct {
     const char *src, *dst;
@@ -112,10 +123,12 @@ static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e) {
       cv_conv_set(c, dst, keys[i].dst, cv_conv_key(e, keys[i].src),
                   cv_conv_scalar(c, n, n->str));
     } else if (i < 2) {
-      cv_conv_error(c, n,
-                    RC " field '%s' expected a date such as 2020-01, 2020 "
-                       "or present, found '%s'",
-                    keys[i].src, n->str);
+      /* RenderCV prints a date it cannot read as written. */
+      if (!cv_conv_get(e, "date"))
+        cv_conv_set(c, dst, keys[i].dst, cv_conv_key(e, keys[i].src),
+                    literal_date(c, n));
+    } else if (*n->str) {
+      cv_conv_set(c, dst, "date", cv_conv_key(e, "date"), literal_date(c, n));
     } else {
       cv_conv_warn(c, n,
                    "date '%s' is not a date cvpdf can print (such as "
@@ -260,16 +273,16 @@ static char *proper_title(cv_conv *c, const char *key) {
 }
 
 static const char *const native_type[] = {
-    [E_TEXT] = "summary",          [E_EDUCATION] = "education",
-    [E_EXPERIENCE] = "roles",      [E_PUBLICATION] = "publications",
-    [E_NORMAL] = "projects",       [E_ONELINE] = "skills",
-    [E_BULLET] = "service",        [E_NUMBERED] = "summary",
+    [E_TEXT] = "summary",     [E_EDUCATION] = "education",
+    [E_EXPERIENCE] = "roles", [E_PUBLICATION] = "publications",
+    [E_NORMAL] = "projects",  [E_ONELINE] = "skills",
+    [E_BULLET] = "service",   [E_NUMBERED] = "summary",
     [E_REVERSED] = "summary"};
 static const char *const list_key[] = {
-    [E_TEXT] = "text",         [E_EDUCATION] = "entries",
+    [E_TEXT] = "text",          [E_EDUCATION] = "entries",
     [E_EXPERIENCE] = "entries", [E_PUBLICATION] = "entries",
-    [E_NORMAL] = "entries",    [E_ONELINE] = "pairs",
-    [E_BULLET] = "lines",      [E_NUMBERED] = "text",
+    [E_NORMAL] = "entries",     [E_ONELINE] = "pairs",
+    [E_BULLET] = "lines",       [E_NUMBERED] = "text",
     [E_REVERSED] = "text"};
 
 typedef struct run {
@@ -327,7 +340,8 @@ static void section(cv_conv *c, const cvpdf_node *key, const cvpdf_node *list,
       close_run(c, &r, secs);
       r.kind = k;
       r.sec = cv_conv_map(c, e);
-      cv_conv_set(c, r.sec, "type", key, cv_conv_scalar(c, key, native_type[k]));
+      cv_conv_set(c, r.sec, "type", key,
+                  cv_conv_scalar(c, key, native_type[k]));
       if (!titled)
         cv_conv_set(c, r.sec, "title", key,
                     cv_conv_scalar(c, key, proper_title(c, key->str)));
@@ -368,8 +382,8 @@ static void section(cv_conv *c, const cvpdf_node *key, const cvpdf_node *list,
       const cvpdf_node *b = cv_conv_want_str(c, e, f, RC);
       size_t no = k == E_NUMBERED ? ++numbered : count - numbered++;
       /* "3. text": the paragraph keeps its number as written text. */
-      out = b ? cv_conv_scalar(c, b, cv_arena_printf(c->arena, "%zu. %s", no,
-                                                     b->str))
+      out = b ? cv_conv_scalar(c, b,
+                               cv_arena_printf(c->arena, "%zu. %s", no, b->str))
               : NULL;
       break;
     }
@@ -385,12 +399,12 @@ static void section(cv_conv *c, const cvpdf_node *key, const cvpdf_node *list,
 static const char *layout_for(const char *theme) {
   static const struct {
     const char *theme, *layout;
-  } map[] = {{"classic", "classic"},        {"engineeringclassic", "classic"},
-             {"harvard", "classic"},        {"ink", "classic"},
-             {"sb2nov", "compact"},         {"engineeringresumes", "compact"},
-             {"moderncv", "modern"},        {"opal", "modern"},
-             {"ember", "awesome"},          {"awesome", "awesome"},
-             {"modern", "modern"},          {"compact", "compact"}};
+  } map[] = {{"classic", "classic"}, {"engineeringclassic", "classic"},
+             {"harvard", "classic"}, {"ink", "classic"},
+             {"sb2nov", "compact"},  {"engineeringresumes", "compact"},
+             {"moderncv", "modern"}, {"opal", "modern"},
+             {"ember", "awesome"},   {"awesome", "awesome"},
+             {"modern", "modern"},   {"compact", "compact"}};
   for (size_t i = 0; i < sizeof map / sizeof *map; i++)
     if (!strcasecmp(theme, map[i].theme))
       return map[i].layout;
@@ -401,15 +415,35 @@ static const char *layout_for(const char *theme) {
 static const char *language_code(const char *name) {
   static const struct {
     const char *name, *code;
-  } map[] = {{"english", "en"},    {"german", "de"},     {"french", "fr"},
-             {"spanish", "es"},    {"italian", "it"},    {"portuguese", "pt"},
-             {"dutch", "nl"},      {"danish", "da"},     {"turkish", "tr"},
-             {"russian", "ru"},    {"chinese", "zh"},    {"japanese", "ja"},
-             {"korean", "ko"},     {"arabic", "ar"},     {"hindi", "hi"},
-             {"indonesian", "id"}, {"mandarin_chinese", "zh"},
-             {"polish", "pl"},     {"swedish", "sv"},    {"norwegian", "no"},
-             {"finnish", "fi"},    {"czech", "cs"},      {"greek", "el"},
-             {"vietnamese", "vi"}, {"hebrew", "he"},     {"persian", "fa"}};
+  } map[] = {{"english", "en"},
+             {"german", "de"},
+             {"french", "fr"},
+             {"spanish", "es"},
+             {"italian", "it"},
+             {"portuguese", "pt"},
+             {"dutch", "nl"},
+             {"danish", "da"},
+             {"turkish", "tr"},
+             {"russian", "ru"},
+             {"chinese", "zh"},
+             {"japanese", "ja"},
+             {"korean", "ko"},
+             {"arabic", "ar"},
+             {"hindi", "hi"},
+             {"indonesian", "id"},
+             {"mandarin_chinese", "zh"},
+             {"polish", "pl"},
+             {"swedish", "sv"},
+             {"norwegian", "no"},
+             {"finnish", "fi"},
+             {"czech", "cs"},
+             {"greek", "el"},
+             {"vietnamese", "vi"},
+             {"hebrew", "he"},
+             {"persian", "fa"},
+             {"hungarian", "hu"},
+             {"norwegian_bokmål", "nb"},
+             {"norwegian_nynorsk", "nn"}};
   for (size_t i = 0; i < sizeof map / sizeof *map; i++)
     if (!strcasecmp(name, map[i].name))
       return map[i].code;
@@ -428,8 +462,10 @@ static const cvpdf_node *first_of(cv_conv *c, const cvpdf_node *cv,
     return n;
   if (n->kind != CVPDF_NODE_SEQ || !n->n ||
       n->items[0]->kind != CVPDF_NODE_SCALAR) {
-    cv_conv_error(c, n, RC " field '%s' expected a string or a list of "
-                        "strings, found %s", key, cv_node_kind_name(n));
+    cv_conv_error(c, n,
+                  RC " field '%s' expected a string or a list of "
+                     "strings, found %s",
+                  key, cv_node_kind_name(n));
     return NULL;
   }
   if (n->n > 1)
@@ -467,16 +503,18 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   for (size_t i = 0; sn && i < sn->n; i++) {
     const cvpdf_node *p = sn->items[i];
     if (p->kind != CVPDF_NODE_MAP) {
-      cv_conv_error(c, p, RC " field 'social_networks' expected a list of "
-                          "{network, username}, found %s in it",
+      cv_conv_error(c, p,
+                    RC " field 'social_networks' expected a list of "
+                       "{network, username}, found %s in it",
                     cv_node_kind_name(p));
       continue;
     }
     const cvpdf_node *net = cv_conv_want_str(c, p, "network", RC);
     const cvpdf_node *user = cv_conv_want_str(c, p, "username", RC);
     if (!net || !user) {
-      cv_conv_error(c, p, RC " social network expected both 'network' and "
-                          "'username'");
+      cv_conv_error(c, p,
+                    RC " social network expected both 'network' and "
+                       "'username'");
       continue;
     }
     const char *key = contact_key(net->str);
@@ -509,7 +547,83 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   }
 }
 
-static void design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
+/* The strings of m under keys[i][0], renamed keys[i][1], in a new map;
+ * NULL when m has none of them. */
+static cvpdf_node *renamed(cv_conv *c, const cvpdf_node *m,
+                           const char *const (*keys)[2], size_t n) {
+  cvpdf_node *out = NULL;
+  for (size_t i = 0; m && i < n; i++) {
+    const cvpdf_node *v = cv_conv_want_str(c, m, keys[i][0], RC);
+    if (!v)
+      continue;
+    if (!out)
+      out = cv_conv_map(c, v);
+    cv_conv_set(c, out, keys[i][1], cv_conv_key(m, keys[i][0]),
+                cv_conv_scalar(c, v, v->str));
+  }
+  return out;
+}
+
+/* RenderCV's page size (design.page.size in 2.x, design.page_size in
+ * 1.x; US Letter when neither is given, as in RenderCV) and 2.x margins,
+ * as the theme's page:. */
+static void page(cv_conv *c, const cvpdf_node *src, const cvpdf_node *d,
+                 cvpdf_node *th) {
+  const cvpdf_node *pg = cv_conv_get(d, "page");
+  if (pg && pg->kind != CVPDF_NODE_MAP)
+    pg = NULL;
+  const cvpdf_node *size =
+      pg ? cv_conv_get(pg, "size") : cv_conv_get(d, "page_size");
+  const char *want = "Letter";
+  if (size && size->kind == CVPDF_NODE_SCALAR) {
+    if (!strncasecmp(size->str, "a4", 2))
+      want = "A4";
+    else if (!strstr(size->str, "letter"))
+      cv_conv_warn(c, size,
+                   "RenderCV page size '%s' has no cvpdf counterpart (A4 or "
+                   "US Letter); using US Letter",
+                   size->str);
+  }
+  const cvpdf_node *at = size ? size : d ? d : src;
+  cvpdf_node *pm = cv_conv_map(c, at);
+  cv_conv_set(c, pm, "size", at, cv_conv_scalar(c, at, want));
+  static const char *const sides[][2] = {{"top_margin", "top"},
+                                         {"bottom_margin", "bottom"},
+                                         {"left_margin", "left"},
+                                         {"right_margin", "right"}};
+  cvpdf_node *mm = renamed(c, pg, sides, 4);
+  if (mm)
+    cv_conv_set(c, pm, "margins", cv_conv_key(pg, "top_margin"), mm);
+  cv_conv_set(c, th, "page", at, pm);
+}
+
+/* RenderCV's locale: the language, and the words it writes that cvpdf
+ * prints too ("present", "last_updated"), as the theme's words:. */
+static void locale(cv_conv *c, const cvpdf_node *src, cvpdf_node *root,
+                   cvpdf_node *th) {
+  const cvpdf_node *loc = cv_conv_want_map(c, src, "locale", RC);
+  const cvpdf_node *lang = cv_conv_want_str(c, loc, "language", RC);
+  const char *code = lang ? language_code(lang->str) : NULL;
+  if (code)
+    cv_conv_set(c, root, "language", cv_conv_key(loc, "language"),
+                cv_conv_scalar(c, lang, code));
+  else if (lang)
+    cv_conv_warn(c, lang,
+                 "RenderCV language '%s' is not known; using the "
+                 "layout's language",
+                 lang->str);
+  static const char *const words[][2] = {{"present", "present"},
+                                         {"last_updated", "updated"}};
+  cvpdf_node *wm = renamed(c, loc, words, 2);
+  if (wm) {
+    cvpdf_node *by = cv_conv_map(c, loc);
+    cv_conv_set(c, by, code ? code : "en", loc, wm);
+    cv_conv_set(c, th, "words", loc, by);
+  }
+}
+
+/* design and locale; returns the theme overrides they make. */
+static cvpdf_node *design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   const cvpdf_node *d = cv_conv_want_map(c, src, "design", RC);
   const cvpdf_node *t = cv_conv_want_str(c, d, "theme", RC);
   if (t) {
@@ -523,23 +637,19 @@ static void design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
                    "classic layout",
                    t->str);
   }
-  const cvpdf_node *loc = cv_conv_want_map(c, src, "locale", RC);
-  const cvpdf_node *lang = cv_conv_want_str(c, loc, "language", RC);
-  if (lang) {
-    const char *code = language_code(lang->str);
-    if (code)
-      cv_conv_set(c, root, "language", cv_conv_key(loc, "language"),
-                  cv_conv_scalar(c, lang, code));
-    else
-      cv_conv_warn(c, lang, "RenderCV language '%s' is not known; using the "
-                            "layout's language", lang->str);
-  }
+  cvpdf_node *th = cv_conv_map(c, d ? d : src);
+  page(c, src, d, th);
+  locale(c, src, root, th);
+  return th;
 }
 
 cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
-  static const char *const known[] = {"cv",       "design",
-                                      "locale",   "settings",
-                                      "rendercv_settings", "locale_catalog",
+  static const char *const known[] = {"cv",
+                                      "design",
+                                      "locale",
+                                      "settings",
+                                      "rendercv_settings",
+                                      "locale_catalog",
                                       NULL};
   for (size_t i = 0; i < src->n; i++) {
     size_t k = 0;
@@ -551,15 +661,17 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   }
   const cvpdf_node *cv = cv_node_get(src, "cv");
   if (!cv || cv->kind != CVPDF_NODE_MAP) {
-    cv_conv_error(c, cv, RC " field 'cv' expected a mapping (name:, "
-                         "sections:, ...), found %s", cv_node_kind_name(cv));
+    cv_conv_error(c, cv,
+                  RC " field 'cv' expected a mapping (name:, "
+                     "sections:, ...), found %s",
+                  cv_node_kind_name(cv));
     return NULL;
   }
   cvpdf_node *root = cv_conv_map(c, cv);
   cvpdf_node *secs = cv_conv_seq(c, cv);
   cvpdf_node *pairs = NULL;
   header(c, cv, root, &pairs);
-  design(c, src, root);
+  cvpdf_node *th = design(c, src, root);
   const cvpdf_node *sm = cv_conv_want_map(c, cv, "sections", RC);
   int bullets = 0;
   for (size_t i = 0; sm && i < sm->n; i++)
@@ -576,12 +688,11 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   if (bullets) {
     /* BulletEntry sections print their lines as bullets. */
     const cvpdf_node *at = cv_conv_key(cv, "sections");
-    cvpdf_node *th = cv_conv_map(c, at), *ss = cv_conv_map(c, at),
-               *sv = cv_conv_map(c, at);
+    cvpdf_node *ss = cv_conv_map(c, at), *sv = cv_conv_map(c, at);
     cv_conv_set(c, sv, "lines", at, cv_conv_scalar(c, at, "bullets"));
     cv_conv_set(c, ss, "service", at, sv);
     cv_conv_set(c, th, "sections", at, ss);
-    cv_conv_set(c, root, "theme", at, th);
   }
+  cv_conv_set(c, root, "theme", cv_conv_key(src, "design"), th);
   return c->oom ? NULL : root;
 }

@@ -257,6 +257,8 @@ static void check_field(vctx *v, const cvpdf_field *f, const cvpdf_node *n,
     return;
   case CVPDF_FIELD_DATE: {
     cv_date d;
+    if (cv_date_literal(n))
+      return;
     if (!is_scalar(n) || cv_date_parse(n->str, &d) != 0)
       verr(v, n,
            "field '%s' expected a date such as 2021, 2021-05 or May 2021, "
@@ -510,6 +512,13 @@ static int parse_named(const char *s, cv_date *d) {
   return *p == '\0' ? 0 : -1;
 }
 
+const char *cv_date_literal(const cvpdf_node *n) {
+  if (!n || n->kind != CVPDF_NODE_MAP || cv_node_len(n) != 1)
+    return NULL;
+  const cvpdf_node *t = cv_node_get(n, "text");
+  return t && is_scalar(t) && t->str && *t->str ? t->str : NULL;
+}
+
 int cv_date_parse(const char *s, cv_date *d) {
   cv_date r = {0, 0, 0, 0};
   if (d)
@@ -544,39 +553,4 @@ int cv_date_parse(const char *s, cv_date *d) {
     return -1;
   *d = r;
   return 0;
-}
-
-/* ---- month names ----------------------------------------------------- */
-
-static const char *const months[3][2][12] = {
-    {{"January", "February", "March", "April", "May", "June", "July", "August",
-      "September", "October", "November", "December"},
-     {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-      "Nov", "Dec"}},
-    {{"Januar", "Februar", "M\xc3\xa4rz", "April", "Mai", "Juni", "Juli",
-      "August", "September", "Oktober", "November", "Dezember"},
-     {"Jan", "Feb", "M\xc3\xa4r", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep",
-      "Okt", "Nov", "Dez"}},
-    {{"janvier", "f\xc3\xa9vrier", "mars", "avril", "mai", "juin", "juillet",
-      "ao\xc3\xbbt", "septembre", "octobre", "novembre",
-      "d\xc3\xa9"
-      "cembre"},
-     {"janv.", "f\xc3\xa9vr.", "mars", "avr.", "mai", "juin", "juil.",
-      "ao\xc3\xbbt", "sept.", "oct.", "nov.",
-      "d\xc3\xa9"
-      "c."}}};
-
-const char *cv_month_name(const char *lang, int month, int abbreviated) {
-  if (month < 1 || month > 12)
-    return NULL;
-  int l = 0;
-  if (lang && lower((unsigned char)lang[0]) == 'd' &&
-      lower((unsigned char)lang[1]) == 'e' &&
-      (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
-    l = 1;
-  else if (lang && lower((unsigned char)lang[0]) == 'f' &&
-           lower((unsigned char)lang[1]) == 'r' &&
-           (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
-    l = 2;
-  return months[l][abbreviated ? 1 : 0][month - 1];
 }

@@ -25,7 +25,9 @@ typedef struct cv_date {
  * "05/2021", "present"/"now"/"today" (case-insensitive).  0 on success. */
 int cv_date_parse(const char *s, cv_date *d);
 
-/* Month names of a language ("en", "de", "fr"; others fall back to en). */
-const char *cv_month_name(const char *lang, int month, int abbreviated);
+/* A date printed as written, {text: "Fall 2023"}: what RenderCV and JSON
+ * Resume files write where a date cvpdf can read is expected.  Its text,
+ * or NULL when n is not one. */
+const char *cv_date_literal(const cvpdf_node *n);
 
 #endif

@@ -175,7 +175,8 @@ static int load_theme(render_ctx *c) {
   }
   if (!c->lang)
     c->lang = c->theme->language;
-  return 0;
+  return cv_theme_load_locales(c->theme, c->lang, o->locale_dirs, &c->inputs,
+                               &c->arena, c->d);
 }
 
 /* Reports a font family of the theme that cannot be loaded: at the CV's
@@ -239,7 +240,7 @@ static int load_fonts(render_ctx *c) {
   if (!c->shaper || st.failed)
     return fail_status(c, &st);
   cv_shaper_set_hyphcache(c->shaper, o->hyph_cache);
-  if (!cv_shaper_hyphenates(c->shaper)) {
+  if (!cv_shaper_hyphenates(c->shaper) && !cv_hyph_needless(c->lang)) {
     const char *lang = c->lang && *c->lang ? c->lang : "en";
     cv_diags_add(c->d, CV_SEV_WARNING, c->model->file,
                  cv_node_str(c->lang_at) ? c->lang_at->line : 0,

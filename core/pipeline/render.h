@@ -43,6 +43,7 @@ typedef struct cv_render_opts {
   const char *const *layout_dirs;
   const char *const *font_dirs;
   const char *const *hyph_dirs;
+  const char *const *locale_dirs; /* locales/LANG.yaml: words by language */
   cv_limits limits;
   /* Tagged variants: print untagged items and those tagged with one of
    * these (NULL-terminated); NULL prints everything.  See tags.h. */

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "text/text_int.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +70,7 @@ static HyphenDict *hyphcache_get(cv_hyphcache *c, const char *path) {
   return d;
 }
 
-static int try_dict(const char *dir, const char *tag, char *path,
-                    size_t cap) {
+static int try_dict(const char *dir, const char *tag, char *path, size_t cap) {
   int n = snprintf(path, cap, "%s/hyph_%s.dic", dir, tag);
   if (n < 0 || (size_t)n >= cap)
     return 0;
@@ -78,16 +78,47 @@ static int try_dict(const char *dir, const char *tag, char *path,
   return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* Finds the pattern file for lang; 0 and path "" when there is none. */
+/* Any hyph_BASE_*.dic of dir (Debian names most pattern files by language
+ * and region only: hyph_es_ES.dic, hyph_id_ID.dic); the first in name
+ * order, so the choice does not depend on the directory's order. */
+static int scan_dict(const char *dir, const char *base, char *path,
+                     size_t cap) {
+  DIR *dp = opendir(dir);
+  if (!dp)
+    return 0;
+  char prefix[32], best[256] = "";
+  snprintf(prefix, sizeof prefix, "hyph_%s_", base);
+  size_t pl = strlen(prefix);
+  struct dirent *de;
+  while ((de = readdir(dp))) {
+    size_t n = strlen(de->d_name);
+    if (strncmp(de->d_name, prefix, pl) || n < pl + 5 || n >= sizeof best ||
+        strcmp(de->d_name + n - 4, ".dic"))
+      continue;
+    if (!best[0] || strcmp(de->d_name, best) < 0)
+      snprintf(best, sizeof best, "%s", de->d_name);
+  }
+  closedir(dp);
+  if (!best[0])
+    return 0;
+  char tag[256];
+  snprintf(tag, sizeof tag, "%.*s", (int)(strlen(best) - 9), best + 5);
+  return try_dict(dir, tag, path, cap);
+}
+
+/* Finds the pattern file for lang: the tag itself, its language, the
+ * region patterns are usually written for, the language's own country
+ * (es_ES), then any region of the language.  0 and path "" when there is
+ * none. */
 int cv_hyph_find(const char *lang, const char *const *dirs, char *path,
                  size_t cap) {
   path[0] = '\0';
-  static const char *const regions[][2] = {
-      {"en", "en_US"}, {"de", "de_DE"}, {"fr", "fr"},    {"it", "it_IT"},
-      {"es", "es"},    {"nl", "nl_NL"}, {"pt", "pt_PT"}, {"pl", "pl_PL"},
-      {"sv", "sv_SE"}, {"da", "da_DK"}, {"ru", "ru_RU"}, {"cs", "cs_CZ"},
+  static const char *const usual[][2] = {
+      {"en", "en_US"}, {"pt", "pt_PT"}, {"sv", "sv_SE"}, {"da", "da_DK"},
+      {"cs", "cs_CZ"}, {"no", "nb_NO"}, {"el", "el_GR"}, {"sl", "sl_SI"},
+      {"uk", "uk_UA"}, {"be", "be_BY"}, {"ca", "ca_ES"}, {"gl", "gl_ES"},
   };
-  char tag[64], base[16];
+  char tag[64], base[16], own[40];
   size_t n = strlen(lang);
   if (n == 0 || n >= sizeof tag)
     return 0;
@@ -98,18 +129,34 @@ int cv_hyph_find(const char *lang, const char *const *dirs, char *path,
     return 0;
   memcpy(base, tag, bl);
   base[bl] = '\0';
-  const char *cands[3] = {tag, base, NULL};
-  for (size_t i = 0; i < sizeof regions / sizeof *regions; i++)
-    if (strcmp(regions[i][0], base) == 0)
-      cands[2] = regions[i][1];
+  snprintf(own, sizeof own, "%s_%s", base, base);
+  for (char *p = own + bl + 1; *p; p++)
+    *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+  const char *cands[4] = {tag, base, NULL, own};
+  for (size_t i = 0; i < sizeof usual / sizeof *usual; i++)
+    if (strcmp(usual[i][0], base) == 0)
+      cands[2] = usual[i][1];
   for (size_t d = 0; dirs && dirs[d]; d++)
-    for (int c = 0; c < 3; c++) {
-      if (!cands[c])
-        continue;
-      if (try_dict(dirs[d], cands[c], path, cap))
+    for (int c = 0; c < 4; c++)
+      if (cands[c] && try_dict(dirs[d], cands[c], path, cap))
         return 1;
-    }
+  for (size_t d = 0; dirs && dirs[d]; d++)
+    if (scan_dict(dirs[d], base, path, cap))
+      return 1;
   path[0] = '\0';
+  return 0;
+}
+
+/* Whether lang is written in a script that breaks lines without hyphens
+ * (Chinese, Japanese, Korean, Thai-like scripts without patterns, Arabic
+ * and Hebrew), so that no patterns are needed. */
+int cv_hyph_needless(const char *lang) {
+  static const char *const langs[] = {"zh", "ja", "ko", "lo", "km", "my", "bo",
+                                      "ar", "fa", "he", "ur", "yi", "vi"};
+  size_t bl = strcspn(lang ? lang : "", "-_");
+  for (size_t i = 0; i < sizeof langs / sizeof *langs; i++)
+    if (bl == strlen(langs[i]) && !strncmp(lang, langs[i], bl))
+      return 1;
   return 0;
 }
 

@@ -312,6 +312,50 @@ static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
   return 0;
 }
 
+/* Han, kana and full-width forms: scripts set without spaces, whose
+ * lines justify by spacing every character a little. */
+static int is_cjk_char(uint32_t c) {
+  return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF60) ||
+         (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Ideographs, kana and Hangul syllables, not their punctuation: where a
+ * Latin letter or digit meets one, a quarter em of space is customary. */
+static int is_cjk_letter(uint32_t c) {
+  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) ||
+         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+static int is_latin_alnum(uint32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+         (c >= 'a' && c <= 'z') ||
+         (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+}
+
+/* The node at a break opportunity between prev and cp inside a word:
+ * between CJK and Latin the customary quarter-em space; between two CJK
+ * characters of a justified Chinese or Japanese paragraph a glue that
+ * stretches by a tenth of an em, so that a line's slack is shared by its
+ * characters rather than put into the few spaces around Latin words (a
+ * Chinese name inside English text keeps its characters together); else
+ * nothing.  1 when a glue was put. */
+static int emit_cjk_glue(shape_ctx *c, uint32_t prev, uint32_t cp) {
+  double em = c->style->size;
+  if ((is_cjk_letter(prev) && is_latin_alnum(cp)) ||
+      (is_latin_alnum(prev) && is_cjk_letter(cp))) {
+    cv_hlist_glue(c->out, em / 4, c->justify ? em / 8 : 0, em / 16);
+    return 1;
+  }
+  int spaced = !strcmp(c->sh->lang, "zh") || !strcmp(c->sh->lang, "ja");
+  if (c->justify && spaced && is_cjk_char(prev) && is_cjk_char(cp)) {
+    cv_hlist_glue(c->out, 0, em / 10, 0);
+    return 1;
+  }
+  return 0;
+}
+
 static int word_has_hard_hyphen(const para *p, size_t a, size_t b) {
   for (size_t i = a; i < b;) {
     int k;
@@ -406,6 +450,8 @@ static int emit_word(shape_ctx *c, size_t a, size_t b) {
       if (prev == 0xAD) {
         if (cv_shape_emit_soft_hyphen(c, prev_at) < 0)
           return -1;
+      } else if (emit_cjk_glue(c, prev, cp)) {
+        /* the glue is the break */
       } else {
         /* A break after a word's own hyphen ("config-gated") reads back
          * as "configgated" in text extraction, which undoes a line-end

@@ -64,6 +64,8 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
                             const char *const *hyph_dirs, cv_status *st);
 /* Whether hyphenation patterns were found for the shaper's language. */
 int cv_shaper_hyphenates(const cv_shaper *sh);
+/* 1 when lang's script needs no hyphenation patterns (zh, ja, ko, ...). */
+int cv_hyph_needless(const char *lang);
 void cv_shaper_destroy(cv_shaper *sh);
 /* Results of later calls (runs, glyph arrays, paragraph text, spans) are
  * allocated in arena; what was returned before stays where it was.  The

@@ -14,6 +14,7 @@
 
 #include "document/bibtex.h"
 #include "document/schema.h"
+#include "text/cldr.h"
 
 /* ---- service table: reading ------------------------------------------ */
 
@@ -125,10 +126,11 @@ const char *cv_h_option(cvpdf_builder *b, const char *key) {
   return b->type ? cv_theme_option(b->theme, b->type, key) : NULL;
 }
 
-static const char *format_date(cvpdf_builder *b, const cvpdf_node *n,
-                               int *ok) {
+static const char *format_date(cvpdf_builder *b, const cvpdf_node *n, int *ok) {
   const char *s = cv_node_str(n);
   cv_date d;
+  if (cv_date_literal(n))
+    return cv_h_escape(b, cv_date_literal(n));
   if (!s || cv_date_parse(s, &d) != 0) {
     cv_h_error(b, n,
                "expected a date such as 2021, 2021-05, May 2021 or present, "
@@ -144,15 +146,12 @@ static const char *format_date(cvpdf_builder *b, const cvpdf_node *n,
     return cv_h_fmt(b, "%d", d.year);
   if (ms == 3)
     return cv_h_fmt(b, "%02d/%d", d.month, d.year);
-  const char *m = cv_month_name(b->lang, d.month, ms == 1 || ms == 4);
-  if (ms == 4) {
-    /* Dotted: "Sep. 2017", but "May 2017" where nothing was cut off. */
-    const char *full = cv_month_name(b->lang, d.month, 0);
-    size_t n = strlen(m);
-    int cut = full && strcmp(m, full) && m[n ? n - 1 : 0] != '.';
-    return cv_h_fmt(b, "%s%s %d", m, cut ? "." : "", d.year);
-  }
-  return cv_h_fmt(b, "%s %d", m, d.year);
+  char buf[128];
+  cv_cldr_month_year(buf, sizeof buf, b->lang, d.year, d.month,
+                     ms == 2   ? CV_MONTH_LONG
+                     : ms == 4 ? CV_MONTH_DOTTED
+                               : CV_MONTH_SHORT);
+  return cv_h_fmt(b, "%s", buf);
 }
 
 static const char *h_date_range(cvpdf_builder *b, const cvpdf_node *start,

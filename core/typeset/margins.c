@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "document/schema.h"
+#include "text/cldr.h"
 
 /* "November 2023" in the CV's language: the document date for {date}. */
 static void put_date(cvpdf_builder *b, cv_buf *out) {
@@ -16,11 +17,10 @@ static void put_date(cvpdf_builder *b, cv_buf *out) {
   struct tm tm;
   if (!gmtime_r(&tt, &tm))
     return;
-  const char *m = cv_month_name(b->lang, tm.tm_mon + 1, 0);
-  if (m)
-    cv_buf_printf(out, "%s %d", m, tm.tm_year + 1900);
-  else
-    cv_buf_printf(out, "%d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+  char buf[128];
+  cv_cldr_month_year(buf, sizeof buf, b->lang, tm.tm_year + 1900,
+                     tm.tm_mon + 1, CV_MONTH_LONG);
+  cv_buf_puts(out, buf);
 }
 
 /* Expands the fields of a footer or header text into markup. */

@@ -860,20 +860,35 @@ static const char *lookup2(const char *const *keys, const char *const *vals,
   return NULL;
 }
 
+/* A word in lang, then in lang's base language ("pt-BR" -> "pt"), from
+ * keys/vals; NULL when neither has it. */
+static const char *word_in(const char *const *keys, const char *const *vals,
+                           size_t n, const char *lang, const char *key) {
+  char l[16];
+  snprintf(l, sizeof l, "%s", lang);
+  const char *v = lookup2(keys, vals, n, l, key);
+  char *dash = strpbrk(l, "-_");
+  if (!v && dash) {
+    *dash = '\0';
+    v = lookup2(keys, vals, n, l, key);
+  }
+  if (!v && !strcmp(l, "no"))
+    v = lookup2(keys, vals, n, "nb", key);
+  return v;
+}
+
+/* The layout's and the CV's words come first, then the language's locale
+ * file, then both in English, then the key itself. */
 const char *cv_theme_word(const cv_theme *t, const char *lang,
                           const char *key) {
-  char l[16];
-  snprintf(l, sizeof l, "%s", lang ? lang : "en");
-  const char *v = lookup2(t->word_keys, t->word_vals, t->nwords, l, key);
-  if (!v) {
-    char *dash = strpbrk(l, "-_");
-    if (dash) {
-      *dash = '\0';
-      v = lookup2(t->word_keys, t->word_vals, t->nwords, l, key);
-    }
-  }
+  const char *l = lang ? lang : "en";
+  const char *v = word_in(t->word_keys, t->word_vals, t->nwords, l, key);
+  if (!v)
+    v = word_in(t->locale_keys, t->locale_vals, t->nlocale, l, key);
   if (!v)
     v = lookup2(t->word_keys, t->word_vals, t->nwords, "en", key);
+  if (!v)
+    v = lookup2(t->locale_keys, t->locale_vals, t->nlocale, "en", key);
   return v ? v : key;
 }
 

@@ -13,6 +13,8 @@ typedef enum cv_align {
   CV_ALIGN_RIGHT
 } cv_align;
 
+#define CV_MAX_LOCALE_WORDS 128
+
 typedef struct cv_style {
   const char *name;
   cv_textstyle ts;
@@ -98,6 +100,11 @@ typedef struct cv_theme {
   const char *word_keys[64];
   const char *word_vals[64];
   size_t nwords;
+  /* the words of locales/LANG.yaml, below the layout's and the CV's:
+   * "lang.key" -> value, for the CV's language, its base language and en */
+  const char *locale_keys[CV_MAX_LOCALE_WORDS];
+  const char *locale_vals[CV_MAX_LOCALE_WORDS];
+  size_t nlocale;
 } cv_theme;
 
 /* Reads layout `name` (a file name in one of dirs, or a path ending in
@@ -117,6 +124,13 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
 /* Style names cvpdf and its plugin guide use (docs/plugins.md),
  * NULL-terminated: a layout may define any of them. */
 extern const char *const cv_std_styles[];
+
+/* Reads the locale files (LANG.yaml in one of dirs) for lang, its base
+ * language and en into t's locale words; a language without a file is
+ * no error.  Returns 0, or -1 with positioned diags for a bad file. */
+int cv_theme_load_locales(cv_theme *t, const char *lang,
+                          const char *const *dirs, cv_inputs *inputs,
+                          cv_arena *arena, cv_diags *diags);
 
 /* The style called name, falling back along "a.b" -> "a" -> "body". */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name);

@@ -39,7 +39,7 @@ static const cvpdf_field pub_fields[] = {
      NULL},
     {"code", CVPDF_FIELD_URL, 0, "link to the code, printed as [code]", NULL},
     {"doi", CVPDF_FIELD_STRING, 0,
-     "DOI such as 10.1000/xyz (or its address), printed as [DOI]", NULL},
+     "DOI such as 10.1000/xyz (or its address), printed and linked", NULL},
     {"label", CVPDF_FIELD_STRING, 0,
      "label text instead of the counted one, e.g. C7 (printed as (C7))", NULL},
     {"equal", CVPDF_FIELD_LIST, 0,
@@ -242,21 +242,33 @@ static const char *year(pub_ctx *c, const work *w) {
   return w->date ? c->h->date_range(c->b, w->date, NULL) : w->when;
 }
 
-/* " [paper] [code] [DOI]": link words in the CV's language. */
+/* The DOI of a value that is a DOI or its address (https://doi.org/...). */
+static const char *doi_of(const char *v) {
+  const char *at = strstr(v, "doi.org/");
+  return at ? at + 8 : v;
+}
+
+/* " [paper] [code] DOI 10.1000/xyz": link words in the CV's language, and
+ * the DOI itself, printed so that it can be read and searched. */
 static const char *links(pub_ctx *c, const work *w) {
   const cvpdf_host *h = c->h;
   cvpdf_builder *b = c->b;
-  const char *const values[] = {w->paper, w->code, w->doi};
-  static const char *const words[] = {"paper", "code", "DOI"};
+  const char *const values[] = {w->paper, w->code};
+  static const char *const words[] = {"paper", "code"};
   const char *out = "";
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 2; i++) {
     const char *v = values[i];
     if (!v || !*v)
       continue;
-    if (i == 2 && strncmp(v, "http", 4))
-      v = h->fmt(b, "https://doi.org/%s", v);
     const char *word = h->escape(b, h->fmt(b, "[%s]", h->word(b, words[i])));
     out = h->fmt(b, "%s [%s](%s)", out, word, v);
+  }
+  if (w->doi && *w->doi) {
+    const char *v = w->doi, *doi = doi_of(v);
+    if (strncmp(v, "http", 4))
+      v = h->fmt(b, "https://doi.org/%s", v);
+    const char *text = h->escape(b, h->fmt(b, "%s %s", h->word(b, "DOI"), doi));
+    out = h->fmt(b, "%s [%s](%s)", out, text, v);
   }
   return out;
 }

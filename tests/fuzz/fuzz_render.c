@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *layouts[] = {CVPDF_SOURCE_ROOT "/layouts", NULL};
   const char *fonts[] = {CVPDF_SOURCE_ROOT "/fonts", NULL};
   const char *hyph[] = {"/usr/share/hyphen", NULL};
+  const char *locales[] = {CVPDF_SOURCE_ROOT "/locales", NULL};
   cv_render_opts o;
   memset(&o, 0, sizeof o);
   cv_limits_default(&o.limits);
@@ -38,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.layout_dirs = layouts;
   o.font_dirs = fonts;
   o.hyph_dirs = hyph;
+  o.locale_dirs = locales;
   cv_diags d;
   cv_diags_init(&d);
   int rc = cv_render(&o, &d, NULL);

@@ -1,0 +1,124 @@
+/* cvpdf - month names and month-and-year dates from CLDR through ICU.
+ *
+ * The pattern for a month and year comes from ICU's pattern generator
+ * (udatpg) for the skeleton yMMM or yMMMM, so each language gets its own
+ * order and words ("Sep 2017", "sept. 2017", "2017年9月", "2017년 9월").
+ * ICU's objects are opened per call and closed before returning: nothing
+ * is shared, so two documents may format dates in parallel threads. */
+#include "text/cldr.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <unicode/udat.h>
+#include <unicode/udatpg.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+
+/* The ICU locale id for a BCP 47 tag ("pt-BR" -> "pt_BR"), with the
+ * Gregorian calendar: a CV's dates are written in it, also where the
+ * language's default calendar is another (fa: the Persian one). */
+static void icu_locale(const char *lang, char *loc, size_t cap) {
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t n = uloc_forLanguageTag(lang && *lang ? lang : "en", loc,
+                                  (int32_t)cap, NULL, &err);
+  if (U_FAILURE(err) || n <= 0 || (size_t)n >= cap)
+    snprintf(loc, cap, "en");
+  err = U_ZERO_ERROR;
+  uloc_setKeywordValue("calendar", "gregorian", loc, (int32_t)cap, &err);
+}
+
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
+static long days_from_civil(long y, long m, long d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Formats the 15th of month in year with pattern (UTF-16), as UTF-8 into
+ * buf.  Returns 0, or -1 when ICU fails. */
+static int format_with(char *buf, size_t cap, const char *loc,
+                       const UChar *pattern, int32_t plen, int year,
+                       int month) {
+  UErrorCode err = U_ZERO_ERROR;
+  static const UChar utc[] = {'U', 'T', 'C', 0};
+  UDateFormat *f =
+      udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pattern, plen, &err);
+  if (U_FAILURE(err))
+    return -1;
+  UDate when = (UDate)days_from_civil(year, month, 15) * 86400000.0;
+  UChar out[128];
+  int32_t n = udat_format(f, when, out, 128, NULL, &err);
+  udat_close(f);
+  if (U_FAILURE(err) || n >= 128)
+    return -1;
+  err = U_ZERO_ERROR;
+  u_strToUTF8(buf, (int32_t)cap, NULL, out, n, &err);
+  return U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING ? -1 : 0;
+}
+
+/* A full stop after the abbreviated month name in buf, when CLDR cut the
+ * name and wrote none (the dotted form). */
+static void add_stop(char *buf, size_t cap, const char *loc, int year,
+                     int month) {
+  static const UChar short_p[] = {'M', 'M', 'M'};
+  static const UChar long_p[] = {'M', 'M', 'M', 'M'};
+  char ab[64], full[64];
+  if (format_with(ab, sizeof ab, loc, short_p, 3, year, month) < 0 ||
+      format_with(full, sizeof full, loc, long_p, 4, year, month) < 0)
+    return;
+  size_t an = strlen(ab), bn = strlen(buf);
+  char *at = strstr(buf, ab);
+  if (!strcmp(ab, full) || an == 0 || ab[an - 1] == '.' || !at || bn + 2 > cap)
+    return;
+  at += an;
+  memmove(at + 1, at, strlen(at) + 1);
+  *at = '.';
+}
+
+const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
+                               int year, int month, cv_month_form form) {
+  if (!buf || cap < 16)
+    return NULL;
+  snprintf(buf, cap, "%04d-%02d", year, month);
+  if (month < 1 || month > 12)
+    return NULL;
+  char loc[64];
+  icu_locale(lang, loc, sizeof loc);
+  UErrorCode err = U_ZERO_ERROR;
+  UDateTimePatternGenerator *g = udatpg_open(loc, &err);
+  if (U_FAILURE(err))
+    return NULL;
+  static const UChar y_mmm[] = {'y', 'M', 'M', 'M', 0};
+  static const UChar y_mmmm[] = {'y', 'M', 'M', 'M', 'M', 0};
+  UChar pattern[64];
+  int32_t plen = udatpg_getBestPattern(
+      g, form == CV_MONTH_LONG ? y_mmmm : y_mmm, -1, pattern, 64, &err);
+  udatpg_close(g);
+  if (U_FAILURE(err) || plen >= 64 ||
+      format_with(buf, cap, loc, pattern, plen, year, month) < 0) {
+    snprintf(buf, cap, "%04d-%02d", year, month);
+    return NULL;
+  }
+  if (form == CV_MONTH_DOTTED)
+    add_stop(buf, cap, loc, year, month);
+  return buf;
+}
+
+const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
+                               int month, int abbreviated) {
+  if (!buf || cap < 16)
+    return NULL;
+  snprintf(buf, cap, "%02d", month);
+  if (month < 1 || month > 12)
+    return NULL;
+  char loc[64];
+  icu_locale(lang, loc, sizeof loc);
+  static const UChar alone[] = {'L', 'L', 'L', 'L'};
+  return format_with(buf, cap, loc, alone, abbreviated ? 3 : 4, 2000, month)
+             ? NULL
+             : buf;
+}

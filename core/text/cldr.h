@@ -1,0 +1,29 @@
+/* cvpdf - month names and month-and-year dates as each language writes
+ * them, from CLDR through ICU (no tables typed by hand). */
+#ifndef CVPDF_TEXT_CLDR_H
+#define CVPDF_TEXT_CLDR_H
+
+#include <stddef.h>
+
+/* How a month is written in a date. */
+typedef enum cv_month_form {
+  CV_MONTH_SHORT = 1,  /* CLDR's abbreviated name: "Sep 2017", "sept. 2017" */
+  CV_MONTH_LONG = 2,   /* the full name: "September 2017", "2017年9月" */
+  CV_MONTH_DOTTED = 4, /* abbreviated, with a full stop where the name was
+                          cut and CLDR writes none: "Sep. 2017", "May 2017" */
+} cv_month_form;
+
+/* Writes month (1-12) of year as lang (a BCP 47 tag; NULL: en) writes a
+ * month and year, using CLDR's pattern for the skeleton yMMM or yMMMM, into
+ * buf (UTF-8, cap bytes).  Returns buf, or NULL when month is out of range
+ * or ICU fails (buf then holds "YYYY-MM"). */
+const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
+                               int year, int month, cv_month_form form);
+
+/* Writes the name of month (1-12) standing alone (CLDR's stand-alone
+ * context: "September", "septembre", "9月") into buf; abbreviated picks the
+ * short name.  Returns buf, or NULL as above. */
+const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
+                               int month, int abbreviated);
+
+#endif
