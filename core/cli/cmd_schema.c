@@ -497,6 +497,15 @@ static void write_top(jw *w, cv_plugins *ps) {
                         "\"type\": " TEXT_TYPES "}");
   jw_kraw(w, "keywords", "{\"description\": \"the PDF's keywords\", "
                          "\"type\": " TEXT_TYPES "}");
+  jw_kraw(w, "photo",
+          "{\"description\": \"a photo placed by the layout beside the "
+          "header: a JPEG or PNG file, relative to the CV\", \"oneOf\": "
+          "[{\"type\": \"string\", \"minLength\": 1}, {\"type\": "
+          "\"object\", \"properties\": {\"path\": {\"description\": "
+          "\"the image file, relative to the CV\", \"type\": \"string\", "
+          "\"minLength\": 1}, \"alt\": {\"description\": \"alternate text "
+          "(default: Photo of NAME)\", \"type\": \"string\"}}, "
+          "\"required\": [\"path\"], \"additionalProperties\": false}]}");
   jw_kraw(w, "theme", "{\"description\": \"overrides of the layout's values, "
                       "with the keys of a layout file\", \"type\": "
                       "\"object\"}");

@@ -273,6 +273,7 @@ void cv_pdf_free(cv_pdf *w) {
   for (size_t i = 0; i < w->npend; i++)
     cv_pdf_pending_fini(&w->pend[i]);
   free(w->pend);
+  free(w->images);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);

@@ -390,6 +390,10 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
       rc = put_link(w, page, pg, it);
     else if (it->kind == CV_DL_MARK)
       rc = put_mark(w, page, pg, it);
+    else if (it->kind == CV_DL_IMAGE) {
+      end_text(&c);
+      rc = cv_pdf_put_image(w, page, c.b, it);
+    }
   }
   end_text(&c);
   if (wrap)

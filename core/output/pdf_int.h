@@ -77,6 +77,12 @@ typedef struct pending {
   size_t nruns, capruns;
 } pending;
 
+/* An image the document holds, and the object that holds it. */
+typedef struct pdf_image {
+  const cv_image *src;
+  HPDF_Image obj;
+} pdf_image;
+
 struct cv_pdf {
   HPDF_Doc pdf;
   pdf_err err;
@@ -95,6 +101,9 @@ struct cv_pdf {
   /* cv_pdf_made: the whole file, made by another process */
   const void *made;
   size_t made_len;
+  /* images drawn (the photo), each embedded once */
+  pdf_image *images;
+  size_t nimages, capimages;
 };
 
 /* ---- pdf.c ------------------------------------------------------------- */
@@ -146,6 +155,12 @@ void cv_pdf_pending_fini(pending *p);
 /* Rewrites the codes of p as the subsets' glyph ids and compresses it
  * into its stream. */
 int cv_pdf_finish_pending(cv_pdf *w, pending *p);
+
+/* ---- pdf_image.c -------------------------------------------------------- */
+
+/* Draws image item it into the content in b (outside a text object). */
+int cv_pdf_put_image(cv_pdf *w, HPDF_Page page, cv_buf *b,
+                     const cv_dl_item *it);
 
 #pragma GCC visibility pop
 

@@ -3,8 +3,8 @@
  *   load_document   the CV (YAML or JSON; JSON Resume and RenderCV made
  *                   cvpdf's own), tags selected
  *   load_plugins    the section plugins found, the top level checked
- *   prepare         the theme, its fonts resolved, the shaper, the
- *                   builder and where its pages go
+ *   prepare         the theme, its fonts resolved, the photo read, the
+ *                   shaper, the builder and where its pages go
  *   build_sections  the header, then each section through its plugin;
  *                   pages are written as they fill
  *   write_outputs   the last pages, the document information, the trace
@@ -21,6 +21,7 @@
 
 #include "document/convert.h"
 #include "document/tags.h"
+#include "pipeline/photo.h"
 #include "pipeline/render_int.h"
 #include "pipeline/sandbox.h"
 
@@ -73,7 +74,8 @@ typedef struct render_ctx {
   const char *out;
   cv_arena arena;
   cv_docout doc;
-  cv_inputs inputs; /* every file read: no output may replace one */
+  cv_inputs inputs;      /* every file read: no output may replace one */
+  const cv_image *photo; /* the CV's photo:, or NULL */
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
@@ -282,6 +284,9 @@ static int open_outputs(render_ctx *c) {
 static int prepare(render_ctx *c) {
   if (load_theme(c) < 0 || load_fonts(c) < 0)
     return -1;
+  if (cv_photo_load(c->root, c->o->safe || c->o->confine_files, &c->inputs,
+                    &c->arena, c->d, &c->photo) < 0)
+    return -1;
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
   if (!c->builder)
     return oom(c);
@@ -325,7 +330,8 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   return rc != 0 || cv_builder_failed(b) ? -1 : 0;
 }
 
-/* The top level is the header: name, contacts. */
+/* The top level is the header: name, contacts, and the photo beside
+ * them. */
 static int build_header(render_ctx *c) {
   const cvpdf_section_type *ht = NULL;
   const cv_plugin *hp = cv_plugins_find(c->plugins, "header", &ht);
@@ -333,10 +339,12 @@ static int build_header(render_ctx *c) {
     return 0;
   cv_builder_set_type(c->builder, "header");
   cv_builder_set_source(c->builder, c->root);
+  cv_builder_photo_begin(c->builder, c->photo);
   if (call_build(hp, c->builder, "header", c->root) != 0 ||
       cv_builder_failed(c->builder))
     return -1;
   cv_builder_end_section(c->builder);
+  cv_builder_photo_end(c->builder);
   return 0;
 }
 
