@@ -37,7 +37,11 @@ for l in layouts/*.yaml; do
       ok "$y --layout $layout extracts no private-use character"
     fi
     [ -x "$AUDIT" ] || continue
-    if "$AUDIT" "$out" --source "$y" >"$T/audit" 2>&1; then
+    src=$y # a CV in several languages prints its default one's text
+    first=$(sed -n 's/^languages: *\[ *\([A-Za-z_-]*\).*/\1/p' "$y")
+    [ -z "$first" ] || { "$BIN" convert -q --lang "$first" "$y" -o - |
+      grep -v '^language: ' >"$T/src.yaml" && src=$T/src.yaml; }
+    if "$AUDIT" "$out" --source "$src" >"$T/audit" 2>&1; then
       ok "pdfaudit $y --layout $layout"
     else
       no "pdfaudit $y --layout $layout: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"

@@ -115,6 +115,12 @@ static void jw_kraw(jw *w, const char *k, const char *v) {
 /* cvpdf reads every scalar as text, so a YAML number or boolean where text
  * is expected is fine (gpa: 4.0, a year as a title). */
 #define TEXT_TYPES "[\"string\", \"number\", \"boolean\"]"
+/* Text, or the same text in each of the CV's languages (document/lang.h). */
+#define TEXT_ANY                                                               \
+  "[{\"type\": " TEXT_TYPES "}, {\"$ref\": \"#/definitions/translated\"}]"
+#define TEXT "\"anyOf\": " TEXT_ANY
+/* The shape of a language tag a translated field is keyed by. */
+#define LANG_TAG "^[a-z]{2,3}([-_][A-Za-z0-9]{2,4})?$"
 
 static void ref(jw *w, const char *def) {
   char target[192];
@@ -186,18 +192,27 @@ static void write_definitions(jw *w) {
   jw_close(w, ']');
   jw_close(w, '}');
 
+  jw_key(w, "translated");
+  jw_raw(w, "{\"description\": \"the text in each language of the CV's "
+            "languages: (the first is the default), as in {en: Research "
+            "Scientist, de: Wissenschaftlerin}\", \"type\": \"object\", "
+            "\"minProperties\": 1, \"propertyNames\": {\"pattern\": "
+            "\"" LANG_TAG "\"}, \"additionalProperties\": {\"anyOf\": "
+            "[{\"type\": " TEXT_TYPES "}, {\"type\": \"array\", \"items\": "
+            "{\"type\": " TEXT_TYPES "}}]}}");
+
   jw_key(w, "text-item");
   jw_open(w, '{');
   jw_kv(w, "description",
         "text, or {text: ..., tags: [...]} to print it only in some variants");
   jw_key(w, "anyOf");
   jw_open(w, '[');
-  jw_raw(w, "{\"type\": " TEXT_TYPES "}");
+  jw_raw(w, "{" TEXT "}");
   jw_open(w, '{');
   jw_kv(w, "type", "object");
   jw_key(w, "properties");
   jw_open(w, '{');
-  jw_kraw(w, "text", "{\"type\": " TEXT_TYPES "}");
+  jw_kraw(w, "text", "{" TEXT "}");
   jw_key(w, "tags");
   ref(w, "tags");
   jw_close(w, '}');
@@ -264,7 +279,7 @@ static void texts(jw *w, const char *doc) {
     jw_kv(w, "description", doc);
   jw_key(w, "anyOf");
   jw_open(w, '[');
-  jw_raw(w, "{\"type\": " TEXT_TYPES "}");
+  jw_raw(w, "{" TEXT "}");
   jw_open(w, '{');
   jw_kv(w, "type", "array");
   jw_key(w, "items");
@@ -284,7 +299,7 @@ static void field_schema(jw *w, const cvpdf_field *f) {
     jw_open(w, '{');
     if (f->doc)
       jw_kv(w, "description", f->doc);
-    jw_kraw(w, "type", TEXT_TYPES);
+    jw_kraw(w, "anyOf", TEXT_ANY);
     jw_close(w, '}');
     return;
   case CVPDF_FIELD_INT:
@@ -419,9 +434,10 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_open(w, '{');
     jw_kv(w, "const", names[i]);
     jw_close(w, '}');
-    jw_kraw(w, "title",
-            "{\"description\": \"the section's heading; none when left out\", "
-            "\"type\": " TEXT_TYPES "}");
+    jw_kraw(
+        w, "title",
+        "{\"description\": \"the section's heading; none when left out\", " TEXT
+        "}");
     jw_kraw(w, "id", "{\"description\": \"a name for the section\", "
                      "\"type\": \"string\"}");
     properties(w, st ? st->fields : NULL, 1);
@@ -492,11 +508,9 @@ static void write_top(jw *w, cv_plugins *ps) {
                          "hyphenation and words such as present (en, de, fr, "
                          "...)\", \"type\": \"string\"}");
   jw_kraw(w, "title", "{\"description\": \"the PDF's title (default: NAME – "
-                      "Curriculum Vitae)\", \"type\": " TEXT_TYPES "}");
-  jw_kraw(w, "subject", "{\"description\": \"the PDF's subject\", "
-                        "\"type\": " TEXT_TYPES "}");
-  jw_kraw(w, "keywords", "{\"description\": \"the PDF's keywords\", "
-                         "\"type\": " TEXT_TYPES "}");
+                      "Curriculum Vitae)\", " TEXT "}");
+  jw_kraw(w, "subject", "{\"description\": \"the PDF's subject\", " TEXT "}");
+  jw_kraw(w, "keywords", "{\"description\": \"the PDF's keywords\", " TEXT "}");
   jw_kraw(w, "photo",
           "{\"description\": \"a photo placed by the layout beside the "
           "header: a JPEG or PNG file, relative to the CV\", \"oneOf\": "
@@ -506,6 +520,12 @@ static void write_top(jw *w, cv_plugins *ps) {
           "\"minLength\": 1}, \"alt\": {\"description\": \"alternate text "
           "(default: Photo of NAME)\", \"type\": \"string\"}}, "
           "\"required\": [\"path\"], \"additionalProperties\": false}]}");
+  jw_kraw(w, "languages",
+          "{\"description\": \"the languages the CV is written in, the "
+          "default first: a text field may then be a mapping of these "
+          "languages to text\", \"type\": \"array\", \"minItems\": 1, "
+          "\"items\": {\"type\": \"string\", \"pattern\": "
+          "\"" LANG_TAG "\"}}");
   jw_kraw(w, "theme", "{\"description\": \"overrides of the layout's values, "
                       "with the keys of a layout file\", \"type\": "
                       "\"object\"}");

@@ -13,9 +13,9 @@
 
 /* Keys of the top level that core itself reads; the rest belong to the
  * header plugin. */
-const char *const cv_core_keys[] = {"language", "layout",  "theme",
-                                    "title",    "subject", "keywords",
-                                    "sections", "photo",   NULL};
+const char *const cv_core_keys[] = {
+    "language", "layout",   "theme", "title",     "subject",
+    "keywords", "sections", "photo", "languages", NULL};
 static const char *const section_keys[] = {"type", "title", "id", NULL};
 
 /* Fields a plugin declares for `type`, NULL-safe. */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "document/convert.h"
+#include "document/lang.h"
 #include "document/tags.h"
 #include "pipeline/photo.h"
 #include "pipeline/render_int.h"
@@ -127,6 +128,9 @@ static int load_document(render_ctx *c) {
   }
   /* Tags select items before anything validates them. */
   c->tags_bad = cv_tags_apply(c->model->root, o->only, c->d) > 0;
+  /* Then translated fields, to the language asked for. */
+  if (cv_lang_apply(c->model->root, o->lang, o->lang_all, c->d) > 0)
+    c->tags_bad = 1;
   return 0;
 }
 
@@ -163,7 +167,14 @@ static int load_theme(render_ctx *c) {
                     &c->arena, c->d) < 0)
     return -1;
   c->lang_at = cv_node_get(c->root, "language");
-  c->lang = cv_node_str(c->lang_at);
+  c->lang = o->lang && !o->lang_all ? o->lang : cv_node_str(c->lang_at);
+  if (c->lang == o->lang && c->lang && !cv_language_tag_ok(c->lang)) {
+    cv_diags_add(c->d, CV_SEV_ERROR, NULL, 0, 0,
+                 "--lang: expected a language tag such as en, de or pt-BR, "
+                 "found '%s'",
+                 c->lang);
+    return -1;
+  }
   if (c->lang && !cv_language_tag_ok(c->lang)) {
     cv_diag_at(c->d, CV_SEV_ERROR, c->lang_at,
                "language: expected a language tag such as en, de or pt-BR, "

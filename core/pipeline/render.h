@@ -29,6 +29,12 @@ typedef struct cv_render_opts {
   /* Tagged variants: print untagged items and those tagged with one of
    * these (NULL-terminated); NULL prints everything.  See tags.h. */
   const char *const *only;
+  /* The language of the render (overrides the CV's `language:`): its
+   * translated fields print in it (document/lang.h), its dates and words
+   * follow it.  NULL: the CV's own.  lang_all (check --lang all): every
+   * missing translation is a warning. */
+  const char *lang;
+  int lang_all;
   /* Validate everything (all sections, even after errors) and build the
    * blocks, but lay out no pages and write nothing. */
   int check_only;
