@@ -129,7 +129,15 @@ done
   [ "$(pdfimages -list "$T/safe.pdf" | awk 'NR > 2' | wc -l)" = 1 ] &&
   ok "--safe renders a photo beside the CV" || no "--safe photo: $(cat "$T/err")"
 
-# 7. A layout may leave the photo out.
+# 7. A photo never takes more than half the page's text height.
+printf 'name: A\nphoto: me.png\ntheme: {page: {margins: {top: 4in, bottom: 4in}}, photo: {size: 216}}\nsections: []\n' >"$T/cv/h.yaml"
+"$BIN" render -q "$T/cv/h.yaml" -o "$T/h.pdf" --trace "$T/h.trace" 2>"$T/err" &&
+  awk '$1 == "image" { exit !($5 <= 133) } ' "$T/h.trace" &&
+  grep -q '^image' "$T/h.trace" &&
+  ok "a 216 pt photo on a page with 266 pt of text is 133 pt high" ||
+  no "tall photo: $(cat "$T/err"; grep '^image' "$T/h.trace")"
+
+# 8. A layout may leave the photo out.
 printf 'name: A\nphoto: me.png\ntheme: {photo: {position: none}}\nsections: []\n' >"$T/cv/n.yaml"
 "$BIN" render -q "$T/cv/n.yaml" -o "$T/n.pdf" 2>"$T/err" &&
   [ "$(pdfimages -list "$T/n.pdf" | awk 'NR > 2' | wc -l)" = 0 ] &&

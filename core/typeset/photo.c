@@ -12,10 +12,12 @@
 #define MIN_TEXT_BESIDE 144.0
 
 /* The photo's box: `size` high, as wide as the image's proportions make
- * it (square when round), and no wider than room (scaled down whole). */
+ * it (square when round), no wider than room and no higher than half the
+ * page's text (scaled down whole). */
 static void photo_box(const cv_theme *t, const cv_image *img, double room,
                       double *w, double *h) {
-  *h = t->photo_size;
+  double most_h = (t->page_h - t->margin_top - t->margin_bottom) / 2;
+  *h = t->photo_size < most_h ? t->photo_size : most_h;
   *w = t->photo_round ? *h : *h * img->px_w / img->px_h;
   if (*w > room) {
     *h *= room / *w;
