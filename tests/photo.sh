@@ -137,7 +137,16 @@ printf 'name: A\nphoto: me.png\ntheme: {page: {margins: {top: 4in, bottom: 4in}}
   ok "a 216 pt photo on a page with 266 pt of text is 133 pt high" ||
   no "tall photo: $(cat "$T/err"; grep '^image' "$T/h.trace")"
 
-# 8. A layout may leave the photo out.
+# 8. No output replaces the photo, under any name.
+cp "$T/cv/me.png" "$T/keep.png"
+if "$BIN" render "$T/cv/png.yaml" -o "$T/cv/me.png" 2>"$T/err"; then
+  no "the PDF was written over the photo"
+else
+  grep -q "which this run reads" "$T/err" && cmp -s "$T/cv/me.png" "$T/keep.png" &&
+    ok "the PDF may not replace the photo" || no "photo as output: $(cat "$T/err")"
+fi
+
+# 9. A layout may leave the photo out.
 printf 'name: A\nphoto: me.png\ntheme: {photo: {position: none}}\nsections: []\n' >"$T/cv/n.yaml"
 "$BIN" render -q "$T/cv/n.yaml" -o "$T/n.pdf" 2>"$T/err" &&
   [ "$(pdfimages -list "$T/n.pdf" | awk 'NR > 2' | wc -l)" = 0 ] &&
