@@ -146,6 +146,13 @@ else
     ok "the PDF may not replace the photo" || no "photo as output: $(cat "$T/err")"
 fi
 
+cp "$T/keep.png" "$T/cv/me.png"
+"$BIN" render "$T/cv/png.yaml" -o "$T/out.png" 2>"$T/err" &&
+  "$BIN" render "$T/cv/png.yaml" --png -o "$T/cv/me.pdf" 2>"$T/err"
+[ $? -ne 0 ] && grep -q "which this run reads" "$T/err" &&
+  cmp -s "$T/cv/me.png" "$T/keep.png" &&
+  ok "nor may a PNG picture of the page" || no "PNG over the photo: $(cat "$T/err")"
+
 # 9. A layout may leave the photo out.
 printf 'name: A\nphoto: me.png\ntheme: {photo: {position: none}}\nsections: []\n' >"$T/cv/n.yaml"
 "$BIN" render -q "$T/cv/n.yaml" -o "$T/n.pdf" 2>"$T/err" &&

@@ -100,6 +100,7 @@ static int run_png(job *j) {
     return -1;
   snprintf(pdf, sizeof pdf, "%s/cv.pdf", dir);
   j->o.output = pdf;
+  j->o.png_output = j->png;
   int rc = cv_render(&j->o, &j->diags, &j->stats);
   if (rc == 0) {
     cv_status st = {0};

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "document/convert.h"
 #include "document/lang.h"
 #include "document/tags.h"
+#include "output/raster.h"
 #include "pipeline/photo.h"
 #include "pipeline/render_int.h"
 #include "pipeline/sandbox.h"
@@ -423,6 +425,25 @@ static void fill_info(render_ctx *c) {
   info->date = c->date;
 }
 
+/* PNG output: no picture may replace a file the run read (a photo can
+ * have a picture's name).  What is no regular file the PNG writer
+ * reports itself. */
+static int check_png_names(render_ctx *c) {
+  size_t n = c->stats->pages ? c->stats->pages : 1;
+  for (size_t i = 0; i < n; i++) {
+    char *name = cv_png_page_name(c->o->png_output, i, n);
+    if (!name)
+      return oom(c);
+    struct stat sb;
+    int bad = stat(name, &sb) == 0 && S_ISREG(sb.st_mode) &&
+              cv_check_outputs(name, NULL, &c->inputs, c->d) < 0;
+    free(name);
+    if (bad)
+      return -1;
+  }
+  return 0;
+}
+
 static int write_outputs(render_ctx *c) {
   const cv_render_opts *o = c->o;
   double t = cv_now(), t_sink = c->tee.t;
@@ -430,6 +451,8 @@ static int write_outputs(render_ctx *c) {
     return -1;
   c->stats->t_pages = cv_now() - t - (c->tee.t - t_sink);
   c->stats->pages = c->tee.pages;
+  if (o->png_output && check_png_names(c) < 0)
+    return -1;
   fill_info(c);
   if (o->trace && cv_put_trace(o, &c->doc, &c->inputs, c->d) < 0)
     return -1;

@@ -35,6 +35,10 @@ typedef struct cv_render_opts {
    * missing translation is a warning. */
   const char *lang;
   int lang_all;
+  /* PNG output: the pictures' name (cv_png_page_name), output being a
+   * temporary PDF they are drawn from; no picture may replace a file the
+   * run read (the photo, say).  NULL otherwise. */
+  const char *png_output;
   /* Validate everything (all sections, even after errors) and build the
    * blocks, but lay out no pages and write nothing. */
   int check_only;
