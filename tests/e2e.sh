@@ -18,8 +18,12 @@ for y in examples/*.yaml; do
   else
     no "render $y: $(cat "$T/err")"; continue
   fi
+  src=$y # a CV in several languages prints its default one's text
+  first=$(sed -n 's/^languages: *\[ *\([A-Za-z_-]*\).*/\1/p' "$y")
+  [ -z "$first" ] || { "$BIN" convert -q --lang "$first" "$y" -o - |
+    grep -v '^language: ' >"$T/$name.src.yaml" && src=$T/$name.src.yaml; }
   if [ -x "$AUDIT" ]; then
-    if "$AUDIT" "$T/$name.pdf" --source "$y" >"$T/audit" 2>&1; then
+    if "$AUDIT" "$T/$name.pdf" --source "$src" >"$T/audit" 2>&1; then
       ok "pdfaudit $y"
     else
       no "pdfaudit $y: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')"

@@ -43,11 +43,15 @@ for l in layouts/*.yaml; do
       no "$y --layout $layout: $(grep -v '^ok' "$T/ua" | head -3 | tr '\n' ' ')"
     fi
     [ -x "$AUDIT" ] || continue
+    src=$y # a CV in several languages prints its default one's text
+    first=$(sed -n 's/^languages: *\[ *\([A-Za-z_-]*\).*/\1/p' "$y")
+    [ -z "$first" ] || { "$BIN" convert -q --lang "$first" "$y" -o - |
+      grep -v '^language: ' >"$T/src.yaml" && src=$T/src.yaml; }
     # No line past the text block; in content order and through the
     # structure: list marks with their text, hyphenated words whole,
-    # headings, lists and links tagged, the source's words in order.  A CV that links to nothing has no Link
-    # element to find.
-    "$AUDIT" "$out" --source "$y" --order --tagged --overrun >"$T/audit" 2>&1
+    # headings, lists and links tagged, the source's words in order.  A CV
+    # that links to nothing has no Link element to find.
+    "$AUDIT" "$out" --source "$src" --order --tagged --overrun >"$T/audit" 2>&1
     if ! grep -qiE 'https?://|mailto:|@|\]\(' "$y"; then
       sed -i 's/FAIL tagged    no Link elements$/PASS tagged    (links to nothing)/' "$T/audit"
     fi

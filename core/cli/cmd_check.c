@@ -50,6 +50,7 @@ int cv_cmd_check(int argc, char **argv) {
       {"layout", required_argument, NULL, 'l'},
       {"plugin-dir", required_argument, NULL, 'p'},
       {"only", required_argument, NULL, 'O'},
+      {"lang", required_argument, NULL, 'L'},
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
@@ -70,6 +71,10 @@ int cv_cmd_check(int argc, char **argv) {
     case 'O':
       if (cv_push_arg(only, &nonly, optarg, "--only"))
         return 2;
+      break;
+    case 'L': /* all: every missing translation */
+      o.lang_all = !strcmp(optarg, "all");
+      o.lang = o.lang_all ? NULL : optarg;
       break;
     case 'q':
       quiet = 1;

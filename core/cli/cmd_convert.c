@@ -9,23 +9,28 @@
 #include "cli/cli.h"
 #include "document/convert.h"
 #include "document/emit_yaml.h"
+#include "document/lang.h"
 #include "pipeline/render.h"
 
 /* The whole check a render does (plugins, fields, dates, layout), writing
  * nothing: a converted file that would not render is not written. */
 static int check(const char *input, const char *const *plugin_dirs,
-                 cv_diags *diags) {
+                 const char *lang, cv_diags *diags) {
   cv_dirs d;
   cv_find_dirs(&d);
   cv_render_opts o;
   cv_render_opts_init(&o, &d);
   o.input = input;
   o.plugin_dirs = plugin_dirs;
+  o.lang = lang;
   o.check_only = 1;
   return cv_render(&o, diags, NULL);
 }
 
-static int convert(const char *input, const char *output, int quiet) {
+/* lang: translated fields are written in that language alone (NULL: all
+ * of them are kept). */
+static int convert(const char *input, const char *output, const char *lang,
+                   int quiet) {
   cv_diags diags;
   cv_diags_init(&diags);
   cv_limits lim;
@@ -36,7 +41,9 @@ static int convert(const char *input, const char *output, int quiet) {
   cv_model *m = cv_model_load_input(input, &lim, &inputs, &diags);
   cv_format f = m ? cv_convert_detect(m->root) : CV_FORMAT_NATIVE;
   /* Warnings were printed by the check already. */
-  if (!m || cv_convert_to_native(m, &diags) < 0) {
+  if (!m || cv_convert_to_native(m, &diags) < 0 ||
+      (lang && (cv_lang_apply(m->root, lang, 0, &diags) > 0 ||
+                cv_lang_settle(m->root, lang, &m->arena) < 0))) {
     cv_print_diags(&diags);
     goto out;
   }
@@ -67,18 +74,22 @@ int cv_cmd_convert(int argc, char **argv) {
   static const struct option longopts[] = {
       {"output", required_argument, NULL, 'o'},
       {"plugin-dir", required_argument, NULL, 'p'},
+      {"lang", required_argument, NULL, 'L'},
       {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *plugin_dirs[CV_MAX_DIRS + 1] = {0};
   size_t nplugin = 0;
-  const char *output = NULL;
+  const char *output = NULL, *lang = NULL;
   int quiet = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:p:qh", longopts, NULL)) != -1) {
     switch (c) {
     case 'o':
       output = optarg;
+      break;
+    case 'L':
+      lang = optarg;
       break;
     case 'q':
       quiet = 1;
@@ -105,7 +116,7 @@ int cv_cmd_convert(int argc, char **argv) {
   }
   cv_diags diags;
   cv_diags_init(&diags);
-  int bad = check(input, plugin_dirs, &diags) != 0 || diags.nerrors;
+  int bad = check(input, plugin_dirs, lang, &diags) != 0 || diags.nerrors;
   cv_print_diags(&diags);
   cv_diags_fini(&diags);
   if (bad) {
@@ -114,5 +125,5 @@ int cv_cmd_convert(int argc, char **argv) {
                                 : "");
     return 1;
   }
-  return convert(input, output, quiet);
+  return convert(input, output, lang, quiet);
 }

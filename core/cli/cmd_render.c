@@ -39,7 +39,8 @@ enum {
   OPT_JOBS,
   OPT_PNG,
   OPT_DPI,
-  OPT_MAX_SECONDS
+  OPT_MAX_SECONDS,
+  OPT_LANG
 };
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
@@ -97,6 +98,7 @@ static int run_png(job *j) {
     return -1;
   snprintf(pdf, sizeof pdf, "%s/cv.pdf", dir);
   j->o.output = pdf;
+  j->o.png_output = j->png;
   int rc = cv_render(&j->o, &j->diags, &j->stats);
   if (rc == 0) {
     cv_status st = {0};
@@ -424,6 +426,7 @@ static int render_all(const render_cmd *rc) {
   {"layout", required_argument, NULL, 'l'},                                    \
       {"plugin-dir", required_argument, NULL, 'p'},                            \
       {"only", required_argument, NULL, 'O'},                                  \
+      {"lang", required_argument, NULL, OPT_LANG},                             \
       {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT},             \
       {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},                   \
       {"max-nodes", required_argument, NULL, OPT_MAX_NODES},                   \
@@ -456,6 +459,9 @@ int cv_render_args_take(cv_render_args *a, int c, const char *arg) {
     if (cv_push_arg(a->only, &a->nonly, arg, "--only") < 0)
       return -1;
     o->only = a->only;
+    return 1;
+  case OPT_LANG:
+    o->lang = arg;
     return 1;
   case OPT_MAX_INPUT:
     return parse_limit("--max-input-bytes", arg, 1,

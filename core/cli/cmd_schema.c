@@ -114,6 +114,12 @@ static void jw_kraw(jw *w, const char *k, const char *v) {
 /* cvpdf reads every scalar as text, so a YAML number or boolean where text
  * is expected is fine (gpa: 4.0, a year as a title). */
 #define TEXT_TYPES "[\"string\", \"number\", \"boolean\"]"
+/* Text, or the same text in each of the CV's languages (document/lang.h). */
+#define TEXT_ANY                                                               \
+  "[{\"type\": " TEXT_TYPES "}, {\"$ref\": \"#/definitions/translated\"}]"
+#define TEXT "\"anyOf\": " TEXT_ANY
+/* The shape of a language tag a translated field is keyed by. */
+#define LANG_TAG "^[a-z]{2,3}([-_][A-Za-z0-9]{2,4})?$"
 
 static void ref(jw *w, const char *def) {
   char target[192];
@@ -197,18 +203,27 @@ static void write_definitions(jw *w) {
   jw_close(w, ']');
   jw_close(w, '}');
 
+  jw_key(w, "translated");
+  jw_raw(w, "{\"description\": \"the text in each language of the CV's "
+            "languages: (the first is the default), as in {en: Research "
+            "Scientist, de: Wissenschaftlerin}\", \"type\": \"object\", "
+            "\"minProperties\": 1, \"propertyNames\": {\"pattern\": "
+            "\"" LANG_TAG "\"}, \"additionalProperties\": {\"anyOf\": "
+            "[{\"type\": " TEXT_TYPES "}, {\"type\": \"array\", \"items\": "
+            "{\"type\": " TEXT_TYPES "}}]}}");
+
   jw_key(w, "text-item");
   jw_open(w, '{');
   jw_kv(w, "description",
         "text, or {text: ..., tags: [...]} to print it only in some variants");
   jw_key(w, "anyOf");
   jw_open(w, '[');
-  jw_raw(w, "{\"type\": " TEXT_TYPES "}");
+  jw_raw(w, "{" TEXT "}");
   jw_open(w, '{');
   jw_kv(w, "type", "object");
   jw_key(w, "properties");
   jw_open(w, '{');
-  jw_kraw(w, "text", "{\"type\": " TEXT_TYPES "}");
+  jw_kraw(w, "text", "{" TEXT "}");
   jw_key(w, "tags");
   ref(w, "tags");
   jw_close(w, '}');
@@ -273,7 +288,7 @@ static void texts(jw *w, const char *doc) {
   open_described(w, doc);
   jw_key(w, "anyOf");
   jw_open(w, '[');
-  jw_raw(w, "{\"type\": " TEXT_TYPES "}");
+  jw_raw(w, "{" TEXT "}");
   jw_open(w, '{');
   jw_kv(w, "type", "array");
   jw_key(w, "items");
@@ -291,7 +306,7 @@ static void field_schema(jw *w, const cvpdf_field *f) {
       return;
     }
     open_described(w, f->doc);
-    jw_kraw(w, "type", TEXT_TYPES);
+    jw_kraw(w, "anyOf", TEXT_ANY);
     jw_close(w, '}');
     return;
   case CVPDF_FIELD_INT:
@@ -409,8 +424,8 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_kv(w, "const", names[i]);
     jw_close(w, '}');
     jw_kraw(w, "title",
-            "{\"description\": \"the section's heading; none when left out\", "
-            "\"type\": " TEXT_TYPES "}");
+            "{\"description\": \"the section's heading; none when left out\", " TEXT
+            "}");
     jw_kraw(w, "id",
             "{\"description\": \"a name for the section\", "
             "\"type\": \"string\"}");
@@ -479,11 +494,24 @@ static void core_key(jw *w, const cv_core_key *k) {
     jw_close(w, '}');
     return;
   }
-  static const char *const types[] = {"\"string\"", TEXT_TYPES, "\"object\""};
+  static const char *const types[] = {
+      [CV_CORE_STRING] = "\"type\": \"string\"",
+      [CV_CORE_TEXT] = TEXT,
+      [CV_CORE_MAP] = "\"type\": \"object\"",
+      [CV_CORE_PHOTO] =
+          "\"oneOf\": [{\"type\": \"string\", \"minLength\": 1}, "
+          "{\"type\": \"object\", \"properties\": {\"path\": "
+          "{\"description\": \"the image file, relative to the CV\", "
+          "\"type\": \"string\", \"minLength\": 1}, \"alt\": "
+          "{\"description\": \"alternate text (default: Photo of NAME)\", "
+          "\"type\": \"string\"}}, \"required\": [\"path\"], "
+          "\"additionalProperties\": false}]",
+      [CV_CORE_LANGUAGES] = "\"type\": \"array\", \"minItems\": 1, "
+                            "\"items\": {\"type\": \"string\", "
+                            "\"pattern\": \"" LANG_TAG "\"}"};
   cv_buf b;
   cv_buf_init(&b);
-  cv_buf_printf(&b, "{\"description\": \"%s\", \"type\": %s}", k->doc,
-                types[k->kind]);
+  cv_buf_printf(&b, "{\"description\": \"%s\", %s}", k->doc, types[k->kind]);
   jw_kraw(w, k->name, b.data ? b.data : "{}");
   cv_buf_fini(&b);
 }

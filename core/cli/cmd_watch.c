@@ -165,6 +165,7 @@ static const char *find_input(int argc, char **argv) {
       {"quiet", no_argument, NULL, 'q'},
       {"timing", no_argument, NULL, 'T'},
       {"only", required_argument, NULL, 'O'},
+      {"lang", required_argument, NULL, 'x'},
       {"max-input-bytes", required_argument, NULL, 'x'},
       {"max-depth", required_argument, NULL, 'x'},
       {"max-nodes", required_argument, NULL, 'x'},

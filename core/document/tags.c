@@ -110,8 +110,9 @@ static int strip_tags(tctx *t, cvpdf_node **item) {
       continue;
     int keep = tags_keep(t, map->items[i]);
     remove_pair(map, i);
+    /* The text, or its translations (document/lang.h). */
     if (map->n == 1 && key_is(map->keys[0], "text") &&
-        map->items[0]->kind == CVPDF_NODE_SCALAR)
+        map->items[0]->kind != CVPDF_NODE_SEQ)
       *item = map->items[0];
     return keep;
   }

@@ -276,6 +276,7 @@ void cv_pdf_free(cv_pdf *w) {
     cv_pdf_pending_fini(&w->pend[i]);
   free(w->pend);
   cv_pdf_tags_fini(&w->tags);
+  free(w->images);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);

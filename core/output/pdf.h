@@ -31,6 +31,13 @@ int cv_pdf_save_buffer(cv_pdf *w, const cv_docinfo *info, cv_buf *out,
 cv_pdf *cv_pdf_made(const void *data, size_t len, cv_status *st);
 cv_pagesink cv_pdf_sink(cv_pdf *w);
 
+/* Whether data (len bytes, borrowed) holds a PNG or JPEG image the PDF
+ * can embed (libharu's loaders read it): 0 with img's data, len, format
+ * and size in pixels set, or -1 with why (cap bytes) saying what the data
+ * is instead, as a phrase for "found ...". */
+int cv_image_probe(const unsigned char *data, size_t len, cv_image *img,
+                   char *why, size_t cap);
+
 /* The whole of d at once.  Returns 0, or -1 with st set. */
 int cv_pdf_write(const cv_docout *d, const char *path, cv_status *st);
 

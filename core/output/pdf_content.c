@@ -426,6 +426,9 @@ static int mark(content *c, int mc, uint32_t leaf, const char *uri,
 static int mark_item(content *c, const cv_dl_item *it) {
   if (it->kind == CV_DL_RECT)
     return mark(c, MC_ARTIFACT, 0, NULL, 0);
+  if (it->kind == CV_DL_IMAGE)
+    return it->tag ? mark(c, MC_TAG, it->tag, NULL, it->role)
+                   : mark(c, MC_ARTIFACT, 0, NULL, 0);
   if (it->kind != CV_DL_TEXT || !it->run)
     return 0;
   /* An icon is decoration: its word is in the text beside it. */
@@ -638,6 +641,10 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
       rc = put_link(w, page, c.pageix, pg, it);
     else if (it->kind == CV_DL_MARK)
       rc = put_mark(w, page, pg, it);
+    else if (it->kind == CV_DL_IMAGE) {
+      end_text(&c);
+      rc = cv_pdf_put_image(w, page, c.b, it, c.tagged);
+    }
   }
   end_text(&c);
   if (c.mc != MC_NONE)

@@ -116,6 +116,12 @@ typedef struct tags {
   size_t npages, capmcids;
 } tags;
 
+/* An image the document holds, and the object that holds it. */
+typedef struct pdf_image {
+  const cv_image *src;
+  HPDF_Image obj;
+} pdf_image;
+
 struct cv_pdf {
   HPDF_Doc pdf;
   pdf_err err;
@@ -135,6 +141,9 @@ struct cv_pdf {
   /* cv_pdf_made: the whole file, made by another process */
   const void *made;
   size_t made_len;
+  /* images drawn (the photo), each embedded once */
+  pdf_image *images;
+  size_t nimages, capimages;
 };
 
 /* ---- pdf.c ------------------------------------------------------------- */
@@ -220,6 +229,14 @@ int cv_pdf_compact(const void *pdf, size_t len, cv_buf *out, cv_status *st);
 /* Writes the XMP metadata of d (after the document information is set):
  * pdfa 0, or 'a' or 'b' for PDF/A-2a or -2b.  0, or -1 (w failed). */
 int cv_pdf_put_xmp(cv_pdf *w, const cv_docinfo *d, int pdfa);
+
+/* ---- pdf_image.c -------------------------------------------------------- */
+
+/* Draws image item it into the content in b (outside a text object); in
+ * a tagged page it is inside the caller's sequence for its Figure element,
+ * else in a /Figure sequence of its own that carries the alternate text. */
+int cv_pdf_put_image(cv_pdf *w, HPDF_Page page, cv_buf *b,
+                     const cv_dl_item *it, int tagged);
 
 #pragma GCC visibility pop
 

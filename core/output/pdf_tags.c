@@ -241,6 +241,11 @@ static int make_elems(tree *tr, const cv_structure *s) {
                                                     : "Disc") != HPDF_OK)
         return -1;
     }
+    if (i < tr->nb && s->v[i].role == CV_ROLE_FIGURE) {
+      HPDF_Binary alt = cv_pdf_text_string(w, s->v[i].alt ? s->v[i].alt : "");
+      if (!alt || HPDF_Dict_Add(d, "Alt", alt) != HPDF_OK)
+        return -1;
+    }
   }
   return 0;
 }

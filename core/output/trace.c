@@ -106,6 +106,17 @@ static void put_text(cv_buf *b, const cv_dl_item *it) {
   cv_buf_putc(b, '\n');
 }
 
+/* "what x y w h ", the start of a line about an area. */
+static void put_box(cv_buf *b, const char *what, const cv_dl_item *it) {
+  const double v[4] = {it->x, it->y, it->w, it->h};
+  cv_buf_puts(b, what);
+  for (int i = 0; i < 4; i++) {
+    cv_buf_putc(b, ' ');
+    put_num(b, v[i]);
+  }
+  cv_buf_putc(b, ' ');
+}
+
 static void put_item(cv_buf *b, const cv_dl_item *it) {
   switch (it->kind) {
   case CV_DL_TEXT:
@@ -113,19 +124,20 @@ static void put_item(cv_buf *b, const cv_dl_item *it) {
     return;
   case CV_DL_RECT:
   case CV_DL_LINK:
-    cv_buf_puts(b, it->kind == CV_DL_RECT ? "rect " : "link ");
-    put_num(b, it->x);
-    cv_buf_putc(b, ' ');
-    put_num(b, it->y);
-    cv_buf_putc(b, ' ');
-    put_num(b, it->w);
-    cv_buf_putc(b, ' ');
-    put_num(b, it->h);
-    cv_buf_putc(b, ' ');
+    put_box(b, it->kind == CV_DL_RECT ? "rect" : "link", it);
     if (it->kind == CV_DL_RECT)
       put_color(b, it->color);
     else
       cv_buf_puts(b, it->uri ? it->uri : "");
+    cv_buf_putc(b, '\n');
+    return;
+  case CV_DL_IMAGE:
+    put_box(b, "image", it);
+    cv_buf_printf(b, "%s %ux%u%s alt=", it->image ? it->image->path : "",
+                  it->image ? it->image->px_w : 0,
+                  it->image ? it->image->px_h : 0, it->round ? " round" : "");
+    put_quoted(b, it->image && it->image->alt ? it->image->alt : "",
+               it->image && it->image->alt ? strlen(it->image->alt) : 0);
     cv_buf_putc(b, '\n');
     return;
   case CV_DL_MARK:

@@ -24,6 +24,12 @@ const cv_core_key cv_core_keys[] = {
     {"keywords", CV_CORE_TEXT, "the PDF's keywords"},
     {"theme", CV_CORE_MAP,
      "overrides of the layout's values, with the keys of a layout file"},
+    {"photo", CV_CORE_PHOTO,
+     "a photo placed by the layout beside the header: a JPEG or PNG file, "
+     "relative to the CV"},
+    {"languages", CV_CORE_LANGUAGES,
+     "the languages the CV is written in, the default first: a text field "
+     "may then be a mapping of these languages to text"},
     {"sections", CV_CORE_SECTIONS, "the sections, in the order printed"},
     {NULL, 0, NULL}};
 static const char *const section_keys[] = {"type", "title", "id", NULL};

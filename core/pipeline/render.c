@@ -3,8 +3,8 @@
  *   load_document   the CV (YAML or JSON; JSON Resume and RenderCV made
  *                   cvpdf's own), tags selected
  *   load_plugins    the section plugins found, the top level checked
- *   prepare         the theme, its fonts resolved, the shaper, the
- *                   builder and where its pages go
+ *   prepare         the theme, its fonts resolved, the photo read, the
+ *                   shaper, the builder and where its pages go
  *   build_sections  the header, then each section through its plugin;
  *                   pages are written as they fill
  *   write_outputs   the last pages, the document information, the trace
@@ -18,9 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "document/convert.h"
+#include "document/lang.h"
 #include "document/tags.h"
+#include "output/raster.h"
+#include "pipeline/photo.h"
 #include "pipeline/render_int.h"
 #include "pipeline/sandbox.h"
 #include "typeset/manifests.h"
@@ -75,7 +79,8 @@ typedef struct render_ctx {
   const char *out;
   cv_arena arena;
   cv_docout doc;
-  cv_inputs inputs; /* every file read: no output may replace one */
+  cv_inputs inputs;      /* every file read: no output may replace one */
+  const cv_image *photo; /* the CV's photo:, or NULL */
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
@@ -127,6 +132,9 @@ static int load_document(render_ctx *c) {
   }
   /* Tags select items before anything validates them. */
   c->tags_bad = cv_tags_apply(c->model->root, o->only, c->d) > 0;
+  /* Then translated fields, to the language asked for. */
+  if (cv_lang_apply(c->model->root, o->lang, o->lang_all, c->d) > 0)
+    c->tags_bad = 1;
   return 0;
 }
 
@@ -165,7 +173,14 @@ static int load_theme(render_ctx *c) {
                     c->d) < 0)
     return -1;
   c->lang_at = cv_node_get(c->root, "language");
-  c->lang = cv_node_str(c->lang_at);
+  c->lang = o->lang && !o->lang_all ? o->lang : cv_node_str(c->lang_at);
+  if (c->lang == o->lang && c->lang && !cv_language_tag_ok(c->lang)) {
+    cv_diags_add(c->d, CV_SEV_ERROR, NULL, 0, 0,
+                 "--lang: expected a language tag such as en, de or pt-BR, "
+                 "found '%s'",
+                 c->lang);
+    return -1;
+  }
   if (c->lang && !cv_language_tag_ok(c->lang)) {
     cv_diag_at(c->d, CV_SEV_ERROR, c->lang_at,
                "language: expected a language tag such as en, de or pt-BR, "
@@ -292,6 +307,9 @@ static int open_outputs(render_ctx *c) {
 static int prepare(render_ctx *c) {
   if (load_theme(c) < 0 || c->top_bad || load_fonts(c) < 0)
     return -1;
+  if (cv_photo_load(c->root, c->o->safe || c->o->confine_files, &c->inputs,
+                    &c->arena, c->d, &c->photo) < 0)
+    return -1;
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
   if (!c->builder)
     return oom(c);
@@ -335,7 +353,8 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   return rc != 0 || cv_builder_failed(b) ? -1 : 0;
 }
 
-/* The top level is the header: name, contacts. */
+/* The top level is the header: name, contacts, and the photo beside
+ * them. */
 static int build_header(render_ctx *c) {
   const cvpdf_section_type *ht = NULL;
   const cv_plugin *hp = cv_plugins_find(c->plugins, "header", &ht);
@@ -343,10 +362,12 @@ static int build_header(render_ctx *c) {
     return 0;
   cv_builder_set_type(c->builder, "header");
   cv_builder_set_source(c->builder, c->root);
+  cv_builder_photo_begin(c->builder, c->photo);
   if (call_build(hp, c->builder, "header", c->root) != 0 ||
       cv_builder_failed(c->builder))
     return -1;
   cv_builder_end_section(c->builder);
+  cv_builder_photo_end(c->builder);
   return 0;
 }
 
@@ -415,6 +436,25 @@ static void fill_info(render_ctx *c) {
   info->structure = cv_builder_structure(c->builder);
 }
 
+/* PNG output: no picture may replace a file the run read (a photo can
+ * have a picture's name).  What is no regular file the PNG writer
+ * reports itself. */
+static int check_png_names(render_ctx *c) {
+  size_t n = c->stats->pages ? c->stats->pages : 1;
+  for (size_t i = 0; i < n; i++) {
+    char *name = cv_png_page_name(c->o->png_output, i, n);
+    if (!name)
+      return oom(c);
+    struct stat sb;
+    int bad = stat(name, &sb) == 0 && S_ISREG(sb.st_mode) &&
+              cv_check_outputs(name, NULL, &c->inputs, c->d) < 0;
+    free(name);
+    if (bad)
+      return -1;
+  }
+  return 0;
+}
+
 static int write_outputs(render_ctx *c) {
   const cv_render_opts *o = c->o;
   double t = cv_now(), t_sink = c->tee.t;
@@ -422,6 +462,8 @@ static int write_outputs(render_ctx *c) {
     return -1;
   c->stats->t_pages = cv_now() - t - (c->tee.t - t_sink);
   c->stats->pages = c->tee.pages;
+  if (o->png_output && check_png_names(c) < 0)
+    return -1;
   fill_info(c);
   if (o->trace && cv_put_trace(o, &c->doc, &c->inputs, c->d) < 0)
     return -1;

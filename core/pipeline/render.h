@@ -19,7 +19,9 @@ typedef enum cv_core_kind {
   CV_CORE_STRING,  /* a name or tag */
   CV_CORE_TEXT,    /* printed text: any scalar */
   CV_CORE_MAP,     /* a mapping (theme overrides) */
-  CV_CORE_SECTIONS /* the list of sections */
+  CV_CORE_SECTIONS, /* the list of sections */
+  CV_CORE_PHOTO,    /* a path, or {path, alt} */
+  CV_CORE_LANGUAGES /* a list of language tags */
 } cv_core_kind;
 
 typedef struct cv_core_key {
@@ -48,6 +50,16 @@ typedef struct cv_render_opts {
   /* Tagged variants: print untagged items and those tagged with one of
    * these (NULL-terminated); NULL prints everything.  See tags.h. */
   const char *const *only;
+  /* The language of the render (overrides the CV's `language:`): its
+   * translated fields print in it (document/lang.h), its dates and words
+   * follow it.  NULL: the CV's own.  lang_all (check --lang all): every
+   * missing translation is a warning. */
+  const char *lang;
+  int lang_all;
+  /* PNG output: the pictures' name (cv_png_page_name), output being a
+   * temporary PDF they are drawn from; no picture may replace a file the
+   * run read (the photo, say).  NULL otherwise. */
+  const char *png_output;
   /* Validate everything (all sections, even after errors) and build the
    * blocks, but lay out no pages and write nothing. */
   int check_only;

@@ -8,7 +8,8 @@
  *              lists, pairs, the contact line, labels and side column);
  *   host.c     the other services (reading nodes, messages, strings,
  *              dates, BibTeX) and the table that holds them all;
- *   margins.c  running headers and footers. */
+ *   margins.c  running headers and footers;
+ *   photo.c    the CV's photo beside the header. */
 #ifndef CV_BUILDER_INT_H
 #define CV_BUILDER_INT_H
 
@@ -30,6 +31,8 @@ typedef struct pitem {
   const char *uri;
   const char *title;
   int level;
+  const cv_image *image;
+  int round;
 } pitem;
 
 typedef struct vline {
@@ -120,6 +123,14 @@ struct cvpdf_builder {
   uint32_t pairs;             /* the list consecutive pairs go into */
   size_t blocks, pairs_block; /* blocks begun; the last pair's number */
   uint32_t contact_tag;       /* the contact line being gathered */
+
+  /* the photo beside the header (photo.c) */
+  int photo_on;
+  int photo_pos;   /* CV_PHOTO_*, once placed */
+  size_t photo_at; /* vertical items (dropped ones counted) before
+                      the header's first line */
+  double photo_h;  /* how far below that line it reaches */
+  double saved_measure, saved_base;
 };
 
 /* The page break before an entry's second content line (\clubpenalty). */

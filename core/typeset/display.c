@@ -109,8 +109,9 @@ uint32_t cv_structure_add(cv_structure *s, cv_role role, uint32_t parent) {
       cv_grow((void **)&s->v, &s->cap, s->n ? s->n + 1 : 2, sizeof *s->v) < 0)
     return 0;
   if (s->n == 0) /* element 0: none */
-    s->v[s->n++] = (cv_selem){0, 0, 0};
-  s->v[s->n] = (cv_selem){(uint8_t)role, 0, parent < s->n ? parent : 0};
+    s->v[s->n++] = (cv_selem){0};
+  s->v[s->n] = (cv_selem){.role = (uint8_t)role,
+                          .parent = parent < s->n ? parent : 0};
   return (uint32_t)s->n++;
 }
 
@@ -122,7 +123,8 @@ void cv_structure_fini(cv_structure *s) {
 const char *cv_role_name(cv_role role) {
   static const char *const names[] = {
       "NonStruct", "Document", "Sect", "Div", "H1", "H2",
-      "H3",        "P",        "L",    "LI",  "Lbl", "LBody"};
+      "H3",        "P",        "L",    "LI",  "Lbl", "LBody",
+      "Figure"};
   return (unsigned)role < sizeof names / sizeof *names ? names[role]
                                                        : "NonStruct";
 }

@@ -13,8 +13,27 @@ typedef enum cv_dl_kind {
   CV_DL_TEXT = 0, /* run with its baseline origin at (x, y) */
   CV_DL_RECT = 1, /* filled rectangle (x, y) bottom-left, w x h; rules */
   CV_DL_LINK = 2, /* URI link area (x, y, w, h) */
-  CV_DL_MARK = 3  /* outline entry `title` at level (1 = section) at y */
+  CV_DL_MARK = 3, /* outline entry `title` at level (1 = section) at y */
+  CV_DL_IMAGE = 4 /* `image` filling (x, y) bottom-left, w x h; clipped to
+                     the circle inscribed in that box when `round` */
 } cv_dl_kind;
+
+typedef enum cv_image_format {
+  CV_IMAGE_PNG = 1,
+  CV_IMAGE_JPEG = 2
+} cv_image_format;
+
+/* An image the CV names (its photo): the file's bytes as read, checked by
+ * the PDF writer's loaders before layout.  Owned by whoever read it, and
+ * valid until the document is written. */
+typedef struct cv_image {
+  const unsigned char *data;
+  size_t len;
+  cv_image_format format;
+  unsigned px_w, px_h; /* size in pixels */
+  const char *alt;     /* alternate text (a tagged PDF's /Alt); "" none */
+  const char *path;    /* as the CV wrote it, for messages */
+} cv_image;
 
 typedef struct cv_dl_item {
   uint8_t kind;
@@ -27,6 +46,9 @@ typedef struct cv_dl_item {
   const char *uri;   /* LINK */
   const char *title; /* MARK */
   int level;         /* MARK */
+  /* IMAGE: the image, and whether it is clipped to a circle */
+  const cv_image *image;
+  int round;
 } cv_dl_item;
 
 typedef struct cv_page {
@@ -53,13 +75,15 @@ typedef enum cv_role {
   CV_ROLE_L,
   CV_ROLE_LI,
   CV_ROLE_LBL,
-  CV_ROLE_LBODY
+  CV_ROLE_LBODY,
+  CV_ROLE_FIGURE /* an image, with its alternate text */
 } cv_role;
 
 typedef struct cv_selem {
   uint8_t role;     /* cv_role */
   uint8_t numbered; /* L: 0 bullets, 1 numbers, 2 labels (pairs) */
   uint32_t parent;
+  const char *alt; /* FIGURE: its alternate text (borrowed) */
 } cv_selem;
 
 typedef struct cv_structure {

@@ -369,6 +369,8 @@ int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
   it->uri = p->uri;
   it->title = p->title;
   it->level = p->level;
+  it->image = p->image;
+  it->round = p->round;
   return 0;
 }
 

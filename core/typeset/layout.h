@@ -50,6 +50,15 @@ void cv_builder_set_safe(cvpdf_builder *b, int safe);
  * no output of the run replaces one. */
 void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs);
 
+/* The CV's photo (borrowed until the document is written), placed as the
+ * layout says (theme.h's photo_*) beside the header about to be built:
+ * the header's lines are set narrower beside it, or below it.  The end
+ * call, after the header's section has ended, restores the measure and
+ * makes what follows start below the photo.  A NULL image, or a layout
+ * that places no photo, places nothing. */
+void cv_builder_photo_begin(cvpdf_builder *b, const cv_image *img);
+void cv_builder_photo_end(cvpdf_builder *b);
+
 /* Where pages go.  They are cut as soon as nothing still to come can
  * move their breaks, while the plugins are still building, and the
  * memory of their lines is then reused: set the sink before building. */

@@ -41,7 +41,8 @@ static const cv_lr_range R_MARGIN = {0, 288}, R_SIZE = {3, 144},
                          R_LEADING = {1, 144}, R_SPACE = {0, 144},
                          R_RULE = {0, 10}, R_INDENT = {0, 36},
                          R_COLUMN = {0, 288}, R_GAP = {0, 72},
-                         R_LABEL = {12, 288}, R_TRACKING = {-0.2, 1};
+                         R_LABEL = {12, 288}, R_TRACKING = {-0.2, 1},
+                         R_PHOTO = {24, 216};
 
 static cv_style *style_slot(cv_theme *t, const char *name, cv_arena *a) {
   for (size_t i = 0; i < t->nstyles; i++)
@@ -340,6 +341,39 @@ static void read_pairs(cv_lr *r, const cvpdf_node *m) {
     cv_lr_note(r, &r->at[W_PAIR], v);
 }
 
+static void read_photo(cv_lr *r, const cvpdf_node *m) {
+  static const char *const keys[] = {"position", "size", "round", "gap", NULL};
+  static const char *const positions[] = {"none", "right", "left", "center",
+                                          NULL};
+  if (!cv_lr_is_map(r, m, "photo"))
+    return;
+  cv_lr_known_keys(r, m, keys, "photo");
+  const cvpdf_node *v;
+  const char *s;
+  if ((v = cv_node_get(m, "position")) &&
+      (s = cv_lr_scalar(r, v, "position"))) {
+    int i = 0;
+    while (positions[i] && strcmp(s, positions[i]))
+      i++;
+    if (positions[i]) {
+      r->t->photo_position = i;
+    } else {
+      const char *near = cv_nearest(s, positions);
+      cv_lr_err(r, v,
+                "photo: expected a position of right, left, center or none, "
+                "found '%s'%s%s%s",
+                s, near ? "; did you mean '" : "", near ? near : "",
+                near ? "'?" : "");
+    }
+  }
+  if ((v = cv_node_get(m, "size")))
+    cv_lr_length(r, v, "photo size", &r->t->photo_size, R_PHOTO);
+  if ((v = cv_node_get(m, "gap")))
+    cv_lr_length(r, v, "photo gap", &r->t->photo_gap, R_GAP);
+  if ((v = cv_node_get(m, "round")))
+    cv_lr_bool(r, v, "round", &r->t->photo_round);
+}
+
 static void read_contact(cv_lr *r, const cvpdf_node *m) {
   static const char *const keys[] = {"separator", "icons", NULL};
   if (!cv_lr_is_map(r, m, "contact"))
@@ -526,7 +560,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",    "page",    "language", "hyphenate", "fonts",
       "styles",  "spacing", "lists",    "labels",    "pairs",
       "contact", "dates",   "footer",   "sections",  "words",
-      "extends", "column",  "header",   "breaking",  NULL};
+      "extends", "column",  "header",   "breaking",  "photo",
+      NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -571,6 +606,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
     read_column(r, v);
   if ((v = cv_node_get(root, "contact")))
     read_contact(r, v);
+  if ((v = cv_node_get(root, "photo")))
+    read_photo(r, v);
   if ((v = cv_node_get(root, "dates")))
     read_dates(r, v);
   if ((v = cv_node_get(root, "footer")))
@@ -675,6 +712,9 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->footer_align = CV_ALIGN_CENTER;
   t->header_align = CV_ALIGN_RIGHT;
   t->side_align = CV_ALIGN_LEFT;
+  t->photo_position = CV_PHOTO_RIGHT;
+  t->photo_size = 72;
+  t->photo_gap = 12;
   cv_style *body = style_slot(t, "body", a);
   body->ts.family = "Linux Libertine O";
   body->ts.size = 10;

@@ -105,7 +105,15 @@ typedef struct cv_theme {
   const char *locale_keys[CV_MAX_LOCALE_WORDS];
   const char *locale_vals[CV_MAX_LOCALE_WORDS];
   size_t nlocale;
+  /* the CV's photo: beside the header (left or right of it) or above it,
+   * `photo_size` pt high, `photo_gap` pt from the text, clipped to a
+   * circle when photo_round; CV_PHOTO_NONE leaves it out */
+  int photo_position;
+  double photo_size, photo_gap;
+  int photo_round;
 } cv_theme;
+
+enum { CV_PHOTO_NONE, CV_PHOTO_RIGHT, CV_PHOTO_LEFT, CV_PHOTO_CENTER };
 
 /* Reads layout `name` (a file name in one of dirs, or a path ending in
  * .yaml; an unknown one is reported at name_at, which may be NULL) and

@@ -1,0 +1,20 @@
+/* cvpdf - the CV's photo, read and checked before anything is typeset. */
+#ifndef CV_PHOTO_H
+#define CV_PHOTO_H
+
+#include "base/files.h"
+#include "document/model.h"
+#include "typeset/display.h"
+
+/* Reads the photo root's `photo:` names (`photo: me.jpg`, or
+ * `photo: {path: me.jpg, alt: ...}`), relative to the CV's directory and,
+ * when safe, only from beneath it; the file is recorded in inputs (may be
+ * NULL).  *out gets the image (in arena; NULL when the CV has no photo);
+ * its alternate text defaults to "Photo of NAME".  Returns 0, or -1 after
+ * reporting at the field's line and column why it cannot be used (a
+ * wrong shape, a missing or unreadable file, one that is not a JPEG or
+ * PNG image). */
+int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
+                  cv_arena *arena, cv_diags *d, const cv_image **out);
+
+#endif

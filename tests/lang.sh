@@ -1,0 +1,164 @@
+#!/bin/sh
+# Translated fields: one source in several languages.  --lang (or
+# language:) picks the text of each field; a missing translation falls
+# back to the default language with a warning at the field; dates and
+# words follow the language; --lang combines with --only; check --lang
+# all lists every missing translation; the JSON Schema takes both forms;
+# convert keeps them, or writes one language with --lang.  The bilingual
+# example, rendered both ways, passes pdfaudit.
+set -u
+. tests/tap.sh
+AUDIT=../shared/tools/pdfaudit
+export SOURCE_DATE_EPOCH=1700000000
+EX=examples/bilingual-cv.yaml
+
+text_of() { # the PDF's text on one line
+  pdftotext "$1" - | tr '\n' ' ' | tr -s ' '
+}
+
+# 1. The example both ways: its own language's text, dates and words.
+for l in en de; do
+  if ! "$BIN" render -q "$EX" --lang "$l" -o "$T/$l.pdf" 2>"$T/err" ||
+    [ -s "$T/err" ]; then
+    no "render --lang $l: $(cat "$T/err")"
+    continue
+  fi
+  text_of "$T/$l.pdf" >"$T/$l.txt"
+  ok "render --lang $l, no warning"
+done
+grep -q "Berufserfahrung" "$T/de.txt" && grep -q "Mai 2021 – heute" "$T/de.txt" &&
+  grep -q "1 von 1" "$T/de.txt" && ! grep -q "Experience" "$T/de.txt" &&
+  ok "German: headings, dates and footer in German" ||
+  no "German text: $(head -c 300 "$T/de.txt")"
+grep -q "Experience" "$T/en.txt" && grep -q "May 2021 – present" "$T/en.txt" &&
+  ! grep -q "Berufserfahrung" "$T/en.txt" &&
+  ok "English: headings and dates in English" ||
+  no "English text: $(head -c 300 "$T/en.txt")"
+"$BIN" render -q "$EX" -o "$T/default.pdf" 2>/dev/null &&
+  cmp -s "$T/default.pdf" "$T/en.pdf" &&
+  ok "without --lang, the first of languages: (en)" ||
+  no "the default language is not the first of languages:"
+
+# pdfaudit against the source in that language (convert --lang), its
+# dates left out: they print in the language, not as written.
+if [ -x "$AUDIT" ]; then
+  for l in en de; do
+    "$BIN" convert -q --lang "$l" "$EX" -o - |
+      grep -v -E '^language: |^ +(start|end): ' >"$T/$l.src.yaml"
+    "$AUDIT" "$T/$l.pdf" --source "$T/$l.src.yaml" >"$T/audit" 2>&1 &&
+      ok "pdfaudit --lang $l" ||
+      no "pdfaudit --lang $l: $(grep -E '^FAIL' "$T/audit" | tr '\n' ' ')"
+  done
+fi
+
+# 2. Fallback: a field without the language asked for prints the default
+#    language's text, with a warning at the field.
+mkdir -p "$T/cv"
+cat >"$T/cv/f.yaml" <<'EOF'
+name: Lena
+languages: [en, de]
+headline: {en: Physicist, de: Physikerin}
+sections:
+  - type: summary
+    title: {en: Profile}
+    text:
+      - {en: One., de: Eins.}
+      - {de: Nur deutsch.}
+EOF
+"$BIN" render "$T/cv/f.yaml" --lang de -o "$T/f.pdf" 2>"$T/err" &&
+  grep -q "f.yaml:6:12: warning: no 'de' translation of this field; printed the 'en' one" "$T/err" &&
+  [ "$(grep -c warning "$T/err")" = 1 ] &&
+  text_of "$T/f.pdf" | grep -q "Physikerin Profile Eins. Nur deutsch." &&
+  ok "a missing German title falls back to English, one warning" ||
+  no "fallback: $(cat "$T/err"; text_of "$T/f.pdf")"
+"$BIN" render "$T/cv/f.yaml" --lang en -o "$T/f.pdf" 2>"$T/err" &&
+  grep -q "f.yaml:9:9: warning: no 'en' translation of this field; printed the 'de' one" "$T/err" &&
+  text_of "$T/f.pdf" | grep -q "Physicist Profile One. Nur deutsch." &&
+  ok "a field with neither prints the one written, with a warning" ||
+  no "fallback to the only one: $(cat "$T/err")"
+"$BIN" render "$T/cv/f.yaml" --lang fr -o "$T/f.pdf" 2>"$T/err" &&
+  grep -q "f.yaml:2:12: warning: the CV is written in 2 languages, not in 'fr': every translated field prints its 'en' text" "$T/err" &&
+  ok "--lang of a language the CV lacks: one warning" ||
+  no "undeclared language: $(cat "$T/err")"
+printf 'name: Lena\nlanguage: de\nlanguages: [en, de]\nheadline: {en: Physicist, de: Physikerin}\nsections: []\n' >"$T/cv/l.yaml"
+"$BIN" render -q "$T/cv/l.yaml" -o "$T/l.pdf" 2>"$T/err" &&
+  text_of "$T/l.pdf" | grep -q Physikerin && ok "language: de picks German" ||
+  no "language: de: $(cat "$T/err")"
+
+# 3. check --lang all: every missing translation, at its field.
+"$BIN" check "$T/cv/f.yaml" --lang all >"$T/out" 2>&1
+grep -q "f.yaml:6:12: warning: missing the 'de' translation of this field" "$T/out" &&
+  grep -q "f.yaml:9:9: warning: missing the 'en' translation of this field" "$T/out" &&
+  [ "$(grep -c 'missing the' "$T/out")" = 2 ] &&
+  ok "check --lang all lists both missing translations" ||
+  no "check --lang all: $(cat "$T/out")"
+"$BIN" check "$EX" --lang all >"$T/out" 2>&1 && ! grep -q "warning:" "$T/out" &&
+  ok "the example lacks no translation" || no "example: $(cat "$T/out")"
+
+# 4. --lang with --only.
+cat >"$T/cv/t.yaml" <<'EOF'
+name: Lena
+languages: [en, de]
+sections:
+  - type: summary
+    text:
+      - {text: {en: Academic., de: Akademisch.}, tags: [academic]}
+      - {text: {en: Industry., de: Industrie.}, tags: [industry]}
+EOF
+"$BIN" render -q "$T/cv/t.yaml" --lang de --only industry -o "$T/t.pdf" 2>"$T/err" &&
+  text_of "$T/t.pdf" | grep -q "Industrie." &&
+  ! text_of "$T/t.pdf" | grep -q -E "Akademisch|Industry" &&
+  ok "--lang de --only industry" || no "--lang with --only: $(cat "$T/err"; text_of "$T/t.pdf")"
+
+# 5. Errors: languages: must be a list of language tags.
+printf 'name: A\nlanguages: english\nsections: []\n' >"$T/cv/e.yaml"
+"$BIN" check "$T/cv/e.yaml" >"$T/out" 2>&1
+grep -q "e.yaml:2:12: error: languages: expected a list of language tags, the default first (languages: \[en, de\]), found a scalar" "$T/out" &&
+  ok "languages: as a word is an error at its position" || no "languages: $(cat "$T/out")"
+printf 'name: A\nlanguages: [en, German]\nsections: []\n' >"$T/cv/e.yaml"
+"$BIN" check "$T/cv/e.yaml" >"$T/out" 2>&1
+grep -q "e.yaml:2:17: error: languages: expected a language tag such as en, de or pt-BR, found German" "$T/out" &&
+  ok "a language that is no tag is an error at its position" || no "languages item: $(cat "$T/out")"
+"$BIN" render -q "$T/cv/f.yaml" --lang 'x y' -o "$T/x.pdf" 2>"$T/err"
+grep -q "error: --lang: expected a language tag such as en, de or pt-BR, found 'x y'" "$T/err" &&
+  ok "--lang that is no tag" || no "--lang x y: $(cat "$T/err")"
+
+printf 'name: A\nlanguages: [en, de]\nheadline: {en: Physicist, fr: Physicienne}\nsections: []\n' >"$T/cv/u.yaml"
+"$BIN" render "$T/cv/u.yaml" -o "$T/u.pdf" 2>"$T/err" &&
+  grep -q "u.yaml:3:27: warning: 'fr' is not one of the CV's languages (en, de): this text is never printed" "$T/err" &&
+  ok "a translation into a language the CV does not name is warned about" ||
+  no "undeclared key: $(cat "$T/err")"
+
+# 6. Without languages:, a mapping of short keys keeps its meaning.
+printf 'name: A\nsections:\n  - type: skills\n    items: {ml: PyTorch, cv: OpenCV}\n' >"$T/cv/k.yaml"
+"$BIN" render -q "$T/cv/k.yaml" --lang de -o "$T/k.pdf" 2>"$T/err" &&
+  text_of "$T/k.pdf" | grep -q "ml: PyTorch" &&
+  ok "no languages: no translated fields" || no "short keys: $(cat "$T/err"; text_of "$T/k.pdf")"
+
+# 7. The JSON Schema takes both forms; convert keeps the translations, or
+#    writes one language with --lang.
+"$BIN" schema -o "$T/schema.json" &&
+  python3 - "$T/schema.json" "$EX" "$T/cv/f.yaml" <<'EOF' >"$T/out" 2>&1 &&
+import json, sys, yaml, jsonschema
+schema = json.load(open(sys.argv[1]))
+for path in sys.argv[2:]:
+    jsonschema.validate(yaml.safe_load(open(path)), schema)
+bad = {"name": "A", "languages": ["en"], "headline": {"English": "x"}}
+try:
+    jsonschema.validate(bad, schema)
+    sys.exit("a mapping keyed by a non-tag passed")
+except jsonschema.ValidationError:
+    pass
+EOF
+  ok "the JSON Schema takes text and translated text" || no "schema: $(cat "$T/out")"
+"$BIN" convert -q "$EX" -o "$T/kept.yaml" &&
+  grep -q "^  de: Wissenschaftlerin, optische Messtechnik" "$T/kept.yaml" &&
+  "$BIN" render -q "$T/kept.yaml" --lang de -o "$T/kept.pdf" &&
+  cmp -s "$T/kept.pdf" "$T/de.pdf" &&
+  ok "convert keeps the translations" || no "convert keeps translations"
+"$BIN" convert -q --lang de "$EX" -o "$T/de.yaml" &&
+  grep -q "^language: de" "$T/de.yaml" && ! grep -q "^languages:" "$T/de.yaml" &&
+  grep -q "^headline: Wissenschaftlerin" "$T/de.yaml" &&
+  ok "convert --lang de writes the German CV" || no "convert --lang de: $(head -5 "$T/de.yaml")"
+
+done_tests
