@@ -6,12 +6,7 @@
 # problem check reports.  Each message is compared whole, position
 # included.
 set -u
-BIN=${CVPDF_BIN:-build/core/cvpdf}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-no() { fail=$((fail + 1)); echo "FAIL - $1"; }
+. tests/tap.sh
 # has FILE LINE WHAT: the exact line is among the diagnostics.
 has() {
   grep -qxF -- "$2" "$1" && ok "$3" || { no "$3"; echo "# want: $2"; sed 's/^/# got: /' "$1"; }

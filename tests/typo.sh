@@ -5,12 +5,7 @@
 # addresses break after / . @ - rather than run past the margin; and the
 # corpus of real CVs (tests/corpus) stays inside its margins.
 set -u
-BIN=${CVPDF_BIN:-build/core/cvpdf}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-no() { fail=$((fail + 1)); echo "FAIL - $1"; }
+. tests/tap.sh
 
 # A CV whose summary has the paragraphs given (its first on line 7).
 summary_cv() {
