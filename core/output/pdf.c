@@ -250,9 +250,10 @@ cv_pdf *cv_pdf_new(cv_status *st) {
   w->st = st;
   cv_arena_init(&w->texts);
   cv_buf_init(&w->content);
-  /* A memory pool: a tagged document is tens of thousands of small
-   * objects, each of several allocations. */
-  w->pdf = HPDF_NewEx(on_hpdf_error, NULL, NULL, 1u << 16, &w->err);
+  /* No memory pool: Debian's libharu is built without HPDF_ALIGN_SIZ, so
+   * its pool hands out misaligned objects (undefined behaviour that
+   * UBSan stops at). */
+  w->pdf = HPDF_NewEx(on_hpdf_error, NULL, NULL, 0, &w->err);
   if (!w->pdf) {
     cv_pdf_fail(w, "cannot create a document (out of memory)");
     cv_pdf_free(w);
