@@ -423,9 +423,10 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_open(w, '{');
     jw_kv(w, "const", names[i]);
     jw_close(w, '}');
-    jw_kraw(w, "title",
-            "{\"description\": \"the section's heading; none when left out\", " TEXT
-            "}");
+    jw_kraw(
+        w, "title",
+        "{\"description\": \"the section's heading; none when left out\", " TEXT
+        "}");
     jw_kraw(w, "id",
             "{\"description\": \"a name for the section\", "
             "\"type\": \"string\"}");
@@ -516,6 +517,20 @@ static void core_key(jw *w, const cv_core_key *k) {
   cv_buf_fini(&b);
 }
 
+/* The keys of an application file (pipeline/application.c) that a CV
+ * has not: a file with bundle: is an application, and takes only those
+ * and title: and layout:. */
+#define APP_KEYS                                                               \
+  "\"bundle\": {\"description\": \"an application: the documents (a "          \
+  "cover letter, a CV) rendered into one PDF, relative to this file\", "       \
+  "\"type\": \"array\", \"minItems\": 1, \"items\": {\"type\": "               \
+  "\"string\", \"minLength\": 1}}, "                                           \
+  "\"lang\": {\"description\": \"an application: every part's language\", "    \
+  "\"type\": \"string\", \"pattern\": \"" LANG_TAG "\"}, "                     \
+  "\"page_numbers\": {\"description\": \"an application: every part's page "   \
+  "numbers, on from the part before or from 1\", \"enum\": [\"continue\", "    \
+  "\"restart\"]}"
+
 static void write_top(jw *w, cv_plugins *ps) {
   const cvpdf_section_type *ht = NULL;
   cv_plugins_find(ps, "header", &ht);
@@ -526,8 +541,17 @@ static void write_top(jw *w, cv_plugins *ps) {
   properties(w, hf, 0);
   for (const cv_core_key *k = cv_core_keys; k->name; k++)
     core_key(w, k);
+  jw_raw(w, APP_KEYS);
   jw_close(w, '}');
+  jw_kraw(w, "if", "{\"required\": [\"bundle\"]}");
+  jw_kraw(w, "then",
+          "{\"propertyNames\": {\"enum\": [\"bundle\", \"title\", "
+          "\"layout\", \"lang\", \"page_numbers\"]}}");
+  jw_key(w, "else");
+  jw_open(w, '{');
   required(w, hf, NULL);
+  jw_kraw(w, "properties", "{\"lang\": false, \"page_numbers\": false}");
+  jw_close(w, '}');
   jw_kraw(w, "additionalProperties", "false");
 }
 

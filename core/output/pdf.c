@@ -278,6 +278,7 @@ void cv_pdf_free(cv_pdf *w) {
   free(w->pend);
   cv_pdf_tags_fini(&w->tags);
   free(w->images);
+  free(w->label_starts);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);
@@ -301,7 +302,44 @@ int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st) {
   HPDF_Dict s = ((HPDF_PageAttr)page->attr)->contents;
   if (!s)
     return cv_pdf_fail(w, "a page has no content stream");
+  if (w->part_title) { /* the first page of a bundle's part */
+    if (cv_pdf_put_part_mark(w, w->npages - 1, w->part_title) < 0)
+      return -1;
+    w->part_title = NULL;
+  }
   return cv_pdf_put_items(w, page, s, pg, 1);
+}
+
+int cv_pdf_part(cv_pdf *w, const char *title, uint32_t tag_base, int restart,
+                cv_status *st) {
+  w->st = st;
+  if (w->failed)
+    return cv_pdf_fail(w, "the document already failed");
+  if (!(w->part_title = cv_arena_strdup(&w->texts, title ? title : "")))
+    return cv_pdf_fail(w, "out of memory");
+  w->tag_base = tag_base;
+  w->mark_shift = 1;
+  if (!restart || (w->nlabels && w->label_starts[w->nlabels - 1] == w->npages))
+    return 0;
+  if (cv_grow((void **)&w->label_starts, &w->caplabels, w->nlabels + 1,
+              sizeof *w->label_starts) < 0)
+    return cv_pdf_fail(w, "out of memory");
+  w->label_starts[w->nlabels++] = w->npages;
+  return 0;
+}
+
+/* Page labels: 1, 2, ... from the first page, and again from each page
+ * where a bundle's part starts its numbering again. */
+static int put_labels(cv_pdf *w) {
+  if (HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) !=
+      HPDF_OK)
+    return -1;
+  for (size_t i = 0; i < w->nlabels; i++)
+    if (w->label_starts[i] > 0 &&
+        HPDF_AddPageLabel(w->pdf, (HPDF_UINT)w->label_starts[i],
+                          HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) != HPDF_OK)
+      return -1;
+  return 0;
 }
 
 int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
@@ -395,8 +433,7 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
     return -1;
   /* Pages labelled 1..n as they are numbered; the outline, when there is
    * one, shown as the document opens. */
-  if (HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) !=
-          HPDF_OK ||
+  if (put_labels(w) < 0 ||
       (w->last[1] &&
        HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK))
     return cv_pdf_fail(w, "cannot set page labels or the page mode");

@@ -14,6 +14,15 @@ void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
 int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
 int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
                   cv_status *st);
+/* Bundles: several documents in one PDF.  Called before the first page
+ * of each document: that page starts a part, which gets an outline entry
+ * of its own titled title (copied), the document's outline entries
+ * nesting under it; its structure element numbers (cv_dl_item.tag) count
+ * from tag_base + 1 in the structure the PDF is saved with; and when
+ * restart is set, its page labels start again at 1 (else they run on).
+ * Returns 0, or -1 with st set. */
+int cv_pdf_part(cv_pdf *w, const char *title, uint32_t tag_base, int restart,
+                cv_status *st);
 /* Subsets and embeds the fonts and writes the PDF to path through the
  * atomic-file module (base/atomic.h).  Returns 0, or -1 with st set. */
 int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,

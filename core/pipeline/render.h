@@ -88,7 +88,16 @@ typedef struct cv_render_opts {
   /* Set in that child only: the finished trace and PDF go to its parent,
    * which writes them.  NULL: cv_render writes them itself. */
   const struct cv_render_outlet *outlet;
+  /* A bundle: these documents (NULL-terminated), each with its own layout,
+   * rendered into one PDF at output, which -- unlike input, the name
+   * messages about the bundle use -- must be set.  NULL: input alone. */
+  const char *const *bundle;
+  /* A bundle's page numbers: CV_PAGES_LAYOUT as each document's layout
+   * says (page_numbers:), or the same for all. */
+  int page_numbers;
 } cv_render_opts;
+
+enum { CV_PAGES_LAYOUT, CV_PAGES_RESTART, CV_PAGES_CONTINUE };
 
 #define CV_DEFAULT_MAX_PAGES 500
 #define CV_DEFAULT_MAX_SECONDS 60

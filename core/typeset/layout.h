@@ -70,6 +70,14 @@ void cv_builder_keep_pages(cvpdf_builder *b);
  * header and footer of every page to the sink's margin().  Returns 0, or
  * -1 after an error reported through the builder's diagnostics. */
 int cv_builder_finish(cvpdf_builder *b);
+/* cv_builder_finish in two steps, for a document whose page numbers
+ * depend on others (a bundle): flush delivers the remaining pages (then
+ * cv_builder_pages says how many), margins the running header and footer
+ * of each, its pages numbered from first, {pages} being total.  Return 0,
+ * or -1 as cv_builder_finish. */
+int cv_builder_flush(cvpdf_builder *b);
+size_t cv_builder_pages(const cvpdf_builder *b);
+int cv_builder_margins(cvpdf_builder *b, size_t first, size_t total);
 
 /* The layout the builder sets the document in. */
 const cv_theme *cv_builder_theme(const cvpdf_builder *b);
