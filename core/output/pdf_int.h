@@ -25,6 +25,7 @@
 typedef struct zbuf {
   z_stream zs;
   int ready;
+  int store; /* a preview's: stored, not compressed */
   unsigned char *out;
   size_t cap;
 } zbuf;
@@ -144,6 +145,7 @@ struct cv_pdf {
   /* images drawn (the photo), each embedded once */
   pdf_image *images;
   size_t nimages, capimages;
+  int preview; /* cv_pdf_set_preview: no object streams */
 };
 
 /* ---- pdf.c ------------------------------------------------------------- */
