@@ -22,8 +22,8 @@
 static int add_kid(cv_pdf *w, uint8_t kind, uint32_t owner, uint32_t page,
                    uint32_t value) {
   tags *t = &w->tags;
-  if (cv_grow((void **)&t->kids, &t->capkids, t->nkids + 1,
-              sizeof *t->kids) < 0)
+  if (cv_grow((void **)&t->kids, &t->capkids, t->nkids + 1, sizeof *t->kids) <
+      0)
     return -1;
   t->kids[t->nkids++] = (tag_kid){kind, owner, page, value};
   return 0;
@@ -31,8 +31,7 @@ static int add_kid(cv_pdf *w, uint8_t kind, uint32_t owner, uint32_t page,
 
 /* The Link element of leaf for uri: the last one made when the link goes
  * on (a link broken over two lines is one element), else a new one. */
-static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri,
-                     uint32_t *out) {
+static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri, uint32_t *out) {
   tags *t = &w->tags;
   for (size_t i = t->nlinks, k = 0; i-- > 0 && k < 8; k++)
     if (t->links[i].leaf == leaf && !strcmp(t->links[i].uri, uri)) {
@@ -112,6 +111,12 @@ typedef struct elem {
 typedef struct tree {
   cv_pdf *w;
   elem *e;
+  /* Per builder element: the element written in its place (itself, or
+   * the LBody a lone paragraph's content goes into), and whether it is
+   * left out with its children going to its parent (a Div holding one
+   * paragraph). */
+  uint32_t *as;
+  uint8_t *through;
   size_t n;          /* elements: the builder's, then the links */
   size_t nb;         /* the builder's */
   HPDF_Array *ptree; /* per page: the element of each MCID */
@@ -150,8 +155,8 @@ static HPDF_Array kids_of(tree *tr, size_t i) {
 
 static int append_elem(tree *tr, size_t parent, size_t child) {
   HPDF_Array k = kids_of(tr, parent);
-  if (!k || HPDF_Dict_Add(tr->e[child].dict, "P", tr->e[parent].holder) !=
-                HPDF_OK ||
+  if (!k ||
+      HPDF_Dict_Add(tr->e[child].dict, "P", tr->e[parent].holder) != HPDF_OK ||
       HPDF_Array_Add(k, tr->e[child].dict) != HPDF_OK)
     return -1;
   tr->e[parent].nk++;
@@ -197,8 +202,7 @@ static int append_annot(tree *tr, size_t i, uint32_t ix) {
   r += HPDF_Dict_AddName(objr, "Type", "OBJR");
   r += HPDF_Dict_Add(objr, "Pg", w->pages[an->page]);
   r += HPDF_Dict_Add(objr, "Obj", an->a);
-  r += HPDF_Dict_AddNumber(an->a, "StructParent",
-                           (HPDF_INT32)(w->npages + ix));
+  r += HPDF_Dict_AddNumber(an->a, "StructParent", (HPDF_INT32)(w->npages + ix));
   tr->aowner[ix] = tr->e[i].holder;
   tr->e[i].nk++;
   return r == HPDF_OK ? 0 : -1;
@@ -219,6 +223,62 @@ static void mark_used(tree *tr, const cv_structure *s) {
   for (size_t i = tr->nb; i-- > 2;)
     if (tr->e[i].used && s->v[i].parent < i)
       tr->e[s->v[i].parent].used = 1;
+}
+
+/* Elements that say nothing their one child does not: a list item's body
+ * holding one paragraph holds its content itself, an entry of one
+ * paragraph is that paragraph.  A CV has thousands of them (a bullet, a
+ * one-line award), and each is an object and a parent tree entry. */
+static void fold(tree *tr, const cv_structure *s) {
+  size_t nb = tr->nb;
+  uint32_t *kids = calloc(nb, sizeof *kids);
+  uint8_t *own = calloc(nb, 1); /* holds content or links itself */
+  for (size_t i = 0; i < nb; i++)
+    tr->as[i] = (uint32_t)i;
+  if (!kids || !own) { /* nothing folded: the tree is still right */
+    free(kids);
+    free(own);
+    return;
+  }
+  for (size_t i = 2; i < nb; i++)
+    if (tr->e[i].used && s->v[i].parent < i)
+      kids[s->v[i].parent]++;
+  const tags *t = &tr->w->tags;
+  for (size_t i = 0; i < t->nkids; i++) {
+    uint32_t o = t->kids[i].owner;
+    if (!(o & LINK_BIT) && o < nb)
+      own[o] = 1;
+    else if (o & LINK_BIT && t->links[o & ~LINK_BIT].leaf < nb)
+      own[t->links[o & ~LINK_BIT].leaf] = 1;
+  }
+  for (size_t i = 2; i < nb; i++) {
+    uint32_t p = s->v[i].parent;
+    if (!tr->e[i].used || s->v[i].role != CV_ROLE_P || kids[i] || p >= i ||
+        kids[p] != 1 || own[p])
+      continue;
+    if (s->v[p].role == CV_ROLE_LBODY) {
+      tr->as[i] = p;
+      tr->e[i].used = 0;
+    } else if (s->v[p].role == CV_ROLE_DIV && p > 1) {
+      tr->through[p] = 1;
+      tr->e[p].used = 0;
+    }
+  }
+  free(kids);
+  free(own);
+}
+
+/* The element i's content and links go to. */
+static size_t owner_of(const tree *tr, size_t i) {
+  return i < tr->nb ? tr->as[i] : i;
+}
+
+/* The element i is appended to: its parent, past those left out. */
+static size_t parent_of(const tree *tr, const cv_structure *s, size_t i) {
+  size_t p = s->v[i].parent;
+  while (p > 1 && p < tr->nb && tr->through[p])
+    p = s->v[p].parent;
+  return p;
 }
 
 static int make_elems(tree *tr, const cv_structure *s) {
@@ -253,13 +313,13 @@ static int make_elems(tree *tr, const cv_structure *s) {
 static int link_tree(tree *tr, const cv_structure *s) {
   for (size_t i = 2; i < tr->nb; i++)
     if (tr->e[i].used && s->v[i].parent < i &&
-        append_elem(tr, s->v[i].parent, i) < 0)
+        append_elem(tr, parent_of(tr, s, i), i) < 0)
       return -1;
   const tags *t = &tr->w->tags;
   for (size_t i = 0; i < t->nkids; i++) {
     const tag_kid *kd = &t->kids[i];
     size_t o = kd->owner & LINK_BIT ? tr->nb + (kd->owner & ~LINK_BIT)
-                                    : kd->owner;
+                                    : owner_of(tr, kd->owner);
     if (o >= tr->n || !tr->e[o].dict) {
       /* keeps the page's MCIDs in step with its parent tree array */
       if (kd->kind == KID_MCID &&
@@ -337,6 +397,7 @@ static int build_tree(tree *tr, const cv_structure *s) {
       return -1;
   mark_used(tr, s);
   tr->e[1].used = 1; /* the document, even when empty */
+  fold(tr, s);
   if (make_elems(tr, s) < 0 || link_tree(tr, s) < 0 || put_pages(tr) < 0)
     return -1;
   HPDF_Dict root = cv_pdf_new_indirect(w);
@@ -348,9 +409,8 @@ static int build_tree(tree *tr, const cv_structure *s) {
   r += HPDF_Dict_Add(root, "K", tr->e[1].dict);
   r += HPDF_Dict_Add(tr->e[1].dict, "P", root);
   r += HPDF_Dict_Add(root, "ParentTree", pt);
-  r += HPDF_Dict_AddNumber(
-      root, "ParentTreeNextKey",
-      (HPDF_INT32)(w->npages + w->tags.nannots));
+  r += HPDF_Dict_AddNumber(root, "ParentTreeNextKey",
+                           (HPDF_INT32)(w->npages + w->tags.nannots));
   r += HPDF_Dict_Add(w->pdf->catalog, "StructTreeRoot", root);
   r += HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
   r += HPDF_Dict_Add(w->pdf->catalog, "MarkInfo", mark);
@@ -364,7 +424,13 @@ int cv_pdf_put_structure(cv_pdf *w, const cv_structure *s) {
   tr.e = calloc(tr.n, sizeof *tr.e);
   tr.ptree = cv_malloc_n(w->npages, sizeof *tr.ptree);
   tr.aowner = calloc(w->tags.nannots + 1, sizeof *tr.aowner);
-  int rc = tr.e && tr.ptree && tr.aowner ? build_tree(&tr, s) : -1;
+  tr.as = cv_malloc_n(s->n, sizeof *tr.as);
+  tr.through = calloc(s->n, 1);
+  int rc = tr.e && tr.ptree && tr.aowner && tr.as && tr.through
+               ? build_tree(&tr, s)
+               : -1;
+  free(tr.as);
+  free(tr.through);
   free(tr.e);
   free(tr.ptree);
   free(tr.aowner);
