@@ -116,7 +116,7 @@ int cv_pdf_deflate(zbuf *z, const void *data, size_t len, size_t *n) {
     return -1;
   if (!z->ready) {
     memset(&z->zs, 0, sizeof z->zs);
-    if (deflateInit(&z->zs, ZLEVEL) != Z_OK)
+    if (deflateInit(&z->zs, z->store ? Z_NO_COMPRESSION : ZLEVEL) != Z_OK)
       return -1;
     z->ready = 1;
   } else if (deflateReset(&z->zs) != Z_OK) {
@@ -476,15 +476,22 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
     rc = cv_pdf_fail(w, "out of memory reading back the document");
   /* libharu writes every object apart: object streams hold them
    * compressed (pdf_compact.c). */
-  if (rc == 0 && cv_pdf_compact(whole.data, whole.len, &small, st) < 0)
+  if (rc == 0 && !w->preview &&
+      cv_pdf_compact(whole.data, whole.len, &small, st) < 0)
     rc = -1;
-  if (rc == 0 && put(ud, small.data, small.len) < 0) {
+  const cv_buf *file = w->preview ? &whole : &small;
+  if (rc == 0 && put(ud, file->data, file->len) < 0) {
     cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
     rc = -1;
   }
   cv_buf_fini(&whole);
   cv_buf_fini(&small);
   return rc;
+}
+
+void cv_pdf_set_preview(cv_pdf *w, int preview) {
+  w->preview = preview;
+  w->z.store = preview;
 }
 
 static int put_fd(void *ud, const void *data, size_t n) {

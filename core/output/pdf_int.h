@@ -25,6 +25,7 @@
 typedef struct zbuf {
   z_stream zs;
   int ready;
+  int store; /* a preview's: stored, not compressed */
   unsigned char *out;
   size_t cap;
 } zbuf;
@@ -153,6 +154,7 @@ struct cv_pdf {
   int mark_shift;
   size_t *label_starts;
   size_t nlabels, caplabels;
+  int preview; /* cv_pdf_set_preview: no object streams */
 };
 
 /* ---- pdf.c ------------------------------------------------------------- */
