@@ -557,13 +557,12 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   put(c, contact, "location", cv, "location");
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", contact, contact);
-  static const char *const unprinted[] = {"photo", "custom_connections"};
-  for (size_t i = 0; i < 2; i++) {
-    const cvpdf_node *n = cv_conv_get(cv, unprinted[i]);
-    if (n && !(n->kind == CVPDF_NODE_SEQ && n->n == 0))
-      cv_conv_warn(c, n, RC " field '%s' is not printed by cvpdf",
-                   unprinted[i]);
-  }
+  /* RenderCV's photo is an image file relative to the CV, as cvpdf's is. */
+  put(c, root, "photo", cv, "photo");
+  const cvpdf_node *cc = cv_conv_get(cv, "custom_connections");
+  if (cc && !(cc->kind == CVPDF_NODE_SEQ && cc->n == 0))
+    cv_conv_warn(c, cc,
+                 RC " field 'custom_connections' is not printed by cvpdf");
 }
 
 /* The strings of m under keys[i][0], renamed keys[i][1], in a new map;
