@@ -296,6 +296,13 @@ static void basics(cv_conv *c, const cvpdf_node *b, cvpdf_node *root,
               location(c, b));
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", cv_conv_key(b, "email"), contact);
+  /* basics.image (`picture` in older files) is cvpdf's photo: when it names
+   * a file, relative to the CV; a web address is for a theme's web page,
+   * and cvpdf reads no network, so it is left out (README says so). */
+  static const char *const img[] = {"image", "picture", NULL};
+  const cvpdf_node *im = first_str(c, b, img);
+  if (im && !strstr(im->str, "://"))
+    put_raw(c, root, "photo", im, NULL);
   const cvpdf_node *sum = cv_conv_want_str(c, b, "summary", JR);
   if (sum) {
     cvpdf_node *s = section(c, cv_conv_key(b, "summary"), "summary", "Summary");
