@@ -73,6 +73,7 @@ struct cvpdf_builder {
   size_t ngens, capgens;
   cv_diags *diags;
   const char *lang;
+  cv_datecache *dates; /* borrowed, or NULL */
   int64_t date;     /* the document date, seconds since 1970 (UTC) */
   const char *type; /* section type being built */
   int failed;
@@ -288,8 +289,10 @@ const char *cv_h_option(cvpdf_builder *b, const char *key);
 
 /* ---- margins.c --------------------------------------------------------- */
 
-/* Places page `page` of `pages`'s running footer and header on pg. */
-int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, size_t page, size_t pages);
+/* Places page `page` of `pages`'s running footer and header on pg; first:
+ * the document's first page (no running header unless the layout asks). */
+int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
+                      size_t pages);
 
 #pragma GCC visibility pop
 

@@ -4,6 +4,7 @@
 #ifndef CV_LAYOUT_H
 #define CV_LAYOUT_H
 
+#include "text/cldr.h"
 #include "typeset/display.h"
 #include "typeset/linebreak.h"
 #include "typeset/pagebuild.h"
@@ -43,6 +44,9 @@ const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b);
  * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
  * set, it is the time the builder was created. */
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
+/* Dates written (text/cldr.h) are kept in and taken from c (borrowed;
+ * NULL: none). */
+void cv_builder_set_datecache(cvpdf_builder *b, cv_datecache *c);
 /* Safe mode: files the CV names (BibTeX) must lie in the CV's directory,
  * and links may not be relative. */
 void cv_builder_set_safe(cvpdf_builder *b, int safe);
@@ -81,6 +85,14 @@ void cv_builder_keep_pages(cvpdf_builder *b);
  * header and footer of every page to the sink's margin().  Returns 0, or
  * -1 after an error reported through the builder's diagnostics. */
 int cv_builder_finish(cvpdf_builder *b);
+/* cv_builder_finish in two steps, for a document whose page numbers
+ * depend on others (a bundle): flush delivers the remaining pages (then
+ * cv_builder_pages says how many), margins the running header and footer
+ * of each, its pages numbered from first, {pages} being total.  Return 0,
+ * or -1 as cv_builder_finish. */
+int cv_builder_flush(cvpdf_builder *b);
+size_t cv_builder_pages(const cvpdf_builder *b);
+int cv_builder_margins(cvpdf_builder *b, size_t first, size_t total);
 
 /* The layout the builder sets the document in. */
 const cv_theme *cv_builder_theme(const cvpdf_builder *b);

@@ -494,6 +494,18 @@ static void read_margin_text(cv_lr *r, const cvpdf_node *m, const char *what,
     cv_lr_bool(r, v, "first_page", first);
 }
 
+/* page_numbers: continue | restart (in a bundle of documents). */
+static void read_page_numbers(cv_lr *r, const cvpdf_node *v) {
+  const char *s = cv_node_str(v);
+  if (s && !strcmp(s, "continue"))
+    r->t->page_numbers_continue = 1;
+  else if (s && !strcmp(s, "restart"))
+    r->t->page_numbers_continue = 0;
+  else
+    cv_lr_err(r, v, "page_numbers: expected continue or restart, found '%s'",
+              s ? s : cv_node_kind_name(v));
+}
+
 /* Section options are the plugins' to read, except label_width, which
  * core sets the label column with: a length, kept in points.  Returns 0
  * after reporting a bad one. */
@@ -576,10 +588,10 @@ static void apply_letter(cv_lr *r, const cvpdf_node *v, const char *what) {
 /* what: "layout" for a layout file, "theme" for a CV's overrides. */
 static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   static const char *const keys[] = {
-      "name",     "page",     "language", "hyphenate", "fonts",   "styles",
-      "spacing",  "lists",    "labels",   "pairs",     "contact", "dates",
-      "footer",   "sections", "words",    "extends",   "column",  "header",
-      "breaking", "photo",    "letter",   NULL};
+      "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
+      "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
+      "footer",   "sections", "words",        "extends",   "column",  "header",
+      "breaking", "photo",    "page_numbers", "letter",    NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -634,6 +646,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "header")))
     read_margin_text(r, v, "header", &r->t->header, &r->t->header_at,
                      &r->t->header_align, &r->t->header_first);
+  if ((v = cv_node_get(root, "page_numbers")))
+    read_page_numbers(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);

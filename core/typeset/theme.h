@@ -89,6 +89,11 @@ typedef struct cv_theme {
   const char *header;
   cv_align header_align;
   int header_first;
+  /* In a bundle of several documents (cvpdf render --bundle): whether
+   * this document's page numbers (footer {page} and {pages}, and the PDF's
+   * page labels) run on from the document before it (1), or restart at 1
+   * (0, the default: each document numbered as it is alone). */
+  int page_numbers_continue;
   /* Where the footer's and header's texts were set (for messages about
    * them), NULL when not set. */
   const cvpdf_node *footer_at, *header_at;
