@@ -543,10 +543,47 @@ static void core_key(jw *w, const cv_core_key *k) {
   "numbers, on from the part before or from 1\", \"enum\": [\"continue\", "    \
   "\"restart\"]}"
 
-static void write_top(jw *w, cv_plugins *ps) {
-  const cvpdf_section_type *ht = NULL;
-  cv_plugins_find(ps, "header", &ht);
-  const cvpdf_field *hf = ht ? ht->fields : NULL;
+/* fields less those named in skip (NULL-terminated), in a (freed by the
+ * caller), ending at name NULL; NULL when out of memory. */
+static cvpdf_field *fields_less(const cvpdf_field *fields,
+                                const char *const *skip) {
+  size_t n = 0;
+  while (fields && fields[n].name)
+    n++;
+  cvpdf_field *out = cv_malloc_n(n + 1, sizeof *out);
+  if (!out)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t j = 0;
+    while (skip[j] && strcmp(skip[j], fields[i].name))
+      j++;
+    if (!skip[j])
+      out[k++] = fields[i];
+  }
+  memset(&out[k], 0, sizeof out[k]);
+  return out;
+}
+
+/* The properties of a letter (type: letter at the top): the header's
+ * fields (none required: they may come from the CV), core's keys, and the
+ * letter plugin's fields `own`; with sections, those of a CV too. */
+static void letter_properties(jw *w, const cvpdf_field *hf,
+                              const cvpdf_field *own, int sections) {
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_kraw(w, "type",
+          "{\"description\": \"letter: this document is a letter\", "
+          "\"const\": \"letter\"}");
+  properties(w, hf, 0);
+  for (const cv_core_key *k = cv_core_keys; k->name; k++)
+    if ((sections || k->kind != CV_CORE_SECTIONS) && strcmp(k->name, "subject"))
+      core_key(w, k);
+  properties(w, own, 0);
+  jw_close(w, '}');
+}
+
+static void write_cv(jw *w, const cvpdf_field *hf) {
   jw_kv(w, "type", "object");
   jw_key(w, "properties");
   jw_open(w, '{');
@@ -565,6 +602,60 @@ static void write_top(jw *w, cv_plugins *ps) {
   jw_kraw(w, "properties", "{\"lang\": false, \"page_numbers\": false}");
   jw_close(w, '}');
   jw_kraw(w, "additionalProperties", "false");
+}
+
+/* The letter plugin's fields less `name` (the header's), in memory the
+ * caller frees; NULL when out of memory. */
+static cvpdf_field *letter_fields(const cvpdf_section_type *lt) {
+  static const char *const skip[] = {"name", NULL};
+  return fields_less(lt->fields, skip);
+}
+
+/* A CV; with the letter plugin, a letter when the top has type: letter.
+ * The top's properties are both kinds' (an editor completes either); a CV
+ * is then checked in the else branch, a letter in its definition. */
+static void write_top(jw *w, cv_plugins *ps) {
+  const cvpdf_section_type *ht = NULL, *lt = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  cv_plugins_find(ps, "letter", &lt);
+  const cvpdf_field *hf = ht ? ht->fields : NULL;
+  cvpdf_field *own = lt ? letter_fields(lt) : NULL;
+  if (!own) {
+    w->failed = lt != NULL;
+    write_cv(w, hf);
+    return;
+  }
+  jw_kv(w, "type", "object");
+  letter_properties(w, hf, own, 1);
+  free(own);
+  jw_kraw(w, "if",
+          "{\"properties\": {\"type\": {\"const\": \"letter\"}}, "
+          "\"required\": [\"type\"]}");
+  jw_key(w, "then");
+  ref(w, "letter");
+  jw_key(w, "else");
+  jw_open(w, '{');
+  write_cv(w, hf);
+  jw_close(w, '}');
+}
+
+/* The definition of a letter. */
+static void write_letter(jw *w, const cvpdf_field *hf,
+                         const cvpdf_section_type *lt) {
+  cvpdf_field *own = letter_fields(lt);
+  if (!own) {
+    w->failed = 1;
+    return;
+  }
+  jw_key(w, "letter");
+  jw_open(w, '{');
+  jw_kv(w, "description", lt->doc ? lt->doc : "a letter");
+  jw_kv(w, "type", "object");
+  letter_properties(w, hf, own, 0);
+  required(w, own, "type");
+  jw_kraw(w, "additionalProperties", "false");
+  jw_close(w, '}');
+  free(own);
 }
 
 int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
@@ -591,6 +682,10 @@ int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
   write_definitions(&w);
   if (names)
     write_sections(&w, ps, names);
+  const cvpdf_section_type *ht = NULL, *lt = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  if (cv_plugins_find(ps, "letter", &lt) && lt)
+    write_letter(&w, ht ? ht->fields : NULL, lt);
   jw_close(&w, '}');
   jw_close(&w, '}');
   cv_buf_putc(&w.out, '\n');

@@ -22,6 +22,7 @@
 
 #include "document/convert.h"
 #include "document/lang.h"
+#include "document/letter.h"
 #include "document/tags.h"
 #include "output/raster.h"
 #include "pipeline/photo.h"
@@ -62,6 +63,8 @@ typedef struct render_ctx {
   cv_render_stats *stats;
   int64_t date;
   cv_model *model;
+  cv_model *cv_model; /* the CV a letter takes its header from, or NULL */
+  int letter;         /* the document is a letter (document/letter.h) */
   const cvpdf_node *root;
   int tags_bad;      /* --only named a tag wrongly: reported, fails later */
   int sections_left; /* sections not yet checked */
@@ -92,6 +95,7 @@ static void ctx_fini(render_ctx *c) {
   cv_fontset_destroy(c->fonts);
   cv_plugins_destroy(c->plugins);
   cv_model_destroy(c->model);
+  cv_model_destroy(c->cv_model);
   cv_docout_fini(&c->doc);
   cv_arena_fini(&c->arena);
   cv_inputs_fini(&c->inputs);
@@ -120,6 +124,12 @@ static int load_document(render_ctx *c) {
           ? cv_model_load_buffer(o->input, o->data, o->len, &o->limits, c->d)
           : cv_model_load_input(o->input, &o->limits, &c->inputs, c->d);
   if (!c->model)
+    return -1;
+  /* A letter takes the header of the CV it names before anything reads
+   * the top level (its `cv:` is not RenderCV's). */
+  c->letter = cv_letter_merge(c->model, &o->limits, o->safe || o->confine_files,
+                              &c->inputs, c->d, &c->cv_model);
+  if (c->letter < 0)
     return -1;
   if (cv_convert_to_native(c->model, c->d) < 0) /* JSON Resume, RenderCV */
     return -1;
@@ -150,6 +160,30 @@ static int load_document(render_ctx *c) {
 
 /* ---- load_plugins ----------------------------------------------------- */
 
+/* A letter's own fields become its one section: the keys core reads and
+ * the header's fields stay at the top. */
+static int split_letter(render_ctx *c) {
+  const cvpdf_section_type *ht = NULL;
+  cv_plugins_find(c->plugins, "header", &ht);
+  size_t n = 0, nh = 0;
+  while (cv_core_keys[n].name)
+    n++;
+  while (ht && ht->fields && ht->fields[nh].name)
+    nh++;
+  const char **keep = cv_arena_alloc_n(&c->arena, n + nh + 1, sizeof *keep);
+  if (!keep)
+    return oom(c);
+  for (size_t i = 0; i < n; i++)
+    keep[i] = cv_core_keys[i].name;
+  for (size_t i = 0; i < nh; i++)
+    keep[n + i] = ht->fields[i].name;
+  keep[n + nh] = NULL;
+  if (cv_letter_split(c->model, keep, c->d) < 0)
+    return -1;
+  c->root = c->model->root;
+  return 0;
+}
+
 static int load_plugins(render_ctx *c) {
   const cv_render_opts *o = c->o;
   cv_status st = {0};
@@ -160,6 +194,8 @@ static int load_plugins(render_ctx *c) {
                              o->default_plugin_dir, &st) < 0)
     return fail_status(c, &st);
   c->sections_left = 1;
+  if (c->letter && split_letter(c) < 0)
+    return -1;
   /* Errors of the top level stop the render after the theme is read, so
    * that its problems are reported too. */
   c->top_bad = cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad;
@@ -178,7 +214,7 @@ static int load_theme(render_ctx *c) {
   if (!(c->theme = cv_arena_alloc(&c->arena, sizeof *c->theme)))
     return oom(c);
   if (cv_theme_load(c->theme, layout, o->layout ? NULL : layout_at,
-                    o->layout_dirs, cv_node_get(c->root, "theme"),
+                    o->layout_dirs, cv_node_get(c->root, "theme"), c->letter,
                     cv_plugins_type_decls(c->plugins), &c->inputs, &c->arena,
                     c->d) < 0)
     return -1;
@@ -320,6 +356,14 @@ static int open_outputs(render_ctx *c) {
   return 0;
 }
 
+/* Images a plugin places (a letter's signature), read as the photo is. */
+static int load_image(void *ud, const cvpdf_node *path, const char *alt,
+                      const cv_image **out) {
+  render_ctx *c = ud;
+  return cv_image_load(path, alt, "image", c->o->safe || c->o->confine_files,
+                       &c->inputs, &c->arena, c->d, out);
+}
+
 static int prepare(render_ctx *c) {
   if (load_theme(c) < 0 || c->top_bad || load_fonts(c) < 0)
     return -1;
@@ -333,6 +377,7 @@ static int prepare(render_ctx *c) {
   cv_builder_set_datecache(c->builder, c->o->date_cache);
   cv_builder_set_safe(c->builder, c->o->safe || c->o->confine_files);
   cv_builder_set_inputs(c->builder, &c->inputs);
+  cv_builder_set_image_loader(c->builder, load_image, c);
   return open_outputs(c);
 }
 
@@ -445,7 +490,7 @@ static void fill_info(render_ctx *c) {
   info->author = author ? author : "";
   info->subject = cv_node_get_str(c->root, "subject");
   if (!info->subject)
-    info->subject = "Curriculum Vitae";
+    info->subject = c->letter ? "Letter" : "Curriculum Vitae";
   info->keywords = cv_node_get_str(c->root, "keywords");
   info->creator = "cvpdf " CVPDF_VERSION;
   info->lang = c->lang;

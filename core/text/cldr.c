@@ -44,18 +44,20 @@ static long days_from_civil(long y, long m, long d) {
   return era * 146097 + doe - 719468;
 }
 
-/* Formats the 15th of month in year with pattern (UTF-16), as UTF-8 into
- * buf.  Returns 0, or -1 when ICU fails. */
-static int format_with(char *buf, size_t cap, const char *loc,
-                       const UChar *pattern, int32_t plen, int year,
-                       int month) {
+/* Formats day of month in year with pattern (UTF-16; NULL: CLDR's long
+ * date format), as UTF-8 into buf.  Returns 0, or -1 when ICU fails. */
+static int format_day(char *buf, size_t cap, const char *loc,
+                      const UChar *pattern, int32_t plen, int year, int month,
+                      int day) {
   UErrorCode err = U_ZERO_ERROR;
   static const UChar utc[] = {'U', 'T', 'C', 0};
   UDateFormat *f =
-      udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pattern, plen, &err);
+      pattern ? udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pattern,
+                          plen, &err)
+              : udat_open(UDAT_NONE, UDAT_LONG, loc, utc, -1, NULL, 0, &err);
   if (U_FAILURE(err))
     return -1;
-  UDate when = (UDate)days_from_civil(year, month, 15) * 86400000.0;
+  UDate when = (UDate)days_from_civil(year, month, day) * 86400000.0;
   UChar out[128];
   int32_t n = udat_format(f, when, out, 128, NULL, &err);
   udat_close(f);
@@ -64,6 +66,13 @@ static int format_with(char *buf, size_t cap, const char *loc,
   err = U_ZERO_ERROR;
   u_strToUTF8(buf, (int32_t)cap, NULL, out, n, &err);
   return U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING ? -1 : 0;
+}
+
+/* The 15th of month: a day no time zone moves to another month. */
+static int format_with(char *buf, size_t cap, const char *loc,
+                       const UChar *pattern, int32_t plen, int year,
+                       int month) {
+  return format_day(buf, cap, loc, pattern, plen, year, month, 15);
 }
 
 /* A full stop after the abbreviated month name in buf, when CLDR cut the
@@ -211,4 +220,20 @@ const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
   }
   pthread_mutex_unlock(&c->mu);
   return r;
+}
+
+const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
+                             int month, int day) {
+  if (!buf || cap < 16)
+    return NULL;
+  snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
+  if (month < 1 || month > 12 || day < 1 || day > 31)
+    return NULL;
+  char loc[64];
+  icu_locale(lang, loc, sizeof loc);
+  if (format_day(buf, cap, loc, NULL, 0, year, month, day) < 0) {
+    snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
+    return NULL;
+  }
+  return buf;
 }

@@ -40,4 +40,11 @@ const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
 const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
                                int month, int abbreviated);
 
+/* Writes a day's date as lang writes it in a letter, CLDR's long date
+ * format ("3 December 2026" in en-GB, "December 3, 2026" in en, "3.
+ * Dezember 2026", "2026年12月3日") into buf.  Returns buf, or NULL when the
+ * date is out of range or ICU fails (buf then holds "YYYY-MM-DD"). */
+const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
+                             int month, int day);
+
 #endif

@@ -270,6 +270,10 @@ static const cvpdf_host host_table = {
     .set_author = h_set_author,
     .load_bibtex = h_load_bibtex,
     .join = h_join,
+    .day_date = cv_h_day_date,
+    .place_begin = cv_h_place_begin,
+    .place_end = cv_h_place_end,
+    .image = cv_h_image,
 };
 
 const cvpdf_host *cv_builder_services(void) {

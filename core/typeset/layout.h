@@ -63,6 +63,17 @@ void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs);
 void cv_builder_photo_begin(cvpdf_builder *b, const cv_image *img);
 void cv_builder_photo_end(cvpdf_builder *b);
 
+/* Reads the image file that node path names (relative to the CV file it
+ * comes from, as the photo's), with alternate text alt (may be NULL):
+ * *out gets it, valid until the document is written.  Returns 0, or -1
+ * after reporting at path why it cannot be used. */
+typedef int (*cv_image_loader)(void *ud, const cvpdf_node *path,
+                               const char *alt, const cv_image **out);
+/* Images plugins place (the image service) are read through load; until
+ * set, an image is an error. */
+void cv_builder_set_image_loader(cvpdf_builder *b, cv_image_loader load,
+                                 void *ud);
+
 /* Where pages go.  They are cut as soon as nothing still to come can
  * move their breaks, while the plugins are still building, and the
  * memory of their lines is then reused: set the sink before building. */
