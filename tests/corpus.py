@@ -37,8 +37,6 @@ PENDING = {
     # ISO 8601 rule asks for; "present" and the month of an award in English
     # (JSON Resume has no language field)
     "jr-zh-article.json",
-    # a photo not printed; a sub-bullet
-    "rcv-es-classic.yaml",
     # no hyphenation patterns for Turkish in Debian (a warning)
     "rcvgo-new-turkish.yaml",
     # RenderCV 1.0: LaTeX math

@@ -4,11 +4,14 @@
 counterpart a warning at its position, the locale's words, DOIs printed
 as text."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 CVPDF = os.environ.get("CVPDF_BIN", "build/core/cvpdf")
+PORTRAIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "examples", "portrait.jpg")
 failures = []
 
 
@@ -48,6 +51,24 @@ def render(tmp, name, text):
     return src, run, info, txt
 
 
+def photo(tmp):
+    """RenderCV's photo: an image file relative to the CV, printed as
+    cvpdf's own photo: and kept by convert."""
+    shutil.copy(PORTRAIT, os.path.join(tmp, "me.jpg"))
+    src, run, _, _ = render(tmp, "photo", BODY.replace(
+        "  name: Ada Lovelace\n", "  name: Ada Lovelace\n  photo: me.jpg\n"))
+    images = subprocess.run(["pdfimages", "-list", src[:-5] + ".pdf"],
+                            capture_output=True, text=True).stdout
+    check(run.returncode == 0 and "warning" not in run.stderr and
+          " image " in images,
+          "photo: printed, without a warning (%r)" % run.stderr.strip()[:160])
+    out = os.path.join(tmp, "photo-native.yaml")
+    conv = subprocess.run([CVPDF, "convert", src, "-o", out, "-q"],
+                          capture_output=True, text=True)
+    text = open(out, encoding="utf-8").read() if conv.returncode == 0 else ""
+    check("\nphoto: me.jpg\n" in text, "convert keeps photo: me.jpg")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         _, run, info, txt = render(tmp, "plain", BODY)
@@ -75,6 +96,7 @@ def main():
             "  present: hasta hoy\n")
         check(run.returncode == 0 and "hasta hoy" in txt and
               "present" not in txt, "the locale's own 'present'")
+        photo(tmp)
     print("%d failures" % len(failures))
     return 1 if failures else 0
 

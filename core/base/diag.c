@@ -18,20 +18,6 @@ void cv_diags_fini(cv_diags *d) {
   memset(d, 0, sizeof *d);
 }
 
-static char *vformat(const char *fmt, va_list ap) {
-  va_list ap2;
-  va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap2);
-  va_end(ap2);
-  if (n < 0)
-    return NULL;
-  char *s = malloc((size_t)n + 1);
-  if (!s)
-    return NULL;
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  return s;
-}
-
 void cv_diags_vadd(cv_diags *d, cv_severity sev, const char *file, int line,
                    int col, const char *fmt, va_list ap) {
   if (!d)
@@ -42,7 +28,7 @@ void cv_diags_vadd(cv_diags *d, cv_severity sev, const char *file, int line,
     d->nerrors++;
   if (cv_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v) < 0)
     return;
-  char *msg = vformat(fmt, ap);
+  char *msg = cv_vasprintf(fmt, ap);
   char *f = file ? cv_strdup(file) : NULL;
   if (!msg || (file && !f)) {
     free(msg);

@@ -139,18 +139,42 @@ char *cv_arena_strdup(cv_arena *a, const char *s) {
   return s ? cv_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-char *cv_arena_vprintf(cv_arena *a, const char *fmt, va_list ap) {
+/* Formats into size bytes that take(ud, size) hands out (the text's
+ * length plus its NUL): what arena, heap and buffer printing share.  NULL
+ * on a format error or when take fails; else the text, its length in *len
+ * when len is not NULL. */
+static char *vformat_into(void *(*take)(void *, size_t), void *ud, size_t *len,
+                          const char *fmt, va_list ap) {
   va_list ap2;
   va_copy(ap2, ap);
   int n = vsnprintf(NULL, 0, fmt, ap2);
   va_end(ap2);
   if (n < 0)
     return NULL;
-  char *d = cv_arena_alloc(a, (size_t)n + 1);
+  char *d = take(ud, (size_t)n + 1);
   if (!d)
     return NULL;
   vsnprintf(d, (size_t)n + 1, fmt, ap);
+  if (len)
+    *len = (size_t)n;
   return d;
+}
+
+static void *arena_take(void *a, size_t n) {
+  return cv_arena_alloc(a, n);
+}
+
+static void *heap_take(void *ud, size_t n) {
+  (void)ud;
+  return malloc(n);
+}
+
+char *cv_arena_vprintf(cv_arena *a, const char *fmt, va_list ap) {
+  return vformat_into(arena_take, a, NULL, fmt, ap);
+}
+
+char *cv_vasprintf(const char *fmt, va_list ap) {
+  return vformat_into(heap_take, NULL, NULL, fmt, ap);
 }
 
 char *cv_arena_printf(cv_arena *a, const char *fmt, ...) {
@@ -200,25 +224,25 @@ void cv_buf_putc(cv_buf *b, char c) {
   cv_buf_put(b, &c, 1);
 }
 
+/* The room after b's text, for n more bytes (NUL included). */
+static void *buf_take(void *ud, size_t n) {
+  cv_buf *b = ud;
+  if (b->failed || cv_grow((void **)&b->data, &b->cap, b->len + n, 1) < 0)
+    return NULL;
+  return b->data + b->len;
+}
+
 void cv_buf_printf(cv_buf *b, const char *fmt, ...) {
-  va_list ap, ap2;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap2);
-  va_end(ap2);
-  if (n < 0 || b->failed) {
-    b->failed = 1;
-    va_end(ap);
-    return;
-  }
-  if (cv_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1) < 0) {
-    b->failed = 1;
-    va_end(ap);
-    return;
-  }
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  b->len += (size_t)n;
+  size_t n = 0;
+  char *d = vformat_into(buf_take, b, &n, fmt, ap);
   va_end(ap);
+  if (!d) {
+    b->failed = 1;
+    return;
+  }
+  b->len += n;
 }
 
 void cv_buf_num(cv_buf *b, double v, int decimals) {

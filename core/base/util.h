@@ -43,6 +43,9 @@ char *cv_arena_strdup(cv_arena *a, const char *s);
 char *cv_arena_strndup(cv_arena *a, const char *s, size_t n);
 char *cv_arena_printf(cv_arena *a, const char *fmt, ...) CV_PRINTF(2, 3);
 char *cv_arena_vprintf(cv_arena *a, const char *fmt, va_list ap);
+/* The formatted text in memory from malloc (the caller frees it); NULL
+ * when out of memory or on a format error. */
+char *cv_vasprintf(const char *fmt, va_list ap);
 
 /* Growable byte buffer; always NUL-terminated when data != NULL. */
 typedef struct cv_buf {

@@ -187,6 +187,22 @@ static void date_pattern(cv_buf *b) {
   cv_buf_printf(b, ")\\.?( +%s,)? +%s)[ \\t]*$", d, y);
 }
 
+/* In an open object: "anyOf": [text, {"type": type, ... : a text, or
+ * something else whose members follow; close_text_or ends all three. */
+static void open_text_or(jw *w, const char *type) {
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{" TEXT "}");
+  jw_open(w, '{');
+  jw_kv(w, "type", type);
+}
+
+static void close_text_or(jw *w) {
+  jw_close(w, '}');
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
 static void write_definitions(jw *w) {
   jw_key(w, "definitions");
   jw_open(w, '{');
@@ -216,11 +232,7 @@ static void write_definitions(jw *w) {
   jw_open(w, '{');
   jw_kv(w, "description",
         "text, or {text: ..., tags: [...]} to print it only in some variants");
-  jw_key(w, "anyOf");
-  jw_open(w, '[');
-  jw_raw(w, "{" TEXT "}");
-  jw_open(w, '{');
-  jw_kv(w, "type", "object");
+  open_text_or(w, "object");
   jw_key(w, "properties");
   jw_open(w, '{');
   jw_kraw(w, "text", "{" TEXT "}");
@@ -229,9 +241,7 @@ static void write_definitions(jw *w) {
   jw_close(w, '}');
   jw_kraw(w, "required", "[\"text\", \"tags\"]");
   jw_kraw(w, "additionalProperties", "false");
-  jw_close(w, '}');
-  jw_close(w, ']');
-  jw_close(w, '}');
+  close_text_or(w);
 
   jw_key(w, "date");
   jw_open(w, '{');
@@ -286,16 +296,24 @@ static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
 /* A value that is text or a list of texts (each may carry tags). */
 static void texts(jw *w, const char *doc) {
   open_described(w, doc);
-  jw_key(w, "anyOf");
-  jw_open(w, '[');
-  jw_raw(w, "{" TEXT "}");
-  jw_open(w, '{');
-  jw_kv(w, "type", "array");
+  open_text_or(w, "array");
   jw_key(w, "items");
   ref(w, "text-item");
-  jw_close(w, '}');
-  jw_close(w, ']');
-  jw_close(w, '}');
+  close_text_or(w);
+}
+
+/* The kinds of field whose schema is one JSON type or one definition. */
+static void scalar_schema(jw *w, const cvpdf_field *f) {
+  static const struct {
+    const char *type, *def;
+  } kinds[] = {[CVPDF_FIELD_INT] = {"integer", NULL},
+               [CVPDF_FIELD_BOOL] = {NULL, "bool"},
+               [CVPDF_FIELD_DATE] = {NULL, "date"},
+               [CVPDF_FIELD_URL] = {"string", NULL}};
+  if (kinds[f->type].type)
+    simple_type(w, f->doc, kinds[f->type].type);
+  else
+    described_ref(w, f->doc, kinds[f->type].def);
 }
 
 static void field_schema(jw *w, const cvpdf_field *f) {
@@ -310,16 +328,10 @@ static void field_schema(jw *w, const cvpdf_field *f) {
     jw_close(w, '}');
     return;
   case CVPDF_FIELD_INT:
-    simple_type(w, f->doc, "integer");
-    return;
   case CVPDF_FIELD_BOOL:
-    described_ref(w, f->doc, "bool");
-    return;
   case CVPDF_FIELD_DATE:
-    described_ref(w, f->doc, "date");
-    return;
   case CVPDF_FIELD_URL:
-    simple_type(w, f->doc, "string");
+    scalar_schema(w, f);
     return;
   case CVPDF_FIELD_LIST:
     if (!f->children) {
@@ -404,6 +416,17 @@ static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
   jw_close(w, '}');
 }
 
+/* "properties": {"type": {"const": name} ... of a section of that type,
+ * left open for its other properties. */
+static void open_type_const(jw *w, const char *name) {
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_key(w, "type");
+  jw_open(w, '{');
+  jw_kv(w, "const", name);
+  jw_close(w, '}');
+}
+
 /* One definition per section type; `section` picks it by `type`. */
 static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
   for (size_t i = 0; names[i]; i++) {
@@ -417,16 +440,10 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     if (st && st->doc)
       jw_kv(w, "description", st->doc);
     jw_kv(w, "type", "object");
-    jw_key(w, "properties");
-    jw_open(w, '{');
-    jw_key(w, "type");
-    jw_open(w, '{');
-    jw_kv(w, "const", names[i]);
-    jw_close(w, '}');
-    jw_kraw(
-        w, "title",
-        "{\"description\": \"the section's heading; none when left out\", " TEXT
-        "}");
+    open_type_const(w, names[i]);
+    jw_kraw(w, "title",
+            "{\"description\": \"the section's heading; none when left out\", " TEXT
+            "}");
     jw_kraw(w, "id",
             "{\"description\": \"a name for the section\", "
             "\"type\": \"string\"}");
@@ -464,12 +481,7 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_open(w, '{');
     jw_key(w, "if");
     jw_open(w, '{');
-    jw_key(w, "properties");
-    jw_open(w, '{');
-    jw_key(w, "type");
-    jw_open(w, '{');
-    jw_kv(w, "const", names[i]);
-    jw_close(w, '}');
+    open_type_const(w, names[i]);
     jw_close(w, '}');
     jw_kraw(w, "required", "[\"type\"]");
     jw_close(w, '}');
@@ -601,19 +613,16 @@ int cv_cmd_schema(int argc, char **argv) {
   size_t nplugin = 0;
   const char *out = NULL;
   int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:p:h", longopts, NULL)) != -1) {
+  cv_opts g = CV_OPTS(argc, argv, "o:p:h", longopts, plugin_dirs, &nplugin);
+  while ((c = cv_opts_next(&g)) >= 0) {
     switch (c) {
     case 'o':
       out = optarg;
       break;
-    default: {
-      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
-      if (rc >= 0)
-        return rc;
-    }
     }
   }
+  if (c == CV_OPTS_EXIT)
+    return g.status;
   if (optind < argc) {
     fprintf(stderr, "cvpdf: schema takes no file (found '%s'); use -o FILE\n",
             argv[optind]);

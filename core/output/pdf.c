@@ -116,7 +116,7 @@ int cv_pdf_deflate(zbuf *z, const void *data, size_t len, size_t *n) {
     return -1;
   if (!z->ready) {
     memset(&z->zs, 0, sizeof z->zs);
-    if (deflateInit(&z->zs, ZLEVEL) != Z_OK)
+    if (deflateInit(&z->zs, z->store ? Z_NO_COMPRESSION : ZLEVEL) != Z_OK)
       return -1;
     z->ready = 1;
   } else if (deflateReset(&z->zs) != Z_OK) {
@@ -250,6 +250,7 @@ cv_pdf *cv_pdf_new(cv_status *st) {
   w->st = st;
   cv_arena_init(&w->texts);
   cv_buf_init(&w->content);
+  cv_buf_init(&w->objs.text);
   /* No memory pool: Debian's libharu is built without HPDF_ALIGN_SIZ, so
    * its pool hands out misaligned objects (undefined behaviour that
    * UBSan stops at). */
@@ -277,6 +278,7 @@ void cv_pdf_free(cv_pdf *w) {
     cv_pdf_pending_fini(&w->pend[i]);
   free(w->pend);
   cv_pdf_tags_fini(&w->tags);
+  cv_pdf_objs_fini(&w->objs);
   free(w->images);
   free(w->label_starts);
   cv_arena_fini(&w->texts);
@@ -429,7 +431,7 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
     if (cv_pdf_finish_pending(w, &w->pend[i]) < 0)
       return -1;
   w->npend = 0;
-  if (cv_pdf_put_structure(w, info->structure) < 0 || set_info(w, info) < 0)
+  if (set_info(w, info) < 0)
     return -1;
   /* Pages labelled 1..n as they are numbered; the outline, when there is
    * one, shown as the document opens. */
@@ -437,7 +439,10 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
       (w->last[1] &&
        HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK))
     return cv_pdf_fail(w, "cannot set page labels or the page mode");
-  return cv_pdf_put_xmp(w, info, 0);
+  /* The structure tree last: its objects are numbered on from libharu's. */
+  if (cv_pdf_put_xmp(w, info, 0) < 0)
+    return -1;
+  return cv_pdf_put_structure(w, info->structure);
 }
 
 /* Serialises the finished document and hands its bytes to put in pieces.
@@ -472,11 +477,14 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
     }
   }
   HPDF_ResetStream(w->pdf);
+  cv_buf_putc(&whole, '\0');
+  whole.len--;
   if (rc == 0 && whole.failed)
     rc = cv_pdf_fail(w, "out of memory reading back the document");
   /* libharu writes every object apart: object streams hold them
    * compressed (pdf_compact.c). */
-  if (rc == 0 && cv_pdf_compact(whole.data, whole.len, &small, st) < 0)
+  if (rc == 0 &&
+      cv_pdf_compact(whole.data, whole.len, &w->objs, &small, st) < 0)
     rc = -1;
   if (rc == 0 && put(ud, small.data, small.len) < 0) {
     cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
@@ -485,6 +493,11 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
   cv_buf_fini(&whole);
   cv_buf_fini(&small);
   return rc;
+}
+
+void cv_pdf_set_preview(cv_pdf *w, int preview) {
+  w->preview = preview;
+  w->z.store = preview;
 }
 
 static int put_fd(void *ud, const void *data, size_t n) {

@@ -1,50 +1,383 @@
 /* cvpdf - the written file made compact: every object that is not a
  * stream (the structure tree's elements above all: a tagged CV has
- * hundreds) goes into compressed object streams (PDF 1.5), through
- * libqpdf.  The file also gets its /ID, made from its content, so the
- * same document gives the same bytes. */
+ * thousands) goes into compressed object streams, and a compressed
+ * cross-reference stream replaces the table (PDF 32000-1, 7.5.7 and
+ * 7.5.8).  The file also gets its /ID, an MD5 digest of its content, so
+ * the same document gives the same bytes.
+ *
+ * libharu writes each object apart, "N 0 obj ... endobj" in the order of
+ * their numbers, and a classic cross-reference table; that is all this
+ * reads.  The objects the writer made as text (pdf_objs) are added after
+ * libharu's, or stand in for one of its placeholders. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "output/pdf_int.h"
 
-#include <qpdf/qpdf-c.h>
+#include <nettle/md5.h>
 
-static int qpdf_failed(qpdf_data q, cv_status *st, const char *what) {
-  const char *why = "";
-  if (qpdf_has_error(q)) {
-    qpdf_error e = qpdf_get_error(q);
-    why = e ? qpdf_get_error_full_text(q, e) : "";
-  }
-  cv_status_set(st, "pdf: cannot %s (%s)", what, why);
-  return -1;
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Objects in one object stream (at most 256: an index is one byte of the
+ * cross-reference stream): readers fetch a whole stream to reach one. */
+#define PER_STREAM 200
+/* zlib level for object streams: small dictionaries alike, where level 9
+ * finds more than level 4 (pdf.c's, for page content) at little cost. */
+#define OBJ_ZLEVEL 9
+
+/* ---- objects made as text ------------------------------------------- */
+
+static int objs_mark(pdf_objs *o, uint32_t num) {
+  if (cv_grow((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v) < 0)
+    return -1;
+  o->v[o->n++] = (pdf_obj_text){num, o->text.len, 0};
+  return 0;
 }
 
-int cv_pdf_compact(const void *pdf, size_t len, cv_buf *out, cv_status *st) {
-  qpdf_data q = qpdf_init();
-  if (!q) {
-    cv_status_set(st, "pdf: out of memory");
+int cv_pdf_objs_begin(pdf_objs *o, uint32_t num) {
+  return objs_mark(o, num);
+}
+
+void cv_pdf_objs_end(pdf_objs *o) {
+  pdf_obj_text *t = &o->v[o->n - 1];
+  t->len = o->text.len - t->off;
+}
+
+void cv_pdf_objs_fini(pdf_objs *o) {
+  cv_buf_fini(&o->text);
+  free(o->v);
+  memset(o, 0, sizeof *o);
+}
+
+void cv_pdf_put_uint(cv_buf *b, uint32_t v) {
+  char s[12];
+  int n = 0;
+  do
+    s[sizeof s - ++n] = (char)('0' + v % 10);
+  while ((v /= 10) && n < (int)sizeof s);
+  cv_buf_put(b, s + sizeof s - n, (size_t)n);
+}
+
+void cv_pdf_put_ref(cv_buf *b, uint32_t num) {
+  cv_buf_putc(b, ' ');
+  cv_pdf_put_uint(b, num);
+  cv_buf_puts(b, " 0 R");
+}
+
+/* ---- reading libharu's file ----------------------------------------- */
+
+typedef struct span {
+  size_t off, len; /* the body: what is between "N 0 obj" and "endobj" */
+  int stream;
+} span;
+
+typedef struct input {
+  const char *pdf;
+  size_t len;
+  size_t head; /* bytes of the header, before the first object */
+  uint32_t n;  /* objects, the free object 0 with them */
+  span *obj;   /* by number */
+  uint32_t root, info;
+} input;
+
+static const char *find(const char *s, size_t n, const char *what) {
+  size_t k = strlen(what);
+  for (size_t i = 0; i + k <= n; i++)
+    if (s[i] == what[0] && !memcmp(s + i, what, k))
+      return s + i;
+  return NULL;
+}
+
+static uint32_t ref_after(const char *s, size_t n, const char *key) {
+  const char *p = find(s, n, key);
+  return p ? (uint32_t)strtoul(p + strlen(key), NULL, 10) : 0;
+}
+
+static int is_space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* The last "endobj" in s[0..n). */
+static const char *last_endobj(const char *s, size_t n) {
+  for (size_t i = n; i-- > 6;)
+    if (!memcmp(s + i - 6, "endobj", 6))
+      return s + i - 6;
+  return NULL;
+}
+
+/* The body of object k at off, before end (the next object). */
+static int read_object(input *in, uint32_t k, size_t off, size_t end) {
+  const char *s = in->pdf + off;
+  size_t n = end - off;
+  char head[24];
+  int h = snprintf(head, sizeof head, "%u 0 obj", k);
+  const char *e = last_endobj(s, n);
+  if (h <= 0 || n < (size_t)h || memcmp(s, head, (size_t)h) || !e)
+    return -1;
+  size_t a = (size_t)h, b = (size_t)(e - s);
+  while (a < b && is_space(s[a]))
+    a++;
+  while (b > a && is_space(s[b - 1]))
+    b--;
+  in->obj[k] =
+      (span){off + a, b - a, b - a >= 9 && !memcmp(s + b - 9, "endstream", 9)};
+  return 0;
+}
+
+/* The cross-reference table and trailer libharu wrote, and where each
+ * object's body is.  The file ends in a NUL byte past in->len, so that
+ * numbers can be read with strtoul. */
+static int read_input(input *in) {
+  const char *end = in->pdf + in->len;
+  size_t tail = in->len < 64 ? in->len : 64;
+  const char *sx = find(end - tail, tail, "startxref");
+  if (!sx)
+    return -1;
+  size_t xref = strtoul(sx + 9, NULL, 10);
+  unsigned first = 0, count = 0;
+  if (xref >= in->len ||
+      sscanf(in->pdf + xref, "xref %u %u", &first, &count) != 2 || first != 0 ||
+      count < 2)
+    return -1;
+  const char *rows = memchr(in->pdf + xref + 5, '\n', in->len - xref - 5);
+  if (!rows || (size_t)(end - rows - 1) < (size_t)count * 20)
+    return -1;
+  rows++;
+  in->n = count;
+  in->obj = calloc(count, sizeof *in->obj);
+  if (!in->obj)
+    return -1;
+  const char *tr = rows + (size_t)count * 20;
+  in->root = ref_after(tr, (size_t)(end - tr), "/Root ");
+  in->info = ref_after(tr, (size_t)(end - tr), "/Info ");
+  size_t prev = 0;
+  for (uint32_t k = 1; k < count; k++) {
+    size_t off = strtoul(rows + (size_t)k * 20, NULL, 10);
+    size_t next =
+        k + 1 < count ? strtoul(rows + (size_t)(k + 1) * 20, NULL, 10) : xref;
+    if (rows[(size_t)k * 20 + 17] != 'n' || off <= prev || next <= off ||
+        next > xref || read_object(in, k, off, next) < 0)
+      return -1;
+    prev = off;
+    if (k == 1)
+      in->head = off;
+  }
+  return in->root ? 0 : -1;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* A cross-reference entry: 1 at offset, or 2 in object stream at index. */
+typedef struct xent {
+  uint8_t type;
+  uint32_t f2;
+  uint8_t f3;
+} xent;
+
+typedef struct packer {
+  cv_buf *out;
+  size_t base;      /* where the file starts in out */
+  xent *x;          /* by object number */
+  cv_buf hdr, body; /* the object stream being filled */
+  uint32_t nin;     /* objects in it */
+  uint32_t next;    /* the next object number free */
+  zbuf z;
+} packer;
+
+static void begin_obj(packer *p, uint32_t num) {
+  p->x[num] = (xent){1, (uint32_t)(p->out->len - p->base), 0};
+  cv_pdf_put_uint(p->out, num);
+  cv_buf_puts(p->out, " 0 obj\n");
+}
+
+static int flush_stream(packer *p) {
+  if (!p->nin)
+    return 0;
+  size_t n = 0;
+  cv_buf_putc(&p->hdr, '\n');
+  size_t first = p->hdr.len;
+  cv_buf_put(&p->hdr, p->body.data, p->body.len);
+  if (p->hdr.failed || cv_pdf_deflate(&p->z, p->hdr.data, p->hdr.len, &n) < 0)
+    return -1;
+  begin_obj(p, p->next++);
+  cv_buf_printf(p->out,
+                "<</Type/ObjStm/N %u/First %zu/Filter/FlateDecode/Length "
+                "%zu>>stream\n",
+                p->nin, first, n);
+  cv_buf_put(p->out, p->z.out, n);
+  cv_buf_puts(p->out, "\nendstream\nendobj\n");
+  cv_buf_reset(&p->hdr);
+  cv_buf_reset(&p->body);
+  p->nin = 0;
+  return 0;
+}
+
+/* Object num, of len bytes at s, into the object stream being filled. */
+static int pack(packer *p, uint32_t num, const char *s, size_t len) {
+  if (p->nin == PER_STREAM && flush_stream(p) < 0)
+    return -1;
+  /* Its stream's number is known once it is written: p->next then. */
+  p->x[num] = (xent){2, p->next, (uint8_t)p->nin};
+  if (p->nin)
+    cv_buf_putc(&p->hdr, ' ');
+  cv_pdf_put_uint(&p->hdr, num);
+  cv_buf_putc(&p->hdr, ' ');
+  cv_pdf_put_uint(&p->hdr, (uint32_t)p->body.len);
+  cv_buf_put(&p->body, s, len);
+  cv_buf_putc(&p->body, '\n');
+  p->nin++;
+  return 0;
+}
+
+/* Bytes that hold v. */
+static int width(uint32_t v) {
+  int n = 1;
+  while (v >>= 8)
+    n++;
+  return n;
+}
+
+/* The cross-reference stream, with the trailer's entries and the /ID.
+ * Its rows go through the PNG Up predictor: each the difference from the
+ * row before, mostly zeros, which compress to a tenth. */
+static int put_xref(packer *p, const input *in) {
+  uint32_t num = p->next++;
+  p->x[num] = (xent){1, (uint32_t)(p->out->len - p->base), 0};
+  unsigned char id[MD5_DIGEST_SIZE];
+  struct md5_ctx md5;
+  md5_init(&md5);
+  md5_update(&md5, p->out->len - p->base,
+             (const uint8_t *)p->out->data + p->base);
+  md5_digest(&md5, sizeof id, id);
+  int w2 = width(p->x[num].f2), cols = 1 + w2 + 1;
+  cv_buf rows;
+  cv_buf_init(&rows);
+  unsigned char prev[8] = {0}, row[8];
+  for (uint32_t k = 0; k < p->next; k++) {
+    xent e = k ? p->x[k] : (xent){0, 0, 0};
+    row[0] = e.type;
+    for (int i = 0; i < w2; i++)
+      row[1 + i] = (unsigned char)(e.f2 >> (8 * (w2 - 1 - i)));
+    row[cols - 1] = (unsigned char)e.f3;
+    cv_buf_putc(&rows, 2); /* Up */
+    for (int i = 0; i < cols; i++)
+      cv_buf_putc(&rows, (char)(row[i] - prev[i]));
+    memcpy(prev, row, sizeof row);
+  }
+  size_t n = 0;
+  int rc = rows.failed || cv_pdf_deflate(&p->z, rows.data, rows.len, &n) < 0
+               ? -1
+               : 0;
+  cv_buf_fini(&rows);
+  if (rc < 0)
+    return -1;
+  cv_pdf_put_uint(p->out, num);
+  cv_buf_puts(p->out, " 0 obj\n<</Type/XRef/Size ");
+  cv_pdf_put_uint(p->out, p->next);
+  cv_buf_printf(p->out,
+                "/W[1 %d 1]/DecodeParms<</Columns %d/Predictor 12>>/Root", w2,
+                cols);
+  cv_pdf_put_ref(p->out, in->root);
+  if (in->info) {
+    cv_buf_puts(p->out, "/Info");
+    cv_pdf_put_ref(p->out, in->info);
+  }
+  cv_buf_puts(p->out, "/ID[<");
+  for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; i < sizeof id; i++)
+      cv_buf_printf(p->out, "%02x", id[i]);
+    cv_buf_puts(p->out, k ? ">]" : "><");
+  }
+  cv_buf_printf(p->out, "/Filter/FlateDecode/Length %zu>>stream\n", n);
+  cv_buf_put(p->out, p->z.out, n);
+  cv_buf_printf(p->out, "\nendstream\nendobj\nstartxref\n%u\n%%%%EOF\n",
+                p->x[num].f2);
+  return 0;
+}
+
+static int write_all(packer *p, const input *in, const pdf_objs *extra) {
+  cv_buf_put(p->out, in->pdf, in->head);
+  /* Streams first, as they are; then everything else packed. */
+  for (uint32_t k = 1; k < in->n; k++) {
+    const span *o = &in->obj[k];
+    if (!o->stream)
+      continue;
+    begin_obj(p, k);
+    cv_buf_put(p->out, in->pdf + o->off, o->len);
+    cv_buf_puts(p->out, "\nendobj\n");
+  }
+  size_t e = 0;
+  for (uint32_t k = 1; k < in->n; k++) {
+    const span *o = &in->obj[k];
+    if (o->stream)
+      continue;
+    while (e < extra->n && extra->v[e].num < k)
+      e++;
+    const char *s = in->pdf + o->off;
+    size_t len = o->len;
+    if (e < extra->n && extra->v[e].num == k) { /* a placeholder */
+      s = extra->text.data + extra->v[e].off;
+      len = extra->v[e].len;
+    }
+    if (pack(p, k, s, len) < 0)
+      return -1;
+  }
+  for (size_t i = 0; i < extra->n; i++)
+    if (extra->v[i].num >= in->n &&
+        pack(p, extra->v[i].num, extra->text.data + extra->v[i].off,
+             extra->v[i].len) < 0)
+      return -1;
+  return flush_stream(p) < 0 || put_xref(p, in) < 0 ? -1 : 0;
+}
+
+/* Whether the objects made as text follow libharu's in order, numbered
+ * on from them, or stand in for one of them that is not a stream. */
+static int extra_fits(const input *in, const pdf_objs *extra) {
+  uint32_t next = in->n, prev = 0;
+  for (size_t i = 0; i < extra->n; i++) {
+    uint32_t num = extra->v[i].num;
+    if (i && num <= prev)
+      return 0;
+    if (num < in->n ? in->obj[num].stream || !num : num != next++)
+      return 0;
+    prev = num;
+  }
+  return 1;
+}
+
+int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
+                   cv_buf *out, cv_status *st) {
+  input in = {.pdf = pdf, .len = len};
+  if (read_input(&in) < 0 || extra->text.failed || !extra_fits(&in, extra)) {
+    free(in.obj);
+    cv_status_set(st, "pdf: cannot read back the document libharu wrote");
     return -1;
   }
-  qpdf_silence_errors(q);
-  qpdf_set_suppress_warnings(q, QPDF_TRUE);
-  int rc = 0;
-  if (qpdf_read_memory(q, "cvpdf", pdf, len, NULL) & QPDF_ERRORS) {
-    rc = qpdf_failed(q, st, "read back the document");
-  } else if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
-    rc = qpdf_failed(q, st, "write the document");
-  } else {
-    qpdf_set_object_stream_mode(q, qpdf_o_generate);
-    qpdf_set_stream_data_mode(q, qpdf_s_preserve);
-    qpdf_set_deterministic_ID(q, QPDF_TRUE);
-    if (qpdf_write(q) & QPDF_ERRORS)
-      rc = qpdf_failed(q, st, "write the document");
-    else
-      cv_buf_put(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+  uint32_t nobj = in.n;
+  for (size_t i = 0; i < extra->n; i++)
+    nobj += extra->v[i].num >= in.n;
+  packer p = {.out = out, .base = out->len, .next = nobj};
+  /* object streams, one more for the cross-reference stream */
+  p.x = calloc((size_t)nobj + nobj / PER_STREAM + 3, sizeof *p.x);
+  cv_buf_init(&p.hdr);
+  cv_buf_init(&p.body);
+  /* cv_pdf_deflate resets the state, keeping its level. */
+  int rc = -1;
+  if (p.x && deflateInit(&p.z.zs, OBJ_ZLEVEL) == Z_OK) {
+    p.z.ready = 1;
+    rc = write_all(&p, &in, extra);
   }
-  qpdf_cleanup(&q);
-  if (rc == 0 && out->failed) {
-    cv_status_set(st, "pdf: out of memory");
+  cv_buf_fini(&p.hdr);
+  cv_buf_fini(&p.body);
+  if (p.z.ready)
+    deflateEnd(&p.z.zs);
+  free(p.z.out);
+  free(p.x);
+  free(in.obj);
+  if (rc == 0 && out->failed)
     rc = -1;
-  }
+  if (rc < 0)
+    cv_status_set(st, "pdf: out of memory writing object streams");
   return rc;
 }

@@ -6,7 +6,11 @@
  *                  strings, pages, document information, saving;
  *   pdf_fonts.c    the glyphs each font needs, subsetting (hb-subset),
  *                  font objects and ToUnicode maps;
- *   pdf_content.c  page content streams, links and the outline. */
+ *   pdf_content.c  page content streams, links and the outline;
+ *   pdf_tags.c     marked content and the structure tree (as text);
+ *   pdf_meta.c     XMP metadata;
+ *   pdf_compact.c  the file rewritten with object streams;
+ *   pdf_image.c    images. */
 #ifndef CV_PDF_INT_H
 #define CV_PDF_INT_H
 
@@ -25,6 +29,7 @@
 typedef struct zbuf {
   z_stream zs;
   int ready;
+  int store; /* a preview's: stored, not compressed */
   unsigned char *out;
   size_t cap;
 } zbuf;
@@ -44,8 +49,8 @@ typedef struct glyph_text {
  * and after subsetting, the new glyph ids and the PDF font objects. */
 typedef struct font_use {
   cv_font *font;
-  hb_set_t *gids;     /* glyph ids (in the whole font) drawn */
-  hb_map_t *text_ix;  /* gid -> index in texts */
+  hb_set_t *gids;    /* glyph ids (in the whole font) drawn */
+  hb_map_t *text_ix; /* gid -> index in texts */
   glyph_text *texts;
   size_t ntexts, cap;
   hb_subset_plan_t *plan;
@@ -57,12 +62,12 @@ typedef struct font_use {
    * ToUnicode says U+00AD (soft hyphen): extractors drop them, so a word
    * broken over two lines comes back whole, while the same glyph typed as
    * a hyphen stays "-".  Made when the first such glyph is drawn. */
-  hb_set_t *soft;             /* glyph ids drawn as soft hyphens */
-  HPDF_Dict soft0;            /* the twin, sharing the CID font */
+  hb_set_t *soft;  /* glyph ids drawn as soft hyphens */
+  HPDF_Dict soft0; /* the twin, sharing the CID font */
   /* Made by prepare_font, possibly in another thread: */
-  unsigned char *file;        /* the subset font program, compressed */
-  size_t file_len, file_raw;  /* its compressed and original sizes */
-  cv_status st;               /* why preparing it failed */
+  unsigned char *file;       /* the subset font program, compressed */
+  size_t file_len, file_raw; /* its compressed and original sizes */
+  cv_status st;              /* why preparing it failed */
 } font_use;
 
 /* A content stream waiting for the subsets: its operators, and where each
@@ -116,6 +121,21 @@ typedef struct tags {
   size_t npages, capmcids;
 } tags;
 
+/* Objects the writer makes as text rather than as libharu objects (the
+ * structure tree: thousands of small dictionaries), each numbered on
+ * from libharu's last object, or standing in for a placeholder libharu
+ * holds so that its objects can refer to it (pdf_compact.c). */
+typedef struct pdf_obj_text {
+  uint32_t num;
+  size_t off, len; /* in text */
+} pdf_obj_text;
+
+typedef struct pdf_objs {
+  cv_buf text;
+  pdf_obj_text *v; /* by number */
+  size_t n, cap;
+} pdf_objs;
+
 /* An image the document holds, and the object that holds it. */
 typedef struct pdf_image {
   const cv_image *src;
@@ -135,8 +155,8 @@ struct cv_pdf {
   cv_buf content;       /* scratch: one content stream */
   pending *pend;        /* content streams waiting for the subsets */
   size_t npend, cappend;
-  zbuf z;               /* compression, for this thread */
-  tags tags;            /* marked content and what it belongs to */
+  zbuf z;    /* compression, for this thread */
+  tags tags; /* marked content and what it belongs to */
   int failed;
   /* cv_pdf_made: the whole file, made by another process */
   const void *made;
@@ -153,6 +173,8 @@ struct cv_pdf {
   int mark_shift;
   size_t *label_starts;
   size_t nlabels, caplabels;
+  int preview; /* cv_pdf_set_preview: no object streams */
+  pdf_objs objs; /* objects made as text */
 };
 
 /* ---- pdf.c ------------------------------------------------------------- */
@@ -232,9 +254,21 @@ void cv_pdf_tags_fini(tags *t);
 
 /* ---- pdf_compact.c ----------------------------------------------------- */
 
-/* The PDF of len bytes rewritten with its objects in compressed object
- * streams and a deterministic /ID, appended to out.  0, or -1 with st. */
-int cv_pdf_compact(const void *pdf, size_t len, cv_buf *out, cv_status *st);
+/* The PDF of len bytes libharu wrote (followed by a NUL byte), with the
+ * objects of extra, rewritten with every object that is not a stream in
+ * compressed object streams, a cross-reference stream and a
+ * deterministic /ID, appended to out.  0, or -1 with st. */
+int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
+                   cv_buf *out, cv_status *st);
+/* Starts object num in o's text, which the caller then appends to
+ * o->text and ends with cv_pdf_objs_end.  Numbers go up.  0, or -1 when
+ * out of memory. */
+int cv_pdf_objs_begin(pdf_objs *o, uint32_t num);
+void cv_pdf_objs_end(pdf_objs *o);
+void cv_pdf_objs_fini(pdf_objs *o);
+/* v in decimal; " num 0 R". */
+void cv_pdf_put_uint(cv_buf *b, uint32_t v);
+void cv_pdf_put_ref(cv_buf *b, uint32_t num);
 
 /* ---- pdf_meta.c -------------------------------------------------------- */
 
@@ -247,8 +281,8 @@ int cv_pdf_put_xmp(cv_pdf *w, const cv_docinfo *d, int pdfa);
 /* Draws image item it into the content in b (outside a text object); in
  * a tagged page it is inside the caller's sequence for its Figure element,
  * else in a /Figure sequence of its own that carries the alternate text. */
-int cv_pdf_put_image(cv_pdf *w, HPDF_Page page, cv_buf *b,
-                     const cv_dl_item *it, int tagged);
+int cv_pdf_put_image(cv_pdf *w, HPDF_Page page, cv_buf *b, const cv_dl_item *it,
+                     int tagged);
 
 #pragma GCC visibility pop
 

@@ -14,16 +14,16 @@
 
 /* ---- while pages are written -------------------------------------- */
 
-/* MCIDs of one page: its parent tree entry is one array, and libharu's
- * arrays hold at most 8191 entries.  Content past them stays in the
- * sequence before. */
+/* MCIDs of one page: its parent tree entry is one array, kept within
+ * the 8191 entries PDF readers are asked to hold (PDF 32000-1, Annex C).
+ * Content past them stays in the sequence before. */
 #define MAX_MCIDS 8000
 
 static int add_kid(cv_pdf *w, uint8_t kind, uint32_t owner, uint32_t page,
                    uint32_t value) {
   tags *t = &w->tags;
-  if (cv_grow((void **)&t->kids, &t->capkids, t->nkids + 1,
-              sizeof *t->kids) < 0)
+  if (cv_grow((void **)&t->kids, &t->capkids, t->nkids + 1, sizeof *t->kids) <
+      0)
     return -1;
   t->kids[t->nkids++] = (tag_kid){kind, owner, page, value};
   return 0;
@@ -31,8 +31,7 @@ static int add_kid(cv_pdf *w, uint8_t kind, uint32_t owner, uint32_t page,
 
 /* The Link element of leaf for uri: the last one made when the link goes
  * on (a link broken over two lines is one element), else a new one. */
-static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri,
-                     uint32_t *out) {
+static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri, uint32_t *out) {
   tags *t = &w->tags;
   for (size_t i = t->nlinks, k = 0; i-- > 0 && k < 8; k++)
     if (t->links[i].leaf == leaf && !strcmp(t->links[i].uri, uri)) {
@@ -98,112 +97,63 @@ void cv_pdf_tags_fini(tags *t) {
 
 /* ---- the structure tree, at the end -------------------------------- */
 
-/* One element as written: its dictionary, the dictionary that holds its
- * kids now (itself, or a Div it overflowed into: libharu arrays hold at
- * most 8191 entries), and the page its content starts on. */
+/* The tree is written as text (pdf_objs), not as libharu objects: a long
+ * CV has tens of thousands of elements, and libharu would allocate and
+ * serialise each piece of each of them. */
+
+enum { K_ELEM, K_MCID, K_OBJR };
+
+/* A kid of an element, in a list through next (an index + 1; 0 ends). */
+typedef struct kid {
+  uint32_t next;
+  uint8_t kind; /* K_* */
+  uint32_t a;   /* the element; the page; the annotation */
+  uint32_t b;   /* K_MCID: the MCID */
+} kid;
+
 typedef struct elem {
-  HPDF_Dict dict, holder;
-  HPDF_Array k;
+  uint32_t num;         /* object number; 0: not written */
+  uint32_t parent;      /* element; 0: the tree's root */
+  uint32_t first, last; /* its kids */
   uint32_t nk;
-  uint32_t pg; /* page + 1; 0: none yet */
+  uint32_t pg; /* page + 1 its content starts on; 0: none */
   uint8_t used;
 } elem;
-
-#define MAX_KIDS 8000
 
 typedef struct tree {
   cv_pdf *w;
   elem *e;
-  size_t n;          /* elements: the builder's, then the links */
-  size_t nb;         /* the builder's */
-  HPDF_Array *ptree; /* per page: the element of each MCID */
-  HPDF_Dict *aowner; /* per annotation: the Link element it belongs to */
+  size_t n;  /* elements: the builder's, then the links */
+  size_t nb; /* the builder's */
+  /* Per builder element: the element written in its place (itself, or
+   * the LBody a lone paragraph's content goes into), and whether it is
+   * left out with its children going to its parent (a Div holding one
+   * paragraph). */
+  uint32_t *as;
+  uint8_t *through;
+  kid *k;
+  size_t nkid, capkid;
+  size_t *slot;     /* per page: where its MCIDs start in owner */
+  uint32_t *owner;  /* per MCID of each page: its element (0: none) */
+  uint32_t *aowner; /* per annotation: its Link element */
 } tree;
 
 static const char *role_of(const tree *tr, const cv_structure *s, size_t i) {
   return i < tr->nb ? cv_role_name((cv_role)s->v[i].role) : "Link";
 }
 
-/* The array to append a kid of element i to (overflowing into a Div). */
-static HPDF_Array kids_of(tree *tr, size_t i) {
-  elem *el = &tr->e[i];
-  if (el->k && el->nk < MAX_KIDS)
-    return el->k;
-  HPDF_MMgr mm = tr->w->pdf->mmgr;
-  HPDF_Array k = HPDF_Array_New(mm);
-  if (!k)
-    return NULL;
-  if (!el->k) {
-    if (HPDF_Dict_Add(el->dict, "K", k) != HPDF_OK)
-      return NULL;
-  } else {
-    HPDF_Dict div = cv_pdf_new_indirect(tr->w);
-    if (!div || HPDF_Dict_AddName(div, "S", "Div") != HPDF_OK ||
-        HPDF_Dict_Add(div, "P", el->holder) != HPDF_OK ||
-        HPDF_Array_Add(el->k, div) != HPDF_OK ||
-        HPDF_Dict_Add(div, "K", k) != HPDF_OK)
-      return NULL;
-    el->holder = div;
-  }
-  el->k = k;
-  el->nk = 0;
-  return k;
-}
-
-static int append_elem(tree *tr, size_t parent, size_t child) {
-  HPDF_Array k = kids_of(tr, parent);
-  if (!k || HPDF_Dict_Add(tr->e[child].dict, "P", tr->e[parent].holder) !=
-                HPDF_OK ||
-      HPDF_Array_Add(k, tr->e[child].dict) != HPDF_OK)
+static int push_kid(tree *tr, size_t i, uint8_t kind, uint32_t a, uint32_t b) {
+  if (cv_grow((void **)&tr->k, &tr->capkid, tr->nkid + 1, sizeof *tr->k) < 0)
     return -1;
-  tr->e[parent].nk++;
-  return 0;
-}
-
-static int append_mcid(tree *tr, size_t i, uint32_t page, uint32_t mcid) {
-  cv_pdf *w = tr->w;
+  tr->k[tr->nkid] = (kid){0, kind, a, b};
   elem *el = &tr->e[i];
-  HPDF_Array k = kids_of(tr, i);
-  if (!k)
-    return -1;
-  HPDF_STATUS r = HPDF_OK;
-  if (!el->pg) {
-    el->pg = page + 1;
-    r += HPDF_Dict_Add(el->dict, "Pg", w->pages[page]);
-  }
-  if (el->pg == page + 1 && el->holder == el->dict) {
-    r += HPDF_Array_AddNumber(k, (HPDF_INT32)mcid);
-  } else {
-    HPDF_Dict mcr = HPDF_Dict_New(w->pdf->mmgr);
-    if (!mcr)
-      return -1;
-    r += HPDF_Array_Add(k, mcr);
-    r += HPDF_Dict_AddName(mcr, "Type", "MCR");
-    r += HPDF_Dict_Add(mcr, "Pg", w->pages[page]);
-    r += HPDF_Dict_AddNumber(mcr, "MCID", (HPDF_INT32)mcid);
-  }
+  if (el->last)
+    tr->k[el->last - 1].next = (uint32_t)tr->nkid + 1;
+  else
+    el->first = (uint32_t)tr->nkid + 1;
+  el->last = (uint32_t)++tr->nkid;
   el->nk++;
-  /* The parent tree's entry: MCIDs of a page are numbered in order. */
-  r += HPDF_Array_Add(tr->ptree[page], el->holder);
-  return r == HPDF_OK ? 0 : -1;
-}
-
-static int append_annot(tree *tr, size_t i, uint32_t ix) {
-  cv_pdf *w = tr->w;
-  tag_annot *an = &w->tags.annots[ix];
-  HPDF_Array k = kids_of(tr, i);
-  HPDF_Dict objr = k ? HPDF_Dict_New(w->pdf->mmgr) : NULL;
-  if (!objr)
-    return -1;
-  HPDF_STATUS r = HPDF_Array_Add(k, objr);
-  r += HPDF_Dict_AddName(objr, "Type", "OBJR");
-  r += HPDF_Dict_Add(objr, "Pg", w->pages[an->page]);
-  r += HPDF_Dict_Add(objr, "Obj", an->a);
-  r += HPDF_Dict_AddNumber(an->a, "StructParent",
-                           (HPDF_INT32)(w->npages + ix));
-  tr->aowner[ix] = tr->e[i].holder;
-  tr->e[i].nk++;
-  return r == HPDF_OK ? 0 : -1;
+  return 0;
 }
 
 /* Which elements hold content, themselves or below them: the others are
@@ -223,102 +173,215 @@ static void mark_used(tree *tr, const cv_structure *s) {
       tr->e[s->v[i].parent].used = 1;
 }
 
-static int make_elems(tree *tr, const cv_structure *s) {
-  cv_pdf *w = tr->w;
-  for (size_t i = 1; i < tr->n; i++) {
-    if (!tr->e[i].used)
+/* Elements that say nothing their one child does not: a list item's body
+ * holding one paragraph holds its content itself, an entry of one
+ * paragraph is that paragraph.  A CV has thousands of them (a bullet, a
+ * one-line award), and each is an object and a parent tree entry. */
+static void fold(tree *tr, const cv_structure *s) {
+  size_t nb = tr->nb;
+  uint32_t *kids = calloc(nb, sizeof *kids);
+  uint8_t *own = calloc(nb, 1); /* holds content or links itself */
+  for (size_t i = 0; i < nb; i++)
+    tr->as[i] = (uint32_t)i;
+  if (!kids || !own) { /* nothing folded: the tree is still right */
+    free(kids);
+    free(own);
+    return;
+  }
+  for (size_t i = 2; i < nb; i++)
+    if (tr->e[i].used && s->v[i].parent < i)
+      kids[s->v[i].parent]++;
+  const tags *t = &tr->w->tags;
+  for (size_t i = 0; i < t->nkids; i++) {
+    uint32_t o = t->kids[i].owner;
+    if (!(o & LINK_BIT) && o < nb)
+      own[o] = 1;
+    else if (o & LINK_BIT && t->links[o & ~LINK_BIT].leaf < nb)
+      own[t->links[o & ~LINK_BIT].leaf] = 1;
+  }
+  for (size_t i = 2; i < nb; i++) {
+    uint32_t p = s->v[i].parent;
+    if (!tr->e[i].used || s->v[i].role != CV_ROLE_P || kids[i] || p >= i ||
+        kids[p] != 1 || own[p])
       continue;
-    /* /Type /StructElem is optional: left out of thousands of them. */
-    HPDF_Dict d = cv_pdf_new_indirect(w);
-    if (!d || HPDF_Dict_AddName(d, "S", role_of(tr, s, i)) != HPDF_OK)
-      return -1;
-    tr->e[i].dict = tr->e[i].holder = d;
-    if (i < tr->nb && s->v[i].role == CV_ROLE_L) {
-      HPDF_Dict a = HPDF_Dict_New(w->pdf->mmgr);
-      if (!a || HPDF_Dict_Add(d, "A", a) != HPDF_OK ||
-          HPDF_Dict_AddName(a, "O", "List") != HPDF_OK ||
-          HPDF_Dict_AddName(a, "ListNumbering",
-                            s->v[i].numbered == 1   ? "Decimal"
-                            : s->v[i].numbered == 2 ? "None"
-                                                    : "Disc") != HPDF_OK)
-        return -1;
-    }
-    if (i < tr->nb && s->v[i].role == CV_ROLE_FIGURE) {
-      HPDF_Binary alt = cv_pdf_text_string(w, s->v[i].alt ? s->v[i].alt : "");
-      if (!alt || HPDF_Dict_Add(d, "Alt", alt) != HPDF_OK)
-        return -1;
+    if (s->v[p].role == CV_ROLE_LBODY) {
+      tr->as[i] = p;
+      tr->e[i].used = 0;
+    } else if (s->v[p].role == CV_ROLE_DIV && p > 1) {
+      tr->through[p] = 1;
+      tr->e[p].used = 0;
     }
   }
-  return 0;
+  free(kids);
+  free(own);
 }
 
+/* The element i's content and links go to. */
+static size_t owner_of(const tree *tr, size_t i) {
+  return i < tr->nb ? tr->as[i] : i;
+}
+
+/* The element i is appended to: its parent, past those left out. */
+static size_t parent_of(const tree *tr, const cv_structure *s, size_t i) {
+  size_t p = s->v[i].parent;
+  while (p > 1 && p < tr->nb && tr->through[p])
+    p = s->v[p].parent;
+  return p;
+}
+
+/* Each element's kids, in the order they are read: elements in the
+ * order the builder made them, then content, links and annotations in
+ * the order they were drawn. */
 static int link_tree(tree *tr, const cv_structure *s) {
-  for (size_t i = 2; i < tr->nb; i++)
-    if (tr->e[i].used && s->v[i].parent < i &&
-        append_elem(tr, s->v[i].parent, i) < 0)
+  for (size_t i = 2; i < tr->nb; i++) {
+    if (!tr->e[i].used || s->v[i].parent >= i)
+      continue;
+    tr->e[i].parent = (uint32_t)parent_of(tr, s, i);
+    if (push_kid(tr, tr->e[i].parent, K_ELEM, (uint32_t)i, 0) < 0)
       return -1;
-  const tags *t = &tr->w->tags;
+  }
+  cv_pdf *w = tr->w;
+  const tags *t = &w->tags;
   for (size_t i = 0; i < t->nkids; i++) {
     const tag_kid *kd = &t->kids[i];
     size_t o = kd->owner & LINK_BIT ? tr->nb + (kd->owner & ~LINK_BIT)
-                                    : kd->owner;
-    if (o >= tr->n || !tr->e[o].dict) {
-      /* keeps the page's MCIDs in step with its parent tree array */
-      if (kd->kind == KID_MCID &&
-          HPDF_Array_Add(tr->ptree[kd->page],
-                         HPDF_Null_New(tr->w->pdf->mmgr)) != HPDF_OK)
-        return -1;
-      continue;
-    }
+                                    : owner_of(tr, kd->owner);
+    if (o >= tr->n || !tr->e[o].used)
+      continue; /* its MCID's parent tree entry stays null */
     int rc = 0;
-    if (kd->kind == KID_MCID)
-      rc = append_mcid(tr, o, kd->page, kd->value);
-    else if (kd->kind == KID_LINK)
-      rc = append_elem(tr, o, tr->nb + kd->value);
-    else
-      rc = append_annot(tr, o, kd->value);
-    if (rc < 0)
+    if (kd->kind == KID_MCID) {
+      tr->owner[tr->slot[kd->page] + kd->value] = (uint32_t)o;
+      if (!tr->e[o].pg)
+        tr->e[o].pg = kd->page + 1;
+      rc = push_kid(tr, o, K_MCID, kd->page, kd->value);
+    } else if (kd->kind == KID_LINK) {
+      tr->e[tr->nb + kd->value].parent = (uint32_t)o;
+      rc = push_kid(tr, o, K_ELEM, (uint32_t)(tr->nb + kd->value), 0);
+    } else {
+      tr->aowner[kd->value] = (uint32_t)o;
+      rc = push_kid(tr, o, K_OBJR, kd->value, 0);
+      rc |= HPDF_Dict_AddNumber(t->annots[kd->value].a, "StructParent",
+                                (HPDF_INT32)(w->npages + kd->value)) != HPDF_OK;
+    }
+    if (rc)
       return -1;
   }
   return 0;
 }
 
-/* The parent tree: page i is key i, annotation k is key npages + k; in
- * leaves of at most MAX_KIDS / 2 pairs. */
-static HPDF_Dict parent_tree(tree *tr) {
+static uint32_t obj_num(const void *o) {
+  return ((const HPDF_Obj_Header *)o)->obj_id & 0x00FFFFFF;
+}
+
+static void put_kid(tree *tr, cv_buf *b, const elem *el, const kid *k) {
+  cv_pdf *w = tr->w;
+  if (k->kind == K_ELEM) {
+    cv_pdf_put_ref(b, tr->e[k->a].num);
+  } else if (k->kind == K_MCID && el->pg == k->a + 1) {
+    cv_buf_putc(b, ' ');
+    cv_pdf_put_uint(b, k->b);
+  } else if (k->kind == K_MCID) {
+    cv_buf_puts(b, "<</Type/MCR/Pg");
+    cv_pdf_put_ref(b, obj_num(w->pages[k->a]));
+    cv_buf_puts(b, "/MCID ");
+    cv_pdf_put_uint(b, k->b);
+    cv_buf_puts(b, ">>");
+  } else {
+    const tag_annot *an = &w->tags.annots[k->a];
+    cv_buf_puts(b, "<</Type/OBJR/Pg");
+    cv_pdf_put_ref(b, obj_num(w->pages[an->page]));
+    cv_buf_puts(b, "/Obj");
+    cv_pdf_put_ref(b, obj_num(an->a));
+    cv_buf_puts(b, ">>");
+  }
+}
+
+/* What an element's role needs besides its kids: a list's numbering, a
+ * figure's alternate text. */
+static void put_attrs(cv_buf *b, const cv_selem *se) {
+  if (se->role == CV_ROLE_L)
+    cv_buf_printf(b, "/A<</O/List/ListNumbering/%s>>",
+                  se->numbered == 1   ? "Decimal"
+                  : se->numbered == 2 ? "None"
+                                      : "Disc");
+  if (se->role == CV_ROLE_FIGURE) {
+    const char *alt = se->alt ? se->alt : "";
+    cv_buf_puts(b, "/Alt<FEFF");
+    cv_pdf_put_utf16_hex(b, alt, strlen(alt));
+    cv_buf_putc(b, '>');
+  }
+}
+
+/* Element i as an object: /Type /StructElem is optional and left out. */
+static int put_elem(tree *tr, const cv_structure *s, size_t i, uint32_t root) {
+  cv_pdf *w = tr->w;
+  const elem *el = &tr->e[i];
+  cv_buf *b = &w->objs.text;
+  if (cv_pdf_objs_begin(&w->objs, el->num) < 0)
+    return -1;
+  cv_buf_printf(b, "<</S/%s/P", role_of(tr, s, i));
+  cv_pdf_put_ref(b, el->parent ? tr->e[el->parent].num : root);
+  if (el->pg) {
+    cv_buf_puts(b, "/Pg");
+    cv_pdf_put_ref(b, obj_num(w->pages[el->pg - 1]));
+  }
+  if (i < tr->nb)
+    put_attrs(b, &s->v[i]);
+  const kid *one = el->nk == 1 ? &tr->k[el->first - 1] : NULL;
+  if (one && one->kind == K_MCID && el->pg == one->a + 1) {
+    cv_buf_puts(b, "/K ");
+    cv_pdf_put_uint(b, one->b);
+  } else {
+    cv_buf_puts(b, "/K[");
+    for (uint32_t k = el->first; k; k = tr->k[k - 1].next)
+      put_kid(tr, b, el, &tr->k[k - 1]);
+    cv_buf_putc(b, ']');
+  }
+  cv_buf_puts(b, ">>");
+  cv_pdf_objs_end(&w->objs);
+  return 0;
+}
+
+/* The parent tree's leaves: page i is key i, annotation k is key
+ * npages + k; at most PER_LEAF keys a leaf, numbered from first. */
+#define PER_LEAF 1000
+
+static int put_leaves(tree *tr, uint32_t first) {
   cv_pdf *w = tr->w;
   const tags *t = &w->tags;
-  size_t nkeys = w->npages + t->nannots, per = MAX_KIDS / 2;
-  HPDF_Dict root = HPDF_Dict_New(w->pdf->mmgr);
-  HPDF_Array kids = root ? HPDF_Array_New(w->pdf->mmgr) : NULL;
-  if (!kids || HPDF_Dict_Add(root, "Kids", kids) != HPDF_OK)
-    return NULL;
-  for (size_t lo = 0; lo < nkeys; lo += per) {
-    size_t hi = lo + per < nkeys ? lo + per : nkeys;
-    HPDF_Dict leaf = cv_pdf_new_indirect(w);
-    HPDF_Array nums = leaf ? HPDF_Array_New(w->pdf->mmgr) : NULL;
-    HPDF_Array lim = nums ? HPDF_Array_New(w->pdf->mmgr) : NULL;
-    if (!lim)
-      return NULL;
-    HPDF_STATUS r = HPDF_Array_Add(kids, leaf);
-    r += HPDF_Dict_Add(leaf, "Nums", nums);
-    r += HPDF_Dict_Add(leaf, "Limits", lim);
-    r += HPDF_Array_AddNumber(lim, (HPDF_INT32)lo);
-    r += HPDF_Array_AddNumber(lim, (HPDF_INT32)(hi - 1));
-    for (size_t k = lo; k < hi && r == HPDF_OK; k++) {
-      r += HPDF_Array_AddNumber(nums, (HPDF_INT32)k);
-      if (k < w->npages) {
-        r += HPDF_Array_Add(nums, tr->ptree[k]);
+  size_t nkeys = w->npages + t->nannots;
+  cv_buf *b = &w->objs.text;
+  for (size_t lo = 0; lo < nkeys; lo += PER_LEAF) {
+    size_t hi = lo + PER_LEAF < nkeys ? lo + PER_LEAF : nkeys;
+    if (cv_pdf_objs_begin(&w->objs, first++) < 0)
+      return -1;
+    cv_buf_printf(b, "<</Limits[%zu %zu]/Nums[", lo, hi - 1);
+    for (size_t k = lo; k < hi; k++) {
+      cv_pdf_put_uint(b, (uint32_t)k);
+      if (k >= w->npages) {
+        uint32_t o = tr->aowner[k - w->npages];
+        if (o)
+          cv_pdf_put_ref(b, tr->e[o].num);
+        else
+          cv_buf_puts(b, " null");
+        cv_buf_putc(b, ' ');
         continue;
       }
-      HPDF_Dict owner = tr->aowner[k - w->npages];
-      r += owner ? HPDF_Array_Add(nums, owner)
-                 : HPDF_Array_Add(nums, HPDF_Null_New(w->pdf->mmgr));
+      cv_buf_putc(b, '[');
+      size_t nm = k < t->npages ? t->mcids[k] : 0;
+      for (size_t m = 0; m < nm; m++) {
+        uint32_t o = tr->owner[tr->slot[k] + m];
+        if (o)
+          cv_pdf_put_ref(b, tr->e[o].num);
+        else
+          cv_buf_puts(b, " null");
+      }
+      cv_buf_puts(b, "]");
     }
-    if (r != HPDF_OK)
-      return NULL;
+    cv_buf_puts(b, "]>>");
+    cv_pdf_objs_end(&w->objs);
   }
-  return root;
+  return 0;
 }
 
 static int put_pages(tree *tr) {
@@ -332,45 +395,78 @@ static int put_pages(tree *tr) {
   return 0;
 }
 
+/* The root: a placeholder libharu holds, so the catalog can name it;
+ * its text stands in for it once the file is written. */
+static int put_root(tree *tr, uint32_t root, uint32_t leaves) {
+  cv_pdf *w = tr->w;
+  cv_buf *b = &w->objs.text;
+  size_t nkeys = w->npages + w->tags.nannots;
+  if (cv_pdf_objs_begin(&w->objs, root) < 0)
+    return -1;
+  cv_buf_puts(b, "<</Type/StructTreeRoot/K");
+  cv_pdf_put_ref(b, tr->e[1].num);
+  cv_buf_puts(b, "/ParentTree<</Kids[");
+  for (size_t lo = 0; lo < nkeys; lo += PER_LEAF)
+    cv_pdf_put_ref(b, leaves++);
+  cv_buf_printf(b, "]>>/ParentTreeNextKey %zu>>", nkeys);
+  cv_pdf_objs_end(&w->objs);
+  return 0;
+}
+
 static int build_tree(tree *tr, const cv_structure *s) {
   cv_pdf *w = tr->w;
-  for (size_t i = 0; i < w->npages; i++)
-    if (!(tr->ptree[i] = HPDF_Array_New(w->pdf->mmgr)))
-      return -1;
   mark_used(tr, s);
   tr->e[1].used = 1; /* the document, even when empty */
-  if (make_elems(tr, s) < 0 || link_tree(tr, s) < 0 || put_pages(tr) < 0)
+  fold(tr, s);
+  if (link_tree(tr, s) < 0 || put_pages(tr) < 0)
     return -1;
   HPDF_Dict root = cv_pdf_new_indirect(w);
-  HPDF_Dict pt = root ? parent_tree(tr) : NULL;
-  HPDF_Dict mark = pt ? HPDF_Dict_New(w->pdf->mmgr) : NULL;
-  if (!mark)
+  HPDF_Dict mark = root ? HPDF_Dict_New(w->pdf->mmgr) : NULL;
+  if (!mark ||
+      HPDF_Dict_Add(w->pdf->catalog, "StructTreeRoot", root) != HPDF_OK ||
+      HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE) != HPDF_OK ||
+      HPDF_Dict_Add(w->pdf->catalog, "MarkInfo", mark) != HPDF_OK)
     return -1;
-  HPDF_STATUS r = HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
-  r += HPDF_Dict_Add(root, "K", tr->e[1].dict);
-  r += HPDF_Dict_Add(tr->e[1].dict, "P", root);
-  r += HPDF_Dict_Add(root, "ParentTree", pt);
-  r += HPDF_Dict_AddNumber(
-      root, "ParentTreeNextKey",
-      (HPDF_INT32)(w->npages + w->tags.nannots));
-  r += HPDF_Dict_Add(w->pdf->catalog, "StructTreeRoot", root);
-  r += HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
-  r += HPDF_Dict_Add(w->pdf->catalog, "MarkInfo", mark);
-  return r == HPDF_OK ? 0 : -1;
+  /* Numbered on from libharu's objects, the root being the last. */
+  uint32_t next = (uint32_t)w->pdf->xref->entries->count;
+  for (size_t i = 1; i < tr->n; i++)
+    if (tr->e[i].used)
+      tr->e[i].num = next++;
+  if (put_root(tr, obj_num(root), next) < 0)
+    return -1;
+  for (size_t i = 1; i < tr->n; i++)
+    if (tr->e[i].used && put_elem(tr, s, i, obj_num(root)) < 0)
+      return -1;
+  return put_leaves(tr, next);
 }
 
 int cv_pdf_put_structure(cv_pdf *w, const cv_structure *s) {
   if (!s || s->n < 2)
     return 0;
-  tree tr = {.w = w, .nb = s->n, .n = s->n + w->tags.nlinks};
+  const tags *t = &w->tags;
+  tree tr = {.w = w, .nb = s->n, .n = s->n + t->nlinks};
   tr.e = calloc(tr.n, sizeof *tr.e);
-  tr.ptree = cv_malloc_n(w->npages, sizeof *tr.ptree);
-  tr.aowner = calloc(w->tags.nannots + 1, sizeof *tr.aowner);
-  int rc = tr.e && tr.ptree && tr.aowner ? build_tree(&tr, s) : -1;
+  tr.aowner = calloc(t->nannots + 1, sizeof *tr.aowner);
+  tr.as = cv_malloc_n(s->n, sizeof *tr.as);
+  tr.through = calloc(s->n, 1);
+  tr.slot = cv_malloc_n(t->npages + 1, sizeof *tr.slot);
+  size_t nmcid = 0;
+  for (size_t i = 0; tr.slot && i < t->npages; i++) {
+    tr.slot[i] = nmcid;
+    nmcid += t->mcids[i];
+  }
+  tr.owner = calloc(nmcid + 1, sizeof *tr.owner);
+  int rc = tr.e && tr.aowner && tr.as && tr.through && tr.slot && tr.owner
+               ? build_tree(&tr, s)
+               : -1;
   free(tr.e);
-  free(tr.ptree);
   free(tr.aowner);
-  if (rc < 0)
+  free(tr.as);
+  free(tr.through);
+  free(tr.slot);
+  free(tr.owner);
+  free(tr.k);
+  if (rc < 0 || w->objs.text.failed)
     return w->failed ? -1 : cv_pdf_fail(w, "cannot build the structure tree");
   return cv_pdf_check_doc(w, "cannot build the structure tree");
 }

@@ -309,6 +309,7 @@ static int open_outputs(render_ctx *c) {
     cv_status st = {0};
     if (!(c->pdf = cv_pdf_new(&st)))
       return fail_status(c, &st);
+    cv_pdf_set_preview(c->pdf, o->preview);
     c->tee.pdf = c->pdf;
   }
   if (o->trace) {
@@ -329,6 +330,7 @@ static int prepare(render_ctx *c) {
   if (!c->builder)
     return oom(c);
   cv_builder_set_date(c->builder, c->date);
+  cv_builder_set_datecache(c->builder, c->o->date_cache);
   cv_builder_set_safe(c->builder, c->o->safe || c->o->confine_files);
   cv_builder_set_inputs(c->builder, &c->inputs);
   return open_outputs(c);

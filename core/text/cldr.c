@@ -4,10 +4,16 @@
  * (udatpg) for the skeleton yMMM or yMMMM, so each language gets its own
  * order and words ("Sep 2017", "sept. 2017", "2017年9月", "2017년 9월").
  * ICU's objects are opened per call and closed before returning: nothing
- * is shared, so two documents may format dates in parallel threads. */
+ * is shared, so two documents may format dates in parallel threads.  What
+ * they wrote may be kept in a cv_datecache, which has its own lock. */
+#define _POSIX_C_SOURCE 200809L
 #include "text/cldr.h"
 
+#include "base/util.h"
+
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/udat.h>
@@ -121,4 +127,88 @@ const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
   return format_with(buf, cap, loc, alone, abbreviated ? 3 : 4, 2000, month)
              ? NULL
              : buf;
+}
+
+/* ---- the cache -------------------------------------------------------- */
+
+/* A CV has tens of dates; a cache that is full keeps what it has. */
+#define DATECACHE_MAX 4096
+
+typedef struct date_entry {
+  char *lang; /* "" for NULL */
+  int year, month;
+  cv_month_form form;
+  char *text;
+} date_entry;
+
+struct cv_datecache {
+  pthread_mutex_t mu; /* guards the entries */
+  date_entry *e;
+  size_t n;
+};
+
+cv_datecache *cv_datecache_create(void) {
+  cv_datecache *c = calloc(1, sizeof *c);
+  if (c && !(c->e = calloc(DATECACHE_MAX, sizeof *c->e))) {
+    free(c);
+    return NULL;
+  }
+  if (c && pthread_mutex_init(&c->mu, NULL) != 0) {
+    free(c->e);
+    free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+void cv_datecache_destroy(cv_datecache *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->e[i].lang);
+    free(c->e[i].text);
+  }
+  free(c->e);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+static date_entry *date_find(cv_datecache *c, const char *lang, int year,
+                             int month, cv_month_form form) {
+  for (size_t i = 0; i < c->n; i++) {
+    date_entry *e = &c->e[i];
+    if (e->year == year && e->month == month && e->form == form &&
+        !strcmp(e->lang, lang))
+      return e;
+  }
+  return NULL;
+}
+
+const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
+                                      const char *lang, int year, int month,
+                                      cv_month_form form) {
+  const char *key = lang ? lang : "";
+  if (c && buf && cap >= 16 && pthread_mutex_lock(&c->mu) == 0) {
+    const date_entry *e = date_find(c, key, year, month, form);
+    int fits = e && strlen(e->text) < cap;
+    if (fits)
+      memcpy(buf, e->text, strlen(e->text) + 1);
+    pthread_mutex_unlock(&c->mu);
+    if (fits)
+      return buf;
+  }
+  const char *r = cv_cldr_month_year(buf, cap, lang, year, month, form);
+  if (!c || !r || pthread_mutex_lock(&c->mu) != 0)
+    return r;
+  if (c->n < DATECACHE_MAX && !date_find(c, key, year, month, form)) {
+    date_entry e = {cv_strdup(key), year, month, form, cv_strdup(buf)};
+    if (e.lang && e.text)
+      c->e[c->n++] = e;
+    else {
+      free(e.lang);
+      free(e.text);
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  return r;
 }

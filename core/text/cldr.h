@@ -20,6 +20,20 @@ typedef enum cv_month_form {
 const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
                                int year, int month, cv_month_form form);
 
+/* The dates a process has written, kept for the renders that follow (a
+ * server renders the same CV again at every pause in typing): opening
+ * ICU's pattern generator costs about a millisecond a date.  Safe to share
+ * between threads. */
+typedef struct cv_datecache cv_datecache;
+cv_datecache *cv_datecache_create(void);    /* NULL when out of memory */
+void cv_datecache_destroy(cv_datecache *c); /* NULL is accepted */
+
+/* cv_cldr_month_year, answered from c when it wrote the same date before
+ * (c NULL: no cache). */
+const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
+                                      const char *lang, int year, int month,
+                                      cv_month_form form);
+
 /* Writes the name of month (1-12) standing alone (CLDR's stand-alone
  * context: "September", "septembre", "9月") into buf; abbreviated picks the
  * short name.  Returns buf, or NULL as above. */

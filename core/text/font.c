@@ -563,6 +563,17 @@ static char *resolve_path(cv_fontset *fs, const cv_family *fam,
   return fc_find_file(fs, base_name(file), index);
 }
 
+/* Asks pat for variant v (weight and slant) and fills in what fontconfig's
+ * configuration and defaults add, ready for a match or a sort. */
+static void fc_prepare(cv_fontset *fs, FcPattern *pat, cv_variant v) {
+  FcPatternAddInteger(pat, FC_WEIGHT,
+                      (v & CV_BOLD) ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+  FcPatternAddInteger(pat, FC_SLANT,
+                      (v & CV_ITALIC) ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+  FcConfigSubstitute(fc_config(fs), pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+}
+
 /* Looks a family up by name; NULL (st set) when fontconfig would substitute
  * another family. */
 static cv_font *fc_match_family(cv_fontset *fs, const char *family,
@@ -574,12 +585,7 @@ static cv_font *fc_match_family(cv_fontset *fs, const char *family,
     return NULL;
   }
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-  FcPatternAddInteger(pat, FC_WEIGHT,
-                      (v & CV_BOLD) ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-  FcPatternAddInteger(pat, FC_SLANT,
-                      (v & CV_ITALIC) ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-  FcConfigSubstitute(fc_config(fs), pat, FcMatchPattern);
-  FcDefaultSubstitute(pat);
+  fc_prepare(fs, pat, v);
   FcResult res = FcResultNoMatch;
   FcPattern *m = FcFontMatch(fc_config(fs), pat, &res);
   FcPatternDestroy(pat);
@@ -768,12 +774,7 @@ static cv_font *fc_sort_fallback(cv_fontset *fs, uint32_t cp, cv_variant v) {
   if (!pat || !cs || !FcCharSetAddChar(cs, cp))
     goto out;
   FcPatternAddCharSet(pat, FC_CHARSET, cs);
-  FcPatternAddInteger(pat, FC_WEIGHT,
-                      (v & CV_BOLD) ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-  FcPatternAddInteger(pat, FC_SLANT,
-                      (v & CV_ITALIC) ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-  FcConfigSubstitute(fc_config(fs), pat, FcMatchPattern);
-  FcDefaultSubstitute(pat);
+  fc_prepare(fs, pat, v);
   FcResult res;
   FcFontSet *set = FcFontSort(fc_config(fs), pat, FcFalse, NULL, &res);
   if (!set)

@@ -66,6 +66,7 @@ struct cvpdf_builder {
   size_t ngens, capgens;
   cv_diags *diags;
   const char *lang;
+  cv_datecache *dates; /* borrowed, or NULL */
   int64_t date;     /* the document date, seconds since 1970 (UTC) */
   const char *type; /* section type being built */
   int failed;

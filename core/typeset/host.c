@@ -147,10 +147,10 @@ static const char *format_date(cvpdf_builder *b, const cvpdf_node *n, int *ok) {
   if (ms == 3)
     return cv_h_fmt(b, "%02d/%d", d.month, d.year);
   char buf[128];
-  cv_cldr_month_year(buf, sizeof buf, b->lang, d.year, d.month,
-                     ms == 2   ? CV_MONTH_LONG
-                     : ms == 4 ? CV_MONTH_DOTTED
-                               : CV_MONTH_SHORT);
+  cv_cldr_month_year_cached(b->dates, buf, sizeof buf, b->lang, d.year, d.month,
+                            ms == 2   ? CV_MONTH_LONG
+                            : ms == 4 ? CV_MONTH_DOTTED
+                                      : CV_MONTH_SHORT);
   return cv_h_fmt(b, "%s", buf);
 }
 

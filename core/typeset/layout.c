@@ -330,6 +330,10 @@ void cv_builder_set_date(cvpdf_builder *b, int64_t date) {
   b->date = date;
 }
 
+void cv_builder_set_datecache(cvpdf_builder *b, cv_datecache *c) {
+  b->dates = c;
+}
+
 void cv_builder_set_safe(cvpdf_builder *b, int safe) {
   b->safe = safe;
 }

@@ -4,6 +4,7 @@
 #ifndef CV_LAYOUT_H
 #define CV_LAYOUT_H
 
+#include "text/cldr.h"
 #include "typeset/display.h"
 #include "typeset/linebreak.h"
 #include "typeset/pagebuild.h"
@@ -43,6 +44,9 @@ const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b);
  * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
  * set, it is the time the builder was created. */
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
+/* Dates written (text/cldr.h) are kept in and taken from c (borrowed;
+ * NULL: none). */
+void cv_builder_set_datecache(cvpdf_builder *b, cv_datecache *c);
 /* Safe mode: files the CV names (BibTeX) must lie in the CV's directory,
  * and links may not be relative. */
 void cv_builder_set_safe(cvpdf_builder *b, int safe);

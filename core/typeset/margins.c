@@ -18,8 +18,8 @@ static void put_date(cvpdf_builder *b, cv_buf *out) {
   if (!gmtime_r(&tt, &tm))
     return;
   char buf[128];
-  cv_cldr_month_year(buf, sizeof buf, b->lang, tm.tm_year + 1900,
-                     tm.tm_mon + 1, CV_MONTH_LONG);
+  cv_cldr_month_year_cached(b->dates, buf, sizeof buf, b->lang,
+                            tm.tm_year + 1900, tm.tm_mon + 1, CV_MONTH_LONG);
   cv_buf_puts(out, buf);
 }
 
