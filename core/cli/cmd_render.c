@@ -40,7 +40,8 @@ enum {
   OPT_PNG,
   OPT_DPI,
   OPT_MAX_SECONDS,
-  OPT_LANG
+  OPT_LANG,
+  OPT_PDFA
 };
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
@@ -521,6 +522,9 @@ static int take_own(render_cmd *rc, int c, const char *arg) {
   case OPT_PNG:
     rc->png = 1;
     return 1;
+  case OPT_PDFA:
+    rc->a.o.pdfa = 1;
+    return 1;
   case OPT_DPI:
     return cv_parse_dpi(arg, &rc->dpi) < 0 ? -1 : 1;
   case 'j': {
@@ -566,6 +570,7 @@ int cv_cmd_render(int argc, char **argv) {
       {"jobs", required_argument, NULL, 'j'},
       {"png", no_argument, NULL, OPT_PNG},
       {"dpi", required_argument, NULL, OPT_DPI},
+      {"pdfa", no_argument, NULL, OPT_PDFA},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cv_dirs d;

@@ -88,6 +88,9 @@ typedef struct cv_render_opts {
   /* Set in that child only: the finished trace and PDF go to its parent,
    * which writes them.  NULL: cv_render writes them itself. */
   const struct cv_render_outlet *outlet;
+  /* Write PDF/A-2 (pipeline/pdfa.h): the sRGB profile is read as the CV
+   * is prepared, and a render without it fails. */
+  int pdfa;
 } cv_render_opts;
 
 #define CV_DEFAULT_MAX_PAGES 500
