@@ -97,6 +97,15 @@ def main():
         check(run.returncode == 0 and "hasta hoy" in txt and
               "present" not in txt, "the locale's own 'present'")
         photo(tmp)
+        _, run, _, txt = render(tmp, "emails", BODY.replace(
+            "  name: Ada Lovelace\n", "  name: Ada Lovelace\n"
+            "  email: [a@x.org, b@y.org]\n  phone: ['+1 555 0100', "
+            "'+44 20 7946 0000']\n"))
+        check(run.returncode == 0 and "warning" not in run.stderr and
+              all(w in txt for w in ("a@x.org", "b@y.org", "+1 555 0100",
+                                     "+44 20 7946 0000")),
+              "several e-mails and phones: all printed (%r)" %
+              run.stderr.strip()[:160])
     print("%d failures" % len(failures))
     return 1 if failures else 0
 

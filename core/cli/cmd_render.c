@@ -42,7 +42,8 @@ enum {
   OPT_MAX_SECONDS,
   OPT_LANG,
   OPT_BUNDLE,
-  OPT_PAGE_NUMBERS
+  OPT_PAGE_NUMBERS,
+  OPT_PDFA
 };
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
@@ -523,6 +524,9 @@ static int take_own(render_cmd *rc, int c, const char *arg) {
   case OPT_PNG:
     rc->png = 1;
     return 1;
+  case OPT_PDFA:
+    rc->a.o.pdfa = 1;
+    return 1;
   case OPT_DPI:
     return cv_parse_dpi(arg, &rc->dpi) < 0 ? -1 : 1;
   case OPT_BUNDLE:
@@ -622,6 +626,7 @@ int cv_cmd_render(int argc, char **argv) {
       {"dpi", required_argument, NULL, OPT_DPI},
       {"bundle", no_argument, NULL, OPT_BUNDLE},
       {"page-numbers", required_argument, NULL, OPT_PAGE_NUMBERS},
+      {"pdfa", no_argument, NULL, OPT_PDFA},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cv_dirs d;

@@ -327,6 +327,25 @@ static cvpdf_node *role_summary(cv_conv *c, const cvpdf_node *e) {
   return cv_conv_scalar(c, d, text);
 }
 
+/* e's highlights into r, with a last one "Keywords: a, b" from its
+ * keywords (projects have them in the schema; themes print them on work
+ * entries too). */
+static void highlights(cv_conv *c, const cvpdf_node *e, cvpdf_node *r) {
+  const cvpdf_node *hs = cv_conv_want_seq(c, e, "highlights", JR);
+  cvpdf_node *h = cv_conv_text_list(c, hs, JR " field 'highlights'");
+  const cvpdf_node *kw = cv_conv_want_seq(c, e, "keywords", JR);
+  char *kws = joined(c, kw, JR " field 'keywords'");
+  if (kws) {
+    if (!h)
+      h = cv_conv_seq(c, kw);
+    cv_conv_push(
+        c, h,
+        cv_conv_scalar(c, kw, cv_arena_printf(c->arena, "Keywords: %s", kws)));
+  }
+  cv_conv_set(c, r, "highlights",
+              cv_conv_key(e, hs ? "highlights" : "keywords"), h);
+}
+
 static cvpdf_node *role(cv_conv *c, const cvpdf_node *e) {
   static const char *const org[] = {"name", "company", "organization",
                                     "organisation", NULL};
@@ -340,9 +359,7 @@ static cvpdf_node *role(cv_conv *c, const cvpdf_node *e) {
   const cvpdf_node *u = first_str(c, e, web);
   put_raw(c, r, "url", u, NULL);
   cv_conv_set(c, r, "summary", NULL, role_summary(c, e));
-  cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
-              cv_conv_text_list(c, cv_conv_want_seq(c, e, "highlights", JR),
-                                JR " field 'highlights'"));
+  highlights(c, e, r);
   return r;
 }
 
@@ -439,8 +456,27 @@ static cvpdf_node *skill(cv_conv *c, const cvpdf_node *e) {
 static cvpdf_node *language(cv_conv *c, const cvpdf_node *e) {
   return pair(c, e, "language", "fluency", NULL);
 }
+/* An interest with a summary: "Photography: landscape, street — I love
+ * taking photos ...". */
 static cvpdf_node *interest(cv_conv *c, const cvpdf_node *e) {
-  return pair(c, e, "name", NULL, "keywords");
+  const cvpdf_node *s = cv_conv_want_str(c, e, "summary", JR);
+  if (!s)
+    return pair(c, e, "name", NULL, "keywords");
+  cvpdf_node *r = cv_conv_map(c, e);
+  cv_conv_set(c, r, "label", cv_conv_key(e, "name"),
+              cv_conv_text(c, cv_conv_want_str(c, e, "name", JR)));
+  char *kws =
+      joined(c, cv_conv_want_seq(c, e, "keywords", JR), JR " field 'keywords'");
+  const char *text = cv_conv_escape(c, s->str);
+  if (kws && text)
+    text = cv_arena_printf(c->arena, "%s — %s", kws, text);
+  if (!text) {
+    c->oom = 1;
+    return r;
+  }
+  cv_conv_set(c, r, "value", cv_conv_key(e, "summary"),
+              cv_conv_scalar(c, s, text));
+  return r;
 }
 
 /* A reference is a quotation: "text — *Name*". */
@@ -484,19 +520,7 @@ static cvpdf_node *project(cv_conv *c, const cvpdf_node *e) {
   put_dates(c, r, e, "startDate", "endDate");
   put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
   put_text(c, r, "description", e, "description");
-  const cvpdf_node *hs = cv_conv_want_seq(c, e, "highlights", JR);
-  cvpdf_node *h = cv_conv_text_list(c, hs, JR " field 'highlights'");
-  const cvpdf_node *kw = cv_conv_want_seq(c, e, "keywords", JR);
-  char *kws = joined(c, kw, JR " field 'keywords'");
-  if (kws) {
-    if (!h)
-      h = cv_conv_seq(c, kw);
-    cv_conv_push(c, h, cv_conv_scalar(c, kw, cv_arena_printf(
-                                                 c->arena, "Keywords: %s",
-                                                 kws)));
-  }
-  cv_conv_set(c, r, "highlights", cv_conv_key(e, hs ? "highlights" : "keywords"),
-              h);
+  highlights(c, e, r);
   return r;
 }
 

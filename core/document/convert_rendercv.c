@@ -472,26 +472,25 @@ static const char *language_code(const char *name) {
   return NULL;
 }
 
-/* The first of a string-or-list value (RenderCV allows several e-mail
- * addresses); the others are left out with a warning. */
-static const cvpdf_node *first_of(cv_conv *c, const cvpdf_node *cv,
-                                  const char *key) {
+/* A string-or-list value (RenderCV allows several e-mail addresses,
+ * phones and web sites), copied as cvpdf's contact takes it. */
+static cvpdf_node *one_or_more(cv_conv *c, const cvpdf_node *cv,
+                               const char *key) {
   const cvpdf_node *n = cv_conv_get(cv, key);
-  if (!n || n->kind == CVPDF_NODE_SCALAR)
-    return n;
-  if (n->kind != CVPDF_NODE_SEQ || !n->n ||
-      n->items[0]->kind != CVPDF_NODE_SCALAR) {
+  if (!n)
+    return NULL;
+  if (n->kind == CVPDF_NODE_SCALAR)
+    return cv_conv_scalar(c, n, n->str);
+  if (n->kind != CVPDF_NODE_SEQ || !n->n) {
     cv_conv_error(c, n,
                   RC " field '%s' expected a string or a list of "
                      "strings, found %s",
                   key, cv_node_kind_name(n));
     return NULL;
   }
-  if (n->n > 1)
-    cv_conv_warn(c, n->items[1],
-                 "only the first '%s' is printed; the others are left out",
-                 key);
-  return n->items[0];
+  if (n->n == 1 && n->items[0]->kind == CVPDF_NODE_SCALAR)
+    return cv_conv_scalar(c, n->items[0], n->items[0]->str);
+  return str_list(c, cv, key);
 }
 
 static const char *contact_key(const char *network) {
@@ -512,12 +511,9 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   put(c, root, "headline", cv, "headline");
   cvpdf_node *contact = cv_conv_map(c, cv);
   static const char *const keys[] = {"email", "phone", "website"};
-  for (size_t i = 0; i < 3; i++) {
-    const cvpdf_node *v = first_of(c, cv, keys[i]);
-    if (v)
-      cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
-                  cv_conv_scalar(c, v, v->str));
-  }
+  for (size_t i = 0; i < 3; i++)
+    cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
+                one_or_more(c, cv, keys[i]));
   const cvpdf_node *sn = cv_conv_want_seq(c, cv, "social_networks", RC);
   for (size_t i = 0; sn && i < sn->n; i++) {
     const cvpdf_node *p = sn->items[i];

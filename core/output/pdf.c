@@ -413,6 +413,24 @@ static int set_info(cv_pdf *w, const cv_docinfo *d) {
   return 0;
 }
 
+/* What PDF/A with an sRGB output intent cannot hold: a CMYK image (ISO
+ * 19005-2, 6.2.4.3). */
+static int refuse_for_pdfa(cv_pdf *w) {
+  for (size_t i = 0; i < w->nimages; i++) {
+    const char *cs = HPDF_Image_GetColorSpace(w->images[i].obj);
+    if (cs && !strcmp(cs, "DeviceCMYK")) {
+      w->failed = 1;
+      cv_status_set(w->st,
+                    "%s: expected an RGB or grey image for PDF/A (whose "
+                    "colours are sRGB), found a CMYK JPEG; convert it to RGB",
+                    w->images[i].src->path ? w->images[i].src->path
+                                           : "the photo");
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* Subsets and embeds the fonts, finishes the pages and sets the document
  * information: what is left is to serialise the document. */
 static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
@@ -439,8 +457,11 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
       (w->last[1] &&
        HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK))
     return cv_pdf_fail(w, "cannot set page labels or the page mode");
+  if (info->pdfa && (refuse_for_pdfa(w) < 0 ||
+                     cv_pdf_put_output_intent(w, info) < 0))
+    return -1;
   /* The structure tree last: its objects are numbered on from libharu's. */
-  if (cv_pdf_put_xmp(w, info, 0) < 0)
+  if (cv_pdf_put_xmp(w, info, info->pdfa) < 0)
     return -1;
   return cv_pdf_put_structure(w, info->structure);
 }

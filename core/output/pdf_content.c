@@ -496,8 +496,10 @@ static int put_link(cv_pdf *w, HPDF_Page page, size_t pageix,
   free(uri);
   /* Contents: the link's description for those who cannot see it. */
   HPDF_Binary alt = a ? cv_pdf_text_string(w, it->uri) : NULL;
+  /* F 4: printed with the page (PDF/A wants every annotation so). */
   if (!alt || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK ||
-      HPDF_Dict_Add(a, "Contents", alt) != HPDF_OK)
+      HPDF_Dict_Add(a, "Contents", alt) != HPDF_OK ||
+      HPDF_Dict_AddNumber(a, "F", 4) != HPDF_OK)
     return cv_pdf_fail(w, "cannot create a link annotation");
   if (cv_pdf_tag_annot(w, a, pageix, it->tag, it->uri) < 0)
     return cv_pdf_fail(w, "out of memory tagging a link");

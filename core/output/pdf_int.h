@@ -275,6 +275,9 @@ void cv_pdf_put_ref(cv_buf *b, uint32_t num);
 /* Writes the XMP metadata of d (after the document information is set):
  * pdfa 0, or 'a' or 'b' for PDF/A-2a or -2b.  0, or -1 (w failed). */
 int cv_pdf_put_xmp(cv_pdf *w, const cv_docinfo *d, int pdfa);
+/* PDF/A: the catalog's output intent, sRGB from d's ICC profile.  0, or
+ * -1 (w failed). */
+int cv_pdf_put_output_intent(cv_pdf *w, const cv_docinfo *d);
 
 /* ---- pdf_image.c -------------------------------------------------------- */
 

@@ -1,6 +1,8 @@
 /* cvpdf - the document's XMP metadata (ISO 16684-1): the same title,
  * author, subject, keywords, tools and dates as the document information
- * dictionary, and the PDF/UA identification (ISO 14289-1, 5). */
+ * dictionary, and the PDF/UA identification (ISO 14289-1, 5); for PDF/A
+ * (ISO 19005-2) its identification, the schema of pdfuaid (not one PDF/A
+ * predefines), and the sRGB output intent. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "output/pdf_int.h"
@@ -47,6 +49,28 @@ static void put_container(cv_buf *b, const char *name, const char *kind,
   cv_buf_printf(b, "</rdf:li></rdf:%s></%s>\n", kind, name);
 }
 
+/* PDF/A allows only the XMP properties it predefines or whose schema the
+ * packet describes (ISO 19005-2, 6.6.2.3). */
+static const char pdfua_schema[] =
+    "  <rdf:Description rdf:about=\"\"\n"
+    "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+    "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+    "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
+    "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+    "    <pdfaSchema:schema>PDF/UA identification</pdfaSchema:schema>\n"
+    "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
+    "</pdfaSchema:namespaceURI>\n"
+    "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+    "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+    "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+    "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+    "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+    "     <pdfaProperty:description>The part of ISO 14289 followed"
+    "</pdfaProperty:description>\n"
+    "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+    "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
+    "  </rdf:Description>\n";
+
 static void put_packet(cv_buf *b, const cv_docinfo *d, const char *producer,
                        const char *date, int pdfa) {
   cv_buf_puts(b, "<?xpacket begin=\"\xEF\xBB\xBF\" "
@@ -78,7 +102,10 @@ static void put_packet(cv_buf *b, const cv_docinfo *d, const char *producer,
     put_prop(b, "pdfaid:part", "2");
     put_prop(b, "pdfaid:conformance", pdfa == 'a' ? "A" : "B");
   }
-  cv_buf_puts(b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
+  cv_buf_puts(b, "  </rdf:Description>\n");
+  if (pdfa)
+    cv_buf_puts(b, pdfua_schema);
+  cv_buf_puts(b, " </rdf:RDF>\n</x:xmpmeta>\n");
   /* Room for an editor to add to the packet in place. */
   for (int i = 0; i < 20; i++)
     cv_buf_puts(b, "                                                  \n");
@@ -111,4 +138,28 @@ int cv_pdf_put_xmp(cv_pdf *w, const cv_docinfo *d, int pdfa) {
   }
   cv_buf_fini(&b);
   return ok ? 0 : cv_pdf_fail(w, "cannot write the metadata");
+}
+
+int cv_pdf_put_output_intent(cv_pdf *w, const cv_docinfo *d) {
+  if (!d->icc || !d->icc_len)
+    return cv_pdf_fail(w, "PDF/A needs an sRGB ICC profile");
+  HPDF_Dict icc = cv_pdf_new_stream(w, d->icc, d->icc_len);
+  if (!icc)
+    return -1;
+  HPDF_MMgr mm = w->pdf->mmgr;
+  HPDF_Array list = HPDF_Array_New(mm);
+  HPDF_Dict oi = list ? HPDF_Dict_New(mm) : NULL;
+  if (!oi)
+    return cv_pdf_fail(w, "cannot write the output intent");
+  HPDF_STATUS r = HPDF_Dict_AddNumber(icc, "N", 3);
+  r += HPDF_Dict_AddName(oi, "Type", "OutputIntent");
+  r += HPDF_Dict_AddName(oi, "S", "GTS_PDFA1");
+  r += HPDF_Dict_Add(oi, "OutputConditionIdentifier",
+                     HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+  r +=
+      HPDF_Dict_Add(oi, "Info", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+  r += HPDF_Dict_Add(oi, "DestOutputProfile", icc);
+  r += HPDF_Array_Add(list, oi);
+  r += HPDF_Dict_Add(w->pdf->catalog, "OutputIntents", list);
+  return r == HPDF_OK ? 0 : cv_pdf_fail(w, "cannot write the output intent");
 }

@@ -25,6 +25,7 @@
 #include "document/letter.h"
 #include "document/tags.h"
 #include "output/raster.h"
+#include "pipeline/pdfa.h"
 #include "pipeline/photo.h"
 #include "pipeline/render_int.h"
 #include "pipeline/sandbox.h"
@@ -85,6 +86,8 @@ typedef struct render_ctx {
   cv_inputs inputs;           /* every file read: no output may replace one */
   const cv_image *photo;      /* the CV's photo:, or NULL */
   const cv_part_place *place; /* a bundle's part: where it goes; else NULL */
+  const unsigned char *icc;   /* --pdfa: the sRGB profile, icc_len bytes */
+  size_t icc_len;
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
@@ -370,6 +373,9 @@ static int prepare(render_ctx *c) {
   if (cv_photo_load(c->root, c->o->safe || c->o->confine_files, &c->inputs,
                     &c->arena, c->d, &c->photo) < 0)
     return -1;
+  if (c->o->pdfa && cv_pdfa_profile(c->o->input, &c->arena, c->d, &c->icc,
+                                    &c->icc_len) < 0)
+    return -1;
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
   if (!c->builder)
     return oom(c);
@@ -496,6 +502,10 @@ static void fill_info(render_ctx *c) {
   info->lang = c->lang;
   info->date = c->date;
   info->structure = cv_builder_structure(c->builder);
+  /* PDF/A-2a when tagged (the structure tree), else 2b. */
+  info->pdfa = !c->o->pdfa ? 0 : info->structure ? 'a' : 'b';
+  info->icc = c->icc;
+  info->icc_len = c->icc_len;
 }
 
 /* PNG output: no picture may replace a file the run read (a photo can

@@ -103,6 +103,9 @@ typedef struct cv_render_opts {
   /* A bundle's page numbers: CV_PAGES_LAYOUT as each document's layout
    * says (page_numbers:), or the same for all. */
   int page_numbers;
+  /* Write PDF/A-2 (pipeline/pdfa.h): the sRGB profile is read as the CV
+   * is prepared, and a render without it fails. */
+  int pdfa;
 } cv_render_opts;
 
 enum { CV_PAGES_LAYOUT, CV_PAGES_RESTART, CV_PAGES_CONTINUE };

@@ -138,22 +138,6 @@ const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
              : buf;
 }
 
-const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
-                             int month, int day) {
-  if (!buf || cap < 16)
-    return NULL;
-  snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
-  if (month < 1 || month > 12 || day < 1 || day > 31)
-    return NULL;
-  char loc[64];
-  icu_locale(lang, loc, sizeof loc);
-  if (format_day(buf, cap, loc, NULL, 0, year, month, day) < 0) {
-    snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
-    return NULL;
-  }
-  return buf;
-}
-
 /* ---- the cache -------------------------------------------------------- */
 
 /* A CV has tens of dates; a cache that is full keeps what it has. */
@@ -236,4 +220,20 @@ const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
   }
   pthread_mutex_unlock(&c->mu);
   return r;
+}
+
+const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
+                             int month, int day) {
+  if (!buf || cap < 16)
+    return NULL;
+  snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
+  if (month < 1 || month > 12 || day < 1 || day > 31)
+    return NULL;
+  char loc[64];
+  icu_locale(lang, loc, sizeof loc);
+  if (format_day(buf, cap, loc, NULL, 0, year, month, day) < 0) {
+    snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
+    return NULL;
+  }
+  return buf;
 }

@@ -105,6 +105,11 @@ typedef struct cv_docinfo {
   int64_t date; /* seconds since the epoch: SOURCE_DATE_EPOCH or now */
   /* The logical structure (borrowed; NULL: an untagged PDF). */
   const cv_structure *structure;
+  /* PDF/A-2 (ISO 19005-2): 0 none, 'a' (tagged) or 'b'; its output
+   * intent's sRGB ICC profile, icc_len bytes (borrowed). */
+  int pdfa;
+  const unsigned char *icc;
+  size_t icc_len;
 } cv_docinfo;
 
 /* What a PDF can hold, checked where a value comes from so that an error
