@@ -36,6 +36,8 @@ const char cv_usage[] =
     "\n"
     "Commands:\n"
     "  render CV        write CV's PDF (CV.yaml -> CV.pdf unless -o is given)\n"
+    "                   (an application file, bundle: [letter.yaml, cv.yaml],\n"
+    "                   writes its parts as one PDF, as --bundle does)\n"
     "  plugins          list the section plugins found: name, version, section\n"
     "                   types, file (-v: each type's description)\n"
     "  check CV...      list every problem of each CV (file:line:col), write\n"
