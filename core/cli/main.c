@@ -39,6 +39,8 @@ const char cv_usage[] =
     "Commands:\n"
     "  render CV        write CV's PDF (CV.yaml -> CV.pdf unless -o is given)\n"
     "                   (CV may also be a letter: type: letter)\n"
+    "                   (an application file, bundle: [letter.yaml, cv.yaml],\n"
+    "                   writes its parts as one PDF, as --bundle does)\n"
     "  plugins          list the section plugins found: name, version, section\n"
     "                   types, file (-v: each type's description)\n"
     "  check CV...      list every problem of each CV (file:line:col), write\n"
