@@ -87,7 +87,7 @@ cat >doc.yaml <<'Y'
 name: Ada
 contact:
   phone: {home: 1}
-  email: [a, b]
+  location: [a, b]
 sections:
   - type: summary
     title: [About, me]
@@ -110,9 +110,9 @@ has check.out "doc.yaml:14:64: error: end date 'Mar 2018' is before start date '
 [ "$(grep -c 'end date' check.out)" = 2 ] &&
   ok "2019 to 2019-06 and 2015 to present pass" ||
   no "period errors: $(grep 'end date' check.out)"
-has check.out "doc.yaml:3:10: error: field 'phone' expected a string, found a mapping" \
+has check.out "doc.yaml:3:10: error: field 'phone' expected a string or a list of strings, found a mapping" \
   "first contact field error"
-has check.out "doc.yaml:4:10: error: field 'email' expected a string, found a list" \
+has check.out "doc.yaml:4:13: error: field 'location' expected a string, found a list" \
   "second contact field error"
 "$BIN" render doc.yaml -o doc.pdf >render.out 2>&1
 rc=$?

@@ -163,6 +163,24 @@ expect_error "JSON Resume entry without its required field" "$T/req.json" \
 printf '{"basics": {"label": "Engineer"}}\n' >"$T/noname.json"
 expect_error "JSON Resume without a name" "$T/noname.json" \
   "$T/noname.json:1:12: error: JSON Resume field 'basics' is missing required field 'name'"
+# Work keywords and an interest's summary are printed too.
+printf '{"basics": {"name": "A B"},\n "work": [{"name": "Acme", "position": "Dev",\n   "keywords": ["nodejs", "TypeScript"]}],\n "interests": [{"name": "Photography", "keywords": ["street"],\n   "summary": "Photos of people."}]}\n' >"$T/kw.json"
+expect_printed "JSON Resume work keywords printed" "$T/kw.json" \
+  "Keywords: nodejs, TypeScript" ""
+expect_printed "JSON Resume interest summary printed" "$T/kw.json" \
+  "street — Photos of people." ""
+# basics.image naming a file is the photo; a web address is left out.
+cp examples/portrait.jpg "$T/me.jpg"
+printf '{"basics": {"name": "A B", "image": "me.jpg"}}\n' >"$T/img.json"
+"$BIN" render -q "$T/img.json" -o "$T/img.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  pdfimages -list "$T/img.pdf" | grep -q " image " &&
+  ok "JSON Resume basics.image: the photo" ||
+  no "JSON Resume basics.image: the photo: $(cat "$T/err")"
+printf '{"basics": {"name": "A B", "image": "https://example.com/me.jpg"}}\n' >"$T/url.json"
+"$BIN" render -q "$T/url.json" -o "$T/url.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  ! pdfimages -list "$T/url.pdf" | grep -q " image " &&
+  ok "JSON Resume basics.image as a web address: no photo, no error" ||
+  no "JSON Resume basics.image as a web address: $(cat "$T/err")"
 printf 'cv:\n  name: A B\n  sections:\n    education: oops\n' >"$T/sec.yaml"
 expect_error "RenderCV section that is not a list" "$T/sec.yaml" \
   "$T/sec.yaml:4:16: error: RenderCV section 'education' expected a list of entries, found a scalar"

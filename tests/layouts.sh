@@ -44,6 +44,11 @@ for l in layouts/*.yaml; do
     fi
     [ -x "$AUDIT" ] || continue
     src=$y # a CV in several languages prints its default one's text
+    if grep -q '^bundle:' "$y"; then # an application: its parts' text
+      sed -n 's/^ *- *\([^ #]*\.yaml\).*/\1/p' "$y" | while read -r part; do
+        printf -- '-\n'; sed 's/^/  /' "$(dirname "$y")/$part"
+      done >"$T/src.yaml" && src=$T/src.yaml
+    fi
     first=$(sed -n 's/^languages: *\[ *\([A-Za-z_-]*\).*/\1/p' "$y")
     [ -z "$first" ] || { "$BIN" convert -q --lang "$first" "$y" -o - |
       grep -v '^language: ' >"$T/src.yaml" && src=$T/src.yaml; }

@@ -4,11 +4,14 @@
 counterpart a warning at its position, the locale's words, DOIs printed
 as text."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 CVPDF = os.environ.get("CVPDF_BIN", "build/core/cvpdf")
+PORTRAIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "examples", "portrait.jpg")
 failures = []
 
 
@@ -48,6 +51,24 @@ def render(tmp, name, text):
     return src, run, info, txt
 
 
+def photo(tmp):
+    """RenderCV's photo: an image file relative to the CV, printed as
+    cvpdf's own photo: and kept by convert."""
+    shutil.copy(PORTRAIT, os.path.join(tmp, "me.jpg"))
+    src, run, _, _ = render(tmp, "photo", BODY.replace(
+        "  name: Ada Lovelace\n", "  name: Ada Lovelace\n  photo: me.jpg\n"))
+    images = subprocess.run(["pdfimages", "-list", src[:-5] + ".pdf"],
+                            capture_output=True, text=True).stdout
+    check(run.returncode == 0 and "warning" not in run.stderr and
+          " image " in images,
+          "photo: printed, without a warning (%r)" % run.stderr.strip()[:160])
+    out = os.path.join(tmp, "photo-native.yaml")
+    conv = subprocess.run([CVPDF, "convert", src, "-o", out, "-q"],
+                          capture_output=True, text=True)
+    text = open(out, encoding="utf-8").read() if conv.returncode == 0 else ""
+    check("\nphoto: me.jpg\n" in text, "convert keeps photo: me.jpg")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         _, run, info, txt = render(tmp, "plain", BODY)
@@ -75,6 +96,16 @@ def main():
             "  present: hasta hoy\n")
         check(run.returncode == 0 and "hasta hoy" in txt and
               "present" not in txt, "the locale's own 'present'")
+        photo(tmp)
+        _, run, _, txt = render(tmp, "emails", BODY.replace(
+            "  name: Ada Lovelace\n", "  name: Ada Lovelace\n"
+            "  email: [a@x.org, b@y.org]\n  phone: ['+1 555 0100', "
+            "'+44 20 7946 0000']\n"))
+        check(run.returncode == 0 and "warning" not in run.stderr and
+              all(w in txt for w in ("a@x.org", "b@y.org", "+1 555 0100",
+                                     "+44 20 7946 0000")),
+              "several e-mails and phones: all printed (%r)" %
+              run.stderr.strip()[:160])
     print("%d failures" % len(failures))
     return 1 if failures else 0
 

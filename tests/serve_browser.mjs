@@ -89,6 +89,8 @@ try {
   // Typing: the picture changes and the PDF holds the new word.
   const nameLine = lineOf(/^name:/);
   const nameLen = readFileSync(cvFile, "utf8").split("\n")[nameLine - 1].length;
+  // Marks on the pictures on show: a picture replaced is a new element.
+  await page.evaluate(() => document.querySelectorAll(".page img").forEach((img) => { img.cvpdfOld = true; }));
   let n = await shown();
   await select(nameLine, nameLen + 1, nameLen + 1);
   await page.keyboard.type(" Quokkafield", { delay: 20 });
@@ -96,6 +98,9 @@ try {
   await settle();
   const typed = await pixels();
   check(typed.hash !== first.hash, "the page picture changes as the name is typed");
+  const kept = await page.evaluate(() => [...document.querySelectorAll(".page img")].map((img) => !!img.cvpdfOld));
+  check(kept.length > 1 && !kept[0] && kept.slice(1).every((k) => k),
+    "only the page that changed gets a new picture", JSON.stringify(kept));
   const afterTyping = await pdfText();
   check(afterTyping.text.includes("Quokkafield"), "the served PDF holds the typed word");
   check(!readFileSync(cvFile, "utf8").includes("Quokkafield"), "typing alone does not write the file");

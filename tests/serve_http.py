@@ -164,6 +164,30 @@ check(st == 400, "a resolution out of range: 400", str(st))
 st, data = s.req("GET", "/cv.pdf")
 check(st == 200 and data.startswith(b"%PDF"), "the PDF is served")
 
+# A render that asks for a page's picture gets it with its answer, and a
+# picture the page has already is not sent again.
+c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+c.request("POST", f"/render?first=1&dpi=40&token={s.token}", body=text.encode(),
+          headers={"Host": f"{s.host}:{s.port}"})
+res = c.getresponse()
+body, cut = res.read(), res.getheader("X-Render-Length")
+c.close()
+r = json.loads(body[:int(cut)]) if cut else {}
+pic = r.get("picture", {})
+check(res.status == 200 and r.get("ok") and pic.get("n") == 1 and pic.get("dpi") == 40 and
+      body[int(cut):int(cut) + 8] == b"\x89PNG\r\n\x1a\n",
+      "a render asked for page 1 answers with its picture after the JSON", f"{res.status} {cut} {pic}")
+st, data = s.req("GET", f"/page.png?n=1&dpi=40&rev={r.get('rev')}")
+check(st == 200 and data == body[int(cut or 0):], "GET /page.png gives the same picture")
+st, data = s.req("GET", f"/page.png?n=1&dpi=40&rev={r.get('rev')}&have={pic.get('hash')}")
+check(st == 204 and data == b"", "a page that has that picture already gets 204", str(st))
+st, data = s.req("GET", f"/page.png?n=1&dpi=40&rev={r.get('rev')}&have={'0' * 16}")
+check(st == 200 and data[:4] == b"\x89PNG", "one that has another gets the picture")
+st, _ = s.req("POST", "/render?first=0&dpi=40", text.encode())
+check(st == 400, "a render asked for page 0: 400", str(st))
+st, r = s.render(text)
+check(st == 200 and r["ok"] and "picture" not in r, "a render asked for no picture answers JSON alone")
+
 # Saving: atomic, permissions kept, nothing else written beside the CV.
 new = text.replace("Research Engineer", "Staff Engineer")
 st, data = s.req("POST", "/save?version=0", new.encode())
@@ -219,6 +243,29 @@ for safe in ([], ["--safe"]):
     else:
         check(not r["ok"] and "bad.so" in msg, "without it, they read CVPDF_PLUGIN_PATH", msg)
     s.stop()
+
+# The pages drawn come from a quicker PDF than the one offered: the one
+# offered is the file `cvpdf render` writes, and the pictures are those of
+# `cvpdf render -o X.png`, byte for byte (safe or not: a safe render's PDF
+# comes from its child process).
+env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+shutil.copy("examples/academic-cv.yaml", os.path.join(WORK, "cvdir", "ac.yaml"))
+ac = os.path.join(WORK, "cvdir", "ac.yaml")
+for safe in ([], ["--safe"]):
+    s = Server(ac, *safe, env=env)
+    st, r = s.render(academic, layout="modern")
+    st, served = s.req("GET", "/cv.pdf?download=1")
+    st2, png = s.req("GET", f"/page.png?n=2&dpi=40&download=1&rev={r['rev']}")
+    s.stop()
+    out = os.path.join(WORK, "ac.pdf")
+    subprocess.run([BIN, "render", ac, "--layout", "modern", "-o", out, "-q"], env=env, check=True)
+    subprocess.run([BIN, "render", ac, "--layout", "modern", "--dpi", "40", "-o",
+                    os.path.join(WORK, "ac.png"), "-q"], env=env, check=True)
+    what = " with --safe" if safe else ""
+    check(st == 200 and served == open(out, "rb").read(),
+          f"the PDF offered is the one cvpdf render writes{what}", f"{st}, {len(served)} bytes")
+    check(st2 == 200 and png == open(os.path.join(WORK, "ac-2.png"), "rb").read(),
+          f"a page's picture is the one cvpdf render -o X.png draws{what}", str(st2))
 
 # A port in use is refused with a clear message, not another port.
 busy = socket.socket()

@@ -323,6 +323,34 @@ static void test_months(void) {
         "month 0 gives NULL", NULL);
 }
 
+/* The cache answers what the formatter would, for each language and form
+ * apart, and a buffer too small for what it keeps gets no copy of it. */
+static void test_month_cache(void) {
+  cv_datecache *c = cv_datecache_create();
+  check(c != NULL, "a date cache is made", NULL);
+  char b[64], want[64];
+  const char *langs[] = {"en", "de-AT", "ja", NULL};
+  for (int round = 0; round < 2; round++)
+    for (int i = 0; i < 4; i++)
+      for (int form = 1; form <= 4; form *= 2) {
+        cv_cldr_month_year(want, sizeof want, langs[i], 2017, 9, form);
+        check_str(
+            cv_cldr_month_year_cached(c, b, sizeof b, langs[i], 2017, 9, form),
+            want, round ? "the cache's answer" : "the first answer");
+      }
+  check_str(
+      cv_cldr_month_year_cached(c, b, sizeof b, "en", 2018, 9, CV_MONTH_SHORT),
+      "Sep 2018", "another year is another entry");
+  check(cv_cldr_month_year_cached(c, b, sizeof b, "en", 2021, 13, 1) == NULL,
+        "month 13 gives NULL through the cache too", NULL);
+  char small[16];
+  check(cv_cldr_month_year_cached(c, small, sizeof small, "de-AT", 2017, 9,
+                                  CV_MONTH_LONG) != NULL &&
+            !strcmp(small, "September 2017"),
+        "a small buffer that holds the date gets it", small);
+  cv_datecache_destroy(c);
+}
+
 static void test_not_mapping(void) {
   cv_diags d;
   cv_diags_init(&d);
@@ -349,6 +377,7 @@ int main(void) {
   test_date_field();
   test_dates();
   test_months();
+  test_month_cache();
   test_not_mapping();
   if (failures) {
     printf("%d check(s) failed\n", failures);

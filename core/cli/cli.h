@@ -46,6 +46,39 @@ extern const char cv_usage[];
  * exit status: 0 after --help, 2 after a usage error. */
 int cv_common_opt(int c, const char *arg, const char **dirs, size_t *n);
 
+/* An option loop over a command's arguments that handles what
+ * cv_common_opt does (-p, -h, an unknown option) itself:
+ *
+ *   cv_opts g = CV_OPTS(argc, argv, "o:p:h", longopts, plugin_dirs, &nplugin);
+ *   while ((c = cv_opts_next(&g)) >= 0)
+ *     switch (c) { case 'o': ... }
+ *   if (c == CV_OPTS_EXIT)
+ *     return g.status;
+ *
+ * dirs and ndirs take -p/--plugin-dir (NULL: the command has none). */
+typedef struct cv_opts {
+  int argc;
+  char **argv;
+  const char *shortopts;
+  const struct option *longopts;
+  const char **dirs;
+  size_t *ndirs;
+  int status;  /* the exit status when cv_opts_next returned CV_OPTS_EXIT */
+  int started; /* optind was reset for this loop */
+} cv_opts;
+
+#define CV_OPTS(argc_, argv_, shortopts_, longopts_, dirs_, ndirs_)            \
+  {                                                                            \
+    .argc = (argc_), .argv = (argv_), .shortopts = (shortopts_),               \
+    .longopts = (longopts_), .dirs = (dirs_), .ndirs = (ndirs_)                \
+  }
+#define CV_OPTS_EXIT (-2)
+/* The next option the command handles (getopt_long's value, optarg set),
+ * -1 when the options are over (optind at the first operand), or
+ * CV_OPTS_EXIT when the command ends with g->status: 0 after --help, 2
+ * after a usage error. */
+int cv_opts_next(cv_opts *g);
+
 /* Makes a directory only this process uses, out = BASE/cvpdf-WHAT-XXXXXX
  * (BASE: $XDG_RUNTIME_DIR, /dev/shm, $TMPDIR or /tmp).  Returns 0, or -1
  * after printing why. */

@@ -62,8 +62,8 @@ int cv_cmd_check(int argc, char **argv) {
   const char *only[CV_MAX_DIRS + 1] = {0};
   size_t nplugin = 0, nonly = 0;
   int quiet = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "l:p:qh", longopts, NULL)) != -1) {
+  cv_opts g = CV_OPTS(argc, argv, "l:p:qh", longopts, plugin_dirs, &nplugin);
+  while ((c = cv_opts_next(&g)) >= 0) {
     switch (c) {
     case 'l':
       o.layout = optarg;
@@ -79,13 +79,10 @@ int cv_cmd_check(int argc, char **argv) {
     case 'q':
       quiet = 1;
       break;
-    default: {
-      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
-      if (rc >= 0)
-        return rc;
-    }
     }
   }
+  if (c == CV_OPTS_EXIT)
+    return g.status;
   if (optind >= argc) {
     fputs("cvpdf: check needs a CV file, as in: cvpdf check cv.yaml\n",
           stderr);

@@ -82,8 +82,8 @@ int cv_cmd_convert(int argc, char **argv) {
   size_t nplugin = 0;
   const char *output = NULL, *lang = NULL;
   int quiet = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:p:qh", longopts, NULL)) != -1) {
+  cv_opts g = CV_OPTS(argc, argv, "o:p:qh", longopts, plugin_dirs, &nplugin);
+  while ((c = cv_opts_next(&g)) >= 0) {
     switch (c) {
     case 'o':
       output = optarg;
@@ -94,13 +94,10 @@ int cv_cmd_convert(int argc, char **argv) {
     case 'q':
       quiet = 1;
       break;
-    default: {
-      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
-      if (rc >= 0)
-        return rc;
-    }
     }
   }
+  if (c == CV_OPTS_EXIT)
+    return g.status;
   if (argc - optind != 1) {
     fprintf(stderr,
             "cvpdf: convert takes one input file, found %d, as in: cvpdf "

@@ -133,8 +133,8 @@ int cv_cmd_new(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   const char *out = "cv.yaml";
   int force = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:fh", longopts, NULL)) != -1) {
+  cv_opts g = CV_OPTS(argc, argv, "o:fh", longopts, NULL, NULL);
+  while ((c = cv_opts_next(&g)) >= 0) {
     switch (c) {
     case 'o':
       out = optarg;
@@ -142,13 +142,10 @@ int cv_cmd_new(int argc, char **argv) {
     case 'f':
       force = 1;
       break;
-    default: {
-      int rc = cv_common_opt(c, optarg, NULL, NULL);
-      if (rc >= 0)
-        return rc;
-    }
     }
   }
+  if (c == CV_OPTS_EXIT)
+    return g.status;
   if (argc - optind != 1) {
     fputs("cvpdf: new needs your name, as in: cvpdf new \"Ada Lovelace\" "
           "[-o cv.yaml]\n",

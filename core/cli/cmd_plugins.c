@@ -113,19 +113,16 @@ int cv_cmd_plugins(int argc, char **argv) {
   const char *plugin_dirs[CV_MAX_DIRS + 1] = {0};
   size_t nplugin = 0;
   int verbose = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "p:vh", longopts, NULL)) != -1) {
+  cv_opts g = CV_OPTS(argc, argv, "p:vh", longopts, plugin_dirs, &nplugin);
+  while ((c = cv_opts_next(&g)) >= 0) {
     switch (c) {
     case 'v':
       verbose = 1;
       break;
-    default: {
-      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
-      if (rc >= 0)
-        return rc;
-    }
     }
   }
+  if (c == CV_OPTS_EXIT)
+    return g.status;
   if (optind < argc) {
     fprintf(stderr, "cvpdf: plugins takes no arguments, found '%s'\n",
             argv[optind]);

@@ -41,6 +41,8 @@ enum {
   OPT_DPI,
   OPT_MAX_SECONDS,
   OPT_LANG,
+  OPT_BUNDLE,
+  OPT_PAGE_NUMBERS,
   OPT_PDFA
 };
 
@@ -209,7 +211,7 @@ typedef struct render_cmd {
   const char *const *inputs;
   size_t n;
   long jobs;
-  int quiet, timing, png;
+  int quiet, timing, png, bundle;
   double dpi;
 } render_cmd;
 
@@ -368,7 +370,7 @@ static int render_all(const render_cmd *rc) {
       failed = 1;
     }
   }
-  int clashed = !failed && check_batch(b.jobs, n, &rc->a.o) < 0;
+  int clashed = !failed && !rc->bundle && check_batch(b.jobs, n, &rc->a.o) < 0;
   failed = failed || clashed;
   size_t nthreads = njobs > 1 ? (size_t)njobs : 1;
   if (nthreads > n)
@@ -527,6 +529,20 @@ static int take_own(render_cmd *rc, int c, const char *arg) {
     return 1;
   case OPT_DPI:
     return cv_parse_dpi(arg, &rc->dpi) < 0 ? -1 : 1;
+  case OPT_BUNDLE:
+    rc->bundle = 1;
+    return 1;
+  case OPT_PAGE_NUMBERS:
+    if (!strcmp(arg, "continue") || !strcmp(arg, "restart")) {
+      rc->a.o.page_numbers =
+          arg[0] == 'c' ? CV_PAGES_CONTINUE : CV_PAGES_RESTART;
+      return 1;
+    }
+    fprintf(stderr,
+            "cvpdf: --page-numbers expected continue or restart, found "
+            "'%s'\n",
+            arg);
+    return -1;
   case 'j': {
     size_t v;
     if (parse_limit("-j", arg, 0, &v) < 0)
@@ -539,12 +555,50 @@ static int take_own(render_cmd *rc, int c, const char *arg) {
   return 0;
 }
 
+/* A bundle's options: one output file, none of its documents.  Returns
+ * 0, or 2 after saying what is wrong. */
+static int check_bundle(const render_cmd *rc) {
+  const cv_render_opts *o = &rc->a.o;
+  if (!o->output || is_dir(o->output)) {
+    fprintf(stderr,
+            "cvpdf: --bundle writes one PDF: name it with -o, as in "
+            "cvpdf render letter.yaml cv.yaml --bundle -o application.pdf%s\n",
+            o->output ? " (-o names a directory)" : "");
+    return 2;
+  }
+  cv_inputs in;
+  cv_inputs_init(&in);
+  struct stat sb;
+  int bad = 0;
+  for (size_t i = 0; i < rc->n && !bad; i++)
+    bad = stat(rc->inputs[i], &sb) == 0 &&
+          cv_inputs_add(&in, &sb, rc->inputs[i]) < 0;
+  cv_output_id id;
+  memset(&id, 0, sizeof id);
+  if (bad)
+    fputs("cvpdf: out of memory\n", stderr);
+  else
+    bad = identify(o->output, &in, &id);
+  cv_output_id_fini(&id);
+  cv_inputs_fini(&in);
+  return bad ? 2 : 0;
+}
+
 /* Refuses combinations the options cannot mean; returns 0 or 2. */
 static int check_cmd(render_cmd *rc) {
   const cv_render_opts *o = &rc->a.o;
   size_t len = o->output ? strlen(o->output) : 0;
-  if (len >= 4 && !strcmp(o->output + len - 4, ".png") && rc->n == 1)
+  if (len >= 4 && !strcmp(o->output + len - 4, ".png") &&
+      (rc->n == 1 || rc->bundle))
     rc->png = 1;
+  if (rc->bundle)
+    return check_bundle(rc);
+  if (o->page_numbers) {
+    fputs("cvpdf: --page-numbers numbers the parts of a bundle; add "
+          "--bundle\n",
+          stderr);
+    return 2;
+  }
   if (rc->n > 1 && o->trace) {
     fputs("cvpdf: --trace takes one CV file; render the others separately\n",
           stderr);
@@ -570,6 +624,8 @@ int cv_cmd_render(int argc, char **argv) {
       {"jobs", required_argument, NULL, 'j'},
       {"png", no_argument, NULL, OPT_PNG},
       {"dpi", required_argument, NULL, OPT_DPI},
+      {"bundle", no_argument, NULL, OPT_BUNDLE},
+      {"page-numbers", required_argument, NULL, OPT_PAGE_NUMBERS},
       {"pdfa", no_argument, NULL, OPT_PDFA},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
@@ -597,5 +653,11 @@ int cv_cmd_render(int argc, char **argv) {
   rc.n = (size_t)(argc - optind);
   if (check_cmd(&rc))
     return 2;
+  if (rc.bundle) { /* one job: the documents are its parts */
+    rc.a.o.bundle = rc.inputs;
+    rc.a.o.input = rc.a.o.output;
+    rc.n = 1;
+    rc.inputs = &rc.a.o.output;
+  }
   return render_all(&rc);
 }

@@ -187,6 +187,22 @@ static void date_pattern(cv_buf *b) {
   cv_buf_printf(b, ")\\.?( +%s,)? +%s)[ \\t]*$", d, y);
 }
 
+/* In an open object: "anyOf": [text, {"type": type, ... : a text, or
+ * something else whose members follow; close_text_or ends all three. */
+static void open_text_or(jw *w, const char *type) {
+  jw_key(w, "anyOf");
+  jw_open(w, '[');
+  jw_raw(w, "{" TEXT "}");
+  jw_open(w, '{');
+  jw_kv(w, "type", type);
+}
+
+static void close_text_or(jw *w) {
+  jw_close(w, '}');
+  jw_close(w, ']');
+  jw_close(w, '}');
+}
+
 static void write_definitions(jw *w) {
   jw_key(w, "definitions");
   jw_open(w, '{');
@@ -216,11 +232,7 @@ static void write_definitions(jw *w) {
   jw_open(w, '{');
   jw_kv(w, "description",
         "text, or {text: ..., tags: [...]} to print it only in some variants");
-  jw_key(w, "anyOf");
-  jw_open(w, '[');
-  jw_raw(w, "{" TEXT "}");
-  jw_open(w, '{');
-  jw_kv(w, "type", "object");
+  open_text_or(w, "object");
   jw_key(w, "properties");
   jw_open(w, '{');
   jw_kraw(w, "text", "{" TEXT "}");
@@ -229,9 +241,7 @@ static void write_definitions(jw *w) {
   jw_close(w, '}');
   jw_kraw(w, "required", "[\"text\", \"tags\"]");
   jw_kraw(w, "additionalProperties", "false");
-  jw_close(w, '}');
-  jw_close(w, ']');
-  jw_close(w, '}');
+  close_text_or(w);
 
   jw_key(w, "date");
   jw_open(w, '{');
@@ -286,16 +296,24 @@ static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
 /* A value that is text or a list of texts (each may carry tags). */
 static void texts(jw *w, const char *doc) {
   open_described(w, doc);
-  jw_key(w, "anyOf");
-  jw_open(w, '[');
-  jw_raw(w, "{" TEXT "}");
-  jw_open(w, '{');
-  jw_kv(w, "type", "array");
+  open_text_or(w, "array");
   jw_key(w, "items");
   ref(w, "text-item");
-  jw_close(w, '}');
-  jw_close(w, ']');
-  jw_close(w, '}');
+  close_text_or(w);
+}
+
+/* The kinds of field whose schema is one JSON type or one definition. */
+static void scalar_schema(jw *w, const cvpdf_field *f) {
+  static const struct {
+    const char *type, *def;
+  } kinds[] = {[CVPDF_FIELD_INT] = {"integer", NULL},
+               [CVPDF_FIELD_BOOL] = {NULL, "bool"},
+               [CVPDF_FIELD_DATE] = {NULL, "date"},
+               [CVPDF_FIELD_URL] = {"string", NULL}};
+  if (kinds[f->type].type)
+    simple_type(w, f->doc, kinds[f->type].type);
+  else
+    described_ref(w, f->doc, kinds[f->type].def);
 }
 
 static void field_schema(jw *w, const cvpdf_field *f) {
@@ -310,16 +328,10 @@ static void field_schema(jw *w, const cvpdf_field *f) {
     jw_close(w, '}');
     return;
   case CVPDF_FIELD_INT:
-    simple_type(w, f->doc, "integer");
-    return;
   case CVPDF_FIELD_BOOL:
-    described_ref(w, f->doc, "bool");
-    return;
   case CVPDF_FIELD_DATE:
-    described_ref(w, f->doc, "date");
-    return;
   case CVPDF_FIELD_URL:
-    simple_type(w, f->doc, "string");
+    scalar_schema(w, f);
     return;
   case CVPDF_FIELD_LIST:
     if (!f->children) {
@@ -404,6 +416,17 @@ static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
   jw_close(w, '}');
 }
 
+/* "properties": {"type": {"const": name} ... of a section of that type,
+ * left open for its other properties. */
+static void open_type_const(jw *w, const char *name) {
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_key(w, "type");
+  jw_open(w, '{');
+  jw_kv(w, "const", name);
+  jw_close(w, '}');
+}
+
 /* One definition per section type; `section` picks it by `type`. */
 static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
   for (size_t i = 0; names[i]; i++) {
@@ -417,12 +440,7 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     if (st && st->doc)
       jw_kv(w, "description", st->doc);
     jw_kv(w, "type", "object");
-    jw_key(w, "properties");
-    jw_open(w, '{');
-    jw_key(w, "type");
-    jw_open(w, '{');
-    jw_kv(w, "const", names[i]);
-    jw_close(w, '}');
+    open_type_const(w, names[i]);
     jw_kraw(w, "title",
             "{\"description\": \"the section's heading; none when left out\", " TEXT
             "}");
@@ -466,12 +484,7 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_open(w, '{');
     jw_key(w, "if");
     jw_open(w, '{');
-    jw_key(w, "properties");
-    jw_open(w, '{');
-    jw_key(w, "type");
-    jw_open(w, '{');
-    jw_kv(w, "const", names[i]);
-    jw_close(w, '}');
+    open_type_const(w, names[i]);
     jw_close(w, '}');
     jw_kraw(w, "required", "[\"type\"]");
     jw_close(w, '}');
@@ -519,19 +532,133 @@ static void core_key(jw *w, const cv_core_key *k) {
   cv_buf_fini(&b);
 }
 
-static void write_top(jw *w, cv_plugins *ps) {
-  const cvpdf_section_type *ht = NULL;
-  cv_plugins_find(ps, "header", &ht);
-  const cvpdf_field *hf = ht ? ht->fields : NULL;
+/* The keys of an application file (pipeline/application.c) that a CV
+ * has not: a file with bundle: is an application, and takes only those
+ * and title: and layout:. */
+#define APP_KEYS                                                               \
+  "\"bundle\": {\"description\": \"an application: the documents (a "          \
+  "cover letter, a CV) rendered into one PDF, relative to this file\", "       \
+  "\"type\": \"array\", \"minItems\": 1, \"items\": {\"type\": "               \
+  "\"string\", \"minLength\": 1}}, "                                           \
+  "\"lang\": {\"description\": \"an application: every part's language\", "    \
+  "\"type\": \"string\", \"pattern\": \"" LANG_TAG "\"}, "                     \
+  "\"page_numbers\": {\"description\": \"an application: every part's page "   \
+  "numbers, on from the part before or from 1\", \"enum\": [\"continue\", "    \
+  "\"restart\"]}"
+
+/* fields less those named in skip (NULL-terminated), in a (freed by the
+ * caller), ending at name NULL; NULL when out of memory. */
+static cvpdf_field *fields_less(const cvpdf_field *fields,
+                                const char *const *skip) {
+  size_t n = 0;
+  while (fields && fields[n].name)
+    n++;
+  cvpdf_field *out = cv_malloc_n(n + 1, sizeof *out);
+  if (!out)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t j = 0;
+    while (skip[j] && strcmp(skip[j], fields[i].name))
+      j++;
+    if (!skip[j])
+      out[k++] = fields[i];
+  }
+  memset(&out[k], 0, sizeof out[k]);
+  return out;
+}
+
+/* The properties of a letter (type: letter at the top): the header's
+ * fields (none required: they may come from the CV), core's keys, and the
+ * letter plugin's fields `own`; with sections, those of a CV too. */
+static void letter_properties(jw *w, const cvpdf_field *hf,
+                              const cvpdf_field *own, int sections) {
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_kraw(w, "type",
+          "{\"description\": \"letter: this document is a letter\", "
+          "\"const\": \"letter\"}");
+  properties(w, hf, 0);
+  for (const cv_core_key *k = cv_core_keys; k->name; k++)
+    if ((sections || k->kind != CV_CORE_SECTIONS) && strcmp(k->name, "subject"))
+      core_key(w, k);
+  properties(w, own, 0);
+  jw_close(w, '}');
+}
+
+static void write_cv(jw *w, const cvpdf_field *hf) {
   jw_kv(w, "type", "object");
   jw_key(w, "properties");
   jw_open(w, '{');
   properties(w, hf, 0);
   for (const cv_core_key *k = cv_core_keys; k->name; k++)
     core_key(w, k);
+  jw_raw(w, APP_KEYS);
   jw_close(w, '}');
+  jw_kraw(w, "if", "{\"required\": [\"bundle\"]}");
+  jw_kraw(w, "then",
+          "{\"propertyNames\": {\"enum\": [\"bundle\", \"title\", "
+          "\"layout\", \"lang\", \"page_numbers\"]}}");
+  jw_key(w, "else");
+  jw_open(w, '{');
   required(w, hf, NULL);
+  jw_kraw(w, "properties", "{\"lang\": false, \"page_numbers\": false}");
+  jw_close(w, '}');
   jw_kraw(w, "additionalProperties", "false");
+}
+
+/* The letter plugin's fields less `name` (the header's), in memory the
+ * caller frees; NULL when out of memory. */
+static cvpdf_field *letter_fields(const cvpdf_section_type *lt) {
+  static const char *const skip[] = {"name", NULL};
+  return fields_less(lt->fields, skip);
+}
+
+/* A CV; with the letter plugin, a letter when the top has type: letter.
+ * The top's properties are both kinds' (an editor completes either); a CV
+ * is then checked in the else branch, a letter in its definition. */
+static void write_top(jw *w, cv_plugins *ps) {
+  const cvpdf_section_type *ht = NULL, *lt = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  cv_plugins_find(ps, "letter", &lt);
+  const cvpdf_field *hf = ht ? ht->fields : NULL;
+  cvpdf_field *own = lt ? letter_fields(lt) : NULL;
+  if (!own) {
+    w->failed = lt != NULL;
+    write_cv(w, hf);
+    return;
+  }
+  jw_kv(w, "type", "object");
+  letter_properties(w, hf, own, 1);
+  free(own);
+  jw_kraw(w, "if",
+          "{\"properties\": {\"type\": {\"const\": \"letter\"}}, "
+          "\"required\": [\"type\"]}");
+  jw_key(w, "then");
+  ref(w, "letter");
+  jw_key(w, "else");
+  jw_open(w, '{');
+  write_cv(w, hf);
+  jw_close(w, '}');
+}
+
+/* The definition of a letter. */
+static void write_letter(jw *w, const cvpdf_field *hf,
+                         const cvpdf_section_type *lt) {
+  cvpdf_field *own = letter_fields(lt);
+  if (!own) {
+    w->failed = 1;
+    return;
+  }
+  jw_key(w, "letter");
+  jw_open(w, '{');
+  jw_kv(w, "description", lt->doc ? lt->doc : "a letter");
+  jw_kv(w, "type", "object");
+  letter_properties(w, hf, own, 0);
+  required(w, own, "type");
+  jw_kraw(w, "additionalProperties", "false");
+  jw_close(w, '}');
+  free(own);
 }
 
 int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
@@ -558,6 +685,10 @@ int cv_schema_json(const char *const *plugin_dirs, const char *env_path,
   write_definitions(&w);
   if (names)
     write_sections(&w, ps, names);
+  const cvpdf_section_type *ht = NULL, *lt = NULL;
+  cv_plugins_find(ps, "header", &ht);
+  if (cv_plugins_find(ps, "letter", &lt) && lt)
+    write_letter(&w, ht ? ht->fields : NULL, lt);
   jw_close(&w, '}');
   jw_close(&w, '}');
   cv_buf_putc(&w.out, '\n');
@@ -580,19 +711,16 @@ int cv_cmd_schema(int argc, char **argv) {
   size_t nplugin = 0;
   const char *out = NULL;
   int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:p:h", longopts, NULL)) != -1) {
+  cv_opts g = CV_OPTS(argc, argv, "o:p:h", longopts, plugin_dirs, &nplugin);
+  while ((c = cv_opts_next(&g)) >= 0) {
     switch (c) {
     case 'o':
       out = optarg;
       break;
-    default: {
-      int rc = cv_common_opt(c, optarg, plugin_dirs, &nplugin);
-      if (rc >= 0)
-        return rc;
-    }
     }
   }
+  if (c == CV_OPTS_EXIT)
+    return g.status;
   if (optind < argc) {
     fprintf(stderr, "cvpdf: schema takes no file (found '%s'); use -o FILE\n",
             argv[optind]);

@@ -23,7 +23,9 @@
 #include <microhttpd.h>
 
 #include "cli/serve.h"
+#include "text/cldr.h"
 #include "text/text.h"
+#include "typeset/services.h"
 
 extern char **environ;
 
@@ -180,8 +182,9 @@ static int setup(cv_serve *s) {
   cv_status st = {0};
   s->fonts = cv_fontcache_create(&st);
   s->hyph = cv_hyphcache_create();
+  s->dates = cv_datecache_create();
   s->layouts = list_layouts(s->args.o.layout_dirs);
-  if (!s->fonts || !s->hyph || !s->layouts) {
+  if (!s->fonts || !s->hyph || !s->dates || !s->layouts) {
     fprintf(stderr, "cvpdf: serve: %s\n", st.failed ? st.msg : "out of memory");
     return -1;
   }
@@ -194,6 +197,17 @@ static int setup(cv_serve *s) {
     fprintf(stderr, "cvpdf: serve: no completion of field names: %s\n", st.msg);
     cv_buf_reset(&s->schema);
     cv_buf_puts(&s->schema, "{}");
+    memset(&st, 0, sizeof st);
+  }
+  /* Without them each render loads the plugins from scratch, and says
+   * what is wrong with them. */
+  s->pinned = cv_plugins_create(cv_host_table());
+  if (s->pinned &&
+      cv_plugins_load_search(s->pinned, o->plugin_dirs,
+                             o->safe ? NULL : getenv("CVPDF_PLUGIN_PATH"),
+                             o->default_plugin_dir, &st) < 0) {
+    cv_plugins_destroy(s->pinned);
+    s->pinned = NULL;
     memset(&st, 0, sizeof st);
   }
   if (make_token(s->token) < 0) {
@@ -214,7 +228,9 @@ static void teardown(cv_serve *s) {
     free(s->layouts[i]);
   free(s->layouts);
   cv_buf_fini(&s->schema);
+  cv_plugins_destroy(s->pinned);
   cv_hyphcache_destroy(s->hyph);
+  cv_datecache_destroy(s->dates);
   cv_fontcache_destroy(s->fonts);
   free(s->disk_text);
   free(s->real_path);
@@ -309,7 +325,7 @@ static int bind_address(cv_serve *s, const serve_cmd *cmd) {
 static void first_render(cv_serve *s) {
   cv_buf json;
   cv_buf_init(&json);
-  cv_serve_render(s, s->disk_text, s->disk_len, NULL, &json);
+  cv_serve_render(s, s->disk_text, s->disk_len, NULL, NULL, &json, NULL);
   cv_snapshot *snap = cv_serve_snapshot(s);
   if (snap)
     fprintf(stderr, "cvpdf: serve: rendered %s (%zu page%s)\n", s->cv_path,

@@ -77,6 +77,21 @@ int cv_common_opt(int c, const char *arg, const char **dirs, size_t *n) {
   return 2;
 }
 
+int cv_opts_next(cv_opts *g) {
+  if (!g->started) {
+    optind = 1;
+    g->started = 1;
+  }
+  for (;;) {
+    int c = getopt_long(g->argc, g->argv, g->shortopts, g->longopts, NULL);
+    if (c == -1 || (c != 'p' && c != 'h' && c != '?' && c != ':'))
+      return c;
+    g->status = cv_common_opt(c, optarg, g->dirs, g->ndirs);
+    if (g->status >= 0)
+      return CV_OPTS_EXIT;
+  }
+}
+
 void cv_print_diags(const cv_diags *d) {
   cv_buf b;
   cv_buf_init(&b);

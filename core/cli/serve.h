@@ -9,20 +9,26 @@
 
 #include "cli/cli.h"
 #include "output/raster.h"
+#include "pipeline/plugin_host.h"
 
 /* The pages of one good render, shared by the requests that show them and
  * freed by the last one to let go. */
 typedef struct cv_snapshot {
   int refs;     /* under the server's mu */
   uint64_t rev; /* which render made it */
-  char *pdf;    /* the PDF's bytes */
+  char *pdf;    /* the PDF's bytes: a preview (output/pdf.h) */
   size_t pdf_len;
+  char *text; /* what was rendered, with which layout (NULL: the CV's) */
+  size_t text_len;
+  char *layout;
+  cv_buf file;        /* the PDF `cvpdf render` writes, once asked; under mu */
   cv_raster *raster;  /* poppler's reading of pdf; under mu */
   pthread_mutex_t mu; /* one page is drawn at a time */
   size_t npages;
   struct cv_page_png { /* the last picture drawn of each page */
     double dpi;
     int fast;
+    uint64_t hash; /* of png's bytes: the same picture, the same hash */
     cv_buf png;
   } * pages;
 } cv_snapshot;
@@ -40,6 +46,10 @@ typedef struct cv_serve {
   char pdf_tmp[PATH_MAX + 16];
   cv_fontcache *fonts;
   cv_hyphcache *hyph;
+  cv_datecache *dates;
+  /* The plugins, loaded once: each render's own load of the same files
+   * then finds them in memory instead of mapping and relocating them. */
+  cv_plugins *pinned;
   char **layouts;    /* installed layout names, NULL-terminated */
   cv_buf schema;     /* JSON Schema of the CV, for completion */
   size_t body_limit; /* bytes a request body may have */
@@ -67,17 +77,32 @@ typedef struct cv_serve {
  * replace.  Returns 0, or -1 after saying why. */
 int cv_serve_load(cv_serve *s);
 
+/* A page to draw as soon as a render is done, for the answer to carry. */
+typedef struct cv_picture_req {
+  size_t page; /* from 0; a page the render does not have is not drawn */
+  double dpi;
+} cv_picture_req;
+
 /* Renders text (len bytes) as the CV with the chosen layout (an installed
  * name, or NULL for the command line's or the CV's).  Appends the answer as
  * JSON to out: {"ok", "rev", "ms", "pages": [[w, h]...], "diags": [...]},
- * or {"superseded": true} when a newer edit arrived meanwhile. */
+ * or {"superseded": true} when a newer edit arrived meanwhile.  With want
+ * (may be NULL), the page it names is drawn at once into png (a preview
+ * picture, as GET /page.png draws it) and the answer says so in "picture":
+ * {"n" (from 1), "dpi", "raster_ms", "hash"}. */
 void cv_serve_render(cv_serve *s, const char *text, size_t len,
-                     const char *layout, cv_buf *out);
+                     const char *layout, const cv_picture_req *want,
+                     cv_buf *out, cv_buf *png);
 /* The current snapshot with a reference taken, or NULL. */
 cv_snapshot *cv_serve_snapshot(cv_serve *s);
 void cv_snapshot_release(cv_serve *s, cv_snapshot *snap);
+/* The PDF of snap as `cvpdf render` writes it (the pages drawn come from
+ * a preview), rendered at the first call; NULL with st set on failure.
+ * The caller holds snap->mu, not render_mu. */
+const cv_buf *cv_snapshot_file(cv_serve *s, cv_snapshot *snap, cv_status *st);
 /* Page i of snap as a PNG at dpi (cached); NULL with st set on failure.
- * The buffer stays valid while the caller holds snap->mu. */
+ * The buffer, and snap->pages[i].hash, stay valid while the caller holds
+ * snap->mu. */
 const cv_buf *cv_snapshot_png(cv_snapshot *snap, size_t i, double dpi, int fast,
                               double *ms, cv_status *st);
 /* Writes text to the CV file atomically.  Refused (returns 1) when the

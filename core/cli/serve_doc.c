@@ -81,21 +81,30 @@ static void snapshot_free(cv_snapshot *snap) {
   cv_raster_destroy(snap->raster);
   pthread_mutex_destroy(&snap->mu);
   free(snap->pdf);
+  free(snap->text);
+  free(snap->layout);
+  cv_buf_fini(&snap->file);
   free(snap);
 }
 
-/* The PDF a render just wrote, read back and opened for drawing. */
-static cv_snapshot *snapshot_load(const char *path, cv_status *st) {
+/* The preview a render made of text with layout (NULL: the CV's), taken
+ * over, opened for drawing. */
+static cv_snapshot *snapshot_load(cv_buf *pdf, const char *text, size_t len,
+                                  const char *layout, cv_status *st) {
   cv_snapshot *snap = calloc(1, sizeof *snap);
   if (!snap || pthread_mutex_init(&snap->mu, NULL) != 0) {
     free(snap);
+    cv_buf_fini(pdf);
     cv_status_set(st, "out of memory");
     return NULL;
   }
-  snap->pdf = slurp(path, SIZE_MAX / 2, &snap->pdf_len);
-  if (!snap->pdf)
-    cv_status_set(st, "cannot read back the PDF: %s", strerror(errno));
-  else
+  cv_buf_init(&snap->file);
+  snap->pdf = pdf->data;
+  snap->pdf_len = pdf->len;
+  snap->text = cv_strndup(text, len);
+  snap->text_len = len;
+  snap->layout = layout ? cv_strdup(layout) : NULL;
+  if (snap->text && (snap->layout || !layout))
     snap->raster = cv_raster_open(snap->pdf, snap->pdf_len, st);
   snap->npages = cv_raster_pages(snap->raster);
   snap->pages =
@@ -149,6 +158,9 @@ const cv_buf *cv_snapshot_png(cv_snapshot *snap, size_t i, double dpi, int fast,
   }
   p->dpi = dpi;
   p->fast = fast;
+  p->hash = 1469598103934665603ull; /* FNV-1a */
+  for (size_t k = 0; k < p->png.len; k++)
+    p->hash = (p->hash ^ (unsigned char)p->png.data[k]) * 1099511628211ull;
   *ms = now_ms() - t0;
   return &p->png;
 }
@@ -207,30 +219,113 @@ static uint64_t publish(cv_serve *s, cv_snapshot *snap) {
   return rev;
 }
 
-void cv_serve_render(cv_serve *s, const char *text, size_t len,
-                     const char *layout, cv_buf *out) {
-  if (claim_render(s) < 0) {
-    cv_buf_puts(out, "{\"superseded\": true}");
-    return;
-  }
+/* Where a render's PDF goes when it is kept in memory. */
+static int keep_pdf(void *ud, cv_pdf *pdf, const cv_docinfo *info,
+                    cv_diags *d) {
+  cv_status st = {0};
+  if (cv_pdf_save_buffer(pdf, info, ud, &st) == 0)
+    return 0;
+  cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
+  return -1;
+}
+
+/* Renders text as the CV with layout (NULL: the CV's own) into pdf: a
+ * preview (output/pdf.h), or the file `cvpdf render` writes.  The caller
+ * holds render_mu.  Returns 0, or -1 with d saying why. */
+static int render_pdf(cv_serve *s, const char *text, size_t len,
+                      const char *layout, int preview, cv_buf *pdf,
+                      cv_diags *d) {
   cv_render_opts o = s->args.o;
   o.input = s->cv_path;
   o.data = text;
   o.len = len;
   o.output = s->pdf_tmp;
   o.confine_files = 1;
+  o.preview = preview;
   o.font_cache = s->fonts;
   o.hyph_cache = s->hyph;
+  o.date_cache = s->dates;
   if (layout)
     o.layout = layout;
+  /* The PDF stays in memory, unless a safe render's child process makes
+   * it (an outlet would keep the render in this process). */
+  const cv_render_outlet keep = {pdf, NULL, keep_pdf};
+  if (!o.safe)
+    o.outlet = &keep;
+  int rc = cv_render(&o, d, NULL);
+  if (rc == 0 && o.safe) {
+    size_t n = 0;
+    char *bytes = slurp(s->pdf_tmp, SIZE_MAX / 2, &n);
+    if (!bytes)
+      cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "cannot read back the PDF: %s",
+                   strerror(errno));
+    cv_buf_put(pdf, bytes, bytes ? n : 0);
+    free(bytes);
+    rc = bytes ? 0 : -1;
+  }
+  if (rc == 0 && pdf->failed) {
+    cv_diags_add(d, CV_SEV_ERROR, NULL, 0, 0, "out of memory");
+    rc = -1;
+  }
+  if (rc < 0)
+    cv_buf_fini(pdf);
+  return rc;
+}
+
+const cv_buf *cv_snapshot_file(cv_serve *s, cv_snapshot *snap, cv_status *st) {
+  if (snap->file.len)
+    return &snap->file;
   cv_diags d;
   cv_diags_init(&d);
-  cv_render_stats stats;
+  cv_buf_init(&snap->file);
+  pthread_mutex_lock(&s->render_mu);
+  int rc = render_pdf(s, snap->text, snap->text_len, snap->layout, 0,
+                      &snap->file, &d);
+  pthread_mutex_unlock(&s->render_mu);
+  if (rc < 0)
+    cv_status_set(st, "%s", d.n ? d.v[d.n - 1].msg : "the render failed");
+  cv_diags_fini(&d);
+  return rc < 0 ? NULL : &snap->file;
+}
+
+/* The picture a render's answer carries: page want->page of snap, drawn
+ * into png, described in out.  Nothing when the page is not there. */
+static void answer_picture(cv_snapshot *snap, const cv_picture_req *want,
+                           cv_buf *out, cv_buf *png) {
+  if (want->page >= snap->npages)
+    return;
+  cv_status st = {0};
+  double ms = 0;
+  pthread_mutex_lock(&snap->mu);
+  const cv_buf *p = cv_snapshot_png(snap, want->page, want->dpi, 1, &ms, &st);
+  if (p) {
+    cv_buf_put(png, p->data, p->len);
+    cv_buf_printf(out,
+                  ", \"picture\": {\"n\": %zu, \"dpi\": %g, \"raster_ms\": "
+                  "%.2f, \"hash\": \"%016llx\"}",
+                  want->page + 1, want->dpi, ms,
+                  (unsigned long long)snap->pages[want->page].hash);
+  }
+  pthread_mutex_unlock(&snap->mu);
+}
+
+void cv_serve_render(cv_serve *s, const char *text, size_t len,
+                     const char *layout, const cv_picture_req *want,
+                     cv_buf *out, cv_buf *png) {
+  if (claim_render(s) < 0) {
+    cv_buf_puts(out, "{\"superseded\": true}");
+    return;
+  }
+  cv_buf pdf;
+  cv_buf_init(&pdf);
+  cv_diags d;
+  cv_diags_init(&d);
   cv_status st = {0};
   double t0 = now_ms();
-  int rc = cv_render(&o, &d, &stats);
+  int rc = render_pdf(s, text, len, layout, 1, &pdf, &d);
   double render_ms = now_ms() - t0;
-  cv_snapshot *snap = rc == 0 ? snapshot_load(s->pdf_tmp, &st) : NULL;
+  cv_snapshot *snap =
+      rc == 0 ? snapshot_load(&pdf, text, len, layout, &st) : NULL;
   if (rc == 0 && !snap)
     cv_diags_add(&d, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
   double total_ms = now_ms() - t0;
@@ -238,20 +333,26 @@ void cv_serve_render(cv_serve *s, const char *text, size_t len,
   double *sizes = cv_calloc_n(npages * 2 + 1, sizeof *sizes);
   for (size_t i = 0; sizes && i < npages; i++)
     cv_raster_page_size(snap->raster, i, &sizes[2 * i], &sizes[2 * i + 1]);
+  int ok = snap != NULL;
   uint64_t rev = publish(s, snap);
+  /* A reference of the picture's own: a newer render may replace snap. */
+  snap = ok && want ? cv_serve_snapshot(s) : NULL;
   pthread_mutex_unlock(&s->render_mu);
 
   cv_buf_printf(out,
                 "{\"ok\": %s, \"rev\": %llu, \"render_ms\": %.2f, "
                 "\"ms\": %.2f, \"pages\": [",
-                snap ? "true" : "false", (unsigned long long)rev, render_ms,
+                ok ? "true" : "false", (unsigned long long)rev, render_ms,
                 total_ms);
   for (size_t i = 0; sizes && i < npages; i++)
     cv_buf_printf(out, "%s[%.2f, %.2f]", i ? ", " : "", sizes[2 * i],
                   sizes[2 * i + 1]);
   cv_buf_puts(out, "], \"diags\": ");
   diags_json(out, &d, s->cv_path);
+  if (snap)
+    answer_picture(snap, want, out, png);
   cv_buf_puts(out, "}");
+  cv_snapshot_release(s, snap);
   free(sizes);
   cv_diags_fini(&d);
 }

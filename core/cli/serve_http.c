@@ -39,13 +39,10 @@ static void add_common_headers(struct MHD_Response *r) {
                           "base-uri 'none'; form-action 'none'");
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
-                             const char *type, const void *data, size_t len,
+/* Sends r (destroyed here) with the headers every answer has. */
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned code,
+                             struct MHD_Response *r, const char *type,
                              const char *timing, const char *attachment) {
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-  if (!r)
-    return MHD_NO;
   add_common_headers(r);
   MHD_add_response_header(r, "Content-Type", type);
   if (timing)
@@ -58,6 +55,29 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
   enum MHD_Result ret = MHD_queue_response(c, code, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
+                             const char *type, const void *data, size_t len,
+                             const char *timing, const char *attachment) {
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  return queue(c, code, r, type, timing, attachment);
+}
+
+/* A page's picture, named by its hash (X-Picture-Hash). */
+static enum MHD_Result reply_picture(struct MHD_Connection *c, unsigned code,
+                                     const void *data, size_t len,
+                                     const char *timing, const char *hash,
+                                     const char *attachment) {
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, "X-Picture-Hash", hash);
+  return queue(c, code, r, "image/png", timing, attachment);
 }
 
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned code,
@@ -205,6 +225,25 @@ static enum MHD_Result send_events(cv_serve *s, struct MHD_Connection *c) {
   return r;
 }
 
+/* A render's answer with the picture it drew: the JSON's bytes (as many
+ * as X-Render-Length says), then the PNG's. */
+static enum MHD_Result reply_with_picture(struct MHD_Connection *c,
+                                          cv_buf *json, const cv_buf *png) {
+  char len[32];
+  snprintf(len, sizeof len, "%zu", json->len);
+  cv_buf_put(json, png->data, png->len);
+  if (json->failed)
+    return reply_text(c, 500, "out of memory\n");
+  struct MHD_Response *r = MHD_create_response_from_buffer(
+      json->len, json->data, MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, "X-Render-Length", len);
+  return queue(c, 200, r, "application/octet-stream", NULL, NULL);
+}
+
+/* POST /render[?layout=NAME][&first=N&dpi=D]: with first, page N is drawn
+ * at D dpi as soon as the render is done and comes with the answer. */
 static enum MHD_Result do_render(cv_serve *s, struct MHD_Connection *c,
                                  request *q) {
   const char *layout = arg(c, "layout");
@@ -212,11 +251,23 @@ static enum MHD_Result do_render(cv_serve *s, struct MHD_Connection *c,
     layout = NULL;
   if (layout && !cv_layout_installed(s, layout))
     return reply_text(c, 400, "expected the name of an installed layout\n");
-  cv_buf b;
+  long long first = arg(c, "first") ? num_arg(c, "first", 1, INT32_MAX) : 0;
+  long long dpi = arg(c, "dpi")
+                      ? num_arg(c, "dpi", CV_PNG_MIN_DPI, CV_PNG_MAX_DPI)
+                      : CV_PNG_DEFAULT_DPI;
+  if (first < 0 || dpi < 0)
+    return reply_text(c, 400,
+                      "expected ?first=PAGE (from 1) and ?dpi=18..600\n");
+  cv_picture_req want = {(size_t)(first - 1), (double)dpi};
+  cv_buf b, png;
   cv_buf_init(&b);
-  cv_serve_render(s, q->body.data ? q->body.data : "", q->body.len, layout, &b);
-  enum MHD_Result r = reply_json(c, 200, &b, NULL);
+  cv_buf_init(&png);
+  cv_serve_render(s, q->body.data ? q->body.data : "", q->body.len, layout,
+                  first ? &want : NULL, &b, &png);
+  enum MHD_Result r =
+      first ? reply_with_picture(c, &b, &png) : reply_json(c, 200, &b, NULL);
   cv_buf_fini(&b);
+  cv_buf_fini(&png);
   return r;
 }
 
@@ -271,14 +322,22 @@ static enum MHD_Result send_pdf(cv_serve *s, struct MHD_Connection *c) {
     return reply_text(c, 404, "no page has rendered yet\n");
   char name[300];
   download_name(s, ".pdf", 0, name, sizeof name);
-  enum MHD_Result r = reply(c, 200, "application/pdf", snap->pdf, snap->pdf_len,
-                            NULL, arg(c, "download") ? name : NULL);
+  cv_status st = {0};
+  pthread_mutex_lock(&snap->mu);
+  const cv_buf *file = cv_snapshot_file(s, snap, &st);
+  enum MHD_Result r =
+      file ? reply(c, 200, "application/pdf", file->data, file->len, NULL,
+                   arg(c, "download") ? name : NULL)
+           : reply_text(c, 500, st.msg);
+  pthread_mutex_unlock(&snap->mu);
   cv_snapshot_release(s, snap);
   return r;
 }
 
-/* GET /page.png?rev=R&n=N&dpi=D: page N (from 1) of render R; a render that
- * is no longer the one on show answers 410, and the page asks again. */
+/* GET /page.png?rev=R&n=N&dpi=D[&have=HASH]: page N (from 1) of render R;
+ * a render that is no longer the one on show answers 410, and the page asks
+ * again.  X-Picture-Hash names the picture; when it is the one the page
+ * has already (have), the answer is 204 and carries no picture. */
 static enum MHD_Result send_page(cv_serve *s, struct MHD_Connection *c) {
   long long rev = num_arg(c, "rev", 0, INT64_MAX);
   long long n = num_arg(c, "n", 1, INT32_MAX);
@@ -303,9 +362,16 @@ static enum MHD_Result send_page(cv_serve *s, struct MHD_Connection *c) {
   const cv_buf *png =
       cv_snapshot_png(snap, (size_t)n - 1, (double)dpi, !download, &ms, &st);
   snprintf(timing, sizeof timing, "raster;dur=%.2f", ms);
-  enum MHD_Result r = png ? reply(c, 200, "image/png", png->data, png->len,
-                                  timing, download ? name : NULL)
-                          : reply_text(c, 404, st.msg);
+  char hash[17];
+  snprintf(hash, sizeof hash, "%016llx",
+           png ? (unsigned long long)snap->pages[n - 1].hash : 0ull);
+  const char *have = arg(c, "have");
+  int same = png && have && !strcmp(have, hash);
+  enum MHD_Result r = !png ? reply_text(c, 404, st.msg)
+                      : same
+                          ? reply_picture(c, 204, NULL, 0, timing, hash, NULL)
+                          : reply_picture(c, 200, png->data, png->len, timing,
+                                          hash, download ? name : NULL);
   pthread_mutex_unlock(&snap->mu);
   cv_snapshot_release(s, snap);
   return r;

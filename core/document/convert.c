@@ -13,6 +13,9 @@ cv_format cv_convert_detect(const cvpdf_node *root) {
    * the usual unknown-field error instead of a surprising conversion. */
   if (cv_node_get(root, "name") || cv_node_get(root, "sections"))
     return CV_FORMAT_NATIVE;
+  /* A letter's `cv:` names its CV (document/letter.h). */
+  if (cv_node_get(root, "type"))
+    return CV_FORMAT_NATIVE;
   if (cv_node_get(root, "basics"))
     return CV_FORMAT_JSONRESUME;
   if (cv_node_get(root, "cv"))

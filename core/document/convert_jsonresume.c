@@ -73,6 +73,42 @@ static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e,
     cv_conv_set(c, dst, "end", NULL, cv_conv_scalar(c, s, "present"));
 }
 
+/* An entry's keys in the order cvpdf writes them; the list ends with src
+ * NULL. */
+typedef enum {
+  F_TEXT,  /* dst = escaped text of src */
+  F_RAW,   /* dst = src as written (an address) */
+  F_DATE,  /* date = src */
+  F_RANGE, /* start and end from startDate and endDate */
+} field_kind;
+typedef struct field {
+  field_kind kind;
+  const char *dst, *src;
+} field;
+#define RANGE                                                                  \
+  { F_RANGE, NULL, "startDate" }
+
+static cvpdf_node *mapped(cv_conv *c, const cvpdf_node *e, const field *f) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  for (; f->src; f++) {
+    switch (f->kind) {
+    case F_TEXT:
+      put_text(c, r, f->dst, e, f->src);
+      break;
+    case F_RAW:
+      put_raw(c, r, f->dst, cv_conv_want_str(c, e, f->src, JR), NULL);
+      break;
+    case F_DATE:
+      put_dates(c, r, e, f->src, NULL);
+      break;
+    case F_RANGE:
+      put_dates(c, r, e, "startDate", "endDate");
+      break;
+    }
+  }
+  return r;
+}
+
 static cvpdf_node *section(cv_conv *c, const cvpdf_node *at, const char *type,
                            const char *title) {
   cvpdf_node *s = cv_conv_map(c, at);
@@ -260,6 +296,13 @@ static void basics(cv_conv *c, const cvpdf_node *b, cvpdf_node *root,
               location(c, b));
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", cv_conv_key(b, "email"), contact);
+  /* basics.image (`picture` in older files) is cvpdf's photo: when it names
+   * a file, relative to the CV; a web address is for a theme's web page,
+   * and cvpdf reads no network, so it is left out (README says so). */
+  static const char *const img[] = {"image", "picture", NULL};
+  const cvpdf_node *im = first_str(c, b, img);
+  if (im && !strstr(im->str, "://"))
+    put_raw(c, root, "photo", im, NULL);
   const cvpdf_node *sum = cv_conv_want_str(c, b, "summary", JR);
   if (sum) {
     cvpdf_node *s = section(c, cv_conv_key(b, "summary"), "summary", "Summary");
@@ -284,6 +327,25 @@ static cvpdf_node *role_summary(cv_conv *c, const cvpdf_node *e) {
   return cv_conv_scalar(c, d, text);
 }
 
+/* e's highlights into r, with a last one "Keywords: a, b" from its
+ * keywords (projects have them in the schema; themes print them on work
+ * entries too). */
+static void highlights(cv_conv *c, const cvpdf_node *e, cvpdf_node *r) {
+  const cvpdf_node *hs = cv_conv_want_seq(c, e, "highlights", JR);
+  cvpdf_node *h = cv_conv_text_list(c, hs, JR " field 'highlights'");
+  const cvpdf_node *kw = cv_conv_want_seq(c, e, "keywords", JR);
+  char *kws = joined(c, kw, JR " field 'keywords'");
+  if (kws) {
+    if (!h)
+      h = cv_conv_seq(c, kw);
+    cv_conv_push(
+        c, h,
+        cv_conv_scalar(c, kw, cv_arena_printf(c->arena, "Keywords: %s", kws)));
+  }
+  cv_conv_set(c, r, "highlights",
+              cv_conv_key(e, hs ? "highlights" : "keywords"), h);
+}
+
 static cvpdf_node *role(cv_conv *c, const cvpdf_node *e) {
   static const char *const org[] = {"name", "company", "organization",
                                     "organisation", NULL};
@@ -297,19 +359,18 @@ static cvpdf_node *role(cv_conv *c, const cvpdf_node *e) {
   const cvpdf_node *u = first_str(c, e, web);
   put_raw(c, r, "url", u, NULL);
   cv_conv_set(c, r, "summary", NULL, role_summary(c, e));
-  cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
-              cv_conv_text_list(c, cv_conv_want_seq(c, e, "highlights", JR),
-                                JR " field 'highlights'"));
+  highlights(c, e, r);
   return r;
 }
 
 static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put_text(c, r, "institution", e, "institution");
-  put_text(c, r, "degree", e, "studyType");
-  put_text(c, r, "field", e, "area");
-  put_text(c, r, "location", e, "location");
-  put_dates(c, r, e, "startDate", "endDate");
+  static const field head[] = {{F_TEXT, "institution", "institution"},
+                               {F_TEXT, "degree", "studyType"},
+                               {F_TEXT, "field", "area"},
+                               {F_TEXT, "location", "location"},
+                               RANGE,
+                               {F_TEXT, NULL, NULL}};
+  cvpdf_node *r = mapped(c, e, head);
   static const char *const gpa[] = {"score", "gpa", NULL};
   cv_conv_set(c, r, "gpa", NULL, cv_conv_text(c, first_str(c, e, gpa)));
   const cvpdf_node *cs = cv_conv_want_seq(c, e, "courses", JR);
@@ -326,30 +387,29 @@ static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
 }
 
 static cvpdf_node *award(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put_text(c, r, "name", e, "title");
-  put_text(c, r, "awarder", e, "awarder");
-  put_dates(c, r, e, "date", NULL);
-  put_text(c, r, "note", e, "summary");
-  put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
-  return r;
+  static const field fields[] = {
+      {F_TEXT, "name", "title"}, {F_TEXT, "awarder", "awarder"},
+      {F_DATE, NULL, "date"},    {F_TEXT, "note", "summary"},
+      {F_RAW, "url", "url"},     {F_TEXT, NULL, NULL}};
+  return mapped(c, e, fields);
 }
 
 static cvpdf_node *certificate(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put_text(c, r, "name", e, "name");
-  put_text(c, r, "awarder", e, "issuer");
-  put_dates(c, r, e, "date", NULL);
-  put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
-  return r;
+  static const field fields[] = {{F_TEXT, "name", "name"},
+                                 {F_TEXT, "awarder", "issuer"},
+                                 {F_DATE, NULL, "date"},
+                                 {F_RAW, "url", "url"},
+                                 {F_TEXT, NULL, NULL}};
+  return mapped(c, e, fields);
 }
 
 static cvpdf_node *publication(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put_text(c, r, "title", e, "name");
-  put_text(c, r, "venue", e, "publisher");
-  put_dates(c, r, e, "releaseDate", NULL);
-  put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
+  static const field head[] = {{F_TEXT, "title", "name"},
+                               {F_TEXT, "venue", "publisher"},
+                               {F_DATE, NULL, "releaseDate"},
+                               {F_RAW, "url", "url"},
+                               {F_TEXT, NULL, NULL}};
+  cvpdf_node *r = mapped(c, e, head);
   const cvpdf_node *s = cv_conv_want_str(c, e, "summary", JR);
   if (s) {
     cvpdf_node *notes = cv_conv_seq(c, s);
@@ -396,8 +456,27 @@ static cvpdf_node *skill(cv_conv *c, const cvpdf_node *e) {
 static cvpdf_node *language(cv_conv *c, const cvpdf_node *e) {
   return pair(c, e, "language", "fluency", NULL);
 }
+/* An interest with a summary: "Photography: landscape, street — I love
+ * taking photos ...". */
 static cvpdf_node *interest(cv_conv *c, const cvpdf_node *e) {
-  return pair(c, e, "name", NULL, "keywords");
+  const cvpdf_node *s = cv_conv_want_str(c, e, "summary", JR);
+  if (!s)
+    return pair(c, e, "name", NULL, "keywords");
+  cvpdf_node *r = cv_conv_map(c, e);
+  cv_conv_set(c, r, "label", cv_conv_key(e, "name"),
+              cv_conv_text(c, cv_conv_want_str(c, e, "name", JR)));
+  char *kws =
+      joined(c, cv_conv_want_seq(c, e, "keywords", JR), JR " field 'keywords'");
+  const char *text = cv_conv_escape(c, s->str);
+  if (kws && text)
+    text = cv_arena_printf(c->arena, "%s — %s", kws, text);
+  if (!text) {
+    c->oom = 1;
+    return r;
+  }
+  cv_conv_set(c, r, "value", cv_conv_key(e, "summary"),
+              cv_conv_scalar(c, s, text));
+  return r;
 }
 
 /* A reference is a quotation: "text — *Name*". */
@@ -441,19 +520,7 @@ static cvpdf_node *project(cv_conv *c, const cvpdf_node *e) {
   put_dates(c, r, e, "startDate", "endDate");
   put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
   put_text(c, r, "description", e, "description");
-  const cvpdf_node *hs = cv_conv_want_seq(c, e, "highlights", JR);
-  cvpdf_node *h = cv_conv_text_list(c, hs, JR " field 'highlights'");
-  const cvpdf_node *kw = cv_conv_want_seq(c, e, "keywords", JR);
-  char *kws = joined(c, kw, JR " field 'keywords'");
-  if (kws) {
-    if (!h)
-      h = cv_conv_seq(c, kw);
-    cv_conv_push(c, h, cv_conv_scalar(c, kw, cv_arena_printf(
-                                                 c->arena, "Keywords: %s",
-                                                 kws)));
-  }
-  cv_conv_set(c, r, "highlights", cv_conv_key(e, hs ? "highlights" : "keywords"),
-              h);
+  highlights(c, e, r);
   return r;
 }
 

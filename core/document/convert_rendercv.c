@@ -147,6 +147,25 @@ static void put_dates(cv_conv *c, cvpdf_node *dst, const cvpdf_node *e) {
   }
 }
 
+/* An entry's keys in the order cvpdf writes them: dst = src as written,
+ * or the dates where src is NULL; the list ends with dst NULL. */
+typedef struct field {
+  const char *dst, *src;
+} field;
+#define DATES                                                                  \
+  { "", NULL }
+
+static cvpdf_node *mapped(cv_conv *c, const cvpdf_node *e, const field *f) {
+  cvpdf_node *r = cv_conv_map(c, e);
+  for (; f->dst; f++) {
+    if (f->src)
+      put(c, r, f->dst, e, f->src);
+    else
+      put_dates(c, r, e);
+  }
+  return r;
+}
+
 /* summary first, then highlights: for types with no summary field. */
 static cvpdf_node *summary_and_highlights(cv_conv *c, const cvpdf_node *e) {
   cvpdf_node *h = str_list(c, e, "highlights");
@@ -161,12 +180,13 @@ static cvpdf_node *summary_and_highlights(cv_conv *c, const cvpdf_node *e) {
 }
 
 static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put(c, r, "institution", e, "institution");
-  put(c, r, "degree", e, "degree");
-  put(c, r, "field", e, "area");
-  put(c, r, "location", e, "location");
-  put_dates(c, r, e);
+  static const field head[] = {{"institution", "institution"},
+                               {"degree", "degree"},
+                               {"field", "area"},
+                               {"location", "location"},
+                               DATES,
+                               {NULL, NULL}};
+  cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
               summary_and_highlights(c, e));
   put(c, r, "url", e, "url");
@@ -174,25 +194,24 @@ static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
 }
 
 static cvpdf_node *experience(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put(c, r, "organisation", e, "company");
-  put(c, r, "title", e, "position");
-  put(c, r, "location", e, "location");
-  put_dates(c, r, e);
-  put(c, r, "url", e, "url");
-  put(c, r, "summary", e, "summary");
+  static const field head[] = {{"organisation", "company"},
+                               {"title", "position"},
+                               {"location", "location"},
+                               DATES,
+                               {"url", "url"},
+                               {"summary", "summary"},
+                               {NULL, NULL}};
+  cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
               str_list(c, e, "highlights"));
   return r;
 }
 
 static cvpdf_node *normal(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *r = cv_conv_map(c, e);
-  put(c, r, "name", e, "name");
-  put(c, r, "location", e, "location");
-  put_dates(c, r, e);
-  put(c, r, "url", e, "url");
-  put(c, r, "description", e, "summary");
+  static const field head[] = {
+      {"name", "name"}, {"location", "location"},   DATES,
+      {"url", "url"},   {"description", "summary"}, {NULL, NULL}};
+  cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
               str_list(c, e, "highlights"));
   return r;
@@ -453,26 +472,25 @@ static const char *language_code(const char *name) {
   return NULL;
 }
 
-/* The first of a string-or-list value (RenderCV allows several e-mail
- * addresses); the others are left out with a warning. */
-static const cvpdf_node *first_of(cv_conv *c, const cvpdf_node *cv,
-                                  const char *key) {
+/* A string-or-list value (RenderCV allows several e-mail addresses,
+ * phones and web sites), copied as cvpdf's contact takes it. */
+static cvpdf_node *one_or_more(cv_conv *c, const cvpdf_node *cv,
+                               const char *key) {
   const cvpdf_node *n = cv_conv_get(cv, key);
-  if (!n || n->kind == CVPDF_NODE_SCALAR)
-    return n;
-  if (n->kind != CVPDF_NODE_SEQ || !n->n ||
-      n->items[0]->kind != CVPDF_NODE_SCALAR) {
+  if (!n)
+    return NULL;
+  if (n->kind == CVPDF_NODE_SCALAR)
+    return cv_conv_scalar(c, n, n->str);
+  if (n->kind != CVPDF_NODE_SEQ || !n->n) {
     cv_conv_error(c, n,
                   RC " field '%s' expected a string or a list of "
                      "strings, found %s",
                   key, cv_node_kind_name(n));
     return NULL;
   }
-  if (n->n > 1)
-    cv_conv_warn(c, n->items[1],
-                 "only the first '%s' is printed; the others are left out",
-                 key);
-  return n->items[0];
+  if (n->n == 1 && n->items[0]->kind == CVPDF_NODE_SCALAR)
+    return cv_conv_scalar(c, n->items[0], n->items[0]->str);
+  return str_list(c, cv, key);
 }
 
 static const char *contact_key(const char *network) {
@@ -493,12 +511,9 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   put(c, root, "headline", cv, "headline");
   cvpdf_node *contact = cv_conv_map(c, cv);
   static const char *const keys[] = {"email", "phone", "website"};
-  for (size_t i = 0; i < 3; i++) {
-    const cvpdf_node *v = first_of(c, cv, keys[i]);
-    if (v)
-      cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
-                  cv_conv_scalar(c, v, v->str));
-  }
+  for (size_t i = 0; i < 3; i++)
+    cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
+                one_or_more(c, cv, keys[i]));
   const cvpdf_node *sn = cv_conv_want_seq(c, cv, "social_networks", RC);
   for (size_t i = 0; sn && i < sn->n; i++) {
     const cvpdf_node *p = sn->items[i];
@@ -538,13 +553,12 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
   put(c, contact, "location", cv, "location");
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", contact, contact);
-  static const char *const unprinted[] = {"photo", "custom_connections"};
-  for (size_t i = 0; i < 2; i++) {
-    const cvpdf_node *n = cv_conv_get(cv, unprinted[i]);
-    if (n && !(n->kind == CVPDF_NODE_SEQ && n->n == 0))
-      cv_conv_warn(c, n, RC " field '%s' is not printed by cvpdf",
-                   unprinted[i]);
-  }
+  /* RenderCV's photo is an image file relative to the CV, as cvpdf's is. */
+  put(c, root, "photo", cv, "photo");
+  const cvpdf_node *cc = cv_conv_get(cv, "custom_connections");
+  if (cc && !(cc->kind == CVPDF_NODE_SEQ && cc->n == 0))
+    cv_conv_warn(c, cc,
+                 RC " field 'custom_connections' is not printed by cvpdf");
 }
 
 /* The strings of m under keys[i][0], renamed keys[i][1], in a new map;

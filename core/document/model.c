@@ -110,12 +110,7 @@ typedef struct anchor {
 
 typedef struct loader {
   yaml_parser_t parser;
-  const char *data;
-  size_t len;
-  const char *file;
-  cv_limits lim;
-  cv_arena *arena;
-  cv_diags *diags;
+  cv_read_in in;
   size_t expanded; /* nodes so far, each alias counted as its expansion */
   anchor *anchors;
   size_t nanchors, capanchors;
@@ -134,7 +129,7 @@ static void lerr(loader *ld, int line, int col, const char *fmt, ...)
 static void lerr(loader *ld, int line, int col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  cv_diags_vadd(ld->diags, CV_SEV_ERROR, ld->file, line, col, fmt, ap);
+  cv_diags_vadd(ld->in.diags, CV_SEV_ERROR, ld->in.file, line, col, fmt, ap);
   va_end(ap);
   ld->failed = 1;
 }
@@ -175,7 +170,7 @@ static void report_parser_error(loader *ld) {
     return;
   }
   if (p->error == YAML_READER_ERROR) {
-    offset_pos(ld->data, ld->len, p->problem_offset, &line, &col);
+    offset_pos(ld->in.data, ld->in.len, p->problem_offset, &line, &col);
     if (p->problem_value >= 0 && strstr(problem, "control"))
       lerr(ld, line, col,
            "expected printable text, found control character 0x%02x",
@@ -187,9 +182,9 @@ static void report_parser_error(loader *ld) {
   }
   line = (int)p->problem_mark.line + 1;
   col = (int)p->problem_mark.column + 1;
-  size_t off = pos_offset(ld->data, ld->len, p->problem_mark.line,
+  size_t off = pos_offset(ld->in.data, ld->in.len, p->problem_mark.line,
                           p->problem_mark.column);
-  char here = off < ld->len ? ld->data[off] : '\0';
+  char here = off < ld->in.len ? ld->in.data[off] : '\0';
   int cline = (int)p->context_mark.line + 1;
   int ccol = (int)p->context_mark.column + 1;
 
@@ -210,7 +205,7 @@ static void report_parser_error(loader *ld) {
          "found the end of the file");
   } else if (strncmp(problem, "did not find expected ", 22) == 0) {
     char found[32];
-    describe_char(ld->data + off, ld->len - off, found, sizeof found);
+    describe_char(ld->in.data + off, ld->in.len - off, found, sizeof found);
     if (context)
       lerr(ld, line, col,
            "expected %s %s that starts at line %d, column %d, found %s",
@@ -239,11 +234,11 @@ static int next_event(loader *ld, yaml_event_t *ev) {
 }
 
 static int count_nodes(loader *ld, size_t n, const yaml_mark_t *m) {
-  if (n > ld->lim.max_nodes || ld->expanded > ld->lim.max_nodes - n) {
+  if (n > ld->in.lim.max_nodes || ld->expanded > ld->in.lim.max_nodes - n) {
     lerr(ld, (int)m->line + 1, (int)m->column + 1,
          "expected at most %zu nodes once aliases are expanded, found more "
          "(an alias expanding too far?); raise the limit with --max-nodes",
-         ld->lim.max_nodes);
+         ld->in.lim.max_nodes);
     fatal(ld);
     return -1;
   }
@@ -255,13 +250,13 @@ static cvpdf_node *new_node(loader *ld, cvpdf_node_kind kind,
                             const yaml_mark_t *m) {
   if (count_nodes(ld, 1, m) < 0)
     return NULL;
-  cvpdf_node *n = cv_arena_alloc(ld->arena, sizeof *n);
+  cvpdf_node *n = cv_arena_alloc(ld->in.arena, sizeof *n);
   if (!n) {
     oom(ld);
     return NULL;
   }
   n->kind = kind;
-  n->file = ld->file;
+  n->file = ld->in.file;
   n->line = (int)m->line + 1;
   n->col = (int)m->column + 1;
   return n;
@@ -324,7 +319,7 @@ static size_t begin_anchor(loader *ld, const yaml_char_t *name) {
     oom(ld);
     return (size_t)-1;
   }
-  const char *copy = cv_arena_strdup(ld->arena, (const char *)name);
+  const char *copy = cv_arena_strdup(ld->in.arena, (const char *)name);
   if (!copy) {
     oom(ld);
     return (size_t)-1;
@@ -382,9 +377,9 @@ static int is_str_tag(const yaml_char_t *tag) {
 static cvpdf_node *read_scalar(loader *ld, yaml_event_t *ev, size_t *weight) {
   const yaml_mark_t *m = &ev->start_mark;
   size_t len = ev->data.scalar.length;
-  if (len > ld->lim.max_string_bytes) {
+  if (len > ld->in.lim.max_string_bytes) {
     lerr(ld, (int)m->line + 1, (int)m->column + 1, CV_MSG_STRING,
-         ld->lim.max_string_bytes, len);
+         ld->in.lim.max_string_bytes, len);
     fatal(ld);
     return NULL;
   }
@@ -402,7 +397,7 @@ static cvpdf_node *read_scalar(loader *ld, yaml_event_t *ev, size_t *weight) {
   if (!n)
     return NULL;
   n->str =
-      cv_arena_strndup(ld->arena, (const char *)ev->data.scalar.value, len);
+      cv_arena_strndup(ld->in.arena, (const char *)ev->data.scalar.value, len);
   if (!n->str) {
     oom(ld);
     return NULL;
@@ -434,7 +429,7 @@ static int vec_push(loader *ld, vec *v, cvpdf_node *x) {
 static cvpdf_node **vec_to_arena(loader *ld, const vec *v) {
   if (v->n == 0)
     return NULL;
-  cvpdf_node **a = cv_arena_alloc_n(ld->arena, v->n, sizeof *a);
+  cvpdf_node **a = cv_arena_alloc_n(ld->in.arena, v->n, sizeof *a);
   if (!a) {
     oom(ld);
     return NULL;
@@ -444,10 +439,10 @@ static cvpdf_node **vec_to_arena(loader *ld, const vec *v) {
 }
 
 static int check_depth(loader *ld, size_t depth, const yaml_mark_t *m) {
-  if (depth < ld->lim.max_depth)
+  if (depth < ld->in.lim.max_depth)
     return 0;
   lerr(ld, (int)m->line + 1, (int)m->column + 1, CV_MSG_DEPTH,
-       ld->lim.max_depth);
+       ld->in.lim.max_depth);
   fatal(ld);
   return -1;
 }
@@ -586,7 +581,7 @@ static cvpdf_node *read_map(loader *ld, yaml_event_t *ev, size_t depth,
     w += kw + vw;
   }
   if (!ld->fatal) {
-    int dups = cv_model_check_duplicates(ld->diags, ld->file, keys.v, keys.n);
+    int dups = cv_model_check_duplicates(ld->in.diags, ld->in.file, keys.v, keys.n);
     if (dups != 0)
       ld->failed = 1;
     if (dups < 0)
@@ -628,8 +623,8 @@ static cvpdf_node *read_node(loader *ld, yaml_event_t *ev, size_t depth,
 /* Checks the whole input before libyaml sees it, so encoding problems get
  * a precise position and a plain message. */
 static int check_encoding(loader *ld) {
-  const unsigned char *s = (const unsigned char *)ld->data;
-  size_t n = ld->len;
+  const unsigned char *s = (const unsigned char *)ld->in.data;
+  size_t n = ld->in.len;
   if (n >= 4 && ((s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 && s[3] == 0) ||
                  (s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF))) {
     lerr(ld, 1, 1, "expected UTF-8 text, found UTF-32 (byte order mark)");
@@ -657,7 +652,7 @@ static int check_encoding(loader *ld) {
       return -1;
     }
     uint32_t cp;
-    int k = cv_utf8_decode(ld->data + i, n - i, &cp);
+    int k = cv_utf8_decode(ld->in.data + i, n - i, &cp);
     if (k == 0) {
       lerr(ld, line, col, "invalid UTF-8 byte 0x%02x", s[i]);
       return -1;
@@ -718,13 +713,13 @@ static cv_model *load(const char *name, const char *data, size_t len,
                       const cv_limits *limits, cv_diags *diags) {
   loader ld;
   memset(&ld, 0, sizeof ld);
-  ld.data = data;
-  ld.len = len;
-  ld.diags = diags;
+  ld.in.data = data;
+  ld.in.len = len;
+  ld.in.diags = diags;
   if (limits)
-    ld.lim = *limits;
+    ld.in.lim = *limits;
   else
-    cv_limits_default(&ld.lim);
+    cv_limits_default(&ld.in.lim);
 
   cv_model *m = calloc(1, sizeof *m);
   if (!m) {
@@ -738,14 +733,14 @@ static cv_model *load(const char *name, const char *data, size_t len,
     cv_model_destroy(m);
     return NULL;
   }
-  ld.file = m->file;
-  ld.arena = &m->arena;
+  ld.in.file = m->file;
+  ld.in.arena = &m->arena;
 
-  if (len > ld.lim.max_input_bytes) {
+  if (len > ld.in.lim.max_input_bytes) {
     lerr(&ld, 0, 0,
          "expected at most %zu bytes of input, found %zu; raise the limit "
          "with --max-input-bytes",
-         ld.lim.max_input_bytes, len);
+         ld.in.lim.max_input_bytes, len);
     cv_model_destroy(m);
     return NULL;
   }
@@ -754,8 +749,8 @@ static cv_model *load(const char *name, const char *data, size_t len,
    * it but count it as a column, which makes the first key look
    * indented.) */
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-    ld.data = data += 3;
-    ld.len = len -= 3;
+    ld.in.data = data += 3;
+    ld.in.len = len -= 3;
   }
   if (len == 0) {
     report_empty(&ld);
@@ -767,7 +762,7 @@ static cv_model *load(const char *name, const char *data, size_t len,
     return NULL;
   }
   if (cv_model_is_json(name)) {
-    m->root = cv_model_read_json(m, data, len, &ld.lim, diags);
+    m->root = cv_model_read_json(&ld.in);
     if (!m->root) {
       cv_model_destroy(m);
       return NULL;

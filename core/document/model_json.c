@@ -27,12 +27,7 @@ typedef struct frame {
 
 typedef struct jreader {
   yajl_handle h;
-  const char *data;
-  size_t len;
-  const char *file;
-  cv_limits lim;
-  cv_arena *arena;
-  cv_diags *diags;
+  cv_read_in in;
   cv_textpos pos;
   size_t nodes;
   size_t last_end; /* offset after the last token a callback saw */
@@ -50,7 +45,7 @@ static void jerr(jreader *r, size_t off, const char *fmt, ...) {
   cv_textpos_seek(&r->pos, off);
   va_list ap;
   va_start(ap, fmt);
-  cv_diags_vadd(r->diags, CV_SEV_ERROR, r->file, r->pos.line, r->pos.col, fmt,
+  cv_diags_vadd(r->in.diags, CV_SEV_ERROR, r->in.file, r->pos.line, r->pos.col, fmt,
                 ap);
   va_end(ap);
   r->failed = 1;
@@ -65,35 +60,35 @@ static int oom(jreader *r) {
  * counts from a buffer of its own: there the token ends the input. */
 static size_t consumed(const jreader *r) {
   if (r->finishing)
-    return r->len;
+    return r->in.len;
   size_t c = yajl_get_bytes_consumed(r->h);
-  return c > r->len ? r->len : c;
+  return c > r->in.len ? r->in.len : c;
 }
 
 /* Whether p points into the input (yajl hands out text in place when a
  * token needs no decoding). */
 static int in_input(const jreader *r, const void *p) {
-  uintptr_t a = (uintptr_t)p, b = (uintptr_t)r->data;
-  return a >= b && a < b + r->len;
+  uintptr_t a = (uintptr_t)p, b = (uintptr_t)r->in.data;
+  return a >= b && a < b + r->in.len;
 }
 
 static cvpdf_node *new_node(jreader *r, cvpdf_node_kind kind, size_t off) {
-  if (r->nodes >= r->lim.max_nodes) {
+  if (r->nodes >= r->in.lim.max_nodes) {
     jerr(r, off,
          "expected at most %zu nodes, found more; raise the limit with "
          "--max-nodes",
-         r->lim.max_nodes);
+         r->in.lim.max_nodes);
     return NULL;
   }
   r->nodes++;
-  cvpdf_node *n = cv_arena_alloc(r->arena, sizeof *n);
+  cvpdf_node *n = cv_arena_alloc(r->in.arena, sizeof *n);
   if (!n) {
     oom(r);
     return NULL;
   }
   cv_textpos_seek(&r->pos, off);
   n->kind = kind;
-  n->file = r->file;
+  n->file = r->in.file;
   n->line = r->pos.line;
   n->col = r->pos.col;
   return n;
@@ -126,13 +121,13 @@ static int add_value(jreader *r, cvpdf_node *n) {
 static size_t string_start(const jreader *r, const unsigned char *text,
                            size_t end) {
   if (in_input(r, text))
-    return (size_t)((const char *)text - r->data) - 1;
+    return (size_t)((const char *)text - r->in.data) - 1;
   size_t i = end >= 2 ? end - 2 : 0;
   for (; i > 0; i--) {
-    if (r->data[i] != '"')
+    if (r->in.data[i] != '"')
       continue;
     size_t bs = 0;
-    while (bs < i && r->data[i - 1 - bs] == '\\')
+    while (bs < i && r->in.data[i - 1 - bs] == '\\')
       bs++;
     if (bs % 2 == 0)
       return i;
@@ -153,7 +148,7 @@ static unsigned hex4(const char *s) {
  * half of a pair, high then low.  yajl has checked that four hex digits
  * follow each \u. */
 static int check_escapes(jreader *r, size_t from, size_t to) {
-  const char *d = r->data;
+  const char *d = r->in.data;
   for (size_t i = from; i + 1 < to; i++) {
     if (d[i] != '\\')
       continue;
@@ -188,8 +183,8 @@ static int check_escapes(jreader *r, size_t from, size_t to) {
 static cvpdf_node *string_node(jreader *r, const unsigned char *s, size_t len) {
   size_t end = consumed(r);
   size_t off = string_start(r, s, end);
-  if (len > r->lim.max_string_bytes) {
-    jerr(r, off, CV_MSG_STRING, r->lim.max_string_bytes, len);
+  if (len > r->in.lim.max_string_bytes) {
+    jerr(r, off, CV_MSG_STRING, r->in.lim.max_string_bytes, len);
     return NULL;
   }
   if (!in_input(r, s) && !check_escapes(r, off + 1, end - 1))
@@ -201,7 +196,7 @@ static cvpdf_node *string_node(jreader *r, const unsigned char *s, size_t len) {
   cvpdf_node *n = new_node(r, CVPDF_NODE_SCALAR, off);
   if (!n)
     return NULL;
-  n->str = cv_arena_strndup(r->arena, (const char *)s, len);
+  n->str = cv_arena_strndup(r->in.arena, (const char *)s, len);
   if (!n->str) {
     oom(r);
     return NULL;
@@ -217,7 +212,7 @@ static int plain(jreader *r, const char *text, size_t len, size_t off) {
   cvpdf_node *n = new_node(r, CVPDF_NODE_SCALAR, off);
   if (!n)
     return 0;
-  n->str = cv_arena_strndup(r->arena, text, len);
+  n->str = cv_arena_strndup(r->in.arena, text, len);
   if (!n->str)
     return oom(r);
   n->len = len;
@@ -244,7 +239,7 @@ static int on_boolean(void *ud, int b) {
 /* Numbers stay text, as plain YAML scalars do ("2021" is a year). */
 static int on_number(void *ud, const char *s, size_t len) {
   jreader *r = ud;
-  size_t off = in_input(r, s) ? (size_t)(s - r->data) : token_start(r, len);
+  size_t off = in_input(r, s) ? (size_t)(s - r->in.data) : token_start(r, len);
   return plain(r, s, len, off);
 }
 
@@ -266,8 +261,8 @@ static int on_key(void *ud, const unsigned char *s, size_t len) {
 
 static int open_container(jreader *r, cvpdf_node_kind kind) {
   size_t off = token_start(r, 1);
-  if (r->depth >= r->lim.max_depth) {
-    jerr(r, off, CV_MSG_DEPTH, r->lim.max_depth);
+  if (r->depth >= r->in.lim.max_depth) {
+    jerr(r, off, CV_MSG_DEPTH, r->in.lim.max_depth);
     return 0;
   }
   cvpdf_node *n = new_node(r, kind, off);
@@ -285,7 +280,7 @@ static int open_container(jreader *r, cvpdf_node_kind kind) {
 static cvpdf_node **to_arena(jreader *r, cvpdf_node **v, size_t n) {
   if (n == 0)
     return NULL;
-  cvpdf_node **a = cv_arena_alloc_n(r->arena, n, sizeof *a);
+  cvpdf_node **a = cv_arena_alloc_n(r->in.arena, n, sizeof *a);
   if (a)
     memcpy(a, v, n * sizeof *a);
   else
@@ -302,7 +297,7 @@ static int close_container(jreader *r) {
     n->keys = to_arena(r, f->keys, f->nkeys);
   int ok = !r->failed;
   if (ok && n->kind == CVPDF_NODE_MAP &&
-      cv_model_check_duplicates(r->diags, r->file, f->keys, f->nkeys) != 0) {
+      cv_model_check_duplicates(r->in.diags, r->in.file, f->keys, f->nkeys) != 0) {
     r->failed = 1;
     ok = 0;
   }
@@ -337,15 +332,15 @@ static int token_char(char c) {
 /* "the end of the file", "'}'" or a word such as "'tru'". */
 static const char *found_at(const jreader *r, size_t off, char *buf,
                             size_t cap) {
-  if (off >= r->len)
+  if (off >= r->in.len)
     return "the end of the file";
-  const char *s = r->data + off;
+  const char *s = r->in.data + off;
   size_t n = 0;
-  while (off + n < r->len && n < 24 && token_char(s[n]))
+  while (off + n < r->in.len && n < 24 && token_char(s[n]))
     n++;
   if (n == 0) {
     uint32_t cp;
-    int k = cv_utf8_decode(s, r->len - off, &cp);
+    int k = cv_utf8_decode(s, r->in.len - off, &cp);
     if (cp == '\n' || cp == '\r')
       return "the end of the line";
     if (cp == '\t')
@@ -359,40 +354,40 @@ static const char *found_at(const jreader *r, size_t off, char *buf,
 }
 
 static char last_significant(const jreader *r) {
-  size_t i = r->len;
-  while (i > 0 && strchr(" \t\r\n", r->data[i - 1]))
+  size_t i = r->in.len;
+  while (i > 0 && strchr(" \t\r\n", r->in.data[i - 1]))
     i--;
-  return i > 0 ? r->data[i - 1] : '\0';
+  return i > 0 ? r->in.data[i - 1] : '\0';
 }
 
 /* The file ended inside a string or a container: say where it began. */
 static void report_eof(jreader *r) {
   size_t i = r->last_end;
-  while (i < r->len && strchr(" \t\r\n,:", r->data[i]))
+  while (i < r->in.len && strchr(" \t\r\n,:", r->in.data[i]))
     i++;
-  if (i < r->len && r->data[i] == '"') {
+  if (i < r->in.len && r->in.data[i] == '"') {
     jerr(r, i,
          "expected a closing quote for the string that starts here, found "
          "the end of the file");
-  } else if (i < r->len) {
+  } else if (i < r->in.len) {
     char buf[64];
     jerr(r, i,
          "expected a JSON value (a string, number, object, array, true, "
          "false or null), found %s",
          found_at(r, i, buf, sizeof buf));
   } else if (last_significant(r) == ':' || last_significant(r) == ',') {
-    jerr(r, r->len, "expected a value after '%c', found the end of the file",
+    jerr(r, r->in.len, "expected a value after '%c', found the end of the file",
          last_significant(r));
   } else if (r->depth > 0) {
     cvpdf_node *n = r->stack[r->depth - 1].node;
-    cv_diags_add(r->diags, CV_SEV_ERROR, r->file, n->line, n->col,
+    cv_diags_add(r->in.diags, CV_SEV_ERROR, r->in.file, n->line, n->col,
                  "expected a closing %s for the %s that starts here, found "
                  "the end of the file",
                  n->kind == CVPDF_NODE_MAP ? "'}'" : "']'",
                  n->kind == CVPDF_NODE_MAP ? "object" : "array");
     r->failed = 1;
   } else {
-    jerr(r, r->len, "expected a JSON value, found the end of the file");
+    jerr(r, r->in.len, "expected a JSON value, found the end of the file");
   }
 }
 
@@ -424,7 +419,7 @@ static void report_yajl(jreader *r, int at_end) {
   /* yajl stops after the offending token: back up to where it starts. */
   size_t off = consumed(r);
   off = off ? off - 1 : 0;
-  while (off > 0 && token_char(r->data[off]) && token_char(r->data[off - 1]))
+  while (off > 0 && token_char(r->in.data[off]) && token_char(r->in.data[off - 1]))
     off--;
   const char *expected = "a JSON value (a string, number, object, array, "
                          "true, false or null)";
@@ -435,11 +430,11 @@ static void report_yajl(jreader *r, int at_end) {
   if (strstr(m, "before a character") || strstr(m, "non-hex")) {
     /* At the backslash; found: what follows it (or the \u). */
     size_t lim = off > 6 ? off - 6 : 0;
-    while (off > lim && r->data[off] != '\\')
+    while (off > lim && r->in.data[off] != '\\')
       off--;
     found_off = off + (strstr(m, "non-hex") ? 2 : 1);
   } else if (strstr(m, "invalid character inside string")) {
-    while (off < r->len && (unsigned char)r->data[off] >= 0x20)
+    while (off < r->in.len && (unsigned char)r->in.data[off] >= 0x20)
       off++; /* yajl stops before the character, not after */
     found_off = off;
   }
@@ -466,28 +461,22 @@ static int only_space(const char *s, size_t n) {
   return 1;
 }
 
-cvpdf_node *cv_model_read_json(cv_model *m, const char *data, size_t len,
-                               const cv_limits *lim, cv_diags *diags) {
-  if (only_space(data, len)) {
-    cv_diags_add(diags, CV_SEV_ERROR, m->file, 0, 0,
+cvpdf_node *cv_model_read_json(const cv_read_in *in) {
+  if (only_space(in->data, in->len)) {
+    cv_diags_add(in->diags, CV_SEV_ERROR, in->file, 0, 0,
                  "expected a mapping at the top level, found an empty "
                  "document");
     return NULL;
   }
-  jreader r = {.data = data,
-               .len = len,
-               .file = m->file,
-               .lim = *lim,
-               .arena = &m->arena,
-               .diags = diags};
-  cv_textpos_init(&r.pos, data, len);
+  jreader r = {.in = *in};
+  cv_textpos_init(&r.pos, in->data, in->len);
   r.h = yajl_alloc(&callbacks, NULL, &r);
   if (!r.h) {
-    cv_diags_add(diags, CV_SEV_ERROR, m->file, 0, 0,
+    cv_diags_add(in->diags, CV_SEV_ERROR, in->file, 0, 0,
                  "out of memory (cannot set up the JSON parser)");
     return NULL;
   }
-  yajl_status st = yajl_parse(r.h, (const unsigned char *)data, len);
+  yajl_status st = yajl_parse(r.h, (const unsigned char *)in->data, in->len);
   int at_end = 0;
   if (st == yajl_status_ok) {
     r.finishing = 1;

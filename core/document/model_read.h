@@ -47,10 +47,20 @@ int cv_model_check_duplicates(cv_diags *d, const char *file, cvpdf_node **keys,
  * name ends in .json). */
 int cv_model_is_json(const char *name);
 
+/* What a reader of either format reads and where it puts what it finds:
+ * the YAML loader sets it up and hands it to the JSON reader as is. */
+typedef struct cv_read_in {
+  const char *data; /* the text, without a byte order mark */
+  size_t len;
+  const char *file; /* the model's name for the input */
+  cv_limits lim;
+  cv_arena *arena; /* the model's: every node and string */
+  cv_diags *diags;
+} cv_read_in;
+
 /* Reads JSON text (UTF-8 checked already, no byte order mark) into a tree
- * in m's arena, with the positions and limits of the YAML reader.  NULL
- * after adding positioned errors to diags. */
-cvpdf_node *cv_model_read_json(cv_model *m, const char *data, size_t len,
-                               const cv_limits *lim, cv_diags *diags);
+ * in in->arena, with the positions and limits of the YAML reader.  NULL
+ * after adding positioned errors to in->diags. */
+cvpdf_node *cv_model_read_json(const cv_read_in *in);
 
 #endif

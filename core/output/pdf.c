@@ -116,7 +116,7 @@ int cv_pdf_deflate(zbuf *z, const void *data, size_t len, size_t *n) {
     return -1;
   if (!z->ready) {
     memset(&z->zs, 0, sizeof z->zs);
-    if (deflateInit(&z->zs, ZLEVEL) != Z_OK)
+    if (deflateInit(&z->zs, z->store ? Z_NO_COMPRESSION : ZLEVEL) != Z_OK)
       return -1;
     z->ready = 1;
   } else if (deflateReset(&z->zs) != Z_OK) {
@@ -280,6 +280,7 @@ void cv_pdf_free(cv_pdf *w) {
   cv_pdf_tags_fini(&w->tags);
   cv_pdf_objs_fini(&w->objs);
   free(w->images);
+  free(w->label_starts);
   cv_arena_fini(&w->texts);
   cv_buf_fini(&w->content);
   zbuf_fini(&w->z);
@@ -303,7 +304,44 @@ int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st) {
   HPDF_Dict s = ((HPDF_PageAttr)page->attr)->contents;
   if (!s)
     return cv_pdf_fail(w, "a page has no content stream");
+  if (w->part_title) { /* the first page of a bundle's part */
+    if (cv_pdf_put_part_mark(w, w->npages - 1, w->part_title) < 0)
+      return -1;
+    w->part_title = NULL;
+  }
   return cv_pdf_put_items(w, page, s, pg, 1);
+}
+
+int cv_pdf_part(cv_pdf *w, const char *title, uint32_t tag_base, int restart,
+                cv_status *st) {
+  w->st = st;
+  if (w->failed)
+    return cv_pdf_fail(w, "the document already failed");
+  if (!(w->part_title = cv_arena_strdup(&w->texts, title ? title : "")))
+    return cv_pdf_fail(w, "out of memory");
+  w->tag_base = tag_base;
+  w->mark_shift = 1;
+  if (!restart || (w->nlabels && w->label_starts[w->nlabels - 1] == w->npages))
+    return 0;
+  if (cv_grow((void **)&w->label_starts, &w->caplabels, w->nlabels + 1,
+              sizeof *w->label_starts) < 0)
+    return cv_pdf_fail(w, "out of memory");
+  w->label_starts[w->nlabels++] = w->npages;
+  return 0;
+}
+
+/* Page labels: 1, 2, ... from the first page, and again from each page
+ * where a bundle's part starts its numbering again. */
+static int put_labels(cv_pdf *w) {
+  if (HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) !=
+      HPDF_OK)
+    return -1;
+  for (size_t i = 0; i < w->nlabels; i++)
+    if (w->label_starts[i] > 0 &&
+        HPDF_AddPageLabel(w->pdf, (HPDF_UINT)w->label_starts[i],
+                          HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) != HPDF_OK)
+      return -1;
+  return 0;
 }
 
 int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
@@ -415,8 +453,7 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
     return -1;
   /* Pages labelled 1..n as they are numbered; the outline, when there is
    * one, shown as the document opens. */
-  if (HPDF_AddPageLabel(w->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL) !=
-          HPDF_OK ||
+  if (put_labels(w) < 0 ||
       (w->last[1] &&
        HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK))
     return cv_pdf_fail(w, "cannot set page labels or the page mode");
@@ -477,6 +514,11 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
   cv_buf_fini(&whole);
   cv_buf_fini(&small);
   return rc;
+}
+
+void cv_pdf_set_preview(cv_pdf *w, int preview) {
+  w->preview = preview;
+  w->z.store = preview;
 }
 
 static int put_fd(void *ud, const void *data, size_t n) {

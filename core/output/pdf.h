@@ -14,6 +14,15 @@ void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
 int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
 int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
                   cv_status *st);
+/* Bundles: several documents in one PDF.  Called before the first page
+ * of each document: that page starts a part, which gets an outline entry
+ * of its own titled title (copied), the document's outline entries
+ * nesting under it; its structure element numbers (cv_dl_item.tag) count
+ * from tag_base + 1 in the structure the PDF is saved with; and when
+ * restart is set, its page labels start again at 1 (else they run on).
+ * Returns 0, or -1 with st set. */
+int cv_pdf_part(cv_pdf *w, const char *title, uint32_t tag_base, int restart,
+                cv_status *st);
 /* Subsets and embeds the fonts and writes the PDF to path through the
  * atomic-file module (base/atomic.h).  Returns 0, or -1 with st set. */
 int cv_pdf_save(cv_pdf *w, const cv_docinfo *info, const char *path,
@@ -31,6 +40,11 @@ int cv_pdf_save_buffer(cv_pdf *w, const cv_docinfo *info, cv_buf *out,
 cv_pdf *cv_pdf_made(const void *data, size_t len, cv_status *st);
 cv_pagesink cv_pdf_sink(cv_pdf *w);
 
+/* A preview (cvpdf serve): streams are stored, not compressed, and the
+ * document is saved without object streams, which makes saving several
+ * times faster.  It holds the same pages, fonts and structure as the file
+ * saved without preview.  Call before the first page. */
+void cv_pdf_set_preview(cv_pdf *w, int preview);
 /* Whether data (len bytes, borrowed) holds a PNG or JPEG image the PDF
  * can embed (libharu's loaders read it): 0 with img's data, len, format
  * and size in pixels set, or -1 with why (cap bytes) saying what the data

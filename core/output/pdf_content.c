@@ -526,17 +526,16 @@ static HPDF_Destination xyz_dest(cv_pdf *w, HPDF_Page page, double y,
   return r == HPDF_OK ? dst : NULL;
 }
 
-static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
-                    const cv_dl_item *it) {
-  int level = it->level < 1 ? 1 : it->level > MAX_LEVEL ? MAX_LEVEL : it->level;
+/* An outline entry titled title at level, to y on page. */
+static int outline_entry(cv_pdf *w, HPDF_Page page, double page_h, double y,
+                         int level, const char *title) {
   HPDF_Outline parent = NULL;
   for (int l = level - 1; l >= 1 && !parent; l--)
     parent = w->last[l];
   HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, "", NULL);
-  HPDF_Binary title =
-      o ? cv_pdf_text_string(w, it->title ? it->title : "") : NULL;
-  HPDF_Destination dst = title ? xyz_dest(w, page, it->y, pg->height) : NULL;
-  if (!dst || HPDF_Dict_Add(o, "Title", title) != HPDF_OK ||
+  HPDF_Binary text = o ? cv_pdf_text_string(w, title) : NULL;
+  HPDF_Destination dst = text ? xyz_dest(w, page, y, page_h) : NULL;
+  if (!dst || HPDF_Dict_Add(o, "Title", text) != HPDF_OK ||
       HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
       HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
     return cv_pdf_fail(w, "cannot create an outline entry");
@@ -544,6 +543,20 @@ static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
   for (int l = level + 1; l <= MAX_LEVEL; l++)
     w->last[l] = NULL;
   return 0;
+}
+
+static int put_mark(cv_pdf *w, HPDF_Page page, const cv_page *pg,
+                    const cv_dl_item *it) {
+  int level = it->level + w->mark_shift; /* below a bundle's part */
+  level = level < 1 ? 1 : level > MAX_LEVEL ? MAX_LEVEL : level;
+  return outline_entry(w, page, pg->height, it->y, level,
+                       it->title ? it->title : "");
+}
+
+int cv_pdf_put_part_mark(cv_pdf *w, size_t page, const char *title) {
+  HPDF_Page pg = w->pages[page];
+  return outline_entry(w, pg, HPDF_Page_GetHeight(pg), HPDF_Page_GetHeight(pg),
+                       1, title);
 }
 
 /* A word broken at a line end by hyphenation: the item ending in the

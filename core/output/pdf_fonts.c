@@ -15,9 +15,12 @@
 
 /* ---- the glyphs each font needs ------------------------------------ */
 
+/* A font is one use whatever fontset it came from: the documents of a
+ * bundle, each with a fontset of its own over one cache, share the cache's
+ * HarfBuzz face of each file, and so one subset. */
 static font_use *find_font(cv_pdf *w, const cv_font *f) {
   for (size_t i = 0; i < w->nfonts; i++)
-    if (w->fonts[i].font == f)
+    if (w->fonts[i].font == f || w->fonts[i].font->hb_face == f->hb_face)
       return &w->fonts[i];
   return NULL;
 }

@@ -29,6 +29,7 @@
 typedef struct zbuf {
   z_stream zs;
   int ready;
+  int store; /* a preview's: stored, not compressed */
   unsigned char *out;
   size_t cap;
 } zbuf;
@@ -163,6 +164,16 @@ struct cv_pdf {
   /* images drawn (the photo), each embedded once */
   pdf_image *images;
   size_t nimages, capimages;
+  /* A bundle's parts (cv_pdf_part): the title of the part whose first
+   * page comes next (NULL: none), what its element numbers are shifted by,
+   * how many levels its outline entries go down, and the pages where page
+   * labels start again at 1 (none: one range from the first page). */
+  const char *part_title;
+  uint32_t tag_base;
+  int mark_shift;
+  size_t *label_starts;
+  size_t nlabels, caplabels;
+  int preview; /* cv_pdf_set_preview: no object streams */
   pdf_objs objs; /* objects made as text */
 };
 
@@ -216,6 +227,9 @@ int cv_pdf_embed_font(cv_pdf *w, font_use *fu);
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap);
 void cv_pdf_pending_fini(pending *p);
+/* The outline entry of a bundle's part, at the top of page (from 0), with
+ * the part's entries to come under it. */
+int cv_pdf_put_part_mark(cv_pdf *w, size_t page, const char *title);
 /* Rewrites the codes of p as the subsets' glyph ids and compresses it
  * into its stream. */
 int cv_pdf_finish_pending(cv_pdf *w, pending *p);

@@ -50,6 +50,7 @@ static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri, uint32_t *out) {
 int cv_pdf_tag_begin(cv_pdf *w, cv_buf *b, size_t page, uint32_t leaf,
                      const char *uri, const char *role) {
   tags *t = &w->tags;
+  leaf += w->tag_base; /* a bundle's part counts from its base */
   if (page < t->npages && t->mcids[page] >= MAX_MCIDS)
     return 1; /* the page's parent tree array is full */
   uint32_t owner = leaf, link;
@@ -76,6 +77,7 @@ int cv_pdf_tag_annot(cv_pdf *w, HPDF_Annotation a, size_t page, uint32_t leaf,
   uint32_t link;
   if (!leaf)
     return 0;
+  leaf += w->tag_base;
   if (link_elem(w, leaf, uri, &link) < 0 ||
       cv_grow((void **)&t->annots, &t->capannots, t->nannots + 1,
               sizeof *t->annots) < 0)

@@ -88,7 +88,10 @@ const cv_plugin *cv_check_section(const cv_plugins *ps, const cvpdf_node *sec,
     return NULL;
   }
   char what[96];
-  snprintf(what, sizeof what, "%s section", type);
+  /* A letter's own fields are its one section (document/letter.h). */
+  snprintf(what, sizeof what, "%s%s",
+           strcmp(type, "letter") ? type : "the letter",
+           strcmp(type, "letter") ? " section" : "");
   int bad = cv_schema_validate(sec, type_fields(st), section_keys, what, d);
   /* The heading is printed from title: a list or a mapping would lose it,
    * and the section's entries would run on under the one before. */
@@ -146,10 +149,16 @@ const cvpdf_node *cv_find_scalar(const cvpdf_node *n, const char *name) {
   return NULL;
 }
 
-/* The PDF's title: the CV's title:, else made from the author's name. */
+/* The PDF's title: the CV's title:, else made from the author's name (a
+ * letter's from its subject). */
 const char *cv_doc_title(const cvpdf_node *root, const char *author,
                          cv_arena *a, const char *input) {
   const char *title = cv_node_get_str(root, "title");
+  const char *type =
+      cv_node_get_str(cv_node_at(cv_node_get(root, "sections"), 0), "type");
+  const char *subject = cv_node_get_str(root, "subject");
+  if (!title && type && !strcmp(type, "letter") && subject)
+    title = author ? cv_arena_printf(a, "%s – %s", author, subject) : subject;
   if (!title)
     title =
         author ? cv_arena_printf(a, "%s – Curriculum Vitae", author) : input;

@@ -151,7 +151,7 @@ static int tee_margin(void *ud, size_t index, const cv_page *items,
   double t0 = cv_now();
   int rc = 0;
   if (tee->pdf)
-    rc = cv_pdf_margin(tee->pdf, index, items, st);
+    rc = cv_pdf_margin(tee->pdf, tee->base + index, items, st);
   if (rc == 0 && tee->doc)
     rc = cv_docout_sink(tee->doc).margin(tee->doc, index, items, st);
   tee->t += cv_now() - t0;

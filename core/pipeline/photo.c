@@ -75,9 +75,9 @@ static const char *dir_of(const cvpdf_node *at, cv_arena *a) {
 }
 
 /* The file's bytes, in arena; NULL after an error at `at`. */
-static unsigned char *read_photo(const cvpdf_node *at, int safe,
-                                 cv_inputs *inputs, cv_arena *a, cv_diags *d,
-                                 size_t *len) {
+static unsigned char *read_photo(const cvpdf_node *at, const char *what,
+                                 int safe, cv_inputs *inputs, cv_arena *a,
+                                 cv_diags *d, size_t *len) {
   const char *path = at->str;
   const char *dir = dir_of(at, a);
   char why[256];
@@ -87,14 +87,14 @@ static unsigned char *read_photo(const cvpdf_node *at, int safe,
   if (fd < 0 && safe && errno == EXDEV) {
     cv_diag_at(
         d, CV_SEV_ERROR, at,
-        "photo: expected an image in the CV's directory, found '%s'%s "
+        "%s: expected an image in the CV's directory, found '%s'%s "
         "(files outside it are not read in safe mode)",
-        path,
+        what, path,
         path[0] == '/' || strstr(path, "..") ? "" : ", which links out of it");
     return NULL;
   }
   if (fd < 0) {
-    cv_diag_at(d, CV_SEV_ERROR, at, "cannot read photo '%s%s%s': %s",
+    cv_diag_at(d, CV_SEV_ERROR, at, "cannot read %s '%s%s%s': %s", what,
                dir && path[0] != '/' ? dir : "",
                dir && path[0] != '/' ? "/" : "", path, why);
     return NULL;
@@ -105,10 +105,10 @@ static unsigned char *read_photo(const cvpdf_node *at, int safe,
   close(fd);
   if (!bytes) {
     cv_diag_at(d, CV_SEV_ERROR, at,
-               err == EFBIG ? "photo '%s': expected an image of at most 16 "
+               err == EFBIG ? "%s '%s': expected an image of at most 16 "
                               "MiB, found a larger file"
-                            : "cannot read photo '%s': %s",
-               path, strerror(err));
+                            : "cannot read %s '%s': %s",
+               what, path, strerror(err));
     return NULL;
   }
   unsigned char *copy = cv_arena_alloc(a, *len ? *len : 1);
@@ -116,8 +116,36 @@ static unsigned char *read_photo(const cvpdf_node *at, int safe,
     memcpy(copy, bytes, *len);
   free(bytes);
   if (!copy)
-    cv_diag_at(d, CV_SEV_ERROR, at, "out of memory reading photo '%s'", path);
+    cv_diag_at(d, CV_SEV_ERROR, at, "out of memory reading %s '%s'", what,
+               path);
   return copy;
+}
+
+int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
+                  int safe, cv_inputs *inputs, cv_arena *arena, cv_diags *d,
+                  const cv_image **out) {
+  *out = NULL;
+  if (!*path->str) {
+    cv_diag_at(d, CV_SEV_ERROR, path,
+               "%s: expected an image file name, found an empty string", what);
+    return -1;
+  }
+  size_t len = 0;
+  unsigned char *data = read_photo(path, what, safe, inputs, arena, d, &len);
+  if (!data)
+    return -1;
+  cv_image *img = cv_arena_alloc(arena, sizeof *img);
+  char why[160];
+  if (!img || cv_image_probe(data, len, img, why, sizeof why) < 0) {
+    cv_diag_at(d, CV_SEV_ERROR, path,
+               "%s '%s': expected a JPEG or PNG image, found %s", what,
+               path->str, img ? why : "no memory to read it");
+    return -1;
+  }
+  img->path = path->str;
+  img->alt = alt ? alt : "";
+  *out = img;
+  return 0;
 }
 
 int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
@@ -128,28 +156,9 @@ int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
     return 0;
   if (photo_fields(ph, &path, &alt, d) < 0)
     return -1;
-  if (!*path->str) {
-    cv_diag_at(d, CV_SEV_ERROR, path,
-               "photo: expected an image file name, found an empty string");
-    return -1;
-  }
-  size_t len = 0;
-  unsigned char *data = read_photo(path, safe, inputs, arena, d, &len);
-  if (!data)
-    return -1;
-  cv_image *img = cv_arena_alloc(arena, sizeof *img);
-  char why[160];
-  if (!img || cv_image_probe(data, len, img, why, sizeof why) < 0) {
-    cv_diag_at(d, CV_SEV_ERROR, path,
-               "photo '%s': expected a JPEG or PNG image, found %s", path->str,
-               img ? why : "no memory to read it");
-    return -1;
-  }
   const char *name = cv_node_get_str(root, "name");
-  img->path = path->str;
-  img->alt = alt    ? alt->str
-             : name ? cv_arena_printf(arena, "Photo of %s", name)
-                    : "Photo";
-  *out = img;
-  return 0;
+  const char *text = alt    ? alt->str
+                     : name ? cv_arena_printf(arena, "Photo of %s", name)
+                            : "Photo";
+  return cv_image_load(path, text, "photo", safe, inputs, arena, d, out);
 }

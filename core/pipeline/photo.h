@@ -17,4 +17,12 @@
 int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
                   cv_arena *arena, cv_diags *d, const cv_image **out);
 
+/* Reads the image file that scalar path names (relative to the file the
+ * node came from, beneath its directory when safe) with alternate text
+ * alt (NULL: none); what names it in messages ("photo", "image").  The
+ * same as cv_photo_load otherwise. */
+int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
+                  int safe, cv_inputs *inputs, cv_arena *arena, cv_diags *d,
+                  const cv_image **out);
+
 #endif

@@ -22,6 +22,7 @@
 
 #include "document/convert.h"
 #include "document/lang.h"
+#include "document/letter.h"
 #include "document/tags.h"
 #include "output/raster.h"
 #include "pipeline/pdfa.h"
@@ -63,6 +64,8 @@ typedef struct render_ctx {
   cv_render_stats *stats;
   int64_t date;
   cv_model *model;
+  cv_model *cv_model; /* the CV a letter takes its header from, or NULL */
+  int letter;         /* the document is a letter (document/letter.h) */
   const cvpdf_node *root;
   int tags_bad;      /* --only named a tag wrongly: reported, fails later */
   int sections_left; /* sections not yet checked */
@@ -80,9 +83,10 @@ typedef struct render_ctx {
   const char *out;
   cv_arena arena;
   cv_docout doc;
-  cv_inputs inputs;      /* every file read: no output may replace one */
-  const cv_image *photo; /* the CV's photo:, or NULL */
-  const unsigned char *icc; /* --pdfa: the sRGB profile, icc_len bytes */
+  cv_inputs inputs;           /* every file read: no output may replace one */
+  const cv_image *photo;      /* the CV's photo:, or NULL */
+  const cv_part_place *place; /* a bundle's part: where it goes; else NULL */
+  const unsigned char *icc;   /* --pdfa: the sRGB profile, icc_len bytes */
   size_t icc_len;
 } render_ctx;
 
@@ -94,6 +98,7 @@ static void ctx_fini(render_ctx *c) {
   cv_fontset_destroy(c->fonts);
   cv_plugins_destroy(c->plugins);
   cv_model_destroy(c->model);
+  cv_model_destroy(c->cv_model);
   cv_docout_fini(&c->doc);
   cv_arena_fini(&c->arena);
   cv_inputs_fini(&c->inputs);
@@ -123,6 +128,12 @@ static int load_document(render_ctx *c) {
           : cv_model_load_input(o->input, &o->limits, &c->inputs, c->d);
   if (!c->model)
     return -1;
+  /* A letter takes the header of the CV it names before anything reads
+   * the top level (its `cv:` is not RenderCV's). */
+  c->letter = cv_letter_merge(c->model, &o->limits, o->safe || o->confine_files,
+                              &c->inputs, c->d, &c->cv_model);
+  if (c->letter < 0)
+    return -1;
   if (cv_convert_to_native(c->model, c->d) < 0) /* JSON Resume, RenderCV */
     return -1;
   c->root = c->model->root;
@@ -133,6 +144,15 @@ static int load_document(render_ctx *c) {
                cv_node_kind_name(c->root));
     return -1;
   }
+  const cvpdf_node *bundle = cv_node_get(c->root, "bundle");
+  if (bundle && c->place) {
+    cv_diag_at(c->d, CV_SEV_ERROR, bundle,
+               "expected a CV or letter in a bundle, found an application "
+               "file (bundles do not nest)");
+    return -1;
+  }
+  if (bundle && !o->data)
+    return 1; /* an application file: cv_render makes its bundle */
   /* Tags select items before anything validates them. */
   c->tags_bad = cv_tags_apply(c->model->root, o->only, c->d) > 0;
   /* Then translated fields, to the language asked for. */
@@ -142,6 +162,30 @@ static int load_document(render_ctx *c) {
 }
 
 /* ---- load_plugins ----------------------------------------------------- */
+
+/* A letter's own fields become its one section: the keys core reads and
+ * the header's fields stay at the top. */
+static int split_letter(render_ctx *c) {
+  const cvpdf_section_type *ht = NULL;
+  cv_plugins_find(c->plugins, "header", &ht);
+  size_t n = 0, nh = 0;
+  while (cv_core_keys[n].name)
+    n++;
+  while (ht && ht->fields && ht->fields[nh].name)
+    nh++;
+  const char **keep = cv_arena_alloc_n(&c->arena, n + nh + 1, sizeof *keep);
+  if (!keep)
+    return oom(c);
+  for (size_t i = 0; i < n; i++)
+    keep[i] = cv_core_keys[i].name;
+  for (size_t i = 0; i < nh; i++)
+    keep[n + i] = ht->fields[i].name;
+  keep[n + nh] = NULL;
+  if (cv_letter_split(c->model, keep, c->d) < 0)
+    return -1;
+  c->root = c->model->root;
+  return 0;
+}
 
 static int load_plugins(render_ctx *c) {
   const cv_render_opts *o = c->o;
@@ -153,6 +197,8 @@ static int load_plugins(render_ctx *c) {
                              o->default_plugin_dir, &st) < 0)
     return fail_status(c, &st);
   c->sections_left = 1;
+  if (c->letter && split_letter(c) < 0)
+    return -1;
   /* Errors of the top level stop the render after the theme is read, so
    * that its problems are reported too. */
   c->top_bad = cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad;
@@ -171,7 +217,7 @@ static int load_theme(render_ctx *c) {
   if (!(c->theme = cv_arena_alloc(&c->arena, sizeof *c->theme)))
     return oom(c);
   if (cv_theme_load(c->theme, layout, o->layout ? NULL : layout_at,
-                    o->layout_dirs, cv_node_get(c->root, "theme"),
+                    o->layout_dirs, cv_node_get(c->root, "theme"), c->letter,
                     cv_plugins_type_decls(c->plugins), &c->inputs, &c->arena,
                     c->d) < 0)
     return -1;
@@ -291,12 +337,18 @@ static int open_outputs(render_ctx *c) {
   snprintf(c->stats->output, sizeof c->stats->output, "%s", c->out);
   if (o->check_only)
     return 0;
-  if (cv_check_outputs(c->out, o->trace, &c->inputs, c->d) < 0)
+  if ((!c->place || c->place->first) &&
+      cv_check_outputs(c->out, o->trace, &c->inputs, c->d) < 0)
     return -1;
-  if (strcmp(c->out, "/dev/null") != 0) {
+  if (c->place) { /* a bundle's part: pages go to the bundle's writer */
+    c->tee.pdf = c->place->pdf;
+    c->tee.base = c->place->page_base;
+    c->tee.max_pages = c->place->max_pages;
+  } else if (strcmp(c->out, "/dev/null") != 0) {
     cv_status st = {0};
     if (!(c->pdf = cv_pdf_new(&st)))
       return fail_status(c, &st);
+    cv_pdf_set_preview(c->pdf, o->preview);
     c->tee.pdf = c->pdf;
   }
   if (o->trace) {
@@ -305,6 +357,14 @@ static int open_outputs(render_ctx *c) {
   }
   cv_builder_set_sink(c->builder, cv_tee_sink(&c->tee));
   return 0;
+}
+
+/* Images a plugin places (a letter's signature), read as the photo is. */
+static int load_image(void *ud, const cvpdf_node *path, const char *alt,
+                      const cv_image **out) {
+  render_ctx *c = ud;
+  return cv_image_load(path, alt, "image", c->o->safe || c->o->confine_files,
+                       &c->inputs, &c->arena, c->d, out);
 }
 
 static int prepare(render_ctx *c) {
@@ -320,8 +380,10 @@ static int prepare(render_ctx *c) {
   if (!c->builder)
     return oom(c);
   cv_builder_set_date(c->builder, c->date);
+  cv_builder_set_datecache(c->builder, c->o->date_cache);
   cv_builder_set_safe(c->builder, c->o->safe || c->o->confine_files);
   cv_builder_set_inputs(c->builder, &c->inputs);
+  cv_builder_set_image_loader(c->builder, load_image, c);
   return open_outputs(c);
 }
 
@@ -442,7 +504,7 @@ static void fill_info(render_ctx *c) {
   info->author = author ? author : "";
   info->subject = cv_node_get_str(c->root, "subject");
   if (!info->subject)
-    info->subject = "Curriculum Vitae";
+    info->subject = c->letter ? "Letter" : "Curriculum Vitae";
   info->keywords = cv_node_get_str(c->root, "keywords");
   info->creator = "cvpdf " CVPDF_VERSION;
   info->lang = c->lang;
@@ -493,12 +555,99 @@ static int write_outputs(render_ctx *c) {
   return 0;
 }
 
+/* ---- one document of a bundle ---------------------------------------- */
+
+int cv_part_continues(const cv_part *p) {
+  int n = p->o->page_numbers;
+  return n == CV_PAGES_LAYOUT ? p->theme->page_numbers_continue
+                              : n == CV_PAGES_CONTINUE;
+}
+
+/* The part's first page begins its part of the bundle: its outline entry
+ * (the document's title), its structure elements after the earlier
+ * parts', its page labels. */
+static int begin_part(render_ctx *c) {
+  if (!c->place->pdf)
+    return 0;
+  const char *title = cv_doc_title(c->root, cv_node_get_str(c->root, "name"),
+                                   &c->arena, c->o->input);
+  cv_status st = {0};
+  if (cv_pdf_part(c->place->pdf, title, c->place->tag_base,
+                  !cv_part_continues(c), &st) < 0)
+    return fail_status(c, &st);
+  return 0;
+}
+
+cv_part *cv_part_build(const cv_render_opts *o, const cv_part_place *at,
+                       cv_diags *d, cv_render_stats *stats) {
+  render_ctx *c = calloc(1, sizeof *c);
+  if (!c) {
+    cv_diags_add(d, CV_SEV_ERROR, o->input, 0, 0, "out of memory");
+    return NULL;
+  }
+  *c = (render_ctx){
+      .o = o, .d = d, .stats = stats, .date = doc_date(), .place = at};
+  cv_arena_init(&c->arena);
+  cv_docout_init(&c->doc);
+  cv_inputs_init(&c->inputs);
+  int rc = load_document(c) != 0 ? -1 : 0;
+  if (rc == 0)
+    rc = load_plugins(c);
+  if (rc == 0)
+    rc = prepare(c) < 0 || begin_part(c) < 0 || build_sections(c) < 0 ? -1 : 0;
+  if (rc == 0)
+    return c;
+  if (c->sections_left && c->plugins)
+    cv_check_sections(c->plugins, c->root, d);
+  cv_part_free(c);
+  return NULL;
+}
+
+int cv_part_flush(cv_part *c, size_t *pages) {
+  if (cv_builder_flush(c->builder) < 0)
+    return -1;
+  *pages = cv_builder_pages(c->builder);
+  c->stats->pages = *pages;
+  return 0;
+}
+
+int cv_part_finish(cv_part *c, size_t first, size_t total) {
+  if (cv_builder_margins(c->builder, first, total) < 0)
+    return -1;
+  fill_info(c);
+  return 0;
+}
+
+const cv_docinfo *cv_part_info(const cv_part *c) {
+  return &c->doc.info;
+}
+
+const cv_docout *cv_part_pages(const cv_part *c) {
+  return &c->doc;
+}
+
+const cv_structure *cv_part_structure(const cv_part *c) {
+  return cv_builder_structure(c->builder);
+}
+
+const cv_inputs *cv_part_inputs(const cv_part *c) {
+  return &c->inputs;
+}
+
+void cv_part_free(cv_part *c) {
+  if (!c)
+    return;
+  ctx_fini(c);
+  free(c);
+}
+
 /* ---- the render ------------------------------------------------------- */
 
 static int run_stages(render_ctx *c) {
   double t0 = cv_now(), t;
-  if (load_document(c) < 0)
-    return -1;
+  int rc = load_document(c);
+  if (rc != 0)
+    return rc;
   t = cv_now();
   c->stats->t_parse = t - t0;
   if (load_plugins(c) < 0)
@@ -516,6 +665,8 @@ static int run_stages(render_ctx *c) {
 int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   if (o->safe && !o->outlet)
     return cv_render_isolated(o, d, stats);
+  if (o->bundle)
+    return cv_render_bundle(o, d, stats);
   cv_render_stats local;
   if (!stats)
     stats = &local;
@@ -526,6 +677,8 @@ int cv_render(const cv_render_opts *o, cv_diags *d, cv_render_stats *stats) {
   cv_docout_init(&c.doc);
   cv_inputs_init(&c.inputs);
   int rc = run_stages(&c);
+  if (rc == 1) /* an application file */
+    rc = cv_render_application(o, c.model, d, stats);
   /* Every problem is listed, by `check` and `render` alike: sections are
    * checked even after an error stopped the build before them. */
   if (c.sections_left && c.plugins)

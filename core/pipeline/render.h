@@ -10,6 +10,7 @@
  * text/text.h); the pipeline only passes them on. */
 typedef struct cv_fontcache cv_fontcache;
 typedef struct cv_hyphcache cv_hyphcache;
+typedef struct cv_datecache cv_datecache; /* text/cldr.h */
 
 struct cv_render_outlet;
 
@@ -77,21 +78,37 @@ typedef struct cv_render_opts {
    * and renders may run in parallel threads. */
   cv_fontcache *font_cache;
   cv_hyphcache *hyph_cache;
+  cv_datecache *date_cache; /* NULL: every date is written afresh */
   /* The files of safe mode without the rest of it, for a server: the CV
    * may name files (BibTeX) only beneath its own directory and layouts
    * only by installed name, while plugins are found as usual. */
   int confine_files;
+  /* The PDF is only drawn on screen (cvpdf serve): saved as a preview
+   * (output/pdf.h), with the same pages and fonts, quicker to write and
+   * to read but larger. */
+  int preview;
   /* Safe mode renders in a child process (pipeline/sandbox.h) stopped
    * after this many seconds of CPU time, or twice as many of real time;
    * 0 means CV_DEFAULT_MAX_SECONDS. */
   size_t max_seconds;
-  /* Set in that child only: the finished trace and PDF go to its parent,
-   * which writes them.  NULL: cv_render writes them itself. */
+  /* Set in that child: the finished trace and PDF go to its parent,
+   * which writes them; or by a server keeping the PDF in memory (a render
+   * with an outlet runs in the calling process, safe or not).  NULL:
+   * cv_render writes them itself. */
   const struct cv_render_outlet *outlet;
+  /* A bundle: these documents (NULL-terminated), each with its own layout,
+   * rendered into one PDF at output, which -- unlike input, the name
+   * messages about the bundle use -- must be set.  NULL: input alone. */
+  const char *const *bundle;
+  /* A bundle's page numbers: CV_PAGES_LAYOUT as each document's layout
+   * says (page_numbers:), or the same for all. */
+  int page_numbers;
   /* Write PDF/A-2 (pipeline/pdfa.h): the sRGB profile is read as the CV
    * is prepared, and a render without it fails. */
   int pdfa;
 } cv_render_opts;
+
+enum { CV_PAGES_LAYOUT, CV_PAGES_RESTART, CV_PAGES_CONTINUE };
 
 #define CV_DEFAULT_MAX_PAGES 500
 #define CV_DEFAULT_MAX_SECONDS 60

@@ -17,6 +17,58 @@ static inline double cv_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* ---- render.c: one document of a bundle ---- */
+
+typedef struct render_ctx cv_part;
+
+/* Where a bundle's part goes. */
+typedef struct cv_part_place {
+  cv_pdf *pdf;       /* the bundle's writer (borrowed); NULL: count only */
+  size_t page_base;  /* pages written before this part */
+  uint32_t tag_base; /* structure elements before this part's */
+  size_t max_pages;  /* the most pages this part may still have */
+  int first;         /* the first part (which checks the output early) */
+} cv_part_place;
+
+/* Loads, checks and builds document o->input, its pages going to
+ * at->pdf (which numbers its outline and tags as a part's).  Returns the
+ * part, or NULL after reporting why (it is then freed). */
+cv_part *cv_part_build(const cv_render_opts *o, const cv_part_place *at,
+                       cv_diags *d, cv_render_stats *stats);
+/* Delivers the part's last pages: 0 with *pages set, or -1. */
+int cv_part_flush(cv_part *p, size_t *pages);
+/* Whether the part's page numbers run on from the part before it (its
+ * layout's page_numbers:, unless o->page_numbers says otherwise). */
+int cv_part_continues(const cv_part *p);
+/* The part's running headers and footers, its first page numbered first,
+ * {pages} being total; then its document information.  0, or -1. */
+int cv_part_finish(cv_part *p, size_t first, size_t total);
+const cv_docinfo *cv_part_info(const cv_part *p);
+/* The part's pages, kept when o->trace is set. */
+const cv_docout *cv_part_pages(const cv_part *p);
+const cv_structure *cv_part_structure(const cv_part *p);
+const cv_inputs *cv_part_inputs(const cv_part *p);
+void cv_part_free(cv_part *p); /* NULL is accepted */
+
+/* ---- bundle.c ---- */
+
+/* Renders the documents of o->bundle into one PDF at o->output (stats
+ * not NULL: cv_render's). */
+int cv_render_bundle(const cv_render_opts *o, cv_diags *d,
+                     cv_render_stats *stats);
+/* The same, the PDF titled title (NULL: the first part's title), never
+ * written over a file of more (NULL: none) either. */
+int cv_render_bundle_of(const cv_render_opts *o, const char *title,
+                        const cv_inputs *more, cv_diags *d,
+                        cv_render_stats *stats);
+
+/* ---- application.c ---- */
+
+/* Renders (or checks) application file m (a mapping with bundle:), read
+ * as o->input, as the bundle it names. */
+int cv_render_application(const cv_render_opts *o, const cv_model *m,
+                          cv_diags *d, cv_render_stats *stats);
+
 /* ---- checks.c ---- */
 
 /* The top level against core's keys and the header plugin's fields.
@@ -52,7 +104,8 @@ typedef struct page_tee {
   cv_docout *doc; /* NULL unless a trace was asked for */
   size_t max_pages;
   size_t pages;
-  double t; /* seconds spent writing */
+  size_t base; /* pages of the PDF before these (a bundle's earlier parts) */
+  double t;    /* seconds spent writing */
   cv_diags *diags;
   const char *file;
 } page_tee;

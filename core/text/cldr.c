@@ -4,10 +4,16 @@
  * (udatpg) for the skeleton yMMM or yMMMM, so each language gets its own
  * order and words ("Sep 2017", "sept. 2017", "2017年9月", "2017년 9월").
  * ICU's objects are opened per call and closed before returning: nothing
- * is shared, so two documents may format dates in parallel threads. */
+ * is shared, so two documents may format dates in parallel threads.  What
+ * they wrote may be kept in a cv_datecache, which has its own lock. */
+#define _POSIX_C_SOURCE 200809L
 #include "text/cldr.h"
 
+#include "base/util.h"
+
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/udat.h>
@@ -38,18 +44,20 @@ static long days_from_civil(long y, long m, long d) {
   return era * 146097 + doe - 719468;
 }
 
-/* Formats the 15th of month in year with pattern (UTF-16), as UTF-8 into
- * buf.  Returns 0, or -1 when ICU fails. */
-static int format_with(char *buf, size_t cap, const char *loc,
-                       const UChar *pattern, int32_t plen, int year,
-                       int month) {
+/* Formats day of month in year with pattern (UTF-16; NULL: CLDR's long
+ * date format), as UTF-8 into buf.  Returns 0, or -1 when ICU fails. */
+static int format_day(char *buf, size_t cap, const char *loc,
+                      const UChar *pattern, int32_t plen, int year, int month,
+                      int day) {
   UErrorCode err = U_ZERO_ERROR;
   static const UChar utc[] = {'U', 'T', 'C', 0};
   UDateFormat *f =
-      udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pattern, plen, &err);
+      pattern ? udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pattern,
+                          plen, &err)
+              : udat_open(UDAT_NONE, UDAT_LONG, loc, utc, -1, NULL, 0, &err);
   if (U_FAILURE(err))
     return -1;
-  UDate when = (UDate)days_from_civil(year, month, 15) * 86400000.0;
+  UDate when = (UDate)days_from_civil(year, month, day) * 86400000.0;
   UChar out[128];
   int32_t n = udat_format(f, when, out, 128, NULL, &err);
   udat_close(f);
@@ -58,6 +66,13 @@ static int format_with(char *buf, size_t cap, const char *loc,
   err = U_ZERO_ERROR;
   u_strToUTF8(buf, (int32_t)cap, NULL, out, n, &err);
   return U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING ? -1 : 0;
+}
+
+/* The 15th of month: a day no time zone moves to another month. */
+static int format_with(char *buf, size_t cap, const char *loc,
+                       const UChar *pattern, int32_t plen, int year,
+                       int month) {
+  return format_day(buf, cap, loc, pattern, plen, year, month, 15);
 }
 
 /* A full stop after the abbreviated month name in buf, when CLDR cut the
@@ -121,4 +136,104 @@ const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
   return format_with(buf, cap, loc, alone, abbreviated ? 3 : 4, 2000, month)
              ? NULL
              : buf;
+}
+
+/* ---- the cache -------------------------------------------------------- */
+
+/* A CV has tens of dates; a cache that is full keeps what it has. */
+#define DATECACHE_MAX 4096
+
+typedef struct date_entry {
+  char *lang; /* "" for NULL */
+  int year, month;
+  cv_month_form form;
+  char *text;
+} date_entry;
+
+struct cv_datecache {
+  pthread_mutex_t mu; /* guards the entries */
+  date_entry *e;
+  size_t n;
+};
+
+cv_datecache *cv_datecache_create(void) {
+  cv_datecache *c = calloc(1, sizeof *c);
+  if (c && !(c->e = calloc(DATECACHE_MAX, sizeof *c->e))) {
+    free(c);
+    return NULL;
+  }
+  if (c && pthread_mutex_init(&c->mu, NULL) != 0) {
+    free(c->e);
+    free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+void cv_datecache_destroy(cv_datecache *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->e[i].lang);
+    free(c->e[i].text);
+  }
+  free(c->e);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+static date_entry *date_find(cv_datecache *c, const char *lang, int year,
+                             int month, cv_month_form form) {
+  for (size_t i = 0; i < c->n; i++) {
+    date_entry *e = &c->e[i];
+    if (e->year == year && e->month == month && e->form == form &&
+        !strcmp(e->lang, lang))
+      return e;
+  }
+  return NULL;
+}
+
+const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
+                                      const char *lang, int year, int month,
+                                      cv_month_form form) {
+  const char *key = lang ? lang : "";
+  if (c && buf && cap >= 16 && pthread_mutex_lock(&c->mu) == 0) {
+    const date_entry *e = date_find(c, key, year, month, form);
+    int fits = e && strlen(e->text) < cap;
+    if (fits)
+      memcpy(buf, e->text, strlen(e->text) + 1);
+    pthread_mutex_unlock(&c->mu);
+    if (fits)
+      return buf;
+  }
+  const char *r = cv_cldr_month_year(buf, cap, lang, year, month, form);
+  if (!c || !r || pthread_mutex_lock(&c->mu) != 0)
+    return r;
+  if (c->n < DATECACHE_MAX && !date_find(c, key, year, month, form)) {
+    date_entry e = {cv_strdup(key), year, month, form, cv_strdup(buf)};
+    if (e.lang && e.text)
+      c->e[c->n++] = e;
+    else {
+      free(e.lang);
+      free(e.text);
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  return r;
+}
+
+const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
+                             int month, int day) {
+  if (!buf || cap < 16)
+    return NULL;
+  snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
+  if (month < 1 || month > 12 || day < 1 || day > 31)
+    return NULL;
+  char loc[64];
+  icu_locale(lang, loc, sizeof loc);
+  if (format_day(buf, cap, loc, NULL, 0, year, month, day) < 0) {
+    snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
+    return NULL;
+  }
+  return buf;
 }

@@ -20,10 +20,31 @@ typedef enum cv_month_form {
 const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
                                int year, int month, cv_month_form form);
 
+/* The dates a process has written, kept for the renders that follow (a
+ * server renders the same CV again at every pause in typing): opening
+ * ICU's pattern generator costs about a millisecond a date.  Safe to share
+ * between threads. */
+typedef struct cv_datecache cv_datecache;
+cv_datecache *cv_datecache_create(void);    /* NULL when out of memory */
+void cv_datecache_destroy(cv_datecache *c); /* NULL is accepted */
+
+/* cv_cldr_month_year, answered from c when it wrote the same date before
+ * (c NULL: no cache). */
+const char *cv_cldr_month_year_cached(cv_datecache *c, char *buf, size_t cap,
+                                      const char *lang, int year, int month,
+                                      cv_month_form form);
+
 /* Writes the name of month (1-12) standing alone (CLDR's stand-alone
  * context: "September", "septembre", "9月") into buf; abbreviated picks the
  * short name.  Returns buf, or NULL as above. */
 const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
                                int month, int abbreviated);
+
+/* Writes a day's date as lang writes it in a letter, CLDR's long date
+ * format ("3 December 2026" in en-GB, "December 3, 2026" in en, "3.
+ * Dezember 2026", "2026年12月3日") into buf.  Returns buf, or NULL when the
+ * date is out of range or ICU fails (buf then holds "YYYY-MM-DD"). */
+const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
+                             int month, int day);
 
 #endif

@@ -108,6 +108,14 @@ static void leaf(cvpdf_builder *b, cv_role role) {
   b->tag = cv_bld_elem(b, role, container(b));
 }
 
+void cv_bld_begin_block(cvpdf_builder *b) {
+  begin_block(b);
+}
+
+uint32_t cv_bld_container(const cvpdf_builder *b) {
+  return container(b);
+}
+
 /* ---- service table: blocks ------------------------------------------- */
 
 static void mark_line(cvpdf_builder *b, const char *title, int level) {

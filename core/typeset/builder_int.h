@@ -9,7 +9,9 @@
  *   host.c     the other services (reading nodes, messages, strings,
  *              dates, BibTeX) and the table that holds them all;
  *   margins.c  running headers and footers;
- *   photo.c    the CV's photo beside the header. */
+ *   photo.c    the CV's photo beside the header;
+ *   place.c    blocks at a fixed position (a letter's address window),
+ *              images and a day's date. */
 #ifndef CV_BUILDER_INT_H
 #define CV_BUILDER_INT_H
 
@@ -42,6 +44,11 @@ typedef struct vline {
 
 #define MAX_LISTS 8
 
+/* The measure and indents, saved while a photo or a place narrows them. */
+typedef struct frame {
+  double measure, base, indent;
+} frame;
+
 typedef struct list_state {
   cvpdf_list_kind kind;
   int counter;
@@ -66,6 +73,7 @@ struct cvpdf_builder {
   size_t ngens, capgens;
   cv_diags *diags;
   const char *lang;
+  cv_datecache *dates; /* borrowed, or NULL */
   int64_t date;     /* the document date, seconds since 1970 (UTC) */
   const char *type; /* section type being built */
   int failed;
@@ -131,7 +139,18 @@ struct cvpdf_builder {
   size_t photo_at; /* vertical items (dropped ones counted) before
                       the header's first line */
   double photo_h;  /* how far below that line it reaches */
-  double saved_measure, saved_base;
+  frame photo_saved;
+
+  /* a block at a fixed position (place.c) */
+  int place_on;
+  double place_top;    /* where its content started, from the text top */
+  double place_bottom; /* where what follows it starts, from the text top */
+  size_t place_at;     /* vertical items (dropped counted) before it */
+  frame place_saved;
+  const char *place_name;
+  /* images the plugins name, read by the pipeline (place.c) */
+  cv_image_loader image_loader;
+  void *image_ud;
 };
 
 /* The page break before an entry's second content line (\clubpenalty). */
@@ -228,6 +247,36 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
                   const char *url);
 void cv_h_rule(cvpdf_builder *b);
 void cv_h_space(cvpdf_builder *b, const char *name);
+/* What every block does first: the contact line set, no element open,
+ * the pages nothing can change any more written. */
+void cv_bld_begin_block(cvpdf_builder *b);
+/* The structure element a new block goes into. */
+uint32_t cv_bld_container(const cvpdf_builder *b);
+
+/* ---- photo.c ----------------------------------------------------------- */
+
+/* A new line holding image img, w x h, as a Figure element under parent
+ * with the image's alternate text: the item, its line in *line; NULL when
+ * out of memory (reported). */
+pitem *cv_bld_figure(cvpdf_builder *b, const cv_image *img, uint32_t parent,
+                     double w, double h, vline **line);
+
+/* ---- place.c ----------------------------------------------------------- */
+
+/* Saves the measure and indents into f, and sets them back from it. */
+void cv_bld_frame_save(const cvpdf_builder *b, frame *f);
+void cv_bld_frame_restore(cvpdf_builder *b, const frame *f);
+/* The height the vertical list takes from item `from` (dropped ones
+ * counted) to its end: its boxes and its glue, the glue before the first
+ * box only when lead_glue; *boxes (may be NULL) gets whether it has a
+ * box. */
+double cv_bld_height_from(const cvpdf_builder *b, size_t from, int lead_glue,
+                          int *boxes);
+const char *cv_h_day_date(cvpdf_builder *b, const cvpdf_node *date);
+int cv_h_place_begin(cvpdf_builder *b, const char *name);
+void cv_h_place_end(cvpdf_builder *b);
+void cv_h_image(cvpdf_builder *b, const char *style, const cvpdf_node *path,
+                const char *alt);
 
 /* ---- host.c: the other services the blocks use ------------------------- */
 
@@ -241,8 +290,10 @@ const char *cv_h_option(cvpdf_builder *b, const char *key);
 
 /* ---- margins.c --------------------------------------------------------- */
 
-/* Places page `page` of `pages`'s running footer and header on pg. */
-int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, size_t page, size_t pages);
+/* Places page `page` of `pages`'s running footer and header on pg; first:
+ * the document's first page (no running header unless the layout asks). */
+int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
+                      size_t pages);
 
 #pragma GCC visibility pop
 

@@ -124,7 +124,7 @@ const char *cv_role_name(cv_role role) {
   static const char *const names[] = {
       "NonStruct", "Document", "Sect", "Div", "H1", "H2",
       "H3",        "P",        "L",    "LI",  "Lbl", "LBody",
-      "Figure"};
+      "Figure",    "Part"};
   return (unsigned)role < sizeof names / sizeof *names ? names[role]
                                                        : "NonStruct";
 }

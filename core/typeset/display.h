@@ -76,7 +76,8 @@ typedef enum cv_role {
   CV_ROLE_LI,
   CV_ROLE_LBL,
   CV_ROLE_LBODY,
-  CV_ROLE_FIGURE /* an image, with its alternate text */
+  CV_ROLE_FIGURE, /* an image, with its alternate text */
+  CV_ROLE_PART    /* one document of a bundle, under the bundle's */
 } cv_role;
 
 typedef struct cv_selem {

@@ -147,10 +147,10 @@ static const char *format_date(cvpdf_builder *b, const cvpdf_node *n, int *ok) {
   if (ms == 3)
     return cv_h_fmt(b, "%02d/%d", d.month, d.year);
   char buf[128];
-  cv_cldr_month_year(buf, sizeof buf, b->lang, d.year, d.month,
-                     ms == 2   ? CV_MONTH_LONG
-                     : ms == 4 ? CV_MONTH_DOTTED
-                               : CV_MONTH_SHORT);
+  cv_cldr_month_year_cached(b->dates, buf, sizeof buf, b->lang, d.year, d.month,
+                            ms == 2   ? CV_MONTH_LONG
+                            : ms == 4 ? CV_MONTH_DOTTED
+                                      : CV_MONTH_SHORT);
   return cv_h_fmt(b, "%s", buf);
 }
 
@@ -270,6 +270,10 @@ static const cvpdf_host host_table = {
     .set_author = h_set_author,
     .load_bibtex = h_load_bibtex,
     .join = h_join,
+    .day_date = cv_h_day_date,
+    .place_begin = cv_h_place_begin,
+    .place_end = cv_h_place_end,
+    .image = cv_h_image,
 };
 
 const cvpdf_host *cv_builder_services(void) {

@@ -337,6 +337,10 @@ void cv_builder_set_date(cvpdf_builder *b, int64_t date) {
   b->date = date;
 }
 
+void cv_builder_set_datecache(cvpdf_builder *b, cv_datecache *c) {
+  b->dates = c;
+}
+
 void cv_builder_set_safe(cvpdf_builder *b, int safe) {
   b->safe = safe;
 }
@@ -504,8 +508,7 @@ void cv_bld_fire_pages(cvpdf_builder *b, int final) {
   release(b);
 }
 
-int cv_builder_finish(cvpdf_builder *b) {
-  const cv_theme *t = b->theme;
+int cv_builder_flush(cvpdf_builder *b) {
   cv_bld_flush_contacts(b);
   cv_bld_flush_labels(b);
   if (b->failed)
@@ -515,14 +518,22 @@ int cv_builder_finish(cvpdf_builder *b) {
     /* An empty document is still one (empty) page. */
     deliver_page(b, 0, 0);
   }
-  /* Now the number of pages is known: running headers and footers. */
+  return b->failed ? -1 : 0;
+}
+
+size_t cv_builder_pages(const cvpdf_builder *b) {
+  return b->npages;
+}
+
+int cv_builder_margins(cvpdf_builder *b, size_t first, size_t total) {
+  const cv_theme *t = b->theme;
   b->tag = 0;
   for (size_t i = 0; i < b->npages && !b->failed; i++) {
     cv_page *pg = &b->scratch;
     pg->n = 0;
     pg->width = t->page_w;
     pg->height = t->page_h;
-    if (cv_bld_add_footer(b, pg, i + 1, b->npages) < 0 ||
+    if (cv_bld_add_footer(b, pg, i == 0, first + i, total) < 0 ||
         cv_page_sort(pg) < 0) {
       cv_bld_oom(b);
       break;
@@ -532,4 +543,11 @@ int cv_builder_finish(cvpdf_builder *b) {
       sink_failed(b, &mst);
   }
   return b->failed ? -1 : 0;
+}
+
+int cv_builder_finish(cvpdf_builder *b) {
+  if (cv_builder_flush(b) < 0)
+    return -1;
+  /* Now the number of pages is known: running headers and footers. */
+  return cv_builder_margins(b, 1, b->npages);
 }

@@ -4,6 +4,7 @@
 #ifndef CV_LAYOUT_H
 #define CV_LAYOUT_H
 
+#include "text/cldr.h"
 #include "typeset/display.h"
 #include "typeset/linebreak.h"
 #include "typeset/pagebuild.h"
@@ -47,6 +48,9 @@ const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b);
  * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
  * set, it is the time the builder was created. */
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
+/* Dates written (text/cldr.h) are kept in and taken from c (borrowed;
+ * NULL: none). */
+void cv_builder_set_datecache(cvpdf_builder *b, cv_datecache *c);
 /* Safe mode: files the CV names (BibTeX) must lie in the CV's directory,
  * and links may not be relative. */
 void cv_builder_set_safe(cvpdf_builder *b, int safe);
@@ -63,6 +67,17 @@ void cv_builder_set_inputs(cvpdf_builder *b, cv_inputs *inputs);
 void cv_builder_photo_begin(cvpdf_builder *b, const cv_image *img);
 void cv_builder_photo_end(cvpdf_builder *b);
 
+/* Reads the image file that node path names (relative to the CV file it
+ * comes from, as the photo's), with alternate text alt (may be NULL):
+ * *out gets it, valid until the document is written.  Returns 0, or -1
+ * after reporting at path why it cannot be used. */
+typedef int (*cv_image_loader)(void *ud, const cvpdf_node *path,
+                               const char *alt, const cv_image **out);
+/* Images plugins place (the image service) are read through load; until
+ * set, an image is an error. */
+void cv_builder_set_image_loader(cvpdf_builder *b, cv_image_loader load,
+                                 void *ud);
+
 /* Where pages go.  They are cut as soon as nothing still to come can
  * move their breaks, while the plugins are still building, and the
  * memory of their lines is then reused: set the sink before building. */
@@ -74,6 +89,14 @@ void cv_builder_keep_pages(cvpdf_builder *b);
  * header and footer of every page to the sink's margin().  Returns 0, or
  * -1 after an error reported through the builder's diagnostics. */
 int cv_builder_finish(cvpdf_builder *b);
+/* cv_builder_finish in two steps, for a document whose page numbers
+ * depend on others (a bundle): flush delivers the remaining pages (then
+ * cv_builder_pages says how many), margins the running header and footer
+ * of each, its pages numbered from first, {pages} being total.  Return 0,
+ * or -1 as cv_builder_finish. */
+int cv_builder_flush(cvpdf_builder *b);
+size_t cv_builder_pages(const cvpdf_builder *b);
+int cv_builder_margins(cvpdf_builder *b, size_t first, size_t total);
 
 /* The layout the builder sets the document in. */
 const cv_theme *cv_builder_theme(const cvpdf_builder *b);

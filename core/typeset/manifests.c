@@ -1,7 +1,8 @@
 /* cvpdf - font family manifests (fonts/NAME.yaml: family, regular, bold,
  * italic, bold-italic, and where a package puts the files) read into a
  * fontset.  The files are YAML, so they are read here, above the text
- * room, which holds the fontset but does not read documents. */
+ * room, which holds the fontset but does not read documents; see
+ * core/typeset/README.md. */
 #define _POSIX_C_SOURCE 200809L
 #include "typeset/manifests.h"
 #include "typeset/theme_read.h"
@@ -16,7 +17,7 @@ static int is_file(const char *path) {
   return path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* A manifest's `dirs` say cv_lr_where its package puts the files; a file found
+/* A manifest's `dirs` say where its package puts the files; a file found
  * there needs no fontconfig lookup. */
 static void resolve_in_dirs(cv_arena *a, const char *dir,
                             const cvpdf_node *dirs, const char *files[4]) {

@@ -18,8 +18,8 @@ static void put_date(cvpdf_builder *b, cv_buf *out) {
   if (!gmtime_r(&tt, &tm))
     return;
   char buf[128];
-  cv_cldr_month_year(buf, sizeof buf, b->lang, tm.tm_year + 1900,
-                     tm.tm_mon + 1, CV_MONTH_LONG);
+  cv_cldr_month_year_cached(b->dates, buf, sizeof buf, b->lang,
+                            tm.tm_year + 1900, tm.tm_mon + 1, CV_MONTH_LONG);
   cv_buf_puts(out, buf);
 }
 
@@ -73,7 +73,7 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
   return 0;
 }
 
-int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
+int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
                       size_t pages) {
   const cv_theme *t = b->theme;
   double y = t->margin_bottom * 0.5;
@@ -83,7 +83,7 @@ int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, size_t page,
   if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
                       pages) < 0)
     return -1;
-  if (page == 1 && !t->header_first)
+  if (first && !t->header_first)
     return 0;
   /* The header's baseline sits halfway into the top margin, and never
    * closer than 24pt to the edge of the paper. */

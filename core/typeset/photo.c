@@ -25,6 +25,23 @@ static void photo_box(const cv_theme *t, const cv_image *img, double room,
   }
 }
 
+pitem *cv_bld_figure(cvpdf_builder *b, const cv_image *img, uint32_t parent,
+                     double w, double h, vline **line) {
+  vline *l = *line = cv_bld_vline_new(b);
+  pitem *p = l ? cv_bld_vline_add(b, l) : NULL;
+  if (!p)
+    return NULL;
+  p->kind = CV_DL_IMAGE;
+  p->role = CV_ROLE_FIGURE;
+  p->tag = cv_bld_elem(b, CV_ROLE_FIGURE, parent);
+  if (p->tag)
+    b->st.v[p->tag].alt = img->alt;
+  p->image = img;
+  p->w = w;
+  p->h = h;
+  return p;
+}
+
 void cv_builder_photo_begin(cvpdf_builder *b, const cv_image *img) {
   const cv_theme *t = b->theme;
   if (!img || !img->px_w || !img->px_h || t->photo_position == CV_PHOTO_NONE)
@@ -36,25 +53,16 @@ void cv_builder_photo_begin(cvpdf_builder *b, const cv_image *img) {
   double w, h;
   photo_box(t, img, pos == CV_PHOTO_CENTER ? b->measure - b->indent : beside,
             &w, &h);
-  vline *l = cv_bld_vline_new(b);
-  pitem *p = l ? cv_bld_vline_add(b, l) : NULL;
+  vline *l;
+  /* A figure of the document, its alternate text the photo's. */
+  pitem *p = cv_bld_figure(b, img, b->sect ? b->sect : 1, w, h, &l);
   if (!p)
     return;
-  p->kind = CV_DL_IMAGE;
-  /* A figure of the document, its alternate text the photo's. */
-  p->role = CV_ROLE_FIGURE;
-  p->tag = cv_bld_elem(b, CV_ROLE_FIGURE, b->sect ? b->sect : 1);
-  if (p->tag)
-    b->st.v[p->tag].alt = img->alt;
-  p->image = img;
   p->round = t->photo_round;
-  p->w = w;
-  p->h = h;
   b->photo_on = 1;
   b->photo_pos = pos;
   b->photo_h = h;
-  b->saved_measure = b->measure;
-  b->saved_base = b->base;
+  cv_bld_frame_save(b, &b->photo_saved);
   if (pos == CV_PHOTO_CENTER) {
     /* Above the header, on a line of its own. */
     p->x = b->indent + (b->measure - b->indent - w) / 2;
@@ -85,21 +93,12 @@ void cv_builder_photo_end(cvpdf_builder *b) {
   if (!b->photo_on)
     return;
   b->photo_on = 0;
-  b->measure = b->saved_measure;
-  b->base = b->saved_base;
+  cv_bld_frame_restore(b, &b->photo_saved);
   b->indent = b->base;
   if (b->photo_pos == CV_PHOTO_CENTER)
     return;
   /* The height the header's lines took beside the photo. */
-  double used = 0;
-  size_t from = b->photo_at > b->dropped ? b->photo_at - b->dropped : 0;
-  for (size_t i = from; i < b->nv; i++) {
-    const cv_vitem *it = &b->v[i];
-    if (it->kind == CV_VBOX)
-      used += it->height + it->depth;
-    else if (it->kind == CV_VGLUE)
-      used += it->width;
-  }
+  double used = cv_bld_height_from(b, b->photo_at, 1, NULL);
   if (used < b->photo_h)
     cv_bld_add_space(b, b->photo_h - used + b->theme->sp_medium);
 }

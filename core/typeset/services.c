@@ -576,6 +576,40 @@ static const cvpdf_node *g_load_bibtex(cvpdf_builder *b, const cvpdf_node *at,
   return n;
 }
 
+static const char *g_day_date(cvpdf_builder *b, const cvpdf_node *date) {
+  if (!(b = use(b, "day_date")))
+    return NULL;
+  return raw()->day_date(b, date);
+}
+
+static int g_place_begin(cvpdf_builder *b, const char *name) {
+  if (!(b = use(b, "place_begin")) || !text_ok("place_begin", "name", name))
+    return 0;
+  return raw()->place_begin(b, name);
+}
+
+static void g_place_end(cvpdf_builder *b) {
+  if ((b = use(b, "place_end")))
+    raw()->place_end(b);
+}
+
+static void g_image(cvpdf_builder *b, const char *style, const cvpdf_node *path,
+                    const char *alt) {
+  if (!(b = use(b, "image")) || !style_ok(b, "image", style) ||
+      !opt_text_ok("image", "alternate text", alt))
+    return;
+  /* The file is relative to the CV that names it. */
+  if (!path || path->kind != CVPDF_NODE_SCALAR) {
+    misuse(current, "image",
+           "without the text node that names the file; expected the node "
+           "of the image's field");
+    return;
+  }
+  in_service("image");
+  raw()->image(b, style, path, alt);
+  in_service(NULL);
+}
+
 static cvpdf_node_kind g_kind(const cvpdf_node *n) {
   return raw()->kind(n);
 }
@@ -633,6 +667,10 @@ static const cvpdf_host checked_table = {
     .set_author = g_set_author,
     .load_bibtex = g_load_bibtex,
     .join = g_join,
+    .day_date = g_day_date,
+    .place_begin = g_place_begin,
+    .place_end = g_place_end,
+    .image = g_image,
 };
 
 const cvpdf_host *cv_host_table(void) {

@@ -494,6 +494,18 @@ static void read_margin_text(cv_lr *r, const cvpdf_node *m, const char *what,
     cv_lr_bool(r, v, "first_page", first);
 }
 
+/* page_numbers: continue | restart (in a bundle of documents). */
+static void read_page_numbers(cv_lr *r, const cvpdf_node *v) {
+  const char *s = cv_node_str(v);
+  if (s && !strcmp(s, "continue"))
+    r->t->page_numbers_continue = 1;
+  else if (s && !strcmp(s, "restart"))
+    r->t->page_numbers_continue = 0;
+  else
+    cv_lr_err(r, v, "page_numbers: expected continue or restart, found '%s'",
+              s ? s : cv_node_kind_name(v));
+}
+
 /* Section options are the plugins' to read, except label_width, which
  * core sets the label column with: a length, kept in points.  Returns 0
  * after reporting a bad one. */
@@ -554,14 +566,32 @@ static void read_pairs2(cv_lr *r, const cvpdf_node *m, const char *what,
   }
 }
 
+static void apply(cv_lr *r, const cvpdf_node *root, const char *what);
+
+/* A layout's (or a CV's theme's) letter: block: values that apply to a
+ * letter only, over the others.  Not nested, and no extends: in it. */
+static void apply_letter(cv_lr *r, const cvpdf_node *v, const char *what) {
+  if (!cv_lr_is_map(r, v, "letter"))
+    return;
+  const cvpdf_node *bad = cv_node_get(v, "letter");
+  if (!bad)
+    bad = cv_node_get(v, "extends");
+  if (bad) {
+    cv_lr_err(r, bad, "%s: expected in the layout, found inside letter:",
+              bad == cv_node_get(v, "letter") ? "letter" : "extends");
+    return;
+  }
+  if (r->letter)
+    apply(r, v, what);
+}
+
 /* what: "layout" for a layout file, "theme" for a CV's overrides. */
 static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   static const char *const keys[] = {
-      "name",    "page",    "language", "hyphenate", "fonts",
-      "styles",  "spacing", "lists",    "labels",    "pairs",
-      "contact", "dates",   "footer",   "sections",  "words",
-      "extends", "column",  "header",   "breaking",  "photo",
-      NULL};
+      "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
+      "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
+      "footer",   "sections", "words",        "extends",   "column",  "header",
+      "breaking", "photo",    "page_numbers", "letter", NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -616,12 +646,16 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "header")))
     read_margin_text(r, v, "header", &r->t->header, &r->t->header_at,
                      &r->t->header_align, &r->t->header_first);
+  if ((v = cv_node_get(root, "page_numbers")))
+    read_page_numbers(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
   if ((v = cv_node_get(root, "words")))
     read_pairs2(r, v, "words", r->t->word_keys, r->t->word_vals, &r->t->nwords,
                 64);
+  if ((v = cv_node_get(root, "letter")))
+    apply_letter(r, v, what);
 }
 
 /* Checks that need the whole theme (a layout, what it extends, the CV's
@@ -855,12 +889,25 @@ static int apply_file(cv_lr *r, const char *name, const char *const *dirs,
   return rc;
 }
 
+/* The styles plugins declare, which the layout need not define: each
+ * exists, inheriting from its dotted parent or the body. */
+static void declared_styles(cv_theme *t, const cvpdf_section_type *const *types,
+                            cv_arena *a) {
+  for (size_t i = 0; types && types[i]; i++)
+    for (size_t k = 0; types[i]->styles && types[i]->styles[k]; k++)
+      style_slot(t, types[i]->styles[k], a);
+}
+
 int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
-                  const cvpdf_section_type *const *types, cv_inputs *inputs,
-                  cv_arena *arena, cv_diags *diags) {
-  cv_lr r = {
-      .t = t, .arena = arena, .diags = diags, .inputs = inputs, .types = types};
+                  int letter, const cvpdf_section_type *const *types,
+                  cv_inputs *inputs, cv_arena *arena, cv_diags *diags) {
+  cv_lr r = {.t = t,
+             .arena = arena,
+             .diags = diags,
+             .inputs = inputs,
+             .types = types,
+             .letter = letter};
   defaults(t, arena);
   if (apply_file(&r, name ? name : "classic", dirs, name_at, 0) < 0)
     return -1;
@@ -868,6 +915,7 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
     apply(&r, overrides, "theme");
   if (!r.errors)
     check_geometry(&r);
+  declared_styles(t, types, arena);
   inherit(t);
   return r.errors ? -1 : 0;
 }

@@ -29,7 +29,7 @@ typedef struct cv_style {
   unsigned set; /* which fields the layout set (for inheritance) */
 } cv_style;
 
-#define CV_MAX_STYLES 32
+#define CV_MAX_STYLES 48
 #define CV_MAX_ICONS 24
 
 typedef struct cv_icon {
@@ -89,6 +89,11 @@ typedef struct cv_theme {
   const char *header;
   cv_align header_align;
   int header_first;
+  /* In a bundle of several documents (cvpdf render --bundle): whether
+   * this document's page numbers (footer {page} and {pages}, and the PDF's
+   * page labels) run on from the document before it (1), or restart at 1
+   * (0, the default: each document numbered as it is alone). */
+  int page_numbers_continue;
   /* Where the footer's and header's texts were set (for messages about
    * them), NULL when not set. */
   const cvpdf_node *footer_at, *header_at;
@@ -124,11 +129,13 @@ enum { CV_PHOTO_NONE, CV_PHOTO_RIGHT, CV_PHOTO_LEFT, CV_PHOTO_CENTER };
  * option or option value, word key or style name that nothing reads is an
  * error at its position, with the nearest known name.  The layout files
  * read are recorded in inputs (may be NULL).  Strings live in arena.
+ * letter: the document is a letter, so the layout's and the overrides'
+ * `letter:` blocks (values for a letter's page) apply after the rest.
  * Returns 0, or -1 with positioned diags. */
 int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
-                  const cvpdf_section_type *const *types, cv_inputs *inputs,
-                  cv_arena *arena, cv_diags *diags);
+                  int letter, const cvpdf_section_type *const *types,
+                  cv_inputs *inputs, cv_arena *arena, cv_diags *diags);
 /* Style names cvpdf and its plugin guide use (docs/plugins.md),
  * NULL-terminated: a layout may define any of them. */
 extern const char *const cv_std_styles[];

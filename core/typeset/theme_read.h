@@ -26,6 +26,7 @@ typedef struct cv_lr {
   /* What the plugins declare (NULL-terminated), to check names against;
    * NULL checks none. */
   const cvpdf_section_type *const *types;
+  int letter; /* the document is a letter: a layout's letter: applies */
 } cv_lr;
 
 typedef struct cv_lr_range {

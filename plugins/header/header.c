@@ -5,9 +5,12 @@
 #include <string.h>
 
 static const cvpdf_field contact_fields[] = {
-    {"email", CVPDF_FIELD_STRING, 0, "e-mail address", NULL},
-    {"phone", CVPDF_FIELD_STRING, 0, "phone number, as printed", NULL},
-    {"website", CVPDF_FIELD_STRING, 0, "personal web site", NULL},
+    {"email", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
+     "e-mail address, or a list of them", NULL},
+    {"phone", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
+     "phone number, as printed, or a list of them", NULL},
+    {"website", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
+     "personal web site, or a list of them", NULL},
     {"linkedin", CVPDF_FIELD_STRING, 0, "LinkedIn user name or profile address",
      NULL},
     {"twitter", CVPDF_FIELD_STRING, 0, "X/Twitter user name", NULL},
@@ -106,9 +109,14 @@ static int header_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
     h->paragraph(b, "headline", headline);
   const cvpdf_node *contact = h->get(doc, "contact");
   for (size_t i = 0; i < h->len(contact); i++) {
-    const char *v = h->str(h->value_at(contact, i));
-    if (v && *v)
-      contact_item(h, b, h->key_at(contact, i), v);
+    const cvpdf_node *val = h->value_at(contact, i);
+    /* A list (several e-mail addresses) gives an item each. */
+    int many = h->kind(val) == CVPDF_NODE_SEQ;
+    for (size_t j = 0; j < (many ? h->len(val) : 1); j++) {
+      const char *v = h->str(many ? h->at(val, j) : val);
+      if (v && *v)
+        contact_item(h, b, h->key_at(contact, i), v);
+    }
   }
   h->space(b, "medium");
   return 0;

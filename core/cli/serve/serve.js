@@ -5,7 +5,8 @@
 "use strict";
 
 const TOKEN = new URLSearchParams(location.search).get("token") || "";
-const DEBOUNCE_MS = 30; // a pause in typing
+const DEBOUNCE_MS = 30; // a pause in typing, when renders take a while
+const CHEAP_MS = 100;   // renders quicker than this go without waiting
 const $ = (id) => document.getElementById(id);
 
 function url(path, params = {}) {
@@ -34,7 +35,8 @@ const state = {
   diags: [],
   pageSizes: [],     // [w, h] in points, of the pages on show
   editTime: 0,       // when the edit in the newest render was typed
-  timings: [],       // {edit, shown, render_ms, ms, raster_ms}
+  renderMs: 0,       // how long the server took for the last render
+  timings: [],       // {edit, sent, answer, picture, shown, render_ms, ms, raster_ms}
   schema: null,
   offered: null,     // a version of the file on disk not yet taken or left
 };
@@ -189,9 +191,33 @@ function setStatus(text, cls) {
   el.status.className = "status" + (cls ? " " + cls : "");
 }
 
-function schedule(delay = DEBOUNCE_MS) {
+// While renders are cheap an edit goes at once (one render in flight
+// holds the next back anyway); slower ones wait for a pause in typing.
+function schedule(delay = state.renderMs < CHEAP_MS ? 0 : DEBOUNCE_MS) {
   clearTimeout(state.timer);
   state.timer = setTimeout(sendRender, delay);
+}
+
+// The page in view, and the resolution to draw it at, for the server to
+// draw as soon as it has rendered and send with its answer.
+function firstPicture() {
+  const n = state.pageSizes.length;
+  const i = n ? pageOrder(n)[0] : 0;
+  return { first: i + 1, dpi: dpiFor(n ? state.pageSizes[i][0] : 595) };
+}
+
+// The answer to a render: JSON, followed by the PNG of the page asked for
+// when X-Render-Length says where the JSON ends.
+async function readAnswer(res) {
+  if (!res.ok) return { failed: `${res.status} ${await res.text()}` };
+  const cut = res.headers.get("X-Render-Length");
+  if (cut === null) return res.json();
+  const bytes = await res.arrayBuffer();
+  const n = Number(cut);
+  const answer = JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 0, n)));
+  if (answer.picture)
+    answer.picture.blob = new Blob([new Uint8Array(bytes, n)], { type: "image/png" });
+  return answer;
 }
 
 // At most one render in flight; when it returns, the latest edit goes next.
@@ -204,16 +230,17 @@ async function sendRender() {
   setStatus("rendering…", "busy");
   let answer = null;
   try {
-    const res = await fetch(url("/render", { layout: el.layout.value }), {
+    const res = await fetch(url("/render", { layout: el.layout.value, ...firstPicture() }), {
       method: "POST", body: el.src.value,
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
-    answer = res.ok ? await res.json() : { failed: `${res.status} ${await res.text()}` };
+    answer = await readAnswer(res);
   } catch (e) {
     answer = { failed: "the server does not answer (was it stopped?)" };
   }
   state.inflight = false;
   state.answerTime = performance.now();
+  if (answer.render_ms !== undefined) state.renderMs = answer.render_ms;
   if (state.sentEdit !== state.edits) schedule(0); // newer edits wait
   if (answer.superseded) return;
   if (answer.failed) {
@@ -284,9 +311,45 @@ function pageOrder(n) {
   return order.sort((a, b) => dist(a) - dist(b));
 }
 
-// Replaces each page's picture once the new one is decoded.  Returns when
-// the first page (the one in view) was shown and how long the server took
-// to draw it, or null when a newer render arrived meanwhile.
+// Page i's new picture: the one that came with the answer, else asked for,
+// naming the picture on show so that an unchanged page is not sent again.
+// Returns {blob, raster, hash} ({same: true} for an unchanged page), or null.
+async function fetchPicture(r, i, dpi, old) {
+  const p = r.picture;
+  if (p && p.n === i + 1 && p.dpi === dpi) {
+    if (p.hash === old.dataset.hash && old.dataset.dpi === String(dpi)) return { same: true };
+    return { blob: p.blob, raster: p.raster_ms, hash: p.hash };
+  }
+  const q = { rev: r.rev, n: i + 1, dpi };
+  if (old.dataset.hash && old.dataset.dpi === String(dpi)) q.have = old.dataset.hash;
+  const res = await fetch(url("/page.png", q));
+  if (res.status === 204) return { same: true };
+  if (!res.ok) return null;
+  const timing = /raster;dur=([\d.]+)/.exec(res.headers.get("Server-Timing") || "");
+  return {
+    blob: await res.blob(), raster: timing ? parseFloat(timing[1]) : 0,
+    hash: res.headers.get("X-Picture-Hash") || "",
+  };
+}
+
+// A picture decoded off the page's main path, or null.
+async function decoded(blob, alt) {
+  const img = new Image();
+  img.alt = alt;
+  img.src = URL.createObjectURL(blob);
+  try {
+    await img.decode();
+    return img;
+  } catch (e) {
+    URL.revokeObjectURL(img.src);
+    return null;
+  }
+}
+
+// Replaces each page's picture, once the new one is decoded, by the new
+// element itself (setting the old one's source would decode it again).
+// Returns when the first page (the one in view) was shown and how long the
+// server took to draw it, or null when a newer render arrived meanwhile.
 async function showPages(r) {
   const n = r.pages.length;
   state.pageSizes = r.pages;
@@ -300,23 +363,26 @@ async function showPages(r) {
   let first = true;
   for (const i of pageOrder(n)) {
     const dpi = dpiFor(r.pages[i][0]);
-    const res = await fetch(url("/page.png", { rev: r.rev, n: i + 1, dpi }));
-    if (state.rev !== r.rev) return null;
-    if (!res.ok) continue;
-    const timing = /raster;dur=([\d.]+)/.exec(res.headers.get("Server-Timing") || "");
-    const blobUrl = URL.createObjectURL(await res.blob());
-    if (first) state.pictureTime = performance.now();
-    const img = new Image();
-    img.src = blobUrl;
-    try { await img.decode(); } catch (e) { URL.revokeObjectURL(blobUrl); continue; }
-    if (state.rev !== r.rev) { URL.revokeObjectURL(blobUrl); return null; }
     const old = pageBox(i).querySelector("img");
-    const oldUrl = old.src;
-    old.src = blobUrl;
-    old.dataset.rev = r.rev;
-    if (oldUrl.startsWith("blob:")) URL.revokeObjectURL(oldUrl);
+    const got = await fetchPicture(r, i, dpi, old);
+    if (state.rev !== r.rev) return null;
+    if (!got) continue;
+    if (first) state.pictureTime = performance.now();
+    const img = got.same ? old : await decoded(got.blob, old.alt);
+    if (!img) continue;
+    if (state.rev !== r.rev) {
+      if (img !== old) URL.revokeObjectURL(img.src);
+      return null;
+    }
+    img.dataset.rev = r.rev;
+    if (img !== old) {
+      img.dataset.hash = got.hash;
+      img.dataset.dpi = dpi;
+      old.replaceWith(img);
+      if (old.src.startsWith("blob:")) URL.revokeObjectURL(old.src);
+    }
     if (first) {
-      firstRaster = timing ? parseFloat(timing[1]) : 0;
+      firstRaster = got.raster || 0;
       first = false;
       await new Promise((ok) => requestAnimationFrame(() => ok()));
       firstShown = performance.now();

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define CVPDF_ABI_MAJOR 1
-#define CVPDF_ABI_MINOR 2
+#define CVPDF_ABI_MINOR 3
 
 /* Name of the exported descriptor symbol.  It does not change with the ABI
  * version, so the host can read `abi_major` of any plugin and refuse it. */
@@ -238,6 +238,32 @@ typedef struct cvpdf_host {
    * part.  cvpdf-util.h's cvpdf_join falls back to fmt on older hosts. */
   const char *(*join)(cvpdf_builder *b, const char *const *parts, size_t n,
                       const char *sep);
+
+  /* --- ABI 1.3 (check with CVPDF_HOST_HAS before use) --- */
+  /* A day's date as the document's language writes it in a letter (CLDR's
+   * long date: "December 3, 2026", "3. Dezember 2026"), owned by the
+   * builder.  date: a date field with a day (2026-12-03); one without a
+   * day prints as date_range prints it, `today` (or NULL) is the
+   * document's date (SOURCE_DATE_EPOCH when set), a {text: ...} date its
+   * text.  A bad date is reported as an error and gives NULL. */
+  const char *(*day_date)(cvpdf_builder *b, const cvpdf_node *date);
+  /* Blocks between place_begin and place_end go where the layout places
+   * `name` on the current page ("din5008": the address field of a DIN
+   * 5008 letter, 45 mm from the top and 20 mm from the left of an A4
+   * sheet, 85 x 45 mm, form B; "din5008a": form A, 27 mm from the top),
+   * set in its width, and what follows starts below it.  Returns 1 when
+   * placed so, 0 when the layout knows no such place or the page has
+   * already passed it (the blocks then flow as any others; the latter is
+   * warned about).  Places do not nest. */
+  int (*place_begin)(cvpdf_builder *b, const char *name);
+  void (*place_end)(cvpdf_builder *b);
+  /* An image (JPEG or PNG) on a line of its own: path is the node of its
+   * file name, relative to the CV file it comes from (in safe mode only
+   * beneath its directory); alt, its alternate text (may be NULL).  Its
+   * height is the size of `style`, its position the style's alignment.
+   * A file that cannot be read is an error at path. */
+  void (*image)(cvpdf_builder *b, const char *style, const cvpdf_node *path,
+                const char *alt);
 } cvpdf_host;
 
 /* Whether the host's table has `member` (a service appended after the
