@@ -53,6 +53,13 @@ if diff -u tests/structure/cv.struct "$T/cv.struct" >"$T/diff"; then
 else
   fail=$((fail + 1)); echo "FAIL - structure tree differs"; head -60 "$T/diff"
 fi
+# pdfinfo does not print /Lang: the German section's Sect carries it.
+if qpdf --qdf --object-streams=disable "$T/cv.pdf" - 2>/dev/null |
+  grep -aq '^  /Lang (de)$'; then
+  pass=$((pass + 1)); echo "ok - the section with lang: de has /Lang (de)"
+else
+  fail=$((fail + 1)); echo "FAIL - no element with /Lang (de)"
+fi
 if python3 tests/pdfua.py "$T/cv.pdf" && cmp -s "$T/cv.pdf" "$T/again.pdf"; then
   pass=$((pass + 1)); echo "ok - PDF/UA checks; the same bytes twice"
 else

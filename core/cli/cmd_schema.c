@@ -447,6 +447,9 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
     jw_kraw(w, "id",
             "{\"description\": \"a name for the section\", "
             "\"type\": \"string\"}");
+    jw_kraw(w, "lang",
+            "{\"description\": \"the section's language when not the "
+            "CV's (a language tag: de, pt-BR)\", \"type\": \"string\"}");
     properties(w, st ? st->fields : NULL, 1);
     jw_close(w, '}');
     required(w, st ? st->fields : NULL, "type");

@@ -327,6 +327,9 @@ static int put_elem(tree *tr, const cv_structure *s, size_t i, uint32_t root) {
   }
   if (i < tr->nb)
     put_attrs(b, &s->v[i]);
+  /* A language tag (letters, digits, '-'; checked where it is read). */
+  if (i < tr->nb && s->v[i].lang)
+    cv_buf_printf(b, "/Lang(%s)", s->v[i].lang);
   const kid *one = el->nk == 1 ? &tr->k[el->first - 1] : NULL;
   if (one && one->kind == K_MCID && el->pg == one->a + 1) {
     cv_buf_puts(b, "/K ");

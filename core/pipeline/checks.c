@@ -32,7 +32,7 @@ const cv_core_key cv_core_keys[] = {
      "may then be a mapping of these languages to text"},
     {"sections", CV_CORE_SECTIONS, "the sections, in the order printed"},
     {NULL, 0, NULL}};
-static const char *const section_keys[] = {"type", "title", "id", NULL};
+static const char *const section_keys[] = {"type", "title", "id", "lang", NULL};
 
 /* Fields a plugin declares for `type`, NULL-safe. */
 static const cvpdf_field *type_fields(const cvpdf_section_type *t) {

@@ -409,6 +409,14 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   const char *type = cv_node_get_str(sec, "type");
   cv_builder_set_type(b, type);
   cv_builder_set_source(b, sec);
+  const cvpdf_node *ln = cv_node_get(sec, "lang");
+  if (ln && (!ln->str || !cv_lang_key_ok(ln->str))) {
+    cv_diag_at(d, CV_SEV_ERROR, ln,
+               "lang: expected a language tag (de, pt-BR, zh-Hans), found %s",
+               ln->str ? ln->str : "something that is not text");
+    return -1;
+  }
+  cv_builder_set_lang(b, ln ? ln->str : NULL);
   const char *title = cv_node_get_str(sec, "title");
   if (title && *title)
     cv_host_table()->heading(b, title);

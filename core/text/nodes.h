@@ -36,6 +36,11 @@ typedef struct cv_run {
   /* ActualText for extraction, or NULL: an icon sets it to a word
    * ("Email") or "" so no private-use character is ever extracted. */
   const char *actual_text;
+  /* The structure element the run belongs to when it is not the one of
+   * the block it is set in (an item of the contact line: its own list
+   * item), and that element's role; 0: the block's. */
+  uint32_t tag;
+  uint8_t role;
 } cv_run;
 
 typedef enum cv_hnode_kind {

@@ -60,7 +60,8 @@ void cv_bld_flush_contacts(cvpdf_builder *b) {
     return;
   const cv_style *s = cv_bld_style(b, "contact");
   b->ncontacts = 0;
-  b->tag = b->contact_tag;
+  /* Each item's runs name its list item; the separators are artifacts. */
+  b->tag = 0;
   cv_bld_emit_hlist(b, s, &b->contact, NULL, b->indent, b->measure - b->indent,
                     0, NULL, 0, 1);
   cv_hlist_fini(&b->contact);
@@ -80,8 +81,15 @@ static void begin_block(cvpdf_builder *b) {
 
 uint32_t cv_bld_elem(cvpdf_builder *b, cv_role role, uint32_t parent) {
   uint32_t e = cv_structure_add(&b->st, role, parent);
-  if (!e)
+  if (!e) {
     cv_bld_oom(b);
+    return 0;
+  }
+  /* In a section of another language, its outermost elements say so;
+   * those inside them inherit it. */
+  const char *pl = parent < b->st.n ? b->st.v[parent].lang : NULL;
+  if (b->sect_lang && (!pl || strcmp(pl, b->sect_lang)))
+    b->st.v[e].lang = b->sect_lang;
   return e;
 }
 
@@ -645,13 +653,13 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
   const cv_style *s = cv_bld_style(b, "contact");
   cv_status st = {0};
   double sp = s->ts.size * 0.33;
-  if (b->ncontacts == 0) { /* the contact line: a list of one body */
-    uint32_t l = cv_bld_elem(b, CV_ROLE_L, container(b));
-    if (l)
-      b->st.v[l].numbered = 2;
-    b->contact_tag =
-        cv_bld_elem(b, CV_ROLE_LBODY, cv_bld_elem(b, CV_ROLE_LI, l));
+  if (b->ncontacts == 0) { /* the contact line: a list, an item each */
+    b->contact_tag = cv_bld_elem(b, CV_ROLE_L, container(b));
+    if (b->contact_tag)
+      b->st.v[b->contact_tag].numbered = 2;
   }
+  uint32_t body =
+      cv_bld_elem(b, CV_ROLE_LBODY, cv_bld_elem(b, CV_ROLE_LI, b->contact_tag));
   if (b->ncontacts > 0) {
     /* Between items, the only place the line may break: one glue that
      * draws the separator, so that a break takes the separator with the
@@ -678,6 +686,8 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
       /* The icon font has the glyph: one run, whose text is a word. */
       cv_run *r = icon->items[0].run;
       r->actual_text = ic->word;
+      r->tag = body;
+      r->role = CV_ROLE_LBODY;
       url = url ? cv_bld_link_filter(b, url) : NULL;
       r->link = url ? cv_arena_strdup(b->arena, url) : NULL;
       hlist_add_items(&b->contact, icon, w);
@@ -707,6 +717,14 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
     cv_hnode *p = cv_hlist_push(&b->contact);
     if (p)
       *p = *n;
+    /* Runs may be shared (the shaper caches them): tagged as copies. */
+    cv_run *r = p && n->run ? cv_arena_alloc(b->arena, sizeof *r) : NULL;
+    if (r) {
+      *r = *n->run;
+      r->tag = body;
+      r->role = CV_ROLE_LBODY;
+      p->run = r;
+    }
   }
   cv_hlist_fini(&tmp);
   b->ncontacts++;

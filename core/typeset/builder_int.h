@@ -130,7 +130,8 @@ struct cvpdf_builder {
   uint32_t lbody[MAX_LISTS];  /* the body of its open item (0: none) */
   uint32_t pairs;             /* the list consecutive pairs go into */
   size_t blocks, pairs_block; /* blocks begun; the last pair's number */
-  uint32_t contact_tag;       /* the contact line being gathered */
+  uint32_t contact_tag;       /* the contact line's list (L) */
+  const char *sect_lang;      /* the section's own language, or NULL */
 
   /* the photo beside the header (photo.c) */
   int photo_on;

@@ -84,7 +84,8 @@ typedef struct cv_selem {
   uint8_t role;     /* cv_role */
   uint8_t numbered; /* L: 0 bullets, 1 numbers, 2 labels (pairs) */
   uint32_t parent;
-  const char *alt; /* FIGURE: its alternate text (borrowed) */
+  const char *alt;  /* FIGURE: its alternate text (borrowed) */
+  const char *lang; /* its language when not its parent's (borrowed) */
 } cv_selem;
 
 typedef struct cv_structure {

@@ -303,6 +303,13 @@ void cv_builder_end_section(cvpdf_builder *b) {
   cv_bld_reset(b);
   b->type = NULL;
   b->label_col = 0;
+  b->sect_lang = NULL;
+}
+
+void cv_builder_set_lang(cvpdf_builder *b, const char *lang) {
+  /* Kept with the structure, to the end: in the arena that outlives pages. */
+  int own = !lang || !*lang || (b->lang && !strcmp(lang, b->lang));
+  b->sect_lang = own ? NULL : cv_arena_strdup(b->perm, lang);
 }
 
 void cv_builder_set_type(cvpdf_builder *b, const char *type) {

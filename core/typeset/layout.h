@@ -31,6 +31,10 @@ void cv_builder_destroy(cvpdf_builder *b);
 void cv_builder_end_section(cvpdf_builder *b);
 /* Sets the plugin type being built (for layout options). */
 void cv_builder_set_type(cvpdf_builder *b, const char *type);
+/* The language of the section built next, when it is not the CV's
+ * (BCP 47, "de"): its elements carry it (a tagged PDF's /Lang).  Ends
+ * with the section. */
+void cv_builder_set_lang(cvpdf_builder *b, const char *lang);
 /* The node (a section, or the top level for the header) whose strings the
  * plugin hands the builder next: a problem found in one (a link the PDF
  * may not hold) is reported at the field it came from. */

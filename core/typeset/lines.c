@@ -72,10 +72,18 @@ void cv_bld_finish_paragraph(cv_hlist *l) {
 }
 
 static int mergeable(const cv_run *a, const cv_run *c) {
-  return a->font == c->font && a->size == c->size &&
-         a->color.r == c->color.r && a->color.g == c->color.g &&
-         a->color.b == c->color.b && a->link == c->link && !a->actual_text &&
-         !c->actual_text;
+  return a->font == c->font && a->size == c->size && a->color.r == c->color.r &&
+         a->color.g == c->color.g && a->color.b == c->color.b &&
+         a->link == c->link && !a->actual_text && !c->actual_text &&
+         a->tag == c->tag;
+}
+
+/* A run of an element of its own (a contact item) goes in that one. */
+static void run_tag(pitem *p, const cv_run *r) {
+  if (r->tag) {
+    p->tag = r->tag;
+    p->role = r->role;
+  }
 }
 
 /* Joins run c to run a.  A gap (a space between them, in points) widens
@@ -198,6 +206,7 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
       p->kind = CV_DL_TEXT;
       p->x = x;
       p->run = n->run;
+      run_tag(p, n->run);
       text = l->n - 1;
       text_end = x + n->width;
       if (!n->run->link) {
@@ -214,6 +223,7 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
         lk->dy = -n->run->descent;
         lk->h = n->run->ascent + n->run->descent;
         lk->uri = n->run->link;
+        run_tag(lk, n->run);
         link = l->n - 1;
       }
     }
