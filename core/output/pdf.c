@@ -505,7 +505,8 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
   /* libharu writes every object apart: object streams hold them
    * compressed (pdf_compact.c). */
   if (rc == 0 &&
-      cv_pdf_compact(whole.data, whole.len, &w->objs, &small, st) < 0)
+      cv_pdf_compact(whole.data, whole.len, &w->objs, w->z.store, &small,
+                     st) < 0)
     rc = -1;
   if (rc == 0 && put(ud, small.data, small.len) < 0) {
     cv_status_set(st, "cannot write the PDF: %s", strerror(errno));
@@ -517,7 +518,6 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
 }
 
 void cv_pdf_set_preview(cv_pdf *w, int preview) {
-  w->preview = preview;
   w->z.store = preview;
 }
 

@@ -347,7 +347,7 @@ static int extra_fits(const input *in, const pdf_objs *extra) {
 }
 
 int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
-                   cv_buf *out, cv_status *st) {
+                   int fast, cv_buf *out, cv_status *st) {
   input in = {.pdf = pdf, .len = len};
   if (read_input(&in) < 0 || extra->text.failed || !extra_fits(&in, extra)) {
     free(in.obj);
@@ -364,7 +364,7 @@ int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
   cv_buf_init(&p.body);
   /* cv_pdf_deflate resets the state, keeping its level. */
   int rc = -1;
-  if (p.x && deflateInit(&p.z.zs, OBJ_ZLEVEL) == Z_OK) {
+  if (p.x && deflateInit(&p.z.zs, fast ? Z_BEST_SPEED : OBJ_ZLEVEL) == Z_OK) {
     p.z.ready = 1;
     rc = write_all(&p, &in, extra);
   }

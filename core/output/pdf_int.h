@@ -173,7 +173,6 @@ struct cv_pdf {
   int mark_shift;
   size_t *label_starts;
   size_t nlabels, caplabels;
-  int preview; /* cv_pdf_set_preview: no object streams */
   pdf_objs objs; /* objects made as text */
 };
 
@@ -257,9 +256,11 @@ void cv_pdf_tags_fini(tags *t);
 /* The PDF of len bytes libharu wrote (followed by a NUL byte), with the
  * objects of extra, rewritten with every object that is not a stream in
  * compressed object streams, a cross-reference stream and a
- * deterministic /ID, appended to out.  0, or -1 with st. */
+ * deterministic /ID, appended to out; fast: the object streams
+ * compressed at zlib's fastest level (a preview), else its best.  0, or
+ * -1 with st. */
 int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
-                   cv_buf *out, cv_status *st);
+                   int fast, cv_buf *out, cv_status *st);
 /* Starts object num in o's text, which the caller then appends to
  * o->text and ends with cv_pdf_objs_end.  Numbers go up.  0, or -1 when
  * out of memory. */
