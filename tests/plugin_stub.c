@@ -280,8 +280,8 @@ int main(int argc, char **argv) {
   int rc = 0;
   const cvpdf_section_type *t = NULL;
   const cv_plugin *p = cv_plugins_find(ps, "header", &t);
-  static const char *const top[] = {"sections", "layout", "language", "theme",
-                                    "title", "subject", "keywords", NULL};
+  static const char *const top[] = {"sections", "layout",  "language", "theme",
+                                    "title",    "subject", "keywords", NULL};
   static const char *const sec_keys[] = {"type", "title", "id", NULL};
   if (p) {
     printf("# header\n");

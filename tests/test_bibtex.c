@@ -1,5 +1,5 @@
-/* Tests of core/document/bibtex.c: LaTeX to Unicode, entries and names read from
- * tests/bibtex/refs.bib, positions and error messages. */
+/* Tests of core/document/bibtex.c: LaTeX to Unicode, entries and names read
+ * from tests/bibtex/refs.bib, positions and error messages. */
 #define _POSIX_C_SOURCE 200809L
 #include "document/bibtex.h"
 
@@ -80,7 +80,8 @@ static void conversions(void) {
       {"A --- B", "A — B"},
       {"``quoted''", "“quoted”"},
       {"O'Connor", "O'Connor"},
-      {"A~B", "A\xc2\xa0" "B"},
+      {"A~B", "A\xc2\xa0"
+              "B"},
       {"\\& \\% \\$ \\_ \\# \\{ \\}", "& % $ _ # { }"},
       {"$O(n \\log n)$ and $k$-means", "O(n log n) and k-means"},
       {"$\\alpha$-{NET}", "α-NET"},
@@ -101,16 +102,16 @@ static void conversions(void) {
     check_str(cv_latex_to_text(cases[i][0], 0, &a, NULL, NULL, 0, 0),
               cases[i][1], what);
   }
-  check_str(cv_latex_to_text("https://x.org/~a/b--c\\_d", 1, &a, NULL, NULL,
-                             0, 0),
-            "https://x.org/~a/b--c_d", "verbatim keeps ~ and --");
+  check_str(
+      cv_latex_to_text("https://x.org/~a/b--c\\_d", 1, &a, NULL, NULL, 0, 0),
+      "https://x.org/~a/b--c_d", "verbatim keeps ~ and --");
 
   /* An unknown command: backslash dropped, argument kept, one warning. */
   cv_diags d;
   cv_diags_init(&d);
-  check_str(cv_latex_to_text("\\foo{bar} and \\foo{baz}", 0, &a, &d,
-                             "r.bib", 7, 3),
-            "foobar and foobaz", "unknown command printed without backslash");
+  check_str(
+      cv_latex_to_text("\\foo{bar} and \\foo{baz}", 0, &a, &d, "r.bib", 7, 3),
+      "foobar and foobaz", "unknown command printed without backslash");
   check_int((long)d.n, 1, "unknown command warned once");
   check_str(diag_text(&d, 0),
             "r.bib:7:3: warning: unknown LaTeX command '\\foo': printed as "
@@ -137,8 +138,7 @@ static void refs(void) {
   cv_arena_init(&a);
   cv_diags d;
   cv_diags_init(&d);
-  const cvpdf_node *seq =
-      cv_bibtex_load("tests/bibtex/refs.bib", NULL, &a, &d);
+  const cvpdf_node *seq = cv_bibtex_load("tests/bibtex/refs.bib", NULL, &a, &d);
   check(seq != NULL, "refs.bib loads", diag_text(&d, 0));
   check_int((long)d.n, 0, "refs.bib has no diagnostics");
   check_int((long)cv_node_len(seq), 20, "refs.bib has 20 entries");
@@ -173,8 +173,8 @@ static void refs(void) {
             "Advances in Neural Information Processing Systems (NeurIPS)",
             "macro in booktitle");
   check_str(cv_node_get_str(e, "year"), "2024", "number as year");
-  check_str(cv_node_get_str(e, "url"), "https://example.org/papers/sparse~tears",
-            "url verbatim");
+  check_str(cv_node_get_str(e, "url"),
+            "https://example.org/papers/sparse~tears", "url verbatim");
   check_str(cv_node_get_str(e, "note"),
             "Oral presentation, top 1% of submissions", "note");
 
@@ -276,7 +276,8 @@ static void errors(void) {
   unlink(p);
 
   /* @string macros of one file are not seen by the next. */
-  p = temp_bib("@string{jn = \"Journal\"}\n@misc{a, title = {A}, journal = jn}\n");
+  p = temp_bib(
+      "@string{jn = \"Journal\"}\n@misc{a, title = {A}, journal = jn}\n");
   char *q = temp_bib("@misc{b, title = {B}, journal = jn, year = 2020, "
                      "month = {March}, author = {Ada~Lovelace and "
                      "de la Fontaine, Jr., Jean}}\n");

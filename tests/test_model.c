@@ -1,4 +1,5 @@
-/* Tests of core/document/model.c and core/base/diag.c: positions, messages, limits. */
+/* Tests of core/document/model.c and core/base/diag.c: positions, messages,
+ * limits. */
 #include "document/model.h"
 
 #include <stdio.h>
@@ -263,12 +264,16 @@ static void test_encoding(void) {
                  "cv.yaml:2:5: error: expected UTF-8 text, found a NUL byte "
                  "(is this a binary or UTF-16 file?)",
                  "NUL byte");
-  const char bom[] = "\xff\xfe" "a\0:\0 \0" "1\0";
+  const char bom[] = "\xff\xfe"
+                     "a\0:\0 \0"
+                     "1\0";
   expect_error_n(bom, sizeof bom - 1, NULL,
                  "cv.yaml:1:1: error: expected UTF-8 text, found UTF-16 (byte "
                  "order mark)",
                  "UTF-16 BOM");
-  cv_model *m = load_ok("\xef\xbb\xbf" "a: 1\n", "UTF-8 BOM is accepted");
+  cv_model *m = load_ok("\xef\xbb\xbf"
+                        "a: 1\n",
+                        "UTF-8 BOM is accepted");
   cv_model_destroy(m);
   /* The mark is invisible in an editor: the first key is at column 1, in
    * line with the next, and positions after it are as without it. */
@@ -367,8 +372,7 @@ static void test_files(void) {
   check(m != NULL, "file loads", diag_text(&d, 0));
   if (m) {
     const cvpdf_node *e = cv_node_at(
-        cv_node_get(cv_node_at(cv_node_get(m->root, "sections"), 0),
-                    "entries"),
+        cv_node_get(cv_node_at(cv_node_get(m->root, "sections"), 0), "entries"),
         0);
     const cvpdf_node *s = cv_node_get(e, "start");
     check_str(cv_node_str(s), "1840", "file scalar text");

@@ -1,5 +1,5 @@
-/* Tests for core/typeset/pagebuild.c: break positions on synthetic vertical lists
- * of 12pt lines into a 100pt page. */
+/* Tests for core/typeset/pagebuild.c: break positions on synthetic vertical
+ * lists of 12pt lines into a 100pt page. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -185,7 +185,8 @@ static void build_doc(cv_docout *d, cv_arena *a, cv_font *lib, cv_font *lato) {
   m->kind = CV_DL_MARK;
   m->level = 1;
   m->y = 800;
-  m->title = "\xC3\x89" "ducation \xF0\x9D\x84\x9E"; /* beyond the BMP */
+  m->title = "\xC3\x89"
+             "ducation \xF0\x9D\x84\x9E"; /* beyond the BMP */
 
   cv_run *r1 = shape(a, lib, SAMPLE, 14);
   add_text(pg, 72, 780, r1);
@@ -288,8 +289,7 @@ static void check_streaming(cv_font *lib, cv_font *lato) {
   out = run_cmd("qpdf --check " OUT3 " 2>&1", &status);
   check(status == 0, "qpdf --check (streamed)", out);
   free(out);
-  out = run_cmd("qpdf --qdf --object-streams=disable " OUT3 " - 2>&1",
-                &status);
+  out = run_cmd("qpdf --qdf --object-streams=disable " OUT3 " - 2>&1", &status);
   /* Pages were written before the fonts were subset; their codes must
    * have become the subsets' glyph ids under Identity-H (the text above
    * extracts only if they did), with no embedded Encoding CMap, which
@@ -355,8 +355,7 @@ static void check_pdffonts(void) {
   char msg[128];
   snprintf(msg, sizeof msg, "%d fonts, %d embedded+subset+unicode", fonts,
            good);
-  check(fonts == 2 && good == 2, "pdffonts: 2 fonts, all emb/sub/uni yes",
-        msg);
+  check(fonts == 2 && good == 2, "pdffonts: 2 fonts, all emb/sub/uni yes", msg);
   free(out);
 }
 
@@ -374,8 +373,7 @@ static void check_text(void) {
         "no ligature code points extracted", out);
   check(strstr(out, "Email") && !strchr(out, '@') && !strchr(out, '#'),
         "ActualText replaces icon glyphs", out);
-  check(strstr(out, "quote \" and \\ end") != NULL, "quote and backslash",
-        out);
+  check(strstr(out, "quote \" and \\ end") != NULL, "quote and backslash", out);
   check(strstr(out, "Page two") != NULL, "second page text", out);
   check(count_substr(out, MARKED) == 1, "combining mark run extracts exactly",
         out);
@@ -403,11 +401,12 @@ static void check_tools(void) {
 
   /* The link annotation and the outline are in the uncompressed object
    * structure: look for them with qpdf's JSON. */
-  out = run_cmd("qpdf --json --json-key=outlines --json-key=pages " OUT
-                " 2>&1",
+  out = run_cmd("qpdf --json --json-key=outlines --json-key=pages " OUT " 2>&1",
                 &status);
-  check(status == 0 && out && strstr(out, "\"title\": \"\xC3\x89" "ducation "
-                                          "\xF0\x9D\x84\x9E\""),
+  check(status == 0 && out &&
+            strstr(out, "\"title\": \"\xC3\x89"
+                        "ducation "
+                        "\xF0\x9D\x84\x9E\""),
         "outline title beyond the BMP", out);
   check(out && strstr(out, "\"title\": \"Second page\""),
         "second outline entry", out);
@@ -533,11 +532,13 @@ static void check_trace(const cv_docout *d) {
         b.data);
   check(strstr(b.data, "\nrect 72.00 740.00 451.28 0.40 #336699\n") != NULL,
         "trace rect line", b.data);
-  check(strstr(b.data, "\nmark 1 800.00 \"\xC3\x89" "ducation \xF0\x9D\x84\x9E"
+  check(strstr(b.data, "\nmark 1 800.00 \"\xC3\x89"
+                       "ducation \xF0\x9D\x84\x9E"
                        "\"\n") != NULL,
         "trace mark line", b.data);
-  check(strstr(b.data, "\ntext 72.00 780.00 LinLibertineO 14.00 #000000 \"" SAMPLE
-                       "\" gids=") != NULL,
+  check(strstr(b.data,
+               "\ntext 72.00 780.00 LinLibertineO 14.00 #000000 \"" SAMPLE
+               "\" gids=") != NULL,
         "trace text line", b.data);
   check(strstr(b.data, " link=https://example.org/v\xC3\xA9lo?a=1\n") != NULL,
         "trace run link", b.data);
@@ -573,7 +574,8 @@ int main(void) {
     return 1;
   }
   cv_font lib, lato;
-  if (load_font(ft, LIBERTINE, 0, &lib) < 0 || load_font(ft, LATO, 1, &lato) < 0) {
+  if (load_font(ft, LIBERTINE, 0, &lib) < 0 ||
+      load_font(ft, LATO, 1, &lato) < 0) {
     printf("FAIL - loading test fonts %s, %s\n", LIBERTINE, LATO);
     return 1;
   }

@@ -61,16 +61,15 @@ static const cvpdf_field entry_fields[] = {
     {"gpa", CVPDF_FIELD_INT, 0, "Grade", NULL},
     {"thesis", CVPDF_FIELD_BOOL, 0, "Has a thesis", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0, "Bullets", NULL},
-    {"links", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS, "Links",
-     link_fields},
+    {"links", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS, "Links", link_fields},
     {"place", CVPDF_FIELD_MAP, 0, "Place", place_fields},
     {"grades", CVPDF_FIELD_DICT, 0, "Course grades", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
-static const cvpdf_field section_fields[] = {
-    {"entries", CVPDF_FIELD_LIST, CVPDF_FIELD_REQUIRED, "Entries",
-     entry_fields},
-    {NULL, 0, 0, NULL, NULL}};
+static const cvpdf_field section_fields[] = {{"entries", CVPDF_FIELD_LIST,
+                                              CVPDF_FIELD_REQUIRED, "Entries",
+                                              entry_fields},
+                                             {NULL, 0, 0, NULL, NULL}};
 
 static const char *const extra[] = {"type", "title", "tags", NULL};
 
@@ -90,8 +89,7 @@ static int run(const char *src, cv_diags *d) {
 }
 
 /* Expects exactly the given messages, in order. */
-static void expect(const char *src, const char *const *want,
-                   const char *what) {
+static void expect(const char *src, const char *const *want, const char *what) {
   cv_diags d;
   size_t nwant = 0;
   while (want[nwant])
@@ -314,7 +312,9 @@ static void test_months(void) {
   check_str(cv_cldr_month_year(b, sizeof b, "de-AT", 2017, 12, CV_MONTH_LONG),
             "Dezember 2017", "de with region");
   check_str(cv_cldr_month_year(b, sizeof b, "ja", 2017, 9, CV_MONTH_SHORT),
-            "2017\xe5\xb9\xb4" "9\xe6\x9c\x88", "ja: year first");
+            "2017\xe5\xb9\xb4"
+            "9\xe6\x9c\x88",
+            "ja: year first");
   check_str(cv_cldr_month_year(b, sizeof b, NULL, 2021, 6, CV_MONTH_LONG),
             "June 2021", "NULL language is en");
   check(cv_cldr_month_year(b, sizeof b, "en", 2021, 13, 1) == NULL,

@@ -47,8 +47,8 @@ static int env_init(env *e, const char *lang) {
     return -1;
   const char *lib[4] = {"LinLibertine_R.otf", "LinLibertine_RB.otf",
                         "LinLibertine_RI.otf", "LinLibertine_RBI.otf"};
-  const char *lato[4] = {"Lato-Regular.ttf", "Lato-Bold.ttf",
-                         "Lato-Italic.ttf", "Lato-BoldItalic.ttf"};
+  const char *lato[4] = {"Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf",
+                         "Lato-BoldItalic.ttf"};
   if (cv_fontset_add_family(e->fs, "Libertine", lib, "fonts", &e->st) ||
       cv_fontset_add_family(e->fs, "Lato", lato, NULL, &e->st))
     return -1;
@@ -106,7 +106,8 @@ static void test_ligature(env *e) {
         f ? f->path : e->st.msg);
   if (!f)
     return;
-  CHECK(f->is_cff && f->upem == 1000 && strcmp(f->ps_name, "LinLibertineO") == 0,
+  CHECK(f->is_cff && f->upem == 1000 &&
+            strcmp(f->ps_name, "LinLibertineO") == 0,
         "Libertine: CFF=%d upem=%u ps_name=%s asc=%d desc=%d cap=%d x=%d "
         "italic=%.1f serif=%d",
         f->is_cff, f->upem, f->ps_name, f->ascender, f->descender,
@@ -172,8 +173,7 @@ static void test_markup(env *e) {
            (int)sp[i].len, sp[i].text, sp[i].link ? sp[i].link : "-");
   int good = rc == 0 && n == 6 && sp[0].flags == CV_SPAN_BOLD &&
              strcmp(sp[0].text, "Harry Dong") == 0 && sp[1].flags == 0 &&
-             strcmp(sp[1].text, ", ") == 0 &&
-             sp[2].flags == CV_SPAN_ITALIC &&
+             strcmp(sp[1].text, ", ") == 0 && sp[2].flags == CV_SPAN_ITALIC &&
              strcmp(sp[2].text, "et al.") == 0 && strcmp(sp[3].text, " ") == 0;
   good = good && strcmp(sp[4].text, "site") == 0 && sp[4].link &&
          strcmp(sp[4].link, "https://x.org") == 0 && sp[5].flags == 0 &&
@@ -181,18 +181,18 @@ static void test_markup(env *e) {
   CHECK(good, "markup: bold, plain, italic, plain, link, plain spans");
   /* md4c reports the escaped star as its own text piece: it merges with
    * its neighbours into one plain span. */
-  rc = cv_markup_parse(&e->arena, "a\\*b `x*y` &amp; &ndash; &#x2014;", 33,
-                       &sp, &n, &e->st);
+  rc = cv_markup_parse(&e->arena, "a\\*b `x*y` &amp; &ndash; &#x2014;", 33, &sp,
+                       &n, &e->st);
   CHECK(rc == 0 && n == 3 && strcmp(sp[0].text, "a*b ") == 0 &&
             sp[1].flags == CV_SPAN_CODE && strcmp(sp[1].text, "x*y") == 0 &&
             strcmp(sp[2].text, " & \xe2\x80\x93 \xe2\x80\x94") == 0,
         "escape, code and entities: %zu spans \"%s\" \"%s\" \"%s\"", n,
         n > 0 ? sp[0].text : "", n > 1 ? sp[1].text : "",
         n > 2 ? sp[2].text : "");
-  const char *lits[] = {"1. not a list", "- dash", "# hash", "> quote",
-                        "    indented", "* star", "2) paren", "---"};
-  const char *want[] = {"1. not a list", "- dash", "# hash", "> quote",
-                        "indented", "* star", "2) paren", "---"};
+  const char *lits[] = {"1. not a list", "- dash", "# hash",   "> quote",
+                        "    indented",  "* star", "2) paren", "---"};
+  const char *want[] = {"1. not a list", "- dash", "# hash",   "> quote",
+                        "indented",      "* star", "2) paren", "---"};
   for (size_t i = 0; i < sizeof lits / sizeof *lits; i++) {
     rc = cv_markup_parse(&e->arena, lits[i], strlen(lits[i]), &sp, &n, &e->st);
     CHECK(rc == 0 && n == 1 && sp[0].flags == 0 &&
@@ -250,8 +250,8 @@ static void test_hyphenation(env *e) {
   cv_hlist_fini(&l);
   rc = shape_plain(e, &s, "Dong\xc2\xadhui", 1, 1, &l);
   describe(&l, buf, sizeof buf);
-  CHECK(rc == 0 && l.n == 3 && l.v[1].kind == CV_PENALTY &&
-            l.v[1].flagged && l.v[1].hyphen && l.v[1].width > 0,
+  CHECK(rc == 0 && l.n == 3 && l.v[1].kind == CV_PENALTY && l.v[1].flagged &&
+            l.v[1].hyphen && l.v[1].width > 0,
         "soft hyphen is a hyphenation point: \"%s\"", buf);
   cv_hlist_fini(&l);
   rc = shape_plain(e, &s, "office", 1, 1, &l);
@@ -357,7 +357,8 @@ static void test_smallcaps(env *e) {
   ts.tracking = 0.1;
   shape_plain(e, &ts, "office", 0, 1, &t1);
   const cv_run *r0 = t0.n ? t0.v[0].run : NULL, *r1 = t1.n ? t1.v[0].run : NULL;
-  CHECK(r0 && r1 && r1->n == 6 && fabs(r1->g[0].adv - r0->g[0].adv - 1.0) < 1e-4,
+  CHECK(r0 && r1 && r1->n == 6 &&
+            fabs(r1->g[0].adv - r0->g[0].adv - 1.0) < 1e-4,
         "tracking 0.1 em: 6 glyphs (no ligature), o widened %.3f -> %.3f pt",
         r0 ? r0->g[0].adv : 0, r1 ? r1->g[0].adv : 0);
   cv_hlist_fini(&t0);
@@ -371,8 +372,8 @@ static void test_smallcaps(env *e) {
   cv_hlist_init(&t0);
   cv_shape_spans(e->sh, &bs, two, 2, 0, 1, &t0, &e->st);
   CHECK(t0.n == 3 && t0.v[0].run->font->variant == CV_BOLD_ITALIC &&
-            t0.v[2].run->font->variant == CV_BOLD &&
-            t0.v[2].run->link && !strcmp(t0.v[2].run->link, "u"),
+            t0.v[2].run->font->variant == CV_BOLD && t0.v[2].run->link &&
+            !strcmp(t0.v[2].run->link, "u"),
         "bold italic style + strong emphasis span = bold upright, link kept");
   cv_hlist_fini(&t0);
   /* Lato has no smcp: lowercase becomes capitals at 0.8 size. */
@@ -380,8 +381,8 @@ static void test_smallcaps(env *e) {
   ls.smallcaps = 1;
   shape_plain(e, &ls, "Dong", 0, 1, &sc);
   describe(&sc, buf, sizeof buf);
-  CHECK(sc.n == 2 && sc.v[0].run->size == 10.0f &&
-            sc.v[1].run->size == 8.0f && strcmp(buf, "D|ONG") == 0,
+  CHECK(sc.n == 2 && sc.v[0].run->size == 10.0f && sc.v[1].run->size == 8.0f &&
+            strcmp(buf, "D|ONG") == 0,
         "fake small caps in Lato: \"%s\", sizes %.1f/%.1f", buf,
         sc.n > 0 ? sc.v[0].run->size : 0, sc.n > 1 ? sc.v[1].run->size : 0);
   cv_hlist_fini(&sc);
@@ -407,7 +408,10 @@ static void test_glue(env *e) {
   CHECK(g && g->stretch == 0 && fabs(g->shrink - want / 3) < 1e-9,
         "ragged glue has no stretch");
   cv_hlist_fini(&l);
-  shape_plain(e, &s, "a\xc2\xa0" "b", 0, 0, &l);
+  shape_plain(e, &s,
+              "a\xc2\xa0"
+              "b",
+              0, 0, &l);
   CHECK(l.n == 1 && l.v[0].run->n == 3, "no-break space stays in the box");
   cv_hlist_fini(&l);
   double w = 0;
@@ -442,15 +446,15 @@ static void test_fontconfig_family(env *e) {
   const char *bad[4] = {"DoesNotExist.otf", NULL, NULL, NULL};
   cv_fontset_add_family(e->fs, "Bad", bad, NULL, &st);
   f = cv_fontset_get(e->fs, "Bad", CV_BOLD, &st);
-  CHECK(!f && strstr(st.msg, "DoesNotExist.otf"), "missing file: %s",
-        st.msg);
+  CHECK(!f && strstr(st.msg, "DoesNotExist.otf"), "missing file: %s", st.msg);
 }
 
 static void test_timing(env *e) {
   static const char *words[] = {
-      "research", "efficient", "language", "models", "inference", "the",
-      "of", "and", "hardware", "sparsity", "attention", "we", "propose",
-      "a", "novel", "method", "for", "training", "networks", "with",
+      "research",  "efficient", "language", "models",   "inference",
+      "the",       "of",        "and",      "hardware", "sparsity",
+      "attention", "we",        "propose",  "a",        "novel",
+      "method",    "for",       "training", "networks", "with",
   };
   char text[4096];
   size_t n = 0;
@@ -488,7 +492,8 @@ static void test_set_arena(env *e) {
   /* "Hello" twice: a cache hit within the call; the CJK name is not
    * cacheable (the shaper's scratch entry); "hyphenation" is hyphenated
    * and its points are cached. */
-  static const char text[] = "Hello world Hello \xe5\xbc\xa0\xe4\xbc\x9f hyphenation";
+  static const char text[] =
+      "Hello world Hello \xe5\xbc\xa0\xe4\xbc\x9f hyphenation";
   cv_arena a, b;
   cv_arena_init(&a);
   cv_arena_init(&b);
@@ -507,8 +512,8 @@ static void test_set_arena(env *e) {
       adv1[n1++] = l1.v[i].run->g[g].adv;
     }
   size_t nodes1 = l1.n;
-  int in_a = l1.n > 0 && l1.v[0].run &&
-             (const void *)l1.v[0].run->g[0].text != NULL;
+  int in_a =
+      l1.n > 0 && l1.v[0].run && (const void *)l1.v[0].run->g[0].text != NULL;
   cv_hlist_fini(&l1);
   cv_shaper_set_arena(e->sh, &b);
   cv_arena_fini(&a); /* nothing shaped from now on may point into it */
@@ -523,8 +528,9 @@ static void test_set_arena(env *e) {
       n2++;
     }
   same = same && n2 == n1 && strcmp(d1, d2) == 0 && strchr(d2, '=');
-  CHECK(same, "shaped again after switching arenas and freeing the first: "
-              "\"%s\" (%zu glyphs), was \"%s\" (%zu)",
+  CHECK(same,
+        "shaped again after switching arenas and freeing the first: "
+        "\"%s\" (%zu glyphs), was \"%s\" (%zu)",
         d2, n2, d1, n1);
   /* The second results live in b, and stay valid while b does. */
   cv_shaper_set_arena(e->sh, &e->arena);
@@ -730,8 +736,7 @@ int main(void) {
   rc = env_init(&d, "xx");
   /* No failure, and nothing in the error status: the caller asks and
    * warns at the CV's language. */
-  CHECK(rc == 0 && !d.st.failed && !d.st.msg[0] &&
-            !cv_shaper_hyphenates(d.sh),
+  CHECK(rc == 0 && !d.st.failed && !d.st.msg[0] && !cv_shaper_hyphenates(d.sh),
         "no patterns is no error, and the shaper says so: %s", d.st.msg);
   env_fini(&d);
   return failures ? 1 : 0;

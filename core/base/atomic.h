@@ -48,7 +48,7 @@ typedef struct cv_atomic {
   struct stat old;
   int named;   /* the fallback: tmp is a name in the directory */
   int discard; /* the target is the null device, written to directly */
-  int slot;  /* where tmp is registered for removal on a signal, or -1 */
+  int slot;    /* where tmp is registered for removal on a signal, or -1 */
   char tmp[24];
 } cv_atomic;
 

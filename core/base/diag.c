@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cv_diags_init(cv_diags *d) { memset(d, 0, sizeof *d); }
+void cv_diags_init(cv_diags *d) {
+  memset(d, 0, sizeof *d);
+}
 
 void cv_diags_fini(cv_diags *d) {
   if (!d)

@@ -9,9 +9,9 @@ typedef enum { CV_SEV_ERROR = 0, CV_SEV_WARNING = 1 } cv_severity;
 
 typedef struct cv_diag {
   cv_severity sev;
-  char *file; /* owned */
+  char *file;    /* owned */
   int line, col; /* 1-based; 0 when unknown */
-  char *msg;  /* owned; no trailing newline */
+  char *msg;     /* owned; no trailing newline */
 } cv_diag;
 
 typedef struct cv_diags {

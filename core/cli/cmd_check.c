@@ -84,8 +84,7 @@ int cv_cmd_check(int argc, char **argv) {
   if (c == CV_OPTS_EXIT)
     return g.status;
   if (optind >= argc) {
-    fputs("cvpdf: check needs a CV file, as in: cvpdf check cv.yaml\n",
-          stderr);
+    fputs("cvpdf: check needs a CV file, as in: cvpdf check cv.yaml\n", stderr);
     return 2;
   }
   o.plugin_dirs = plugin_dirs;

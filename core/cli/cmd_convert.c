@@ -50,8 +50,7 @@ static int convert(const char *input, const char *output, const char *lang,
   const char *base = strrchr(input, '/');
   base = base ? base + 1 : input;
   char header[512];
-  snprintf(header, sizeof header,
-           "Converted by cvpdf from the %s document %s.",
+  snprintf(header, sizeof header, "Converted by cvpdf from the %s document %s.",
            cv_format_name(f), base);
   cv_status st = {0};
   if (cv_emit_yaml_file(m->root, f == CV_FORMAT_NATIVE ? NULL : header, output,
@@ -107,8 +106,7 @@ int cv_cmd_convert(int argc, char **argv) {
   }
   const char *input = argv[optind];
   if (!output) {
-    fputs("cvpdf: convert needs -o OUT.yaml (- for standard output)\n",
-          stderr);
+    fputs("cvpdf: convert needs -o OUT.yaml (- for standard output)\n", stderr);
     return 2;
   }
   cv_diags diags;

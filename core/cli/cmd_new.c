@@ -23,7 +23,8 @@ static const char starter_body[] =
     "# Each section has a type (the plugin that prints it) and a title.\n"
     "# Any section, entry or bullet may carry tags; `cvpdf render cv.yaml\n"
     "# --only industry` then prints the untagged items and those tagged\n"
-    "# industry.  A tagged bullet is written {text: \"...\", tags: [industry]}.\n"
+    "# industry.  A tagged bullet is written {text: \"...\", tags: "
+    "[industry]}.\n"
     "sections:\n"
     "  - type: summary\n"
     "    title: Summary\n"
@@ -154,8 +155,7 @@ int cv_cmd_new(int argc, char **argv) {
   }
   const char *name = argv[optind];
   if (!name_ok(name)) {
-    fputs("cvpdf: the name must be non-empty UTF-8 text on one line\n",
-          stderr);
+    fputs("cvpdf: the name must be non-empty UTF-8 text on one line\n", stderr);
     return 2;
   }
   return write_starter(out, name, force);

@@ -441,9 +441,10 @@ static void write_sections(jw *w, cv_plugins *ps, const char *const *names) {
       jw_kv(w, "description", st->doc);
     jw_kv(w, "type", "object");
     open_type_const(w, names[i]);
-    jw_kraw(w, "title",
-            "{\"description\": \"the section's heading; none when left out\", " TEXT
-            "}");
+    jw_kraw(
+        w, "title",
+        "{\"description\": \"the section's heading; none when left out\", " TEXT
+        "}");
     jw_kraw(w, "id",
             "{\"description\": \"a name for the section\", "
             "\"type\": \"string\"}");

@@ -31,10 +31,10 @@ static double now(void) {
 }
 
 typedef struct watch {
-  int argc;     /* of argv: "render", "-q", the user's arguments */
+  int argc; /* of argv: "render", "-q", the user's arguments */
   char **argv;
   const char *input;
-  char *output; /* as render will name it; owned */
+  char *output;     /* as render will name it; owned */
   const char *base; /* the input's file name, inside its directory */
 } watch;
 
@@ -142,8 +142,8 @@ int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
       return rc;
   }
 gone:
-  fprintf(stderr, "cvpdf: %s: the directory of %s was removed or moved\n",
-          who, input);
+  fprintf(stderr, "cvpdf: %s: the directory of %s was removed or moved\n", who,
+          input);
   return 1;
 }
 

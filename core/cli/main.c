@@ -41,7 +41,8 @@ const char cv_usage[] =
     "                   (CV may also be a letter: type: letter)\n"
     "                   (an application file, bundle: [letter.yaml, cv.yaml],\n"
     "                   writes its parts as one PDF, as --bundle does)\n"
-    "  plugins          list the section plugins found: name, version, section\n"
+    "  plugins          list the section plugins found: name, version, "
+    "section\n"
     "                   types, file (-v: each type's description)\n"
     "  check CV...      list every problem of each CV (file:line:col), write\n"
     "                   nothing; exit 1 if any is an error\n"
@@ -59,9 +60,11 @@ const char cv_usage[] =
     "\n"
     "Options of render:\n"
     "  -o, --output FILE     write the PDF to FILE; a failed run leaves an\n"
-    "                        existing FILE untouched\n"    "                        (several CVs: -o names a directory; without -o\n"
+    "                        existing FILE untouched\n"
+    "                        (several CVs: -o names a directory; without -o\n"
     "                        each PDF goes next to its CV)\n"
-    "      --bundle          render the files given (a cover letter, a CV, ...)\n"
+    "      --bundle          render the files given (a cover letter, a CV, "
+    "...)\n"
     "                        into one PDF, named with -o: each in its own\n"
     "                        layout, one outline with an entry per part\n"
     "      --page-numbers continue|restart  in a bundle, number each part's\n"
@@ -72,7 +75,8 @@ const char cv_usage[] =
     "                        failed CV does not stop the others (exit 1)\n"
     "  -l, --layout NAME     use layout NAME (a file in the layouts dir, or a\n"
     "                        path to a .yaml layout) instead of the CV's\n"
-    "  -p, --plugin-dir DIR  look for section plugins in DIR first (repeatable)\n"
+    "  -p, --plugin-dir DIR  look for section plugins in DIR first "
+    "(repeatable)\n"
     "      --png             write PNG pictures of the pages instead of the\n"
     "                        PDF (also when -o ends in .png): OUT.png for one\n"
     "                        page, else OUT-1.png, OUT-2.png, ...\n"
@@ -80,7 +84,8 @@ const char cv_usage[] =
     "      --pdfa            write PDF/A-2a (ISO 19005-2, for archives and\n"
     "                        portals): an sRGB output intent, from the ICC\n"
     "                        profile of Debian's icc-profiles-free\n"
-    "      --trace FILE      also write a plain-text trace of every placed run\n"
+    "      --trace FILE      also write a plain-text trace of every placed "
+    "run\n"
     "                        (- for standard output)\n"
     "  -q, --quiet           print nothing on success\n"
     "      --timing          print where the time went\n"
@@ -146,10 +151,10 @@ int main(int argc, char **argv) {
   static const struct {
     const char *name;
     cv_command_fn fn;
-  } commands[] = {{"render", cv_cmd_render}, {"plugins", cv_cmd_plugins},
-                   {"schema", cv_cmd_schema}, {"new", cv_cmd_new},
-                   {"check", cv_cmd_check}, {"watch", cv_cmd_watch},
-                   {"convert", cv_cmd_convert}, {"serve", cv_cmd_serve}};
+  } commands[] = {{"render", cv_cmd_render},   {"plugins", cv_cmd_plugins},
+                  {"schema", cv_cmd_schema},   {"new", cv_cmd_new},
+                  {"check", cv_cmd_check},     {"watch", cv_cmd_watch},
+                  {"convert", cv_cmd_convert}, {"serve", cv_cmd_serve}};
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
     if (strcmp(cmd, commands[i].name))
       continue;

@@ -31,7 +31,9 @@
 static pthread_once_t bt_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t bt_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void bt_init_once(void) { bt_initialize(); }
+static void bt_init_once(void) {
+  bt_initialize();
+}
 
 static _Thread_local int read_in_process;
 
@@ -136,10 +138,9 @@ typedef struct nodelist {
   size_t n, cap, kcap;
 } nodelist;
 
-static int nl_push(loader *ld, nodelist *l, cvpdf_node *key,
-                   cvpdf_node *item) {
-  if (!item || cv_grow((void **)&l->items, &l->cap, l->n + 1,
-                       sizeof *l->items) ||
+static int nl_push(loader *ld, nodelist *l, cvpdf_node *key, cvpdf_node *item) {
+  if (!item ||
+      cv_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) ||
       cv_grow((void **)&l->keys, &l->kcap, l->n + 1, sizeof *l->keys)) {
     ld->oom = 1;
     return -1;
@@ -152,12 +153,12 @@ static int nl_push(loader *ld, nodelist *l, cvpdf_node *key,
 static cvpdf_node *nl_finish(loader *ld, nodelist *l, cvpdf_node_kind kind,
                              int line, int col) {
   cvpdf_node *n = cv_arena_alloc(ld->arena, sizeof *n);
-  cvpdf_node **items = cv_arena_alloc_n(ld->arena, l->n ? l->n : 1,
-                                        sizeof *items);
-  cvpdf_node **keys = kind == CVPDF_NODE_MAP
-                          ? cv_arena_alloc_n(ld->arena, l->n ? l->n : 1,
-                                             sizeof *keys)
-                          : NULL;
+  cvpdf_node **items =
+      cv_arena_alloc_n(ld->arena, l->n ? l->n : 1, sizeof *items);
+  cvpdf_node **keys =
+      kind == CVPDF_NODE_MAP
+          ? cv_arena_alloc_n(ld->arena, l->n ? l->n : 1, sizeof *keys)
+          : NULL;
   if (!n || !items || (kind == CVPDF_NODE_MAP && !keys)) {
     ld->oom = 1;
   } else {
@@ -179,8 +180,8 @@ static cvpdf_node *nl_finish(loader *ld, nodelist *l, cvpdf_node_kind kind,
   return ld->oom ? NULL : n;
 }
 
-static int add_pair(loader *ld, nodelist *m, const char *key, int line,
-                    int col, cvpdf_node *value) {
+static int add_pair(loader *ld, nodelist *m, const char *key, int line, int col,
+                    cvpdf_node *value) {
   return nl_push(ld, m, scalar(ld, line, col, key), value);
 }
 
@@ -269,8 +270,8 @@ static cvpdf_node *names(loader *ld, char *tex, int line, int col) {
       put_tokens(&b, nm->parts[BTN_JR], nm->part_len[BTN_JR]);
     }
     bt_free_name(nm);
-    char *text = b.failed ? NULL : text_of(ld, b.data ? b.data : "", 0,
-                                           line, col);
+    char *text =
+        b.failed ? NULL : text_of(ld, b.data ? b.data : "", 0, line, col);
     cv_buf_fini(&b);
     /* A tie inside a name ("Ada~Lovelace") is a plain space, so the name
      * matches the forms the CV highlights. */
@@ -285,9 +286,9 @@ static cvpdf_node *names(loader *ld, char *tex, int line, int col) {
   return nl_finish(ld, &seq, CVPDF_NODE_SEQ, line, col);
 }
 
-static const char *const month_names[] = {
-    "jan", "feb", "mar", "apr", "may", "jun",
-    "jul", "aug", "sep", "oct", "nov", "dec"};
+static const char *const month_names[] = {"jan", "feb", "mar", "apr",
+                                          "may", "jun", "jul", "aug",
+                                          "sep", "oct", "nov", "dec"};
 
 /* 1-12 for "jan", "January", "5", "05", "Sept."; 0 when not a month. */
 static int month_number(const char *s) {
@@ -311,8 +312,8 @@ static int is_year(const char *s) {
 }
 
 static int is_verbatim(const char *field) {
-  static const char *const v[] = {"url", "doi", "eprint", "file", "isbn",
-                                  "issn", "pdf", "code", NULL};
+  static const char *const v[] = {"url",  "doi", "eprint", "file", "isbn",
+                                  "issn", "pdf", "code",   NULL};
   for (int i = 0; v[i]; i++)
     if (!strcmp(v[i], field))
       return 1;
@@ -335,7 +336,8 @@ static cvpdf_node *entry(loader *ld, AST *e) {
     if (*p >= 'A' && *p <= 'Z')
       *p = (char)(*p - 'A' + 'a');
   int key_col = key ? find_col(&ld->lines, line, key, at_col) : at_col;
-  add_pair(ld, &m, "key", line, key_col, scalar(ld, line, key_col, key ? key : ""));
+  add_pair(ld, &m, "key", line, key_col,
+           scalar(ld, line, key_col, key ? key : ""));
   add_pair(ld, &m, "type", line, at_col, scalar(ld, line, at_col, lower));
   cvpdf_node *year = NULL, *month = NULL, *date = NULL;
   char *name = NULL;

@@ -320,10 +320,9 @@ static cvpdf_node *role_summary(cv_conv *c, const cvpdf_node *e) {
   if (!d || !s)
     return cv_conv_text(c, d ? d : s);
   char last = d->len ? d->str[d->len - 1] : '.';
-  const char *text = cv_arena_printf(c->arena, "%s%s %s",
-                                     cv_conv_escape(c, d->str),
-                                     strchr(".!?", last) ? "" : ".",
-                                     cv_conv_escape(c, s->str));
+  const char *text = cv_arena_printf(
+      c->arena, "%s%s %s", cv_conv_escape(c, d->str),
+      strchr(".!?", last) ? "" : ".", cv_conv_escape(c, s->str));
   return cv_conv_scalar(c, d, text);
 }
 
@@ -377,9 +376,9 @@ static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
   char *courses = joined(c, cs, JR " field 'courses'");
   if (courses) {
     cvpdf_node *h = cv_conv_seq(c, cs);
-    cv_conv_push(c, h, cv_conv_scalar(c, cs,
-                                      cv_arena_printf(c->arena, "Courses: %s",
-                                                      courses)));
+    cv_conv_push(c, h,
+                 cv_conv_scalar(
+                     c, cs, cv_arena_printf(c->arena, "Courses: %s", courses)));
     cv_conv_set(c, r, "highlights", cv_conv_key(e, "courses"), h);
   }
   put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
@@ -433,9 +432,9 @@ static cvpdf_node *pair(cv_conv *c, const cvpdf_node *e, const char *label_key,
   cvpdf_node *items = list ? cv_conv_text_list(c, list, what) : NULL;
   if (items && value) {
     /* Skills: "Web Development (Master): HTML, CSS". */
-    const char *l = cv_arena_printf(
-        c->arena, "%s (%s)", cv_conv_escape(c, label ? label->str : ""),
-        cv_conv_escape(c, value->str));
+    const char *l = cv_arena_printf(c->arena, "%s (%s)",
+                                    cv_conv_escape(c, label ? label->str : ""),
+                                    cv_conv_escape(c, value->str));
     cv_conv_set(c, r, "label", cv_conv_key(e, label_key),
                 cv_conv_scalar(c, label ? label : e, l));
   } else {
@@ -515,7 +514,11 @@ static cvpdf_node *project(cv_conv *c, const cvpdf_node *e) {
     c->oom = 1;
   else if (b.len)
     cv_conv_set(c, r, "subtitle", NULL,
-                cv_conv_scalar(c, roles ? roles : ent ? ent : typ, b.data));
+                cv_conv_scalar(c,
+                               roles ? roles
+                               : ent ? ent
+                                     : typ,
+                               b.data));
   cv_buf_fini(&b);
   put_dates(c, r, e, "startDate", "endDate");
   put_raw(c, r, "url", cv_conv_want_str(c, e, "url", JR), NULL);
@@ -625,8 +628,9 @@ cvpdf_node *cv_convert_jsonresume(cv_conv *c, const cvpdf_node *src) {
   unknown_keys(c, src);
   const cvpdf_node *b = cv_conv_want_map(c, src, "basics", JR);
   if (b && !cv_conv_get(b, "name"))
-    cv_conv_error(c, b, JR " field 'basics' is missing required field "
-                           "'name'");
+    cv_conv_error(c, b,
+                  JR " field 'basics' is missing required field "
+                     "'name'");
   if (b)
     basics(c, b, root, secs, &pairs);
   /* Sections in the order the file lists them. */

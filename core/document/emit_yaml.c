@@ -24,13 +24,15 @@ static int word_in(const char *s, const char *const *words) {
   return 0;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 /* Would a YAML 1.1 or 1.2 reader take plain s for a number? */
 static int looks_numeric(const char *s) {
   static const char *const specials[] = {
-      ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf",
-      "+.INF", ".nan", ".NaN", ".NAN", NULL};
+      ".inf",  ".Inf",  ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
+      "+.Inf", "+.INF", ".nan", ".NaN",  ".NAN",  NULL};
   if (word_in(s, specials))
     return 1;
   const char *p = s;
@@ -70,9 +72,10 @@ static int looks_numeric(const char *s) {
 /* Plain text that reads back as null or a boolean in YAML 1.1 or 1.2. */
 static int looks_keyword(const char *s) {
   static const char *const words[] = {
-      "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false",
-      "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On",
-      "ON", "off", "Off", "OFF", "y", "Y", "n", "N", NULL};
+      "",     "~",     "null",  "Null",  "NULL", "true", "True",
+      "TRUE", "false", "False", "FALSE", "yes",  "Yes",  "YES",
+      "no",   "No",    "NO",    "on",    "On",   "ON",   "off",
+      "Off",  "OFF",   "y",     "Y",     "n",    "N",    NULL};
   return word_in(s, words);
 }
 
@@ -105,8 +108,8 @@ static int emit_scalar(emitter *em, const char *s, size_t len,
                        yaml_scalar_style_t style) {
   yaml_event_t ev;
   if (len > (size_t)INT32_MAX ||
-      !yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
-                                    (int)len, 1, 1, style)) {
+      !yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len,
+                                    1, 1, style)) {
     cv_status_set(em->st, "out of memory while writing YAML");
     return -1;
   }
@@ -138,8 +141,8 @@ static int emit_node(emitter *em, const cvpdf_node *n) {
     }
     for (size_t i = 0; rc == 0 && i < n->n; i++)
       rc = emit_node(em, n->items[i]);
-    if (rc == 0 && (!yaml_sequence_end_event_initialize(&ev) ||
-                    emit(em, &ev) < 0))
+    if (rc == 0 &&
+        (!yaml_sequence_end_event_initialize(&ev) || emit(em, &ev) < 0))
       rc = -1;
     break;
   case CVPDF_NODE_MAP:
@@ -155,8 +158,8 @@ static int emit_node(emitter *em, const cvpdf_node *n) {
       if (rc == 0)
         rc = emit_node(em, n->items[i]);
     }
-    if (rc == 0 && (!yaml_mapping_end_event_initialize(&ev) ||
-                    emit(em, &ev) < 0))
+    if (rc == 0 &&
+        (!yaml_mapping_end_event_initialize(&ev) || emit(em, &ev) < 0))
       rc = -1;
     break;
   }

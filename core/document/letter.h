@@ -15,8 +15,8 @@
  * keys, less `type` and `cv`, followed by the CV's top-level keys the
  * letter does not give, less the CV's sections and PDF information
  * (title, subject, keywords); a `theme:` in both is the CV's with the
- * letter's over it, mapping by mapping.  The CV's nodes keep their own file, line
- * and column; *cv_out gets its model (the caller destroys it after m), or
+ * letter's over it, mapping by mapping.  The CV's nodes keep their own file,
+ * line and column; *cv_out gets its model (the caller destroys it after m), or
  * NULL.  Returns 1 for a letter, 0 for any other document (left as it
  * is), -1 after reporting at its position a `type:` other than letter, a
  * `cv:` that is no text or cannot be read, or a CV that is a letter. */

@@ -581,7 +581,8 @@ static cvpdf_node *read_map(loader *ld, yaml_event_t *ev, size_t depth,
     w += kw + vw;
   }
   if (!ld->fatal) {
-    int dups = cv_model_check_duplicates(ld->in.diags, ld->in.file, keys.v, keys.n);
+    int dups =
+        cv_model_check_duplicates(ld->in.diags, ld->in.file, keys.v, keys.n);
     if (dups != 0)
       ld->failed = 1;
     if (dups < 0)

@@ -45,8 +45,8 @@ static void jerr(jreader *r, size_t off, const char *fmt, ...) {
   cv_textpos_seek(&r->pos, off);
   va_list ap;
   va_start(ap, fmt);
-  cv_diags_vadd(r->in.diags, CV_SEV_ERROR, r->in.file, r->pos.line, r->pos.col, fmt,
-                ap);
+  cv_diags_vadd(r->in.diags, CV_SEV_ERROR, r->in.file, r->pos.line, r->pos.col,
+                fmt, ap);
   va_end(ap);
   r->failed = 1;
 }
@@ -297,7 +297,8 @@ static int close_container(jreader *r) {
     n->keys = to_arena(r, f->keys, f->nkeys);
   int ok = !r->failed;
   if (ok && n->kind == CVPDF_NODE_MAP &&
-      cv_model_check_duplicates(r->in.diags, r->in.file, f->keys, f->nkeys) != 0) {
+      cv_model_check_duplicates(r->in.diags, r->in.file, f->keys, f->nkeys) !=
+          0) {
     r->failed = 1;
     ok = 0;
   }
@@ -419,7 +420,8 @@ static void report_yajl(jreader *r, int at_end) {
   /* yajl stops after the offending token: back up to where it starts. */
   size_t off = consumed(r);
   off = off ? off - 1 : 0;
-  while (off > 0 && token_char(r->in.data[off]) && token_char(r->in.data[off - 1]))
+  while (off > 0 && token_char(r->in.data[off]) &&
+         token_char(r->in.data[off - 1]))
     off--;
   const char *expected = "a JSON value (a string, number, object, array, "
                          "true, false or null)";

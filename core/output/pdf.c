@@ -457,8 +457,8 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
       (w->last[1] &&
        HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK))
     return cv_pdf_fail(w, "cannot set page labels or the page mode");
-  if (info->pdfa && (refuse_for_pdfa(w) < 0 ||
-                     cv_pdf_put_output_intent(w, info) < 0))
+  if (info->pdfa &&
+      (refuse_for_pdfa(w) < 0 || cv_pdf_put_output_intent(w, info) < 0))
     return -1;
   /* The structure tree last: its objects are numbered on from libharu's. */
   if (cv_pdf_put_xmp(w, info, info->pdfa) < 0)
@@ -471,8 +471,8 @@ static int finish_document(cv_pdf *w, const cv_docinfo *info, cv_status *st) {
  * a disk that fills up during the last flush would go unnoticed: the
  * bytes are read back from its memory stream instead, and every write is
  * checked by put. */
-static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
-                 void *ud, cv_status *st) {
+static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t), void *ud,
+                 cv_status *st) {
   if (HPDF_SaveToStream(w->pdf) != HPDF_OK) {
     w->failed = 1;
     cv_status_set(st,
@@ -504,9 +504,8 @@ static int drain(cv_pdf *w, int (*put)(void *, const void *, size_t),
     rc = cv_pdf_fail(w, "out of memory reading back the document");
   /* libharu writes every object apart: object streams hold them
    * compressed (pdf_compact.c). */
-  if (rc == 0 &&
-      cv_pdf_compact(whole.data, whole.len, &w->objs, w->z.store, &small,
-                     st) < 0)
+  if (rc == 0 && cv_pdf_compact(whole.data, whole.len, &w->objs, w->z.store,
+                                &small, st) < 0)
     rc = -1;
   if (rc == 0 && put(ud, small.data, small.len) < 0) {
     cv_status_set(st, "cannot write the PDF: %s", strerror(errno));

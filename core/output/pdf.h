@@ -12,8 +12,7 @@ typedef struct cv_pdf cv_pdf;
 cv_pdf *cv_pdf_new(cv_status *st);
 void cv_pdf_free(cv_pdf *w); /* NULL is accepted */
 int cv_pdf_page(cv_pdf *w, const cv_page *pg, cv_status *st);
-int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items,
-                  cv_status *st);
+int cv_pdf_margin(cv_pdf *w, size_t index, const cv_page *items, cv_status *st);
 /* Bundles: several documents in one PDF.  Called before the first page
  * of each document: that page starts a part, which gets an outline entry
  * of its own titled title (copied), the document's outline entries
@@ -42,8 +41,8 @@ cv_pagesink cv_pdf_sink(cv_pdf *w);
 
 /* A preview (cvpdf serve): page streams are stored, not compressed, and
  * the object streams compressed at zlib's fastest level, which makes
- * saving several times faster.  It holds the same pages, fonts and structure as the file
- * saved without preview.  Call before the first page. */
+ * saving several times faster.  It holds the same pages, fonts and structure as
+ * the file saved without preview.  Call before the first page. */
 void cv_pdf_set_preview(cv_pdf *w, int preview);
 /* Whether data (len bytes, borrowed) holds a PNG or JPEG image the PDF
  * can embed (libharu's loaders read it): 0 with img's data, len, format

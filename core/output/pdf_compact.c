@@ -346,8 +346,8 @@ static int extra_fits(const input *in, const pdf_objs *extra) {
   return 1;
 }
 
-int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
-                   int fast, cv_buf *out, cv_status *st) {
+int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
+                   cv_buf *out, cv_status *st) {
   input in = {.pdf = pdf, .len = len};
   if (read_input(&in) < 0 || extra->text.failed || !extra_fits(&in, extra)) {
     free(in.obj);

@@ -21,25 +21,25 @@ typedef struct content {
   cv_pdf *w;
   HPDF_Page page;
   cv_buf *b;
-  pending *p;     /* where the codes are noted */
+  pending *p; /* where the codes are noted */
   int oom;
-  int in_text;    /* inside BT ... ET */
-  int in_array;   /* inside [ ... ] TJ */
-  int in_str;     /* inside < ... > of the array */
-  size_t font;    /* index in w->fonts of the current font; SIZE_MAX none */
-  int soft;       /* the current font is its soft hyphens' twin */
+  int in_text;  /* inside BT ... ET */
+  int in_array; /* inside [ ... ] TJ */
+  int in_str;   /* inside < ... > of the array */
+  size_t font;  /* index in w->fonts of the current font; SIZE_MAX none */
+  int soft;     /* the current font is its soft hyphens' twin */
   double size;
   int have_fill;
   cv_color fill;
-  double lx, ly;  /* the text line origin (set by Td) */
-  double pen;     /* x where the next glyph would go, on line ly */
-  double pending; /* TJ adjustment not yet written, 1000ths of an em */
-  size_t pageix;  /* the page's number, from 0 */
-  int tagged;     /* the body of a page: its content is marked */
-  int mc;         /* the open marked-content sequence: MC_NONE, ... */
-  uint32_t leaf;  /* MC_TAG: the element */
+  double lx, ly;   /* the text line origin (set by Td) */
+  double pen;      /* x where the next glyph would go, on line ly */
+  double pending;  /* TJ adjustment not yet written, 1000ths of an em */
+  size_t pageix;   /* the page's number, from 0 */
+  int tagged;      /* the body of a page: its content is marked */
+  int mc;          /* the open marked-content sequence: MC_NONE, ... */
+  uint32_t leaf;   /* MC_TAG: the element */
   const char *uri; /* MC_TAG: the link it is in, or NULL */
-  uint32_t mcid;  /* MC_TAG: its MCID */
+  uint32_t mcid;   /* MC_TAG: its MCID */
   /* The last text drawn in the open sequence: where it ended, and whether
    * in a soft hyphen (0 has_text: none). */
   int has_text, text_soft;
@@ -124,8 +124,8 @@ static void note_code(content *c) {
   pending *p = c->p;
   uint16_t font = (uint16_t)c->font;
   if (p->nruns == 0 || p->runs[p->nruns - 1].font != font) {
-    if (cv_grow((void **)&p->runs, &p->capruns, p->nruns + 1,
-                sizeof *p->runs) < 0) {
+    if (cv_grow((void **)&p->runs, &p->capruns, p->nruns + 1, sizeof *p->runs) <
+        0) {
       c->oom = 1;
       return;
     }
@@ -278,8 +278,7 @@ static int set_font(content *c, size_t fi, int soft, double size) {
 
 /* Writes the glyphs of r at (x, y); soft: they are soft hyphens, drawn
  * through the font's twin. */
-static int put_part(content *c, const cv_run *r, double x, double y,
-                    int soft) {
+static int put_part(content *c, const cv_run *r, double x, double y, int soft) {
   font_use *fu = cv_pdf_use_font(c->w, r->font);
   if (!fu)
     return cv_pdf_fail(c->w, "out of memory collecting glyphs");
@@ -399,8 +398,8 @@ static int mark(content *c, int mc, uint32_t leaf, const char *uri,
     return 0;
   if (mc == MC_TAG && !uri)
     uri = "";
-  if (mc == c->mc && (mc != MC_TAG || (leaf == c->leaf &&
-                                       !strcmp(uri, c->uri))))
+  if (mc == c->mc &&
+      (mc != MC_TAG || (leaf == c->leaf && !strcmp(uri, c->uri))))
     return 0;
   end_text(c);
   if (c->mc != MC_NONE)
@@ -477,8 +476,8 @@ static double clamp(double v, double lo, double hi) {
  * wider than the page) must not take the rectangle past what PDF numbers
  * can hold.  The builder drops the targets a PDF may not hold, with a
  * warning; what reaches here unchecked (another caller) is left out. */
-static int put_link(cv_pdf *w, HPDF_Page page, size_t pageix,
-                    const cv_page *pg, const cv_dl_item *it) {
+static int put_link(cv_pdf *w, HPDF_Page page, size_t pageix, const cv_page *pg,
+                    const cv_dl_item *it) {
   char why[96];
   if (!it->uri || !*it->uri || cv_link_refused(it->uri, 0, why, sizeof why))
     return 0;
@@ -584,8 +583,8 @@ static size_t broken_word(const cv_page *pg, size_t i) {
  * and MuPDF read the word whole where its first part stands; an extractor
  * that ignores ActualText reads the hyphen as U+00AD (the twin font's
  * map).  part: 0 the first, 1 the second. */
-static int begin_part(content *c, const cv_run *a, const cv_run *b,
-                      int part, int space) {
+static int begin_part(content *c, const cv_run *a, const cv_run *b, int part,
+                      int space) {
   if (span_open(c) < 0)
     return -1;
   if (space) /* the space before the word is drawn inside the span */
@@ -626,14 +625,19 @@ static int put_broken_word(content *c, const cv_page *pg, size_t i,
 int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                      int wrap) {
   cv_buf_reset(&w->content);
-  if (cv_grow((void **)&w->pend, &w->cappend, w->npend + 1,
-              sizeof *w->pend) < 0)
+  if (cv_grow((void **)&w->pend, &w->cappend, w->npend + 1, sizeof *w->pend) <
+      0)
     return cv_pdf_fail(w, "out of memory");
   pending *p = &w->pend[w->npend++];
   memset(p, 0, sizeof *p);
   p->stream = s;
-  content c = {.w = w, .page = page, .b = &w->content, .p = p,
-               .font = SIZE_MAX, .pageix = w->npages - 1, .tagged = wrap};
+  content c = {.w = w,
+               .page = page,
+               .b = &w->content,
+               .p = p,
+               .font = SIZE_MAX,
+               .pageix = w->npages - 1,
+               .tagged = wrap};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
   else /* running header and footer: pagination, not the document's text */

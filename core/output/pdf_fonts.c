@@ -29,9 +29,8 @@ font_use *cv_pdf_use_font(cv_pdf *w, cv_font *f) {
   font_use *fu = find_font(w, f);
   if (fu)
     return fu;
-  if (w->nfonts >= UINT16_MAX ||
-      cv_grow((void **)&w->fonts, &w->capfonts, w->nfonts + 1,
-              sizeof *w->fonts) < 0)
+  if (w->nfonts >= UINT16_MAX || cv_grow((void **)&w->fonts, &w->capfonts,
+                                         w->nfonts + 1, sizeof *w->fonts) < 0)
     return NULL;
   fu = &w->fonts[w->nfonts++];
   memset(fu, 0, sizeof *fu);
@@ -73,8 +72,7 @@ static int note_soft(cv_pdf *w, font_use *fu, const cv_glyph *g) {
 int cv_pdf_note_glyph(cv_pdf *w, font_use *fu, const cv_glyph *g) {
   hb_set_add(fu->gids, g->gid);
   if (cv_pdf_soft_hyphen(g))
-    return note_soft(w, fu, g) < 0 ||
-                   !hb_set_allocation_successful(fu->gids)
+    return note_soft(w, fu, g) < 0 || !hb_set_allocation_successful(fu->gids)
                ? -1
                : 0;
   if (!g->text || !g->text_len || hb_map_has(fu->text_ix, g->gid))
@@ -376,12 +374,11 @@ static HPDF_Dict font_descriptor(cv_pdf *w, const font_use *fu,
   r += HPDF_Dict_Add(fd, "FontBBox", int_array(w, bbox, 4));
   r += HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)f->italic_angle);
   r += HPDF_Dict_AddNumber(fd, "Ascent", (HPDF_INT32)lround(f->ascender * s));
-  r += HPDF_Dict_AddNumber(fd, "Descent",
-                           (HPDF_INT32)lround(f->descender * s));
+  r += HPDF_Dict_AddNumber(fd, "Descent", (HPDF_INT32)lround(f->descender * s));
   r += HPDF_Dict_AddNumber(fd, "CapHeight", (HPDF_INT32)lround(cap));
   if (f->x_height)
-    r += HPDF_Dict_AddNumber(fd, "XHeight",
-                             (HPDF_INT32)lround(f->x_height * s));
+    r +=
+        HPDF_Dict_AddNumber(fd, "XHeight", (HPDF_INT32)lround(f->x_height * s));
   r += HPDF_Dict_AddNumber(fd, "StemV", 80);
   if (r != HPDF_OK)
     return NULL;
@@ -415,8 +412,7 @@ static HPDF_Dict cid_font(cv_pdf *w, const font_use *fu, const char *base,
   r += HPDF_Dict_AddNumber(info, "Supplement", 0);
   /* Subset glyph ids are dense (0..n-1), so W is "start [widths]" groups;
    * a group stays under libharu's limit of 8191 array elements. */
-  for (unsigned start = 0; start < fu->nglyphs && r == HPDF_OK;
-       start += 8000) {
+  for (unsigned start = 0; start < fu->nglyphs && r == HPDF_OK; start += 8000) {
     HPDF_Array ws = HPDF_Array_New(mm);
     if (!ws)
       return NULL;

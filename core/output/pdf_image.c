@@ -228,8 +228,8 @@ static void circle_path(cv_buf *b, double cx, double cy, double r) {
   cv_buf_puts(b, "h W n\n");
 }
 
-int cv_pdf_put_image(cv_pdf *w, HPDF_Page page, cv_buf *b,
-                     const cv_dl_item *it, int tagged) {
+int cv_pdf_put_image(cv_pdf *w, HPDF_Page page, cv_buf *b, const cv_dl_item *it,
+                     int tagged) {
   const cv_image *img = it->image;
   if (!img || !(it->w > 0) || !(it->h > 0))
     return 0;

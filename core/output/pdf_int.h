@@ -259,8 +259,8 @@ void cv_pdf_tags_fini(tags *t);
  * deterministic /ID, appended to out; fast: the object streams
  * compressed at zlib's fastest level (a preview), else its best.  0, or
  * -1 with st. */
-int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra,
-                   int fast, cv_buf *out, cv_status *st);
+int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
+                   cv_buf *out, cv_status *st);
 /* Starts object num in o's text, which the caller then appends to
  * o->text and ends with cv_pdf_objs_end.  Numbers go up.  0, or -1 when
  * out of memory. */

@@ -373,8 +373,8 @@ static int prepare(render_ctx *c) {
   if (cv_photo_load(c->root, c->o->safe || c->o->confine_files, &c->inputs,
                     &c->arena, c->d, &c->photo) < 0)
     return -1;
-  if (c->o->pdfa && cv_pdfa_profile(c->o->input, &c->arena, c->d, &c->icc,
-                                    &c->icc_len) < 0)
+  if (c->o->pdfa &&
+      cv_pdfa_profile(c->o->input, &c->arena, c->d, &c->icc, &c->icc_len) < 0)
     return -1;
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
   if (!c->builder)

@@ -17,9 +17,9 @@ struct cv_render_outlet;
 /* The top-level keys core reads itself; the others are the header
  * plugin's fields.  One table for validating a CV and for `cvpdf schema`. */
 typedef enum cv_core_kind {
-  CV_CORE_STRING,  /* a name or tag */
-  CV_CORE_TEXT,    /* printed text: any scalar */
-  CV_CORE_MAP,     /* a mapping (theme overrides) */
+  CV_CORE_STRING,   /* a name or tag */
+  CV_CORE_TEXT,     /* printed text: any scalar */
+  CV_CORE_MAP,      /* a mapping (theme overrides) */
   CV_CORE_SECTIONS, /* the list of sections */
   CV_CORE_PHOTO,    /* a path, or {path, alt} */
   CV_CORE_LANGUAGES /* a list of language tags */
@@ -35,14 +35,14 @@ typedef struct cv_core_key {
 extern const cv_core_key cv_core_keys[];
 
 typedef struct cv_render_opts {
-  const char *input;     /* path, or the name used in messages with data */
-  const char *data;      /* when non-NULL: the CV itself, len bytes */
+  const char *input; /* path, or the name used in messages with data */
+  const char *data;  /* when non-NULL: the CV itself, len bytes */
   size_t len;
-  const char *output;    /* NULL: the input's name with .pdf */
-  const char *trace;     /* also write the placement trace here, or NULL */
-  const char *layout;    /* overrides the CV's `layout:` */
-  const char *const *plugin_dirs;  /* searched first (CLI), NULL-terminated */
-  const char *default_plugin_dir;  /* searched last */
+  const char *output; /* NULL: the input's name with .pdf */
+  const char *trace;  /* also write the placement trace here, or NULL */
+  const char *layout; /* overrides the CV's `layout:` */
+  const char *const *plugin_dirs; /* searched first (CLI), NULL-terminated */
+  const char *default_plugin_dir; /* searched last */
   const char *const *layout_dirs;
   const char *const *font_dirs;
   const char *const *hyph_dirs;

@@ -17,10 +17,10 @@ typedef enum cv_variant {
 } cv_variant;
 
 typedef struct cv_font {
-  int id;        /* index in its fontset: stable within one document */
-  char *path;    /* file the face came from */
+  int id;     /* index in its fontset: stable within one document */
+  char *path; /* file the face came from */
   int face_index;
-  char *family;  /* manifest family name */
+  char *family; /* manifest family name */
   cv_variant variant;
   char *ps_name; /* PostScript name, sanitised for PDF names */
   int is_cff;    /* CFF outlines (.otf): FontFile3/OpenType in PDF */
@@ -30,8 +30,8 @@ typedef struct cv_font {
   int bbox[4];
   double italic_angle;
   int fixed_pitch, serif, symbolic;
-  FT_Face ft;       /* NULL once loaded: only the metrics above need it */
-  hb_blob_t *blob;  /* whole file, for subsetting */
+  FT_Face ft;      /* NULL once loaded: only the metrics above need it */
+  hb_blob_t *blob; /* whole file, for subsetting */
   hb_face_t *hb_face;
   hb_font_t *hb_font; /* scale = upem: positions come out in font units */
 } cv_font;

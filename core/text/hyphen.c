@@ -243,8 +243,12 @@ static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
    * back whole, where a typed hyphen stays "-". */
   g->text = "\xC2\xAD";
   g->text_len = 2;
-  *r = (cv_run){.font = f, .size = (float)size, .color = c->style->color,
-                .n = 1, .g = g, .width = g->adv,
+  *r = (cv_run){.font = f,
+                .size = (float)size,
+                .color = c->style->color,
+                .n = 1,
+                .g = g,
+                .width = g->adv,
                 .ascent = (float)units(f, size, f->ascender),
                 .descent = (float)units(f, size, -f->descender),
                 .link = si->link};

@@ -12,13 +12,13 @@
 
 typedef struct md_state {
   cv_arena *arena;
-  cv_buf text;       /* text of the span being collected */
-  unsigned flags;    /* of the span being collected */
-  const char *link;  /* of the span being collected */
+  cv_buf text;      /* text of the span being collected */
+  unsigned flags;   /* of the span being collected */
+  const char *link; /* of the span being collected */
   int strong, em, code;
   const char *links[8]; /* nested links: innermost wins */
   int nlinks;
-  int paragraphs;    /* paragraphs seen so far */
+  int paragraphs; /* paragraphs seen so far */
   cv_span *spans;
   size_t nspans, cap;
   int failed;
@@ -30,8 +30,7 @@ static unsigned md_cur_flags(const md_state *s) {
 }
 
 static const char *md_cur_link(const md_state *s) {
-  return s->nlinks > 0 ? s->links[s->nlinks - 1 < 8 ? s->nlinks - 1 : 7]
-                       : NULL;
+  return s->nlinks > 0 ? s->links[s->nlinks - 1 < 8 ? s->nlinks - 1 : 7] : NULL;
 }
 
 static void md_push_span(md_state *s, const char *text, size_t len,
@@ -71,24 +70,24 @@ static const struct {
   const char *name;
   uint32_t cp;
 } named_entities[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},
-    {"quot", '"'},     {"apos", '\''},     {"nbsp", 0xA0},
-    {"ndash", 0x2013}, {"mdash", 0x2014},  {"hellip", 0x2026},
-    {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},
-    {"rdquo", 0x201D}, {"laquo", 0xAB},    {"raquo", 0xBB},
-    {"copy", 0xA9},    {"reg", 0xAE},      {"trade", 0x2122},
-    {"middot", 0xB7},  {"bull", 0x2022},   {"deg", 0xB0},
-    {"times", 0xD7},   {"minus", 0x2212},  {"plusmn", 0xB1},
+    {"amp", '&'},       {"lt", '<'},       {"gt", '>'},
+    {"quot", '"'},      {"apos", '\''},    {"nbsp", 0xA0},
+    {"ndash", 0x2013},  {"mdash", 0x2014}, {"hellip", 0x2026},
+    {"lsquo", 0x2018},  {"rsquo", 0x2019}, {"ldquo", 0x201C},
+    {"rdquo", 0x201D},  {"laquo", 0xAB},   {"raquo", 0xBB},
+    {"copy", 0xA9},     {"reg", 0xAE},     {"trade", 0x2122},
+    {"middot", 0xB7},   {"bull", 0x2022},  {"deg", 0xB0},
+    {"times", 0xD7},    {"minus", 0x2212}, {"plusmn", 0xB1},
     {"thinsp", 0x2009}, {"ensp", 0x2002},  {"emsp", 0x2003},
-    {"shy", 0xAD},     {"euro", 0x20AC},   {"pound", 0xA3},
-    {"sect", 0xA7},    {"para", 0xB6},     {"dagger", 0x2020},
+    {"shy", 0xAD},      {"euro", 0x20AC},  {"pound", 0xA3},
+    {"sect", 0xA7},     {"para", 0xB6},    {"dagger", 0x2020},
     {"Dagger", 0x2021}, {"star", 0x2606},  {"larr", 0x2190},
-    {"rarr", 0x2192},  {"eacute", 0xE9},   {"Eacute", 0xC9},
-    {"auml", 0xE4},    {"ouml", 0xF6},     {"uuml", 0xFC},
-    {"Auml", 0xC4},    {"Ouml", 0xD6},     {"Uuml", 0xDC},
-    {"szlig", 0xDF},   {"ccedil", 0xE7},   {"egrave", 0xE8},
-    {"aacute", 0xE1},  {"iacute", 0xED},   {"oacute", 0xF3},
-    {"uacute", 0xFA},  {"ntilde", 0xF1},   {"zwj", 0x200D},
+    {"rarr", 0x2192},   {"eacute", 0xE9},  {"Eacute", 0xC9},
+    {"auml", 0xE4},     {"ouml", 0xF6},    {"uuml", 0xFC},
+    {"Auml", 0xC4},     {"Ouml", 0xD6},    {"Uuml", 0xDC},
+    {"szlig", 0xDF},    {"ccedil", 0xE7},  {"egrave", 0xE8},
+    {"aacute", 0xE1},   {"iacute", 0xED},  {"oacute", 0xF3},
+    {"uacute", 0xFA},   {"ntilde", 0xF1},  {"zwj", 0x200D},
     {"zwnj", 0x200C},
 };
 
@@ -104,10 +103,10 @@ static uint32_t entity_decode(const char *t, size_t n) {
       return 0;
     for (; i < n - 1; i++) {
       char c = t[i];
-      int d = c >= '0' && c <= '9'   ? c - '0'
+      int d = c >= '0' && c <= '9'          ? c - '0'
               : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
               : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                             : -1;
+                                            : -1;
       if (d < 0 || v > 0x10FFFF)
         return 0;
       v = v * (hex ? 16u : 10u) + (uint32_t)d;
@@ -171,9 +170,15 @@ static const char *md_attr_string(md_state *s, const MD_ATTRIBUTE *a) {
 static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud) {
   md_state *s = ud;
   switch (type) {
-  case MD_SPAN_STRONG: s->strong++; break;
-  case MD_SPAN_EM: s->em++; break;
-  case MD_SPAN_CODE: s->code++; break;
+  case MD_SPAN_STRONG:
+    s->strong++;
+    break;
+  case MD_SPAN_EM:
+    s->em++;
+    break;
+  case MD_SPAN_CODE:
+    s->code++;
+    break;
   case MD_SPAN_A: {
     const char *href = md_attr_string(s, &((MD_SPAN_A_DETAIL *)detail)->href);
     if (s->nlinks < 8)
@@ -181,7 +186,8 @@ static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud) {
     s->nlinks++;
     break;
   }
-  default: break;
+  default:
+    break;
   }
   return s->failed ? -1 : 0;
 }
@@ -198,11 +204,20 @@ static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud) {
   (void)detail;
   md_state *s = ud;
   switch (type) {
-  case MD_SPAN_STRONG: leave(&s->strong); break;
-  case MD_SPAN_EM: leave(&s->em); break;
-  case MD_SPAN_CODE: leave(&s->code); break;
-  case MD_SPAN_A: leave(&s->nlinks); break;
-  default: break;
+  case MD_SPAN_STRONG:
+    leave(&s->strong);
+    break;
+  case MD_SPAN_EM:
+    leave(&s->em);
+    break;
+  case MD_SPAN_CODE:
+    leave(&s->code);
+    break;
+  case MD_SPAN_A:
+    leave(&s->nlinks);
+    break;
+  default:
+    break;
   }
   return 0;
 }
@@ -210,12 +225,15 @@ static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud) {
 static int md_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud) {
   md_state *s = ud;
   switch (type) {
-  case MD_TEXT_NULLCHAR: break;
+  case MD_TEXT_NULLCHAR:
+    break;
   case MD_TEXT_BR:
     md_flush(s);
     md_push_span(s, "", 0, CV_SPAN_BREAK | md_cur_flags(s), NULL);
     break;
-  case MD_TEXT_SOFTBR: md_put(s, " ", 1); break;
+  case MD_TEXT_SOFTBR:
+    md_put(s, " ", 1);
+    break;
   case MD_TEXT_ENTITY: {
     uint32_t cp = entity_decode(t, n);
     char u[4];
@@ -225,7 +243,9 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud) {
       md_put(s, t, n);
     break;
   }
-  default: md_put(s, t, n); break;
+  default:
+    md_put(s, t, n);
+    break;
   }
   return s->failed ? -1 : 0;
 }

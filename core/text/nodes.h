@@ -55,14 +55,14 @@ typedef enum cv_hnode_kind {
 #define CV_FIL 1.0e5
 
 typedef struct cv_hnode {
-  uint8_t kind;    /* cv_hnode_kind */
-  uint8_t flagged; /* penalty: a hyphenation break */
-  int penalty;     /* penalty value */
-  double width;    /* box/glue natural width; penalty: width if broken */
+  uint8_t kind;           /* cv_hnode_kind */
+  uint8_t flagged;        /* penalty: a hyphenation break */
+  int penalty;            /* penalty value */
+  double width;           /* box/glue natural width; penalty: width if broken */
   double stretch, shrink; /* glue */
   double height, depth;   /* box */
-  cv_run *run;     /* box content (may be NULL: empty box, indent) */
-  cv_run *hyphen;  /* penalty: drawn at the line end if broken here */
+  cv_run *run;            /* box content (may be NULL: empty box, indent) */
+  cv_run *hyphen;         /* penalty: drawn at the line end if broken here */
 } cv_hnode;
 
 typedef struct cv_hlist {

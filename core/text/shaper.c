@@ -75,7 +75,8 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
     cv_shaper_destroy(sh);
     return NULL;
   }
-  /* Missing patterns are no failure: the caller warns (cv_shaper_hyphenates). */
+  /* Missing patterns are no failure: the caller warns (cv_shaper_hyphenates).
+   */
   if (!cv_hyph_find(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path))
     sh->hyph_path[0] = '\0';
   return sh;
@@ -146,8 +147,8 @@ static int font_has_feature(const cv_font *f, hb_tag_t tag) {
 
 typedef struct font_info {
   const cv_font *f;
-  int smcp;           /* -1: not looked up yet */
-  int space;          /* -1: not looked up yet, 0: no space glyph, 1 */
+  int smcp;  /* -1: not looked up yet */
+  int space; /* -1: not looked up yet, 0: no space glyph, 1 */
   hb_position_t space_adv;
 } font_info;
 
@@ -309,8 +310,7 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
   }
   for (unsigned i = 0; i < n; i++)
     e->g[i] = (shape_glyph){info[i].codepoint, info[i].cluster - (uint32_t)a,
-                            pos[i].x_advance, pos[i].x_offset,
-                            pos[i].y_offset};
+                            pos[i].x_advance, pos[i].x_offset, pos[i].y_offset};
   e->hash = h;
   e->font = f;
   e->feats = feats;
@@ -369,10 +369,10 @@ cv_run *cv_shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f, double size,
   shape_entry *e = shape_entry_get(c, a, b, f, feats);
   unsigned n = e ? e->n : 0;
   /* The run and its glyphs in one block (zeroed by the arena). */
-  cv_run *run = e ? cv_arena_alloc(sh->arena, sizeof *run +
-                                                  (size_t)(n ? n : 1) *
-                                                      sizeof(cv_glyph))
-                  : NULL;
+  cv_run *run =
+      e ? cv_arena_alloc(sh->arena,
+                         sizeof *run + (size_t)(n ? n : 1) * sizeof(cv_glyph))
+        : NULL;
   if (!run) {
     cv_status_set(c->st, "out of memory shaping text");
     return NULL;

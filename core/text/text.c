@@ -59,8 +59,8 @@ static int is_newline(uint32_t c) {
 }
 
 static int is_hyphen_like(uint32_t c) {
-  return c == '-' || c == 0x2010 || c == 0x2011 || c == 0x2012 ||
-         c == 0x2013 || c == 0xAD;
+  return c == '-' || c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 ||
+         c == 0xAD;
 }
 
 /* Characters that go with the font of the character before them. */
@@ -73,7 +73,9 @@ static int is_joiner(uint32_t c) {
 /* ==== paragraph ======================================================== */
 
 /* Paragraph arrays live in the shaper and are reused. */
-static void para_free(para *p) { memset(p, 0, sizeof *p); }
+static void para_free(para *p) {
+  memset(p, 0, sizeof *p);
+}
 
 static int is_alnum_byte(unsigned char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
@@ -599,8 +601,8 @@ int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
   if (nspans == 0)
     return 0;
   para p;
-  shape_ctx c = {sh, style, &p, out, hyphenate, justify, 0, st,
-                 HB_DIRECTION_LTR, NULL};
+  shape_ctx c = {
+      sh, style, &p, out, hyphenate, justify, 0, st, HB_DIRECTION_LTR, NULL};
   int rc = para_build(&c, spans, nspans);
   if (rc == 0)
     rc = shape_para(&c);
@@ -613,8 +615,8 @@ int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
   *width = 0;
   cv_span *spans = NULL;
   size_t nspans = 0;
-  if (cv_markup_parse(sh->arena, markup, strlen(markup), &spans, &nspans,
-                      st) < 0)
+  if (cv_markup_parse(sh->arena, markup, strlen(markup), &spans, &nspans, st) <
+      0)
     return -1;
   if (nspans == 0)
     return 0;

@@ -28,13 +28,13 @@ int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
 
 /* How a piece of text looks: resolved from a layout style. */
 typedef struct cv_textstyle {
-  const char *family;   /* fonts manifest family */
-  double size;          /* pt */
+  const char *family; /* fonts manifest family */
+  double size;        /* pt */
   cv_color color;
-  int bold, italic;     /* base variant; spans toggle */
-  int smallcaps;        /* OpenType smcp+c2sc, or scaled capitals */
-  int uppercase;        /* text transformed to upper case */
-  double tracking;      /* extra space after each glyph, in em */
+  int bold, italic;             /* base variant; spans toggle */
+  int smallcaps;                /* OpenType smcp+c2sc, or scaled capitals */
+  int uppercase;                /* text transformed to upper case */
+  double tracking;              /* extra space after each glyph, in em */
   const char *const *fallbacks; /* fallback families, NULL-terminated */
   const char *code_family;      /* family for `code` spans, or NULL */
 } cv_textstyle;

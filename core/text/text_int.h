@@ -34,13 +34,13 @@ typedef struct shape_glyph {
 typedef struct shape_entry {
   uint64_t hash;
   const cv_font *font;
-  unsigned feats; /* smcp level | no-ligatures << 2 */
-  int cached;     /* in the cache (else the shaper's scratch entry) */
+  unsigned feats;   /* smcp level | no-ligatures << 2 */
+  int cached;       /* in the cache (else the shaper's scratch entry) */
   const char *text; /* the entry's own copy (cached entries) */
   size_t len;
   hb_direction_t dir;
   unsigned n;
-  int nhyph; /* -1: hyphenation points not computed yet */
+  int nhyph;     /* -1: hyphenation points not computed yet */
   uint8_t *hyph; /* byte offsets from the run's start (words < 256 B) */
   shape_glyph g[];
 } shape_entry;
@@ -53,8 +53,8 @@ struct cv_shaper {
   cv_arena cache_arena;    /* the entries, with glyphs and text */
   shape_entry **cache;     /* open addressing, cap a power of two */
   size_t ncache, capcache;
-  shape_entry *scratch;    /* an uncacheable run's, until the next run */
-  size_t capscratch;       /* glyphs scratch has room for */
+  shape_entry *scratch; /* an uncacheable run's, until the next run */
+  size_t capscratch;    /* glyphs scratch has room for */
   /* Paragraph arrays, reused from one paragraph to the next. */
   char *ptext;
   uint32_t *pspan;
@@ -75,8 +75,8 @@ struct cv_shaper {
   } ghit[512];
   cv_arena *arena;
   hb_language_t hb_lang;
-  char lang[16]; /* language subtag for libunibreak */
-  HyphenDict *hyph;   /* loaded on first need: it costs more than shaping */
+  char lang[16];        /* language subtag for libunibreak */
+  HyphenDict *hyph;     /* loaded on first need: it costs more than shaping */
   char hyph_path[4096]; /* "" when the language has no patterns */
   int hyph_failed;
   hb_buffer_t *buf;

@@ -672,8 +672,8 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
     if (sep && sep->n == 1 && !b->contact.failed)
       b->contact.v[b->contact.n - 1].run = sep->items[0].run;
   }
-  const cv_icon *ic = b->theme->icon_family ? cv_theme_icon(b->theme, kind)
-                                            : NULL;
+  const cv_icon *ic =
+      b->theme->icon_family ? cv_theme_icon(b->theme, kind) : NULL;
   if (ic) {
     cv_style is = *s;
     is.ts.family = b->theme->icon_family;

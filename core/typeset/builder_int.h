@@ -74,8 +74,8 @@ struct cvpdf_builder {
   cv_diags *diags;
   const char *lang;
   cv_datecache *dates; /* borrowed, or NULL */
-  int64_t date;     /* the document date, seconds since 1970 (UTC) */
-  const char *type; /* section type being built */
+  int64_t date;        /* the document date, seconds since 1970 (UTC) */
+  const char *type;    /* section type being built */
   int failed;
   int stopped; /* the page sink refused a page: nothing more is set */
   const char *author;
@@ -100,14 +100,14 @@ struct cvpdf_builder {
   /* entry */
   int in_entry;
   int warned_label;
-  int safe; /* files the CV names must stay in its directory */
-  cv_inputs *inputs;  /* files read are recorded here (borrowed; may be NULL) */
-  cv_source src;                /* where the plugin's strings came from */
+  int safe;          /* files the CV names must stay in its directory */
+  cv_inputs *inputs; /* files read are recorded here (borrowed; may be NULL) */
+  cv_source src;     /* where the plugin's strings came from */
   const cvpdf_node *author_src; /* the source root when the author was set */
-  size_t entry_start; /* first vertical item of the open entry */
-  double indent;       /* left indent of blocks */
-  double base;         /* indent of a section's blocks: after the side
-                          column, if the layout has one */
+  size_t entry_start;           /* first vertical item of the open entry */
+  double indent;                /* left indent of blocks */
+  double base;                  /* indent of a section's blocks: after the side
+                                   column, if the layout has one */
   double label_col;    /* the section's label column so far (0: none) */
   vline **label_lines; /* hanging label lines still to place */
   size_t nlabel, label_next;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-void cv_docout_init(cv_docout *d) { memset(d, 0, sizeof *d); }
+void cv_docout_init(cv_docout *d) {
+  memset(d, 0, sizeof *d);
+}
 
 void cv_docout_fini(cv_docout *d) {
   if (!d)
@@ -20,8 +22,7 @@ void cv_docout_fini(cv_docout *d) {
 }
 
 cv_page *cv_docout_add_page(cv_docout *d, double width, double height) {
-  if (cv_grow((void **)&d->pages, &d->cap, d->npages + 1, sizeof *d->pages) <
-      0)
+  if (cv_grow((void **)&d->pages, &d->cap, d->npages + 1, sizeof *d->pages) < 0)
     return NULL;
   cv_page *p = &d->pages[d->npages++];
   memset(p, 0, sizeof *p);
@@ -93,8 +94,7 @@ static int docout_margin(void *ud, size_t index, const cv_page *items,
                          cv_status *st) {
   cv_docout *d = ud;
   if (index >= d->npages) {
-    cv_status_set(st, "margin items for page %zu of %zu", index + 1,
-                  d->npages);
+    cv_status_set(st, "margin items for page %zu of %zu", index + 1, d->npages);
     return -1;
   }
   return copy_items(&d->pages[index], items, st);
@@ -110,8 +110,8 @@ uint32_t cv_structure_add(cv_structure *s, cv_role role, uint32_t parent) {
     return 0;
   if (s->n == 0) /* element 0: none */
     s->v[s->n++] = (cv_selem){0};
-  s->v[s->n] = (cv_selem){.role = (uint8_t)role,
-                          .parent = parent < s->n ? parent : 0};
+  s->v[s->n] =
+      (cv_selem){.role = (uint8_t)role, .parent = parent < s->n ? parent : 0};
   return (uint32_t)s->n++;
 }
 
@@ -122,9 +122,8 @@ void cv_structure_fini(cv_structure *s) {
 
 const char *cv_role_name(cv_role role) {
   static const char *const names[] = {
-      "NonStruct", "Document", "Sect", "Div", "H1", "H2",
-      "H3",        "P",        "L",    "LI",  "Lbl", "LBody",
-      "Figure",    "Part"};
+      "NonStruct", "Document", "Sect", "Div", "H1",    "H2",     "H3",
+      "P",         "L",        "LI",   "Lbl", "LBody", "Figure", "Part"};
   return (unsigned)role < sizeof names / sizeof *names ? names[role]
                                                        : "NonStruct";
 }

@@ -7,8 +7,8 @@
 #include "base/util.h"
 
 typedef struct cv_kp_params {
-  double pretolerance;   /* first pass, no hyphenation; < 0 skips it (100) */
-  double tolerance;      /* second pass, with hyphenation (200) */
+  double pretolerance;      /* first pass, no hyphenation; < 0 skips it (100) */
+  double tolerance;         /* second pass, with hyphenation (200) */
   double emergency_stretch; /* third pass: added stretch per line, pt */
   int line_penalty;         /* \linepenalty (10) */
   int adj_demerits;         /* \adjdemerits: fitness class jump (10000) */

@@ -186,8 +186,8 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
     }
     if (n->kind != CV_BOX)
       continue;
-    if (n->run && n->run->n && text != SIZE_MAX &&
-        fabs(text_end - x) < 1e-6 && mergeable(l->items[text].run, n->run)) {
+    if (n->run && n->run->n && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
+        mergeable(l->items[text].run, n->run)) {
       /* Pieces of a hyphenatable word set side by side: one run, so the
        * PDF and the trace hold words, not syllables. */
       cv_run *m = join_runs(b, l->items[text].run, n->run, 0);
@@ -244,7 +244,6 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
   }
   return l;
 }
-
 
 /* The text of nodes [a, b): glyph texts, a space for each glue. */
 static void line_text(const cv_hnode *nodes, size_t a, size_t b, cv_buf *out) {

@@ -10,11 +10,11 @@
 typedef enum cv_vkind { CV_VBOX = 0, CV_VGLUE = 1, CV_VPENALTY = 2 } cv_vkind;
 
 typedef struct cv_vitem {
-  unsigned char kind;     /* cv_vkind */
-  double height, depth;   /* VBOX: a line or a rule */
-  double width;           /* VGLUE: space */
-  int penalty;            /* VPENALTY: 10000 forbids, -10000 forces */
-  void *content;          /* VBOX: the caller's, untouched */
+  unsigned char kind;   /* cv_vkind */
+  double height, depth; /* VBOX: a line or a rule */
+  double width;         /* VGLUE: space */
+  int penalty;          /* VPENALTY: 10000 forbids, -10000 forces */
+  void *content;        /* VBOX: the caller's, untouched */
 } cv_vitem;
 
 /* Breaks items into pages of height page_height.  Legal breaks are a

@@ -591,7 +591,7 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
       "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
       "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter", NULL};
+      "breaking", "photo",    "page_numbers", "letter",    NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,

@@ -21,8 +21,7 @@ static const cvpdf_field grant_fields[] = {
     {"funder", CVPDF_FIELD_STRING, 0,
      "the funding body: agency, foundation, company", NULL},
     {"program", CVPDF_FIELD_STRING, 0,
-     "the funder's programme or scheme, e.g. CAREER, ERC Starting Grant",
-     NULL},
+     "the funder's programme or scheme, e.g. CAREER, ERC Starting Grant", NULL},
     {"number", CVPDF_FIELD_STRING, 0, "the award number, e.g. CCF-2145678",
      NULL},
     {"amount", CVPDF_FIELD_STRING, 0,
@@ -32,10 +31,8 @@ static const cvpdf_field grant_fields[] = {
     {"co_investigators", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "the other investigators, one name or a list", NULL},
     {"start", CVPDF_FIELD_DATE, 0, "start of the award period", NULL},
-    {"end", CVPDF_FIELD_DATE, 0, "end of the award period, or present",
-     NULL},
-    {"date", CVPDF_FIELD_DATE, 0, "a single date (when awarded) instead",
-     NULL},
+    {"end", CVPDF_FIELD_DATE, 0, "end of the award period, or present", NULL},
+    {"date", CVPDF_FIELD_DATE, 0, "a single date (when awarded) instead", NULL},
     {"url", CVPDF_FIELD_URL, 0, "the award's page; links the title", NULL},
     {"summary", CVPDF_FIELD_STRING, 0, "a paragraph on the project", NULL},
     {"highlights", CVPDF_FIELD_LIST, 0, "bullets: outcomes, papers, people",
@@ -55,8 +52,8 @@ static const cvpdf_section_type grant_types[] = {
     {NULL, NULL, NULL}};
 
 /* Appends part to run with sep between; NULL and empty parts are skipped. */
-static const char *join(const cvpdf_host *h, cvpdf_builder *b,
-                        const char *run, const char *sep, const char *part) {
+static const char *join(const cvpdf_host *h, cvpdf_builder *b, const char *run,
+                        const char *sep, const char *part) {
   if (!part || !*part)
     return run;
   return run ? h->fmt(b, "%s%s%s", run, sep, part) : part;
@@ -141,9 +138,6 @@ static int grants_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
 }
 
 CVPDF_PLUGIN_EXPORT const cvpdf_plugin cvpdf_plugin_descriptor = {
-    CVPDF_PLUGIN_HEADER,
-    .name = "grants",
-    .version = "1.0.0",
-    .types = grant_types,
-    .build = grants_build,
+    CVPDF_PLUGIN_HEADER,  .name = "grants",      .version = "1.0.0",
+    .types = grant_types, .build = grants_build,
 };

@@ -62,11 +62,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cv_hlist hl;
   cv_hlist_init(&hl);
   static const char *const fallbacks[] = {"Noto Sans", NULL};
-  cv_textstyle ts = {.family = "Linux Libertine O", .size = 10,
-                     .fallbacks = fallbacks, .smallcaps = size & 1,
+  cv_textstyle ts = {.family = "Linux Libertine O",
+                     .size = 10,
+                     .fallbacks = fallbacks,
+                     .smallcaps = size & 1,
                      .uppercase = (size >> 1) & 1};
   st.failed = 0;
-  if (cv_markup_parse(&arena, (const char *)data, size, &spans, &ns, &st) == 0 &&
+  if (cv_markup_parse(&arena, (const char *)data, size, &spans, &ns, &st) ==
+          0 &&
       cv_shape_spans(sh, &ts, spans, ns, 1, 1, &hl, &st) == 0) {
     cv_hlist_penalty(&hl, 0, CV_INF_PENALTY, 0);
     cv_hlist_glue(&hl, 0, CV_FIL, 0);

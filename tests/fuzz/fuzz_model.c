@@ -24,8 +24,7 @@ static const cvpdf_field fields[] = {
     {"ok", CVPDF_FIELD_BOOL, 0, "Flag", NULL},
     {"start", CVPDF_FIELD_DATE, 0, "Start", NULL},
     {"list", CVPDF_FIELD_LIST, 0, "Strings", NULL},
-    {"items", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS, "Items",
-     item_fields},
+    {"items", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS, "Items", item_fields},
     {"sub", CVPDF_FIELD_MAP, 0, "Sub", fields},
     {"dict", CVPDF_FIELD_DICT, 0, "Dict", NULL},
     {NULL, 0, 0, NULL, NULL}};

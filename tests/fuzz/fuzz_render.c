@@ -12,7 +12,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void cleanup(void) { FcFini(); }
+static void cleanup(void) {
+  FcFini();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static int registered;

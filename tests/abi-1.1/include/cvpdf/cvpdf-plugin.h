@@ -77,14 +77,16 @@ typedef struct cvpdf_field {
   const char *name;
   cvpdf_field_type type;
   unsigned flags;
-  const char *doc;                    /* one line, for errors and JSON Schema */
-  const struct cvpdf_field *children; /* MAP / LIST of maps; ends at name NULL */
+  const char *doc; /* one line, for errors and JSON Schema */
+  const struct cvpdf_field
+      *children; /* MAP / LIST of maps; ends at name NULL */
 } cvpdf_field;
 
 typedef struct cvpdf_section_type {
-  const char *name;           /* the `type:` value, e.g. "education" */
-  const char *doc;            /* one line */
-  const cvpdf_field *fields;  /* section fields besides type/title; ends at NULL */
+  const char *name; /* the `type:` value, e.g. "education" */
+  const char *doc;  /* one line */
+  const cvpdf_field
+      *fields; /* section fields besides type/title; ends at NULL */
 } cvpdf_section_type;
 
 /* List kinds for list_begin. */
@@ -207,7 +209,7 @@ typedef struct cvpdf_host {
 typedef struct cvpdf_plugin {
   uint32_t abi_major; /* CVPDF_ABI_MAJOR the plugin was built against */
   uint32_t abi_minor;
-  size_t size;        /* sizeof(cvpdf_plugin) the plugin was built with */
+  size_t size; /* sizeof(cvpdf_plugin) the plugin was built with */
   const char *name;
   const char *version;
   const cvpdf_section_type *types; /* ends at name == NULL */
@@ -222,8 +224,8 @@ typedef struct cvpdf_plugin {
 } cvpdf_plugin;
 
 /* Convenience for plugin authors: the initialiser of the header fields. */
-#define CVPDF_PLUGIN_HEADER \
-  .abi_major = CVPDF_ABI_MAJOR, .abi_minor = CVPDF_ABI_MINOR, \
+#define CVPDF_PLUGIN_HEADER                                                    \
+  .abi_major = CVPDF_ABI_MAJOR, .abi_minor = CVPDF_ABI_MINOR,                  \
   .size = sizeof(cvpdf_plugin)
 
 #ifdef __cplusplus
