@@ -39,10 +39,10 @@ int cv_pdf_save_buffer(cv_pdf *w, const cv_docinfo *info, cv_buf *out,
 cv_pdf *cv_pdf_made(const void *data, size_t len, cv_status *st);
 cv_pagesink cv_pdf_sink(cv_pdf *w);
 
-/* A preview (cvpdf serve): page streams are stored, not compressed, and
- * the object streams compressed at zlib's fastest level, which makes
- * saving several times faster.  It holds the same pages, fonts and structure as
- * the file saved without preview.  Call before the first page. */
+/* A preview (cvpdf serve): page streams and object streams are stored,
+ * not compressed, which makes saving several times faster.  It holds the same
+ * pages, fonts and structure as the file saved without preview.  Call before
+ * the first page. */
 void cv_pdf_set_preview(cv_pdf *w, int preview);
 /* Whether data (len bytes, borrowed) holds a PNG or JPEG image the PDF
  * can embed (libharu's loaders read it): 0 with img's data, len, format

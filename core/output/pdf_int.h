@@ -257,7 +257,7 @@ void cv_pdf_tags_fini(tags *t);
  * objects of extra, rewritten with every object that is not a stream in
  * compressed object streams, a cross-reference stream and a
  * deterministic /ID, appended to out; fast: the object streams
- * compressed at zlib's fastest level (a preview), else its best.  0, or
+ * stored, not compressed (a preview), else compressed at zlib's best.  0, or
  * -1 with st. */
 int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
                    cv_buf *out, cv_status *st);
