@@ -24,6 +24,7 @@ typedef struct bundle {
   cv_diags *d;
   cv_render_stats *stats;
   cv_part **parts;
+  cv_render_opts *popts; /* each part's options, which the part keeps */
   size_t n;
   size_t *pages; /* each part's */
   cv_pdf *pdf;   /* NULL: -o /dev/null, or a part failed */
@@ -158,11 +159,12 @@ static int run(bundle *b) {
   }
   int bad = 0;
   for (size_t i = 0; i < b->n; i++) {
-    cv_render_opts po = *o;
-    po.input = o->bundle[i];
-    po.bundle = NULL;
-    po.data = NULL;
-    if (build_part(b, i, &po) < 0)
+    cv_render_opts *po = &b->popts[i];
+    *po = *o;
+    po->input = o->bundle[i];
+    po->bundle = NULL;
+    po->data = NULL;
+    if (build_part(b, i, po) < 0)
       bad = 1;
   }
   if (bad || o->check_only)
@@ -216,12 +218,14 @@ int cv_render_bundle_of(const cv_render_opts *o, const char *title,
   }
   b.parts = cv_calloc_n(b.n ? b.n : 1, sizeof *b.parts);
   b.pages = cv_calloc_n(b.n ? b.n : 1, sizeof *b.pages);
-  int rc = !b.parts || !b.pages ? oom(&b) : b.n ? run(&b) : -1;
+  b.popts = cv_calloc_n(b.n ? b.n : 1, sizeof *b.popts);
+  int rc = !b.parts || !b.pages || !b.popts ? oom(&b) : b.n ? run(&b) : -1;
   cv_pdf_free(b.pdf); /* before the parts, whose fonts it uses */
   for (size_t i = 0; b.parts && i < b.n; i++)
     cv_part_free(b.parts[i]);
   free(b.parts);
   free(b.pages);
+  free(b.popts);
   cv_structure_fini(&b.tree);
   cv_inputs_fini(&b.inputs);
   cv_hyphcache_destroy(hyph);
