@@ -520,6 +520,10 @@ void cv_pdf_set_preview(cv_pdf *w, int preview) {
   w->z.store = preview;
 }
 
+void cv_pdf_set_untagged(cv_pdf *w, int untagged) {
+  w->untagged = untagged;
+}
+
 static int put_fd(void *ud, const void *data, size_t n) {
   return cv_write_all(*(int *)ud, data, n);
 }

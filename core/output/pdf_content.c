@@ -637,10 +637,10 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                .p = p,
                .font = SIZE_MAX,
                .pageix = w->npages - 1,
-               .tagged = wrap};
+               .tagged = wrap && !w->untagged};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
-  else /* running header and footer: pagination, not the document's text */
+  else if (!w->untagged) /* running header and footer: pagination */
     cv_buf_puts(c.b, "/Artifact <</Type /Pagination>> BDC\n");
   int rc = 0;
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
@@ -668,7 +668,7 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
   end_text(&c);
   if (c.mc != MC_NONE)
     cv_buf_puts(c.b, "EMC\n");
-  cv_buf_puts(c.b, wrap ? "Q\n" : "EMC\n");
+  cv_buf_puts(c.b, wrap ? "Q\n" : w->untagged ? "" : "EMC\n");
   if (rc == 0 && (c.b->failed || c.oom))
     rc = cv_pdf_fail(w, "out of memory writing a page");
   if (rc == 0)

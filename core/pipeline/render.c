@@ -88,6 +88,10 @@ typedef struct render_ctx {
   const cv_part_place *place; /* a bundle's part: where it goes; else NULL */
   const unsigned char *icc;   /* --pdfa: the sRGB profile, icc_len bytes */
   size_t icc_len;
+  /* For benchmarks only (CVPDF_BENCH_UNTAGGED set, bench/run.py
+   * --untagged): no structure tree and no marked content, to measure
+   * what tagging costs. */
+  int untagged;
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
@@ -349,6 +353,8 @@ static int open_outputs(render_ctx *c) {
     if (!(c->pdf = cv_pdf_new(&st)))
       return fail_status(c, &st);
     cv_pdf_set_preview(c->pdf, o->preview);
+    c->untagged = getenv("CVPDF_BENCH_UNTAGGED") != NULL;
+    cv_pdf_set_untagged(c->pdf, c->untagged);
     c->tee.pdf = c->pdf;
   }
   if (o->trace) {
@@ -509,7 +515,7 @@ static void fill_info(render_ctx *c) {
   info->creator = "cvpdf " CVPDF_VERSION;
   info->lang = c->lang;
   info->date = c->date;
-  info->structure = cv_builder_structure(c->builder);
+  info->structure = c->untagged ? NULL : cv_builder_structure(c->builder);
   /* PDF/A-2a when tagged (the structure tree), else 2b. */
   info->pdfa = !c->o->pdfa ? 0 : info->structure ? 'a' : 'b';
   info->icc = c->icc;
