@@ -67,7 +67,7 @@ int cv_pdf_tag_begin(cv_pdf *w, cv_buf *b, size_t page, uint32_t leaf,
     t->mcids[t->npages++] = 0;
   }
   uint32_t mcid = t->mcids[page]++;
-  cv_buf_printf(b, "/%s <</MCID %u", role, mcid);
+  cv_buf_printf(b, "/%s<</MCID %u", role, mcid);
   return add_kid(w, KID_MCID, owner, (uint32_t)page, mcid);
 }
 
