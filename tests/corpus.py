@@ -34,8 +34,6 @@ CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 MIN_TEXT = 0.98
 # Files that do not meet the bar yet, and what they miss.
 PENDING = {
-    # no hyphenation patterns for Turkish in Debian (a warning)
-    "rcvgo-new-turkish.yaml",
     # RenderCV 1.0: LaTeX math
     "rcv-v1.0-moderncv.yaml",
     # RenderCV 0.8's layout (sections beside cv's fields) is not read
