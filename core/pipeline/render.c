@@ -323,7 +323,11 @@ static int load_fonts(render_ctx *c) {
   if (!c->shaper || st.failed)
     return fail_status(c, &st);
   cv_shaper_set_hyphcache(c->shaper, o->hyph_cache);
-  if (!cv_shaper_hyphenates(c->shaper) && !cv_hyph_needless(c->lang)) {
+  /* No warning where nothing is lost or nothing can be installed: a layout
+   * that does not hyphenate, a script that needs no patterns, a language
+   * Debian ships none for (its locale file says so). */
+  if (c->theme->hyphenate && !c->theme->no_patterns &&
+      !cv_shaper_hyphenates(c->shaper) && !cv_hyph_needless(c->lang)) {
     const char *lang = c->lang && *c->lang ? c->lang : "en";
     cv_diags_add(c->d, CV_SEV_WARNING, c->model->file,
                  cv_node_str(c->lang_at) ? c->lang_at->line : 0,

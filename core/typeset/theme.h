@@ -110,6 +110,9 @@ typedef struct cv_theme {
   const char *locale_keys[CV_MAX_LOCALE_WORDS];
   const char *locale_vals[CV_MAX_LOCALE_WORDS];
   size_t nlocale;
+  /* the language's locale file says `hyphenation_patterns: false`: Debian
+   * ships none for it, so its words are set unhyphenated without a warning */
+  int no_patterns;
   /* the CV's photo: beside the header (left or right of it) or above it,
    * `photo_size` pt high, `photo_gap` pt from the text, clipped to a
    * circle when photo_round; CV_PHOTO_NONE leaves it out */
