@@ -34,10 +34,6 @@ CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 MIN_TEXT = 0.98
 # Files that do not meet the bar yet, and what they miss.
 PENDING = {
-    # RenderCV 1.0: LaTeX math
-    "rcv-v1.0-moderncv.yaml",
-    # RenderCV 0.8's layout (sections beside cv's fields) is not read
-    "rcv-v0.8-john-doe.yaml",
 }
 
 # Warnings a file is meant to get, with why: (file, pattern, reason).  The
@@ -56,6 +52,7 @@ NOT_PRINTED = {
     "icon", "canonical", "lastModified", "theme", "version", "$schema",
     "start_date", "end_date", "date", "startDate", "endDate", "releaseDate",
     "doi", "username", "section_order", "postalCode", "region",
+    "transcript_url", "entry_type",
 }
 DATE_KEYS = {"start_date", "end_date", "date", "startDate", "endDate",
              "releaseDate"}
@@ -169,9 +166,15 @@ def wanted_size(doc):
     return size
 
 
+# LaTeX math in RenderCV text ("$$...$$", or "$...$" by Pandoc's rule):
+# typeset as math by RenderCV, printed as text by cvpdf ("O(n²)"), so only
+# the text round it is looked for here; tests/inputs.sh checks the math.
+MATH = re.compile(r"\$\$.+?\$\$|\$(?=\S).+?(?<=\S)\$(?!\d)")
+
+
 def found(s, texts):
-    n = norm(s)
-    return any(n in t for t in texts)
+    pieces = [norm(p) for p in MATH.sub("\0", s).split("\0")]
+    return any(all(p in t for p in pieces if p) for t in texts)
 
 
 def date_found(d, texts):
