@@ -34,15 +34,18 @@ CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 MIN_TEXT = 0.98
 # Files that do not meet the bar yet, and what they miss.
 PENDING = {
-    # RenderCV 1.0: LaTeX math
-    "rcv-v1.0-moderncv.yaml",
-    # RenderCV 0.8's layout (sections beside cv's fields) is not read
-    "rcv-v0.8-john-doe.yaml",
 }
 
-# Warnings a file is meant to get, with why: (file, pattern, reason).  The
-# pattern's group is the value the warning names; it must be printed.
+# Warnings a file is meant to get, with why: (file, pattern, reason).  A
+# pattern's group is the value the warning names, which must be printed.
+PHOTO_URL = (r"JSON Resume field 'image' expected a photo file \(a path "
+             r"relative to the CV\), found the web address '[^']*'; cvpdf "
+             r"reads photos from files only, so none is printed")
+PHOTO_WHY = ("basics.image is a web address: cvpdf reads no network, so the "
+             "photo is not printed, and the warning says so")
 EXPECTED = [
+    ("jr-org-complete.json", PHOTO_URL, PHOTO_WHY),
+    ("jr-org-resume-sample.json", PHOTO_URL, PHOTO_WHY),
     ("jr-zh-article.json",
      r"JSON Resume field '\w+' expected an ISO 8601 date such as "
      r"2014-06-29, 2014-06 or 2014, found '([^']*)'; it is printed as written",
@@ -56,6 +59,7 @@ NOT_PRINTED = {
     "icon", "canonical", "lastModified", "theme", "version", "$schema",
     "start_date", "end_date", "date", "startDate", "endDate", "releaseDate",
     "doi", "username", "section_order", "postalCode", "region",
+    "transcript_url", "entry_type",
 }
 DATE_KEYS = {"start_date", "end_date", "date", "startDate", "endDate",
              "releaseDate"}
@@ -169,9 +173,15 @@ def wanted_size(doc):
     return size
 
 
+# LaTeX math in RenderCV text ("$$...$$", or "$...$" by Pandoc's rule):
+# typeset as math by RenderCV, printed as text by cvpdf ("O(n²)"), so only
+# the text round it is looked for here; tests/inputs.sh checks the math.
+MATH = re.compile(r"\$\$.+?\$\$|\$(?=\S).+?(?<=\S)\$(?!\d)")
+
+
 def found(s, texts):
-    n = norm(s)
-    return any(n in t for t in texts)
+    pieces = [norm(p) for p in MATH.sub("\0", s).split("\0")]
+    return any(all(p in t for p in pieces if p) for t in texts)
 
 
 def date_found(d, texts):
@@ -198,7 +208,7 @@ def expected_warning(path, message, texts):
     name = os.path.basename(path)
     for f, pattern, _ in EXPECTED:
         m = re.fullmatch(pattern, message) if f == name else None
-        if m and found(m.group(1), texts):
+        if m and (not m.groups() or found(m.group(1), texts)):
             return True
     return False
 
