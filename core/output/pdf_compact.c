@@ -225,7 +225,10 @@ static int pack(packer *p, uint32_t num, const char *s, size_t len) {
   cv_buf_putc(&p->hdr, ' ');
   cv_pdf_put_uint(&p->hdr, (uint32_t)p->body.len);
   cv_buf_put(&p->body, s, len);
-  cv_buf_putc(&p->body, '\n');
+  /* The next object's offset ends this one; a space only where a number
+   * or a name would run on into it. */
+  if (len && !strchr(">])", s[len - 1]))
+    cv_buf_putc(&p->body, ' ');
   p->nin++;
   return 0;
 }
