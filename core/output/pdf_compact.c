@@ -22,9 +22,10 @@
 /* Objects in one object stream (at most 256: an index is one byte of the
  * cross-reference stream): readers fetch a whole stream to reach one. */
 #define PER_STREAM 200
-/* zlib level for object streams: small dictionaries alike, where level 9
- * finds more than level 4 (pdf.c's, for page content) at little cost. */
-#define OBJ_ZLEVEL 9
+/* zlib level for object streams: small dictionaries alike.  Level 7
+ * finds all but a thousandth of what level 9 does, in half its time
+ * (academic CV at 100x: 1.9 MB of structure tree, 35 ms less). */
+#define OBJ_ZLEVEL 7
 
 /* ---- objects made as text ------------------------------------------- */
 
