@@ -417,8 +417,25 @@ static int set_info(cv_pdf *w, const cv_docinfo *d) {
 }
 
 /* What PDF/A with an sRGB output intent cannot hold: a CMYK image (ISO
- * 19005-2, 6.2.4.3). */
+ * 19005-2, 6.2.4.3), a font whose licence forbids embedding it (6.2.11.4:
+ * every font embedded).  The pipeline refuses them first at the CV's
+ * line and column; this catches what reaches the writer otherwise (a
+ * fallback font picked for a character while text was shaped). */
 static int refuse_for_pdfa(cv_pdf *w) {
+  for (size_t i = 0; i < w->nfonts; i++) {
+    const cv_font *f = w->fonts[i].font;
+    const char *why = cv_font_embedding_refused(f);
+    if (why) {
+      w->failed = 1;
+      cv_status_set(w->st,
+                    "font %s (%s): expected a font whose licence allows "
+                    "embedding, as PDF/A embeds every font, found OS/2 fsType "
+                    "0x%04X (%s); name another family in the layout",
+                    f->family ? f->family : f->ps_name, f->path, f->fs_type,
+                    why);
+      return -1;
+    }
+  }
   for (size_t i = 0; i < w->nimages; i++) {
     const char *cs = HPDF_Image_GetColorSpace(w->images[i].obj);
     if (cs && !strcmp(cs, "DeviceCMYK")) {

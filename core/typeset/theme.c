@@ -349,23 +349,12 @@ static void read_photo(cv_lr *r, const cvpdf_node *m) {
     return;
   cv_lr_known_keys(r, m, keys, "photo");
   const cvpdf_node *v;
-  const char *s;
+  int i;
   if ((v = cv_node_get(m, "position")) &&
-      (s = cv_lr_scalar(r, v, "position"))) {
-    int i = 0;
-    while (positions[i] && strcmp(s, positions[i]))
-      i++;
-    if (positions[i]) {
-      r->t->photo_position = i;
-    } else {
-      const char *near = cv_nearest(s, positions);
-      cv_lr_err(r, v,
-                "photo: expected a position of right, left, center or none, "
-                "found '%s'%s%s%s",
-                s, near ? "; did you mean '" : "", near ? near : "",
-                near ? "'?" : "");
-    }
-  }
+      (i = cv_lr_choice(r, v, "photo", positions,
+                        "a position of right, left, center or "
+                        "none")) >= 0)
+    r->t->photo_position = i;
   if ((v = cv_node_get(m, "size")))
     cv_lr_length(r, v, "photo size", &r->t->photo_size, R_PHOTO);
   if ((v = cv_node_get(m, "gap")))
@@ -591,7 +580,7 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
       "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
       "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter",    NULL};
+      "breaking", "photo",    "page_numbers", "letter",    "pdf",     NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -648,6 +637,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
                      &r->t->header_align, &r->t->header_first);
   if ((v = cv_node_get(root, "page_numbers")))
     read_page_numbers(r, v);
+  if ((v = cv_node_get(root, "pdf")))
+    cv_lr_pdf(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);

@@ -110,12 +110,18 @@ typedef struct cv_theme {
   const char *locale_keys[CV_MAX_LOCALE_WORDS];
   const char *locale_vals[CV_MAX_LOCALE_WORDS];
   size_t nlocale;
+  /* the language's locale file says `hyphenation_patterns: false`: Debian
+   * ships none for it, so its words are set unhyphenated without a warning */
+  int no_patterns;
   /* the CV's photo: beside the header (left or right of it) or above it,
    * `photo_size` pt high, `photo_gap` pt from the text, clipped to a
    * circle when photo_round; CV_PHOTO_NONE leaves it out */
   int photo_position;
   double photo_size, photo_gap;
   int photo_round;
+  /* pdf: standard: pdfa-2 (1) writes PDF/A-2, as render --pdfa does;
+   * none (0, the default) plain PDF. */
+  int pdfa;
 } cv_theme;
 
 enum { CV_PHOTO_NONE, CV_PHOTO_RIGHT, CV_PHOTO_LEFT, CV_PHOTO_CENTER };
@@ -136,6 +142,11 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
                   int letter, const cvpdf_section_type *const *types,
                   cv_inputs *inputs, cv_arena *arena, cv_diags *diags);
+/* Reads a CV's own top-level `pdf:` mapping into t, over what the layout
+ * and the theme: overrides said (the same keys as a layout's pdf:).
+ * Returns 0, or -1 after an error at its node. */
+int cv_theme_read_pdf(cv_theme *t, const cvpdf_node *pdf, cv_arena *arena,
+                      cv_diags *diags);
 /* Style names cvpdf and its plugin guide use (docs/plugins.md),
  * NULL-terminated: a layout may define any of them. */
 extern const char *const cv_std_styles[];
