@@ -36,9 +36,12 @@
 #include <string.h>
 #include <time.h>
 
-/* zlib level for every stream: level 6 costs about twice the time of
- * level 4 for 1-2% fewer bytes on page content and font programs. */
-#define ZLEVEL 4
+/* zlib level for every stream.  Page content is glyph codes, operators
+ * and numbers that repeat at a distance: levels 4 and below, which give
+ * up looking for matches early, leave it a fifth larger than level 6
+ * (academic CV at 100x: 562 against 458 KB of page content, for about
+ * 25 ms more of 1.3 s). */
+#define ZLEVEL 6
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *ud) {
   pdf_err *e = ud;
