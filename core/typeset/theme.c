@@ -960,10 +960,17 @@ static const char *word_in(const char *const *keys, const char *const *vals,
  * file, then both in English, then the key itself. */
 const char *cv_theme_word(const cv_theme *t, const char *lang,
                           const char *key) {
+  return cv_theme_word_in(t, lang, key, NULL);
+}
+
+const char *cv_theme_word_in(const cv_theme *t, const char *lang,
+                             const char *key, int *english) {
   const char *l = lang ? lang : "en";
   const char *v = word_in(t->word_keys, t->word_vals, t->nwords, l, key);
   if (!v)
     v = word_in(t->locale_keys, t->locale_vals, t->nlocale, l, key);
+  if (english)
+    *english = !v;
   if (!v)
     v = lookup2(t->word_keys, t->word_vals, t->nwords, "en", key);
   if (!v)

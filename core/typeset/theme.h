@@ -158,6 +158,10 @@ int cv_theme_load_locales(cv_theme *t, const char *lang,
 /* The style called name, falling back along "a.b" -> "a" -> "body". */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name);
 const char *cv_theme_word(const cv_theme *t, const char *lang, const char *key);
+/* The same; *english (may be NULL) is set when lang has no such word and
+ * the English one (or the key itself) stands in for it. */
+const char *cv_theme_word_in(const cv_theme *t, const char *lang,
+                             const char *key, int *english);
 const char *cv_theme_option(const cv_theme *t, const char *type,
                             const char *key);
 const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);
