@@ -580,7 +580,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
       "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
       "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter",    "pdf",     NULL};
+      "breaking", "photo",    "page_numbers", "letter",    "pdf",     "places",
+      NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -639,6 +640,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
     read_page_numbers(r, v);
   if ((v = cv_node_get(root, "pdf")))
     cv_lr_pdf(r, v);
+  if ((v = cv_node_get(root, "places")))
+    cv_lr_places(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
