@@ -201,8 +201,9 @@ static void fold(tree *tr, const cv_structure *s) {
   }
   for (size_t i = 2; i < nb; i++) {
     uint32_t p = s->v[i].parent;
+    /* A paragraph in a language of its own keeps its element: /Lang. */
     if (!tr->e[i].used || s->v[i].role != CV_ROLE_P || kids[i] || p >= i ||
-        kids[p] != 1 || own[p])
+        kids[p] != 1 || own[p] || s->v[i].lang)
       continue;
     if (s->v[p].role == CV_ROLE_LBODY) {
       tr->as[i] = p;

@@ -414,6 +414,8 @@ static int prepare(render_ctx *c) {
   cv_builder_set_safe(c->builder, c->o->safe || c->o->confine_files);
   cv_builder_set_inputs(c->builder, &c->inputs);
   cv_builder_set_image_loader(c->builder, load_image, c);
+  cv_builder_set_text_langs(c->builder,
+                            cv_node_get(c->root, "languages") != NULL);
   return open_outputs(c);
 }
 

@@ -580,7 +580,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
       "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
       "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter",    "pdf",     NULL};
+      "breaking", "photo",    "page_numbers", "letter",    "pdf",     "places",
+      NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -639,6 +640,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
     read_page_numbers(r, v);
   if ((v = cv_node_get(root, "pdf")))
     cv_lr_pdf(r, v);
+  if ((v = cv_node_get(root, "places")))
+    cv_lr_places(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
@@ -960,10 +963,17 @@ static const char *word_in(const char *const *keys, const char *const *vals,
  * file, then both in English, then the key itself. */
 const char *cv_theme_word(const cv_theme *t, const char *lang,
                           const char *key) {
+  return cv_theme_word_in(t, lang, key, NULL);
+}
+
+const char *cv_theme_word_in(const cv_theme *t, const char *lang,
+                             const char *key, int *english) {
   const char *l = lang ? lang : "en";
   const char *v = word_in(t->word_keys, t->word_vals, t->nwords, l, key);
   if (!v)
     v = word_in(t->locale_keys, t->locale_vals, t->nlocale, l, key);
+  if (english)
+    *english = !v;
   if (!v)
     v = lookup2(t->word_keys, t->word_vals, t->nwords, "en", key);
   if (!v)

@@ -73,6 +73,9 @@ int cv_lr_known_keys(cv_lr *r, const cvpdf_node *map, const char *const *names,
                      const char *what);
 /* Whether n is a mapping; reports it when it is something else. */
 int cv_lr_is_map(cv_lr *r, const cvpdf_node *n, const char *what);
+/* places: {NAME: {top, left, width, height, inset_top, inset_left}}
+ * into r->t->places (theme_places.c). */
+void cv_lr_places(cv_lr *r, const cvpdf_node *v);
 /* pdf: {standard: pdfa-2 | none} into r->t->pdfa. */
 void cv_lr_pdf(cv_lr *r, const cvpdf_node *v);
 
