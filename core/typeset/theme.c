@@ -247,43 +247,6 @@ static void read_lists(cv_lr *r, const cvpdf_node *m) {
   }
 }
 
-/* breaking: TeX's finishing rules for paragraphs. */
-static void read_breaking(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"final_hyphen_demerits",
-                                     "hyphen_run",
-                                     "hyphenate_capitals",
-                                     "ragged_shrink",
-                                     "last_line_min",
-                                     "emergency_stretch",
-                                     "lone_tail",
-                                     NULL};
-  static const cv_lr_range R_DEMERITS = {0, 1e7}, R_RUN = {0, 99},
-                           R_EM = {0, 20};
-  if (!cv_lr_is_map(r, m, "breaking"))
-    return;
-  cv_lr_known_keys(r, m, keys, "breaking");
-  cv_theme *t = r->t;
-  const cvpdf_node *v;
-  double d;
-  const char *fhd = "final_hyphen_demerits";
-  if ((v = cv_node_get(m, fhd)) &&
-      cv_lr_number(r, v, fhd, &d, R_DEMERITS, "demerits") == 0)
-    t->final_hyphen_demerits = (int)d;
-  if ((v = cv_node_get(m, "hyphen_run")) &&
-      cv_lr_number(r, v, "hyphen_run", &d, R_RUN, "lines") == 0)
-    t->hyphen_run = (int)d;
-  if ((v = cv_node_get(m, "hyphenate_capitals")))
-    cv_lr_bool(r, v, "hyphenate_capitals", &t->hyphenate_capitals);
-  if ((v = cv_node_get(m, "lone_tail")))
-    cv_lr_bool(r, v, "lone_tail", &t->lone_tail);
-  if ((v = cv_node_get(m, "ragged_shrink")))
-    cv_lr_bool(r, v, "ragged_shrink", &t->ragged_shrink);
-  if ((v = cv_node_get(m, "last_line_min")))
-    cv_lr_number(r, v, "last_line_min", &t->last_line_min, R_EM, "em");
-  if ((v = cv_node_get(m, "emergency_stretch")))
-    cv_lr_number(r, v, "emergency_stretch", &t->emergency_stretch, R_EM, "em");
-}
-
 /* A column's width: 0 for none, or wide enough for a word. */
 static void column_width(cv_lr *r, const cvpdf_node *v, const char *what,
                          const char *none, double *out, int slot) {
@@ -606,7 +569,7 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "hyphenate")))
     cv_lr_bool(r, v, "hyphenate", &r->t->hyphenate);
   if ((v = cv_node_get(root, "breaking")))
-    read_breaking(r, v);
+    cv_lr_breaking(r, v);
   if ((v = cv_node_get(root, "fonts")))
     read_fonts(r, v);
   if ((v = cv_node_get(root, "styles")) && cv_lr_is_map(r, v, "styles"))

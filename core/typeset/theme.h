@@ -31,6 +31,8 @@ typedef struct cv_style {
 
 #define CV_MAX_STYLES 48
 #define CV_MAX_ICONS 24
+/* hyphenate_capitals: last_resort (0 and 1 are false and true). */
+#define CV_CAPITALS_LAST_RESORT 2
 
 typedef struct cv_icon {
   const char *kind; /* "email" */
@@ -56,14 +58,15 @@ typedef struct cv_theme {
   /* Line breaking (layout key breaking:): TeX's finishing rules. */
   int final_hyphen_demerits; /* \finalhyphendemerits */
   int hyphen_run;            /* hyphenated lines in a row, at most */
-  int hyphenate_capitals;    /* \uchyph */
+  int hyphenate_capitals;    /* \uchyph; CV_CAPITALS_LAST_RESORT */
   int lone_tail;             /* a last line may be only a word's tail */
-  int ragged_shrink;         /* ragged lines may squeeze their spaces */
-  double last_line_min;      /* em: a shorter last line costs demerits */
-  double emergency_stretch;  /* em, on the last feasible pass only */
-  const char *language;      /* default language */
-  const char *fallbacks[8];  /* fallback families, NULL-terminated */
-  const char *icon_family;   /* NULL: no icons */
+  double letterspace;   /* em: most letter spacing of a loose justified line */
+  int ragged_shrink;    /* ragged lines may squeeze their spaces */
+  double last_line_min; /* em: a shorter last line costs demerits */
+  double emergency_stretch; /* em, on the last feasible pass only */
+  const char *language;     /* default language */
+  const char *fallbacks[8]; /* fallback families, NULL-terminated */
+  const char *icon_family;  /* NULL: no icons */
   cv_style styles[CV_MAX_STYLES];
   size_t nstyles;
   /* spacing, pt */

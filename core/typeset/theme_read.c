@@ -227,3 +227,60 @@ int cv_theme_read_pdf(cv_theme *t, const cvpdf_node *pdf, cv_arena *arena,
   cv_lr_pdf(&r, pdf);
   return r.errors ? -1 : 0;
 }
+
+/* hyphenate_capitals: true, false, or last_resort (only where a paragraph
+ * cannot be set within its tolerance otherwise). */
+static void read_capitals(cv_lr *r, const cvpdf_node *v, int *out) {
+  const char *s = cv_node_str(v);
+  if (s && !strcmp(s, "last_resort")) {
+    *out = CV_CAPITALS_LAST_RESORT;
+    return;
+  }
+  if (cv_node_bool(v) < 0)
+    cv_lr_err(r, v,
+              "hyphenate_capitals: expected true, false or last_resort, "
+              "found %s",
+              s ? s : cv_node_kind_name(v));
+  else
+    *out = cv_node_bool(v);
+}
+
+/* breaking: TeX's finishing rules for paragraphs. */
+void cv_lr_breaking(cv_lr *r, const cvpdf_node *m) {
+  static const char *const keys[] = {"final_hyphen_demerits",
+                                     "hyphen_run",
+                                     "hyphenate_capitals",
+                                     "ragged_shrink",
+                                     "last_line_min",
+                                     "emergency_stretch",
+                                     "lone_tail",
+                                     "letterspace",
+                                     NULL};
+  static const cv_lr_range R_DEMERITS = {0, 1e7}, R_RUN = {0, 99},
+                           R_EM = {0, 20}, R_LETTER = {0, 0.1};
+  if (!cv_lr_is_map(r, m, "breaking"))
+    return;
+  cv_lr_known_keys(r, m, keys, "breaking");
+  cv_theme *t = r->t;
+  const cvpdf_node *v;
+  double d;
+  const char *fhd = "final_hyphen_demerits";
+  if ((v = cv_node_get(m, fhd)) &&
+      cv_lr_number(r, v, fhd, &d, R_DEMERITS, "demerits") == 0)
+    t->final_hyphen_demerits = (int)d;
+  if ((v = cv_node_get(m, "hyphen_run")) &&
+      cv_lr_number(r, v, "hyphen_run", &d, R_RUN, "lines") == 0)
+    t->hyphen_run = (int)d;
+  if ((v = cv_node_get(m, "hyphenate_capitals")))
+    read_capitals(r, v, &t->hyphenate_capitals);
+  if ((v = cv_node_get(m, "lone_tail")))
+    cv_lr_bool(r, v, "lone_tail", &t->lone_tail);
+  if ((v = cv_node_get(m, "ragged_shrink")))
+    cv_lr_bool(r, v, "ragged_shrink", &t->ragged_shrink);
+  if ((v = cv_node_get(m, "last_line_min")))
+    cv_lr_number(r, v, "last_line_min", &t->last_line_min, R_EM, "em");
+  if ((v = cv_node_get(m, "emergency_stretch")))
+    cv_lr_number(r, v, "emergency_stretch", &t->emergency_stretch, R_EM, "em");
+  if ((v = cv_node_get(m, "letterspace")))
+    cv_lr_number(r, v, "letterspace", &t->letterspace, R_LETTER, "em");
+}

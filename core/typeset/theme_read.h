@@ -95,4 +95,7 @@ int cv_lr_check_option(cv_lr *r, const cvpdf_section_type *t,
  * of the footer or header read so far. */
 int cv_lr_check_word(cv_lr *r, const cvpdf_node *key);
 
+/* breaking: TeX's finishing rules for paragraphs, into r->t. */
+void cv_lr_breaking(cv_lr *r, const cvpdf_node *m);
+
 #endif
