@@ -93,10 +93,13 @@ typedef struct render_ctx {
    * --untagged): no structure tree and no marked content, to measure
    * what tagging costs. */
   int untagged;
+  cv_datecache *own_dates; /* the render's own date cache, when the
+                              options bring none */
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
   cv_builder_destroy(c->builder);
+  cv_datecache_destroy(c->own_dates);
   cv_pdf_free(c->pdf);
   free(c->default_out);
   cv_shaper_destroy(c->shaper);
@@ -410,7 +413,13 @@ static int prepare(render_ctx *c) {
   if (!c->builder)
     return oom(c);
   cv_builder_set_date(c->builder, c->date);
-  cv_builder_set_datecache(c->builder, c->o->date_cache);
+  /* A CV repeats its months (each entry's start and end): ICU builds a
+   * formatter per date, so even one render keeps what it formatted.  No
+   * cache (out of memory) only means formatting each date afresh. */
+  cv_datecache *dates = c->o->date_cache;
+  if (!dates)
+    dates = c->own_dates = cv_datecache_create();
+  cv_builder_set_datecache(c->builder, dates);
   cv_builder_set_safe(c->builder, c->o->safe || c->o->confine_files);
   cv_builder_set_inputs(c->builder, &c->inputs);
   cv_builder_set_image_loader(c->builder, load_image, c);
