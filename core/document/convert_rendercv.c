@@ -96,6 +96,54 @@ static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
   return out && out->n ? out : NULL;
 }
 
+/* One piece of a highlight, without the spaces and line breaks around
+ * it; NULL when nothing is left. */
+static cvpdf_node *piece(cv_conv *c, const cvpdf_node *at, const char *s,
+                         const char *end) {
+  while (s < end && (*s == ' ' || *s == '\t' || *s == '\n'))
+    s++;
+  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+    end--;
+  if (s == end)
+    return NULL;
+  char *t = cv_arena_strndup(c->arena, s, (size_t)(end - s));
+  if (!t) {
+    c->oom = 1;
+    return NULL;
+  }
+  return cv_conv_scalar(c, at, t);
+}
+
+/* RenderCV prints " - " inside a highlight as the start of a sub-bullet
+ * ("Published at - ICML 2022 - NeurIPS 2022", or the same over lines
+ * "  - ICML 2022"): {text: ..., items: [...]}, a bullet with sub-bullets. */
+static cvpdf_node *bullet(cv_conv *c, const cvpdf_node *it) {
+  const char *cut = strstr(it->str, " - ");
+  cvpdf_node *text = cut ? piece(c, it, it->str, cut) : NULL;
+  if (!text)
+    return cv_conv_scalar(c, it, it->str);
+  cvpdf_node *m = cv_conv_map(c, it), *items = cv_conv_seq(c, it);
+  while (cut) {
+    const char *p = cut + 3;
+    cut = strstr(p, " - ");
+    cv_conv_push(c, items, piece(c, it, p, cut ? cut : p + strlen(p)));
+  }
+  if (!items || !items->n)
+    return cv_conv_scalar(c, it, it->str);
+  cv_conv_set(c, m, "text", it, text);
+  cv_conv_set(c, m, "items", it, items);
+  return m;
+}
+
+/* Highlights: a list of strings, each a bullet that may carry
+ * sub-bullets. */
+static cvpdf_node *highlights(cv_conv *c, const cvpdf_node *src) {
+  cvpdf_node *l = str_list(c, src, "highlights");
+  for (size_t i = 0; l && i < l->n; i++)
+    l->items[i] = bullet(c, l->items[i]);
+  return l;
+}
+
 /* start_date/end_date must be dates; `date` may be any text in RenderCV,
  * which a cvpdf date field cannot hold: then it is left out, with a
  * warning that says so. */
@@ -168,7 +216,7 @@ static cvpdf_node *mapped(cv_conv *c, const cvpdf_node *e, const field *f) {
 
 /* summary first, then highlights: for types with no summary field. */
 static cvpdf_node *summary_and_highlights(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *h = str_list(c, e, "highlights");
+  cvpdf_node *h = highlights(c, e);
   const cvpdf_node *s = cv_conv_want_str(c, e, "summary", RC);
   if (!s)
     return h;
@@ -203,7 +251,7 @@ static cvpdf_node *experience(cv_conv *c, const cvpdf_node *e) {
                                {NULL, NULL}};
   cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
-              str_list(c, e, "highlights"));
+              highlights(c, e));
   return r;
 }
 
@@ -213,7 +261,7 @@ static cvpdf_node *normal(cv_conv *c, const cvpdf_node *e) {
       {"url", "url"},   {"description", "summary"}, {NULL, NULL}};
   cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
-              str_list(c, e, "highlights"));
+              highlights(c, e));
   return r;
 }
 

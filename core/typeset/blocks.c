@@ -495,12 +495,18 @@ static double list_text_x(cvpdf_builder *b) {
   return x;
 }
 
-/* A list's mark: its bullet, or its number in the layout's format. */
+/* A list's mark at nesting level `level` (0: outermost): the layout's
+ * bullet for that level, or its number in the layout's format. */
 static vline *list_mark(cvpdf_builder *b, cvpdf_list_kind kind, int n,
-                        double *w) {
+                        int level, double *w) {
+  const char *bullet = NULL;
+  for (int i = 0; i <= level && i < CV_BULLET_LEVELS; i++)
+    if (b->theme->bullets[i])
+      bullet = b->theme->bullets[i];
   const char *mark = kind == CVPDF_LIST_NUMBERED
                          ? cv_h_fmt(b, b->theme->number_format, n)
-                         : b->theme->bullet;
+                     : bullet ? bullet
+                              : "";
   *w = 0;
   return cv_bld_line_items(b,
                            cv_bld_style(b, kind == CVPDF_LIST_NUMBERED
@@ -521,9 +527,9 @@ static double mark_gap(cvpdf_builder *b) {
  * with a widest label). */
 static double list_offset(cvpdf_builder *b, cvpdf_list_kind kind) {
   double w = 0, w2 = 0;
-  list_mark(b, kind, 8, &w);
+  list_mark(b, kind, 8, b->depth, &w);
   if (kind == CVPDF_LIST_NUMBERED)
-    list_mark(b, kind, 88, &w2);
+    list_mark(b, kind, 88, b->depth, &w2);
   double need = (w2 > w ? w2 : w) + mark_gap(b);
   return need > b->theme->list_indent ? need : b->theme->list_indent;
 }
@@ -565,7 +571,7 @@ void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
   b->lbody[b->depth - 1] = 0;
   const cv_style *s = cv_bld_style(b, "item");
   double mw = 0;
-  vline *mr = list_mark(b, ls->kind, ls->counter, &mw);
+  vline *mr = list_mark(b, ls->kind, ls->counter, b->depth - 1, &mw);
   double x = list_text_x(b);
   cv_bld_add_space(b, b->theme->sp_item);
   /* The mark is set flush right just before the text column. */

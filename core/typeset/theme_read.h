@@ -70,6 +70,9 @@ int cv_lr_known_keys(cv_lr *r, const cvpdf_node *map, const char *const *names,
 /* Whether n is a mapping; reports it when it is something else. */
 int cv_lr_is_map(cv_lr *r, const cvpdf_node *n, const char *what);
 
+/* lists: indent, bullet (a mark, or one per level) and number. */
+void cv_lr_lists(cv_lr *r, const cvpdf_node *m);
+
 /* theme_check.c: names checked against what reads them, each reported
  * at its node with the nearest known name.  They do nothing when r->types
  * is NULL.  Return 0, or -1 after an error. */
