@@ -553,11 +553,93 @@ static const char *contact_key(const char *network) {
   return NULL;
 }
 
-static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
-                   cvpdf_node **pairs) {
+/* The networks RenderCV knows that have no contact field of their own:
+ * printed in the contact line, as RenderCV prints them, linking where
+ * RenderCV links (the address, then the user name), with the layout's
+ * icon for `icon`; the ones without an icon in FontAwesome 4 are named in
+ * the text. */
+static const struct network {
+  const char *name, *url, *icon;
+} networks[] = {
+    {"GitLab", "https://gitlab.com/", "gitlab"},
+    {"IMDB", "https://imdb.com/name/", "imdb"},
+    {"Instagram", "https://instagram.com/", "instagram"},
+    {"StackOverflow", "https://stackoverflow.com/users/", "stackoverflow"},
+    {"YouTube", "https://youtube.com/@", "youtube"},
+    {"Telegram", "https://t.me/", "telegram"},
+    {"WhatsApp", "https://wa.me/", "whatsapp"},
+    {"Reddit", "https://reddit.com/user/", "reddit"},
+    {"ResearchGate", "https://researchgate.net/profile/", NULL},
+    {"Leetcode", "https://leetcode.com/u/", NULL},
+    {"Bluesky", "https://bsky.app/profile/", NULL},
+    {"Mastodon", NULL, NULL}};
+
+/* {text, url, icon} for the contact line's links. */
+static cvpdf_node *link(cv_conv *c, const cvpdf_node *at, const char *text,
+                        const char *url, const char *icon) {
+  cvpdf_node *l = cv_conv_map(c, at);
+  cv_conv_set(c, l, "text", at, cv_conv_scalar(c, at, text));
+  if (url)
+    cv_conv_set(c, l, "url", at, cv_conv_scalar(c, at, url));
+  if (icon)
+    cv_conv_set(c, l, "icon", at, cv_conv_scalar(c, at, icon));
+  return l;
+}
+
+/* A network of the table above, or any other (its name and the user
+ * name, no link). */
+static cvpdf_node *network_link(cv_conv *c, const cvpdf_node *net,
+                                const cvpdf_node *user) {
+  const char *u = user->str;
+  for (size_t i = 0; i < sizeof networks / sizeof *networks; i++) {
+    const struct network *n = &networks[i];
+    if (strcasecmp(net->str, n->name))
+      continue;
+    const char *url =
+        n->url ? cv_arena_printf(c->arena, "%s%s", n->url, u) : NULL;
+    const char *at = u[0] == '@' ? strchr(u + 1, '@') : NULL;
+    if (!n->url && at) /* Mastodon: @user@host */
+      url = cv_arena_printf(c->arena, "https://%s/@%.*s", at + 1,
+                            (int)(at - u - 1), u + 1);
+    const char *text =
+        n->icon ? u : cv_arena_printf(c->arena, "%s %s", n->name, u);
+    return link(c, user, text, url, n->icon);
+  }
+  return link(c, user, cv_arena_printf(c->arena, "%s %s", net->str, u), NULL,
+              NULL);
+}
+
+/* custom_connections: {placeholder, url, fontawesome_icon}, printed with
+ * the layout's link icon (RenderCV's icon names are FontAwesome 6's). */
+static void custom_connections(cv_conv *c, const cvpdf_node *cv,
+                               cvpdf_node **links) {
+  const cvpdf_node *cc = cv_conv_want_seq(c, cv, "custom_connections", RC);
+  for (size_t i = 0; cc && i < cc->n; i++) {
+    const cvpdf_node *p = cc->items[i];
+    const cvpdf_node *text = p->kind == CVPDF_NODE_MAP
+                                 ? cv_conv_want_str(c, p, "placeholder", RC)
+                                 : NULL;
+    if (!text) {
+      cv_conv_error(c, p,
+                    RC " custom connection expected {placeholder, url, "
+                       "fontawesome_icon}, found %s",
+                    p->kind == CVPDF_NODE_MAP ? "no 'placeholder'"
+                                              : cv_node_kind_name(p));
+      continue;
+    }
+    const cvpdf_node *url = cv_conv_want_str(c, p, "url", RC);
+    cv_conv_want_str(c, p, "fontawesome_icon", RC);
+    if (!*links)
+      *links = cv_conv_seq(c, cc);
+    cv_conv_push(c, *links,
+                 link(c, text, text->str, url ? url->str : NULL, NULL));
+  }
+}
+
+static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root) {
   put(c, root, "name", cv, "name");
   put(c, root, "headline", cv, "headline");
-  cvpdf_node *contact = cv_conv_map(c, cv);
+  cvpdf_node *contact = cv_conv_map(c, cv), *links = NULL;
   static const char *const keys[] = {"email", "phone", "website"};
   for (size_t i = 0; i < 3; i++)
     cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
@@ -590,23 +672,18 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
       cv_conv_set(c, contact, key, net, cv_conv_scalar(c, user, v));
       continue;
     }
-    if (!*pairs)
-      *pairs = cv_conv_seq(c, sn);
-    cvpdf_node *pair = cv_conv_map(c, p);
-    cv_conv_set(c, pair, "label", net, cv_conv_scalar(c, net, net->str));
-    cv_conv_set(c, pair, "value", cv_conv_key(p, "username"),
-                cv_conv_text(c, user));
-    cv_conv_push(c, *pairs, pair);
+    if (!links)
+      links = cv_conv_seq(c, sn);
+    cv_conv_push(c, links, network_link(c, net, user));
   }
   put(c, contact, "location", cv, "location");
+  custom_connections(c, cv, &links);
+  if (links)
+    cv_conv_set(c, contact, "links", NULL, links);
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", contact, contact);
   /* RenderCV's photo is an image file relative to the CV, as cvpdf's is. */
   put(c, root, "photo", cv, "photo");
-  const cvpdf_node *cc = cv_conv_get(cv, "custom_connections");
-  if (cc && !(cc->kind == CVPDF_NODE_SEQ && cc->n == 0))
-    cv_conv_warn(c, cc,
-                 RC " field 'custom_connections' is not printed by cvpdf");
 }
 
 /* The strings of m under keys[i][0], renamed keys[i][1], in a new map;
@@ -731,21 +808,12 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   }
   cvpdf_node *root = cv_conv_map(c, cv);
   cvpdf_node *secs = cv_conv_seq(c, cv);
-  cvpdf_node *pairs = NULL;
-  header(c, cv, root, &pairs);
+  header(c, cv, root);
   cvpdf_node *th = design(c, src, root);
   const cvpdf_node *sm = cv_conv_want_map(c, cv, "sections", RC);
   int bullets = 0;
   for (size_t i = 0; sm && i < sm->n; i++)
     section(c, sm->keys[i], sm->items[i], secs, &bullets);
-  if (pairs) {
-    const cvpdf_node *at = cv_conv_key(cv, "social_networks");
-    cvpdf_node *s = cv_conv_map(c, at);
-    cv_conv_set(c, s, "type", at, cv_conv_scalar(c, at, "skills"));
-    cv_conv_set(c, s, "title", at, cv_conv_scalar(c, at, "Profiles"));
-    cv_conv_set(c, s, "pairs", at, pairs);
-    cv_conv_push(c, secs, s);
-  }
   cv_conv_set(c, root, "sections", cv_conv_key(cv, "sections"), secs);
   if (bullets) {
     /* BulletEntry sections print their lines as bullets. */

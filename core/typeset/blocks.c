@@ -652,6 +652,24 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   cv_bld_flush_labels(b);
 }
 
+/* A contact's text escaped for a link's text: an address in it
+ * ("@ada@example.social") must not become a link inside the link. */
+static const char *link_text(cvpdf_builder *b, const char *text) {
+  const char *e = cv_h_escape(b, text);
+  if (!strchr(e, '@'))
+    return e;
+  cv_buf out;
+  cv_buf_init(&out);
+  for (const char *p = e; *p; p++) {
+    if (*p == '@')
+      cv_buf_putc(&out, '\\');
+    cv_buf_putc(&out, *p);
+  }
+  const char *r = out.data ? cv_arena_strdup(b->perm, out.data) : e;
+  cv_buf_fini(&out);
+  return r;
+}
+
 void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
                   const char *url) {
   if (!text || !*text)
@@ -701,7 +719,7 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
       cv_hlist_glue(&b->contact, s->ts.size * 0.3, 0, 0);
     }
   }
-  const char *m = url ? cv_h_fmt(b, "[%s](%s)", cv_h_escape(b, text), url)
+  const char *m = url ? cv_h_fmt(b, "[%s](%s)", link_text(b, text), url)
                       : cv_h_escape(b, text);
   cv_span *spans = NULL;
   size_t ns = 0;
