@@ -753,6 +753,82 @@ static void test_finishing(void) {
   cv_hlist_fini(&h);
 }
 
+/* Breaks h at measure w without a first pass, with or without the rule
+ * against a lone tail. */
+static void break_at(const cv_hlist *h, double w, int no_tail, cv_line **L,
+                     size_t *n, int *passes) {
+  cv_kp_params p;
+  cv_kp_params_default(&p);
+  p.pretolerance = -1;
+  p.no_lone_tail = no_tail;
+  cv_status st = {0};
+  cv_linebreak(h->v, h->n, const_width, &w, &p, L, n, passes, &st);
+}
+
+/* (l) A paragraph whose only break within tolerance leaves a word's tail
+ * alone ("per-" / "formance."): with the rule, the breaker takes a loose
+ * line instead, on the pass that keeps the rules, and no line is overfull;
+ * without it, the tail. */
+static void test_tail_or_loose(void) {
+  cv_hlist h;
+  build(&h, "aaaa bbbb cccc per-for-mance.", 1);
+  cv_line *L = NULL, *R = NULL;
+  size_t n = 0, m = 0;
+  int pb = 0;
+  break_at(&h, 93, 0, &L, &n, NULL); /* "aaaa bbbb cccc per-" exactly */
+  break_at(&h, 93, 1, &R, &m, &pb);
+  check(n == 2 && lone_tail(&h, L, n),
+        "tail or loose: the tail without the rule", "lines %zu tail %d", n,
+        n ? lone_tail(&h, L, n) : 0);
+  int over = 0;
+  for (size_t i = 0; i < m; i++)
+    over += R[i].overfull;
+  check(m == 2 && !lone_tail(&h, R, m) && !R[0].hyphenated && over == 0 &&
+            pb == 4,
+        "tail or loose: a loose line, not a tail, with the rule",
+        "lines %zu tail %d hyphenated %d overfull %d pass %d", m,
+        m ? lone_tail(&h, R, m) : 0, m ? R[0].hyphenated : 0, over, pb);
+  free(L);
+  free(R);
+  cv_hlist_fini(&h);
+}
+
+/* (m) A hyphen flagged CV_HYPHEN_LAST_RESORT is taken only when no pass
+ * up to the emergency one can set the paragraph: not where a line within
+ * tolerance exists without it, but where the only other way is a line
+ * past the tolerance. */
+static void test_last_resort(void) {
+  cv_hlist h;
+  build(&h, "aaaa bbbb cccc dd-ddd eeeeeeee", 1);
+  for (size_t i = 0; i < h.n; i++)
+    if (h.v[i].kind == CV_PENALTY && h.v[i].flagged)
+      h.v[i].flagged = CV_HYPHEN_LAST_RESORT;
+  cv_kp_params p;
+  cv_kp_params_default(&p);
+  p.pretolerance = -1;
+  /* At 75pt "aaaa bbbb cccc" (70pt, stretch 5) is within tolerance; at
+   * 88pt only "... dd-" (88pt) is. */
+  double widths[2] = {75, 88};
+  int used[2] = {0, 0}, passes[2] = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    cv_line *L = NULL;
+    size_t n = 0;
+    cv_status st = {0};
+    cv_linebreak(h.v, h.n, const_width, &widths[k], &p, &L, &n, &passes[k],
+                 &st);
+    for (size_t i = 0; i < n; i++)
+      used[k] += L[i].hyphenated;
+    free(L);
+  }
+  check(used[0] == 0 && passes[0] == 2,
+        "last resort: not taken while a line within tolerance exists",
+        "hyphens %d pass %d", used[0], passes[0]);
+  check(used[1] == 1 && passes[1] == 4,
+        "last resort: taken on the last passes instead of a hole",
+        "hyphens %d pass %d", used[1], passes[1]);
+  cv_hlist_fini(&h);
+}
+
 int main(void) {
   test_badness();
   test_kp_vs_greedy();
@@ -766,6 +842,8 @@ int main(void) {
   test_long();
   test_very_long();
   test_finishing();
+  test_tail_or_loose();
+  test_last_resort();
   if (failures)
     printf("# %d failed\n", failures);
   return failures ? 1 : 0;

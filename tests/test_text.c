@@ -248,6 +248,41 @@ static void test_hyphenation(env *e) {
   CHECK(ok, "explicit-hyphen penalties 900 (flagged: only when nothing "
             "else fits), after slash 0");
   cv_hlist_fini(&l);
+  /* As in TeX, a compound's first part is hyphenated, its later parts
+   * are not. */
+  rc = shape_plain(e, &s, "population-level compute/memory", 1, 1, &l);
+  describe(&l, buf, sizeof buf);
+  const char *rest = strstr(buf, "-/");
+  const char *slash = strstr(buf, "//");
+  const char *space = rest ? strchr(rest, ' ') : NULL;
+  CHECK(rc == 0 && rest && slash && space &&
+            memchr(buf, '=', (size_t)(rest - buf)) &&
+            !memchr(rest, '=', (size_t)(space - rest)) &&
+            memchr(space, '=', (size_t)(slash - space)) && !strchr(slash, '='),
+        "a compound hyphenated in its first part only: \"%s\"", buf);
+  cv_hlist_fini(&l);
+  /* A capitalised word as a last resort, a name by its spelling never. */
+  rc = shape_plain(e, &s, "Innovative DeepSpeed",
+                   CV_HYPHENATE | CV_HYPHENATE_CAPITALS_LAST, 1, &l);
+  describe(&l, buf, sizeof buf);
+  int last = 0, other = 0;
+  for (size_t i = 0; i < l.n; i++)
+    if (l.v[i].kind == CV_PENALTY && l.v[i].flagged) {
+      if (l.v[i].flagged == CV_HYPHEN_LAST_RESORT &&
+          l.v[i].penalty == CV_LAST_RESORT_PENALTY)
+        last++;
+      else
+        other++;
+    }
+  CHECK(rc == 0 && last > 0 && other == 0 && !strchr(strchr(buf, ' '), '='),
+        "capitals as a last resort: \"%s\" (%d last-resort hyphens)", buf,
+        last);
+  cv_hlist_fini(&l);
+  rc = shape_plain(e, &s, "Innovative", CV_HYPHENATE, 1, &l);
+  describe(&l, buf, sizeof buf);
+  CHECK(rc == 0 && !strchr(buf, '='), "no capital hyphenated by default: %s",
+        buf);
+  cv_hlist_fini(&l);
   rc = shape_plain(e, &s, "Dong\xc2\xadhui", 1, 1, &l);
   describe(&l, buf, sizeof buf);
   CHECK(rc == 0 && l.n == 3 && l.v[1].kind == CV_PENALTY && l.v[1].flagged &&

@@ -126,9 +126,11 @@ static int put_colour(dctx *d, const cvpdf_node *v, const char *path,
 /* Whether family is the default font of the RenderCV theme: its layout
  * stands for the theme, fonts included, as a theme maps to a layout. */
 static int theme_font(const dctx *d, const char *family) {
-  static const char *const defaults[][2] = {{"classic", "Source Sans 3"},
-                                            {"engineeringresumes", "Charter"},
-                                            {"sb2nov", "New Computer Modern"}};
+  static const char *const defaults[][2] = {
+      {"classic", "Source Sans 3"},
+      {"classic", "SourceSans3"}, /* 0.x */
+      {"engineeringresumes", "Charter"},
+      {"sb2nov", "New Computer Modern"}};
   for (size_t i = 0; d->theme && i < sizeof defaults / sizeof *defaults; i++)
     if (!strcasecmp(d->theme, defaults[i][0]) &&
         !strcasecmp(family, defaults[i][1]))
@@ -197,6 +199,11 @@ static int put_margin(dctx *d, const cvpdf_node *v, const char *side) {
 
 /* One leaf of design at path: mapped, or 0. */
 static int leaf(dctx *d, const char *path, const cvpdf_node *v) {
+  if (!strncmp(path, "options.", 8)) { /* 0.x: design.options */
+    path += 8;
+    if (!strcmp(path, "primary_color"))
+      path = "color";
+  }
   const char *dot = strrchr(path, '.');
   const char *last = dot ? dot + 1 : path;
   const char *style = style_of(last);

@@ -341,7 +341,7 @@ static unsigned split_glyph(const cv_run *r, const para *p, size_t off) {
 }
 
 int cv_shape_emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
-                             const span_info *si) {
+                             const span_info *si, int flag) {
   size_t pts[32];
   int np;
   shape_entry *e = c->last;
@@ -370,6 +370,7 @@ int cv_shape_emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
     cv_shape_emit_box(c, run);
     return c->st && c->st->failed ? -1 : 0;
   }
+  int pi = flag == CV_HYPHEN_LAST_RESORT ? CV_LAST_RESORT_PENALTY : 50;
   unsigned from = 0;
   for (int k = 0; k < np; k++) {
     unsigned at = split_glyph(run, c->p, pts[k]);
@@ -379,7 +380,7 @@ int cv_shape_emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
     if (!piece)
       return -1;
     cv_shape_emit_box(c, piece);
-    cv_hlist_penalty(c->out, hy->width, 50, 1);
+    cv_hlist_penalty(c->out, hy->width, pi, flag);
     if (!c->out->failed)
       c->out->v[c->out->n - 1].hyphen = hy;
     from = at;

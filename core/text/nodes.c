@@ -63,5 +63,5 @@ void cv_hlist_penalty(cv_hlist *l, double w, int penalty, int flagged) {
   nd->kind = CV_PENALTY;
   nd->width = w;
   nd->penalty = penalty;
-  nd->flagged = flagged ? 1 : 0;
+  nd->flagged = (uint8_t)(flagged < 0 ? 1 : flagged);
 }

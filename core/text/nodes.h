@@ -51,12 +51,19 @@ typedef enum cv_hnode_kind {
 
 #define CV_INF_PENALTY 10000
 #define CV_EJECT_PENALTY (-10000)
+/* The flag of a hyphen in a word that a layout breaks only as a last
+ * resort (a capitalised word): legal only once the emergency pass has
+ * failed, and then at this penalty, so that it is taken only in place of
+ * a line that would be very loose. */
+#define CV_HYPHEN_LAST_RESORT 2
+#define CV_LAST_RESORT_PENALTY 3000
 /* Stretch that stands for TeX's fil order: any finite amount is dwarfed. */
 #define CV_FIL 1.0e5
 
 typedef struct cv_hnode {
   uint8_t kind;           /* cv_hnode_kind */
-  uint8_t flagged;        /* penalty: a hyphenation break */
+  uint8_t flagged;        /* penalty: a hyphenation break (1), or one
+                           * taken only on the last passes (below) */
   int penalty;            /* penalty value */
   double width;           /* box/glue natural width; penalty: width if broken */
   double stretch, shrink; /* glue */

@@ -304,7 +304,7 @@ static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
     if (!run)
       return -1;
     if (may_hyphenate && i == a && j == b) {
-      if (cv_shape_emit_hyphenated(c, run, a, b, si) < 0)
+      if (cv_shape_emit_hyphenated(c, run, a, b, si, may_hyphenate) < 0)
         return -1;
     } else {
       cv_shape_emit_box(c, run);
@@ -369,8 +369,15 @@ static int word_has_hard_hyphen(const para *p, size_t a, size_t b) {
   return 0;
 }
 
-/* Whether the word's first letter is a capital: one that a lower-case
- * letter maps to (cp_upper covers Latin, Greek and Cyrillic). */
+/* A capital: a letter that a lower-case one maps to (cp_upper covers
+ * Latin, Greek and Cyrillic). */
+static int is_capital(uint32_t cp) {
+  return cp_upper(cp) == cp &&
+         (cp_upper(cp + 32) == cp || cp_upper(cp + 1) == cp ||
+          cp_upper(cp + 80) == cp);
+}
+
+/* Whether the word's first letter is a capital. */
 static int starts_capital(const para *p, size_t a, size_t b) {
   for (size_t i = a; i < b;) {
     int k;
@@ -378,11 +385,42 @@ static int starts_capital(const para *p, size_t a, size_t b) {
     i += (size_t)k;
     if (cp < 0x80 && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'))
       continue; /* an opening bracket or quote */
-    return cp_upper(cp) == cp &&
-           (cp_upper(cp + 32) == cp || cp_upper(cp + 1) == cp ||
-            cp_upper(cp + 80) == cp);
+    return is_capital(cp);
   }
   return 0;
+}
+
+/* Whether the word [a, b) has a letter after its first that a lower-case
+ * one maps to ("DeepSpeed", "OHIF") or a digit ("AI4Science"): a name
+ * by its spelling. */
+static int inner_capital(const para *p, size_t a, size_t b) {
+  int letters = 0;
+  for (size_t i = a; i < b;) {
+    int k;
+    uint32_t cp = decode_at(p->text, p->len, i, &k);
+    i += (size_t)k;
+    int capital = is_capital(cp);
+    if (letters && (capital || (cp >= '0' && cp <= '9')))
+      return 1;
+    letters += capital || cp_upper(cp) != cp;
+  }
+  return 0;
+}
+
+/* How the word [a, b) may be hyphenated: 0 not at all, 1 as any word,
+ * CV_HYPHEN_LAST_RESORT only when the paragraph cannot be set otherwise (a
+ * capitalised word spelt as a common one, "Innovative", where the layout
+ * allows that; never "DeepSpeed").  German capitalises every noun: there a
+ * capital says nothing of a name. */
+static int word_hyphenation(const shape_ctx *c, size_t a, size_t b) {
+  if (!c->hyphenate || c->line_mode || !c->sh->hyph_path[0])
+    return 0;
+  if ((c->hyphenate & CV_HYPHENATE_CAPITALS) || !strcmp(c->sh->lang, "de") ||
+      !strcmp(c->sh->lang, "lb") || !starts_capital(c->p, a, b))
+    return 1;
+  if (!(c->hyphenate & CV_HYPHENATE_CAPITALS_LAST) || inner_capital(c->p, a, b))
+    return 0;
+  return CV_HYPHEN_LAST_RESORT;
 }
 
 static int has_text(const para *p, size_t a, size_t b, const char *s) {
@@ -426,15 +464,12 @@ static int address_break(const para *p, size_t i, size_t b) {
  * from address_break. */
 static int emit_word(shape_ctx *c, size_t a, size_t b) {
   para *p = c->p;
-  int may_hyph = c->hyphenate && !c->line_mode && c->sh->hyph_path[0] &&
-                 !word_has_hard_hyphen(p, a, b);
   int address = !c->line_mode && is_address(p, a, b);
-  /* German capitalises every noun: there a capital says nothing of a
-   * name. */
-  int caps = (c->hyphenate & CV_HYPHENATE_CAPITALS) ||
-             !strcmp(c->sh->lang, "de") || !strcmp(c->sh->lang, "lb");
-  if (address || (!caps && may_hyph && starts_capital(p, a, b)))
-    may_hyph = 0;
+  int may_hyph = address ? 0 : word_hyphenation(c, a, b);
+  /* As in TeX, only a compound's first part is hyphenated ("popu-lation-
+   * level", "com-pute/memory"); the parts after its own hyphen or slash
+   * are not. */
+  int compound = word_has_hard_hyphen(p, a, b);
   size_t start = a, prev_at = a;
   uint32_t prev = 0;
   for (size_t i = a; i < b;) {
@@ -447,7 +482,7 @@ static int emit_word(shape_ctx *c, size_t a, size_t b) {
       start = i;
     } else if (i > start && !c->line_mode &&
                p->brks[i - 1] == LINEBREAK_ALLOWBREAK) {
-      if (emit_chunk(c, start, i, may_hyph) < 0)
+      if (emit_chunk(c, start, i, start == a || !compound ? may_hyph : 0) < 0)
         return -1;
       if (prev == 0xAD) {
         if (cv_shape_emit_soft_hyphen(c, prev_at) < 0)
@@ -467,7 +502,7 @@ static int emit_word(shape_ctx *c, size_t a, size_t b) {
     prev_at = i;
     i += (size_t)k;
   }
-  return emit_chunk(c, start, b, may_hyph);
+  return emit_chunk(c, start, b, start == a || !compound ? may_hyph : 0);
 }
 
 static void emit_space(shape_ctx *c, size_t at) {

@@ -84,10 +84,12 @@ void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);
 
 /* What cv_shape_spans hyphenates: words (CV_HYPHENATE), and with
  * CV_HYPHENATE_CAPITALS also words that begin with a capital (names, as
- * TeX's \uchyph=1; always in German, which capitalises nouns); 0 for
- * none. */
+ * TeX's \uchyph=1; always in German, which capitalises nouns), or with
+ * CV_HYPHENATE_CAPITALS_LAST those only as a last resort (their hyphens
+ * flagged CV_HYPHEN_LAST_RESORT); 0 for none. */
 #define CV_HYPHENATE 0x1
 #define CV_HYPHENATE_CAPITALS 0x2
+#define CV_HYPHENATE_CAPITALS_LAST 0x4
 
 /* Appends to out the nodes of the spans in style: boxes for words (split at
  * hyphenation points as hyphenate says), glue for spaces (natural = the

@@ -168,9 +168,10 @@ double cv_shape_space_width(shape_ctx *c, cv_font *f, double size);
 int cv_hyph_find(const char *lang, const char *const *dirs, char *path,
                  size_t cap);
 /* Appends run, the word text[a, b), split at its hyphenation points with
- * a flagged penalty at each.  0, or -1 with c->st. */
+ * a penalty flagged `flag` at each (1, or CV_HYPHEN_LAST_RESORT).  0, or
+ * -1 with c->st. */
 int cv_shape_emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
-                             const span_info *si);
+                             const span_info *si, int flag);
 /* The break a soft hyphen at byte `at` allows. */
 int cv_shape_emit_soft_hyphen(shape_ctx *c, size_t at);
 

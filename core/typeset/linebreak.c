@@ -12,8 +12,11 @@
  *    because line widths come from a callback that may vary on any line,
  *    except in paragraphs broken in windows (below) when the caller says
  *    from which line on the widths are equal;
- *  - the final, overfull-accepting pass is a separate fourth pass so that
- *    passes_used tells the caller when the paragraph could not be set;
+ *  - after the emergency pass, a fourth pass takes lines of any badness
+ *    (true badness, no emergency stretch) but keeps the finishing rules,
+ *    and only a fifth, overfull-accepting pass gives them up: a very
+ *    loose line is better than a lone tail or a line past the margin;
+ *    passes_used reports either as 4;
  *  - a paragraph of more than KP_WHOLE nodes is broken in windows of
  *    KP_WINDOW nodes: the best way through a window fixes the lines of its
  *    first half, and the next window starts after them.  The work and the
@@ -96,6 +99,7 @@ typedef struct kp {
   double background_stretch;
   int final_pass;
   int allow_flagged;
+  int allow_last_resort; /* hyphens of flag CV_HYPHEN_LAST_RESORT */
   long easy_line; /* first line of the one class of equal lines; -1: none */
   int oom;
 } kp;
@@ -470,6 +474,8 @@ static int legal_break(const kp *k, size_t i, int *pi, int *flagged) {
     return 0;
   if (nd->flagged && !k->allow_flagged)
     return 0;
+  if (nd->flagged == CV_HYPHEN_LAST_RESORT && !k->allow_last_resort)
+    return 0;
   *pi = nd->penalty < CV_EJECT_PENALTY ? CV_EJECT_PENALTY : nd->penalty;
   *flagged = nd->flagged ? 1 : 0;
   return 1;
@@ -612,16 +618,21 @@ static int build_lines(kp *k, const kp_breaks *bk, cv_line **lines,
 static void set_pass(kp *k, int pass) {
   const cv_kp_params *p = k->p;
   k->threshold = pass == 1 ? p->pretolerance : p->tolerance;
-  /* Unlike TeX, the last pass takes any line that is not overfull (as
+  /* Unlike TeX, the last passes take any line that is not overfull (as
    * \tolerance=10000 would): a loose line is better than one past the
    * margin, and a line is overfull only when one box is wider than the
-   * measure. */
-  if (pass == 4)
+   * measure.  Pass 4 still keeps the finishing rules and measures true
+   * badness, so a loose line is spread over the paragraph rather than
+   * flattened by the emergency stretch; only pass 5 gives up the rules
+   * and accepts overfull lines. */
+  if (pass >= 4)
     k->threshold = INF_BAD;
   k->allow_flagged = pass != 1;
-  k->background_stretch =
-      pass >= 3 && p->emergency_stretch > 0 ? p->emergency_stretch : 0.0;
-  k->final_pass = pass == 4;
+  k->allow_last_resort = pass >= 4;
+  k->background_stretch = (pass == 3 || pass == 5) && p->emergency_stretch > 0
+                              ? p->emergency_stretch
+                              : 0.0;
+  k->final_pass = pass == 5;
 }
 
 /* Whether a pass is the last one allowed to succeed feasibly, where a
@@ -645,7 +656,7 @@ static int pass_wanted(const kp *k, int pass) {
  * memory. */
 static int window_passes(kp *k, const kp_origin *o, size_t last, size_t *best) {
   int at_end = last >= k->final;
-  for (int pass = 1; pass <= 4; pass++) {
+  for (int pass = 1; pass <= 5; pass++) {
     if (!pass_wanted(k, pass))
       continue;
     set_pass(k, pass);
@@ -658,7 +669,7 @@ static int window_passes(kp *k, const kp_origin *o, size_t last, size_t *best) {
     *best = at_end ? choose_best(k, &exact) : fewest_demerits(k);
     if (!exact && !last_feasible_pass(k, pass))
       continue;
-    return pass;
+    return pass > 4 ? 4 : pass;
   }
   return 0;
 }

@@ -51,10 +51,13 @@ typedef double (*cv_line_width_fn)(void *ctx, size_t line);
 /* Breaks nodes[0..n) into lines.  The list must end as a TeX paragraph
  * does: penalty 10000, glue with CV_FIL stretch (\parfillskip), penalty
  * -10000.  Passes: pretolerance without flagged penalties, tolerance with
- * them, then tolerance + emergency_stretch, then a last pass that accepts
- * overfull lines (never chosen while any feasible set of breaks exists).
- * *lines is malloc'd (caller frees).  Returns 0, or -1 with st on out of
- * memory.  passes_used (may be NULL) gets 1..4. */
+ * them, then tolerance + emergency_stretch, then any line that is not
+ * overfull with the finishing rules kept (and hyphens flagged
+ * CV_HYPHEN_LAST_RESORT allowed), then a last pass that gives up the
+ * rules and accepts overfull lines (never chosen while any feasible set
+ * of breaks exists).  *lines is malloc'd (caller frees).  Returns 0, or
+ * -1 with st on out of memory.  passes_used (may be NULL) gets 1..4 (4:
+ * either of the last two). */
 int cv_linebreak(const cv_hnode *nodes, size_t n, cv_line_width_fn width,
                  void *ctx, const cv_kp_params *p, cv_line **lines,
                  size_t *nlines, int *passes_used, cv_status *st);

@@ -148,10 +148,90 @@ static void glue_mark(cvpdf_builder *b, vline *l, cv_run *run, double x) {
   p->run = run;
 }
 
+/* Whether a letter follows the box at node i on line ln without a space:
+ * the next piece of the word, or the hyphen the line ends with. */
+static int letter_follows(const cv_hnode *nodes, const cv_line *ln, size_t i) {
+  size_t j = i + 1;
+  while (j < ln->end && nodes[j].kind == CV_PENALTY)
+    j++;
+  return j < ln->end ? nodes[j].kind == CV_BOX : ln->hyphenated;
+}
+
+/* Letter gaps of run: after each glyph that ends a cluster (not inside a
+ * ligature or before a mark), its last glyph only when `tail`. */
+static size_t letter_gaps(const cv_run *run, int tail) {
+  size_t k = tail ? 1 : 0;
+  for (uint32_t i = 0; i + 1 < run->n; i++)
+    k += run->g[i + 1].text_len > 0;
+  return k;
+}
+
+/* The letter spacing (pt per letter gap, at most ls) of a justified line
+ * whose spaces would stretch past their full stretch (ratio 1): as a
+ * typesetter tracks a loose line a little rather than open its spaces
+ * into holes.  *ratio becomes the stretch left for the spaces. */
+static double letter_spacing(const cv_hnode *nodes, const cv_line *ln,
+                             double ls, double *ratio) {
+  if (ls <= 0 || *ratio <= 1)
+    return 0;
+  double stretch = 0;
+  size_t gaps = 0;
+  for (size_t i = ln->start; i < ln->end; i++) {
+    const cv_hnode *n = &nodes[i];
+    if (n->kind == CV_GLUE && n->stretch < CV_FIL)
+      stretch += n->stretch;
+    else if (n->kind == CV_BOX && n->run && n->run->n)
+      gaps += letter_gaps(n->run, letter_follows(nodes, ln, i));
+  }
+  if (!gaps || stretch <= 0)
+    return 0;
+  double d = fmin(ls, (*ratio - 1) * stretch / (double)gaps);
+  *ratio -= d * (double)gaps / stretch;
+  return d;
+}
+
+/* A copy of run with d more after each letter gap (letter_gaps). */
+static cv_run *spaced_run(cvpdf_builder *b, const cv_run *run, double d,
+                          int tail) {
+  cv_run *r = cv_arena_alloc(b->arena, sizeof *r);
+  cv_glyph *g = r ? cv_arena_alloc_n(b->arena, run->n, sizeof *g) : NULL;
+  if (!g) {
+    cv_bld_oom(b);
+    return NULL;
+  }
+  *r = *run;
+  memcpy(g, run->g, run->n * sizeof *g);
+  for (uint32_t i = 0; i < run->n; i++)
+    if (i + 1 < run->n ? run->g[i + 1].text_len > 0 : tail)
+      g[i].adv += (float)d;
+  r->g = g;
+  r->width = (float)(run->width + d * (double)letter_gaps(run, tail));
+  return r;
+}
+
+/* Ends line l with the hyphen of break brk: joined to the word before it
+ * (item `text`, ending at text_end) when it can be, else an item at x. */
+static void end_hyphen(cvpdf_builder *b, vline *l, const cv_hnode *brk,
+                       size_t text, double text_end, double x) {
+  if (text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
+      mergeable(l->items[text].run, brk->hyphen)) {
+    cv_run *m = join_runs(b, l->items[text].run, brk->hyphen, 0);
+    if (m)
+      l->items[text].run = m;
+    return;
+  }
+  pitem *p = cv_bld_vline_add(b, l);
+  if (p) {
+    p->kind = CV_DL_TEXT;
+    p->x = x;
+    p->run = brk->hyphen;
+  }
+}
+
 /* Places line `ln` of nodes into a new vline starting at x0. */
 static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
                          const cv_line *ln, double x0, double width,
-                         cv_align al, int last) {
+                         cv_align al, int last, double ls) {
   vline *l = cv_bld_vline_new(b);
   if (!l)
     return NULL;
@@ -166,6 +246,7 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
   double ratio = ln->ratio;
   if (!stretchy && ratio > 0)
     ratio = 0;
+  double ds = stretchy ? letter_spacing(nodes, ln, ls, &ratio) : 0;
   /* Indices, not pointers: cv_bld_vline_add may move the items. */
   size_t link = SIZE_MAX, text = SIZE_MAX;
   double text_end = 0;
@@ -186,62 +267,60 @@ static vline *place_line(cvpdf_builder *b, const cv_hnode *nodes,
     }
     if (n->kind != CV_BOX)
       continue;
-    if (n->run && n->run->n && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
-        mergeable(l->items[text].run, n->run)) {
+    cv_run *run = n->run;
+    double bw = n->width;
+    if (ds > 0 && run && run->n) {
+      cv_run *sp = spaced_run(b, run, ds, letter_follows(nodes, ln, i));
+      if (sp) {
+        bw += sp->width - run->width;
+        run = sp;
+      }
+    }
+    if (run && run->n && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
+        mergeable(l->items[text].run, run)) {
       /* Pieces of a hyphenatable word set side by side: one run, so the
        * PDF and the trace hold words, not syllables. */
-      cv_run *m = join_runs(b, l->items[text].run, n->run, 0);
+      cv_run *m = join_runs(b, l->items[text].run, run, 0);
       if (m)
         l->items[text].run = m;
-      text_end = x + n->width;
-      if (link != SIZE_MAX && n->run->link == l->items[link].uri)
-        l->items[link].w = x + n->width - l->items[link].x;
-      x += n->width;
+      text_end = x + bw;
+      if (link != SIZE_MAX && run->link == l->items[link].uri)
+        l->items[link].w = x + bw - l->items[link].x;
+      x += bw;
       continue;
     }
-    if (n->run && n->run->n) {
+    if (run && run->n) {
       pitem *p = cv_bld_vline_add(b, l);
       if (!p)
         return l;
       p->kind = CV_DL_TEXT;
       p->x = x;
-      p->run = n->run;
-      run_tag(p, n->run);
+      p->run = run;
+      run_tag(p, run);
       text = l->n - 1;
-      text_end = x + n->width;
-      if (!n->run->link) {
+      text_end = x + bw;
+      if (!run->link) {
         link = SIZE_MAX;
-      } else if (link != SIZE_MAX && l->items[link].uri == n->run->link) {
-        l->items[link].w = x + n->width - l->items[link].x;
+      } else if (link != SIZE_MAX && l->items[link].uri == run->link) {
+        l->items[link].w = x + bw - l->items[link].x;
       } else {
         pitem *lk = cv_bld_vline_add(b, l);
         if (!lk)
           return l;
         lk->kind = CV_DL_LINK;
         lk->x = x;
-        lk->w = n->width;
-        lk->dy = -n->run->descent;
-        lk->h = n->run->ascent + n->run->descent;
-        lk->uri = n->run->link;
-        run_tag(lk, n->run);
+        lk->w = bw;
+        lk->dy = -run->descent;
+        lk->h = run->ascent + run->descent;
+        lk->uri = run->link;
+        run_tag(lk, run);
         link = l->n - 1;
       }
     }
-    x += n->width;
+    x += bw;
   }
-  if (brk && brk->hyphen && text != SIZE_MAX && fabs(text_end - x) < 1e-6 &&
-      mergeable(l->items[text].run, brk->hyphen)) {
-    cv_run *m = join_runs(b, l->items[text].run, brk->hyphen, 0);
-    if (m)
-      l->items[text].run = m;
-  } else if (brk && brk->hyphen) {
-    pitem *p = cv_bld_vline_add(b, l);
-    if (p) {
-      p->kind = CV_DL_TEXT;
-      p->x = x;
-      p->run = brk->hyphen;
-    }
-  }
+  if (brk && brk->hyphen)
+    end_hyphen(b, l, brk, text, text_end, x);
   return l;
 }
 
@@ -353,7 +432,8 @@ size_t cv_bld_set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
   }
   for (size_t i = 0; i < nl; i++) {
     double w = i == 0 ? first_w : rest_w;
-    vl[i] = place_line(b, hl->v, &lines[i], x0, w, s->align, i + 1 == nl);
+    vl[i] = place_line(b, hl->v, &lines[i], x0, w, s->align, i + 1 == nl,
+                       t->letterspace * s->ts.size);
     if (lines[i].hyphenated)
       b->stats.hyphenated++;
     if (lines[i].overfull)
@@ -362,6 +442,12 @@ size_t cv_bld_set_lines(cvpdf_builder *b, cv_hlist *hl, const cv_style *s,
   free(lines);
   *out_lines = vl;
   return nl;
+}
+
+static int capitals_flag(int hyphenate_capitals) {
+  if (hyphenate_capitals == CV_CAPITALS_LAST_RESORT)
+    return CV_HYPHENATE_CAPITALS_LAST;
+  return hyphenate_capitals ? CV_HYPHENATE_CAPITALS : 0;
 }
 
 /* Shapes markup in style s into hl (not finished). */
@@ -375,8 +461,7 @@ int cv_bld_shape_markup(cvpdf_builder *b, const cv_style *s, const char *markup,
   double t0 = now();
   int justify = s->align == CV_ALIGN_JUSTIFY;
   if (hyphenate)
-    hyphenate = CV_HYPHENATE |
-                (b->theme->hyphenate_capitals ? CV_HYPHENATE_CAPITALS : 0);
+    hyphenate = CV_HYPHENATE | capitals_flag(b->theme->hyphenate_capitals);
   if (cv_markup_parse(b->arena, markup, strlen(markup), &spans, &ns, &st) < 0 ||
       cv_shape_spans(b->sh, &s->ts, spans, ns, hyphenate, justify, hl, &st) <
           0) {

@@ -225,43 +225,6 @@ static void read_spacing(cv_lr *r, const cvpdf_node *m) {
   }
 }
 
-/* breaking: TeX's finishing rules for paragraphs. */
-static void read_breaking(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"final_hyphen_demerits",
-                                     "hyphen_run",
-                                     "hyphenate_capitals",
-                                     "ragged_shrink",
-                                     "last_line_min",
-                                     "emergency_stretch",
-                                     "lone_tail",
-                                     NULL};
-  static const cv_lr_range R_DEMERITS = {0, 1e7}, R_RUN = {0, 99},
-                           R_EM = {0, 20};
-  if (!cv_lr_is_map(r, m, "breaking"))
-    return;
-  cv_lr_known_keys(r, m, keys, "breaking");
-  cv_theme *t = r->t;
-  const cvpdf_node *v;
-  double d;
-  const char *fhd = "final_hyphen_demerits";
-  if ((v = cv_node_get(m, fhd)) &&
-      cv_lr_number(r, v, fhd, &d, R_DEMERITS, "demerits") == 0)
-    t->final_hyphen_demerits = (int)d;
-  if ((v = cv_node_get(m, "hyphen_run")) &&
-      cv_lr_number(r, v, "hyphen_run", &d, R_RUN, "lines") == 0)
-    t->hyphen_run = (int)d;
-  if ((v = cv_node_get(m, "hyphenate_capitals")))
-    cv_lr_bool(r, v, "hyphenate_capitals", &t->hyphenate_capitals);
-  if ((v = cv_node_get(m, "lone_tail")))
-    cv_lr_bool(r, v, "lone_tail", &t->lone_tail);
-  if ((v = cv_node_get(m, "ragged_shrink")))
-    cv_lr_bool(r, v, "ragged_shrink", &t->ragged_shrink);
-  if ((v = cv_node_get(m, "last_line_min")))
-    cv_lr_number(r, v, "last_line_min", &t->last_line_min, R_EM, "em");
-  if ((v = cv_node_get(m, "emergency_stretch")))
-    cv_lr_number(r, v, "emergency_stretch", &t->emergency_stretch, R_EM, "em");
-}
-
 /* A column's width: 0 for none, or wide enough for a word. */
 static void column_width(cv_lr *r, const cvpdf_node *v, const char *what,
                          const char *none, double *out, int slot) {
@@ -327,23 +290,12 @@ static void read_photo(cv_lr *r, const cvpdf_node *m) {
     return;
   cv_lr_known_keys(r, m, keys, "photo");
   const cvpdf_node *v;
-  const char *s;
+  int i;
   if ((v = cv_node_get(m, "position")) &&
-      (s = cv_lr_scalar(r, v, "position"))) {
-    int i = 0;
-    while (positions[i] && strcmp(s, positions[i]))
-      i++;
-    if (positions[i]) {
-      r->t->photo_position = i;
-    } else {
-      const char *near = cv_nearest(s, positions);
-      cv_lr_err(r, v,
-                "photo: expected a position of right, left, center or none, "
-                "found '%s'%s%s%s",
-                s, near ? "; did you mean '" : "", near ? near : "",
-                near ? "'?" : "");
-    }
-  }
+      (i = cv_lr_choice(r, v, "photo", positions,
+                        "a position of right, left, center or "
+                        "none")) >= 0)
+    r->t->photo_position = i;
   if ((v = cv_node_get(m, "size")))
     cv_lr_length(r, v, "photo size", &r->t->photo_size, R_PHOTO);
   if ((v = cv_node_get(m, "gap")))
@@ -569,7 +521,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
       "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
       "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter",    NULL};
+      "breaking", "photo",    "page_numbers", "letter",    "pdf",     "places",
+      NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -594,7 +547,7 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "hyphenate")))
     cv_lr_bool(r, v, "hyphenate", &r->t->hyphenate);
   if ((v = cv_node_get(root, "breaking")))
-    read_breaking(r, v);
+    cv_lr_breaking(r, v);
   if ((v = cv_node_get(root, "fonts")))
     read_fonts(r, v);
   if ((v = cv_node_get(root, "styles")) && cv_lr_is_map(r, v, "styles"))
@@ -626,6 +579,10 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
                      &r->t->header_align, &r->t->header_first);
   if ((v = cv_node_get(root, "page_numbers")))
     read_page_numbers(r, v);
+  if ((v = cv_node_get(root, "pdf")))
+    cv_lr_pdf(r, v);
+  if ((v = cv_node_get(root, "places")))
+    cv_lr_places(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
@@ -947,10 +904,17 @@ static const char *word_in(const char *const *keys, const char *const *vals,
  * file, then both in English, then the key itself. */
 const char *cv_theme_word(const cv_theme *t, const char *lang,
                           const char *key) {
+  return cv_theme_word_in(t, lang, key, NULL);
+}
+
+const char *cv_theme_word_in(const cv_theme *t, const char *lang,
+                             const char *key, int *english) {
   const char *l = lang ? lang : "en";
   const char *v = word_in(t->word_keys, t->word_vals, t->nwords, l, key);
   if (!v)
     v = word_in(t->locale_keys, t->locale_vals, t->nlocale, l, key);
+  if (english)
+    *english = !v;
   if (!v)
     v = lookup2(t->word_keys, t->word_vals, t->nwords, "en", key);
   if (!v)

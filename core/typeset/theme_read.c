@@ -144,22 +144,28 @@ int cv_lr_color(cv_lr *r, const cvpdf_node *n, cv_color *out) {
   return 0;
 }
 
-int cv_lr_align(cv_lr *r, const cvpdf_node *n, cv_align *out) {
-  static const char *const names[] = {"justify", "left", "center", "right",
-                                      NULL};
-  const char *s = cv_lr_scalar(r, n, "align");
+int cv_lr_choice(cv_lr *r, const cvpdf_node *n, const char *what,
+                 const char *const *names, const char *expected) {
+  const char *s = cv_lr_scalar(r, n, what);
   if (!s)
     return -1;
   for (int i = 0; names[i]; i++)
-    if (!strcmp(s, names[i])) {
-      *out = (cv_align)i;
-      return 0;
-    }
+    if (!strcmp(s, names[i]))
+      return i;
   const char *near = cv_nearest(s, names);
-  cv_lr_err(
-      r, n, "align: expected justify, left, center or right, found '%s'%s%s%s",
-      s, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+  cv_lr_err(r, n, "%s: expected %s, found '%s'%s%s%s", what, expected, s,
+            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return -1;
+}
+
+int cv_lr_align(cv_lr *r, const cvpdf_node *n, cv_align *out) {
+  static const char *const names[] = {"justify", "left", "center", "right",
+                                      NULL};
+  int i = cv_lr_choice(r, n, "align", names, "justify, left, center or right");
+  if (i < 0)
+    return -1;
+  *out = (cv_align)i;
+  return 0;
 }
 
 /* Reports keys of map not in names; returns 0 when all are known. */
@@ -243,4 +249,83 @@ void cv_lr_lists(cv_lr *r, const cvpdf_node *m) {
     else
       r->t->number_format = s;
   }
+}
+
+void cv_lr_pdf(cv_lr *r, const cvpdf_node *v) {
+  static const char *const keys[] = {"standard", NULL};
+  static const char *const standards[] = {"none", "pdfa-2", NULL};
+  if (!cv_lr_is_map(r, v, "pdf"))
+    return;
+  cv_lr_known_keys(r, v, keys, "pdf");
+  const cvpdf_node *at = cv_node_get(v, "standard");
+  int i = at ? cv_lr_choice(r, at, "pdf: standard", standards,
+                            "pdfa-2 (PDF/A-2, for archives and portals) or "
+                            "none")
+             : -1;
+  if (i >= 0)
+    r->t->pdfa = i;
+}
+
+int cv_theme_read_pdf(cv_theme *t, const cvpdf_node *pdf, cv_arena *arena,
+                      cv_diags *diags) {
+  cv_lr r = {.t = t, .arena = arena, .diags = diags};
+  cv_lr_pdf(&r, pdf);
+  return r.errors ? -1 : 0;
+}
+
+/* hyphenate_capitals: true, false, or last_resort (only where a paragraph
+ * cannot be set within its tolerance otherwise). */
+static void read_capitals(cv_lr *r, const cvpdf_node *v, int *out) {
+  const char *s = cv_node_str(v);
+  if (s && !strcmp(s, "last_resort")) {
+    *out = CV_CAPITALS_LAST_RESORT;
+    return;
+  }
+  if (cv_node_bool(v) < 0)
+    cv_lr_err(r, v,
+              "hyphenate_capitals: expected true, false or last_resort, "
+              "found %s",
+              s ? s : cv_node_kind_name(v));
+  else
+    *out = cv_node_bool(v);
+}
+
+/* breaking: TeX's finishing rules for paragraphs. */
+void cv_lr_breaking(cv_lr *r, const cvpdf_node *m) {
+  static const char *const keys[] = {"final_hyphen_demerits",
+                                     "hyphen_run",
+                                     "hyphenate_capitals",
+                                     "ragged_shrink",
+                                     "last_line_min",
+                                     "emergency_stretch",
+                                     "lone_tail",
+                                     "letterspace",
+                                     NULL};
+  static const cv_lr_range R_DEMERITS = {0, 1e7}, R_RUN = {0, 99},
+                           R_EM = {0, 20}, R_LETTER = {0, 0.1};
+  if (!cv_lr_is_map(r, m, "breaking"))
+    return;
+  cv_lr_known_keys(r, m, keys, "breaking");
+  cv_theme *t = r->t;
+  const cvpdf_node *v;
+  double d;
+  const char *fhd = "final_hyphen_demerits";
+  if ((v = cv_node_get(m, fhd)) &&
+      cv_lr_number(r, v, fhd, &d, R_DEMERITS, "demerits") == 0)
+    t->final_hyphen_demerits = (int)d;
+  if ((v = cv_node_get(m, "hyphen_run")) &&
+      cv_lr_number(r, v, "hyphen_run", &d, R_RUN, "lines") == 0)
+    t->hyphen_run = (int)d;
+  if ((v = cv_node_get(m, "hyphenate_capitals")))
+    read_capitals(r, v, &t->hyphenate_capitals);
+  if ((v = cv_node_get(m, "lone_tail")))
+    cv_lr_bool(r, v, "lone_tail", &t->lone_tail);
+  if ((v = cv_node_get(m, "ragged_shrink")))
+    cv_lr_bool(r, v, "ragged_shrink", &t->ragged_shrink);
+  if ((v = cv_node_get(m, "last_line_min")))
+    cv_lr_number(r, v, "last_line_min", &t->last_line_min, R_EM, "em");
+  if ((v = cv_node_get(m, "emergency_stretch")))
+    cv_lr_number(r, v, "emergency_stretch", &t->emergency_stretch, R_EM, "em");
+  if ((v = cv_node_get(m, "letterspace")))
+    cv_lr_number(r, v, "letterspace", &t->letterspace, R_LETTER, "em");
 }
