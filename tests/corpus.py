@@ -88,20 +88,25 @@ def is_rendercv(doc):
     return isinstance(doc, dict) and "cv" in doc
 
 
-def strings(node, key=None, out=None):
-    """Every scalar a reader should see, with the key it sits under."""
+def strings(node, key=None, out=None, rendercv=False):
+    """Every scalar a reader should see, with the key it sits under.
+    RenderCV prints " - " in a highlight as the start of a sub-bullet, so
+    there each part is a string of its own."""
     if out is None:
         out = []
     if isinstance(node, dict):
         for k, v in node.items():
             if str(k) in NOT_PRINTED:
                 continue
-            strings(v, str(k), out)
+            strings(v, str(k), out, rendercv)
     elif isinstance(node, list):
         for v in node:
-            strings(v, key, out)
+            strings(v, key, out, rendercv)
     elif isinstance(node, str) and node.strip():
-        out.append(node)
+        if rendercv and key == "highlights":
+            out.extend(p for p in node.split(" - ") if p.strip())
+        else:
+            out.append(node)
     return out
 
 
@@ -243,7 +248,7 @@ def measure(path, tmp):
         row["error"] = run.stderr.strip().splitlines()[0] if run.stderr else ""
         return row
     texts = pdf_text(pdf)
-    printed = strings(body)
+    printed = strings(body, rendercv=is_rendercv(doc))
     missing = [s for s in printed if not found(s, texts)]
     row["text"] = 1 - len(missing) / len(printed) if printed else 1.0
     row["missing"] = missing

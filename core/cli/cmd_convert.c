@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "document/convert.h"
 #include "document/emit_yaml.h"
+#include "text/font.h"
 #include "document/lang.h"
 #include "pipeline/render.h"
 
@@ -41,7 +42,7 @@ static int convert(const char *input, const char *output, const char *lang,
   cv_model *m = cv_model_load_input(input, &lim, &inputs, &diags);
   cv_format f = m ? cv_convert_detect(m->root) : CV_FORMAT_NATIVE;
   /* Warnings were printed by the check already. */
-  if (!m || cv_convert_to_native(m, &diags) < 0 ||
+  if (!m || cv_convert_to_native_fonts(m, &diags, cv_font_installed) < 0 ||
       (lang && (cv_lang_apply(m->root, lang, 0, &diags) > 0 ||
                 cv_lang_settle(m->root, lang, &m->arena) < 0))) {
     cv_print_diags(&diags);

@@ -203,6 +203,29 @@ static void close_text_or(jw *w) {
   jw_close(w, '}');
 }
 
+/* Text or a mapping holding it: {text, tags} (text-item), or with
+ * sub-bullets {text, items, tags} (bullet: CVPDF_FIELD_NESTED). */
+static void write_text_item(jw *w, const char *name, const char *doc,
+                            int nested) {
+  jw_key(w, name);
+  jw_open(w, '{');
+  jw_kv(w, "description", doc);
+  open_text_or(w, "object");
+  jw_key(w, "properties");
+  jw_open(w, '{');
+  jw_kraw(w, "text", "{" TEXT "}");
+  if (nested)
+    jw_kraw(w, "items",
+            "{\"type\": \"array\", \"items\": {\"$ref\": "
+            "\"#/definitions/bullet\"}}");
+  jw_key(w, "tags");
+  ref(w, "tags");
+  jw_close(w, '}');
+  jw_kraw(w, "required", nested ? "[\"text\"]" : "[\"text\", \"tags\"]");
+  jw_kraw(w, "additionalProperties", "false");
+  close_text_or(w);
+}
+
 static void write_definitions(jw *w) {
   jw_key(w, "definitions");
   jw_open(w, '{');
@@ -228,20 +251,13 @@ static void write_definitions(jw *w) {
             "[{\"type\": " TEXT_TYPES "}, {\"type\": \"array\", \"items\": "
             "{\"type\": " TEXT_TYPES "}}]}}");
 
-  jw_key(w, "text-item");
-  jw_open(w, '{');
-  jw_kv(w, "description",
-        "text, or {text: ..., tags: [...]} to print it only in some variants");
-  open_text_or(w, "object");
-  jw_key(w, "properties");
-  jw_open(w, '{');
-  jw_kraw(w, "text", "{" TEXT "}");
-  jw_key(w, "tags");
-  ref(w, "tags");
-  jw_close(w, '}');
-  jw_kraw(w, "required", "[\"text\", \"tags\"]");
-  jw_kraw(w, "additionalProperties", "false");
-  close_text_or(w);
+  write_text_item(
+      w, "text-item",
+      "text, or {text: ..., tags: [...]} to print it only in some variants", 0);
+  write_text_item(w, "bullet",
+                  "text, or {text: ..., items: [...]} for a bullet with "
+                  "sub-bullets (tags: [...] prints it only in some variants)",
+                  1);
 
   jw_key(w, "date");
   jw_open(w, '{');
@@ -293,13 +309,18 @@ static void write_definitions(jw *w) {
 static void object_schema(jw *w, const char *doc, const cvpdf_field *fields,
                           int tags);
 
-/* A value that is text or a list of texts (each may carry tags). */
-static void texts(jw *w, const char *doc) {
+/* A value that is text or a list of items of definition `item`
+ * (text-item: texts that may carry tags; bullet: nested too). */
+static void texts_of(jw *w, const char *doc, const char *item) {
   open_described(w, doc);
   open_text_or(w, "array");
   jw_key(w, "items");
-  ref(w, "text-item");
+  ref(w, item);
   close_text_or(w);
+}
+
+static void texts(jw *w, const char *doc) {
+  texts_of(w, doc, "text-item");
 }
 
 /* The kinds of field whose schema is one JSON type or one definition. */
@@ -335,7 +356,8 @@ static void field_schema(jw *w, const cvpdf_field *f) {
     return;
   case CVPDF_FIELD_LIST:
     if (!f->children) {
-      texts(w, f->doc);
+      texts_of(w, f->doc,
+               (f->flags & CVPDF_FIELD_NESTED) ? "bullet" : "text-item");
       return;
     }
     open_described(w, f->doc);

@@ -38,10 +38,15 @@ const char *cv_format_name(cv_format f) {
 }
 
 int cv_convert_to_native(cv_model *m, cv_diags *diags) {
+  return cv_convert_to_native_fonts(m, diags, NULL);
+}
+
+int cv_convert_to_native_fonts(cv_model *m, cv_diags *diags,
+                               int (*font_ok)(const char *family)) {
   cv_format f = cv_convert_detect(m->root);
   if (f == CV_FORMAT_NATIVE)
     return 0;
-  cv_conv c = {&m->arena, diags, 0, 0, 0};
+  cv_conv c = {&m->arena, diags, 0, 0, 0, font_ok};
   cvpdf_node *root = f == CV_FORMAT_JSONRESUME
                          ? cv_convert_jsonresume(&c, m->root)
                          : cv_convert_rendercv(&c, m->root);

@@ -27,5 +27,9 @@ const char *cv_format_name(cv_format f);
  * adding errors (each at its position) to diags; warnings (a value left
  * out) may be added on success. */
 int cv_convert_to_native(cv_model *m, cv_diags *diags);
+/* The same, with font_ok telling whether a font family a RenderCV design
+ * names is installed (one that is not is a warning and left out). */
+int cv_convert_to_native_fonts(cv_model *m, cv_diags *diags,
+                               int (*font_ok)(const char *family));
 
 #endif

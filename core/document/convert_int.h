@@ -13,6 +13,8 @@ typedef struct cv_conv {
   int errors; /* errors added; > 0 fails the conversion */
   int oom;
   int tex_math; /* $...$ in text is LaTeX math, printed as text (RenderCV) */
+  /* Whether a font family is installed (fontconfig); NULL: not checked. */
+  int (*font_ok)(const char *family);
 } cv_conv;
 
 /* Every conversion error passes through here (one breakpoint). */
@@ -62,5 +64,8 @@ cvpdf_node *cv_conv_text_list(cv_conv *c, const cvpdf_node *seq,
 /* The converters: build the native root from the source root. */
 cvpdf_node *cv_convert_jsonresume(cv_conv *c, const cvpdf_node *root);
 cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *root);
+/* RenderCV's design (convert_rcvdesign.c): what has a counterpart into
+ * the theme overrides th, a warning at every other key. */
+void cv_rcv_design(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
 
 #endif

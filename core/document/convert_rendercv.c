@@ -98,6 +98,54 @@ static cvpdf_node *str_list(cv_conv *c, const cvpdf_node *src,
   return out && out->n ? out : NULL;
 }
 
+/* One piece of a highlight, without the spaces and line breaks around
+ * it; NULL when nothing is left. */
+static cvpdf_node *piece(cv_conv *c, const cvpdf_node *at, const char *s,
+                         const char *end) {
+  while (s < end && (*s == ' ' || *s == '\t' || *s == '\n'))
+    s++;
+  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+    end--;
+  if (s == end)
+    return NULL;
+  char *t = cv_arena_strndup(c->arena, s, (size_t)(end - s));
+  if (!t) {
+    c->oom = 1;
+    return NULL;
+  }
+  return cv_conv_scalar(c, at, t);
+}
+
+/* RenderCV prints " - " inside a highlight as the start of a sub-bullet
+ * ("Published at - ICML 2022 - NeurIPS 2022", or the same over lines
+ * "  - ICML 2022"): {text: ..., items: [...]}, a bullet with sub-bullets. */
+static cvpdf_node *bullet(cv_conv *c, const cvpdf_node *it) {
+  const char *cut = strstr(it->str, " - ");
+  cvpdf_node *text = cut ? piece(c, it, it->str, cut) : NULL;
+  if (!text)
+    return cv_conv_scalar(c, it, it->str);
+  cvpdf_node *m = cv_conv_map(c, it), *items = cv_conv_seq(c, it);
+  while (cut) {
+    const char *p = cut + 3;
+    cut = strstr(p, " - ");
+    cv_conv_push(c, items, piece(c, it, p, cut ? cut : p + strlen(p)));
+  }
+  if (!items || !items->n)
+    return cv_conv_scalar(c, it, it->str);
+  cv_conv_set(c, m, "text", it, text);
+  cv_conv_set(c, m, "items", it, items);
+  return m;
+}
+
+/* Highlights: a list of strings, each a bullet that may carry
+ * sub-bullets. */
+static cvpdf_node *highlights(cv_conv *c, const cvpdf_node *src) {
+  cvpdf_node *l = str_list(c, src, "highlights");
+  for (size_t i = 0; l && i < l->n; i++)
+    l->items[i] = bullet(c, l->items[i]);
+  return l;
+}
+
 /* start_date/end_date must be dates; `date` may be any text in RenderCV,
  * which a cvpdf date field cannot hold: then it is left out, with a
  * warning that says so. */
@@ -170,7 +218,7 @@ static cvpdf_node *mapped(cv_conv *c, const cvpdf_node *e, const field *f) {
 
 /* summary first, then highlights: for types with no summary field. */
 static cvpdf_node *summary_and_highlights(cv_conv *c, const cvpdf_node *e) {
-  cvpdf_node *h = str_list(c, e, "highlights");
+  cvpdf_node *h = highlights(c, e);
   const cvpdf_node *s = cv_conv_want_str(c, e, "summary", RC);
   if (!s)
     return h;
@@ -209,7 +257,7 @@ static cvpdf_node *experience(cv_conv *c, const cvpdf_node *e) {
                                {NULL, NULL}};
   cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
-              str_list(c, e, "highlights"));
+              highlights(c, e));
   return r;
 }
 
@@ -219,7 +267,7 @@ static cvpdf_node *normal(cv_conv *c, const cvpdf_node *e) {
       {"url", "url"},   {"description", "summary"}, {NULL, NULL}};
   cvpdf_node *r = mapped(c, e, head);
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
-              str_list(c, e, "highlights"));
+              highlights(c, e));
   return r;
 }
 
@@ -511,11 +559,93 @@ static const char *contact_key(const char *network) {
   return NULL;
 }
 
-static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
-                   cvpdf_node **pairs) {
+/* The networks RenderCV knows that have no contact field of their own:
+ * printed in the contact line, as RenderCV prints them, linking where
+ * RenderCV links (the address, then the user name), with the layout's
+ * icon for `icon`; the ones without an icon in FontAwesome 4 are named in
+ * the text. */
+static const struct network {
+  const char *name, *url, *icon;
+} networks[] = {
+    {"GitLab", "https://gitlab.com/", "gitlab"},
+    {"IMDB", "https://imdb.com/name/", "imdb"},
+    {"Instagram", "https://instagram.com/", "instagram"},
+    {"StackOverflow", "https://stackoverflow.com/users/", "stackoverflow"},
+    {"YouTube", "https://youtube.com/@", "youtube"},
+    {"Telegram", "https://t.me/", "telegram"},
+    {"WhatsApp", "https://wa.me/", "whatsapp"},
+    {"Reddit", "https://reddit.com/user/", "reddit"},
+    {"ResearchGate", "https://researchgate.net/profile/", NULL},
+    {"Leetcode", "https://leetcode.com/u/", NULL},
+    {"Bluesky", "https://bsky.app/profile/", NULL},
+    {"Mastodon", NULL, NULL}};
+
+/* {text, url, icon} for the contact line's links. */
+static cvpdf_node *link(cv_conv *c, const cvpdf_node *at, const char *text,
+                        const char *url, const char *icon) {
+  cvpdf_node *l = cv_conv_map(c, at);
+  cv_conv_set(c, l, "text", at, cv_conv_scalar(c, at, text));
+  if (url)
+    cv_conv_set(c, l, "url", at, cv_conv_scalar(c, at, url));
+  if (icon)
+    cv_conv_set(c, l, "icon", at, cv_conv_scalar(c, at, icon));
+  return l;
+}
+
+/* A network of the table above, or any other (its name and the user
+ * name, no link). */
+static cvpdf_node *network_link(cv_conv *c, const cvpdf_node *net,
+                                const cvpdf_node *user) {
+  const char *u = user->str;
+  for (size_t i = 0; i < sizeof networks / sizeof *networks; i++) {
+    const struct network *n = &networks[i];
+    if (strcasecmp(net->str, n->name))
+      continue;
+    const char *url =
+        n->url ? cv_arena_printf(c->arena, "%s%s", n->url, u) : NULL;
+    const char *at = u[0] == '@' ? strchr(u + 1, '@') : NULL;
+    if (!n->url && at) /* Mastodon: @user@host */
+      url = cv_arena_printf(c->arena, "https://%s/@%.*s", at + 1,
+                            (int)(at - u - 1), u + 1);
+    const char *text =
+        n->icon ? u : cv_arena_printf(c->arena, "%s %s", n->name, u);
+    return link(c, user, text, url, n->icon);
+  }
+  return link(c, user, cv_arena_printf(c->arena, "%s %s", net->str, u), NULL,
+              NULL);
+}
+
+/* custom_connections: {placeholder, url, fontawesome_icon}, printed with
+ * the layout's link icon (RenderCV's icon names are FontAwesome 6's). */
+static void custom_connections(cv_conv *c, const cvpdf_node *cv,
+                               cvpdf_node **links) {
+  const cvpdf_node *cc = cv_conv_want_seq(c, cv, "custom_connections", RC);
+  for (size_t i = 0; cc && i < cc->n; i++) {
+    const cvpdf_node *p = cc->items[i];
+    const cvpdf_node *text = p->kind == CVPDF_NODE_MAP
+                                 ? cv_conv_want_str(c, p, "placeholder", RC)
+                                 : NULL;
+    if (!text) {
+      cv_conv_error(c, p,
+                    RC " custom connection expected {placeholder, url, "
+                       "fontawesome_icon}, found %s",
+                    p->kind == CVPDF_NODE_MAP ? "no 'placeholder'"
+                                              : cv_node_kind_name(p));
+      continue;
+    }
+    const cvpdf_node *url = cv_conv_want_str(c, p, "url", RC);
+    cv_conv_want_str(c, p, "fontawesome_icon", RC);
+    if (!*links)
+      *links = cv_conv_seq(c, cc);
+    cv_conv_push(c, *links,
+                 link(c, text, text->str, url ? url->str : NULL, NULL));
+  }
+}
+
+static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root) {
   put(c, root, "name", cv, "name");
   put(c, root, "headline", cv, "headline");
-  cvpdf_node *contact = cv_conv_map(c, cv);
+  cvpdf_node *contact = cv_conv_map(c, cv), *links = NULL;
   static const char *const keys[] = {"email", "phone", "website"};
   for (size_t i = 0; i < 3; i++)
     cv_conv_set(c, contact, keys[i], cv_conv_key(cv, keys[i]),
@@ -548,23 +678,18 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
       cv_conv_set(c, contact, key, net, cv_conv_scalar(c, user, v));
       continue;
     }
-    if (!*pairs)
-      *pairs = cv_conv_seq(c, sn);
-    cvpdf_node *pair = cv_conv_map(c, p);
-    cv_conv_set(c, pair, "label", net, cv_conv_scalar(c, net, net->str));
-    cv_conv_set(c, pair, "value", cv_conv_key(p, "username"),
-                cv_conv_text(c, user));
-    cv_conv_push(c, *pairs, pair);
+    if (!links)
+      links = cv_conv_seq(c, sn);
+    cv_conv_push(c, links, network_link(c, net, user));
   }
   put(c, contact, "location", cv, "location");
+  custom_connections(c, cv, &links);
+  if (links)
+    cv_conv_set(c, contact, "links", NULL, links);
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", contact, contact);
   /* RenderCV's photo is an image file relative to the CV, as cvpdf's is. */
   put(c, root, "photo", cv, "photo");
-  const cvpdf_node *cc = cv_conv_get(cv, "custom_connections");
-  if (cc && !(cc->kind == CVPDF_NODE_SEQ && cc->n == 0))
-    cv_conv_warn(c, cc,
-                 RC " field 'custom_connections' is not printed by cvpdf");
 }
 
 /* The strings of m under keys[i][0], renamed keys[i][1], in a new map;
@@ -659,6 +784,7 @@ static cvpdf_node *design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   }
   cvpdf_node *th = cv_conv_map(c, d ? d : src);
   page(c, src, d, th);
+  cv_rcv_design(c, d, th);
   locale(c, src, root, th);
   return th;
 }
@@ -782,8 +908,7 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   }
   cvpdf_node *root = cv_conv_map(c, cv);
   cvpdf_node *secs = cv_conv_seq(c, cv);
-  cvpdf_node *pairs = NULL;
-  header(c, cv, root, &pairs);
+  header(c, cv, root);
   cvpdf_node *th = design(c, src, root);
   int bullets = 0;
   old_section olds[64];
@@ -798,14 +923,6 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   const cvpdf_node *sm = cv_conv_want_map(c, cv, "sections", RC);
   for (size_t i = 0; sm && i < sm->n; i++)
     section(c, sm->keys[i], sm->items[i], secs, &bullets);
-  if (pairs) {
-    const cvpdf_node *at = cv_conv_key(cv, "social_networks");
-    cvpdf_node *s = cv_conv_map(c, at);
-    cv_conv_set(c, s, "type", at, cv_conv_scalar(c, at, "skills"));
-    cv_conv_set(c, s, "title", at, cv_conv_scalar(c, at, "Profiles"));
-    cv_conv_set(c, s, "pairs", at, pairs);
-    cv_conv_push(c, secs, s);
-  }
   cv_conv_set(c, root, "sections", cv_conv_key(cv, "sections"), secs);
   if (bullets) {
     /* BulletEntry sections print their lines as bullets. */

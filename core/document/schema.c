@@ -62,7 +62,9 @@ static const char *expected_desc(const cvpdf_field *f) {
     return "a URL";
   case CVPDF_FIELD_LIST:
     if (!f->children)
-      return "a list of strings";
+      return (f->flags & CVPDF_FIELD_NESTED)
+                 ? "a list of strings or {text: ..., items: [...]}"
+                 : "a list of strings";
     return (f->flags & CVPDF_FIELD_STRING_ITEMS)
                ? "a list of mappings or strings"
                : "a list of mappings";
@@ -180,6 +182,39 @@ static void item_what(const char *what, const char *field, char *out,
     snprintf(out, cap, "%s", sing);
 }
 
+/* A bullet with sub-bullets (CVPDF_FIELD_NESTED): its text and its items,
+ * which nest the same way. */
+static const cvpdf_field bullet_fields[] = {
+    {"text", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED, "the bullet", NULL},
+    {"items", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED, "its sub-bullets", NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
+/* The items of a list of strings; with CVPDF_FIELD_NESTED an item may be
+ * {text, items}. */
+static void check_bullets(vctx *v, const cvpdf_field *f, const cvpdf_node *seq,
+                          const char *what) {
+  char buf[64], iw[160];
+  /* A sub-bullet is named as its parent is ("experience highlight"). */
+  if (f == &bullet_fields[1])
+    snprintf(iw, sizeof iw, "%s", what);
+  else
+    item_what(what, f->name, iw, sizeof iw);
+  for (size_t i = 0; i < seq->n; i++) {
+    const cvpdf_node *it = seq->items[i];
+    if (is_scalar(it))
+      continue;
+    if (it->kind == CVPDF_NODE_MAP && (f->flags & CVPDF_FIELD_NESTED)) {
+      validate_map(v, it, bullet_fields, NULL, iw);
+      continue;
+    }
+    verr(v, it, "item %zu of field '%s' expected %s, found %s", i + 1, f->name,
+         (f->flags & CVPDF_FIELD_NESTED)
+             ? "a string or {text: ..., items: [...]}"
+             : "a string",
+         found_desc(it, buf, sizeof buf));
+  }
+}
+
 static void check_list(vctx *v, const cvpdf_field *f, const cvpdf_node *n,
                        const char *what) {
   if (!f->children) {
@@ -189,7 +224,7 @@ static void check_list(vctx *v, const cvpdf_field *f, const cvpdf_node *n,
       type_error(v, f, n);
       return;
     }
-    check_scalar_items(v, f, n);
+    check_bullets(v, f, n, what);
     return;
   }
   if (n->kind != CVPDF_NODE_SEQ) {

@@ -142,7 +142,8 @@ static int load_document(render_ctx *c) {
                               &c->inputs, c->d, &c->cv_model);
   if (c->letter < 0)
     return -1;
-  if (cv_convert_to_native(c->model, c->d) < 0) /* JSON Resume, RenderCV */
+  /* JSON Resume, RenderCV */
+  if (cv_convert_to_native_fonts(c->model, c->d, cv_font_installed) < 0)
     return -1;
   c->root = c->model->root;
   if (!c->root || c->root->kind != CVPDF_NODE_MAP) {

@@ -637,6 +637,33 @@ static cv_font *fc_match_family(cv_fontset *fs, const char *family,
   return f;
 }
 
+int cv_font_installed(const char *family) {
+  if (!family || !*family || !FcInit())
+    return 0;
+  FcConfig *fc = FcConfigReference(NULL);
+  FcPattern *pat = FcPatternCreate();
+  int same = 0;
+  if (fc && pat &&
+      FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family)) {
+    FcConfigSubstitute(fc, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res = FcResultNoMatch;
+    FcPattern *m = FcFontMatch(fc, pat, &res);
+    FcChar8 *fam = NULL;
+    for (int i = 0; m && !same &&
+                    FcPatternGetString(m, FC_FAMILY, i, &fam) == FcResultMatch;
+         i++)
+      same = strcasecmp((const char *)fam, family) == 0;
+    if (m)
+      FcPatternDestroy(m);
+  }
+  if (pat)
+    FcPatternDestroy(pat);
+  if (fc)
+    FcConfigDestroy(fc);
+  return same;
+}
+
 /* The variant actually declared for v: bold-italic -> bold -> regular,
  * italic -> regular, bold -> regular. */
 static int declared_variant(const cv_family *fam, cv_variant v) {

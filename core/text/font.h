@@ -73,6 +73,9 @@ int cv_fontset_add_family(cv_fontset *fs, const char *family,
  * (naming family, variant and the files tried) when nothing is found. */
 cv_font *cv_fontset_get(cv_fontset *fs, const char *family, cv_variant v,
                         cv_status *st);
+/* Whether fontconfig has the family itself (not one it would substitute):
+ * for families a converted file names (RenderCV's design). */
+int cv_font_installed(const char *family);
 /* A font by file path (used for icon fonts and fallbacks). */
 cv_font *cv_fontset_get_file(cv_fontset *fs, const char *path, cv_status *st);
 /* A font that has a glyph for cp, for per-character fallback: first the

@@ -540,12 +540,18 @@ static double list_text_x(cvpdf_builder *b) {
   return x;
 }
 
-/* A list's mark: its bullet, or its number in the layout's format. */
+/* A list's mark at nesting level `level` (0: outermost): the layout's
+ * bullet for that level, or its number in the layout's format. */
 static vline *list_mark(cvpdf_builder *b, cvpdf_list_kind kind, int n,
-                        double *w) {
+                        int level, double *w) {
+  const char *bullet = NULL;
+  for (int i = 0; i <= level && i < CV_BULLET_LEVELS; i++)
+    if (b->theme->bullets[i])
+      bullet = b->theme->bullets[i];
   const char *mark = kind == CVPDF_LIST_NUMBERED
                          ? cv_h_fmt(b, b->theme->number_format, n)
-                         : b->theme->bullet;
+                     : bullet ? bullet
+                              : "";
   *w = 0;
   return cv_bld_line_items(b,
                            cv_bld_style(b, kind == CVPDF_LIST_NUMBERED
@@ -566,9 +572,9 @@ static double mark_gap(cvpdf_builder *b) {
  * with a widest label). */
 static double list_offset(cvpdf_builder *b, cvpdf_list_kind kind) {
   double w = 0, w2 = 0;
-  list_mark(b, kind, 8, &w);
+  list_mark(b, kind, 8, b->depth, &w);
   if (kind == CVPDF_LIST_NUMBERED)
-    list_mark(b, kind, 88, &w2);
+    list_mark(b, kind, 88, b->depth, &w2);
   double need = (w2 > w ? w2 : w) + mark_gap(b);
   return need > b->theme->list_indent ? need : b->theme->list_indent;
 }
@@ -610,7 +616,7 @@ void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
   b->lbody[b->depth - 1] = 0;
   const cv_style *s = cv_bld_style(b, "item");
   double mw = 0;
-  vline *mr = list_mark(b, ls->kind, ls->counter, &mw);
+  vline *mr = list_mark(b, ls->kind, ls->counter, b->depth - 1, &mw);
   double x = list_text_x(b);
   cv_bld_add_space(b, b->theme->sp_item);
   /* The mark is set flush right just before the text column. */
@@ -696,6 +702,24 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   cv_bld_flush_labels(b);
 }
 
+/* A contact's text escaped for a link's text: an address in it
+ * ("@ada@example.social") must not become a link inside the link. */
+static const char *link_text(cvpdf_builder *b, const char *text) {
+  const char *e = cv_h_escape(b, text);
+  if (!strchr(e, '@'))
+    return e;
+  cv_buf out;
+  cv_buf_init(&out);
+  for (const char *p = e; *p; p++) {
+    if (*p == '@')
+      cv_buf_putc(&out, '\\');
+    cv_buf_putc(&out, *p);
+  }
+  const char *r = out.data ? cv_arena_strdup(b->perm, out.data) : e;
+  cv_buf_fini(&out);
+  return r;
+}
+
 void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
                   const char *url) {
   if (!text || !*text)
@@ -745,7 +769,7 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
       cv_hlist_glue(&b->contact, s->ts.size * 0.3, 0, 0);
     }
   }
-  const char *m = url ? cv_h_fmt(b, "[%s](%s)", cv_h_escape(b, text), url)
+  const char *m = url ? cv_h_fmt(b, "[%s](%s)", link_text(b, text), url)
                       : cv_h_escape(b, text);
   cv_span *spans = NULL;
   size_t ns = 0;

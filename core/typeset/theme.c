@@ -39,8 +39,7 @@ enum {
  * it would print off the page, over other text or not at all. */
 static const cv_lr_range R_MARGIN = {0, 288}, R_SIZE = {3, 144},
                          R_LEADING = {1, 144}, R_SPACE = {0, 144},
-                         R_RULE = {0, 10}, R_INDENT = {0, 36},
-                         R_COLUMN = {0, 288}, R_GAP = {0, 72},
+                         R_RULE = {0, 10}, R_COLUMN = {0, 288}, R_GAP = {0, 72},
                          R_LABEL = {12, 288}, R_TRACKING = {-0.2, 1},
                          R_PHOTO = {24, 216};
 
@@ -223,27 +222,6 @@ static void read_spacing(cv_lr *r, const cvpdf_node *m) {
     const cvpdf_node *v = cv_node_get(m, keys[i]);
     if (v)
       cv_lr_length(r, v, keys[i], slots[i], R_SPACE);
-  }
-}
-
-static void read_lists(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"indent", "bullet", "number", NULL};
-  if (!cv_lr_is_map(r, m, "lists"))
-    return;
-  cv_lr_known_keys(r, m, keys, "lists");
-  const cvpdf_node *v;
-  if ((v = cv_node_get(m, "indent")))
-    cv_lr_length(r, v, "indent", &r->t->list_indent, R_INDENT);
-  if ((v = cv_node_get(m, "bullet")))
-    r->t->bullet = cv_lr_dupstr(r, v, "bullet");
-  if ((v = cv_node_get(m, "number"))) {
-    const char *s = cv_lr_dupstr(r, v, "number");
-    const char *p = s ? strchr(s, '%') : NULL;
-    if (!p || p[1] != 'd' || strchr(p + 2, '%'))
-      cv_lr_err(r, v,
-                "number: expected a format with one %%d such as \"%%d.\"");
-    else
-      r->t->number_format = s;
   }
 }
 
@@ -580,7 +558,7 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "spacing")))
     read_spacing(r, v);
   if ((v = cv_node_get(root, "lists")))
-    read_lists(r, v);
+    cv_lr_lists(r, v);
   if ((v = cv_node_get(root, "labels")))
     read_labels(r, v);
   if ((v = cv_node_get(root, "pairs")))
@@ -693,7 +671,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->sp_large = 12;
   t->heading_after = 4;
   t->list_indent = 12;
-  t->bullet = "•";
+  t->bullets[0] = "•";
   t->number_format = "%d.";
   t->label_width = 32;
   t->pair_label_width = 110;

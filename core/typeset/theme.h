@@ -30,6 +30,7 @@ typedef struct cv_style {
 } cv_style;
 
 #define CV_MAX_STYLES 48
+#define CV_BULLET_LEVELS 4
 #define CV_MAX_ICONS 24
 /* hyphenate_capitals: last_resort (0 and 1 are false and true). */
 #define CV_CAPITALS_LAST_RESORT 2
@@ -74,7 +75,8 @@ typedef struct cv_theme {
   double heading_after; /* space after a heading (and its rule) */
   /* lists */
   double list_indent;
-  const char *bullet;        /* markup */
+  /* markup, one per level of nesting; NULL: the level before's */
+  const char *bullets[CV_BULLET_LEVELS];
   const char *number_format; /* printf format with one %d, e.g. "%d." */
   /* entry labels: "hang" (label column left of the entry) */
   double label_width;

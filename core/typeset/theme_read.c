@@ -206,6 +206,51 @@ const char *cv_lr_dupstr(cv_lr *r, const cvpdf_node *n, const char *what) {
   return s ? cv_arena_strdup(r->arena, s) : NULL;
 }
 
+/* bullet: one mark for every level, or a list of them, level by level
+ * (deeper levels repeat the last). */
+static void read_bullets(cv_lr *r, const cvpdf_node *v) {
+  cv_theme *t = r->t;
+  size_t n = v->kind == CVPDF_NODE_SEQ ? v->n : 1;
+  if (n == 0 || n > CV_BULLET_LEVELS) {
+    cv_lr_err(r, v,
+              "bullet: expected a mark or a list of 1 to %d marks, "
+              "found %zu",
+              CV_BULLET_LEVELS, n);
+    return;
+  }
+  const char *marks[CV_BULLET_LEVELS] = {NULL};
+  for (size_t i = 0; i < n; i++) {
+    marks[i] =
+        cv_lr_dupstr(r, v->kind == CVPDF_NODE_SEQ ? v->items[i] : v, "bullet");
+    if (!marks[i])
+      return;
+  }
+  for (size_t i = 0; i < CV_BULLET_LEVELS; i++)
+    t->bullets[i] = marks[i];
+}
+
+void cv_lr_lists(cv_lr *r, const cvpdf_node *m) {
+  static const cv_lr_range R_INDENT = {0, 36};
+  static const char *const keys[] = {"indent", "bullet", "number", NULL};
+  if (!cv_lr_is_map(r, m, "lists"))
+    return;
+  cv_lr_known_keys(r, m, keys, "lists");
+  const cvpdf_node *v;
+  if ((v = cv_node_get(m, "indent")))
+    cv_lr_length(r, v, "indent", &r->t->list_indent, R_INDENT);
+  if ((v = cv_node_get(m, "bullet")))
+    read_bullets(r, v);
+  if ((v = cv_node_get(m, "number"))) {
+    const char *s = cv_lr_dupstr(r, v, "number");
+    const char *p = s ? strchr(s, '%') : NULL;
+    if (!p || p[1] != 'd' || strchr(p + 2, '%'))
+      cv_lr_err(r, v,
+                "number: expected a format with one %%d such as \"%%d.\"");
+    else
+      r->t->number_format = s;
+  }
+}
+
 void cv_lr_pdf(cv_lr *r, const cvpdf_node *v) {
   static const char *const keys[] = {"standard", NULL};
   static const char *const standards[] = {"none", "pdfa-2", NULL};

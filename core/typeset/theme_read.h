@@ -79,6 +79,9 @@ void cv_lr_places(cv_lr *r, const cvpdf_node *v);
 /* pdf: {standard: pdfa-2 | none} into r->t->pdfa. */
 void cv_lr_pdf(cv_lr *r, const cvpdf_node *v);
 
+/* lists: indent, bullet (a mark, or one per level) and number. */
+void cv_lr_lists(cv_lr *r, const cvpdf_node *m);
+
 /* theme_check.c: names checked against what reads them, each reported
  * at its node with the nearest known name.  They do nothing when r->types
  * is NULL.  Return 0, or -1 after an error. */

@@ -25,7 +25,7 @@ static const cvpdf_field entry_fields[] = {
     {"advisor", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "advisor, or a list of advisors", NULL},
     {"thesis", CVPDF_FIELD_STRING, 0, "thesis title", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0,
+    {"highlights", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
      "bullet points: honours, research interests, coursework", NULL},
     {"url", CVPDF_FIELD_URL, 0, "link for the institution name", NULL},
     {NULL, 0, 0, NULL, NULL}};
@@ -139,8 +139,7 @@ static void build_entry(const cvpdf_host *h, cvpdf_builder *b,
     h->list_begin(b, CVPDF_LIST_BULLET);
     for (size_t i = 0; i < nd; i++)
       h->item(b, details[i]);
-    for (size_t i = 0; i < nh; i++)
-      h->item(b, h->str(h->at(hl, i)));
+    cvpdf_list_items(h, b, hl);
     h->list_end(b);
   }
   h->entry_end(b);

@@ -4,6 +4,15 @@
 
 #include <string.h>
 
+static const cvpdf_field link_fields[] = {
+    {"text", CVPDF_FIELD_STRING, CVPDF_FIELD_REQUIRED, "what is printed", NULL},
+    {"url", CVPDF_FIELD_URL, 0, "where it links to", NULL},
+    {"icon", CVPDF_FIELD_STRING, 0,
+     "whose icon the layout prints before it (gitlab, mastodon, ...; "
+     "default: link)",
+     NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 static const cvpdf_field contact_fields[] = {
     {"email", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "e-mail address, or a list of them", NULL},
@@ -18,6 +27,8 @@ static const cvpdf_field contact_fields[] = {
     {"scholar", CVPDF_FIELD_URL, 0, "Google Scholar profile address", NULL},
     {"orcid", CVPDF_FIELD_STRING, 0, "ORCID iD", NULL},
     {"location", CVPDF_FIELD_STRING, 0, "city, country", NULL},
+    {"links", CVPDF_FIELD_LIST, CVPDF_FIELD_STRING_ITEMS,
+     "further items: an address, or {text, url, icon}", link_fields},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field header_fields[] = {
@@ -95,6 +106,27 @@ static void contact_item(const cvpdf_host *h, cvpdf_builder *b,
   h->contact(b, kind, text, url);
 }
 
+/* links: an address is printed without its scheme and links to itself;
+ * {text, url, icon} prints text with the icon of kind `icon`. */
+static void contact_links(const cvpdf_host *h, cvpdf_builder *b,
+                          const cvpdf_node *links) {
+  for (size_t i = 0; i < h->len(links); i++) {
+    const cvpdf_node *l = h->at(links, i);
+    if (h->kind(l) != CVPDF_NODE_MAP) {
+      const char *v = h->str(l);
+      if (v && *v)
+        h->contact(b, "link", strip_scheme(v),
+                   strstr(v, "://") || !strncmp(v, "mailto:", 7)
+                       ? v
+                       : with_scheme(h, b, v));
+      continue;
+    }
+    const char *icon = h->get_str(l, "icon");
+    h->contact(b, icon && *icon ? icon : "link", h->get_str(l, "text"),
+               h->get_str(l, "url"));
+  }
+}
+
 static int header_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
                         const char *type, const cvpdf_node *doc) {
   (void)state;
@@ -110,6 +142,10 @@ static int header_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
   const cvpdf_node *contact = h->get(doc, "contact");
   for (size_t i = 0; i < h->len(contact); i++) {
     const cvpdf_node *val = h->value_at(contact, i);
+    if (!strcmp(h->key_at(contact, i), "links")) {
+      contact_links(h, b, val);
+      continue;
+    }
     /* A list (several e-mail addresses) gives an item each. */
     int many = h->kind(val) == CVPDF_NODE_SEQ;
     for (size_t j = 0; j < (many ? h->len(val) : 1); j++) {

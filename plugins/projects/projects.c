@@ -27,7 +27,8 @@ static const cvpdf_field entry_fields[] = {
      "further links printed under the head: [{text, url}]", link_fields},
     {"description", CVPDF_FIELD_STRING, 0,
      "a paragraph about the project, before the bullets", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you built", NULL},
+    {"highlights", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
+     "bullet points: what you built", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cvpdf_field projects_fields[] = {

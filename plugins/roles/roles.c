@@ -19,9 +19,9 @@ static const cvpdf_field project_fields[] = {
     {"end", CVPDF_FIELD_DATE, 0, "when it ended, or present", NULL},
     {"motivation", CVPDF_FIELD_STRING, 0,
      "why the project was done; printed after a bold 'Motivation.'", NULL},
-    {"contributions", CVPDF_FIELD_LIST, 0,
+    {"contributions", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
      "what you did, printed as a numbered list", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0,
+    {"highlights", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
      "further points, printed as bullets after the contributions", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
@@ -54,8 +54,8 @@ static const cvpdf_field role_fields[] = {
     {"mentor", CVPDF_FIELD_STRING, CVPDF_FIELD_ONE_OR_MORE,
      "mentor(s), printed after a bold 'Mentor:'", NULL},
     {"summary", CVPDF_FIELD_STRING, 0, "a paragraph describing the role", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0, "achievements, printed as bullets",
-     NULL},
+    {"highlights", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
+     "achievements, printed as bullets", NULL},
     {"projects", CVPDF_FIELD_LIST, 0, "projects done in this role",
      project_fields},
     {"groups", CVPDF_FIELD_LIST, 0,

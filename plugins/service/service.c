@@ -24,7 +24,8 @@ static const cvpdf_field entry_fields[] = {
     {"date", CVPDF_FIELD_DATE, 0, "a single date", NULL},
     {"dates", CVPDF_FIELD_LIST, 0,
      "several single dates for separate terms: [2023, 2025]", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0, "bullet points: what you did", NULL},
+    {"highlights", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
+     "bullet points: what you did", NULL},
     {"url", CVPDF_FIELD_URL, 0, "link for the organisation name", NULL},
     {NULL, 0, 0, NULL, NULL}};
 
@@ -81,10 +82,7 @@ static void build_lines(const cvpdf_host *h, cvpdf_builder *b,
                         const cvpdf_node *lines, int bullets) {
   size_t n = h->len(lines);
   if (bullets) {
-    h->list_begin(b, CVPDF_LIST_BULLET);
-    for (size_t i = 0; i < n; i++)
-      h->item(b, h->str(h->at(lines, i)));
-    h->list_end(b);
+    cvpdf_list(h, b, lines, CVPDF_LIST_BULLET);
     return;
   }
   for (size_t i = 0; i < n; i++)

@@ -17,7 +17,7 @@ static const cvpdf_field entry_fields[] = {
     {"date", CVPDF_FIELD_DATE, 0, "a single date (a guest lecture)", NULL},
     {"dates", CVPDF_FIELD_LIST, 0,
      "several single dates for a course taught in separate terms", NULL},
-    {"highlights", CVPDF_FIELD_LIST, 0,
+    {"highlights", CVPDF_FIELD_LIST, CVPDF_FIELD_NESTED,
      "bullet points: what you taught or built", NULL},
     {"url", CVPDF_FIELD_URL, 0, "course page, links the course name", NULL},
     {NULL, 0, 0, NULL, NULL}};

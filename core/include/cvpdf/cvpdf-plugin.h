@@ -72,6 +72,11 @@ typedef enum cvpdf_field_type {
 #define CVPDF_FIELD_STRING_ITEMS 0x2u
 /* STRING: a sequence of strings is also accepted (joined by the plugin). */
 #define CVPDF_FIELD_ONE_OR_MORE 0x4u
+/* LIST of strings: an item may also be a bullet with sub-bullets,
+ * {text: ..., items: [...]}, its items again strings or such mappings
+ * (print them with cvpdf_list).  A host that does not know the flag
+ * reports such an item as an error. */
+#define CVPDF_FIELD_NESTED 0x8u
 
 /* Declarations grow like the tables: members are only ever appended.  A
  * plugin's arrays of them are read with the strides its descriptor gives

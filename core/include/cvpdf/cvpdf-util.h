@@ -121,16 +121,41 @@ static inline const char *cvpdf_dates(const cvpdf_host *h, cvpdf_builder *b,
   return cvpdf_parts_join(h, b, &p);
 }
 
-/* The items of list as a bullet or numbered list; nothing when empty. */
+static inline void cvpdf_list_items(const cvpdf_host *h, cvpdf_builder *b,
+                                    const cvpdf_node *list);
+
+/* The items of list as a bullet or numbered list; nothing when empty.  An
+ * item {text: ..., items: [...]} (a field declared CVPDF_FIELD_NESTED)
+ * holds its sub-items as a bullet list nested in it, marked as the layout
+ * marks that level. */
 static inline void cvpdf_list(const cvpdf_host *h, cvpdf_builder *b,
                               const cvpdf_node *list, cvpdf_list_kind kind) {
-  size_t n = h->len(list);
-  if (n == 0)
+  if (h->len(list) == 0)
     return;
   h->list_begin(b, kind);
-  for (size_t i = 0; i < n; i++)
-    h->item(b, h->str(h->at(list, i)));
+  cvpdf_list_items(h, b, list);
   h->list_end(b);
+}
+
+/* The items of list (nested ones as cvpdf_list prints them) added to the
+ * list open in b, for a plugin that puts items of its own beside them. */
+static inline void cvpdf_list_items(const cvpdf_host *h, cvpdf_builder *b,
+                                    const cvpdf_node *list) {
+  for (size_t i = 0; i < h->len(list); i++) {
+    const cvpdf_node *it = h->at(list, i);
+    if (h->kind(it) != CVPDF_NODE_MAP) {
+      h->item(b, h->str(it));
+      continue;
+    }
+    const cvpdf_node *sub = h->get(it, "items");
+    if (h->len(sub) == 0) {
+      h->item(b, h->get_str(it, "text"));
+      continue;
+    }
+    h->item_begin(b, h->get_str(it, "text"));
+    cvpdf_list(h, b, sub, CVPDF_LIST_BULLET);
+    h->item_end(b);
+  }
 }
 
 /* The usual head of an entry: title and location on the first row,
