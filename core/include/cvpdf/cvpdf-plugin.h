@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define CVPDF_ABI_MAJOR 1
-#define CVPDF_ABI_MINOR 3
+#define CVPDF_ABI_MINOR 4
 
 /* Name of the exported descriptor symbol.  It does not change with the ABI
  * version, so the host can read `abi_major` of any plugin and refuse it. */
