@@ -368,7 +368,8 @@ int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
   cv_buf_init(&p.body);
   /* cv_pdf_deflate resets the state, keeping its level. */
   int rc = -1;
-  if (p.x && deflateInit(&p.z.zs, fast ? Z_NO_COMPRESSION : OBJ_ZLEVEL) == Z_OK) {
+  if (p.x &&
+      deflateInit(&p.z.zs, fast ? Z_NO_COMPRESSION : OBJ_ZLEVEL) == Z_OK) {
     p.z.ready = 1;
     rc = write_all(&p, &in, extra);
   }

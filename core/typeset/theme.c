@@ -518,11 +518,11 @@ static void apply_letter(cv_lr *r, const cvpdf_node *v, const char *what) {
 /* what: "layout" for a layout file, "theme" for a CV's overrides. */
 static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   static const char *const keys[] = {
-      "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
-      "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
-      "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter",    "pdf",     "places",
-      NULL};
+      "name",         "page",    "language", "hyphenate", "fonts",
+      "styles",       "spacing", "lists",    "labels",    "pairs",
+      "contact",      "dates",   "footer",   "sections",  "words",
+      "extends",      "column",  "header",   "breaking",  "photo",
+      "page_numbers", "letter",  "pdf",      "places",    NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
