@@ -91,6 +91,14 @@ set -- $pages
 if [ $# -eq 2 ] && [ "$1" = "$2" ]; then ok "a four-line entry on one page"
 else no "(C4) title and venue on pages: $pages"; fi
 
+# The new breaking: values are checked at their position.
+printf 'name: A B\ntheme:\n  breaking: {hyphenate_capitals: maybe, letterspace: 0.5}\nsections:\n  - type: summary\n    text: "Hi."\n' >"$T/bad.yaml"
+"$BIN" check "$T/bad.yaml" >"$T/bad" 2>&1
+grep -qF "bad.yaml:3:34: error: hyphenate_capitals: expected true, false or last_resort, found maybe" "$T/bad" &&
+  grep -qF "bad.yaml:3:54: error: letterspace: expected a number of em from 0 to 0.1, found '0.5'" "$T/bad" &&
+  ok "breaking: hyphenate_capitals and letterspace errors at line:column" ||
+  no "breaking: errors: $(cat "$T/bad")"
+
 # 3. The real RenderCV and JSON Resume files of tests/corpus: no line past
 # the right edge (pdfaudit --overrun, where the tool is present), and no
 # line reported overfull.
