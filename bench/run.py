@@ -2,11 +2,16 @@
 """The benchmark: renders CVs of growing size with the real cvpdf binary.
 
     bench/run.py [--cvpdf PATH] [--example FILE] [--layout NAME]
-                 [--sizes 1,10,100] [--runs 15,7,3]
+                 [--sizes 1,10,100] [--runs 15,7,3] [--untagged]
 
 For each size: median wall time of the whole `cvpdf render` process over
 repeated runs, peak RSS of one run, pages, PDF bytes, time per page, then
 where the time goes inside one render (cvpdf render --timing).
+
+--untagged adds what tagging costs: the same renders with
+CVPDF_BENCH_UNTAGGED set (a switch for benchmarks only: no structure tree
+and no marked content), their median CPU time (user + system) against the
+tagged PDF's, and their bytes.
 """
 import argparse
 import os
@@ -20,17 +25,33 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_once(cmd):
-    """Wall time (s), peak RSS (KiB) and stderr of one process."""
+def run_once(cmd, env=None):
+    """Wall time (s), peak RSS (KiB), stderr and CPU time (s) of one
+    process."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env=env)
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), err.decode()))
-    return wall, ru.ru_maxrss, err.decode()
+    return wall, ru.ru_maxrss, err.decode(), ru.ru_utime + ru.ru_stime
+
+
+def tag_cost(cmd, pdf, k):
+    """Median CPU seconds and bytes of k tagged and k untagged renders,
+    alternated so that both see the same load."""
+    untagged = dict(os.environ, CVPDF_BENCH_UNTAGGED="1")
+    cpu = {0: [], 1: []}
+    size = {}
+    for _ in range(k):
+        for u in (0, 1):
+            cpu[u].append(run_once(cmd, untagged if u else None)[3])
+            size[u] = os.path.getsize(pdf)
+    return (statistics.median(cpu[0]), size[0], statistics.median(cpu[1]),
+            size[1])
 
 
 def main():
@@ -43,6 +64,8 @@ def main():
                     help="render with this layout instead of the CV's own")
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--runs", default="15,7,3")
+    ap.add_argument("--untagged", action="store_true",
+                    help="also measure what tagging costs")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",")]
     runs = [int(x) for x in a.runs.split(",")]
@@ -53,7 +76,7 @@ def main():
                    stdout=subprocess.DEVNULL)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     os.environ.update(env)
-    rows, phases = [], []
+    rows, phases, costs = [], [], []
     for n, k in zip(sizes, runs):
         cv = os.path.join(tmp, "cv-%dx.yaml" % n)
         pdf = os.path.join(tmp, "cv-%dx.pdf" % n)
@@ -62,10 +85,12 @@ def main():
         run_once(cmd)  # warm the page cache
         walls, rss = [], 0
         for _ in range(k):
-            w, r, _ = run_once(cmd)
+            w, r, _, _ = run_once(cmd)
             walls.append(w)
             rss = max(rss, r)
-        _, _, err = run_once([a.cvpdf, "render", cv, "-o", pdf, "--timing"]
+        if a.untagged:
+            costs.append((n,) + tag_cost(cmd, pdf, k))
+        _, _, err, _ = run_once([a.cvpdf, "render", cv, "-o", pdf, "--timing"]
                              + lay)
         m = re.search(r"\((\d+) pages?, (\d+) bytes\)", err)
         pages, size = int(m.group(1)), int(m.group(2))
@@ -90,6 +115,15 @@ def main():
     for n, ph in phases:
         print("%-5s " % ("%dx" % n) + " ".join("%10.2f" % ph.get(k, 0)
                                                 for k in keys))
+    if costs:
+        print()
+        print("%-5s %9s %9s %6s %10s %10s %6s   (CPU: median user + system)"
+              % ("size", "CPU s", "untagged", "+%", "PDF bytes", "untagged",
+                 "+%"))
+        for n, ct, st, cu, su in costs:
+            print("%-5s %9.3f %9.3f %6.1f %10d %10d %6.1f"
+                  % ("%dx" % n, ct, cu, 100 * (ct / cu - 1), st, su,
+                     100.0 * (st / su - 1)))
 
 
 if __name__ == "__main__":

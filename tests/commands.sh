@@ -218,5 +218,52 @@ else
 fi
 WATCH_PID=
 
+# ---- watch: a letter and an application ----------------------------------
+# A letter re-renders when the CV it names (cv:, in another directory)
+# changes; an application when any of its parts does.
+mkdir -p "$T/wl/cv"
+cp examples/minimal.yaml "$T/wl/cv/cv.yaml"
+cat >"$T/wl/letter.yaml" <<'EOF_LETTER'
+type: letter
+cv: cv/cv.yaml
+recipient: {name: Analytical Society, address: [London]}
+subject: Application
+opening: Dear Sir,
+body: [I write to apply.]
+closing: Yours,
+EOF_LETTER
+printf 'bundle: [letter.yaml, cv/cv.yaml]\n' >"$T/wl/app.yaml"
+countl() { grep -c "rendered in" "$1" 2>/dev/null || true; }
+"$BIN" watch "$T/wl/letter.yaml" -o "$T/wl/letter.pdf" 2>"$T/wl/log" &
+WL_PID=$!
+"$BIN" watch "$T/wl/app.yaml" -o "$T/wl/app.pdf" 2>"$T/wl/alog" &
+WA_PID=$!
+wait_for '[ "$(countl "$T/wl/log")" -ge 1 ] && [ "$(countl "$T/wl/alog")" -ge 1 ]' &&
+  ok "watch renders a letter and an application at start" ||
+  no "watch letter/application first render: $(cat "$T/wl/log" "$T/wl/alog")"
+sed 's/Ada Veličković/Ada Lovelace/' examples/minimal.yaml >"$T/wl/cv/.new"
+mv "$T/wl/cv/.new" "$T/wl/cv/cv.yaml"
+wait_for '[ "$(countl "$T/wl/log")" -ge 2 ]' &&
+  pdftotext "$T/wl/letter.pdf" - | grep -q "Ada Lovelace" &&
+  ok "watch renders a letter again when the CV it names changes" ||
+  no "watch letter after its CV changed: $(cat "$T/wl/log")"
+wait_for '[ "$(countl "$T/wl/alog")" -ge 2 ]' &&
+  pdftotext "$T/wl/app.pdf" - | grep -q "Ada Lovelace" &&
+  ok "watch renders an application again when a part changes" ||
+  no "watch application after a part changed: $(cat "$T/wl/alog")"
+sed 's/I write to apply./I write to apply again./' "$T/wl/letter.yaml" >"$T/wl/.new"
+mv "$T/wl/.new" "$T/wl/letter.yaml"
+wait_for '[ "$(countl "$T/wl/alog")" -ge 3 ] && [ "$(countl "$T/wl/log")" -ge 3 ]' &&
+  pdftotext "$T/wl/app.pdf" - | grep -q "apply again" &&
+  ok "watch renders an application again when its letter changes" ||
+  no "watch application after the letter changed: $(cat "$T/wl/alog")"
+touch "$T/wl/cv/other.yaml"
+sleep 0.3
+[ "$(countl "$T/wl/log")" -eq 3 ] && [ "$(countl "$T/wl/alog")" -eq 3 ] &&
+  ok "watch of a letter ignores other files beside its CV" ||
+  no "watch reacted to another file: $(cat "$T/wl/log" "$T/wl/alog")"
+kill -TERM "$WL_PID" "$WA_PID"
+wait "$WL_PID" "$WA_PID"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

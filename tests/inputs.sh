@@ -177,9 +177,10 @@ printf '{"basics": {"name": "A B", "image": "me.jpg"}}\n' >"$T/img.json"
   ok "JSON Resume basics.image: the photo" ||
   no "JSON Resume basics.image: the photo: $(cat "$T/err")"
 printf '{"basics": {"name": "A B", "image": "https://example.com/me.jpg"}}\n' >"$T/url.json"
-"$BIN" render -q "$T/url.json" -o "$T/url.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+"$BIN" render -q "$T/url.json" -o "$T/url.pdf" 2>"$T/err" &&
+  grep -qxF "$T/url.json:1:37: warning: JSON Resume field 'image' expected a photo file (a path relative to the CV), found the web address 'https://example.com/me.jpg'; cvpdf reads photos from files only, so none is printed" "$T/err" &&
   ! pdfimages -list "$T/url.pdf" | grep -q " image " &&
-  ok "JSON Resume basics.image as a web address: no photo, no error" ||
+  ok "JSON Resume basics.image as a web address: no photo, a warning at it" ||
   no "JSON Resume basics.image as a web address: $(cat "$T/err")"
 printf 'cv:\n  name: A B\n  sections:\n    education: oops\n' >"$T/sec.yaml"
 expect_error "RenderCV section that is not a list" "$T/sec.yaml" \
@@ -190,6 +191,33 @@ expect_error "RenderCV entry of no known type" "$T/kind.yaml" \
 printf 'cv:\n  name: A B\n  sections:\n    x:\n      - company: C\n        position: P\n        start_date: someday\n' >"$T/rdate.yaml"
 expect_printed "RenderCV free-text start_date printed as written" \
   "$T/rdate.yaml" "someday" ""
+# RenderCV typesets LaTeX math; cvpdf prints it as text, superscripts and
+# subscripts in Unicode's characters where it has them.  A lone price
+# stays text.
+printf 'cv:\n  name: A B\n  sections:\n    x:\n      - Time from $\\mathcal{O}(n^2)$ to $\\mathcal{O}(n \\log n)$ for $5 each.\n      - Bound $$\\alpha_i^{k+1} \\leq 2^q$$ holds.\n' >"$T/math.yaml"
+expect_printed "RenderCV 1.0 math as text" "$T/math.yaml" \
+  "Time from O(n²) to O(n log n) for \$5 each." ""
+expect_printed "RenderCV math in \$\$, a superscript Unicode lacks after its mark" \
+  "$T/math.yaml" "Bound αᵢᵏ⁺¹ ≤ 2^q holds." ""
+# RenderCV 0.x: sections are keys of cv, printed in section_order's order;
+# custom_sections adds titled ones; label is the headline.
+printf 'cv:\n  name: A B\n  label: Welder\n  section_order:\n    - Skills\n    - Education\n    - Mine\n  education:\n    - institution: U\n      study_type: BS\n      area: Arc\n  skills:\n    - name: Tools\n      details: MIG\n  custom_sections:\n    - title: Mine\n      entry_type: NormalEntry\n      entries:\n        - name: Forge\n  awards:\n    - name: Gold\n      details: 2001\n' >"$T/v08.yaml"
+"$BIN" render -q "$T/v08.yaml" -o "$T/v08.pdf" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ] &&
+  grep -qxF "$T/v08.yaml:20:3: warning: RenderCV section 'Awards' is not in section_order: RenderCV does not print it, and neither does cvpdf" "$T/err" &&
+  case "$(pdftotext -raw "$T/v08.pdf" - | tr '\n' ' ')" in
+  "A B Welder Skills Tools: MIG Education U BS in Arc Mine Forge "*) true ;;
+  *) false ;;
+  esac; then
+  ok "RenderCV 0.x: sections of cv in section_order, custom sections, label"
+else
+  no "RenderCV 0.x layout: exit $rc, $(cat "$T/err"), text: $(pdftotext -raw "$T/v08.pdf" - | tr '\n' ' ')"
+fi
+# RenderCV before 1.1 wrote a one-line entry as name: and details:.
+printf 'cv:\n  name: A B\n  sections:\n    technologies:\n      - name: Languages\n        details: C, Go\n' >"$T/oneline.yaml"
+expect_printed "RenderCV 1.0 one-line entry (name, details)" "$T/oneline.yaml" \
+  "C, Go" ""
 printf 'cv:\n  name: A B\n  sections:\n    x:\n      - name: N\n        date: Fall 2023\n' >"$T/fall.yaml"
 expect_printed "RenderCV free-text date printed as written" \
   "$T/fall.yaml" "Fall 2023" ""

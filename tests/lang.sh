@@ -161,4 +161,74 @@ EOF
   grep -q "^headline: Wissenschaftlerin" "$T/de.yaml" &&
   ok "convert --lang de writes the German CV" || no "convert --lang de: $(head -5 "$T/de.yaml")"
 
+# 8. /Lang where the text is in another language than the document's: a
+# field printed from its English text for want of the German one, and a
+# word printed in English for want of the CV's language's (no locale
+# file for cs).  The structure elements holding them say so; the others,
+# and a render where nothing falls back, carry none.
+langs() { # the roles of the structure elements with /Lang, and the tag
+  python3 - "$1" <<'EOF_PY'
+import sys
+sys.path.insert(0, "tests")
+from pdfua import Doc, load, text
+doc = Doc(load(sys.argv[1]))
+for ref, o in sorted(doc.objs.items(), key=lambda kv: int(kv[0].split()[0][4:])
+                     if kv[0].startswith("obj:") else 0):
+    v = o.get("value") if isinstance(o, dict) else None
+    if isinstance(v, dict) and "/S" in v and "/Lang" in v:
+        print(v["/S"][1:], text(v["/Lang"]))
+EOF_PY
+}
+cat >"$T/fb.yaml" <<'EOF_CV'
+name: Lena Brandt
+languages: [en, de]
+headline: {en: Research Scientist, de: Wissenschaftlerin}
+sections:
+  - type: summary
+    title: {en: Profile, de: Profil}
+    text: {en: "I build interferometers that measure surfaces."}
+  - type: roles
+    title: {en: Experience}
+    entries:
+      - organisation: Example Photonics Institute
+        title: {en: Research Scientist, de: Wissenschaftlerin}
+        start: May 2021
+        highlights:
+          en: ["Led the design of an interferometer."]
+          de: ["Leitung der Entwicklung eines Interferometers."]
+      - organisation: Example University
+        title: {en: Doctoral Researcher}
+        start: 2016
+        highlights:
+          en: ["Built a phase-shifting interferometer."]
+EOF_CV
+"$BIN" render -q "$T/fb.yaml" --lang de -o "$T/fb-de.pdf" 2>"$T/err"
+langs "$T/fb-de.pdf" | tr '\n' ' ' >"$T/langs"
+[ "$(cat "$T/langs")" = "P en H2 en P en P en " ] &&
+  ok "/Lang en on the summary, heading, entry title and bullet printed from English" ||
+  no "/Lang of fallbacks: '$(cat "$T/langs")'"
+"$BIN" render -q "$T/fb.yaml" --lang en -o "$T/fb-en.pdf" 2>"$T/err"
+[ -z "$(langs "$T/fb-en.pdf")" ] && ok "no /Lang where nothing falls back" ||
+  no "/Lang in the English render: $(langs "$T/fb-en.pdf" | tr '\n' ' ')"
+[ -z "$(langs "$T/de.pdf")" ] && ok "no /Lang in the bilingual example in German" ||
+  no "/Lang in the German example: $(langs "$T/de.pdf" | tr '\n' ' ')"
+cat >"$T/cs.yaml" <<'EOF_CV'
+name: Jana Nováková
+language: cs
+sections:
+  - type: roles
+    title: Zkušenosti
+    entries:
+      - organisation: Ústav fotoniky
+        title: Vědecká pracovnice
+        start: 2021
+        projects:
+          - title: Interferometr
+            contributions: [Navrhla optiku.]
+EOF_CV
+"$BIN" render -q "$T/cs.yaml" -o "$T/cs.pdf" 2>/dev/null
+pdftotext "$T/cs.pdf" - | grep -q "^Contributions\.$" && [ "$(langs "$T/cs.pdf")" = "P en" ] &&
+  ok "/Lang en on a word printed in English for want of Czech" ||
+  no "/Lang of an English word in Czech: '$(langs "$T/cs.pdf" | tr '\n' ' ')'"
+
 done_tests

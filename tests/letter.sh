@@ -83,6 +83,44 @@ printf 'type: letter\nname: Ana\nwindow: din5008\ntheme: {styles: {name: {size: 
 has "$T/err" "warning: the din5008 address field starts 62.7 mm below the page's top" \
   "a header reaching into the window is warned about"
 
+# 3b. The windows are the layouts' places: a layout of its own moves one
+#     (15 mm lower: the address 42.5 pt lower) or declares another, and a
+#     place no layout declares is warned about.
+y_of() { pdftotext -bbox "$1" - | grep -m1 ">$2<" | awk -F'"' '{ print $4 }'; }
+x_of() { pdftotext -bbox "$1" - | grep -m1 ">$2<" | awk -F'"' '{ print $2 }'; }
+cat >"$T/mine.yaml" <<'EOF_L'
+extends: classic
+letter:
+  places:
+    din5008: {top: 60mm, left: 20mm, width: 85mm, height: 45mm,
+              inset_top: 17.7mm, inset_left: 5mm}
+    side: {top: 45mm, left: 110mm, width: 80mm, height: 45mm}
+EOF_L
+"$BIN" render -q "$T/window.yaml" --layout classic -o "$T/w0.pdf" 2>/dev/null
+"$BIN" render -q "$T/window.yaml" --layout "$T/mine.yaml" -o "$T/w1.pdf" 2>"$T/err"
+y0=$(y_of "$T/w0.pdf" Hannah) y1=$(y_of "$T/w1.pdf" Hannah)
+awk -v a="$y0" -v b="$y1" 'BEGIN { exit !(b - a > 42.4 && b - a < 42.6) }' &&
+  ok "a layout's places: moves the window (Hannah at $y0, then $y1 pt)" ||
+  no "places: din5008 15 mm lower: Hannah at $y0, then $y1 pt: $(cat "$T/err")"
+sed 's/^window: din5008/window: side/' "$T/window.yaml" >"$T/side.yaml"
+"$BIN" render -q "$T/side.yaml" --layout "$T/mine.yaml" -o "$T/w2.pdf" 2>"$T/err"
+x2=$(x_of "$T/w2.pdf" Hannah)
+awk -v x="$x2" 'BEGIN { exit !(x > 311.8 && x < 340) }' && [ ! -s "$T/err" ] &&
+  ok "a place a layout declares itself ($x2 pt from the left)" ||
+  no "window: side at $x2 pt: $(cat "$T/err")"
+sed 's/^window: din5008/window: nowhere/' "$T/window.yaml" >"$T/nowhere.yaml"
+"$BIN" render -q "$T/nowhere.yaml" -o "$T/w3.pdf" 2>"$T/err"
+has "$T/err" "warning: the layout declares no place 'nowhere' (its places: din5008, din5008a)" \
+  "a window the layout does not declare is warned about"
+printf 'extends: classic\nletter:\n  places:\n    din5008: {top: 45mm, left: 20mm, wdth: 85mm, height: 45mm}\n    x: {top: 1mm, left: 1mm, width: 9mm}\n    y: {top: 1mm, left: 1mm, width: 9mm, height: 5km}\n' >"$T/badplaces.yaml"
+"$BIN" check "$T/window.yaml" --layout "$T/badplaces.yaml" 2>"$T/err"
+has "$T/err" "badplaces.yaml:4:38: error: unknown key 'wdth' in a place; did you mean 'width'?" \
+  "places: an unknown key, with the nearest"
+has "$T/err" "badplaces.yaml:5:8: error: place x is missing 'height'" "places: a missing size"
+grep -q "badplaces.yaml:6:50: error: height: expected a length" "$T/err" &&
+  ! grep -q "insets" "$T/err" &&
+  ok "places: a length that is no length" || no "places: 5km: $(cat "$T/err")"
+
 # 4. Errors at their line and column, all of them in one check.
 printf 'type: letter\ncv: photo-cv.yaml\nrecipent: {name: X}\nopening: 7\n' >"$T/bad.yaml"
 "$BIN" check "$T/bad.yaml" 2>"$T/err"

@@ -226,8 +226,247 @@ def run_cases(cvpdf, env, tmp):
     ok = p.returncode == 1 and "not an ICC profile" in p.stderr
     print(("ok - " if ok else "FAIL - ") + "a file that is no ICC profile: " + p.stderr.strip()[:160])
     fails += not ok
-    print("%d passed, %d failed" % (len(cases) + 4 - fails, fails))
-    return 1 if fails else 0
+    n, f = setting_cases(cvpdf, env, tmp)
+    n2, f2 = forbidden_cases(cvpdf, env, tmp)
+    n, f = n + n2, f + f2
+    print("%d passed, %d failed" % (len(cases) + 4 + n - fails - f, fails + f))
+    return 1 if fails or f else 0
+
+
+CV = """name: Ada Lovelace
+%s
+sections:
+  - type: summary
+    text: Notes on the analytical engine.
+"""
+
+
+def is_pdfa(path):
+    return os.path.exists(path) and not check(path)
+
+
+def setting_cases(cvpdf, env, tmp):
+    """The pdf: key of a CV, of its theme: and of a layout, and which wins
+    against --pdfa and --no-pdfa.  Returns (cases run, cases failed)."""
+    layout = os.path.join(tmp, "archive.yaml")
+    with open(layout, "w") as f:
+        f.write("extends: classic\npdf:\n  standard: pdfa-2\n")
+    # (what, the CV's extra lines, options, PDF/A expected)
+    cases = [
+        ("the CV's pdf: standard: pdfa-2", "pdf:\n  standard: pdfa-2", [], True),
+        ("the CV's theme: pdf:", "theme:\n  pdf: {standard: pdfa-2}", [], True),
+        ("the layout's pdf:", "layout: %s" % layout, [], True),
+        ("the CV's pdf: none over the layout's",
+         "layout: %s\npdf: {standard: none}" % layout, [], False),
+        ("the CV's pdf: over its theme:'s",
+         "theme:\n  pdf: {standard: pdfa-2}\npdf: {standard: none}", [], False),
+        ("--no-pdfa over the CV's pdf:", "pdf: {standard: pdfa-2}",
+         ["--no-pdfa"], False),
+        ("--pdfa over the CV's pdf: none", "pdf: {standard: none}",
+         ["--pdfa"], True),
+        ("no pdf: anywhere", "", [], False),
+    ]
+    fails = 0
+    for n, (what, extra, opts, want) in enumerate(cases):
+        cv = os.path.join(tmp, "set%d.yaml" % n)
+        out = os.path.join(tmp, "set%d.pdf" % n)
+        with open(cv, "w") as f:
+            f.write(CV % extra)
+        p = run([cvpdf, "render", "-q", cv, "-o", out] + opts, env=env)
+        got = p.returncode == 0 and is_pdfa(out)
+        ok = p.returncode == 0 and got == want
+        print(("ok - " if ok else "FAIL - ") + "%s: %s" % (
+            what, "PDF/A" if got else "plain PDF " + p.stderr.strip()[:120]))
+        fails += not ok
+    # A misspelt value or key: an error at its line and column, with the
+    # name meant.
+    bad = [("pdf:\n  standard: pdfa2", ":3:13: error: pdf: standard: expected "
+            "pdfa-2", "did you mean 'pdfa-2'?"),
+           ("pdf:\n  standrd: pdfa-2", ":3:3: error: unknown key 'standrd' in "
+            "pdf", "did you mean 'standard'?"),
+           ("pdf: pdfa-2", ":2:6: error: pdf: expected a mapping", "")]
+    for n, (extra, where, hint) in enumerate(bad):
+        cv = os.path.join(tmp, "bad%d.yaml" % n)
+        with open(cv, "w") as f:
+            f.write(CV % extra)
+        p = run([cvpdf, "check", cv], env=env)
+        ok = p.returncode != 0 and (cv + where) in p.stderr and hint in p.stderr
+        print(("ok - " if ok else "FAIL - ") + "check: " + p.stderr.strip()[:200])
+        fails += not ok
+    # The JSON schema lists the key and its values.
+    import json
+    p = run([cvpdf, "schema"], env=env)
+    try:
+        prop = json.loads(p.stdout)["properties"]["pdf"]
+        enum = prop["properties"]["standard"]["enum"]
+    except (ValueError, KeyError, TypeError):
+        enum = None
+    ok = enum == ["pdfa-2", "none"]
+    print(("ok - " if ok else "FAIL - ") + "cvpdf schema: pdf: standard %s" % enum)
+    fails += not ok
+    return len(cases) + len(bad) + 1, fails
+
+
+def report(ok, what):
+    print(("ok - " if ok else "FAIL - ") + what)
+    return not ok
+
+
+def refused(cvpdf, env, cv, where, words, opts=()):
+    """render and check of cv both fail with an error at where (":L:C")
+    holding every one of words; render writes nothing."""
+    out = cv[:-5] + ".pdf"
+    p = run([cvpdf, "render", "-q", cv, "-o", out] + list(opts), env=env)
+    c = run([cvpdf, "check", cv], env=env) if not opts else p
+    msg = p.stderr.strip().splitlines()[0] if p.stderr.strip() else ""
+    ok = (p.returncode == 1 and c.returncode == 1 and not os.path.exists(out)
+          and msg.startswith(where + ": error: ")
+          and all(w in msg for w in words) and (where + ": error: ") in c.stderr)
+    return ok, msg
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def png_rgba(path, w=8, h=8):
+    """A PNG with an alpha channel (colour type 6), half transparent."""
+    import struct
+    import zlib
+
+    def chunk(t, d):
+        return (struct.pack(">I", len(d)) + t + d
+                + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff))
+    rows = b"".join(b"\0" + bytes([200, 40, 40, 16 * x]) * w for x in range(h))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def restricted_font(tmp):
+    """Lato renamed Zato, its OS/2 fsType set to 2 (restricted licence
+    embedding), and a fontconfig set-up that finds it.  Returns the
+    environment's additions, or None when Lato is not installed."""
+    import struct
+    src = run(["fc-match", "-f", "%{file}", "Lato:style=Regular"]).stdout
+    if not src.endswith(".ttf"):
+        return None
+    data = bytearray(open(src, "rb").read())
+    n = struct.unpack(">H", data[4:6])[0]
+    for i in range(n):
+        tag, _, off, _ = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        if tag == b"OS/2":
+            data[off + 8:off + 10] = struct.pack(">H", 2)
+    data = data.replace(b"L\0a\0t\0o", b"Z\0a\0t\0o").replace(b"Lato", b"Zato")
+    fonts = os.path.join(tmp, "fonts")
+    os.makedirs(fonts, exist_ok=True)
+    with open(os.path.join(fonts, "Zato-Regular.ttf"), "wb") as f:
+        f.write(data)
+    conf = write(os.path.join(tmp, "fonts.conf"),
+                 '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+                 '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
+                 '</include><dir>%s</dir><cachedir>%s/cache</cachedir>'
+                 '</fontconfig>' % (fonts, tmp))
+    return {"FONTCONFIG_FILE": conf}
+
+
+def forbidden_cases(cvpdf, env, tmp):
+    """What PDF/A cannot hold, brought in by a CV: an error at the line and
+    column that brought it, in render and check; or, for what cannot
+    happen, a render that shows it.  Returns (cases run, cases failed)."""
+    d = os.path.join(tmp, "forbidden")
+    os.makedirs(d)
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                       "photo", "cmyk.jpg")
+    with open(src, "rb") as f, open(os.path.join(d, "cmyk.jpg"), "wb") as g:
+        g.write(f.read())
+    fails = n = 0
+    # A CMYK photo: at the photo: value, in both of its forms.
+    cv = write(os.path.join(d, "photo.yaml"),
+               CV % "pdf: {standard: pdfa-2}\nphoto: cmyk.jpg")
+    ok, msg = refused(cvpdf, env, cv, cv + ":3:8",
+                      ["photo 'cmyk.jpg'", "CMYK", "RGB"])
+    fails += report(ok, "a CMYK photo: " + msg[:200]); n += 1
+    cv = write(os.path.join(d, "photo2.yaml"), CV % (
+        "photo:\n  alt: Me\n  path: cmyk.jpg"))
+    ok, msg = refused(cvpdf, env, cv, cv + ":4:9", ["photo 'cmyk.jpg'", "CMYK"],
+                      ["--pdfa"])
+    fails += report(ok, "a CMYK photo {path:} with --pdfa: " + msg[:120]); n += 1
+    # Without PDF/A it is no error.
+    out = os.path.join(d, "plain.pdf")
+    p = run([cvpdf, "render", "-q", cv, "-o", out], env=env)
+    fails += report(p.returncode == 0, "the same photo without PDF/A renders"); n += 1
+    # A letter's CMYK signature, at its image: value.
+    cv = write(os.path.join(d, "letter.yaml"), """type: letter
+name: Ada Lovelace
+pdf: {standard: pdfa-2}
+recipient:
+  name: Analytical Society
+  address: [London]
+subject: Application
+opening: Dear Sir,
+body: [I write to apply.]
+closing: Yours,
+signature:
+  name: Ada Lovelace
+  image: cmyk.jpg
+""")
+    ok, msg = refused(cvpdf, env, cv, cv + ":13:10", ["image 'cmyk.jpg'", "CMYK"])
+    fails += report(ok, "a letter's CMYK signature: " + msg[:160]); n += 1
+    # A bundle is one PDF/A file when its first part asks: a later part's
+    # CMYK photo is refused at its own line.
+    first = write(os.path.join(d, "first.yaml"), CV % "pdf: {standard: pdfa-2}")
+    second = write(os.path.join(d, "second.yaml"), CV % "photo: cmyk.jpg")
+    out = os.path.join(d, "bundle.pdf")
+    p = run([cvpdf, "render", "-q", "--bundle", first, second, "-o", out], env=env)
+    ok = (p.returncode == 1 and (second + ":2:8: error: photo 'cmyk.jpg'") in p.stderr
+          and not os.path.exists(out))
+    fails += report(ok, "a bundle's second part: " + p.stderr.strip()[:160]); n += 1
+    # A theme font whose licence forbids embedding: at the theme's value.
+    extra = restricted_font(d)
+    if extra:
+        fenv = dict(env, **extra)
+        cv = write(os.path.join(d, "font.yaml"), CV % (
+            "pdf: {standard: pdfa-2}\ntheme:\n  styles:\n    body: {family: Zato}"))
+        ok, msg = refused(cvpdf, fenv, cv, cv + ":5:20",
+                          ["font 'Zato'", "fsType 0x0002", "restricted"])
+        fails += report(ok, "a font that forbids embedding: " + msg[:200]); n += 1
+        out = os.path.join(d, "zato.pdf")
+        p = run([cvpdf, "render", "-q", "--no-pdfa", cv, "-o", out], env=fenv)
+        fails += report(p.returncode == 0, "the same font without PDF/A renders"); n += 1
+    else:
+        print("ok - # SKIP Lato is not installed: no font to restrict")
+    # Cannot happen: a link other than a URI action.  javascript: and
+    # file: are dropped with a warning; the rest are /URI actions.
+    cv = write(os.path.join(d, "links.yaml"), CV.replace(
+        "Notes on the analytical engine.",
+        "'[a](javascript:alert(1)) [b](file:///etc/passwd) [c](notes.pdf) "
+        "[d](https://example.org)'") % "pdf: {standard: pdfa-2}")
+    out = os.path.join(d, "links.pdf")
+    p = run([cvpdf, "render", "-q", cv, "-o", out], env=env)
+    bad = check(out) if p.returncode == 0 else [p.stderr.strip()]
+    doc = Doc(load(out)) if p.returncode == 0 else None
+    kinds = sorted(doc.deref(v.get("/A")).get("/S") for o in (doc.objs.values() if doc else [])
+                   for v in [o.get("value")] if isinstance(v, dict)
+                   and v.get("/Subtype") == "/Link")
+    ok = (not bad and kinds == ["/URI", "/URI"] and "javascript" in p.stderr
+          and "file:" in p.stderr)
+    fails += report(ok, "links are URI actions only: %s %s" % (kinds, bad)); n += 1
+    # Allowed in PDF/A-2: a PNG with transparency, kept as a soft mask.
+    png_rgba(os.path.join(d, "alpha.png"))
+    cv = write(os.path.join(d, "alpha.yaml"),
+               CV % "pdf: {standard: pdfa-2}\nphoto: alpha.png")
+    out = os.path.join(d, "alpha.pdf")
+    p = run([cvpdf, "render", "-q", cv, "-o", out], env=env)
+    bad = check(out) if p.returncode == 0 else [p.stderr.strip()]
+    smask = p.returncode == 0 and any(
+        isinstance(o.get("stream"), dict) and "/SMask" in o["stream"].get("dict", {})
+        for o in Doc(load(out)).objs.values() if isinstance(o, dict))
+    fails += report(not bad and smask, "a PNG with alpha: a soft mask, PDF/A %s" % bad); n += 1
+    return n, fails
 
 
 def main():

@@ -70,6 +70,7 @@ def check_content(data, where, bad):
     """Every painting operator inside a tagged sequence or an artifact."""
     stack = []  # "tag", "artifact" or "other" per open BDC/BMC
     seg = 0     # where the operands of the next operator start
+    text = None  # inside BT ... ET: the depth of the stack at its BT
     for m in TOKEN.finditer(data):
         word = m.group("word")
         if word is None or re.match(rb"^[-+]?[\d.]+$|^(true|false|null)$", word):
@@ -87,8 +88,16 @@ def check_content(data, where, bad):
                 bad.append(f"01-003 an artifact inside tagged content ({where})")
             stack.append(kind)
         elif op == "EMC":
+            if text is not None and len(stack) <= text:
+                bad.append(f"14.6 a sequence begun before BT ends inside the text object ({where})")
             if stack:
                 stack.pop()
+        elif op == "BT":
+            text = len(stack)
+        elif op == "ET":
+            if text is not None and len(stack) != text:
+                bad.append(f"14.6 a sequence begun inside a text object goes on after its ET ({where})")
+            text = None
         elif op in PAINT and "tag" not in stack and "artifact" not in stack:
             bad.append(f"01-005 '{op}' neither tagged nor an artifact ({where})")
 

@@ -147,6 +147,28 @@ if [ "$rc" -eq 0 ] && grep -qxF "$T/lang-xx.yaml:2:11: warning: no hyphenation p
 else
   no "missing hyphenation patterns: exit $rc: $(cat "$T/err")"
 fi
+# No warning where nothing is lost or nothing can be installed: a layout
+# that does not hyphenate, a language Debian ships no patterns for.
+"$BIN" render -q "$T/lang-xx.yaml" --layout compact -o "$T/x.pdf" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -s "$T/err" ]; then
+  ok "missing hyphenation patterns in a layout that does not hyphenate: no warning"
+else
+  no "missing patterns, compact layout: exit $rc: $(cat "$T/err")"
+fi
+cv lang-tr 'name: Ada
+language: tr
+sections:
+  - type: summary
+    text: Merhaba.
+'
+"$BIN" render -q "$T/lang-tr.yaml" -o "$T/x.pdf" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] && [ -s "$T/x.pdf" ]; then
+  ok "a language Debian ships no hyphenation patterns for: no warning"
+else
+  no "language tr: exit $rc: $(cat "$T/err")"
+fi
 
 # warns NAME INPUT EXPECTED [OPTIONS...]: the run succeeds (to $T/w.pdf)
 # as expect says.

@@ -107,13 +107,22 @@ int cv_render_args_take(cv_render_args *a, int c, const char *arg);
  * usage error. */
 int cv_parse_dpi(const char *arg, double *dpi);
 
-/* Watching a file (watch, serve): waits on a signalfd (sfd) and an
- * inotify descriptor (ifd) watching the directory of the file `base`, and
- * calls changed(ud) once for each burst of events that write the file.
- * Returns 0 when a signal came, 1 when the directory went away or the wait
- * failed (said on stderr as "cvpdf: WHO: ...", naming `input`), or what
- * changed returned when that was not 0. */
-int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
+/* The files a watch renders again for: each a name in a directory that
+ * an inotify descriptor watches (wd; -1: any directory it watches). */
+#define CV_WATCH_MAX 32
+typedef struct cv_watchset {
+  int wd[CV_WATCH_MAX];
+  char name[CV_WATCH_MAX][256];
+  size_t n;
+} cv_watchset;
+
+/* Watching files (watch, serve): waits on a signalfd (sfd) and an
+ * inotify descriptor (ifd) watching the directories of the files in ws,
+ * and calls changed(ud) once for each burst of events that write one of
+ * them (changed may change ws).  Returns 0 when a signal came, 1 when a
+ * directory went away or the wait failed (said on stderr as "cvpdf: WHO:
+ * ...", naming `input`), or what changed returned when that was not 0. */
+int cv_watch_loop(int sfd, int ifd, const cv_watchset *ws, const char *who,
                   const char *input, int (*changed)(void *), void *ud);
 
 /* Writes the JSON Schema of the CV format, from the fields the plugins

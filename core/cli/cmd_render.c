@@ -43,7 +43,8 @@ enum {
   OPT_LANG,
   OPT_BUNDLE,
   OPT_PAGE_NUMBERS,
-  OPT_PDFA
+  OPT_PDFA,
+  OPT_NO_PDFA
 };
 
 /* A limit: a positive whole number, with an optional K, M or G (powers of
@@ -525,7 +526,8 @@ static int take_own(render_cmd *rc, int c, const char *arg) {
     rc->png = 1;
     return 1;
   case OPT_PDFA:
-    rc->a.o.pdfa = 1;
+  case OPT_NO_PDFA:
+    rc->a.o.pdfa = c == OPT_PDFA ? 1 : -1;
     return 1;
   case OPT_DPI:
     return cv_parse_dpi(arg, &rc->dpi) < 0 ? -1 : 1;
@@ -627,6 +629,7 @@ int cv_cmd_render(int argc, char **argv) {
       {"bundle", no_argument, NULL, OPT_BUNDLE},
       {"page-numbers", required_argument, NULL, OPT_PAGE_NUMBERS},
       {"pdfa", no_argument, NULL, OPT_PDFA},
+      {"no-pdfa", no_argument, NULL, OPT_NO_PDFA},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cv_dirs d;

@@ -525,7 +525,10 @@ static void core_key(jw *w, const cv_core_key *k) {
           "\"additionalProperties\": false}]",
       [CV_CORE_LANGUAGES] = "\"type\": \"array\", \"minItems\": 1, "
                             "\"items\": {\"type\": \"string\", "
-                            "\"pattern\": \"" LANG_TAG "\"}"};
+                            "\"pattern\": \"" LANG_TAG "\"}",
+      [CV_CORE_PDF] = "\"type\": \"object\", \"properties\": "
+                      "{\"standard\": {\"enum\": [\"pdfa-2\", \"none\"]}}, "
+                      "\"additionalProperties\": false"};
   cv_buf b;
   cv_buf_init(&b);
   cv_buf_printf(&b, "{\"description\": \"%s\", %s}", k->doc, types[k->kind]);

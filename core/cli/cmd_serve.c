@@ -383,7 +383,9 @@ static int run(cv_serve *s, const serve_cmd *cmd, int sfd) {
   fprintf(stderr, "cvpdf: serving %s at the address above (Ctrl-C stops)\n",
           s->cv_path);
   pid_t opener = cmd->open ? open_browser(url) : -1;
-  int rc = cv_watch_loop(sfd, ifd, s->base, "serve", s->cv_path, reload, s);
+  cv_watchset ws = {.wd = {-1}, .n = 1};
+  snprintf(ws.name[0], sizeof ws.name[0], "%s", s->base);
+  int rc = cv_watch_loop(sfd, ifd, &ws, "serve", s->cv_path, reload, s);
   /* Pages waiting for a change are answered at once; renders finish. */
   pthread_mutex_lock(&s->mu);
   s->stopping = 1;

@@ -17,6 +17,7 @@
 
 #include "base/files.h"
 #include "cli/cli.h"
+#include "document/model.h"
 #include "pipeline/render.h"
 
 /* Events after the first one that still belong to the same save (an
@@ -30,13 +31,73 @@ static double now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static int watched(const cv_watchset *ws, int wd, const char *name) {
+  for (size_t i = 0; i < ws->n; i++)
+    if ((ws->wd[i] < 0 || ws->wd[i] == wd) && !strcmp(ws->name[i], name))
+      return 1;
+  return 0;
+}
+
 typedef struct watch {
   int argc; /* of argv: "render", "-q", the user's arguments */
   char **argv;
   const char *input;
-  char *output;     /* as render will name it; owned */
-  const char *base; /* the input's file name, inside its directory */
+  char *output;      /* as render will name it; owned */
+  int ifd;           /* inotify */
+  cv_watchset files; /* the input, and the documents it names */
 } watch;
+
+/* Watches file's directory for file (once). */
+static void watch_file(watch *w, const char *file) {
+  char *dcopy = cv_strdup(file), *bcopy = cv_strdup(file);
+  const char *base = bcopy ? basename(bcopy) : NULL;
+  int wd = dcopy && base ? inotify_add_watch(w->ifd, dirname(dcopy),
+                                             IN_CLOSE_WRITE | IN_MOVED_TO |
+                                                 IN_DELETE_SELF | IN_MOVE_SELF)
+                         : -1;
+  if (wd >= 0 && strlen(base) < sizeof w->files.name[0] &&
+      !watched(&w->files, wd, base) && w->files.n < CV_WATCH_MAX) {
+    w->files.wd[w->files.n] = wd;
+    snprintf(w->files.name[w->files.n++], sizeof w->files.name[0], "%s", base);
+  }
+  free(dcopy);
+  free(bcopy);
+}
+
+/* name, relative to the directory of the file `from`, into out. */
+static void beside(const char *from, const char *name, char *out, size_t cap) {
+  const char *slash = strrchr(from, '/');
+  if (name[0] == '/' || !slash)
+    snprintf(out, cap, "%s", name);
+  else
+    snprintf(out, cap, "%.*s/%s", (int)(slash - from), from, name);
+}
+
+/* Watches file and what it renders with: a letter's CV (cv:), an
+ * application's parts (bundle:) and theirs.  depth: 0 for the input. */
+static void watch_tree(watch *w, const char *file, int depth) {
+  watch_file(w, file);
+  cv_diags d;
+  cv_diags_init(&d);
+  cv_model *m = depth < 2 ? cv_model_load_file(file, NULL, &d) : NULL;
+  const cvpdf_node *root = m ? m->root : NULL;
+  char path[PATH_MAX];
+  const char *cv = root ? cv_node_get_str(root, "cv") : NULL;
+  if (cv) {
+    beside(file, cv, path, sizeof path);
+    watch_file(w, path);
+  }
+  const cvpdf_node *parts = root ? cv_node_get(root, "bundle") : NULL;
+  for (size_t i = 0; depth == 0 && i < cv_node_len(parts); i++) {
+    const char *part = cv_node_str(cv_node_at(parts, i));
+    if (part) {
+      beside(file, part, path, sizeof path);
+      watch_tree(w, path, depth + 1);
+    }
+  }
+  cv_model_destroy(m);
+  cv_diags_fini(&d);
+}
 
 /* Renders once through the render command itself, so watch takes every
  * option render takes and reports as it does.  Returns render's status. */
@@ -61,8 +122,8 @@ static int render_once(watch *w) {
 }
 
 /* Reads the pending inotify events.  Returns 1 when one of them is a new
- * version of the watched file, -1 when the directory itself went away. */
-static int read_events(int fd, const char *base) {
+ * version of a watched file, -1 when a directory itself went away. */
+static int read_events(int fd, const cv_watchset *ws) {
   /* Aligned as inotify_event, as inotify(7) shows. */
   char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
   int changed = 0;
@@ -79,7 +140,7 @@ static int read_events(int fd, const char *base) {
       /* Written in place (close after write), or replaced by a rename, as
        * most editors save. */
       if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && ev->len &&
-          !strcmp(ev->name, base))
+          watched(ws, ev->wd, ev->name))
         changed = 1;
       p += sizeof *ev + ev->len;
     }
@@ -115,7 +176,7 @@ static int take_signal(int sfd) {
   return 0;
 }
 
-int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
+int cv_watch_loop(int sfd, int ifd, const cv_watchset *ws, const char *who,
                   const char *input, int (*changed)(void *), void *ud) {
   const int fds[2] = {sfd, ifd};
   for (;;) {
@@ -126,14 +187,14 @@ int cv_watch_loop(int sfd, int ifd, const char *base, const char *who,
       fprintf(stderr, "cvpdf: %s: poll: %s\n", who, strerror(errno));
       return 1;
     }
-    int ch = read_events(ifd, base);
+    int ch = read_events(ifd, ws);
     if (ch < 0)
       goto gone;
     if (!ch)
       continue;
     /* Let the save finish: act once for a burst of events. */
     while ((r = wait_fds(fds, 2, SETTLE_MS)) == 1)
-      if (read_events(ifd, base) < 0)
+      if (read_events(ifd, ws) < 0)
         goto gone;
     if (r == 0)
       return take_signal(sfd);
@@ -147,9 +208,13 @@ gone:
   return 1;
 }
 
-/* A save: render again; render's usage errors end the watch. */
+/* A save: render again; render's usage errors end the watch.  The
+ * documents named may have changed too. */
 static int rerender(void *ud) {
-  return render_once(ud) == 2 ? 2 : 0;
+  watch *w = ud;
+  int rc = render_once(w) == 2 ? 2 : 0;
+  watch_tree(w, w->input, 0);
+  return rc;
 }
 
 /* The CV file: first, as the usage shows it, or else the one argument
@@ -213,7 +278,7 @@ int cv_cmd_watch(int argc, char **argv) {
   rargv[1] = "-q"; /* watch prints its own line for each render */
   for (int i = 1; i < argc; i++)
     rargv[i + 1] = argv[i];
-  watch w = {argc + 1, rargv, NULL, NULL, NULL};
+  watch w = {.argc = argc + 1, .argv = rargv};
   w.input = find_input(argc, argv);
   if (!w.input) {
     fputs("cvpdf: watch needs one CV file, as in: cvpdf watch cv.yaml "
@@ -237,8 +302,6 @@ int cv_cmd_watch(int argc, char **argv) {
   }
   const char *out = find_output(argc, argv);
   w.output = out ? cv_strdup(out) : cv_default_output(w.input);
-  char *dircopy = cv_strdup(w.input);
-  char *basecopy = cv_strdup(w.input);
   int rc = 1, sfd = -1, ifd = -1;
   sigset_t mask, old;
   sigemptyset(&mask);
@@ -246,12 +309,10 @@ int cv_cmd_watch(int argc, char **argv) {
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGHUP);
   int blocked = 0;
-  if (!w.output || !dircopy || !basecopy) {
+  if (!w.output) {
     fputs("cvpdf: out of memory\n", stderr);
     goto done;
   }
-  const char *dir = dirname(dircopy);
-  w.base = basename(basecopy);
   /* Signals arrive on a descriptor beside the inotify one: no handler and
    * no global flag, and Ctrl-C ends the wait at once. */
   if (sigprocmask(SIG_BLOCK, &mask, &old) < 0 ||
@@ -264,20 +325,20 @@ int cv_cmd_watch(int argc, char **argv) {
     fprintf(stderr, "cvpdf: watch: inotify: %s\n", strerror(errno));
     goto done;
   }
-  /* The directory, not the file: an editor that saves by writing a new
-   * file and renaming it over the old one leaves a watch on the old file
-   * watching nothing. */
-  if (inotify_add_watch(ifd, dir,
-                        IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF |
-                            IN_MOVE_SELF) < 0) {
-    fprintf(stderr, "cvpdf: watch: cannot watch %s: %s\n", dir,
-            strerror(errno));
+  /* The directories, not the files: an editor that saves by writing a
+   * new file and renaming it over the old one leaves a watch on the old
+   * file watching nothing. */
+  w.ifd = ifd;
+  watch_tree(&w, w.input, 0);
+  if (w.files.n == 0) {
+    fprintf(stderr, "cvpdf: watch: cannot watch the directory of %s: %s\n",
+            w.input, strerror(errno));
     goto done;
   }
   fprintf(stderr, "cvpdf: watching %s (Ctrl-C stops)\n", w.input);
   rc = render_once(&w);
   if (rc != 2)
-    rc = cv_watch_loop(sfd, ifd, w.base, "watch", w.input, rerender, &w);
+    rc = cv_watch_loop(sfd, ifd, &w.files, "watch", w.input, rerender, &w);
   if (rc == 0)
     fprintf(stderr, "cvpdf: stopped watching %s\n", w.input);
 done:
@@ -288,8 +349,6 @@ done:
   if (blocked)
     sigprocmask(SIG_SETMASK, &old, NULL);
   free(w.output);
-  free(dircopy);
-  free(basecopy);
   free(rargv);
   return rc;
 }

@@ -47,5 +47,14 @@ void cv_bibtex_read_in_process(int yes);
  * call.  Returns NULL when out of memory. */
 char *cv_latex_to_text(const char *tex, int verbatim, cv_arena *arena,
                        cv_diags *diags, const char *file, int line, int col);
+/* s with each $...$ span of LaTeX math in it converted as above (Greek
+ * letters and symbols to their characters, ^ and _ to Unicode's
+ * superscripts and subscripts where it has them), the rest as written; s
+ * itself when it holds no '$'.  A span opens at a '$' followed by a
+ * non-space and closes at the next '$' that follows a non-space and is
+ * not followed by a digit, so "$5 and $10" stays text.  NULL when out of
+ * memory. */
+char *cv_latex_math_spans(const char *s, cv_arena *arena, cv_diags *diags,
+                          const char *file, int line, int col);
 
 #endif

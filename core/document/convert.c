@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "document/convert_int.h"
 
+#include "document/bibtex.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -39,7 +41,7 @@ int cv_convert_to_native(cv_model *m, cv_diags *diags) {
   cv_format f = cv_convert_detect(m->root);
   if (f == CV_FORMAT_NATIVE)
     return 0;
-  cv_conv c = {&m->arena, diags, 0, 0};
+  cv_conv c = {&m->arena, diags, 0, 0, 0};
   cvpdf_node *root = f == CV_FORMAT_JSONRESUME
                          ? cv_convert_jsonresume(&c, m->root)
                          : cv_convert_rendercv(&c, m->root);
@@ -95,6 +97,12 @@ static cvpdf_node *new_node(cv_conv *c, cvpdf_node_kind kind,
 cvpdf_node *cv_conv_scalar(cv_conv *c, const cvpdf_node *at, const char *s) {
   if (!s)
     return NULL;
+  if (c->tex_math &&
+      !(s = cv_latex_math_spans(s, c->arena, c->diags, at ? at->file : NULL,
+                                at ? at->line : 0, at ? at->col : 0))) {
+    c->oom = 1;
+    return NULL;
+  }
   cvpdf_node *n = new_node(c, CVPDF_NODE_SCALAR, at);
   if (!n)
     return NULL;

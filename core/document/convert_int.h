@@ -12,6 +12,7 @@ typedef struct cv_conv {
   cv_diags *diags;
   int errors; /* errors added; > 0 fails the conversion */
   int oom;
+  int tex_math; /* $...$ in text is LaTeX math, printed as text (RenderCV) */
 } cv_conv;
 
 /* Every conversion error passes through here (one breakpoint). */

@@ -298,11 +298,17 @@ static void basics(cv_conv *c, const cvpdf_node *b, cvpdf_node *root,
     cv_conv_set(c, root, "contact", cv_conv_key(b, "email"), contact);
   /* basics.image (`picture` in older files) is cvpdf's photo: when it names
    * a file, relative to the CV; a web address is for a theme's web page,
-   * and cvpdf reads no network, so it is left out (README says so). */
+   * and cvpdf reads no network, so it is left out with a warning. */
   static const char *const img[] = {"image", "picture", NULL};
   const cvpdf_node *im = first_str(c, b, img);
   if (im && !strstr(im->str, "://"))
     put_raw(c, root, "photo", im, NULL);
+  else if (im)
+    cv_conv_warn(c, im,
+                 JR " field '%s' expected a photo file (a path relative to "
+                    "the CV), found the web address '%s'; cvpdf reads photos "
+                    "from files only, so none is printed",
+                 cv_conv_get(b, "image") == im ? "image" : "picture", im->str);
   const cvpdf_node *sum = cv_conv_want_str(c, b, "summary", JR);
   if (sum) {
     cvpdf_node *s = section(c, cv_conv_key(b, "summary"), "summary", "Summary");

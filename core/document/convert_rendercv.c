@@ -40,7 +40,9 @@ static entry_kind kind_of(const cvpdf_node *e) {
   if (cv_node_get(e, "authors") ||
       (cv_node_get(e, "title") && !cv_node_get(e, "name")))
     return E_PUBLICATION;
-  if (cv_node_get(e, "label"))
+  /* RenderCV before 1.1 wrote a one-line entry as name: and details:. */
+  if (cv_node_get(e, "label") ||
+      (cv_node_get(e, "name") && cv_node_get(e, "details")))
     return E_ONELINE;
   if (cv_node_get(e, "bullet"))
     return E_BULLET;
@@ -187,6 +189,10 @@ static cvpdf_node *education(cv_conv *c, const cvpdf_node *e) {
                                DATES,
                                {NULL, NULL}};
   cvpdf_node *r = mapped(c, e, head);
+  /* RenderCV 0.x: study_type and gpa. */
+  if (!cv_node_get(e, "degree"))
+    put(c, r, "degree", e, "study_type");
+  put(c, r, "gpa", e, "gpa");
   cv_conv_set(c, r, "highlights", cv_conv_key(e, "highlights"),
               summary_and_highlights(c, e));
   put(c, r, "url", e, "url");
@@ -262,7 +268,7 @@ static cvpdf_node *publication(cv_conv *c, const cvpdf_node *e,
 
 static cvpdf_node *one_line(cv_conv *c, const cvpdf_node *e) {
   cvpdf_node *r = cv_conv_map(c, e);
-  put(c, r, "label", e, "label");
+  put(c, r, "label", e, cv_node_get(e, "label") ? "label" : "name");
   const cvpdf_node *d = cv_conv_want_str(c, e, "details", RC);
   cv_conv_set(c, r, "value", cv_conv_key(e, "details"),
               cv_conv_scalar(c, d ? d : e, d ? d->str : ""));
@@ -657,7 +663,100 @@ static cvpdf_node *design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   return th;
 }
 
+/* ---- RenderCV 0.x ------------------------------------------------------ */
+
+/* RenderCV before 1.0 kept each section as a key of cv, titled as its key
+ * in Title Case, in this order unless section_order names the titles;
+ * custom_sections: [{title, entry_type, entries, link_text}] adds others. */
+static const char *const old_sections[] = {"education",
+                                           "experience",
+                                           "work_experience",
+                                           "publications",
+                                           "projects",
+                                           "academic_projects",
+                                           "university_projects",
+                                           "personal_projects",
+                                           "certificates",
+                                           "extracurricular_activities",
+                                           "test_scores",
+                                           "skills",
+                                           "programming_skills",
+                                           "other_skills",
+                                           "awards",
+                                           "interests",
+                                           NULL};
+
+typedef struct old_section {
+  const cvpdf_node *title, *entries;
+  const char *name; /* the title as printed */
+} old_section;
+
+/* The sections of a RenderCV 0.x cv, in the order they are printed; the
+ * count, or 0 when cv has none of them (RenderCV 1.0 and later). */
+static size_t old_layout(cv_conv *c, const cvpdf_node *cv, old_section *out,
+                         size_t cap) {
+  old_section all[64];
+  size_t n = 0, k = 0;
+  for (size_t i = 0; old_sections[i] && n < 64; i++) {
+    const cvpdf_node *key = cv_conv_key(cv, old_sections[i]);
+    if (key && cv_conv_get(cv, old_sections[i]))
+      all[n++] = (old_section){key, cv_conv_get(cv, old_sections[i]),
+                               proper_title(c, old_sections[i])};
+  }
+  const cvpdf_node *cs = cv_conv_want_seq(c, cv, "custom_sections", RC);
+  for (size_t i = 0; cs && i < cs->n && n < 64; i++) {
+    const cvpdf_node *t = cv_conv_want_str(c, cs->items[i], "title", RC);
+    if (t)
+      all[n++] = (old_section){t, cv_conv_get(cs->items[i], "entries"), t->str};
+  }
+  const cvpdf_node *order = cv_conv_want_seq(c, cv, "section_order", RC);
+  if (!order) {
+    for (size_t i = 0; i < n && k < cap; i++)
+      out[k++] = all[i];
+    return k;
+  }
+  int used[64] = {0};
+  for (size_t i = 0; i < order->n; i++) {
+    const char *want = cv_node_str(order->items[i]);
+    size_t j = 0;
+    while (j < n && !(want && all[j].name && !strcmp(want, all[j].name)))
+      j++;
+    if (j == n)
+      cv_conv_warn(c, order->items[i],
+                   RC " section_order names '%s', which is no section of the "
+                      "CV",
+                   want ? want : cv_node_kind_name(order->items[i]));
+    else if (!used[j] && k < cap)
+      out[k++] = all[j], used[j] = 1;
+  }
+  for (size_t j = 0; j < n; j++)
+    if (!used[j])
+      cv_conv_warn(c, all[j].title,
+                   RC " section '%s' is not in section_order: RenderCV does "
+                      "not print it, and neither does cvpdf",
+                   all[j].name);
+  return k;
+}
+
+/* RenderCV 0.x: cv's label is the headline, its summary a first section. */
+static void old_header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
+                       cvpdf_node *secs) {
+  if (!cv_node_get(cv, "headline"))
+    put(c, root, "headline", cv, "label");
+  const cvpdf_node *sum = cv_conv_want_str(c, cv, "summary", RC);
+  if (!sum)
+    return;
+  const cvpdf_node *at = cv_conv_key(cv, "summary");
+  cvpdf_node *s = cv_conv_map(c, at);
+  cv_conv_set(c, s, "type", at, cv_conv_scalar(c, at, "summary"));
+  cv_conv_set(c, s, "title", at, cv_conv_scalar(c, at, "Summary"));
+  cv_conv_set(c, s, "text", sum, cv_conv_scalar(c, sum, sum->str));
+  cv_conv_push(c, secs, s);
+}
+
 cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
+  /* RenderCV typesets $...$ as math: cvpdf prints it as text. */
+  c->tex_math = 1;
   static const char *const known[] = {"cv",
                                       "design",
                                       "locale",
@@ -686,8 +785,17 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   cvpdf_node *pairs = NULL;
   header(c, cv, root, &pairs);
   cvpdf_node *th = design(c, src, root);
-  const cvpdf_node *sm = cv_conv_want_map(c, cv, "sections", RC);
   int bullets = 0;
+  old_section olds[64];
+  size_t nold = cv_node_get(cv, "sections") ? 0 : old_layout(c, cv, olds, 64);
+  if (nold)
+    old_header(c, cv, root, secs);
+  for (size_t i = 0; i < nold; i++) {
+    cvpdf_node *title = cv_conv_scalar(c, olds[i].title, olds[i].name);
+    if (title)
+      section(c, title, olds[i].entries, secs, &bullets);
+  }
+  const cvpdf_node *sm = cv_conv_want_map(c, cv, "sections", RC);
   for (size_t i = 0; sm && i < sm->n; i++)
     section(c, sm->keys[i], sm->items[i], secs, &bullets);
   if (pairs) {

@@ -178,6 +178,11 @@ static cvpdf_node *pick(const lctx *c, const cvpdf_node *m) {
   cv_diag_at(c->diags, CV_SEV_WARNING, m,
              "no '%s' translation of this field; printed the '%s' one", c->lang,
              used);
+  /* The text says what language it is in, for the PDF's /Lang. */
+  if (v->kind == CVPDF_NODE_SCALAR)
+    v->lang = used;
+  for (size_t i = 0; v->kind == CVPDF_NODE_SEQ && i < v->n; i++)
+    v->items[i]->lang = used;
   return v;
 }
 

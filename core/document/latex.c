@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/unorm2.h>
+#include <unicode/uset.h>
+#include <unicode/ustring.h>
 
 /* LaTeX's accent commands and the combining marks they stand for.  A
  * letter that composes with its mark under Unicode NFC is printed
@@ -347,6 +349,104 @@ static const accent *find_accent(char c) {
   return NULL;
 }
 
+/* The character Unicode gives as the superscript (sup) or subscript form
+ * of cp: the first whose compatibility decomposition is <super> cp or
+ * <sub> cp; -1 when there is none. */
+static int32_t script_char(const USet *set, const UNormalizer2 *nfkd,
+                           uint32_t cp) {
+  int32_t items = uset_getItemCount(set);
+  for (int32_t i = 0; i < items; i++) {
+    UErrorCode err = U_ZERO_ERROR;
+    UChar32 lo, hi;
+    if (uset_getItem(set, i, &lo, &hi, NULL, 0, &err) != 0 || U_FAILURE(err))
+      continue;
+    for (UChar32 x = lo; x <= hi; x++) {
+      UChar d[4];
+      err = U_ZERO_ERROR;
+      int32_t len = unorm2_getRawDecomposition(nfkd, x, d, 4, &err);
+      UChar32 one = -1;
+      if (len == 1)
+        one = d[0];
+      else if (len == 2 && U16_IS_LEAD(d[0]) && U16_IS_TRAIL(d[1]))
+        one = U16_GET_SUPPLEMENTARY(d[0], d[1]);
+      if (U_SUCCESS(err) && one == (UChar32)cp)
+        return x;
+    }
+  }
+  return -1;
+}
+
+/* text in its superscript or subscript characters, appended to out; 0
+ * when one character has none (out is then left as it was).  Only those of
+ * the Basic Multilingual Plane, which the installed fonts cover: the
+ * modifier letters Unicode 14 added above it (a superscript q) have no
+ * glyph in them. */
+static int put_script(const char *text, size_t n, int sup, cv_buf *out) {
+  UErrorCode err = U_ZERO_ERROR;
+  UChar pat[40];
+  u_uastrcpy(pat, sup ? "[[:dt=super:]&[\\u0000-\\uFFFF]]"
+                      : "[[:dt=sub:]&[\\u0000-\\uFFFF]]");
+  const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&err);
+  USet *set = U_SUCCESS(err) ? uset_openPattern(pat, -1, &err) : NULL;
+  size_t start = out->len;
+  int ok = set && U_SUCCESS(err) && n > 0;
+  for (size_t i = 0; ok && i < n;) {
+    uint32_t cp;
+    int k = cv_utf8_decode(text + i, n - i, &cp);
+    /* TeX's minus is the hyphen typed; Unicode's superscript is of U+2212. */
+    int32_t x = k > 0 ? script_char(set, nfkd, cp == '-' ? 0x2212 : cp) : -1;
+    if (x < 0)
+      ok = 0;
+    else
+      put_cp(out, (uint32_t)x);
+    i += k > 0 ? (size_t)k : 1;
+  }
+  if (set)
+    uset_close(set);
+  if (!ok)
+    out->len = start;
+  return ok;
+}
+
+/* A superscript (^) or subscript (_) in mathematics, s[*p] just after the
+ * mark: its argument (a character, a command or a {group}) in Unicode's
+ * superscript or subscript characters where each has one, else after the
+ * mark as written ("x^q", "e^(iπ)"). */
+static void script(cv_tex_ctx *t, const char *s, size_t *p, size_t n, char mark,
+                   cv_buf *out) {
+  skip_spaces(s, p);
+  size_t a = *p, e = a;
+  if (e < n && s[e] == '{') {
+    e = group_end(s, e);
+  } else if (e < n && s[e] == '\\') {
+    e++;
+    while (e < n && is_alpha(s[e]))
+      e++;
+    if (e == a + 1 && e < n)
+      e++;
+  } else if (e < n) {
+    uint32_t cp;
+    int k = cv_utf8_decode(s + e, n - e, &cp);
+    e += k > 0 ? (size_t)k : 1;
+  }
+  *p = e > n ? n : e;
+  cv_buf arg;
+  cv_buf_init(&arg);
+  convert(t, s + a, *p - a, 0, &arg);
+  const char *txt = arg.data ? arg.data : "";
+  if (!put_script(txt, arg.len, mark == '^', out)) {
+    uint32_t cp;
+    int one = arg.len > 0 && cv_utf8_decode(txt, arg.len, &cp) == (int)arg.len;
+    cv_buf_putc(out, mark);
+    if (!one)
+      cv_buf_putc(out, '(');
+    cv_buf_put(out, txt, arg.len);
+    if (!one)
+      cv_buf_putc(out, ')');
+  }
+  cv_buf_fini(&arg);
+}
+
 /* A command at s[*p] == '\\'. */
 static void command(cv_tex_ctx *t, const char *s, size_t *p, size_t n,
                     int verbatim, cv_buf *out) {
@@ -447,6 +547,11 @@ static void convert(cv_tex_ctx *t, const char *s, size_t n, int verbatim,
       p++;
       continue;
     }
+    if (t->math && (c == '^' || c == '_')) {
+      p++;
+      script(t, s, &p, n, c, out);
+      continue;
+    }
     if (!t->math && c == '-' && p + 1 < n && s[p + 1] == '-') {
       int three = p + 2 < n && s[p + 2] == '-';
       cv_buf_puts(out, three ? "—" : "–");
@@ -504,13 +609,63 @@ char *cv_tex_convert(cv_tex_ctx *t, const char *tex, int verbatim,
   return r;
 }
 
+/* Where the LaTeX math span starting at s[i] == '$' ends (the index of its
+ * closing delimiter), or 0 when s[i] opens none; *w is the delimiter's
+ * width.  "$$...$$" is math (RenderCV 1.1 and later); "$...$" is math by
+ * Pandoc's rule, so that prices stay text: the opening '$' is followed by
+ * a non-space, the closing one follows a non-space and is not followed by
+ * a digit. */
+static size_t math_end(const char *s, size_t i, size_t *w) {
+  *w = s[i + 1] == '$' ? 2 : 1;
+  char first = s[i + *w];
+  if (!first || first == ' ' || first == '$')
+    return 0;
+  for (size_t j = i + *w + 1; s[j]; j++) {
+    if (s[j] == '\\' && s[j + 1]) {
+      j++;
+      continue;
+    }
+    if (s[j] != '$')
+      continue;
+    if (*w == 2) {
+      if (s[j + 1] == '$')
+        return j;
+    } else if (s[j - 1] != ' ' && !(s[j + 1] >= '0' && s[j + 1] <= '9')) {
+      return j;
+    }
+  }
+  return 0;
+}
+
+char *cv_latex_math_spans(const char *s, cv_arena *arena, cv_diags *diags,
+                          const char *file, int line, int col) {
+  if (!s || !strchr(s, '$'))
+    return (char *)s;
+  cv_tex_ctx t = {.diags = diags, .file = file, .line = line, .col = col};
+  cv_buf out;
+  cv_buf_init(&out);
+  for (size_t i = 0; s[i]; i++) {
+    size_t w = 1;
+    size_t e =
+        s[i] == '$' && (i == 0 || s[i - 1] != '\\') ? math_end(s, i, &w) : 0;
+    if (!e) {
+      cv_buf_putc(&out, s[i]);
+      continue;
+    }
+    t.math = 1;
+    convert(&t, s + i + w, e - i - w, 0, &out);
+    t.math = 0;
+    i = e + w - 1;
+  }
+  char *r = out.failed
+                ? NULL
+                : cv_arena_strndup(arena, out.data ? out.data : "", out.len);
+  cv_buf_fini(&out);
+  return r;
+}
+
 char *cv_latex_to_text(const char *tex, int verbatim, cv_arena *arena,
                        cv_diags *diags, const char *file, int line, int col) {
-  cv_tex_ctx t;
-  memset(&t, 0, sizeof t);
-  t.diags = diags;
-  t.file = file;
-  t.line = line;
-  t.col = col;
+  cv_tex_ctx t = {.diags = diags, .file = file, .line = line, .col = col};
   return cv_tex_convert(&t, tex, verbatim, arena);
 }

@@ -23,6 +23,10 @@ struct cvpdf_node {
   size_t n;
   struct cvpdf_node **items;
   struct cvpdf_node **keys;
+  /* SCALAR: the language its text is in when a translated field printed
+   * it from another language than the document's (a missing translation,
+   * document/lang.c); NULL otherwise. */
+  const char *lang;
 };
 
 typedef struct cv_limits {

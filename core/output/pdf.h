@@ -44,6 +44,10 @@ cv_pagesink cv_pdf_sink(cv_pdf *w);
  * pages, fonts and structure as the file saved without preview.  Call before
  * the first page. */
 void cv_pdf_set_preview(cv_pdf *w, int preview);
+/* For benchmarks only (bench/run.py --untagged): pages without marked
+ * content, for a document saved without a structure tree, to measure
+ * what tagging costs.  Call before the first page. */
+void cv_pdf_set_untagged(cv_pdf *w, int untagged);
 /* Whether data (len bytes, borrowed) holds a PNG or JPEG image the PDF
  * can embed (libharu's loaders read it): 0 with img's data, len, format
  * and size in pixels set, or -1 with why (cap bytes) saying what the data

@@ -31,12 +31,19 @@ typedef struct content {
   double size;
   int have_fill;
   cv_color fill;
-  double lx, ly;   /* the text line origin (set by Td) */
-  double pen;      /* x where the next glyph would go, on line ly */
-  double pending;  /* TJ adjustment not yet written, 1000ths of an em */
-  size_t pageix;   /* the page's number, from 0 */
-  int tagged;      /* the body of a page: its content is marked */
-  int mc;          /* the open marked-content sequence: MC_NONE, ... */
+  double lx, ly;  /* the text line origin (set by Td) */
+  double pen;     /* x where the next glyph would go, on line ly */
+  double pending; /* TJ adjustment not yet written, 1000ths of an em */
+  size_t pageix;  /* the page's number, from 0 */
+  int tagged;     /* the body of a page: its content is marked */
+  int mc;         /* the open marked-content sequence: MC_NONE, ... */
+  /* Whether the open sequence began inside the text object (BT ... ET):
+   * it then ends inside it too, and the text object goes on across the
+   * sequences of one run of text (PDF 32000-1, 14.6: sequences and text
+   * objects nest). */
+  int mc_in_text;
+  /* The same for each open ActualText span, a bit per level. */
+  unsigned span_in_text, span_depth;
   uint32_t leaf;   /* MC_TAG: the element */
   const char *uri; /* MC_TAG: the link it is in, or NULL */
   uint32_t mcid;   /* MC_TAG: its MCID */
@@ -206,17 +213,34 @@ static int tounicode_exact(const font_use *fu, const cv_run *r) {
  * for the end of the sequence it is in unless the span has an MCID, and
  * the same MCID keeps the span's text the sequence's own. */
 static int span_open(content *c) {
-  end_text(c);
+  close_array(c);
+  if (c->span_depth >= 8 * sizeof c->span_in_text)
+    return cv_pdf_fail(c->w, "text spans nested too deep");
+  c->span_in_text = c->span_in_text << 1 | (unsigned)c->in_text;
+  c->span_depth++;
   if (c->mc == MC_TAG && c->mcid != UINT32_MAX)
-    cv_buf_printf(c->b, "/Span <</MCID %u /ActualText <FEFF", c->mcid);
+    cv_buf_printf(c->b, "/Span<</MCID %u/ActualText<FEFF", c->mcid);
   else
-    cv_buf_puts(c->b, "/Span <</ActualText <FEFF");
+    cv_buf_puts(c->b, "/Span<</ActualText<FEFF");
   return 0;
 }
 
-static void span_end(content *c) {
-  end_text(c);
+/* Ends the sequence or span open: inside the text object when it began
+ * there, else after it. */
+static void end_seq(content *c, int in_text) {
+  if (in_text)
+    close_array(c);
+  else
+    end_text(c);
   cv_buf_puts(c->b, "EMC\n");
+}
+
+static void span_end(content *c) {
+  if (!c->span_depth)
+    return;
+  end_seq(c, c->span_in_text & 1);
+  c->span_in_text >>= 1;
+  c->span_depth--;
 }
 
 static void put_actual_text(cv_buf *b, const cv_run *r) {
@@ -227,7 +251,7 @@ static void put_actual_text(cv_buf *b, const cv_run *r) {
       if (r->g[i].text)
         cv_pdf_put_utf16_hex(b, r->g[i].text, r->g[i].text_len);
   }
-  cv_buf_puts(b, ">>> BDC\n");
+  cv_buf_puts(b, ">>>BDC\n");
 }
 
 /* A space character, drawn as the current font's space glyph at the pen
@@ -389,21 +413,38 @@ static int put_text(content *c, const cv_dl_item *it) {
   return 0;
 }
 
+/* Ends the open marked-content sequence, if any. */
+static void end_mc(content *c) {
+  if (c->mc != MC_NONE)
+    end_seq(c, c->mc_in_text);
+  c->mc = MC_NONE;
+  c->mc_in_text = 0;
+}
+
 /* Puts what comes next in the marked-content sequence it belongs to: its
  * structure element's (a Link's inside it when it is a link), or an
- * artifact (rules, icons, text of no element). */
+ * artifact (rules, icons, text of no element).  text: what comes is
+ * text, which may go on in the open text object; anything else is drawn
+ * outside text objects. */
 static int mark(content *c, int mc, uint32_t leaf, const char *uri,
-                uint8_t role) {
+                uint8_t role, int text) {
   if (!c->tagged)
     return 0;
   if (mc == MC_TAG && !uri)
     uri = "";
   if (mc == c->mc &&
-      (mc != MC_TAG || (leaf == c->leaf && !strcmp(uri, c->uri))))
+      (mc != MC_TAG || (leaf == c->leaf && !strcmp(uri, c->uri))) &&
+      (text || !c->mc_in_text))
     return 0;
-  end_text(c);
-  if (c->mc != MC_NONE)
-    cv_buf_puts(c->b, "EMC\n");
+  end_mc(c);
+  if (!text) {
+    end_text(c);
+  } else if (!c->in_text) { /* the text object holds the sequences */
+    cv_buf_puts(c->b, "BT\n");
+    c->in_text = 1;
+    c->lx = c->ly = 0;
+  }
+  c->mc_in_text = c->in_text;
   c->has_text = 0;
   c->mc = mc;
   c->leaf = leaf;
@@ -416,7 +457,7 @@ static int mark(content *c, int mc, uint32_t leaf, const char *uri,
   int rc = cv_pdf_tag_begin(c->w, c->b, c->pageix, leaf, uri,
                             cv_role_name((cv_role)role));
   /* rc > 0: the page holds no more sequences: this one goes on */
-  cv_buf_puts(c->b, rc > 0 ? "/Span BMC\n" : ">> BDC\n");
+  cv_buf_puts(c->b, rc > 0 ? "/Span BMC\n" : ">>BDC\n");
   if (rc == 0)
     c->mcid = c->w->tags.mcids[c->pageix] - 1;
   return rc < 0 ? cv_pdf_fail(c->w, "out of memory tagging a page") : 0;
@@ -424,16 +465,16 @@ static int mark(content *c, int mc, uint32_t leaf, const char *uri,
 
 static int mark_item(content *c, const cv_dl_item *it) {
   if (it->kind == CV_DL_RECT)
-    return mark(c, MC_ARTIFACT, 0, NULL, 0);
+    return mark(c, MC_ARTIFACT, 0, NULL, 0, 0);
   if (it->kind == CV_DL_IMAGE)
-    return it->tag ? mark(c, MC_TAG, it->tag, NULL, it->role)
-                   : mark(c, MC_ARTIFACT, 0, NULL, 0);
+    return it->tag ? mark(c, MC_TAG, it->tag, NULL, it->role, 0)
+                   : mark(c, MC_ARTIFACT, 0, NULL, 0, 0);
   if (it->kind != CV_DL_TEXT || !it->run)
     return 0;
   /* An icon is decoration: its word is in the text beside it. */
   if (!it->tag || it->run->actual_text)
-    return mark(c, MC_ARTIFACT, 0, NULL, 0);
-  return mark(c, MC_TAG, it->tag, it->run->link, it->role);
+    return mark(c, MC_ARTIFACT, 0, NULL, 0, 1);
+  return mark(c, MC_TAG, it->tag, it->run->link, it->role, 1);
 }
 
 static void put_rect(content *c, const cv_dl_item *it) {
@@ -595,7 +636,7 @@ static int begin_part(content *c, const cv_run *a, const cv_run *b, int part,
       if (r->g[i].text && !cv_pdf_soft_hyphen(&r->g[i]))
         cv_pdf_put_utf16_hex(c->b, r->g[i].text, r->g[i].text_len);
   }
-  cv_buf_puts(c->b, ">>> BDC\n");
+  cv_buf_puts(c->b, ">>>BDC\n");
   return 0;
 }
 
@@ -637,10 +678,10 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
                .p = p,
                .font = SIZE_MAX,
                .pageix = w->npages - 1,
-               .tagged = wrap};
+               .tagged = wrap && !w->untagged};
   if (wrap)
     cv_buf_puts(c.b, "q\n");
-  else /* running header and footer: pagination, not the document's text */
+  else if (!w->untagged) /* running header and footer: pagination */
     cv_buf_puts(c.b, "/Artifact <</Type /Pagination>> BDC\n");
   int rc = 0;
   for (size_t i = 0; i < pg->n && rc == 0; i++) {
@@ -665,10 +706,9 @@ int cv_pdf_put_items(cv_pdf *w, HPDF_Page page, HPDF_Dict s, const cv_page *pg,
       rc = cv_pdf_put_image(w, page, c.b, it, c.tagged);
     }
   }
+  end_mc(&c);
   end_text(&c);
-  if (c.mc != MC_NONE)
-    cv_buf_puts(c.b, "EMC\n");
-  cv_buf_puts(c.b, wrap ? "Q\n" : "EMC\n");
+  cv_buf_puts(c.b, wrap ? "Q\n" : w->untagged ? "" : "EMC\n");
   if (rc == 0 && (c.b->failed || c.oom))
     rc = cv_pdf_fail(w, "out of memory writing a page");
   if (rc == 0)

@@ -170,6 +170,8 @@ int cv_image_probe(const unsigned char *data, size_t len, cv_image *img,
     return -1;
   }
   HPDF_Image im = load(pdf, f, data, len);
+  const char *cs = im ? HPDF_Image_GetColorSpace(im) : NULL;
+  img->cmyk = cs && !strcmp(cs, "DeviceCMYK");
   HPDF_Free(pdf);
   if (!im) {
     snprintf(why, cap,

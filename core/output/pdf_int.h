@@ -174,6 +174,7 @@ struct cv_pdf {
   size_t *label_starts;
   size_t nlabels, caplabels;
   pdf_objs objs; /* objects made as text */
+  int untagged;  /* benchmarks only: no marked content (pdf.h) */
 };
 
 /* ---- pdf.c ------------------------------------------------------------- */

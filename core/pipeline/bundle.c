@@ -164,6 +164,10 @@ static int run(bundle *b) {
     po->input = o->bundle[i];
     po->bundle = NULL;
     po->data = NULL;
+    /* One file is PDF/A or not: the first part's pdf: decides for all,
+     * so that what the others bring is checked against it too. */
+    if (i > 0 && !o->pdfa && b->parts[0])
+      po->pdfa = cv_part_pdfa(b->parts[0]) ? 1 : -1;
     if (build_part(b, i, po) < 0)
       bad = 1;
   }

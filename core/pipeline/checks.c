@@ -30,6 +30,10 @@ const cv_core_key cv_core_keys[] = {
     {"languages", CV_CORE_LANGUAGES,
      "the languages the CV is written in, the default first: a text field "
      "may then be a mapping of these languages to text"},
+    {"pdf", CV_CORE_PDF,
+     "the kind of PDF written: standard: pdfa-2 for PDF/A-2 (archives and "
+     "portals), none for plain PDF (the default, or as the layout says); "
+     "render --pdfa and --no-pdfa win over it"},
     {"sections", CV_CORE_SECTIONS, "the sections, in the order printed"},
     {NULL, 0, NULL}};
 static const char *const section_keys[] = {"type", "title", "id", "lang", NULL};

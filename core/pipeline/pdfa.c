@@ -61,7 +61,7 @@ int cv_pdfa_profile(const char *input, cv_arena *arena, cv_diags *d,
       continue;
     if (!bytes) {
       cv_diags_add(d, CV_SEV_ERROR, input, 0, 0,
-                   "--pdfa: cannot read the sRGB profile %s: %s", path,
+                   "PDF/A: cannot read the sRGB profile %s: %s", path,
                    strerror(err));
       return -1;
     }
@@ -72,7 +72,7 @@ int cv_pdfa_profile(const char *input, cv_arena *arena, cv_diags *d,
     free(bytes);
     if (why || !copy) {
       cv_diags_add(d, CV_SEV_ERROR, input, 0, 0,
-                   "--pdfa: expected an sRGB ICC profile in %s, found %s", path,
+                   "PDF/A: expected an sRGB ICC profile in %s, found %s", path,
                    why ? why : "more than memory holds");
       return -1;
     }
@@ -80,7 +80,7 @@ int cv_pdfa_profile(const char *input, cv_arena *arena, cv_diags *d,
     return 0;
   }
   cv_diags_add(d, CV_SEV_ERROR, input, 0, 0,
-               "--pdfa: expected the sRGB ICC profile %s (Debian package "
+               "PDF/A: expected the sRGB ICC profile %s (Debian package "
                "icc-profiles-free) or %s (colord-data), found neither; "
                "install one, or name a profile in $CVPDF_SRGB_PROFILE",
                profiles[0], profiles[1]);

@@ -122,8 +122,8 @@ static unsigned char *read_photo(const cvpdf_node *at, const char *what,
 }
 
 int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
-                  int safe, cv_inputs *inputs, cv_arena *arena, cv_diags *d,
-                  const cv_image **out) {
+                  unsigned flags, cv_inputs *inputs, cv_arena *arena,
+                  cv_diags *d, const cv_image **out) {
   *out = NULL;
   if (!*path->str) {
     cv_diag_at(d, CV_SEV_ERROR, path,
@@ -131,7 +131,8 @@ int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
     return -1;
   }
   size_t len = 0;
-  unsigned char *data = read_photo(path, what, safe, inputs, arena, d, &len);
+  unsigned char *data =
+      read_photo(path, what, flags & CV_IMAGE_SAFE, inputs, arena, d, &len);
   if (!data)
     return -1;
   cv_image *img = cv_arena_alloc(arena, sizeof *img);
@@ -142,13 +143,21 @@ int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
                path->str, img ? why : "no memory to read it");
     return -1;
   }
+  /* PDF/A-2 6.2.4.3: with an sRGB output intent, no CMYK colour. */
+  if ((flags & CV_IMAGE_PDFA) && img->cmyk) {
+    cv_diag_at(d, CV_SEV_ERROR, path,
+               "%s '%s': expected an RGB or grey image for PDF/A (whose "
+               "colours are sRGB), found a CMYK JPEG; convert it to RGB",
+               what, path->str);
+    return -1;
+  }
   img->path = path->str;
   img->alt = alt ? alt : "";
   *out = img;
   return 0;
 }
 
-int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
+int cv_photo_load(const cvpdf_node *root, unsigned flags, cv_inputs *inputs,
                   cv_arena *arena, cv_diags *d, const cv_image **out) {
   *out = NULL;
   const cvpdf_node *ph = cv_node_get(root, "photo"), *path, *alt;
@@ -160,5 +169,5 @@ int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
   const char *text = alt    ? alt->str
                      : name ? cv_arena_printf(arena, "Photo of %s", name)
                             : "Photo";
-  return cv_image_load(path, text, "photo", safe, inputs, arena, d, out);
+  return cv_image_load(path, text, "photo", flags, inputs, arena, d, out);
 }

@@ -13,16 +13,18 @@
  * its alternate text defaults to "Photo of NAME".  Returns 0, or -1 after
  * reporting at the field's line and column why it cannot be used (a
  * wrong shape, a missing or unreadable file, one that is not a JPEG or
- * PNG image). */
-int cv_photo_load(const cvpdf_node *root, int safe, cv_inputs *inputs,
+ * PNG image, or with CV_IMAGE_PDFA one that PDF/A cannot hold).  flags:
+ * CV_IMAGE_SAFE, CV_IMAGE_PDFA. */
+enum { CV_IMAGE_SAFE = 1, CV_IMAGE_PDFA = 2 };
+int cv_photo_load(const cvpdf_node *root, unsigned flags, cv_inputs *inputs,
                   cv_arena *arena, cv_diags *d, const cv_image **out);
 
 /* Reads the image file that scalar path names (relative to the file the
- * node came from, beneath its directory when safe) with alternate text
+ * node came from, beneath its directory with CV_IMAGE_SAFE) with alternate text
  * alt (NULL: none); what names it in messages ("photo", "image").  The
  * same as cv_photo_load otherwise. */
 int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
-                  int safe, cv_inputs *inputs, cv_arena *arena, cv_diags *d,
-                  const cv_image **out);
+                  unsigned flags, cv_inputs *inputs, cv_arena *arena,
+                  cv_diags *d, const cv_image **out);
 
 #endif

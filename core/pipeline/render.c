@@ -86,8 +86,13 @@ typedef struct render_ctx {
   cv_inputs inputs;           /* every file read: no output may replace one */
   const cv_image *photo;      /* the CV's photo:, or NULL */
   const cv_part_place *place; /* a bundle's part: where it goes; else NULL */
-  const unsigned char *icc;   /* --pdfa: the sRGB profile, icc_len bytes */
+  int pdfa;                   /* PDF/A-2: --pdfa, or the files' pdf: */
+  const unsigned char *icc;   /* PDF/A: the sRGB profile, icc_len bytes */
   size_t icc_len;
+  /* For benchmarks only (CVPDF_BENCH_UNTAGGED set, bench/run.py
+   * --untagged): no structure tree and no marked content, to measure
+   * what tagging costs. */
+  int untagged;
 } render_ctx;
 
 static void ctx_fini(render_ctx *c) {
@@ -221,6 +226,12 @@ static int load_theme(render_ctx *c) {
                     cv_plugins_type_decls(c->plugins), &c->inputs, &c->arena,
                     c->d) < 0)
     return -1;
+  /* PDF/A: the command line wins, then the CV's pdf:, then its theme:'s,
+   * then the layout's. */
+  const cvpdf_node *pdf = cv_node_get(c->root, "pdf");
+  if (pdf && cv_theme_read_pdf(c->theme, pdf, &c->arena, c->d) < 0)
+    return -1;
+  c->pdfa = o->pdfa ? o->pdfa > 0 : c->theme->pdfa;
   c->lang_at = cv_node_get(c->root, "language");
   c->lang = o->lang && !o->lang_all ? o->lang : cv_node_str(c->lang_at);
   if (c->lang == o->lang && c->lang && !cv_language_tag_ok(c->lang)) {
@@ -246,17 +257,17 @@ static int load_theme(render_ctx *c) {
 /* Reports a font family of the theme that cannot be loaded: at the CV's
  * own `theme:` when it names the family, else at the CV (the family then
  * comes from its layout). */
-static void font_error(render_ctx *c, const char *family, const cv_status *st) {
+static void font_error(render_ctx *c, const char *family, const char *msg) {
   const cvpdf_node *at = cv_find_scalar(cv_node_get(c->root, "theme"), family);
   if (at)
-    cv_diag_at(c->d, CV_SEV_ERROR, at, "%s", st->msg);
+    cv_diag_at(c->d, CV_SEV_ERROR, at, "%s", msg);
   else {
     const char *layout =
         c->o->layout ? c->o->layout : cv_node_get_str(c->root, "layout");
     if (!layout)
       layout = c->theme->name ? c->theme->name : "the default";
     cv_diags_add(c->d, CV_SEV_ERROR, c->model->file, 0, 0,
-                 "%s (named by the layout %s)", st->msg, layout);
+                 "%s (named by the layout %s)", msg, layout);
   }
 }
 
@@ -279,11 +290,19 @@ static int resolve_fonts(render_ctx *c) {
         continue; /* none, or tried already */
       seen[nseen++] = fams[k];
       cv_status st = {0};
-      if (cv_fontset_get(c->fonts, fams[k], CV_REGULAR, &st))
+      const cv_font *f = cv_fontset_get(c->fonts, fams[k], CV_REGULAR, &st);
+      const char *why = f && c->pdfa ? cv_font_embedding_refused(f) : NULL;
+      if (f && !why)
         continue;
-      if (st.code != CV_ERR_FONT)
+      if (!f && st.code != CV_ERR_FONT)
         return fail_status(c, &st);
-      font_error(c, fams[k], &st);
+      if (why)
+        cv_status_set(&st,
+                      "font '%s' (%s): expected a font whose licence allows "
+                      "embedding, as PDF/A embeds every font, found OS/2 "
+                      "fsType 0x%04X (%s); name another family",
+                      fams[k], f->path, f->fs_type, why);
+      font_error(c, fams[k], st.msg);
       bad = 1;
     }
   }
@@ -304,7 +323,11 @@ static int load_fonts(render_ctx *c) {
   if (!c->shaper || st.failed)
     return fail_status(c, &st);
   cv_shaper_set_hyphcache(c->shaper, o->hyph_cache);
-  if (!cv_shaper_hyphenates(c->shaper) && !cv_hyph_needless(c->lang)) {
+  /* No warning where nothing is lost or nothing can be installed: a layout
+   * that does not hyphenate, a script that needs no patterns, a language
+   * Debian ships none for (its locale file says so). */
+  if (c->theme->hyphenate && !c->theme->no_patterns &&
+      !cv_shaper_hyphenates(c->shaper) && !cv_hyph_needless(c->lang)) {
     const char *lang = c->lang && *c->lang ? c->lang : "en";
     cv_diags_add(c->d, CV_SEV_WARNING, c->model->file,
                  cv_node_str(c->lang_at) ? c->lang_at->line : 0,
@@ -349,6 +372,8 @@ static int open_outputs(render_ctx *c) {
     if (!(c->pdf = cv_pdf_new(&st)))
       return fail_status(c, &st);
     cv_pdf_set_preview(c->pdf, o->preview);
+    c->untagged = getenv("CVPDF_BENCH_UNTAGGED") != NULL;
+    cv_pdf_set_untagged(c->pdf, c->untagged);
     c->tee.pdf = c->pdf;
   }
   if (o->trace) {
@@ -359,21 +384,26 @@ static int open_outputs(render_ctx *c) {
   return 0;
 }
 
+static unsigned image_flags(const render_ctx *c) {
+  return (c->o->safe || c->o->confine_files ? CV_IMAGE_SAFE : 0) |
+         (c->pdfa ? CV_IMAGE_PDFA : 0);
+}
+
 /* Images a plugin places (a letter's signature), read as the photo is. */
 static int load_image(void *ud, const cvpdf_node *path, const char *alt,
                       const cv_image **out) {
   render_ctx *c = ud;
-  return cv_image_load(path, alt, "image", c->o->safe || c->o->confine_files,
-                       &c->inputs, &c->arena, c->d, out);
+  return cv_image_load(path, alt, "image", image_flags(c), &c->inputs,
+                       &c->arena, c->d, out);
 }
 
 static int prepare(render_ctx *c) {
   if (load_theme(c) < 0 || c->top_bad || load_fonts(c) < 0)
     return -1;
-  if (cv_photo_load(c->root, c->o->safe || c->o->confine_files, &c->inputs,
-                    &c->arena, c->d, &c->photo) < 0)
+  if (cv_photo_load(c->root, image_flags(c), &c->inputs, &c->arena, c->d,
+                    &c->photo) < 0)
     return -1;
-  if (c->o->pdfa &&
+  if (c->pdfa &&
       cv_pdfa_profile(c->o->input, &c->arena, c->d, &c->icc, &c->icc_len) < 0)
     return -1;
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
@@ -384,6 +414,8 @@ static int prepare(render_ctx *c) {
   cv_builder_set_safe(c->builder, c->o->safe || c->o->confine_files);
   cv_builder_set_inputs(c->builder, &c->inputs);
   cv_builder_set_image_loader(c->builder, load_image, c);
+  cv_builder_set_text_langs(c->builder,
+                            cv_node_get(c->root, "languages") != NULL);
   return open_outputs(c);
 }
 
@@ -509,9 +541,9 @@ static void fill_info(render_ctx *c) {
   info->creator = "cvpdf " CVPDF_VERSION;
   info->lang = c->lang;
   info->date = c->date;
-  info->structure = cv_builder_structure(c->builder);
+  info->structure = c->untagged ? NULL : cv_builder_structure(c->builder);
   /* PDF/A-2a when tagged (the structure tree), else 2b. */
-  info->pdfa = !c->o->pdfa ? 0 : info->structure ? 'a' : 'b';
+  info->pdfa = !c->pdfa ? 0 : info->structure ? 'a' : 'b';
   info->icc = c->icc;
   info->icc_len = c->icc_len;
 }
@@ -620,6 +652,10 @@ int cv_part_finish(cv_part *c, size_t first, size_t total) {
 
 const cv_docinfo *cv_part_info(const cv_part *c) {
   return &c->doc.info;
+}
+
+int cv_part_pdfa(const cv_part *c) {
+  return c->pdfa;
 }
 
 const cv_docout *cv_part_pages(const cv_part *c) {

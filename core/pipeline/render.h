@@ -17,12 +17,13 @@ struct cv_render_outlet;
 /* The top-level keys core reads itself; the others are the header
  * plugin's fields.  One table for validating a CV and for `cvpdf schema`. */
 typedef enum cv_core_kind {
-  CV_CORE_STRING,   /* a name or tag */
-  CV_CORE_TEXT,     /* printed text: any scalar */
-  CV_CORE_MAP,      /* a mapping (theme overrides) */
-  CV_CORE_SECTIONS, /* the list of sections */
-  CV_CORE_PHOTO,    /* a path, or {path, alt} */
-  CV_CORE_LANGUAGES /* a list of language tags */
+  CV_CORE_STRING,    /* a name or tag */
+  CV_CORE_TEXT,      /* printed text: any scalar */
+  CV_CORE_MAP,       /* a mapping (theme overrides) */
+  CV_CORE_SECTIONS,  /* the list of sections */
+  CV_CORE_PHOTO,     /* a path, or {path, alt} */
+  CV_CORE_LANGUAGES, /* a list of language tags */
+  CV_CORE_PDF        /* {standard: pdfa-2 | none} */
 } cv_core_kind;
 
 typedef struct cv_core_key {
@@ -104,7 +105,8 @@ typedef struct cv_render_opts {
    * says (page_numbers:), or the same for all. */
   int page_numbers;
   /* Write PDF/A-2 (pipeline/pdfa.h): the sRGB profile is read as the CV
-   * is prepared, and a render without it fails. */
+   * is prepared, and a render without it fails.  1 PDF/A (--pdfa), -1
+   * plain PDF (--no-pdfa), 0 as the CV's or its layout's pdf: says. */
   int pdfa;
 } cv_render_opts;
 

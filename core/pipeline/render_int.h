@@ -44,6 +44,8 @@ int cv_part_continues(const cv_part *p);
  * {pages} being total; then its document information.  0, or -1. */
 int cv_part_finish(cv_part *p, size_t first, size_t total);
 const cv_docinfo *cv_part_info(const cv_part *p);
+/* Whether the part is written as PDF/A (--pdfa, or its files' pdf:). */
+int cv_part_pdfa(const cv_part *p);
 /* The part's pages, kept when o->trace is set. */
 const cv_docout *cv_part_pages(const cv_part *p);
 const cv_structure *cv_part_structure(const cv_part *p);

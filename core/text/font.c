@@ -339,6 +339,17 @@ static void fill_metrics(cv_font *f) {
     f->fixed_pitch = 1;
   f->serif = guess_serif(os2, ft->family_name);
   f->symbolic = FT_Get_Char_Index(ft, 'a') == 0;
+  f->fs_type = FT_Get_FSType_Flags(ft);
+}
+
+const char *cv_font_embedding_refused(const cv_font *f) {
+  if (f->fs_type & FT_FSTYPE_BITMAP_EMBEDDING_ONLY)
+    return "bitmap embedding only";
+  /* Restricted: bit 1 alone; a font setting a more permissive bit too
+   * allows that one (OpenType's OS/2 specification). */
+  if ((f->fs_type & 0x000F) == FT_FSTYPE_RESTRICTED_LICENSE_EMBEDDING)
+    return "restricted licence embedding";
+  return NULL;
 }
 
 /* Loads a face into a template font (cache lock held).  ps_name is left

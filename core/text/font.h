@@ -30,8 +30,9 @@ typedef struct cv_font {
   int bbox[4];
   double italic_angle;
   int fixed_pitch, serif, symbolic;
-  FT_Face ft;      /* NULL once loaded: only the metrics above need it */
-  hb_blob_t *blob; /* whole file, for subsetting */
+  unsigned fs_type; /* OS/2 fsType: what the licence allows embedding */
+  FT_Face ft;       /* NULL once loaded: only the metrics above need it */
+  hb_blob_t *blob;  /* whole file, for subsetting */
   hb_face_t *hb_face;
   hb_font_t *hb_font; /* scale = upem: positions come out in font units */
 } cv_font;
@@ -81,6 +82,11 @@ cv_font *cv_fontset_fallback(cv_fontset *fs, uint32_t cp, cv_variant v,
                              const char *const *fallbacks);
 size_t cv_fontset_count(const cv_fontset *fs);
 cv_font *cv_fontset_at(const cv_fontset *fs, size_t i);
+
+/* Why f's licence forbids embedding its outlines in a document (OS/2
+ * fsType: restricted licence, or bitmaps only), or NULL when it allows
+ * it.  PDF/A embeds every font, so such a font cannot be used there. */
+const char *cv_font_embedding_refused(const cv_font *f);
 
 /* Glyph id of cp in font, 0 when absent. */
 uint32_t cv_font_glyph(const cv_font *f, uint32_t cp);

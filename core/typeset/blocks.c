@@ -93,6 +93,44 @@ uint32_t cv_bld_elem(cvpdf_builder *b, cv_role role, uint32_t parent) {
   return e;
 }
 
+/* Whether markup is word alone: in emphasis (**Contributions.**) and
+ * with markup characters escaped, as plugins print a word. */
+static int is_word(const char *markup, const char *word) {
+  size_t n = strlen(markup);
+  while (n && (markup[n - 1] == '*' || markup[n - 1] == '_'))
+    n--;
+  while (n && (*markup == '*' || *markup == '_'))
+    markup++, n--;
+  for (size_t i = 0; i < n; i++, word++) {
+    if (markup[i] == '\\' && i + 1 < n)
+      i++;
+    if (markup[i] != *word)
+      return 0;
+  }
+  return *word == '\0';
+}
+
+/* Element e holds text alone: when a translated field printed it from
+ * another language (its translation missing), or it is a word printed in
+ * English for want of the CV's language's, e carries that language,
+ * unless e is in it already. */
+static void text_lang(cvpdf_builder *b, uint32_t e, const char *text) {
+  if ((!b->text_langs && !b->nenglish) || !e || e >= b->st.n || !text)
+    return;
+  const char *l = b->text_langs ? cv_source_lang(&b->src, text) : NULL;
+  for (size_t i = 0; !l && i < b->nenglish; i++)
+    if (is_word(text, b->english[i]))
+      l = "en";
+  const char *in = b->lang ? b->lang : "";
+  for (uint32_t p = e; l && p && p < b->st.n; p = b->st.v[p].parent)
+    if (b->st.v[p].lang) {
+      in = b->st.v[p].lang;
+      break;
+    }
+  if (l && strcmp(l, in))
+    b->st.v[e].lang = cv_arena_strdup(b->perm, l);
+}
+
 /* Where a block goes: the open item's body, else the open entry, else the
  * open section, else the document. */
 static uint32_t container(const cvpdf_builder *b) {
@@ -196,6 +234,7 @@ static void heading_block(cvpdf_builder *b, const char *sname,
   } else {
     leaf(b, CV_ROLE_H3);
   }
+  text_lang(b, b->tag, title);
   cv_hlist hl;
   cv_hlist_init(&hl);
   const char *m = cv_h_escape(b, title);
@@ -388,6 +427,7 @@ void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
     b->tag = cv_bld_elem(b, CV_ROLE_H1, 1);
   else
     leaf(b, CV_ROLE_P);
+  text_lang(b, b->tag, markup);
   cv_bld_add_space(b, s->space_before);
   paragraph_at(b, s, markup, b->indent);
   cv_bld_add_space(b, s->space_after);
@@ -479,6 +519,11 @@ void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   if (!left && !right)
     return;
   leaf(b, CV_ROLE_P);
+  /* Both parts in one element: it takes a language they share. */
+  if (!left || !right ||
+      (b->text_langs && cv_source_lang(&b->src, left) &&
+       cv_source_lang(&b->src, right)))
+    text_lang(b, b->tag, left ? left : right);
   const cv_style *ls = cv_bld_style(b, lstyle);
   const cv_style *rs = cv_bld_style(b, rstyle);
   double rw = 0;
@@ -592,6 +637,7 @@ void cv_h_item_begin(cvpdf_builder *b, const char *markup) {
   cv_bld_queue_items(b, mr, x - mw - mark_gap(b));
   b->lbody[b->depth - 1] = cv_bld_elem(b, CV_ROLE_LBODY, li);
   leaf(b, CV_ROLE_P);
+  text_lang(b, b->tag, markup);
   paragraph_at(b, s, markup ? markup : "", x);
 }
 
@@ -631,6 +677,8 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
         label ? cv_h_fmt(b, "**%s%s** %s", label, colon, value ? value : "")
               : value;
     cv_bld_add_space(b, b->theme->sp_item);
+    if (!label)
+      text_lang(b, b->tag, value);
     paragraph_at(b, s, m, list_text_x(b));
     return;
   }
@@ -645,6 +693,7 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   cv_hlist_init(&hl);
   cv_bld_add_space(b, b->theme->sp_item);
   b->tag = cv_bld_elem(b, CV_ROLE_LBL, li);
+  text_lang(b, b->tag, label);
   if (label && cv_bld_shape_markup(b, &ls, label, 0, &hl) == 0) {
     cv_hlist rag;
     cv_hlist_init(&rag);
@@ -662,6 +711,7 @@ void cv_h_pair(cvpdf_builder *b, const char *label, const char *value) {
   }
   cv_hlist_fini(&hl);
   b->tag = cv_bld_elem(b, CV_ROLE_LBODY, li);
+  text_lang(b, b->tag, value);
   paragraph_at(b, s, value ? value : "", x + lw);
   cv_bld_flush_labels(b);
 }

@@ -17,6 +17,8 @@
 
 #include "typeset/layout.h"
 
+#define CV_MAX_ENGLISH 16
+
 /* Nothing here is part of libcvpdf's interface. */
 #pragma GCC visibility push(hidden)
 
@@ -132,6 +134,10 @@ struct cvpdf_builder {
   size_t blocks, pairs_block; /* blocks begun; the last pair's number */
   uint32_t contact_tag;       /* the contact line's list (L) */
   const char *sect_lang;      /* the section's own language, or NULL */
+  int text_langs;             /* look for text printed from another language */
+  /* Words of the CV's language printed in English, theirs missing. */
+  const char *english[CV_MAX_ENGLISH];
+  size_t nenglish;
 
   /* the photo beside the header (photo.c) */
   int photo_on;

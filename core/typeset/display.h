@@ -33,6 +33,7 @@ typedef struct cv_image {
   unsigned px_w, px_h; /* size in pixels */
   const char *alt;     /* alternate text (a tagged PDF's /Alt); "" none */
   const char *path;    /* as the CV wrote it, for messages */
+  int cmyk; /* a CMYK JPEG, which PDF/A with its sRGB intent cannot hold */
 } cv_image;
 
 typedef struct cv_dl_item {

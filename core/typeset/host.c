@@ -119,7 +119,18 @@ const char *cv_h_escape(cvpdf_builder *b, const char *text) {
 }
 
 const char *cv_h_word(cvpdf_builder *b, const char *key) {
-  return cv_theme_word(b->theme, b->lang, key);
+  int english = 0;
+  const char *w = cv_theme_word_in(b->theme, b->lang, key, &english);
+  /* Printed alone, the English word says it is English (/Lang). */
+  if (english && b->lang && strncmp(b->lang, "en", 2) &&
+      b->nenglish < CV_MAX_ENGLISH) {
+    size_t i = 0;
+    while (i < b->nenglish && b->english[i] != w)
+      i++;
+    if (i == b->nenglish)
+      b->english[b->nenglish++] = w;
+  }
+  return w;
 }
 
 const char *cv_h_option(cvpdf_builder *b, const char *key) {

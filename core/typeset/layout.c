@@ -312,6 +312,10 @@ void cv_builder_set_lang(cvpdf_builder *b, const char *lang) {
   b->sect_lang = own ? NULL : cv_arena_strdup(b->perm, lang);
 }
 
+void cv_builder_set_text_langs(cvpdf_builder *b, int on) {
+  b->text_langs = on;
+}
+
 void cv_builder_set_type(cvpdf_builder *b, const char *type) {
   b->type = type;
 }

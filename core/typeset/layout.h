@@ -35,6 +35,10 @@ void cv_builder_set_type(cvpdf_builder *b, const char *type);
  * (BCP 47, "de"): its elements carry it (a tagged PDF's /Lang).  Ends
  * with the section. */
 void cv_builder_set_lang(cvpdf_builder *b, const char *lang);
+/* The CV has translated fields (languages:): text printed from another
+ * language than the document's (a missing translation) gets that
+ * language's /Lang on its structure element. */
+void cv_builder_set_text_langs(cvpdf_builder *b, int on);
 /* The node (a section, or the top level for the header) whose strings the
  * plugin hands the builder next: a problem found in one (a link the PDF
  * may not hold) is reported at the field it came from. */

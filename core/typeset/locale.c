@@ -1,7 +1,8 @@
 /* cvpdf - the words of a language (locales/LANG.yaml): the defaults under
  * a layout's and a CV's own `words:`.  A locale file holds one mapping,
  * `words:`, from the word cvpdf asks for ("present", "Advisor", ...) to
- * how the language writes it. */
+ * how the language writes it, and `hyphenation_patterns: false` where
+ * Debian ships no hyphenation patterns for the language. */
 #define _POSIX_C_SOURCE 200809L
 #include "typeset/theme_read.h"
 
@@ -46,14 +47,20 @@ static void read_locale(cv_lr *r, const char *tag, const char *const *dirs) {
       r->errors++;
       return;
     }
-    static const char *const keys[] = {"words", NULL};
-    const cvpdf_node *words = NULL;
+    static const char *const keys[] = {"words", "hyphenation_patterns", NULL};
+    const cvpdf_node *words = NULL, *pat = NULL;
+    int has = 1;
     if (cv_lr_is_map(r, m->root, "a locale file") &&
-        cv_lr_known_keys(r, m->root, keys, "a locale file") == 0 &&
-        (words = cv_node_get(m->root, "words")) &&
-        cv_lr_is_map(r, words, "words"))
-      for (size_t i = 0; i < cv_node_len(words); i++)
-        add_word(r, tag, cv_node_key_at(words, i), cv_node_value_at(words, i));
+        cv_lr_known_keys(r, m->root, keys, "a locale file") == 0) {
+      if ((pat = cv_node_get(m->root, "hyphenation_patterns")) &&
+          cv_lr_bool(r, pat, "hyphenation_patterns", &has) == 0 && !has)
+        r->t->no_patterns = 1;
+      if ((words = cv_node_get(m->root, "words")) &&
+          cv_lr_is_map(r, words, "words"))
+        for (size_t i = 0; i < cv_node_len(words); i++)
+          add_word(r, tag, cv_node_key_at(words, i),
+                   cv_node_value_at(words, i));
+    }
     cv_model_destroy(m);
     return;
   }

@@ -19,24 +19,15 @@
 
 #define MM (72.0 / 25.4)
 
-/* The places cvpdf knows, in mm from the sheet's top left corner: the
- * field, and where its text starts inside it (DIN 5008: the address zone
- * under the 17.7 mm of the return-address zone, 5 mm in from the left). */
-typedef struct place_def {
-  const char *name;
-  double top, left, width, height, inset_top, inset_left;
-} place_def;
-
-static const place_def places[] = {
-    {"din5008", 45, 20, 85, 45, 17.7, 5},  /* form B */
-    {"din5008a", 27, 20, 85, 45, 17.7, 5}, /* form A */
-    {NULL, 0, 0, 0, 0, 0, 0}};
-
-static const place_def *find_place(const char *name) {
-  for (size_t i = 0; name && places[i].name; i++)
-    if (!strcmp(places[i].name, name))
-      return &places[i];
-  return NULL;
+/* The places a layout declares (places:, typeset/theme_places.c), by
+ * name, as a list for a message: "din5008, din5008a". */
+static const char *place_names(const cvpdf_builder *b, char *buf, size_t cap) {
+  size_t at = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < b->theme->nplaces && at < cap; i++)
+    at += (size_t)snprintf(buf + at, cap - at, "%s%s", i ? ", " : "",
+                           b->theme->places[i].name);
+  return b->theme->nplaces ? buf : "none";
 }
 
 void cv_bld_frame_save(const cvpdf_builder *b, frame *f) {
@@ -71,12 +62,21 @@ double cv_bld_height_from(const cvpdf_builder *b, size_t from, int lead_glue,
 int cv_h_place_begin(cvpdf_builder *b, const char *name) {
   cv_bld_begin_block(b);
   const cv_theme *t = b->theme;
-  const place_def *p = find_place(name);
+  const cv_place *p = cv_theme_place(t, name);
+  if (!p && name) {
+    char names[256];
+    cv_diags_add(
+        b->diags, CV_SEV_WARNING, b->src.root ? b->src.root->file : NULL,
+        b->src.root ? b->src.root->line : 0, b->src.root ? b->src.root->col : 0,
+        "the layout declares no place '%s' (its places: %s); the blocks "
+        "meant for it follow the text instead",
+        name, place_names(b, names, sizeof names));
+  }
   if (!p || b->place_on)
     return 0;
   int boxes;
   double used = cv_bld_height_from(b, b->page_start + b->dropped, 0, &boxes);
-  double top = p->top * MM + p->inset_top * MM - t->margin_top;
+  double top = p->top + p->inset_top - t->margin_top;
   double body = t->page_h - t->margin_top - t->margin_bottom;
   if (used > top || top > body) {
     cv_diags_add(
@@ -85,7 +85,7 @@ int cv_h_place_begin(cvpdf_builder *b, const char *name) {
         "the %s address field starts %.1f mm below the page's top, "
         "but what comes before it reaches %.1f mm: it is set below "
         "that instead (a smaller header or photo leaves room)",
-        name, p->top + p->inset_top, (t->margin_top + used) / MM);
+        name, (p->top + p->inset_top) / MM, (t->margin_top + used) / MM);
     return 0;
   }
   if (!boxes) {
@@ -99,11 +99,11 @@ int cv_h_place_begin(cvpdf_builder *b, const char *name) {
   b->place_on = 1;
   b->place_name = name;
   b->place_top = top;
-  b->place_bottom = (p->top + p->height) * MM - t->margin_top;
+  b->place_bottom = p->top + p->height - t->margin_top;
   b->place_at = b->nv + b->dropped;
   cv_bld_frame_save(b, &b->place_saved);
-  double x = (p->left + p->inset_left) * MM - t->margin_left;
-  double w = (p->width - p->inset_left) * MM;
+  double x = p->left + p->inset_left - t->margin_left;
+  double w = p->width - p->inset_left;
   b->indent = b->base = x > 0 ? x : 0;
   b->measure = b->indent + w < b->measure ? b->indent + w : b->measure;
   b->keep = 1; /* the place stays on this page */

@@ -29,18 +29,24 @@ void cv_source_add(cv_source *s, const cvpdf_node *tree) {
 
 /* Depth first.  Aliases make the tree a DAG whose expansion the model
  * bounds (--max-nodes); *budget bounds this walk the same way. */
-static const cvpdf_node *find(const cvpdf_node *n, const char *text,
+/* exact: a scalar that is text whole and has a language of its own;
+ * else one that holds text. */
+static const cvpdf_node *find(const cvpdf_node *n, const char *text, int exact,
                               size_t *budget) {
   if (!n || *budget == 0)
     return NULL;
   (*budget)--;
   if (n->kind == CVPDF_NODE_SCALAR)
-    return n->str && strstr(n->str, text) ? n : NULL;
+    return n->str && (exact ? n->lang && !strcmp(n->str, text)
+                            : strstr(n->str, text) != NULL)
+               ? n
+               : NULL;
   for (size_t i = 0; i < n->n; i++) {
-    const cvpdf_node *hit =
-        n->kind == CVPDF_NODE_MAP ? find(n->keys[i], text, budget) : NULL;
+    const cvpdf_node *hit = n->kind == CVPDF_NODE_MAP && !exact
+                                ? find(n->keys[i], text, exact, budget)
+                                : NULL;
     if (!hit)
-      hit = find(n->items[i], text, budget);
+      hit = find(n->items[i], text, exact, budget);
     if (hit)
       return hit;
   }
@@ -48,25 +54,31 @@ static const cvpdf_node *find(const cvpdf_node *n, const char *text,
 }
 
 static const cvpdf_node *find_all(const cv_source *s, const char *text,
-                                  size_t *budget) {
+                                  int exact, size_t *budget) {
   if (!*text)
     return NULL;
-  const cvpdf_node *hit = find(s->root, text, budget);
+  const cvpdf_node *hit = find(s->root, text, exact, budget);
   for (size_t i = 0; !hit && i < s->nextra; i++)
-    hit = find(s->extra[i], text, budget);
+    hit = find(s->extra[i], text, exact, budget);
   return hit;
+}
+
+const char *cv_source_lang(const cv_source *s, const char *text) {
+  size_t budget = 1000000;
+  const cvpdf_node *hit = text ? find_all(s, text, 1, &budget) : NULL;
+  return hit ? hit->lang : NULL;
 }
 
 const cvpdf_node *cv_source_find(const cv_source *s, const char *text) {
   if (!text)
     return s->root;
   size_t budget = 1000000;
-  const cvpdf_node *hit = find_all(s, text, &budget);
+  const cvpdf_node *hit = find_all(s, text, 0, &budget);
   /* A plugin may have put a scheme in front of the field: "mailto:" and
    * an e-mail address, "https://" and a web site. */
   const char *colon = strchr(text, ':');
   if (!hit && colon)
-    hit = find_all(s, colon + 1 + strspn(colon + 1, "/"), &budget);
+    hit = find_all(s, colon + 1 + strspn(colon + 1, "/"), 0, &budget);
   return hit ? hit : s->root;
 }
 

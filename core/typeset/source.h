@@ -29,6 +29,10 @@ void cv_source_add(cv_source *s, const cvpdf_node *tree);
  * (the field a link or title came from); else root itself; NULL before
  * any section. */
 const cvpdf_node *cv_source_find(const cv_source *s, const char *text);
+/* The language of the scalar under root and the loaded trees whose text
+ * is `text` whole, when a translated field printed it from another
+ * language than the document's (cvpdf_node's lang); else NULL. */
+const char *cv_source_lang(const cv_source *s, const char *text);
 /* 1 the first time `text` is reported at node at, 0 after that. */
 int cv_source_first(cv_source *s, const cvpdf_node *at, const char *text);
 

@@ -312,23 +312,12 @@ static void read_photo(cv_lr *r, const cvpdf_node *m) {
     return;
   cv_lr_known_keys(r, m, keys, "photo");
   const cvpdf_node *v;
-  const char *s;
+  int i;
   if ((v = cv_node_get(m, "position")) &&
-      (s = cv_lr_scalar(r, v, "position"))) {
-    int i = 0;
-    while (positions[i] && strcmp(s, positions[i]))
-      i++;
-    if (positions[i]) {
-      r->t->photo_position = i;
-    } else {
-      const char *near = cv_nearest(s, positions);
-      cv_lr_err(r, v,
-                "photo: expected a position of right, left, center or none, "
-                "found '%s'%s%s%s",
-                s, near ? "; did you mean '" : "", near ? near : "",
-                near ? "'?" : "");
-    }
-  }
+      (i = cv_lr_choice(r, v, "photo", positions,
+                        "a position of right, left, center or "
+                        "none")) >= 0)
+    r->t->photo_position = i;
   if ((v = cv_node_get(m, "size")))
     cv_lr_length(r, v, "photo size", &r->t->photo_size, R_PHOTO);
   if ((v = cv_node_get(m, "gap")))
@@ -554,7 +543,8 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
       "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
       "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
       "footer",   "sections", "words",        "extends",   "column",  "header",
-      "breaking", "photo",    "page_numbers", "letter",    NULL};
+      "breaking", "photo",    "page_numbers", "letter",    "pdf",     "places",
+      NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -611,6 +601,10 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
                      &r->t->header_align, &r->t->header_first);
   if ((v = cv_node_get(root, "page_numbers")))
     read_page_numbers(r, v);
+  if ((v = cv_node_get(root, "pdf")))
+    cv_lr_pdf(r, v);
+  if ((v = cv_node_get(root, "places")))
+    cv_lr_places(r, v);
   if ((v = cv_node_get(root, "sections")))
     read_pairs2(r, v, "sections", r->t->opt_keys, r->t->opt_vals, &r->t->nopts,
                 32);
@@ -932,10 +926,17 @@ static const char *word_in(const char *const *keys, const char *const *vals,
  * file, then both in English, then the key itself. */
 const char *cv_theme_word(const cv_theme *t, const char *lang,
                           const char *key) {
+  return cv_theme_word_in(t, lang, key, NULL);
+}
+
+const char *cv_theme_word_in(const cv_theme *t, const char *lang,
+                             const char *key, int *english) {
   const char *l = lang ? lang : "en";
   const char *v = word_in(t->word_keys, t->word_vals, t->nwords, l, key);
   if (!v)
     v = word_in(t->locale_keys, t->locale_vals, t->nlocale, l, key);
+  if (english)
+    *english = !v;
   if (!v)
     v = lookup2(t->word_keys, t->word_vals, t->nwords, "en", key);
   if (!v)

@@ -40,6 +40,16 @@ typedef struct cv_icon {
   const char *word; /* extracted text, "" for none */
 } cv_icon;
 
+/* A field at a fixed position of the sheet that blocks can be set in
+ * (a letter's envelope window), from the layout's places:.  Points from
+ * the sheet's top left corner; the text starts inset_top below its top
+ * and inset_left in from its left. */
+#define CV_MAX_PLACES 8
+typedef struct cv_place {
+  const char *name;
+  double top, left, width, height, inset_top, inset_left;
+} cv_place;
+
 typedef struct cv_theme {
   const char *name;
   double page_w, page_h;
@@ -113,12 +123,21 @@ typedef struct cv_theme {
   const char *locale_keys[CV_MAX_LOCALE_WORDS];
   const char *locale_vals[CV_MAX_LOCALE_WORDS];
   size_t nlocale;
+  /* the language's locale file says `hyphenation_patterns: false`: Debian
+   * ships none for it, so its words are set unhyphenated without a warning */
+  int no_patterns;
   /* the CV's photo: beside the header (left or right of it) or above it,
    * `photo_size` pt high, `photo_gap` pt from the text, clipped to a
    * circle when photo_round; CV_PHOTO_NONE leaves it out */
   int photo_position;
   double photo_size, photo_gap;
   int photo_round;
+  /* pdf: standard: pdfa-2 (1) writes PDF/A-2, as render --pdfa does;
+   * none (0, the default) plain PDF. */
+  int pdfa;
+  /* places: (typeset/theme_places.c) */
+  cv_place places[CV_MAX_PLACES];
+  size_t nplaces;
 } cv_theme;
 
 enum { CV_PHOTO_NONE, CV_PHOTO_RIGHT, CV_PHOTO_LEFT, CV_PHOTO_CENTER };
@@ -139,6 +158,13 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
                   const char *const *dirs, const cvpdf_node *overrides,
                   int letter, const cvpdf_section_type *const *types,
                   cv_inputs *inputs, cv_arena *arena, cv_diags *diags);
+/* Reads a CV's own top-level `pdf:` mapping into t, over what the layout
+ * and the theme: overrides said (the same keys as a layout's pdf:).
+ * Returns 0, or -1 after an error at its node. */
+int cv_theme_read_pdf(cv_theme *t, const cvpdf_node *pdf, cv_arena *arena,
+                      cv_diags *diags);
+/* The place called name, or NULL when the layout declares none such. */
+const cv_place *cv_theme_place(const cv_theme *t, const char *name);
 /* Style names cvpdf and its plugin guide use (docs/plugins.md),
  * NULL-terminated: a layout may define any of them. */
 extern const char *const cv_std_styles[];
@@ -153,6 +179,10 @@ int cv_theme_load_locales(cv_theme *t, const char *lang,
 /* The style called name, falling back along "a.b" -> "a" -> "body". */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name);
 const char *cv_theme_word(const cv_theme *t, const char *lang, const char *key);
+/* The same; *english (may be NULL) is set when lang has no such word and
+ * the English one (or the key itself) stands in for it. */
+const char *cv_theme_word_in(const cv_theme *t, const char *lang,
+                             const char *key, int *english);
 const char *cv_theme_option(const cv_theme *t, const char *type,
                             const char *key);
 const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);

@@ -144,22 +144,28 @@ int cv_lr_color(cv_lr *r, const cvpdf_node *n, cv_color *out) {
   return 0;
 }
 
-int cv_lr_align(cv_lr *r, const cvpdf_node *n, cv_align *out) {
-  static const char *const names[] = {"justify", "left", "center", "right",
-                                      NULL};
-  const char *s = cv_lr_scalar(r, n, "align");
+int cv_lr_choice(cv_lr *r, const cvpdf_node *n, const char *what,
+                 const char *const *names, const char *expected) {
+  const char *s = cv_lr_scalar(r, n, what);
   if (!s)
     return -1;
   for (int i = 0; names[i]; i++)
-    if (!strcmp(s, names[i])) {
-      *out = (cv_align)i;
-      return 0;
-    }
+    if (!strcmp(s, names[i]))
+      return i;
   const char *near = cv_nearest(s, names);
-  cv_lr_err(
-      r, n, "align: expected justify, left, center or right, found '%s'%s%s%s",
-      s, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+  cv_lr_err(r, n, "%s: expected %s, found '%s'%s%s%s", what, expected, s,
+            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return -1;
+}
+
+int cv_lr_align(cv_lr *r, const cvpdf_node *n, cv_align *out) {
+  static const char *const names[] = {"justify", "left", "center", "right",
+                                      NULL};
+  int i = cv_lr_choice(r, n, "align", names, "justify, left, center or right");
+  if (i < 0)
+    return -1;
+  *out = (cv_align)i;
+  return 0;
 }
 
 /* Reports keys of map not in names; returns 0 when all are known. */
@@ -198,6 +204,28 @@ int cv_lr_is_map(cv_lr *r, const cvpdf_node *n, const char *what) {
 const char *cv_lr_dupstr(cv_lr *r, const cvpdf_node *n, const char *what) {
   const char *s = cv_lr_scalar(r, n, what);
   return s ? cv_arena_strdup(r->arena, s) : NULL;
+}
+
+void cv_lr_pdf(cv_lr *r, const cvpdf_node *v) {
+  static const char *const keys[] = {"standard", NULL};
+  static const char *const standards[] = {"none", "pdfa-2", NULL};
+  if (!cv_lr_is_map(r, v, "pdf"))
+    return;
+  cv_lr_known_keys(r, v, keys, "pdf");
+  const cvpdf_node *at = cv_node_get(v, "standard");
+  int i = at ? cv_lr_choice(r, at, "pdf: standard", standards,
+                            "pdfa-2 (PDF/A-2, for archives and portals) or "
+                            "none")
+             : -1;
+  if (i >= 0)
+    r->t->pdfa = i;
+}
+
+int cv_theme_read_pdf(cv_theme *t, const cvpdf_node *pdf, cv_arena *arena,
+                      cv_diags *diags) {
+  cv_lr r = {.t = t, .arena = arena, .diags = diags};
+  cv_lr_pdf(&r, pdf);
+  return r.errors ? -1 : 0;
 }
 
 /* hyphenate_capitals: true, false, or last_resort (only where a paragraph

@@ -64,11 +64,20 @@ int cv_lr_bool(cv_lr *r, const cvpdf_node *n, const char *what, int *out);
 /* "#RRGGBB". */
 int cv_lr_color(cv_lr *r, const cvpdf_node *n, cv_color *out);
 int cv_lr_align(cv_lr *r, const cvpdf_node *n, cv_align *out);
+/* The index of n's text in names (NULL-terminated), or -1 after an error
+ * naming what, saying what was expected and the nearest name. */
+int cv_lr_choice(cv_lr *r, const cvpdf_node *n, const char *what,
+                 const char *const *names, const char *expected);
 /* Reports keys of map not in names; returns 0 when all are known. */
 int cv_lr_known_keys(cv_lr *r, const cvpdf_node *map, const char *const *names,
                      const char *what);
 /* Whether n is a mapping; reports it when it is something else. */
 int cv_lr_is_map(cv_lr *r, const cvpdf_node *n, const char *what);
+/* places: {NAME: {top, left, width, height, inset_top, inset_left}}
+ * into r->t->places (theme_places.c). */
+void cv_lr_places(cv_lr *r, const cvpdf_node *v);
+/* pdf: {standard: pdfa-2 | none} into r->t->pdfa. */
+void cv_lr_pdf(cv_lr *r, const cvpdf_node *v);
 
 /* theme_check.c: names checked against what reads them, each reported
  * at its node with the nearest known name.  They do nothing when r->types

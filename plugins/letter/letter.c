@@ -56,7 +56,8 @@ static const cvpdf_field letter_fields[] = {
      "what goes with the letter: a line, or a list", NULL},
     {"window", CVPDF_FIELD_STRING, 0,
      "the address in an envelope's window: din5008 (A4, form B), din5008a "
-     "(form A) or none (overrides the layout's option)",
+     "(form A), another place the layout's places: declares, or none "
+     "(overrides the layout's option)",
      NULL},
     {NULL, 0, 0, NULL, NULL}};
 

@@ -248,7 +248,8 @@ typedef struct cvpdf_host {
    * text.  A bad date is reported as an error and gives NULL. */
   const char *(*day_date)(cvpdf_builder *b, const cvpdf_node *date);
   /* Blocks between place_begin and place_end go where the layout places
-   * `name` on the current page ("din5008": the address field of a DIN
+   * `name` on the current page (its places:; those of cvpdf's layouts
+   * are "din5008": the address field of a DIN
    * 5008 letter, 45 mm from the top and 20 mm from the left of an A4
    * sheet, 85 x 45 mm, form B; "din5008a": form A, 27 mm from the top),
    * set in its width, and what follows starts below it.  Returns 1 when
