@@ -2,8 +2,9 @@
 # Typographic finish: a line no break can set within its measure is
 # reported as TeX reports an overfull box (file:line:column and by how
 # much) by render and check, and counted by --timing; web and e-mail
-# addresses break after / . @ - rather than run past the margin; and the
-# corpus of real CVs (tests/corpus) stays inside its margins.
+# addresses break after / . @ - rather than run past the margin; label
+# columns, award lines and short entries are set as a typesetter would;
+# and the corpus of real CVs (tests/corpus) stays inside its margins.
 set -u
 . tests/tap.sh
 
@@ -54,6 +55,49 @@ pdftotext -bbox "$T/fine.pdf" - | sed -n 's/.*xMax="\([0-9.]*\)".*/\1/p' |
   awk '$1 > 539.3 { bad++ } END { exit bad > 0 }' &&
   ok "no word of the addresses past the right margin" ||
   no "a word of the addresses passes the right margin"
+
+# 4. Label columns, award lines and short entries (traces of the examples).
+"$BIN" render -q examples/academic-cv.yaml --layout awesome -o "$T/a.pdf" \
+  --trace "$T/aw.trace"
+"$BIN" render -q examples/academic-cv.yaml --layout classic -o "$T/a.pdf" \
+  --trace "$T/cl.trace"
+"$BIN" render -q examples/academic-cv.yaml --layout modern -o "$T/a.pdf" \
+  --trace "$T/mo.trace"
+# Items of a trace: page number, x, baseline and text.
+items() {
+  awk '/^page /{p++} /^text /{t=$0; sub(/^[^"]*"/, "", t); sub(/".*/, "", t);
+    print p, $2, $3, t}' "$1"
+}
+# A margin label "(P2)" takes the layout's label width (34pt in awesome),
+# not the 100pt of the venue column: its entry starts beside it.
+gap=$(items "$T/aw.trace" | awk '$4 == "(P2)" { y = $3; x = $2; next }
+  y && $3 == y { print $2 - x; exit }')
+if [ -n "$gap" ] && awk -v g="$gap" 'BEGIN { exit !(g > 20 && g < 50) }'; then
+  ok "a margin label's column is as wide as the layout's label width ($gap pt)"
+else no "the entry beside (P2) starts $gap pt after it"; fi
+# Awards set as lines follow each other at the text's leading (12.4pt in
+# classic), not an entry's space apart.
+steps=$(items "$T/cl.trace" | awk '$4 ~ /^(Fellowships?,?|Distinction,)$/ {
+  if (y) printf "%.1f ", y - $3; y = $3 }')
+case "$steps" in
+"12.4 12.4 12.4 "*) ok "award lines at the leading: $steps" ;;
+*) no "award lines spaced $steps" ;;
+esac
+# An entry of four lines is not split across pages: the publication (C4)
+# has its venue on the page of its title.
+pages=$(items "$T/mo.trace" | awk '$4 == "(C4)" { t = $1 }
+  t && $4 == "(COLM)" { print t, $1; exit }')
+set -- $pages
+if [ $# -eq 2 ] && [ "$1" = "$2" ]; then ok "a four-line entry on one page"
+else no "(C4) title and venue on pages: $pages"; fi
+
+# The new breaking: values are checked at their position.
+printf 'name: A B\ntheme:\n  breaking: {hyphenate_capitals: maybe, letterspace: 0.5}\nsections:\n  - type: summary\n    text: "Hi."\n' >"$T/bad.yaml"
+"$BIN" check "$T/bad.yaml" >"$T/bad" 2>&1
+grep -qF "bad.yaml:3:34: error: hyphenate_capitals: expected true, false or last_resort, found maybe" "$T/bad" &&
+  grep -qF "bad.yaml:3:54: error: letterspace: expected a number of em from 0 to 0.1, found '0.5'" "$T/bad" &&
+  ok "breaking: hyphenate_capitals and letterspace errors at line:column" ||
+  no "breaking: errors: $(cat "$T/bad")"
 
 # 3. The real RenderCV and JSON Resume files of tests/corpus: no line past
 # the right edge (pdfaudit --overrun, where the tool is present), and no

@@ -164,6 +164,13 @@ int cv_trace_write(const cv_docout *d, cv_buf *out, cv_status *st) {
     cv_buf_putc(out, '\n');
     for (size_t i = 0; i < pg->n; i++)
       put_item(out, &pg->items[i]);
+    if (pg->foot_need >= 0) { /* what could have started in the hole */
+      cv_buf_puts(out, "foot ");
+      put_num(out, pg->foot_hole);
+      cv_buf_putc(out, ' ');
+      put_num(out, pg->foot_need);
+      cv_buf_putc(out, '\n');
+    }
   }
   if (out->failed) {
     cv_status_set(st, "trace: out of memory");

@@ -309,6 +309,12 @@ void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
     ls.align = CV_ALIGN_LEFT;
   double lw = b->theme->label_width;
   const char *opt = cv_h_option(b, "label_width");
+  /* A section's label_width is the width of a column of text (a venue);
+   * labels beside the entry in the margin arrangement ("(P2)") take the
+   * layout's label width, or their widest word. */
+  const char *arr = cv_h_option(b, "arrangement");
+  if (arr && !strcmp(arr, "margin"))
+    opt = NULL;
   if (opt && atof(opt) > 0 && atof(opt) < b->measure / 2)
     lw = atof(opt); /* per section type: a venue column is wider */
   cv_hlist hl;
@@ -350,8 +356,13 @@ void cv_h_entry_begin(cvpdf_builder *b, const char *label) {
     b->indent += lw;
 }
 
+/* Entries of at most this many lines are never split across pages (a
+ * publication's title, authors, venue and note read as one). */
+#define KEEP_WHOLE_LINES 4
+
 /* An entry's last line never starts a page alone (a note cut off from its
- * entry reads as belonging to the next one). */
+ * entry reads as belonging to the next one), and a short entry is not
+ * split at all. */
 static void keep_last_line(cvpdf_builder *b) {
   size_t i = b->nv;
   while (i > b->entry_start && b->v[i - 1].kind != CV_VBOX)
@@ -364,6 +375,15 @@ static void keep_last_line(cvpdf_builder *b) {
     boxes_before += b->v[k].kind == CV_VBOX;
   if (boxes_before < 2)
     return; /* a one- or two-line entry is kept whole by its head already */
+  if (boxes_before < KEEP_WHOLE_LINES) {
+    size_t k = b->entry_start;
+    while (k < last && b->v[k].kind != CV_VBOX)
+      k++; /* a break before the entry's first line stays */
+    for (; k < last; k++)
+      if (b->v[k].kind == CV_VPENALTY && b->v[k].penalty < CV_INF_PENALTY)
+        b->v[k].penalty = CV_INF_PENALTY;
+    return;
+  }
   for (size_t k = last; k-- > b->entry_start;) {
     if (b->v[k].kind == CV_VBOX)
       return;

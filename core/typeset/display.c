@@ -28,6 +28,7 @@ cv_page *cv_docout_add_page(cv_docout *d, double width, double height) {
   memset(p, 0, sizeof *p);
   p->width = width;
   p->height = height;
+  p->foot_need = -1;
   return p;
 }
 
@@ -87,6 +88,8 @@ static int docout_page(void *ud, const cv_page *pg, cv_status *st) {
     cv_status_set(st, "out of memory keeping a page");
     return -1;
   }
+  p->foot_hole = pg->foot_hole;
+  p->foot_need = pg->foot_need;
   return copy_items(p, pg, st);
 }
 

@@ -56,6 +56,10 @@ typedef struct cv_page {
   double width, height;
   cv_dl_item *items;
   size_t n, cap;
+  /* The space left empty at the page foot, and the height of what had to
+   * go together at the next page's top (cv_page_first_unit); foot_need <
+   * 0 on a last page. */
+  double foot_hole, foot_need;
 } cv_page;
 
 /* The logical structure of the document, as the builder learns it from

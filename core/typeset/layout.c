@@ -410,7 +410,8 @@ static void sink_failed(cvpdf_builder *b, const cv_status *st) {
 }
 
 /* Places the lines of v[start, end) on a page and hands it to the sink. */
-static void deliver_page(cvpdf_builder *b, size_t start, size_t end) {
+static void deliver_page(cvpdf_builder *b, size_t start, size_t end,
+                         double need) {
   const cv_theme *t = b->theme;
   cv_page *pg = &b->scratch;
   pg->n = 0;
@@ -439,6 +440,8 @@ static void deliver_page(cvpdf_builder *b, size_t start, size_t end) {
     cv_bld_oom(b);
     return;
   }
+  pg->foot_hole = top ? 0 : y - t->margin_bottom;
+  pg->foot_need = need;
   cv_status st = {0};
   b->npages++;
   if (b->sink.page && b->sink.page(b->sink.ud, pg, &st) < 0)
@@ -491,10 +494,21 @@ void cv_bld_fire_pages(cvpdf_builder *b, int final) {
                                    cv_bld_style(b, "body")->leading, final);
     if (end == CV_PAGE_OPEN)
       break;
-    deliver_page(b, start, end);
     /* A cut through unbreakable material may fall on a box, which then
      * starts the next page; any other break item belongs to no page. */
-    b->page_start = (end < limit && b->v[end].kind == CV_VBOX) ? end : end + 1;
+    size_t next = (end < limit && b->v[end].kind == CV_VBOX) ? end : end + 1;
+    /* What the next page must start with, for the trace's page foot (none
+     * after a forced break): the page waits until that is known. */
+    double need = -1;
+    int forced = end < limit && b->v[end].kind == CV_VPENALTY &&
+                 b->v[end].penalty <= -10000;
+    if (end < limit && !forced) {
+      need = cv_page_first_unit(b->v, limit, end);
+      if (need < 0 && !final)
+        break;
+    }
+    deliver_page(b, start, end, need);
+    b->page_start = next;
   }
   if (b->keep_pages || final)
     return;
@@ -520,7 +534,7 @@ int cv_builder_flush(cvpdf_builder *b) {
   cv_bld_fire_pages(b, 1);
   if (!b->failed && b->npages == 0) {
     /* An empty document is still one (empty) page. */
-    deliver_page(b, 0, 0);
+    deliver_page(b, 0, 0, -1);
   }
   return b->failed ? -1 : 0;
 }

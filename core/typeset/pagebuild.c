@@ -34,8 +34,8 @@ static double break_cost(int pi, double h, double page_height, double line) {
     u = 0;
   double c = (double)pi + 10000.0 * u * u * u;
   double lines = line > 0 ? (page_height - h) / line : 0;
-  if (lines > 3)
-    c += CV_HOLE_LINE_COST * (lines - 3);
+  if (lines > 3) /* any hole past three lines costs more than a club line */
+    c += CV_HOLE_LINE_COST * (1 + lines - 3);
   return c;
 }
 
@@ -92,6 +92,24 @@ size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
   }
   /* The end of a finished list is a forced break. */
   return final ? n : CV_PAGE_OPEN;
+}
+
+double cv_page_first_unit(const cv_vitem *items, size_t n, size_t from) {
+  double h = 0;
+  int boxes = 0;
+  for (size_t i = from; i < n; i++) {
+    int pi;
+    if (boxes && legal_break(items, i, &pi))
+      return h;
+    const cv_vitem *it = &items[i];
+    if (it->kind == CV_VBOX) {
+      h += it->height + it->depth;
+      boxes++;
+    } else if (it->kind == CV_VGLUE) {
+      h += it->width;
+    }
+  }
+  return -1;
 }
 
 int cv_pagebreak(const cv_vitem *items, size_t n, double page_height,

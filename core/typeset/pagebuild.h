@@ -43,11 +43,18 @@ size_t cv_page_start(const cv_vitem *items, size_t n, size_t from);
 size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
                    double page_height, int final);
 /* cv_page_end weighing the hole a break leaves at the page foot as TeX's
- * page builder weighs badness: each body line (of height `line`) of space
- * left empty beyond three costs CV_HOLE_LINE_COST, so a page breaks inside
- * an entry at a soft penalty rather than leave a larger hole. */
+ * page builder weighs badness: a hole of more than three body lines (of
+ * height `line`) costs CV_HOLE_LINE_COST, and as much again per line past
+ * three, so a page breaks inside an entry at a soft penalty (a club line,
+ * CV_SOFT_KEEP_PENALTY) rather than leave a larger hole. */
 #define CV_HOLE_LINE_COST 200
 size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
                          double page_height, double line, int final);
+
+/* What a page broken at item `from` would need to go on to the next legal
+ * break after a box: the space at the break, then what must go together
+ * (a line, or a heading with the lines the keep rules hold to it).  -1
+ * when the list ends first. */
+double cv_page_first_unit(const cv_vitem *items, size_t n, size_t from);
 
 #endif

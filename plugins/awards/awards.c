@@ -1,8 +1,9 @@
 /* cvpdf plugin: awards - honours, fellowships, prizes, scholarships.
  *
  * Two looks, chosen by the layout option "style":
- *   line   one run-in line per award: "Presidential Fellowship, 2024"
- *          (the academic-cv example);
+ *   line   one run-in line per award: "Presidential Fellowship, 2024",
+ *          the section's awards one list at the text's leading (the
+ *          academic-cv example);
  *   rows   name + location on one row, awarder + date on the next
  *          (the engineer-cv example).
  * Without the option, a section whose awards name no awarder and no
@@ -81,6 +82,8 @@ static enum shape section_shape(const cvpdf_host *h, cvpdf_builder *b,
   return SHAPE_LINE;
 }
 
+/* One award as a line of the section's one entry: the lines of a list
+ * follow each other at the text's leading, not an entry's space apart. */
 static void build_line(const cvpdf_host *h, cvpdf_builder *b,
                        const cvpdf_node *e) {
   const char *text =
@@ -88,12 +91,10 @@ static void build_line(const cvpdf_host *h, cvpdf_builder *b,
   text = comma(h, b, text, h->get_str(e, "awarder"));
   text = comma(h, b, text, h->get_str(e, "location"));
   text = comma(h, b, text, cvpdf_dates(h, b, e));
-  h->entry_begin(b, NULL);
   h->paragraph(b, "body", text);
   const char *note = h->get_str(e, "note");
   if (note && *note)
     h->paragraph(b, "note", note);
-  h->entry_end(b);
 }
 
 static void build_rows(const cvpdf_host *h, cvpdf_builder *b,
@@ -125,6 +126,8 @@ static int awards_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
   (void)type;
   const cvpdf_node *entries = h->get(section, "entries");
   enum shape shape = section_shape(h, b, section, entries);
+  if (shape == SHAPE_LINE)
+    h->entry_begin(b, NULL);
   for (size_t i = 0; i < h->len(entries); i++) {
     const cvpdf_node *e = h->at(entries, i);
     if (shape == SHAPE_LINE)
@@ -132,6 +135,8 @@ static int awards_build(void *state, const cvpdf_host *h, cvpdf_builder *b,
     else
       build_rows(h, b, e);
   }
+  if (shape == SHAPE_LINE)
+    h->entry_end(b);
   return 0;
 }
 
