@@ -228,6 +228,26 @@ expect_printed "RenderCV free-text date printed as written" \
   ok "a free-text date is kept through convert" ||
   no "a free-text date is kept through convert: $(cat "$T/fall-native.yaml")"
 
+# RenderCV's settings.bold_keywords: each keyword standing as a whole word
+# is bold (in the converted YAML and in the PDF), not inside another word
+# nor inside a span already bold.
+printf 'cv:\n  name: A B\n  sections:\n    x:\n      - company: Acme\n        position: Developer\n        highlights:\n          - Wrote Python and Pythonic code, **in Python too**.\n    y:\n      - Python everywhere, not in CPython.\nsettings:\n  bold_keywords: [Python]\n  current_date: today\n' >"$T/bold.yaml"
+"$BIN" convert -q "$T/bold.yaml" -o "$T/bold-native.yaml" 2>"$T/err" &&
+  [ ! -s "$T/err" ] &&
+  grep -qF 'Wrote **Python** and Pythonic code, **in Python too**.' "$T/bold-native.yaml" &&
+  grep -qF '**Python** everywhere, not in CPython.' "$T/bold-native.yaml" &&
+  ok "RenderCV bold_keywords: bold markup in the converted YAML" ||
+  no "RenderCV bold_keywords in the converted YAML: $(cat "$T/err" "$T/bold-native.yaml")"
+# In the PDF: the font of a lone "Python" run is not that of "Pythonic".
+"$BIN" render -q "$T/bold.yaml" -o "$T/bold.pdf" --trace "$T/bold.trace" 2>"$T/err" &&
+  awk '$1 == "text" && $7 == "\"Pythonic\"" { reg = $4 }
+       $1 == "text" && $7 == "\"CPython.\"" { c = $4 }
+       $1 == "text" && $7 == "\"Python\"" { f[$4] = 1 }
+       END { n = 0; for (k in f) { n++; if (k == reg) r = 1 }
+             exit !(reg != "" && c == reg && n == 1 && !r) }' "$T/bold.trace" &&
+  ok "RenderCV bold_keywords: the keyword is bold in the PDF, not inside a word" ||
+  no "RenderCV bold_keywords in the PDF: $(grep -F Python "$T/bold.trace")"
+
 # 5. A failed conversion writes nothing and leaves the old output alone.
 echo "old" >"$T/keep.yaml"
 if "$BIN" convert -q "$T/bad.json" -o "$T/keep.yaml" 2>"$T/err"; then

@@ -67,5 +67,9 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *root);
 /* RenderCV's design (convert_rcvdesign.c): what has a counterpart into
  * the theme overrides th, a warning at every other key. */
 void cv_rcv_design(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
+/* RenderCV's settings (convert_rcvsettings.c), applied to the converted
+ * root: bold_keywords in the sections' text, a warning at every key with
+ * no counterpart. */
+void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root);
 
 #endif

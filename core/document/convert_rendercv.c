@@ -933,5 +933,6 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
     cv_conv_set(c, th, "sections", at, ss);
   }
   cv_conv_set(c, root, "theme", cv_conv_key(src, "design"), th);
+  cv_rcv_settings(c, src, root);
   return c->oom ? NULL : root;
 }
