@@ -248,6 +248,16 @@ printf 'cv:\n  name: A B\n  sections:\n    x:\n      - company: Acme\n        po
   ok "RenderCV bold_keywords: the keyword is bold in the PDF, not inside a word" ||
   no "RenderCV bold_keywords in the PDF: $(grep -F Python "$T/bold.trace")"
 
+# settings.pdf_title is the PDF's title, RenderCV's name placeholders
+# replaced; a date placeholder has no value: a warning at it.
+printf 'cv:\n  name: Jane Q Doe\n  sections:\n    x:\n      - Hello.\nsettings:\n  pdf_title: NAME - CV (NAME_IN_LOWER_KEBAB_CASE) YEAR\n' >"$T/ptitle.yaml"
+"$BIN" render -q "$T/ptitle.yaml" -o "$T/ptitle.pdf" 2>"$T/err" &&
+  grep -qxF "$T/ptitle.yaml:7:14: warning: RenderCV settings.pdf_title placeholder 'YEAR' has no value: cvpdf dates the CV when it renders; it is printed as written" "$T/err" &&
+  [ "$(wc -l <"$T/err")" -eq 1 ] &&
+  pdfinfo "$T/ptitle.pdf" | grep -qx 'Title: *Jane Q Doe - CV (jane-q-doe) YEAR' &&
+  ok "RenderCV pdf_title: the PDF's title, placeholders replaced or warned at" ||
+  no "RenderCV pdf_title: $(cat "$T/err"; pdfinfo "$T/ptitle.pdf" | grep Title)"
+
 # 5. A failed conversion writes nothing and leaves the old output alone.
 echo "old" >"$T/keep.yaml"
 if "$BIN" convert -q "$T/bad.json" -o "$T/keep.yaml" 2>"$T/err"; then

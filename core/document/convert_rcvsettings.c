@@ -138,6 +138,103 @@ static void bold_keywords(cv_conv *c, const cvpdf_node *kws, cvpdf_node *root) {
   }
 }
 
+/* RenderCV's placeholders for the CV's name, and how each writes it. */
+static const struct {
+  const char *word;
+  char space;  /* what a space becomes: ' ' kept, '_' or '-' */
+  int letters; /* 0 as written, 1 lower case, 2 upper case */
+} name_forms[] = {{"NAME", ' ', 0},
+                  {"NAME_IN_SNAKE_CASE", '_', 0},
+                  {"NAME_IN_LOWER_SNAKE_CASE", '_', 1},
+                  {"NAME_IN_UPPER_SNAKE_CASE", '_', 2},
+                  {"NAME_IN_KEBAB_CASE", '-', 0},
+                  {"NAME_IN_LOWER_KEBAB_CASE", '-', 1},
+                  {"NAME_IN_UPPER_KEBAB_CASE", '-', 2}};
+
+/* Its placeholders for the date, which a converted CV has no value for:
+ * cvpdf dates it when it renders. */
+static const char *const date_words[] = {"CURRENT_DATE",
+                                         "FULL_MONTH_NAME",
+                                         "MONTH_ABBREVIATION",
+                                         "MONTH_IN_TWO_DIGITS",
+                                         "MONTH",
+                                         "YEAR_IN_TWO_DIGITS",
+                                         "YEAR",
+                                         "DAY_IN_TWO_DIGITS",
+                                         "DAY",
+                                         NULL};
+
+static int placeholder_byte(char ch) {
+  return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* Appends the name in form f at out + k; returns the new length. */
+static size_t put_name(char *out, size_t k, const char *name, size_t f) {
+  for (const char *p = name; *p; p++) {
+    char ch = *p == ' ' ? name_forms[f].space : *p;
+    if (name_forms[f].letters == 1 && ch >= 'A' && ch <= 'Z')
+      ch = (char)(ch - 'A' + 'a');
+    else if (name_forms[f].letters == 2 && ch >= 'a' && ch <= 'z')
+      ch = (char)(ch - 'a' + 'A');
+    out[k++] = ch;
+  }
+  return k;
+}
+
+/* pdf_title: cvpdf's title:, the name placeholders replaced by the CV's
+ * name; a placeholder with no value is a warning and stays as written. */
+static void pdf_title(cv_conv *c, const cvpdf_node *key, const cvpdf_node *v,
+                      cvpdf_node *root) {
+  if (v->kind != CVPDF_NODE_SCALAR) {
+    cv_conv_warn(c, v,
+                 RC " settings.pdf_title expected a string, found %s; it is "
+                    "ignored",
+                 cv_node_kind_name(v));
+    return;
+  }
+  const char *name = cv_node_get_str(root, "name");
+  size_t len = strlen(v->str), k = 0;
+  /* A placeholder has 4 bytes at least, its value the name's length. */
+  char *out = cv_arena_alloc(c->arena, len * (name ? strlen(name) + 1 : 1) + 1);
+  if (!out) {
+    c->oom = 1;
+    return;
+  }
+  for (size_t i = 0; i < len;) {
+    size_t w = 0;
+    while (placeholder_byte(v->str[i + w]))
+      w++;
+    if (!w) {
+      out[k++] = v->str[i++];
+      continue;
+    }
+    size_t f = 0, nf = sizeof name_forms / sizeof name_forms[0];
+    while (f < nf && !(strlen(name_forms[f].word) == w &&
+                       !memcmp(name_forms[f].word, v->str + i, w)))
+      f++;
+    size_t d = 0;
+    while (date_words[d] && !(strlen(date_words[d]) == w &&
+                              !memcmp(date_words[d], v->str + i, w)))
+      d++;
+    if (f < nf && name)
+      k = put_name(out, k, name, f);
+    else {
+      if (f < nf || date_words[d])
+        cv_conv_warn(c, v,
+                     RC " settings.pdf_title placeholder '%.*s' has no value: "
+                        "%s; it is printed as written",
+                     (int)w, v->str + i,
+                     f < nf ? "the CV has no name"
+                            : "cvpdf dates the CV when it renders");
+      memcpy(out + k, v->str + i, w);
+      k += w;
+    }
+    i += w;
+  }
+  out[k] = '\0';
+  cv_conv_set(c, root, "title", key, cv_conv_scalar(c, v, out));
+}
+
 void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   const char *name = "settings";
   const cvpdf_node *st = cv_node_get(src, name);
@@ -156,8 +253,10 @@ void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
     if (!strcmp(key, "bold_keywords")) {
       if (!cv_conv_is_null(v))
         bold_keywords(c, v, root);
-    } else if (strcmp(key, "render_command") && strcmp(key, "current_date") &&
-               strcmp(key, "pdf_title"))
+    } else if (!strcmp(key, "pdf_title")) {
+      if (!cv_conv_is_null(v))
+        pdf_title(c, st->keys[i], v, root);
+    } else if (strcmp(key, "render_command") && strcmp(key, "current_date"))
       cv_conv_warn(c, st->keys[i], "unknown RenderCV %s key '%s' is ignored",
                    name, key);
   }
