@@ -1,6 +1,7 @@
 /* cvpdf - RenderCV's settings (`settings:`, 1.x `rendercv_settings:`):
- * bold_keywords are set in bold markup in the converted text; every other
- * key with no counterpart is a warning that names it at its position.
+ * bold_keywords are set in bold markup in the converted text, pdf_title
+ * is the title:, current_date other than today a warning (cvpdf dates the
+ * CV itself); every other key is a warning that names it at its position.
  * render_command (RenderCV's own output paths and switches) means nothing
  * for the document and is ignored on purpose. */
 #define _POSIX_C_SOURCE 200809L
@@ -235,6 +236,24 @@ static void pdf_title(cv_conv *c, const cvpdf_node *key, const cvpdf_node *v,
   cv_conv_set(c, root, "title", key, cv_conv_scalar(c, v, out));
 }
 
+/* current_date (1.x date): RenderCV's default, today, is what cvpdf does;
+ * any other date has no counterpart. */
+static void current_date(cv_conv *c, const char *settings, const char *key,
+                         const cvpdf_node *v) {
+  if (cv_conv_is_null(v))
+    return;
+  if (v->kind != CVPDF_NODE_SCALAR)
+    cv_conv_warn(c, v,
+                 RC " %s.%s expected a date or today, found %s; it is "
+                    "ignored",
+                 settings, key, cv_node_kind_name(v));
+  else if (strcmp(v->str, "today"))
+    cv_conv_warn(c, v,
+                 RC " %s.%s '%s' has no counterpart: cvpdf dates the CV by "
+                    "SOURCE_DATE_EPOCH or the clock; it is ignored",
+                 settings, key, v->str);
+}
+
 void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   const char *name = "settings";
   const cvpdf_node *st = cv_node_get(src, name);
@@ -256,7 +275,9 @@ void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
     } else if (!strcmp(key, "pdf_title")) {
       if (!cv_conv_is_null(v))
         pdf_title(c, st->keys[i], v, root);
-    } else if (strcmp(key, "render_command") && strcmp(key, "current_date"))
+    } else if (!strcmp(key, "current_date") || !strcmp(key, "date")) {
+      current_date(c, name, key, v);
+    } else if (strcmp(key, "render_command"))
       cv_conv_warn(c, st->keys[i], "unknown RenderCV %s key '%s' is ignored",
                    name, key);
   }
