@@ -151,6 +151,15 @@ k.sendall(b"POST /render?token=%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Leng
 k.close()  # before the answer
 st, r = s.render(text)
 check(st == 200 and r["ok"], "clients that disconnect mid-request leave the server serving")
+# The request whose client went away may still be rendered, and then it
+# replaces the render just answered: wait until the newest render stays.
+for _ in range(50):
+    time.sleep(0.1)
+    st, again = s.render(text)
+    if st == 200 and again["ok"] and again["rev"] == r["rev"] + 1:
+        r = again
+        break
+    r = again
 
 # Pages as pictures, and the PDF.
 st, data = s.req("GET", f"/page.png?n=1&dpi=40&rev={r['rev']}")
