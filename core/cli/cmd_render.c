@@ -37,6 +37,7 @@ enum {
   OPT_MAX_STRING,
   OPT_MAX_PAGES,
   OPT_SAFE,
+  OPT_OFFLINE,
   OPT_JOBS,
   OPT_PNG,
   OPT_DPI,
@@ -516,7 +517,8 @@ static int render_all(const render_cmd *rc) {
       {"max-nodes", required_argument, NULL, OPT_MAX_NODES},                   \
       {"max-string", required_argument, NULL, OPT_MAX_STRING},                 \
       {"max-pages", required_argument, NULL, OPT_MAX_PAGES},                   \
-      {"safe", no_argument, NULL, OPT_SAFE}, {                                 \
+      {"safe", no_argument, NULL, OPT_SAFE},                                   \
+      {"offline", no_argument, NULL, OPT_OFFLINE}, {                           \
     "max-seconds", required_argument, NULL, OPT_MAX_SECONDS                    \
   }
 
@@ -566,6 +568,9 @@ int cv_render_args_take(cv_render_args *a, int c, const char *arg) {
     return parse_limit("--max-pages", arg, 0, &o->max_pages) < 0 ? -1 : 1;
   case OPT_SAFE:
     o->safe = 1;
+    return 1;
+  case OPT_OFFLINE:
+    o->offline = 1;
     return 1;
   case OPT_MAX_SECONDS:
     return parse_limit("--max-seconds", arg, 0, &o->max_seconds) < 0 ? -1 : 1;
