@@ -5,6 +5,8 @@
 set -u
 . tests/tap.sh
 export SOURCE_DATE_EPOCH=1700000000 # 2023-11-14
+# text PDF: its text, a no-break space (inside a length of time) as a space.
+text() { pdftotext "$1" - | sed 's/\xc2\xa0/ /g'; }
 # check_err FILE MESSAGE WHAT: `check` reports exactly MESSAGE at FILE.
 check_err() {
   "$BIN" check -q "$1" 2>"$T/err"
@@ -185,7 +187,7 @@ span_check() { # LANG EXPECTED-LINES...
   sed "s/^name: Ada Test/name: Ada Test\nlanguage: $lang/" "$T/sp.yaml" >"$T/sp-$lang.yaml"
   "$BIN" render -q "$T/sp-$lang.yaml" -o "$T/sp-$lang.pdf" 2>"$T/err" ||
     { no "$lang spans: $(cat "$T/err")"; return; }
-  pdftotext "$T/sp-$lang.pdf" "$T/sp-$lang.txt"
+  text "$T/sp-$lang.pdf" >"$T/sp-$lang.txt"
   for want in "$@"; do
     grep -qF "$want" "$T/sp-$lang.txt" || { no "$lang spans: no '$want' in $(tr '\n' ' ' <"$T/sp-$lang.txt")"; return; }
   done
@@ -198,9 +200,9 @@ span_check ko "(2년 3개월)" "(3개월)" "(3년)"
 span_check zh "(2年3个月)" "(3个月)" "(3年)"
 sed 's/^date: .*/date: 2025-01-20/' "$T/sp.yaml" >"$T/sp2.yaml"
 "$BIN" render -q "$T/sp2.yaml" -o "$T/sp2.pdf" 2>/dev/null &&
-  pdftotext "$T/sp2.pdf" - | grep -qF "Jul 2024 – present (7 months)" &&
+  text "$T/sp2.pdf" | grep -qF "Jul 2024 – present (7 months)" &&
   ok "an open span reaches the CV's date:" ||
-  no "open span and date:: $(pdftotext "$T/sp2.pdf" - | grep present)"
+  no "open span and date:: $(text "$T/sp2.pdf" | grep present)"
 sed 's/spans: \[work_experience\]/spans: Work/' "$T/sp.yaml" >"$T/bad.yaml"
 check_err "$T/bad.yaml" "4:18: error: spans: expected a list of at most 16 section titles, found a scalar" \
   "dates: spans not a list: an error at it"
@@ -213,9 +215,9 @@ for d in "" "design:\n  theme: classic\n" "design:\n  sections:\n    show_time_s
          "design:\n  show_timespan_in: [experience]\n" "design:\n  options:\n    show_timespan_in: [Experience]\n"; do
   rcv2 "$(printf "$d")"
   "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
-    [ "$(pdftotext "$T/rcv.pdf" - | grep -c 'Jul 2024 – Aug 2025 (1 year, 2 months)')" = 1 ] &&
+    [ "$(text "$T/rcv.pdf" | grep -c 'Jul 2024 – Aug 2025 (1 year, 2 months)')" = 1 ] &&
     ok "RenderCV time spans in experience: $(printf "$d" | tr '\n' ' ')" ||
-    no "RenderCV spans ($d): $(cat "$T/err"; pdftotext "$T/rcv.pdf" - | grep 2025)"
+    no "RenderCV spans ($d): $(cat "$T/err"; text "$T/rcv.pdf" | grep 2025)"
 done
 "$BIN" convert -q "$T/rcv.yaml" -o "$T/rcv-native.yaml" 2>"$T/err" &&
   grep -A3 '^  dates:$' "$T/rcv-native.yaml" | tr -d '\n' | grep -qF '  dates:    spans:    - Experience' &&
@@ -223,9 +225,9 @@ done
 for d in "design:\n  theme: sb2nov\n" "design:\n  sections:\n    show_time_spans_in: []\n"; do
   rcv2 "$(printf "$d")"
   "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
-    ! pdftotext "$T/rcv.pdf" - | grep -q '(1 year' &&
+    ! text "$T/rcv.pdf" | grep -q '(1 year' &&
     ok "RenderCV no time spans: $(printf "$d" | tr '\n' ' ')" ||
-    no "RenderCV no spans ($d): $(cat "$T/err"; pdftotext "$T/rcv.pdf" - | grep 2025)"
+    no "RenderCV no spans ($d): $(cat "$T/err"; text "$T/rcv.pdf" | grep 2025)"
 done
 rcv2 'design:
   sections:
@@ -238,5 +240,36 @@ grep -qxF "$T/rcv.yaml:10:25: warning: RenderCV design.sections.show_time_spans_
   grep -qxF "$T/rcv.yaml:12:16: warning: RenderCV design.templates.time_span has no cvpdf counterpart: a length of time is printed as CLDR writes it in the CV's language (2 years, 3 months)" "$T/err" &&
   ok "RenderCV time-span keys cvpdf cannot follow: warnings at them" ||
   no "RenderCV time-span warnings: $(cat "$T/err")"
+
+# RenderCV's date formats: templates.single_date and show_only_years as
+# dates: month, templates.date_range as dates: separator; others warn.
+fmt_check() { # DESIGN EXPECTED WHAT
+  rcv2 "$(printf "$1")"
+  "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+    text "$T/rcv.pdf" | grep -qxF "$2" && ok "RenderCV $3: '$2'" ||
+    no "RenderCV $3: $(cat "$T/err"; text "$T/rcv.pdf" | grep 202)"
+}
+fmt_check "design:\n  theme: sb2nov\n  templates:\n    single_date: MONTH_NAME YEAR\n" \
+  "July 2024–August 2025" "single_date MONTH_NAME YEAR (compact: no spaces around –)"
+fmt_check "design:\n  theme: sb2nov\n  templates:\n    single_date: YEAR\n" \
+  "2024–2025" "single_date YEAR"
+fmt_check "design:\n  theme: sb2nov\n  templates:\n    single_date: MONTH_IN_TWO_DIGITS/YEAR\n    date_range: START_DATE to END_DATE\n" \
+  "07/2024 to 08/2025" "single_date MONTH_IN_TWO_DIGITS/YEAR, date_range"
+fmt_check "design:\n  theme: sb2nov\n  show_only_years: true\n" "2024–2025" "1.x show_only_years"
+fmt_check "design:\n  theme: sb2nov\n  show_only_years: false\n" "Jul 2024–Aug 2025" "1.x show_only_years false"
+rcv2 "$(printf "design:\n  theme: sb2nov\n  templates:\n    single_date: MONTH_NAME YEAR\n    date_range: START_DATE — END_DATE\n")"
+"$BIN" convert -q "$T/rcv.yaml" -o "$T/rcv-native.yaml" 2>"$T/err" &&
+  grep -A3 '^  dates:$' "$T/rcv-native.yaml" | tr -d '\n' | grep -qF "  dates:    month: long    separator: ' — '" &&
+  ok "convert keeps the date formats" || no "convert formats: $(cat "$T/err" "$T/rcv-native.yaml")"
+rcv2 'design:
+  templates:
+    single_date: MONTH_NAME (MONTH_ABBREVIATION) YEAR
+    date_range: from START_DATE
+'
+"$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err"
+grep -qxF "$T/rcv.yaml:10:18: warning: RenderCV design.templates.single_date has no cvpdf counterpart (MONTH_ABBREVIATION YEAR, MONTH_NAME YEAR, MONTH_IN_TWO_DIGITS/YEAR or YEAR); left out" "$T/err" &&
+  grep -qxF "$T/rcv.yaml:11:17: warning: RenderCV design.templates.date_range has no cvpdf counterpart but START_DATE, a separator and END_DATE; left out" "$T/err" &&
+  ok "RenderCV date formats cvpdf cannot follow: warnings at them" ||
+  no "RenderCV date-format warnings: $(cat "$T/err")"
 
 done_tests

@@ -1,10 +1,12 @@
 /* cvpdf - RenderCV's date options as cvpdf's: the last-updated line
  * RenderCV prints at the top of the first page (its top note, on unless
  * turned off), the sections whose entries print their length of time
- * (dates: spans).  convert_rcvdesign.c leaves the keys read here to it. */
+ * (dates: spans), how a date and a range are written (dates: month and
+ * separator).  convert_rcvdesign.c leaves the keys read here to it. */
 #define _POSIX_C_SOURCE 200809L
 #include "document/convert_int.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,6 +23,10 @@ static const char *const date_keys[] = {"page.show_top_note",
                                         "show_timespan_in",
                                         "options.show_timespan_in",
                                         "templates.time_span",
+                                        "templates.single_date",
+                                        "templates.date_range",
+                                        "show_only_years",
+                                        "options.show_only_years",
                                         NULL};
 
 int cv_rcv_date_key(const char *path) {
@@ -159,8 +165,58 @@ static void spans(cv_conv *c, const cvpdf_node *d, cvpdf_node *dates) {
     cv_conv_set(c, dates, "spans", list, seq);
 }
 
+/* RenderCV's single-date template (2.x), or show_only_years (1.x), as
+ * cvpdf's dates: month; NULL when it has no counterpart. */
+static const char *month_form(const char *tpl) {
+  static const char *const forms[][2] = {
+      {"MONTH_ABBREVIATION YEAR", "short"},
+      {"MONTH_NAME YEAR", "long"},
+      {"MONTH_IN_TWO_DIGITS/YEAR", "numeric"},
+      {"YEAR", "none"}};
+  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+    if (!strcmp(tpl, forms[i][0]))
+      return forms[i][1];
+  return NULL;
+}
+
+/* How dates are written: templates.single_date and show_only_years as
+ * dates: month, templates.date_range as dates: separator. */
+static void formats(cv_conv *c, const cvpdf_node *d, cvpdf_node *dates) {
+  const cvpdf_node *v = at_path(d, "templates.single_date");
+  const char *month =
+      v && v->kind == CVPDF_NODE_SCALAR ? month_form(v->str) : NULL;
+  if (v && !month)
+    cv_conv_warn(c, v,
+                 RC " design.templates.single_date has no cvpdf counterpart "
+                    "(MONTH_ABBREVIATION YEAR, MONTH_NAME YEAR, "
+                    "MONTH_IN_TWO_DIGITS/YEAR or YEAR); left out");
+  if (flag(c, d, "show_only_years") == 1 ||
+      flag(c, d, "options.show_only_years") == 1)
+    month = "none";
+  if (month)
+    cv_conv_set(c, dates, "month", d, cv_conv_scalar(c, d, month));
+  v = at_path(d, "templates.date_range");
+  if (!v)
+    return;
+  const char *s = v->kind == CVPDF_NODE_SCALAR ? v->str : "";
+  size_t n = strlen(s);
+  if (n > 18 && !strncmp(s, "START_DATE", 10) &&
+      !strcmp(s + n - 8, "END_DATE") && !strstr(s + 10, "START_DATE")) {
+    char sep[64];
+    snprintf(sep, sizeof sep, "%.*s", (int)(n - 18), s + 10);
+    if (!strchr(sep, '_') && n - 18 < sizeof sep) {
+      cv_conv_set(c, dates, "separator", v, cv_conv_scalar(c, v, sep));
+      return;
+    }
+  }
+  cv_conv_warn(c, v,
+               RC " design.templates.date_range has no cvpdf counterpart "
+                  "but START_DATE, a separator and END_DATE; left out");
+}
+
 void cv_rcv_dates(cv_conv *c, const cvpdf_node *design, cvpdf_node *th) {
   cvpdf_node *dates = cv_conv_map(c, design);
+  formats(c, design, dates);
   spans(c, design, dates);
   if (cv_node_len(dates))
     cv_conv_set(c, th, "dates", design, dates);

@@ -196,7 +196,17 @@ static const char *span(cvpdf_builder *b, const cvpdf_node *start,
     return NULL;
   char buf[160];
   cv_cldr_duration(buf, sizeof buf, b->lang, months / 12, months % 12);
-  return cv_h_escape(b, buf);
+  /* One unit: a narrow column breaks before it, never inside it. */
+  cv_buf out;
+  cv_buf_init(&out);
+  for (const char *p = buf; *p; p++)
+    if (*p == ' ')
+      cv_buf_puts(&out, "\xc2\xa0");
+    else
+      cv_buf_putc(&out, *p);
+  const char *r = out.data ? cv_h_escape(b, out.data) : NULL;
+  cv_buf_fini(&out);
+  return r;
 }
 
 static const char *h_date_range(cvpdf_builder *b, const cvpdf_node *start,
