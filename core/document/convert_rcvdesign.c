@@ -370,7 +370,7 @@ static void walk(dctx *d, const cvpdf_node *m, const char *prefix) {
     const cvpdf_node *k = m->keys[i], *v = m->items[i];
     char path[160];
     snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", k->str);
-    if (cv_conv_is_null(v))
+    if (cv_conv_is_null(v) || cv_rcv_date_key(path))
       continue;
     if (v->kind == CVPDF_NODE_MAP) {
       walk(d, v, path);

@@ -785,6 +785,7 @@ static cvpdf_node *design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   cvpdf_node *th = cv_conv_map(c, d ? d : src);
   page(c, src, d, th);
   cv_rcv_design(c, d, th);
+  cv_rcv_dates(c, d, th);
   locale(c, src, root, th);
   return th;
 }

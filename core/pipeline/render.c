@@ -474,6 +474,7 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   }
   cv_builder_set_lang(b, ln ? ln->str : NULL);
   const char *title = cv_node_get_str(sec, "title");
+  cv_builder_set_section(b, title, cv_node_get_str(sec, "id"));
   if (title && *title)
     cv_host_table()->heading(b, title);
   int rc = call_build(pl, b, type, sec);

@@ -15,6 +15,7 @@
 #ifndef CV_BUILDER_INT_H
 #define CV_BUILDER_INT_H
 
+#include "document/schema.h"
 #include "typeset/layout.h"
 
 #define CV_MAX_ENGLISH 16
@@ -78,6 +79,7 @@ struct cvpdf_builder {
   cv_datecache *dates; /* borrowed, or NULL */
   int64_t date;        /* the document date, seconds since 1970 (UTC) */
   const char *type;    /* section type being built */
+  int spans;           /* its date ranges add their length (dates: spans) */
   int failed;
   int stopped; /* the page sink refused a page: nothing more is set */
   const char *author;
@@ -283,6 +285,9 @@ void cv_bld_frame_restore(cvpdf_builder *b, const frame *f);
 double cv_bld_height_from(const cvpdf_builder *b, size_t from, int lead_glue,
                           int *boxes);
 const char *cv_h_day_date(cvpdf_builder *b, const cvpdf_node *date);
+/* The document's date ("today": the CV's date:, else SOURCE_DATE_EPOCH's
+ * or the clock's day) into d; -1 when it is out of range. */
+int cv_h_today(const cvpdf_builder *b, cv_date *d);
 int cv_h_place_begin(cvpdf_builder *b, const char *name);
 void cv_h_place_end(cvpdf_builder *b);
 void cv_h_image(cvpdf_builder *b, const char *style, const cvpdf_node *path,

@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "typeset/builder_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
   cv_bld_inset(b, 0);
   cv_bld_reset(b);
   b->type = NULL;
+  b->spans = 0;
   b->label_col = 0;
   b->sect_lang = NULL;
 }
@@ -336,6 +338,27 @@ const char *cv_builder_author(const cvpdf_builder *b) {
 const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b) {
   cv_source s = {.root = b->author_src};
   return b->author ? cv_source_find(&s, b->author) : NULL;
+}
+
+/* Whether a and b are one name: any case, '_' and ' ' alike. */
+static int same_name(const char *a, const char *b) {
+  for (;; a++, b++) {
+    int x = *a == '_' ? ' ' : tolower((unsigned char)*a);
+    int y = *b == '_' ? ' ' : tolower((unsigned char)*b);
+    if (x != y)
+      return 0;
+    if (!x)
+      return 1;
+  }
+}
+
+void cv_builder_set_section(cvpdf_builder *b, const char *title,
+                            const char *id) {
+  b->spans = 0;
+  for (size_t i = 0; i < b->theme->nspans; i++)
+    if ((title && same_name(title, b->theme->spans[i])) ||
+        (id && same_name(id, b->theme->spans[i])))
+      b->spans = 1;
 }
 
 void cv_builder_set_date(cvpdf_builder *b, int64_t date) {
