@@ -240,4 +240,14 @@ cp "$T/c.trace" "$T/c2.trace"
 [ "$(grep -c 'FontAwesome' "$T/c2.trace")" = 0 ] &&
   ok "use_icons_for_connections: false draws no icon" || no "icons drawn"
 
+# Google Fonts' regional Noto CJK family is Debian's whole Noto CJK one;
+# a family that is neither installed nor such is still a warning.
+printf 'cv:\n  name: 陳範例\ndesign:\n  theme: classic\n  typography:\n    font_family:\n      body: Noto Sans TC\n      name: Noto Sans XX\n' >"$T/tc.yaml"
+render_warns tc "tc.yaml:8:13: warning: RenderCV design.typography.font_family.name 'Noto Sans XX' is not installed" \
+  "Noto Sans TC is found as Noto Sans CJK TC; Noto Sans XX is a warning"
+"$BIN" convert -q "$T/tc.yaml" -o "$T/tcc.yaml" 2>/dev/null
+grep -q 'family: Noto Sans CJK TC' "$T/tcc.yaml" &&
+  ok "font_family Noto Sans TC becomes Noto Sans CJK TC" ||
+  no "Noto Sans TC: $(cat "$T/tcc.yaml")"
+
 done_tests

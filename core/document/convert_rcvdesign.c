@@ -188,8 +188,31 @@ static int theme_font(const dctx *d, const char *family) {
   return 0;
 }
 
+/* Google Fonts' "Noto Sans TC", "Noto Serif JP", ...: the regional
+ * subsets of Noto CJK, which Debian ships whole as "Noto Sans CJK TC";
+ * that name in buf, or NULL for any other family. */
+static const char *noto_cjk(const char *family, char *buf, size_t cap) {
+  static const char *const regions[] = {"SC", "TC", "HK", "JP", "KR"};
+  const char *kind = !strncmp(family, "Noto Sans ", 10)    ? "Sans"
+                     : !strncmp(family, "Noto Serif ", 11) ? "Serif"
+                                                           : NULL;
+  const char *r = kind ? family + 6 + strlen(kind) : "";
+  for (size_t i = 0; kind && i < sizeof regions / sizeof *regions; i++)
+    if (!strcmp(r, regions[i])) {
+      snprintf(buf, cap, "Noto %s CJK %s", kind, r);
+      return buf;
+    }
+  return NULL;
+}
+
 static int put_font(dctx *d, const cvpdf_node *v, const char *path,
                     const char *style) {
+  char buf[40];
+  const char *cjk = noto_cjk(v->str, buf, sizeof buf);
+  if (cjk && (!d->c->font_ok || d->c->font_ok(cjk))) {
+    set_style(d, v, style, "family", cjk);
+    return 1;
+  }
   int ok = !d->c->font_ok || d->c->font_ok(v->str);
   if (!ok && theme_font(d, v->str))
     return 1; /* the layout's font */
