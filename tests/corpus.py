@@ -57,24 +57,28 @@ DATE_OPTION = (r"RenderCV design\.(?:options\.)?(?:show_timespan_in|"
                r"disable_last_updated_date|show_only_years|"
                r"templates\.\w*date\w*) has no cvpdf counterpart; left out")
 DATE_WHY = "date option: mapped separately"
+# Design keys with no cvpdf counterpart.
+DEGREE_WIDTH = (r"RenderCV design\.margins\.entry_area\."
+                r"education_degree_width '[^']*' has no cvpdf counterpart: "
+                r"cvpdf prints the degree on the entry's row, not in a "
+                r"column of its own; left out")
+DEGREE_WIDTH_WHY = ("no cvpdf counterpart: RenderCV's classic theme sets the "
+                    "degree in a column of its own left of the entry; cvpdf "
+                    "prints it on the entry's row (the degree itself is "
+                    "printed)")
+LINK_ICON = (r"RenderCV design\.disable_external_link_icons 'false' has no "
+             r"cvpdf counterpart: cvpdf draws no icon after a link; left out")
+LINK_ICON_WHY = ("no cvpdf counterpart: the author asks for RenderCV's icon "
+                 "after each link; cvpdf links the text and draws no icon "
+                 "after it")
 EXPECTED = [
     ("rcv-v0.8-john-doe.yaml", DATE_OPTION, DATE_WHY),
     ("rcv-v1.0-moderncv.yaml", DATE_OPTION, DATE_WHY),
     ("rcv-v1.18-classic.yaml", DATE_OPTION, DATE_WHY),
     ("rcv-v1.18-engineeringresumes.yaml", DATE_OPTION, DATE_WHY),
     ("rcvgo-locale-overrides-fr.yaml", DATE_OPTION, DATE_WHY),
-    ("rcv-v1.18-classic.yaml",
-     r"RenderCV design\.margins\.entry_area\.education_degree_width '[^']*' "
-     r"has no cvpdf counterpart: cvpdf prints the degree on the entry's row, "
-     r"not in a column of its own; left out",
-     "no cvpdf counterpart: RenderCV's classic theme sets the degree in a "
-     "column of its own left of the entry; cvpdf prints it on the entry's "
-     "row (the degree itself is printed)"),
-    ("rcv-v1.18-classic.yaml",
-     r"RenderCV design\.disable_external_link_icons 'false' has no cvpdf "
-     r"counterpart: cvpdf draws no icon after a link; left out",
-     "no cvpdf counterpart: the author asks for RenderCV's icon after each "
-     "link; cvpdf links the text and draws no icon after it"),
+    ("rcv-v1.18-classic.yaml", DEGREE_WIDTH, DEGREE_WIDTH_WHY),
+    ("rcv-v1.18-classic.yaml", LINK_ICON, LINK_ICON_WHY),
     ("rcv-es-classic.yaml", CURRENT_DATE, CURRENT_DATE_WHY),
     ("rcv-zh-tw-example.yaml", CURRENT_DATE, CURRENT_DATE_WHY),
     ("jr-org-complete.json", PHOTO_URL, PHOTO_WHY),
