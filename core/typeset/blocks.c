@@ -433,6 +433,20 @@ static void paragraph_at(cvpdf_builder *b, const cv_style *s,
   cv_hlist_fini(&hl);
 }
 
+/* When the element last made is an entry's one-line label, nothing made
+ * since (it follows the entry's Div), the entry's first line goes on in
+ * its paragraph, read "(P2) Title" as the line shows it: one element
+ * fewer.  Whether it does. */
+static int label_leads(cvpdf_builder *b) {
+  uint32_t l = b->entry + 1;
+  if (!b->in_entry || !b->entry || l + 1 != b->st.n ||
+      b->st.v[l].role != CV_ROLE_P || b->st.v[l].parent != b->entry ||
+      b->nlabel != 1 || b->label_next != 0 || b->st.v[l].lang)
+    return 0;
+  b->tag = l;
+  return 1;
+}
+
 void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
   begin_block(b);
   if (!markup)
@@ -440,7 +454,7 @@ void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
   const cv_style *s = cv_bld_style(b, sname);
   if (sname && !strcmp(sname, "name")) /* the person's name: the title */
     b->tag = cv_bld_elem(b, CV_ROLE_H1, 1);
-  else
+  else if (!label_leads(b))
     leaf(b, CV_ROLE_P);
   text_lang(b, b->tag, markup);
   cv_bld_add_space(b, s->space_before);
@@ -533,7 +547,8 @@ void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   begin_block(b);
   if (!left && !right)
     return;
-  leaf(b, CV_ROLE_P);
+  if (!label_leads(b))
+    leaf(b, CV_ROLE_P);
   /* Both parts in one element: it takes a language they share. */
   if (!left || !right ||
       (b->text_langs && cv_source_lang(&b->src, left) &&
