@@ -33,28 +33,35 @@ for l in layouts/*.yaml; do
   [ "$(grep -c '^link .* mailto:' "$T/$layout.trace")" = 2 ] &&
     ok "$layout: only the e-mail links to mailto: (not the Mastodon handle)" ||
     no "$layout: $(grep -c '^link .* mailto:' "$T/$layout.trace") mailto links"
-  # Icon runs: email, github, gitlab, youtube, stackoverflow, and the link
-  # icon of Mastodon, ResearchGate and the two custom connections.
+  # Icon runs: email, github, gitlab, youtube, stackoverflow, the link
+  # icon of Mastodon and ResearchGate, and the custom connections' own.
   n=$(grep -c '^text .* FontAwesome ' "$T/$layout.trace")
   [ "$n" = 9 ] && ok "$layout: 9 contact icons" ||
     no "$layout: $n contact icons, expected 9"
+  grep -q "^text .* FontAwesome .* \"$(printf '\357\201\263')\" .*link=https://cal.example.org/cleo" "$T/$layout.trace" &&
+    ok "$layout: calendar-days is drawn as FontAwesome 4.7's calendar (f073)" ||
+    no "$layout: no f073 icon linked to the call"
 done
 
 # 2. convert: the links, and the converted file renders the same page.
 "$BIN" convert -q "$R" -o "$T/conv.yaml" || no "convert $R"
 python3 - "$T/conv.yaml" >"$T/py" 2>&1 <<'PY'
 import sys, yaml
-links = yaml.safe_load(open(sys.argv[1]))["contact"]["links"]
+doc = yaml.safe_load(open(sys.argv[1]))
+links = doc["contact"]["links"]
 assert links[0] == {"text": "cleo-gl", "url": "https://gitlab.com/cleo-gl",
                     "icon": "gitlab"}, links[0]
 assert links[1] == {"text": "Mastodon @cleo@fosstodon.org",
                     "url": "https://fosstodon.org/@cleo"}, links[1]
-assert links[5] == {"text": "Book a call",
-                    "url": "https://cal.example.org/cleo"}, links[5]
-assert links[6] == {"text": "Available on request"}, links[6]
+assert links[5] == {"text": "Book a call", "url": "https://cal.example.org/cleo",
+                    "icon": "fa-calendar-days"}, links[5]
+assert links[6] == {"text": "Available on request", "icon": "fa-file"}, links[6]
 assert len(links) == 7, links
+# FontAwesome 6's calendar-days and file: FontAwesome 4.7's calendar, file.
+icons = doc["theme"]["contact"]["icons"]
+assert icons == {"fa-calendar-days": "f073", "fa-file": "f15b"}, icons
 PY
-[ $? = 0 ] && ok "convert keeps the 7 links with text, address and icon" ||
+[ $? = 0 ] && ok "convert keeps the 7 links with text, address and icon, FontAwesome 6 names as 4.7 icons" ||
   no "convert: $(cat "$T/py")"
 "$BIN" render -q "$T/conv.yaml" -o "$T/c.pdf" --trace "$T/c.trace" &&
   "$BIN" render -q "$R" -o "$T/r.pdf" --trace "$T/r.trace" &&

@@ -8,16 +8,28 @@ set -u
 export SOURCE_DATE_EPOCH=1700000000
 R=tests/inputs/rendercv-design.yaml
 
+# render_warns NAME WANT WHAT: renders $T/NAME.yaml (trace $T/NAME.trace);
+# its only warning must be WANT.
+render_warns() {
+  "$BIN" render "$T/$1.yaml" -o "$T/$1.pdf" --trace "$T/$1.trace" >/dev/null 2>"$T/err$1" ||
+    no "render $1: $(cat "$T/err$1")"
+  grep -qF "$2" "$T/err$1" && [ "$(grep -c ': warning: ' "$T/err$1")" = 1 ] &&
+    ok "$3" || no "$1 warnings: $(cat "$T/err$1")"
+}
+
 "$BIN" render "$R" -o "$T/d.pdf" --trace "$T/d.trace" >/dev/null 2>"$T/err" ||
   no "render $R: $(cat "$T/err")"
 for want in \
-  "rendercv-design.yaml:19:5: warning: RenderCV design.colors.links has no cvpdf counterpart; left out" \
-  "rendercv-design.yaml:24:13: warning: RenderCV design.typography.font_family.name 'No Such Font' is not installed (fontconfig); using the layout's font"; do
+  "rendercv-design.yaml:25:13: warning: RenderCV design.typography.font_family.name 'No Such Font' is not installed (fontconfig); using the layout's font"; do
   grep -qF "$want" "$T/err" && ok "warns: ${want#*warning: }" ||
     no "no warning '$want': $(cat "$T/err")"
 done
-[ "$(grep -c ': warning: ' "$T/err")" = 2 ] && ok "no other warning" ||
+[ "$(grep -c ': warning: ' "$T/err")" = 1 ] && ok "no other warning" ||
   no "warnings: $(cat "$T/err")"
+grep -q '^text .* #004F90 "shop" .*link=https://example.org/shop' "$T/d.trace" &&
+  grep -q '^text .* #000000 "Sold" ' "$T/d.trace" &&
+  ok "colors.links colours the linked words, not the rest" ||
+  no "link colour: $(grep -e '"shop"' -e '"Sold"' "$T/d.trace")"
 grep -q '^text .* Lato-Regular 24.00 #004F90 "Dora"' "$T/d.trace" &&
   ok "colors.name rgb(0, 79, 144) is the name's colour" ||
   no "name colour: $(grep '"Dora"' "$T/d.trace")"
@@ -35,6 +47,7 @@ import sys, yaml
 th = yaml.safe_load(open(sys.argv[1]))["theme"]
 assert th["styles"]["name"] == {"color": "#004F90"}, th["styles"]
 assert th["styles"]["heading"] == {"color": "#AA2200"}, th["styles"]
+assert th["styles"]["link"] == {"color": "#004F90"}, th["styles"]
 assert th["styles"]["body"] == {"align": "left", "family": "Lato",
                                 "size": 11}, th["styles"]
 assert th["lists"] == {"bullet": ["▸", "-"]}, th["lists"]
@@ -100,12 +113,8 @@ design:
     header: {horizontal_between_connections: 1 in}
   no_such_option: 3
 YAML
-"$BIN" render "$T/m.yaml" -o "$T/m.pdf" --trace "$T/m.trace" >/dev/null 2>"$T/errm" ||
-  no "render margins: $(cat "$T/errm")"
-grep -qF "m.yaml:21:3: warning: RenderCV design.no_such_option has no cvpdf counterpart; left out" "$T/errm" &&
-  [ "$(grep -c ': warning: ' "$T/errm")" = 1 ] &&
-  ok "an unknown design key warns at its line and column; the margins do not" ||
-  no "margin warnings: $(cat "$T/errm")"
+render_warns m "m.yaml:21:3: warning: RenderCV design.no_such_option has no cvpdf counterpart; left out" \
+  "an unknown design key warns at its line and column; the margins do not"
 python3 - "$T/m.trace" >"$T/py" 2>&1 <<'PY'
 import sys
 words = []
@@ -187,5 +196,58 @@ grep -qF "bad.yaml:4:18: error: spacing: entry_left (144 pt), entry_right (144 p
   grep -qF "bad2.yaml:3:18: error: contact gap: expected a length such as 10, 10pt, 5mm or 0.5in, found '2 furlongs'" "$T/errb" &&
   ok "spacing: entry_left/right, dates: width and contact: gap are checked at line:column" ||
   no "theme checks: $(cat "$T/errb")"
+
+# Connections and page (1.x): no icons, a LaTeX separator, no page
+# numbers; FontAwesome 6 icon names that 4.7 does not draw warn.
+cat >"$T/c.yaml" <<'YAML'
+cv:
+  name: Nina Numbers
+  email: nina@example.org
+  phone: "+1 555 0100"
+  custom_connections:
+    - placeholder: Thesis
+      url: https://example.org/thesis
+      fontawesome_icon: graduation-cap
+    - placeholder: Kaggle
+      url: https://kaggle.com/nina
+      fontawesome_icon: kaggle
+  sections:
+    summary:
+      - Short.
+design:
+  theme: classic
+  use_icons_for_connections: true
+  seperator_between_connections: $\cdot$
+  disable_page_numbering: true
+  disable_external_link_icons: true
+YAML
+render_warns c "c.yaml:11:25: warning: RenderCV icon 'kaggle' has no FontAwesome 4.7 counterpart that cvpdf can draw; using the link icon" \
+  "an icon FontAwesome 4.7 lacks warns at its name; the switches do not"
+cp "$T/c.trace" "$T/c1.trace"
+grep -q "^text .* FontAwesome .* \"$(printf '\357\206\235')\" .*link=https://example.org/thesis" "$T/c1.trace" &&
+  ok "graduation-cap is drawn as FontAwesome 4.7's f19d" ||
+  no "no f19d icon: $(grep FontAwesome "$T/c1.trace")"
+[ "$(grep -c '^text .* "·" ' "$T/c1.trace")" = 3 ] &&
+  ok "seperator_between_connections \$\\cdot\$ separates the four items with ·" ||
+  no "separators: $(grep -c '^text .* "·" ' "$T/c1.trace")"
+sed -i 's/use_icons_for_connections: true/use_icons_for_connections: false/; s/disable_external_link_icons: true/disable_external_link_icons: false/; s/disable_page_numbering: true/disable_page_numbering: false/' "$T/c.yaml"
+render_warns c "c.yaml:20:32: warning: RenderCV design.disable_external_link_icons 'false' has no cvpdf counterpart: cvpdf draws no icon after a link; left out" \
+  "icons off: no word on kaggle; external-link icons asked for warn"
+cp "$T/c.trace" "$T/c2.trace"
+! grep -q '"1of1"' "$T/c1.trace" && grep -q '"1of1"' "$T/c2.trace" &&
+  ok "disable_page_numbering: true prints no page number, false the layout's" ||
+  no "page numbers: $(grep -c '"1of1"' "$T/c1.trace" "$T/c2.trace")"
+[ "$(grep -c 'FontAwesome' "$T/c2.trace")" = 0 ] &&
+  ok "use_icons_for_connections: false draws no icon" || no "icons drawn"
+
+# Google Fonts' regional Noto CJK family is Debian's whole Noto CJK one;
+# a family that is neither installed nor such is still a warning.
+printf 'cv:\n  name: 陳範例\ndesign:\n  theme: classic\n  typography:\n    font_family:\n      body: Noto Sans TC\n      name: Noto Sans XX\n' >"$T/tc.yaml"
+render_warns tc "tc.yaml:8:13: warning: RenderCV design.typography.font_family.name 'Noto Sans XX' is not installed" \
+  "Noto Sans TC is found as Noto Sans CJK TC; Noto Sans XX is a warning"
+"$BIN" convert -q "$T/tc.yaml" -o "$T/tcc.yaml" 2>/dev/null
+grep -q 'family: Noto Sans CJK TC' "$T/tcc.yaml" &&
+  ok "font_family Noto Sans TC becomes Noto Sans CJK TC" ||
+  no "Noto Sans TC: $(cat "$T/tcc.yaml")"
 
 done_tests

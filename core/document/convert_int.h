@@ -74,6 +74,12 @@ const char *cv_rcv_layout_for(const char *theme);
  * they make in th (design may be NULL: RenderCV's defaults). */
 int cv_rcv_date_key(const char *path);
 void cv_rcv_dates(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
+/* The FontAwesome 4.7 code point drawing the same picture as a
+ * FontAwesome 6 icon name (RenderCV's custom_connections), or 0. */
+uint32_t cv_rcv_fa_icon(const char *name);
+/* icons (kind: "f19d", made by the RenderCV converter) into the theme
+ * overrides' contact: icons. */
+void cv_rcv_icons(cv_conv *c, cvpdf_node *th, const cvpdf_node *icons);
 /* RenderCV's settings (convert_rcvsettings.c), applied to the converted
  * root: bold_keywords in the sections' text, a warning at every key with
  * no counterpart. */

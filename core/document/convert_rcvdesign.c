@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "document/convert_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,7 @@ static const char *style_of(const char *element) {
                                        {"headline", "headline"},
                                        {"connections", "contact"},
                                        {"section_titles", "heading"},
+                                       {"links", "link"},
                                        {"footer", "footer"}};
   for (size_t i = 0; i < sizeof map / sizeof *map; i++)
     if (!strcmp(element, map[i][0]))
@@ -186,8 +188,31 @@ static int theme_font(const dctx *d, const char *family) {
   return 0;
 }
 
+/* Google Fonts' "Noto Sans TC", "Noto Serif JP", ...: the regional
+ * subsets of Noto CJK, which Debian ships whole as "Noto Sans CJK TC";
+ * that name in buf, or NULL for any other family. */
+static const char *noto_cjk(const char *family, char *buf, size_t cap) {
+  static const char *const regions[] = {"SC", "TC", "HK", "JP", "KR"};
+  const char *kind = !strncmp(family, "Noto Sans ", 10)    ? "Sans"
+                     : !strncmp(family, "Noto Serif ", 11) ? "Serif"
+                                                           : NULL;
+  const char *r = kind ? family + 6 + strlen(kind) : "";
+  for (size_t i = 0; kind && i < sizeof regions / sizeof *regions; i++)
+    if (!strcmp(r, regions[i])) {
+      snprintf(buf, cap, "Noto %s CJK %s", kind, r);
+      return buf;
+    }
+  return NULL;
+}
+
 static int put_font(dctx *d, const cvpdf_node *v, const char *path,
                     const char *style) {
+  char buf[40];
+  const char *cjk = noto_cjk(v->str, buf, sizeof buf);
+  if (cjk && (!d->c->font_ok || d->c->font_ok(cjk))) {
+    set_style(d, v, style, "family", cjk);
+    return 1;
+  }
   int ok = !d->c->font_ok || d->c->font_ok(v->str);
   if (!ok && theme_font(d, v->str))
     return 1; /* the layout's font */
@@ -311,6 +336,230 @@ static int put_scale(dctx *d, const cvpdf_node *v, const char *path) {
   return 1;
 }
 
+/* Switches: the RenderCV key, the value that cvpdf does without a word
+ * (its layouts draw icons and number pages, and draw no external-link
+ * icon), the theme's group.key = value for the other, or NULL when cvpdf
+ * cannot do what the other asks, with why. */
+static const struct toggle {
+  const char *path;
+  int as_cvpdf;
+  const char *group, *key, *value, *why;
+} toggles[] = {
+    {"use_icons_for_connections", 1, "fonts", "icons", "none", NULL},
+    {"header.connections.show_icons", 1, "fonts", "icons", "none", NULL},
+    {"disable_page_numbering", 0, "", "footer", "none", NULL},
+    {"disable_page_numbers", 0, "", "footer", "none", NULL},
+    {"page.show_footer", 1, "", "footer", "none", NULL},
+    {"disable_external_link_icons", 1, NULL, NULL, NULL,
+     "has no cvpdf counterpart: cvpdf draws no icon after a link; left out"},
+    {"links.show_external_link_icon", 0, NULL, NULL, NULL,
+     "has no cvpdf counterpart: cvpdf draws no icon after a link; left out"}};
+
+static int put_toggle(dctx *d, const cvpdf_node *v, const char *path) {
+  for (size_t i = 0; i < sizeof toggles / sizeof *toggles; i++) {
+    const struct toggle *t = &toggles[i];
+    if (strcmp(path, t->path))
+      continue;
+    int b = cv_node_bool(v);
+    if (b < 0)
+      return left_out(d, v, path, "is not true or false; left out");
+    if (b == t->as_cvpdf)
+      return 1;
+    if (!t->group)
+      return left_out(d, v, path, t->why);
+    put(d, v, t->group, t->key, cv_conv_scalar(d->c, v, t->value));
+    return 1;
+  }
+  return 0;
+}
+
+/* The separator between connections (LaTeX math such as "$|$" as its
+ * text, as every RenderCV string). */
+static int put_separator(dctx *d, const cvpdf_node *v) {
+  put(d, v, "contact", "separator", cv_conv_scalar(d->c, v, v->str));
+  return 1;
+}
+
+/* FontAwesome 6 names of RenderCV's custom_connections and the FontAwesome
+ * 4.7 code point of the same picture (fonts-font-awesome's). */
+static const struct fa_icon {
+  const char *name;
+  uint32_t cp;
+} fa_icons[] = {{"address-book", 0xf2b9},
+                {"address-card", 0xf2bb},
+                {"amazon", 0xf270},
+                {"android", 0xf17b},
+                {"apple", 0xf179},
+                {"arrow-up-right-from-square", 0xf08e},
+                {"at", 0xf1fa},
+                {"behance", 0xf1b4},
+                {"bitbucket", 0xf171},
+                {"bolt", 0xf0e7},
+                {"book", 0xf02d},
+                {"bookmark", 0xf02e},
+                {"briefcase", 0xf0b1},
+                {"building", 0xf1ad},
+                {"building-columns", 0xf19c},
+                {"calendar", 0xf073},
+                {"calendar-days", 0xf073},
+                {"camera", 0xf030},
+                {"car", 0xf1b9},
+                {"certificate", 0xf0a3},
+                {"chart-bar", 0xf080},
+                {"chart-line", 0xf201},
+                {"chart-pie", 0xf200},
+                {"circle-info", 0xf05a},
+                {"circle-user", 0xf2bd},
+                {"cloud", 0xf0c2},
+                {"code", 0xf121},
+                {"codepen", 0xf1cb},
+                {"comment", 0xf075},
+                {"comments", 0xf086},
+                {"compass", 0xf14e},
+                {"copyright", 0xf1f9},
+                {"cube", 0xf1b2},
+                {"cubes", 0xf1b3},
+                {"database", 0xf1c0},
+                {"desktop", 0xf108},
+                {"dribbble", 0xf17d},
+                {"earth-americas", 0xf0ac},
+                {"envelope", 0xf0e0},
+                {"envelope-open", 0xf2b6},
+                {"etsy", 0xf2d7},
+                {"facebook", 0xf09a},
+                {"facebook-f", 0xf09a},
+                {"fax", 0xf1ac},
+                {"file", 0xf15b},
+                {"file-code", 0xf1c9},
+                {"file-lines", 0xf0f6},
+                {"file-pdf", 0xf1c1},
+                {"film", 0xf008},
+                {"fire", 0xf06d},
+                {"flag", 0xf024},
+                {"flask", 0xf0c3},
+                {"flickr", 0xf16e},
+                {"folder", 0xf07b},
+                {"folder-open", 0xf07c},
+                {"free-code-camp", 0xf2c5},
+                {"gamepad", 0xf11b},
+                {"gear", 0xf013},
+                {"gears", 0xf085},
+                {"github", 0xf09b},
+                {"github-alt", 0xf113},
+                {"gitlab", 0xf296},
+                {"globe", 0xf0ac},
+                {"google", 0xf1a0},
+                {"google-plus", 0xf0d5},
+                {"graduation-cap", 0xf19d},
+                {"handshake", 0xf2b5},
+                {"hashtag", 0xf292},
+                {"headphones", 0xf025},
+                {"heart", 0xf004},
+                {"home", 0xf015},
+                {"house", 0xf015},
+                {"id-badge", 0xf2c1},
+                {"id-card", 0xf2c2},
+                {"image", 0xf03e},
+                {"imdb", 0xf2d8},
+                {"info", 0xf129},
+                {"instagram", 0xf16d},
+                {"key", 0xf084},
+                {"landmark", 0xf19c},
+                {"language", 0xf1ab},
+                {"laptop", 0xf109},
+                {"leaf", 0xf06c},
+                {"lightbulb", 0xf0eb},
+                {"link", 0xf0c1},
+                {"linkedin", 0xf0e1},
+                {"linkedin-in", 0xf0e1},
+                {"linux", 0xf17c},
+                {"location-dot", 0xf041},
+                {"location-pin", 0xf041},
+                {"lock", 0xf023},
+                {"magnifying-glass", 0xf002},
+                {"map", 0xf279},
+                {"map-pin", 0xf276},
+                {"medium", 0xf23a},
+                {"microphone", 0xf130},
+                {"mobile", 0xf10b},
+                {"mobile-screen", 0xf10b},
+                {"mobile-screen-button", 0xf10b},
+                {"music", 0xf001},
+                {"newspaper", 0xf1ea},
+                {"paper-plane", 0xf1d8},
+                {"paypal", 0xf1ed},
+                {"pen", 0xf040},
+                {"pen-to-square", 0xf044},
+                {"pencil", 0xf040},
+                {"phone", 0xf095},
+                {"plane", 0xf072},
+                {"podcast", 0xf2ce},
+                {"print", 0xf02f},
+                {"puzzle-piece", 0xf12e},
+                {"question", 0xf128},
+                {"quora", 0xf2c4},
+                {"quote-left", 0xf10d},
+                {"reddit", 0xf1a1},
+                {"rocket", 0xf135},
+                {"rss", 0xf09e},
+                {"search", 0xf002},
+                {"server", 0xf233},
+                {"shield", 0xf132},
+                {"skype", 0xf17e},
+                {"slack", 0xf198},
+                {"soundcloud", 0xf1be},
+                {"spotify", 0xf1bc},
+                {"square-arrow-up-right", 0xf14c},
+                {"square-github", 0xf092},
+                {"square-twitter", 0xf081},
+                {"stack-overflow", 0xf16c},
+                {"star", 0xf005},
+                {"steam", 0xf1b6},
+                {"suitcase", 0xf0f2},
+                {"tag", 0xf02b},
+                {"tags", 0xf02c},
+                {"telegram", 0xf2c6},
+                {"terminal", 0xf120},
+                {"trademark", 0xf25c},
+                {"tree", 0xf1bb},
+                {"trophy", 0xf091},
+                {"twitch", 0xf1e8},
+                {"twitter", 0xf099},
+                {"university", 0xf19c},
+                {"user", 0xf007},
+                {"users", 0xf0c0},
+                {"video", 0xf03d},
+                {"vimeo", 0xf27d},
+                {"whatsapp", 0xf232},
+                {"wikipedia-w", 0xf266},
+                {"windows", 0xf17a},
+                {"wordpress", 0xf19a},
+                {"wrench", 0xf0ad},
+                {"x-twitter", 0xf099},
+                {"youtube", 0xf16a}};
+
+uint32_t cv_rcv_fa_icon(const char *name) {
+  size_t lo = 0, hi = sizeof fa_icons / sizeof *fa_icons;
+  while (lo < hi) { /* the table is sorted by name */
+    size_t mid = (lo + hi) / 2;
+    int k = strcmp(name, fa_icons[mid].name);
+    if (!k)
+      return fa_icons[mid].cp;
+    if (k < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return 0;
+}
+
+void cv_rcv_icons(cv_conv *c, cvpdf_node *th, const cvpdf_node *icons) {
+  dctx d = {c, NULL, th, {NULL, NULL}, 10};
+  for (size_t i = 0; icons && i < icons->n; i++)
+    put(&d, icons->items[i], "contact.icons", icons->keys[i]->str,
+        icons->items[i]);
+}
+
 /* One leaf of design at path: mapped, or 0. */
 static int leaf(dctx *d, const char *path, const cvpdf_node *v) {
   if (!strncmp(path, "options.", 8)) { /* 0.x: design.options */
@@ -354,6 +603,11 @@ static int leaf(dctx *d, const char *path, const cvpdf_node *v) {
     return left_out(d, v, path,
                     "has no cvpdf counterpart: cvpdf prints the degree on "
                     "the entry's row, not in a column of its own; left out");
+  if (!strcmp(path, "seperator_between_connections") ||
+      !strcmp(path, "header.connections.separator"))
+    return put_separator(d, v);
+  if (put_toggle(d, v, path))
+    return 1;
   if (!strcmp(path, "content_scale"))
     return put_scale(d, v, path);
   if (put_space(d, v, path))
@@ -370,6 +624,12 @@ static void walk(dctx *d, const cvpdf_node *m, const char *prefix) {
     const cvpdf_node *k = m->keys[i], *v = m->items[i];
     char path[160];
     snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", k->str);
+    if (v->kind == CVPDF_NODE_SCALAR && !*v->str &&
+        (!strcmp(path, "seperator_between_connections") ||
+         !strcmp(path, "header.connections.separator"))) {
+      put_separator(d, v); /* '': none */
+      continue;
+    }
     if (cv_conv_is_null(v) || cv_rcv_date_key(path))
       continue;
     if (v->kind == CVPDF_NODE_MAP) {

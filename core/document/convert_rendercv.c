@@ -615,10 +615,13 @@ static cvpdf_node *network_link(cv_conv *c, const cvpdf_node *net,
               NULL);
 }
 
-/* custom_connections: {placeholder, url, fontawesome_icon}, printed with
- * the layout's link icon (RenderCV's icon names are FontAwesome 6's). */
+/* custom_connections: {placeholder, url, fontawesome_icon}.  RenderCV's
+ * icon names are FontAwesome 6's: one that FontAwesome 4.7 draws is the
+ * icon of kind "fa-NAME", added to icons (NAME: "f19d"); any other is
+ * the layout's link icon, with a warning when icons are shown. */
 static void custom_connections(cv_conv *c, const cvpdf_node *cv,
-                               cvpdf_node **links) {
+                               cvpdf_node **links, cvpdf_node *icons,
+                               int shown) {
   const cvpdf_node *cc = cv_conv_want_seq(c, cv, "custom_connections", RC);
   for (size_t i = 0; cc && i < cc->n; i++) {
     const cvpdf_node *p = cc->items[i];
@@ -634,15 +637,26 @@ static void custom_connections(cv_conv *c, const cvpdf_node *cv,
       continue;
     }
     const cvpdf_node *url = cv_conv_want_str(c, p, "url", RC);
-    cv_conv_want_str(c, p, "fontawesome_icon", RC);
+    const cvpdf_node *fa = cv_conv_want_str(c, p, "fontawesome_icon", RC);
+    uint32_t cp = fa ? cv_rcv_fa_icon(fa->str) : 0;
+    const char *kind = cp ? cv_arena_printf(c->arena, "fa-%s", fa->str) : NULL;
+    if (kind && !cv_node_get(icons, kind))
+      cv_conv_set(c, icons, kind, fa,
+                  cv_conv_scalar(c, fa, cv_arena_printf(c->arena, "%x", cp)));
+    else if (fa && !cp && shown)
+      cv_conv_warn(c, fa,
+                   RC " icon '%s' has no FontAwesome 4.7 counterpart that "
+                      "cvpdf can draw; using the link icon",
+                   fa->str);
     if (!*links)
       *links = cv_conv_seq(c, cc);
     cv_conv_push(c, *links,
-                 link(c, text, text->str, url ? url->str : NULL, NULL));
+                 link(c, text, text->str, url ? url->str : NULL, kind));
   }
 }
 
-static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root) {
+static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
+                   cvpdf_node *icons, int shown) {
   put(c, root, "name", cv, "name");
   put(c, root, "headline", cv, "headline");
   cvpdf_node *contact = cv_conv_map(c, cv), *links = NULL;
@@ -683,7 +697,7 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root) {
     cv_conv_push(c, links, network_link(c, net, user));
   }
   put(c, contact, "location", cv, "location");
-  custom_connections(c, cv, &links);
+  custom_connections(c, cv, &links, icons, shown);
   if (links)
     cv_conv_set(c, contact, "links", NULL, links);
   if (contact && contact->n)
@@ -909,8 +923,15 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *src) {
   }
   cvpdf_node *root = cv_conv_map(c, cv);
   cvpdf_node *secs = cv_conv_seq(c, cv);
-  header(c, cv, root);
+  /* Icons are shown unless design says otherwise (1.x, 2.x). */
+  const cvpdf_node *d = cv_node_get(src, "design");
+  const cvpdf_node *hc = cv_node_get(cv_node_get(d, "header"), "connections");
+  int shown = cv_node_bool(cv_node_get(d, "use_icons_for_connections")) != 0 &&
+              cv_node_bool(cv_node_get(hc, "show_icons")) != 0;
+  cvpdf_node *icons = cv_conv_map(c, cv);
+  header(c, cv, root, icons, shown);
   cvpdf_node *th = design(c, src, root);
+  cv_rcv_icons(c, th, icons);
   int bullets = 0;
   old_section olds[64];
   size_t nold = cv_node_get(cv, "sections") ? 0 : old_layout(c, cv, olds, 64);

@@ -417,7 +417,8 @@ cv_run *cv_shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f, double size,
   n = drop_notdef(g, n, &width);
   run->font = f;
   run->size = (float)size;
-  run->color = c->style->color;
+  run->color = si->link && c->style->link_colored ? c->style->link_color
+                                                  : c->style->color;
   run->n = n;
   run->g = g;
   run->width = (float)width;

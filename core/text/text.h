@@ -37,6 +37,8 @@ typedef struct cv_textstyle {
   double tracking;              /* extra space after each glyph, in em */
   const char *const *fallbacks; /* fallback families, NULL-terminated */
   const char *code_family;      /* family for `code` spans, or NULL */
+  int link_colored;             /* linked text takes link_color */
+  cv_color link_color;
 } cv_textstyle;
 
 typedef struct cv_shaper cv_shaper;

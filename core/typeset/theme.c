@@ -731,7 +731,25 @@ static void defaults(cv_theme *t, cv_arena *a) {
 }
 
 /* Unset fields inherit: "a.b" from "a", everything from "body". */
+/* A `link` style's colour is that of linked text in every style but the
+ * header's (name, headline, contact line), which keep their own. */
+static void link_colour(cv_theme *t) {
+  const cv_style *link = NULL;
+  for (size_t i = 0; i < t->nstyles; i++)
+    if (!strcmp(t->styles[i].name, "link") && (t->styles[i].set & S_COLOR))
+      link = &t->styles[i];
+  for (size_t i = 0; link && i < t->nstyles; i++) {
+    cv_style *s = &t->styles[i];
+    if (strncmp(s->name, "contact", 7) && strcmp(s->name, "name") &&
+        strcmp(s->name, "headline")) {
+      s->ts.link_colored = 1;
+      s->ts.link_color = link->ts.color;
+    }
+  }
+}
+
 static void inherit(cv_theme *t) {
+  link_colour(t);
   const cv_style *body = cv_theme_style(t, "body");
   for (size_t i = 0; i < t->nstyles; i++) {
     cv_style *s = &t->styles[i];

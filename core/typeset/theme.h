@@ -31,7 +31,7 @@ typedef struct cv_style {
 
 #define CV_MAX_STYLES 48
 #define CV_BULLET_LEVELS 4
-#define CV_MAX_ICONS 24
+#define CV_MAX_ICONS 64
 /* section titles dates: spans names */
 #define CV_MAX_SPANS 16
 /* hyphenate_capitals: last_resort (0 and 1 are false and true). */

@@ -18,7 +18,8 @@ const char *const cv_std_styles[] = {"body",        "title",
                                      "item.bullet", "item.number",
                                      "pair",        "pair.label",
                                      "rule",        "header",
-                                     "footer",      NULL};
+                                     "footer",      "link",
+                                     NULL};
 
 /* Words core prints itself: "present" in dates, and those its footers
  * and last-updated line offer ({of}, {updated}). */
