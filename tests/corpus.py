@@ -44,15 +44,7 @@ PENDING = {
 PHOTO_URL = (r"photo 'https://[^']*' is not printed: --offline fetches "
              r"nothing, and the photo cache \('[^']*'\) has no copy of it")
 PHOTO_WHY = "web photo; the test runs offline"
-CURRENT_DATE = (r"RenderCV settings\.current_date '[^']*' has no counterpart: "
-                r"cvpdf dates the CV by SOURCE_DATE_EPOCH or the clock; it is "
-                r"ignored")
-CURRENT_DATE_WHY = ("the author fixed RenderCV's current_date; cvpdf's format "
-                    "has no key for the CV's date (it dates the CV by "
-                    "SOURCE_DATE_EPOCH or the clock), and the warning says so")
 EXPECTED = [
-    ("rcv-es-classic.yaml", CURRENT_DATE, CURRENT_DATE_WHY),
-    ("rcv-zh-tw-example.yaml", CURRENT_DATE, CURRENT_DATE_WHY),
     ("jr-org-complete.json", PHOTO_URL, PHOTO_WHY),
     ("jr-org-resume-sample.json", PHOTO_URL, PHOTO_WHY),
     ("jr-zh-article.json",

@@ -260,17 +260,23 @@ printf 'cv:\n  name: Jane Q Doe\n  sections:\n    x:\n      - Hello.\nsettings:\
   no "RenderCV pdf_title: $(cat "$T/err"; pdfinfo "$T/ptitle.pdf" | grep Title)"
 
 # settings.current_date: today (RenderCV's default) and render_command
-# (RenderCV's output paths) say nothing; another date and an unknown key
-# are warnings at their position.
+# (RenderCV's output paths) say nothing; a fixed day becomes the CV's
+# date: (kept by convert); anything else and an unknown key are warnings
+# at their position.
 printf 'cv:\n  name: A B\nsettings:\n  current_date: today\n  render_command:\n    pdf_path: x.pdf\n    dont_generate_png: true\n' >"$T/today.yaml"
 "$BIN" render -q "$T/today.yaml" -o "$T/today.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
   ok "RenderCV current_date today and render_command: no warning" ||
   no "RenderCV current_date today and render_command: $(cat "$T/err")"
-printf 'cv:\n  name: A B\nsettings:\n  current_date: 2025-12-10\n  sort_entries: true\n' >"$T/cdate.yaml"
+printf 'cv:\n  name: A B\nsettings:\n  current_date: 2025-12-10\n' >"$T/cdate.yaml"
+"$BIN" convert -q "$T/cdate.yaml" -o "$T/cdate-native.yaml" 2>"$T/err" &&
+  [ ! -s "$T/err" ] && grep -qx 'date: 2025-12-10' "$T/cdate-native.yaml" &&
+  ok "RenderCV current_date: a day becomes date:, kept by convert" ||
+  no "RenderCV current_date to date:: $(cat "$T/err" "$T/cdate-native.yaml")"
+printf 'cv:\n  name: A B\nsettings:\n  current_date: 2025-12\n  sort_entries: true\n' >"$T/cdate.yaml"
 "$BIN" render -q "$T/cdate.yaml" -o "$T/cdate.pdf" 2>"$T/err" &&
-  grep -qxF "$T/cdate.yaml:4:17: warning: RenderCV settings.current_date '2025-12-10' has no counterpart: cvpdf dates the CV by SOURCE_DATE_EPOCH or the clock; it is ignored" "$T/err" &&
+  grep -qxF "$T/cdate.yaml:4:17: warning: RenderCV settings.current_date expected a date such as 2026-09-14 or today, found '2025-12'; it is ignored" "$T/err" &&
   grep -qxF "$T/cdate.yaml:5:3: warning: unknown RenderCV settings key 'sort_entries' is ignored" "$T/err" &&
-  ok "RenderCV current_date other than today and an unknown settings key: warnings at them" ||
+  ok "RenderCV current_date not a day and an unknown settings key: warnings at them" ||
   no "RenderCV current_date and unknown settings key: $(cat "$T/err")"
 
 # 5. A failed conversion writes nothing and leaves the old output alone.

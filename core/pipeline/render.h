@@ -23,7 +23,8 @@ typedef enum cv_core_kind {
   CV_CORE_SECTIONS,  /* the list of sections */
   CV_CORE_PHOTO,     /* a path, or {path, alt} */
   CV_CORE_LANGUAGES, /* a list of language tags */
-  CV_CORE_PDF        /* {standard: pdfa-2 | none} */
+  CV_CORE_PDF,       /* {standard: pdfa-2 | none} */
+  CV_CORE_DATE       /* a day, 2026-09-14 */
 } cv_core_kind;
 
 typedef struct cv_core_key {
