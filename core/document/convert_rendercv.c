@@ -702,7 +702,8 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
     cv_conv_set(c, contact, "links", NULL, links);
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", contact, contact);
-  /* RenderCV's photo is an image file relative to the CV, as cvpdf's is. */
+  /* RenderCV's photo is an image file relative to the CV, as cvpdf's is
+   * (or a web address, which the render fetches into its photo cache). */
   put(c, root, "photo", cv, "photo");
 }
 
