@@ -232,4 +232,56 @@ pdftotext "$T/cs.pdf" - | grep -q "^Contributions\.$" && [ "$(langs "$T/cs.pdf")
   ok "/Lang en on a word printed in English for want of Czech" ||
   no "/Lang of an English word in Czech: '$(langs "$T/cs.pdf" | tr '\n' ' ')'"
 
+# 9. A phrase in another language inside a paragraph: <span lang="de">.
+# Its words are hyphenated as a German CV's are, not with English
+# patterns ("En-twicklungsabteilung"); a language that is none is an error
+# at its line:column with what was meant, a <span> without lang a warning.
+words() { # the text runs of a trace, without the page footer
+  grep '^text' "$1" | sed 's/.*#[0-9A-F]* "\([^"]*\)".*/\1/' | grep -v '^1' | tr '\n' ' '
+}
+W="Schönheitswettbewerbe Quantenmechanik Interferometrie Entwicklungsabteilung Verantwortungsbewusstsein"
+for v in "span en <span lang=\"de\">$W</span>" "de de $W" "en en $W"; do
+  set -- $v
+  name=$1 lg=$2
+  shift 2
+  cat >"$T/h-$name.yaml" <<EOF_CV
+name: Lena Brandt
+language: $lg
+theme: {page: {margins: {left: 225, right: 225}}, styles: {body: {size: 16, leading: 19}}}
+sections:
+  - type: summary
+    title: Profile
+    text: '$*'
+EOF_CV
+  "$BIN" render -q "$T/h-$name.yaml" -o "$T/h-$name.pdf" --trace "$T/h-$name.trace" 2>"$T/err" ||
+    no "render $name: $(cat "$T/err")"
+done
+[ "$(words "$T/h-span.trace")" = "$(words "$T/h-de.trace")" ] &&
+  [ "$(words "$T/h-span.trace")" != "$(words "$T/h-en.trace")" ] &&
+  ok "a German phrase in an English CV is hyphenated as German" ||
+  no "German phrase hyphenation: '$(words "$T/h-span.trace")' vs German '$(words "$T/h-de.trace")'"
+cat >"$T/bad.yaml" <<'EOF_CV'
+name: Lena Brandt
+sections:
+  - type: summary
+    text: A thesis, <span lang="German">Über Interferometrie</span>, and <span lang=dx>x</span>.
+  - type: summary
+    text: Plain <span lnag="de">y</span> and a stray </span>.
+EOF_CV
+"$BIN" check "$T/bad.yaml" >"$T/out" 2>&1
+grep -q "bad.yaml:4:21: error: <span lang>: expected a language tag such as en, de or pt-BR, found 'German'; did you mean 'de'?" "$T/out" &&
+  grep -q "bad.yaml:4:74: error: <span lang>: expected a language tag such as en, de or pt-BR, found 'dx'; did you mean 'de'?" "$T/out" &&
+  ok "a phrase's language that is none is an error at its line:column" ||
+  no "bad <span lang>: $(cat "$T/out")"
+grep -q "bad.yaml:6:17: warning: expected <span lang=\"TAG\"> (a language tag such as de), found <span lnag=\"de\">, which is set in the paragraph's language; did you mean 'lang'?" "$T/out" &&
+  grep -q "bad.yaml:6:54: warning: found </span> with no <span lang=\"...\"> open before it; it is left out" "$T/out" &&
+  ok "a <span> without lang, and a stray </span>, are warnings at their position" ||
+  no "<span> warnings: $(cat "$T/out")"
+"$BIN" render -q "$T/bad.yaml" -o "$T/bad.pdf" 2>/dev/null &&
+  no "a CV with a bad language tag rendered" || ok "render refuses a bad language tag"
+printf 'name: A\nsections:\n  - type: summary\n    text: "a <b>b</b> a < b"\n' >"$T/html.yaml"
+"$BIN" render -q "$T/html.yaml" -o "$T/html.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  text_of "$T/html.pdf" | grep -q "a <b>b</b> a < b" &&
+  ok "other HTML stays text" || no "other HTML: $(cat "$T/err"; text_of "$T/html.pdf")"
+
 done_tests

@@ -205,6 +205,8 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     si->link = spans[i].link && sh->link_filter
                    ? sh->link_filter(sh->link_ud, spans[i].link)
                    : spans[i].link;
+    si->lang = spans[i].lang;
+    si->ls = cv_shaper_lang_slot(sh, spans[i].lang);
     si->font = cv_fontset_get(sh->fs, fam, v, c->st);
     if (!si->font)
       return -1;
@@ -221,10 +223,11 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     goto oom;
   size_t len = 0;
   for (size_t i = 0; i < nspans; i++)
-    len += para_add_text(
-        sh->ptext + len, sh->pspan + len, sh->psmall + len, &spans[i],
-        (uint32_t)i, style->uppercase && !p->si[i].smcp,
-        p->si[i].fake_smallcaps && !style->uppercase, sh->lang, len == 0);
+    len += para_add_text(sh->ptext + len, sh->pspan + len, sh->psmall + len,
+                         &spans[i], (uint32_t)i,
+                         style->uppercase && !p->si[i].smcp,
+                         p->si[i].fake_smallcaps && !style->uppercase,
+                         cv_shaper_sub_lang(sh, p->si[i].ls), len == 0);
   p->len = len;
   p->text = cv_arena_strndup(sh->arena, sh->ptext, len);
   p->span = sh->pspan;
@@ -413,10 +416,12 @@ static int inner_capital(const para *p, size_t a, size_t b) {
  * allows that; never "DeepSpeed").  German capitalises every noun: there a
  * capital says nothing of a name. */
 static int word_hyphenation(const shape_ctx *c, size_t a, size_t b) {
-  if (!c->hyphenate || c->line_mode || !c->sh->hyph_path[0])
+  int ls = c->p->si[c->p->span[a]].ls; /* a phrase's language, or 0 */
+  if (!c->hyphenate || c->line_mode || !cv_shaper_slot_hyphenates(c->sh, ls))
     return 0;
-  if ((c->hyphenate & CV_HYPHENATE_CAPITALS) || !strcmp(c->sh->lang, "de") ||
-      !strcmp(c->sh->lang, "lb") || !starts_capital(c->p, a, b))
+  const char *lang = cv_shaper_sub_lang(c->sh, ls);
+  if ((c->hyphenate & CV_HYPHENATE_CAPITALS) || !strcmp(lang, "de") ||
+      !strcmp(lang, "lb") || !starts_capital(c->p, a, b))
     return 1;
   if (!(c->hyphenate & CV_HYPHENATE_CAPITALS_LAST) || inner_capital(c->p, a, b))
     return 0;
