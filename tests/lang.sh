@@ -284,4 +284,69 @@ printf 'name: A\nsections:\n  - type: summary\n    text: "a <b>b</b> a < b"\n' >
   text_of "$T/html.pdf" | grep -q "a <b>b</b> a < b" &&
   ok "other HTML stays text" || no "other HTML: $(cat "$T/err"; text_of "$T/html.pdf")"
 
+# 10. /Lang of text in another language inside a paragraph: a Span of its
+# own in its P, with its /Lang, as the structure's text reads it in
+# order: a German phrase in an English summary, one broken over lines and
+# hyphenated in German, and an English word in a Czech date.  Text of no
+# other language makes no Span.
+spans() { # each Span's /Lang and its text, in the order of the tree
+  python3 - "$1" <<'EOF_PY'
+import sys
+sys.path.insert(0, "tests")
+from pdfua import Doc, load, text
+doc = Doc(load(sys.argv[1]))
+for ref, o in doc.objs.items():
+    v = o.get("value") if isinstance(o, dict) else None
+    if isinstance(v, dict) and v.get("/S") == "/Span":
+        print(text(v.get("/Lang", "")), v.get("/P"))
+EOF_PY
+}
+struct_text() { # the structure's text on one line
+  pdfinfo -struct-text "$1" | grep '^ *"' | sed 's/^ *"//; s/"$//' | tr '\n' ' '
+}
+cat >"$T/phrase.yaml" <<'EOF_CV'
+name: Lena Brandt
+language: en
+sections:
+  - type: summary
+    title: Profile
+    text: 'My thesis, <span lang="de">Über die Quantenmechanik</span>, was written in Zurich.'
+EOF_CV
+"$BIN" render -q "$T/phrase.yaml" -o "$T/phrase.pdf" 2>"$T/err"
+[ "$(spans "$T/phrase.pdf" | cut -d' ' -f1)" = de ] &&
+  struct_text "$T/phrase.pdf" | grep -q "My thesis, Über die Quantenmechanik , was written in Zurich." &&
+  pdfinfo -struct-text "$T/phrase.pdf" | grep -A1 "Span (inline)" | grep -q '"Über die Quantenmechanik"' &&
+  ok "a German phrase in an English paragraph: a Span with /Lang de, read in order" ||
+  no "German phrase: '$(spans "$T/phrase.pdf")' $(struct_text "$T/phrase.pdf") $(cat "$T/err")"
+"$BIN" render -q "$T/h-span.yaml" -o "$T/h-span.pdf" 2>/dev/null
+[ "$(spans "$T/h-span.pdf" | wc -l)" = 1 ] &&
+  [ "$(spans "$T/h-span.pdf" | cut -d' ' -f1)" = de ] &&
+  [ "$(pdftotext "$T/h-span.pdf" - | grep -c .)" -gt 6 ] &&
+  struct_text "$T/h-span.pdf" | grep -q "^Lena Brandt Profile $W " &&
+  ok "a phrase over several lines, hyphenated in German: one Span, its words whole" ||
+  no "phrase over lines: '$(spans "$T/h-span.pdf" | tr '\n' ' ')' $(struct_text "$T/h-span.pdf")"
+if [ -x "$AUDIT" ]; then
+  # pdfaudit reads the source's tags as words: give it the text alone.
+  sed 's/<[^>]*>//g' "$T/h-span.yaml" | grep -v '^language: ' >"$T/h-plain.yaml"
+  "$AUDIT" "$T/h-span.pdf" --source "$T/h-plain.yaml" --order >"$T/audit" 2>&1 &&
+    ok "pdfaudit --order on the hyphenated phrase" ||
+    no "pdfaudit: $(grep -E '^FAIL' "$T/audit" | tr '\n' ' ')"
+fi
+[ -z "$(spans "$T/h-de.pdf")" ] && [ -z "$(spans "$T/fb-de.pdf")" ] &&
+  [ -z "$(spans "$T/de.pdf")" ] && [ -z "$(spans "$T/en.pdf")" ] &&
+  ok "no Span where no text is in another language than its element" ||
+  no "Spans without a phrase: $(spans "$T/h-de.pdf") $(spans "$T/de.pdf")"
+printf 'name: A\nlanguage: de\nsections:\n  - type: summary\n    text: Text <span lang="de">auf Deutsch</span>.\n' >"$T/same.yaml"
+"$BIN" render -q "$T/same.yaml" -o "$T/same.pdf" 2>/dev/null
+[ -z "$(spans "$T/same.pdf")" ] && ok "a phrase in the paragraph's own language makes no Span" ||
+  no "same language: $(spans "$T/same.pdf")"
+sed 's/        start: 2021/        start: 2021-05\n        end: present/' "$T/cs.yaml" >"$T/cs-date.yaml"
+"$BIN" render -q "$T/cs-date.yaml" -o "$T/cs-date.pdf" 2>/dev/null
+[ "$(spans "$T/cs-date.pdf" | cut -d' ' -f1)" = en ] &&
+  pdfinfo -struct-text "$T/cs-date.pdf" | grep -A1 "Span (inline)" | grep -q '"present"' &&
+  struct_text "$T/cs-date.pdf" | grep -q "Ústav fotoniky květen 2021 – present " &&
+  [ "$(langs "$T/cs-date.pdf" | sort | tr '\n' ' ')" = "P en Span en " ] &&
+  ok "an English word in a Czech date: a Span with /Lang en" ||
+  no "English word in a date: '$(langs "$T/cs-date.pdf" | tr '\n' ' ')' $(struct_text "$T/cs-date.pdf")"
+
 done_tests

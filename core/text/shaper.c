@@ -46,6 +46,13 @@ void cv_shaper_set_link_filter(cv_shaper *sh,
   sh->link_ud = ud;
 }
 
+void cv_shaper_set_foreign_words(cv_shaper *sh, const char *const *words,
+                                 size_t n, const char *lang) {
+  sh->fwords = lang ? words : NULL;
+  sh->nfwords = words && lang ? n : 0;
+  sh->fwlang = lang;
+}
+
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c) {
   if (sh && !sh->hyph)
     sh->hyphcache = c;

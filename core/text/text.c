@@ -285,8 +285,19 @@ double cv_shape_run_size(shape_ctx *c, size_t i) {
   return c->p->small[i] ? c->style->size * 0.8 : c->style->size;
 }
 
+/* Whether [a, b) holds punctuation only: what a phrase's word leaves
+ * outside the phrase ("</span>,"). */
+static int punctuation_only(const para *p, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (is_alnum_byte((unsigned char)p->text[i]))
+      return 0;
+  return 1;
+}
+
 /* A chunk: text between two break opportunities, split into runs where the
- * font, size or span changes; boxes without glue between do not break. */
+ * font, size or span changes; boxes without glue between do not break.
+ * A word of a phrase in another language is hyphenated even when the
+ * punctuation after it is outside the phrase. */
 static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
   para *p = c->p;
   size_t i = a;
@@ -306,7 +317,8 @@ static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
         cv_shape_run(c, i, j, p->font[i], cv_shape_run_size(c, i), si);
     if (!run)
       return -1;
-    if (may_hyphenate && i == a && j == b) {
+    if (may_hyphenate && i == a &&
+        (j == b || (si->lang && punctuation_only(p, j, b)))) {
       if (cv_shape_emit_hyphenated(c, run, a, b, si, may_hyphenate) < 0)
         return -1;
     } else {
@@ -635,11 +647,73 @@ static int shape_para(shape_ctx *c) {
   return 0;
 }
 
+/* ==== words in another language ======================================== */
+
+/* Where a foreign word stands whole in t[from, n) (no letter or digit
+ * touching it): its offset, its length in *wl; n when none does. */
+static size_t find_foreign(const cv_shaper *sh, const char *t, size_t n,
+                           size_t from, size_t *wl) {
+  size_t best = n;
+  for (size_t k = 0; k < sh->nfwords; k++) {
+    const char *w = sh->fwords[k];
+    size_t l = w ? strlen(w) : 0;
+    for (size_t i = from; l && i + l <= n && i < best; i++)
+      if (!memcmp(t + i, w, l) &&
+          !(i > 0 && is_alnum_byte((unsigned char)t[i - 1])) &&
+          !(i + l < n && is_alnum_byte((unsigned char)t[i + l]))) {
+        best = i;
+        *wl = l;
+        break;
+      }
+  }
+  return best;
+}
+
+static int may_hold_foreign(const cv_span *s) {
+  return !s->lang && !(s->flags & (CV_SPAN_BREAK | CV_SPAN_CODE));
+}
+
+/* spans, with each foreign word that stands whole in them a span of the
+ * foreign words' language: spans itself when there is none, else a copy
+ * in the arena (*n updated). */
+static const cv_span *mark_foreign(cv_shaper *sh, const cv_span *spans,
+                                   size_t *n) {
+  size_t extra = 0, wl = 0;
+  for (size_t i = 0; sh->nfwords && i < *n; i++)
+    for (size_t at = 0; may_hold_foreign(&spans[i]) &&
+                        (at = find_foreign(sh, spans[i].text, spans[i].len, at,
+                                           &wl)) < spans[i].len;
+         at += wl)
+      extra += 2;
+  cv_span *out =
+      extra ? cv_arena_alloc_n(sh->arena, *n + extra, sizeof *out) : NULL;
+  if (!out) /* none, or out of memory: set as it is */
+    return spans;
+  size_t m = 0;
+  for (size_t i = 0; i < *n; i++) {
+    cv_span s = spans[i];
+    size_t from = 0, at;
+    while (may_hold_foreign(&s) &&
+           (at = find_foreign(sh, s.text, s.len, from, &wl)) < s.len) {
+      if (at > from)
+        out[m++] = (cv_span){s.text + from, at - from, s.flags, s.link, NULL};
+      out[m++] = (cv_span){s.text + at, wl, s.flags, s.link, sh->fwlang};
+      from = at + wl;
+    }
+    if (from < s.len || s.len == 0)
+      out[m++] =
+          (cv_span){s.text + from, s.len - from, s.flags, s.link, s.lang};
+  }
+  *n = m;
+  return out;
+}
+
 int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
                    const cv_span *spans, size_t nspans, int hyphenate,
                    int justify, cv_hlist *out, cv_status *st) {
   if (nspans == 0)
     return 0;
+  spans = mark_foreign(sh, spans, &nspans);
   para p;
   shape_ctx c = {
       sh, style, &p, out, hyphenate, justify, 0, st, HB_DIRECTION_LTR, NULL};
@@ -660,10 +734,11 @@ int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
     return -1;
   if (nspans == 0)
     return 0;
+  const cv_span *marked = mark_foreign(sh, spans, &nspans);
   size_t first = out->n;
   para p;
   shape_ctx c = {sh, style, &p, out, 0, 0, 1, st, HB_DIRECTION_LTR, NULL};
-  int rc = para_build(&c, spans, nspans);
+  int rc = para_build(&c, marked, nspans);
   if (rc == 0)
     rc = shape_para(&c);
   para_free(&p);

@@ -103,6 +103,12 @@ void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena);
 void cv_shaper_set_link_filter(cv_shaper *sh,
                                const char *(*filter)(void *ud, const char *uri),
                                void *ud);
+/* Words printed in another language than the shaper's (English words
+ * the CV's language has none of): wherever one stands whole in text of no
+ * language of its own, it is set as a phrase in lang.  words and lang are
+ * borrowed until the next call; n 0 for none. */
+void cv_shaper_set_foreign_words(cv_shaper *sh, const char *const *words,
+                                 size_t n, const char *lang);
 /* Takes patterns from c (borrowed) instead of loading a private copy;
  * call before shaping. */
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);

@@ -95,6 +95,10 @@ struct cv_shaper {
   char hyph_path[4096]; /* "" when the language has no patterns */
   int hyph_failed;
   hb_buffer_t *buf;
+  /* Words in another language, and that language (borrowed). */
+  const char *const *fwords;
+  size_t nfwords;
+  const char *fwlang;
   /* Languages of phrases, and where their patterns are looked for. */
   lang_slot *xlangs[CV_PHRASE_LANGS];
   int nxlangs;
