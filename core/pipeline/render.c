@@ -212,7 +212,9 @@ static int load_plugins(render_ctx *c) {
     return -1;
   /* Errors of the top level stop the render after the theme is read, so
    * that its problems are reported too. */
-  c->top_bad = cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad;
+  int langs_bad = cv_check_text_langs(c->root, c->d) > 0;
+  c->top_bad =
+      cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad || langs_bad;
   return 0;
 }
 

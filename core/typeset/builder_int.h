@@ -204,7 +204,8 @@ void cv_bld_inset(cvpdf_builder *b, int on);
 /* Places the hanging label lines still pending, on lines of their own. */
 void cv_bld_flush_labels(cvpdf_builder *b);
 /* Puts p on pg, its line's left edge at x0 and baseline at base. */
-int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base);
+int cv_bld_place_item(cvpdf_builder *b, cv_page *pg, const pitem *p, double x0,
+                      double base);
 /* Hands the pages nothing still to come can change to the sink (all of
  * them when final). */
 void cv_bld_fire_pages(cvpdf_builder *b, int final);

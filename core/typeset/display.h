@@ -42,7 +42,11 @@ typedef struct cv_dl_item {
   uint32_t tag; /* TEXT, LINK: the structure element (0: an artifact) */
   uint64_t seq; /* reading order; a page's items are sorted by it */
   double x, y, w, h;
-  cv_run *run;       /* TEXT */
+  cv_run *run; /* TEXT */
+  /* TEXT: the language of a phrase in another language than its
+   * element's (the run's, borrowed), which the PDF tags as a Span of its
+   * own; NULL: the element's. */
+  const char *lang;
   cv_color color;    /* RECT */
   const char *uri;   /* LINK */
   const char *title; /* MARK */

@@ -128,8 +128,11 @@ const char *cv_h_word(cvpdf_builder *b, const char *key) {
     size_t i = 0;
     while (i < b->nenglish && b->english[i] != w)
       i++;
-    if (i == b->nenglish)
+    if (i == b->nenglish) {
       b->english[b->nenglish++] = w;
+      /* Inside a longer text too: a Span with its /Lang. */
+      cv_shaper_set_foreign_words(b->sh, b->english, b->nenglish, "en");
+    }
   }
   return w;
 }

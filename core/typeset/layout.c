@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Bytes a generation takes before it may end (fuzz builds set a small
@@ -274,6 +275,7 @@ void cv_builder_destroy(cvpdf_builder *b) {
   if (b->sh) {
     cv_shaper_set_arena(b->sh, b->perm);
     cv_shaper_set_link_filter(b->sh, NULL, NULL);
+    cv_shaper_set_foreign_words(b->sh, NULL, 0, NULL);
   }
   cv_source_fini(&b->src);
   cv_structure_fini(&b->st);
@@ -391,7 +393,27 @@ const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
 
 /* ---- pages ------------------------------------------------------------ */
 
-int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
+/* The language run r is in when it is not the one of the element it is
+ * set in (a phrase the CV marks, a word printed in English): the element,
+ * or the one it is in, says its language, else the document's. */
+static const char *phrase_lang(const cvpdf_builder *b, uint32_t tag,
+                               const cv_run *r) {
+  if (!r || !r->lang || !tag)
+    return NULL;
+  const char *in = b->lang ? b->lang : "en";
+  for (uint32_t e = tag; e && e < b->st.n; e = b->st.v[e].parent) {
+    if (b->st.v[e].lang) {
+      in = b->st.v[e].lang;
+      break;
+    }
+    if (b->st.v[e].parent >= e)
+      break;
+  }
+  return strcasecmp(in, r->lang) ? r->lang : NULL;
+}
+
+int cv_bld_place_item(cvpdf_builder *b, cv_page *pg, const pitem *p, double x0,
+                      double base) {
   cv_dl_item *it = cv_page_add(pg);
   if (!it)
     return -1;
@@ -404,6 +426,7 @@ int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
   it->w = p->w;
   it->h = p->h;
   it->run = p->run;
+  it->lang = p->kind == CV_DL_TEXT ? phrase_lang(b, p->tag, p->run) : NULL;
   it->color = p->color;
   it->uri = p->uri;
   it->title = p->title;
@@ -454,7 +477,7 @@ static void deliver_page(cvpdf_builder *b, size_t start, size_t end,
     double base = y - it->height;
     const vline *l = it->content;
     for (size_t k = 0; l && k < l->n; k++)
-      if (cv_bld_place_item(pg, &l->items[k], t->margin_left, base) < 0) {
+      if (cv_bld_place_item(b, pg, &l->items[k], t->margin_left, base) < 0) {
         cv_bld_oom(b);
         return;
       }

@@ -68,7 +68,7 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
   else if (al == CV_ALIGN_RIGHT)
     x += b->measure - w;
   for (size_t i = 0; line && i < line->n; i++)
-    if (cv_bld_place_item(pg, &line->items[i], x, y) < 0)
+    if (cv_bld_place_item(b, pg, &line->items[i], x, y) < 0)
       return -1;
   return 0;
 }
