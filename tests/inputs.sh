@@ -169,19 +169,20 @@ expect_printed "JSON Resume work keywords printed" "$T/kw.json" \
   "Keywords: nodejs, TypeScript" ""
 expect_printed "JSON Resume interest summary printed" "$T/kw.json" \
   "street — Photos of people." ""
-# basics.image naming a file is the photo; a web address is left out.
+# basics.image naming a file is the photo (a web address is fetched:
+# tests/photo_url.sh); an address of another scheme is left out.
 cp examples/portrait.jpg "$T/me.jpg"
 printf '{"basics": {"name": "A B", "image": "me.jpg"}}\n' >"$T/img.json"
 "$BIN" render -q "$T/img.json" -o "$T/img.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
   pdfimages -list "$T/img.pdf" | grep -q " image " &&
   ok "JSON Resume basics.image: the photo" ||
   no "JSON Resume basics.image: the photo: $(cat "$T/err")"
-printf '{"basics": {"name": "A B", "image": "https://example.com/me.jpg"}}\n' >"$T/url.json"
-"$BIN" render -q "$T/url.json" -o "$T/url.pdf" 2>"$T/err" &&
-  grep -qxF "$T/url.json:1:37: warning: JSON Resume field 'image' expected a photo file (a path relative to the CV), found the web address 'https://example.com/me.jpg'; cvpdf reads photos from files only, so none is printed" "$T/err" &&
+printf '{"basics": {"name": "A B", "image": "ftp://example.com/me.jpg"}}\n' >"$T/url.json"
+"$BIN" render -q --offline "$T/url.json" -o "$T/url.pdf" 2>"$T/err" &&
+  grep -qxF "$T/url.json:1:37: warning: JSON Resume field 'image' expected a photo file (a path relative to the CV) or an http or https address, found 'ftp://example.com/me.jpg'; none is printed" "$T/err" &&
   ! pdfimages -list "$T/url.pdf" | grep -q " image " &&
-  ok "JSON Resume basics.image as a web address: no photo, a warning at it" ||
-  no "JSON Resume basics.image as a web address: $(cat "$T/err")"
+  ok "JSON Resume basics.image as an ftp address: no photo, a warning at it" ||
+  no "JSON Resume basics.image as an ftp address: $(cat "$T/err")"
 printf 'cv:\n  name: A B\n  sections:\n    education: oops\n' >"$T/sec.yaml"
 expect_error "RenderCV section that is not a list" "$T/sec.yaml" \
   "$T/sec.yaml:4:16: error: RenderCV section 'education' expected a list of entries, found a scalar"
@@ -259,17 +260,23 @@ printf 'cv:\n  name: Jane Q Doe\n  sections:\n    x:\n      - Hello.\nsettings:\
   no "RenderCV pdf_title: $(cat "$T/err"; pdfinfo "$T/ptitle.pdf" | grep Title)"
 
 # settings.current_date: today (RenderCV's default) and render_command
-# (RenderCV's output paths) say nothing; another date and an unknown key
-# are warnings at their position.
+# (RenderCV's output paths) say nothing; a fixed day becomes the CV's
+# date: (kept by convert); anything else and an unknown key are warnings
+# at their position.
 printf 'cv:\n  name: A B\nsettings:\n  current_date: today\n  render_command:\n    pdf_path: x.pdf\n    dont_generate_png: true\n' >"$T/today.yaml"
 "$BIN" render -q "$T/today.yaml" -o "$T/today.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
   ok "RenderCV current_date today and render_command: no warning" ||
   no "RenderCV current_date today and render_command: $(cat "$T/err")"
-printf 'cv:\n  name: A B\nsettings:\n  current_date: 2025-12-10\n  sort_entries: true\n' >"$T/cdate.yaml"
+printf 'cv:\n  name: A B\nsettings:\n  current_date: 2025-12-10\n' >"$T/cdate.yaml"
+"$BIN" convert -q "$T/cdate.yaml" -o "$T/cdate-native.yaml" 2>"$T/err" &&
+  [ ! -s "$T/err" ] && grep -qx 'date: 2025-12-10' "$T/cdate-native.yaml" &&
+  ok "RenderCV current_date: a day becomes date:, kept by convert" ||
+  no "RenderCV current_date to date:: $(cat "$T/err" "$T/cdate-native.yaml")"
+printf 'cv:\n  name: A B\nsettings:\n  current_date: 2025-12\n  sort_entries: true\n' >"$T/cdate.yaml"
 "$BIN" render -q "$T/cdate.yaml" -o "$T/cdate.pdf" 2>"$T/err" &&
-  grep -qxF "$T/cdate.yaml:4:17: warning: RenderCV settings.current_date '2025-12-10' has no counterpart: cvpdf dates the CV by SOURCE_DATE_EPOCH or the clock; it is ignored" "$T/err" &&
+  grep -qxF "$T/cdate.yaml:4:17: warning: RenderCV settings.current_date expected a date such as 2026-09-14 or today, found '2025-12'; it is ignored" "$T/err" &&
   grep -qxF "$T/cdate.yaml:5:3: warning: unknown RenderCV settings key 'sort_entries' is ignored" "$T/err" &&
-  ok "RenderCV current_date other than today and an unknown settings key: warnings at them" ||
+  ok "RenderCV current_date not a day and an unknown settings key: warnings at them" ||
   no "RenderCV current_date and unknown settings key: $(cat "$T/err")"
 
 # 5. A failed conversion writes nothing and leaves the old output alone.

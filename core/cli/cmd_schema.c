@@ -550,7 +550,8 @@ static void core_key(jw *w, const cv_core_key *k) {
                             "\"pattern\": \"" LANG_TAG "\"}",
       [CV_CORE_PDF] = "\"type\": \"object\", \"properties\": "
                       "{\"standard\": {\"enum\": [\"pdfa-2\", \"none\"]}}, "
-                      "\"additionalProperties\": false"};
+                      "\"additionalProperties\": false",
+      [CV_CORE_DATE] = "\"type\": \"string\", \"format\": \"date\""};
   cv_buf b;
   cv_buf_init(&b);
   cv_buf_printf(&b, "{\"description\": \"%s\", %s}", k->doc, types[k->kind]);

@@ -67,6 +67,8 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *root);
 /* RenderCV's design (convert_rcvdesign.c): what has a counterpart into
  * the theme overrides th, a warning at every other key. */
 void cv_rcv_design(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
+/* The cvpdf layout nearest to a RenderCV theme, or NULL for none. */
+const char *cv_rcv_layout_for(const char *theme);
 /* RenderCV's settings (convert_rcvsettings.c), applied to the converted
  * root: bold_keywords in the sections' text, a warning at every key with
  * no counterpart. */

@@ -6,6 +6,7 @@
  * for the document and is ignored on purpose. */
 #define _POSIX_C_SOURCE 200809L
 #include "document/convert_int.h"
+#include "document/schema.h"
 
 #include <string.h>
 
@@ -237,21 +238,27 @@ static void pdf_title(cv_conv *c, const cvpdf_node *key, const cvpdf_node *v,
 }
 
 /* current_date (1.x date): RenderCV's default, today, is what cvpdf does;
- * any other date has no counterpart. */
-static void current_date(cv_conv *c, const char *settings, const char *key,
-                         const cvpdf_node *v) {
+ * a fixed day becomes the CV's date:. */
+static void current_date(cv_conv *c, const char *settings,
+                         const cvpdf_node *key, const cvpdf_node *v,
+                         cvpdf_node *root) {
   if (cv_conv_is_null(v))
     return;
-  if (v->kind != CVPDF_NODE_SCALAR)
+  cv_date day;
+  if (v->kind == CVPDF_NODE_SCALAR && !strcmp(v->str, "today"))
+    return;
+  if (v->kind == CVPDF_NODE_SCALAR && cv_date_parse_day(v->str, &day) == 0)
+    cv_conv_set(c, root, "date", key, cv_conv_scalar(c, v, v->str));
+  else if (v->kind != CVPDF_NODE_SCALAR)
     cv_conv_warn(c, v,
-                 RC " %s.%s expected a date or today, found %s; it is "
-                    "ignored",
-                 settings, key, cv_node_kind_name(v));
-  else if (strcmp(v->str, "today"))
+                 RC " %s.%s expected a date such as 2026-09-14 or today, "
+                    "found %s; it is ignored",
+                 settings, key->str, cv_node_kind_name(v));
+  else
     cv_conv_warn(c, v,
-                 RC " %s.%s '%s' has no counterpart: cvpdf dates the CV by "
-                    "SOURCE_DATE_EPOCH or the clock; it is ignored",
-                 settings, key, v->str);
+                 RC " %s.%s expected a date such as 2026-09-14 or today, "
+                    "found '%s'; it is ignored",
+                 settings, key->str, v->str);
 }
 
 void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
@@ -276,7 +283,7 @@ void cv_rcv_settings(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
       if (!cv_conv_is_null(v))
         pdf_title(c, st->keys[i], v, root);
     } else if (!strcmp(key, "current_date") || !strcmp(key, "date")) {
-      current_date(c, name, key, v);
+      current_date(c, name, st->keys[i], v, root);
     } else if (strcmp(key, "render_command"))
       cv_conv_warn(c, st->keys[i], "unknown RenderCV %s key '%s' is ignored",
                    name, key);

@@ -589,3 +589,10 @@ int cv_date_parse(const char *s, cv_date *d) {
   *d = r;
   return 0;
 }
+
+int cv_date_parse_day(const char *s, cv_date *d) {
+  if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+      cv_date_parse(s, d) != 0 || !d->day)
+    return -1;
+  return 0;
+}

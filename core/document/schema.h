@@ -25,6 +25,9 @@ typedef struct cv_date {
  * "05/2021", "present"/"now"/"today" (case-insensitive).  0 on success. */
 int cv_date_parse(const char *s, cv_date *d);
 
+/* Parses an ISO 8601 day, 2026-09-14, and nothing else.  0 on success. */
+int cv_date_parse_day(const char *s, cv_date *d);
+
 /* A date printed as written, {text: "Fall 2023"}: what RenderCV and JSON
  * Resume files write where a date cvpdf can read is expected.  Its text,
  * or NULL when n is not one. */

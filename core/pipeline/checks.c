@@ -9,6 +9,7 @@
 #include "document/schema.h"
 #include "output/pdf.h"
 #include "pipeline/render_int.h"
+#include "text/cldr.h"
 #include "typeset/layout.h"
 
 const cv_core_key cv_core_keys[] = {
@@ -34,6 +35,10 @@ const cv_core_key cv_core_keys[] = {
      "the kind of PDF written: standard: pdfa-2 for PDF/A-2 (archives and "
      "portals), none for plain PDF (the default, or as the layout says); "
      "render --pdfa and --no-pdfa win over it"},
+    {"date", CV_CORE_DATE,
+     "the day the CV is dated (2026-09-14): today for open-ended spans, a "
+     "letter without a date and the footer's {date} (default: the day of "
+     "SOURCE_DATE_EPOCH or the clock, which also date the PDF)"},
     {"sections", CV_CORE_SECTIONS, "the sections, in the order printed"},
     {NULL, 0, NULL}};
 static const char *const section_keys[] = {"type", "title", "id", "lang", NULL};
@@ -42,6 +47,28 @@ static const char *const section_keys[] = {"type", "title", "id", "lang", NULL};
 static const cvpdf_field *type_fields(const cvpdf_section_type *t) {
   static const cvpdf_field none[] = {{0}};
   return t && t->fields ? t->fields : none;
+}
+
+int cv_doc_day(const cvpdf_node *root, cv_diags *d, int64_t *out) {
+  const cvpdf_node *n = cv_node_get(root, "date");
+  if (!n)
+    return 0;
+  const char *s = cv_node_str(n);
+  cv_date day;
+  if (cv_date_parse_day(s, &day) == 0) {
+    *out = (int64_t)cv_days_from_civil(day.year, day.month, day.day) * 86400;
+    return 1;
+  }
+  if (!d)
+    return -1;
+  if (s)
+    cv_diag_at(d, CV_SEV_ERROR, n,
+               "'date' expected a date such as 2026-09-14, found '%s'", s);
+  else
+    cv_diag_at(d, CV_SEV_ERROR, n,
+               "'date' expected a date such as 2026-09-14, found %s",
+               cv_node_kind_name(n));
+  return -1;
 }
 
 /* The top level: core keys plus the header plugin's fields. */
@@ -53,6 +80,8 @@ int cv_check_top(const cvpdf_node *root, const cv_plugins *ps, cv_diags *d) {
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     names[i] = cv_core_keys[i].name;
   cv_schema_validate(root, type_fields(ht), names, "the CV", d);
+  int64_t day;
+  cv_doc_day(root, d, &day);
   const cvpdf_node *secs = cv_node_get(root, "sections");
   if (secs && secs->kind != CVPDF_NODE_SEQ)
     cv_diag_at(d, CV_SEV_ERROR, secs,

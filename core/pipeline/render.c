@@ -173,7 +173,7 @@ static int load_document(render_ctx *c) {
 /* ---- load_plugins ----------------------------------------------------- */
 
 /* A letter's own fields become its one section: the keys core reads and
- * the header's fields stay at the top. */
+ * the header's fields stay at the top, but for date:, the letter's own. */
 static int split_letter(render_ctx *c) {
   const cvpdf_section_type *ht = NULL;
   cv_plugins_find(c->plugins, "header", &ht);
@@ -185,11 +185,13 @@ static int split_letter(render_ctx *c) {
   const char **keep = cv_arena_alloc_n(&c->arena, n + nh + 1, sizeof *keep);
   if (!keep)
     return oom(c);
+  size_t k = 0;
   for (size_t i = 0; i < n; i++)
-    keep[i] = cv_core_keys[i].name;
+    if (strcmp(cv_core_keys[i].name, "date"))
+      keep[k++] = cv_core_keys[i].name;
   for (size_t i = 0; i < nh; i++)
-    keep[n + i] = ht->fields[i].name;
-  keep[n + nh] = NULL;
+    keep[k++] = ht->fields[i].name;
+  keep[k] = NULL;
   if (cv_letter_split(c->model, keep, c->d) < 0)
     return -1;
   c->root = c->model->root;
@@ -390,7 +392,9 @@ static int open_outputs(render_ctx *c) {
 
 static unsigned image_flags(const render_ctx *c) {
   return (c->o->safe || c->o->confine_files ? CV_IMAGE_SAFE : 0) |
-         (c->pdfa ? CV_IMAGE_PDFA : 0);
+         (c->pdfa ? CV_IMAGE_PDFA : 0) |
+         (c->o->offline ? CV_IMAGE_OFFLINE : 0) |
+         (c->o->safe ? CV_IMAGE_NO_NETWORK : 0);
 }
 
 /* Images a plugin places (a letter's signature), read as the photo is. */
@@ -399,6 +403,16 @@ static int load_image(void *ud, const cvpdf_node *path, const char *alt,
   render_ctx *c = ud;
   return cv_image_load(path, alt, "image", image_flags(c), &c->inputs,
                        &c->arena, c->d, out);
+}
+
+/* "Today" for the document: the CV's date:, a letter's date when it is a
+ * day (its own, or its CV's), else the document's date. */
+static int64_t doc_day(const render_ctx *c) {
+  const cvpdf_node *at = c->root;
+  if (c->letter)
+    at = cv_node_at(cv_node_get(c->root, "sections"), 0);
+  int64_t day;
+  return cv_doc_day(at, NULL, &day) > 0 ? day : c->date;
 }
 
 static int prepare(render_ctx *c) {
@@ -413,7 +427,7 @@ static int prepare(render_ctx *c) {
   c->builder = cv_builder_create(c->theme, c->shaper, &c->arena, c->d, c->lang);
   if (!c->builder)
     return oom(c);
-  cv_builder_set_date(c->builder, c->date);
+  cv_builder_set_date(c->builder, doc_day(c));
   /* A CV repeats its months (each entry's start and end): ICU builds a
    * formatter per date, so even one render keeps what it formatted.  No
    * cache (out of memory) only means formatting each date afresh. */

@@ -23,7 +23,8 @@ typedef enum cv_core_kind {
   CV_CORE_SECTIONS,  /* the list of sections */
   CV_CORE_PHOTO,     /* a path, or {path, alt} */
   CV_CORE_LANGUAGES, /* a list of language tags */
-  CV_CORE_PDF        /* {standard: pdfa-2 | none} */
+  CV_CORE_PDF,       /* {standard: pdfa-2 | none} */
+  CV_CORE_DATE       /* a day, 2026-09-14 */
 } cv_core_kind;
 
 typedef struct cv_core_key {
@@ -74,6 +75,10 @@ typedef struct cv_render_opts {
    * (Fonts come from the installed manifests in either mode: a CV's
    * `theme:` can name families, never font files.) */
   int safe;
+  /* A photo given as a web address is read only from the photo cache
+   * (pipeline/fetch.h): no connection is made.  (Safe mode makes none
+   * either, nor reads that cache.) */
+  int offline;
   /* Shared by the documents of one process (borrowed; NULL: private to
    * this render): font files and hyphenation patterns are then loaded once,
    * and renders may run in parallel threads. */

@@ -73,6 +73,10 @@ int cv_render_application(const cv_render_opts *o, const cv_model *m,
 
 /* ---- checks.c ---- */
 
+/* The day the CV is dated, its date: (2026-09-14), as seconds since the
+ * epoch at 00:00 UTC in *out.  Returns 1 when set, 0 when absent, -1 after
+ * reporting a value that is not such a date (d NULL: -1 only). */
+int cv_doc_day(const cvpdf_node *root, cv_diags *d, int64_t *out);
 /* The top level against core's keys and the header plugin's fields.
  * Returns the number of errors reported. */
 int cv_check_top(const cvpdf_node *root, const cv_plugins *ps, cv_diags *d);

@@ -34,8 +34,7 @@ static void icu_locale(const char *lang, char *loc, size_t cap) {
   uloc_setKeywordValue("calendar", "gregorian", loc, (int32_t)cap, &err);
 }
 
-/* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
-static long days_from_civil(long y, long m, long d) {
+long cv_days_from_civil(long y, long m, long d) {
   y -= m <= 2;
   long era = (y >= 0 ? y : y - 399) / 400;
   long yoe = y - era * 400;
@@ -57,7 +56,7 @@ static int format_day(char *buf, size_t cap, const char *loc,
               : udat_open(UDAT_NONE, UDAT_LONG, loc, utc, -1, NULL, 0, &err);
   if (U_FAILURE(err))
     return -1;
-  UDate when = (UDate)days_from_civil(year, month, day) * 86400000.0;
+  UDate when = (UDate)cv_days_from_civil(year, month, day) * 86400000.0;
   UChar out[128];
   int32_t n = udat_format(f, when, out, 128, NULL, &err);
   udat_close(f);

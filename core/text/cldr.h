@@ -47,4 +47,7 @@ const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
 const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
                              int month, int day);
 
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
+long cv_days_from_civil(long y, long m, long d);
+
 #endif

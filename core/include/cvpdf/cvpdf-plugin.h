@@ -249,8 +249,8 @@ typedef struct cvpdf_host {
    * long date: "December 3, 2026", "3. Dezember 2026"), owned by the
    * builder.  date: a date field with a day (2026-12-03); one without a
    * day prints as date_range prints it, `today` (or NULL) is the
-   * document's date (SOURCE_DATE_EPOCH when set), a {text: ...} date its
-   * text.  A bad date is reported as an error and gives NULL. */
+   * document's date (its date:, else SOURCE_DATE_EPOCH's), a {text: ...} date
+   * its text.  A bad date is reported as an error and gives NULL. */
   const char *(*day_date)(cvpdf_builder *b, const cvpdf_node *date);
   /* Blocks between place_begin and place_end go where the layout places
    * `name` on the current page (its places:; those of cvpdf's layouts
