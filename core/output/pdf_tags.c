@@ -348,9 +348,8 @@ static void put_kid(tree *tr, cv_buf *b, const elem *el, const kid *k) {
 static void put_attrs(cv_buf *b, const cv_selem *se) {
   if (se->role == CV_ROLE_L) {
     cv_buf_puts(b, "/A<</O/List/ListNumbering/");
-    cv_buf_puts(b, se->numbered == 1   ? "Decimal>>"
-                   : se->numbered == 2 ? "None>>"
-                                       : "Disc>>");
+    cv_buf_puts(b, cv_numbering_name((cv_numbering)se->numbered));
+    cv_buf_puts(b, ">>");
   }
   if (se->role == CV_ROLE_FIGURE) {
     const char *alt = se->alt ? se->alt : "";

@@ -311,6 +311,10 @@ const char *cv_h_option(cvpdf_builder *b, const char *key);
 int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
                       size_t pages);
 
+/* The numbering of a list whose marks are the bullet mark, or numbers
+ * in format fmt (not NULL) (list_marks.c). */
+cv_numbering cv_list_numbering(const char *mark, const char *fmt);
+
 #pragma GCC visibility pop
 
 #endif

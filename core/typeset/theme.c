@@ -710,7 +710,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->contact_gap = -1;
   t->list_indent = 12;
   t->bullets[0] = "•";
-  t->number_format = "%d.";
+  t->numbers[0] = "%d.";
   t->label_width = 32;
   t->pair_label_width = 110;
   t->contact_separator = " | ";

@@ -82,7 +82,10 @@ typedef struct cv_theme {
   double list_indent;
   /* markup, one per level of nesting; NULL: the level before's */
   const char *bullets[CV_BULLET_LEVELS];
-  const char *number_format; /* printf format with one %d, e.g. "%d." */
+  /* a numbered list's mark, one format per level ("%d.", "%a)"); NULL:
+   * the level before's.  With more than one, a numbered item's sub-items
+   * are numbered too, else they are bullets. */
+  const char *numbers[CV_BULLET_LEVELS];
   /* entry labels: "hang" (label column left of the entry) */
   double label_width;
   int label_in_margin; /* the label column is outdented into the margin */
@@ -206,5 +209,12 @@ const char *cv_theme_word_in(const cv_theme *t, const char *lang,
 const char *cv_theme_option(const cv_theme *t, const char *type,
                             const char *key);
 const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);
+
+/* Whether fmt is a list number's format: text around one %d (1, 2, 3),
+ * %a or %A (a, b, c), %i or %I (i, ii, iii). */
+int cv_number_format_ok(const char *fmt);
+/* Number n in format fmt into out (cap bytes); a number past what
+ * letters or numerals write is written in digits. */
+void cv_number_mark(char *out, size_t cap, const char *fmt, int n);
 
 #endif
