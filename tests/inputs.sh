@@ -169,19 +169,20 @@ expect_printed "JSON Resume work keywords printed" "$T/kw.json" \
   "Keywords: nodejs, TypeScript" ""
 expect_printed "JSON Resume interest summary printed" "$T/kw.json" \
   "street — Photos of people." ""
-# basics.image naming a file is the photo; a web address is left out.
+# basics.image naming a file is the photo (a web address is fetched:
+# tests/photo_url.sh); an address of another scheme is left out.
 cp examples/portrait.jpg "$T/me.jpg"
 printf '{"basics": {"name": "A B", "image": "me.jpg"}}\n' >"$T/img.json"
 "$BIN" render -q "$T/img.json" -o "$T/img.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
   pdfimages -list "$T/img.pdf" | grep -q " image " &&
   ok "JSON Resume basics.image: the photo" ||
   no "JSON Resume basics.image: the photo: $(cat "$T/err")"
-printf '{"basics": {"name": "A B", "image": "https://example.com/me.jpg"}}\n' >"$T/url.json"
-"$BIN" render -q "$T/url.json" -o "$T/url.pdf" 2>"$T/err" &&
-  grep -qxF "$T/url.json:1:37: warning: JSON Resume field 'image' expected a photo file (a path relative to the CV), found the web address 'https://example.com/me.jpg'; cvpdf reads photos from files only, so none is printed" "$T/err" &&
+printf '{"basics": {"name": "A B", "image": "ftp://example.com/me.jpg"}}\n' >"$T/url.json"
+"$BIN" render -q --offline "$T/url.json" -o "$T/url.pdf" 2>"$T/err" &&
+  grep -qxF "$T/url.json:1:37: warning: JSON Resume field 'image' expected a photo file (a path relative to the CV) or an http or https address, found 'ftp://example.com/me.jpg'; none is printed" "$T/err" &&
   ! pdfimages -list "$T/url.pdf" | grep -q " image " &&
-  ok "JSON Resume basics.image as a web address: no photo, a warning at it" ||
-  no "JSON Resume basics.image as a web address: $(cat "$T/err")"
+  ok "JSON Resume basics.image as an ftp address: no photo, a warning at it" ||
+  no "JSON Resume basics.image as an ftp address: $(cat "$T/err")"
 printf 'cv:\n  name: A B\n  sections:\n    education: oops\n' >"$T/sec.yaml"
 expect_error "RenderCV section that is not a list" "$T/sec.yaml" \
   "$T/sec.yaml:4:16: error: RenderCV section 'education' expected a list of entries, found a scalar"

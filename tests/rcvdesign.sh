@@ -74,4 +74,118 @@ PY
 [ $? = 0 ] && ok "1.x: margins.page, font_size and text_alignment kept" ||
   no "1.x convert: $(cat "$T/py")"
 
+# Margins and spacing (1.x margins.*): entries set in from both sides, the
+# highlights' indent and the space above them, the dates' column and the
+# gap between connections land on the page, in points from cm and in.
+cat >"$T/m.yaml" <<'YAML'
+cv:
+  name: Mara Margins
+  email: mara@example.org
+  phone: "+1 555 0100"
+  sections:
+    experience:
+      - company: Acme Rockets Incorporated of Greater Springfield and Its Counties
+        position: Engineer
+        start_date: 2020-01
+        end_date: present
+        location: Springfield
+        highlights:
+          - Built the rockets.
+design:
+  theme: classic
+  margins:
+    page: {top: 2 cm, bottom: 2 cm, left: 2 cm, right: 2 cm}
+    entry_area: {left_and_right: 0.5 cm, date_and_location_width: 3 in}
+    highlights_area: {left: 1 cm, top: 0.4 cm}
+    header: {horizontal_between_connections: 1 in}
+  no_such_option: 3
+YAML
+"$BIN" render "$T/m.yaml" -o "$T/m.pdf" --trace "$T/m.trace" >/dev/null 2>"$T/errm" ||
+  no "render margins: $(cat "$T/errm")"
+grep -qF "m.yaml:21:3: warning: RenderCV design.no_such_option has no cvpdf counterpart; left out" "$T/errm" &&
+  [ "$(grep -c ': warning: ' "$T/errm")" = 1 ] &&
+  ok "an unknown design key warns at its line and column; the margins do not" ||
+  no "margin warnings: $(cat "$T/errm")"
+python3 - "$T/m.trace" >"$T/py" 2>&1 <<'PY'
+import sys
+words = []
+for line in open(sys.argv[1]):
+    if not line.startswith("text "):
+        continue
+    f = line.split()
+    text = line.split('"')[1]
+    adv = [float(a) for a in line.split("adv=")[1].split()[0].split(",")]
+    if f[3] == "FontAwesome":
+        text = "icon"
+    words.append((text, float(f[1]), float(f[2]), float(f[1]) + sum(adv)))
+def at(t):  # the last word t (Springfield: the place, after the title's)
+    return [w for w in words if w[0] == t][-1]
+cm = 72 / 2.54
+left, right = 2 * cm, 612 - 2 * cm                 # Letter, 2 cm margins
+assert abs(at("Acme")[1] - (left + 0.5 * cm)) < 0.05, at("Acme")
+place = at("Springfield")
+assert abs(place[3] - (right - 0.5 * cm)) < 0.05, place
+assert abs(at("Built")[1] - (left + 1.5 * cm)) < 0.05, at("Built")
+# The space above the highlights: 0.4 cm more than a line's leading.
+gap = at("Engineer")[2] - at("Built")[2]
+assert abs(gap - (12.4 + 0.4 * cm)) < 0.05, gap
+# The title wraps before the 3 in the dates' column keeps.
+y = at("Acme")[2]
+ends = [w[3] for w in words if w[2] == y and w != place]
+assert max(ends) <= right - 0.5 * cm - 216 + 0.05, (max(ends), ends)
+assert any(w[0] == "Counties" and w[2] < y for w in words), "no wrap"
+# Between connections: 1 in, the separator in its middle.
+sep = at("|")
+icons = [w for w in words if w[0] == "icon" and w[2] == sep[2]]
+gap = icons[1][1] - at("mara@example.org")[3]
+assert abs(gap - (72 + (sep[3] - sep[1]))) < 0.05, gap
+PY
+[ $? = 0 ] && ok "margins: entry sides, highlights indent and space, dates width, connections gap land on the page" ||
+  no "margins: $(cat "$T/py")"
+
+# 0.x options.margins, moderncv's date_width and content_scale, and em.
+cat >"$T/m0.yaml" <<'YAML'
+cv:
+  name: Otto Options
+design:
+  theme: moderncv
+  page_size: a4paper
+  font_size: 11pt
+  date_width: 4 cm
+  content_scale: 0.8
+  options:
+    margins:
+      section_title: {top: 1em, bottom: 0.5em}
+      entry_area: {vertical_between: 12 pt, left: 2mm}
+      highlights_area: {vertical_between_bullet_points: 1ex}
+YAML
+"$BIN" convert -q "$T/m0.yaml" -o "$T/m0c.yaml" 2>"$T/err0" || no "convert m0"
+python3 - "$T/m0c.yaml" >"$T/py" 2>&1 <<'PY'
+import sys, yaml
+th = yaml.safe_load(open(sys.argv[1]))["theme"]
+assert th["column"] == {"width": 113.4}, th
+m = th["page"]["margins"]
+assert (m["left"], m["top"]) == (59.53, 84.19), m
+assert th["spacing"] == {"section": 11, "heading_after": 5.5, "entry": 12,
+                         "entry_left": 5.669, "item": 5.5}, th["spacing"]
+PY
+[ $? = 0 ] && [ ! -s "$T/err0" ] &&
+  ok "0.x options.margins, em and ex lengths, date_width as the column, content_scale as margins" ||
+  no "0.x: $(cat "$T/py" "$T/err0")"
+
+# The theme keys they land in are checked at their line and column.
+cat >"$T/bad.yaml" <<'YAML'
+name: Bad Spacing
+theme:
+  spacing: {entry_left: 2in, entry_right: 2in}
+  dates: {width: 200}
+YAML
+printf 'name: Bad Gap\ntheme:\n  contact: {gap: 2 furlongs}\n' >"$T/bad2.yaml"
+"$BIN" check "$T/bad.yaml" >/dev/null 2>"$T/errb"
+"$BIN" check "$T/bad2.yaml" >/dev/null 2>>"$T/errb"
+grep -qF "bad.yaml:4:18: error: spacing: entry_left (144 pt), entry_right (144 pt) and dates: width (200 pt) leave" "$T/errb" &&
+  grep -qF "bad2.yaml:3:18: error: contact gap: expected a length such as 10, 10pt, 5mm or 0.5in, found '2 furlongs'" "$T/errb" &&
+  ok "spacing: entry_left/right, dates: width and contact: gap are checked at line:column" ||
+  no "theme checks: $(cat "$T/errb")"
+
 done_tests

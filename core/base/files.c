@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -49,6 +50,11 @@ const char *cv_inputs_find(const cv_inputs *in, const struct stat *sb) {
     if (in->v[i].dev == sb->st_dev && in->v[i].ino == sb->st_ino)
       return in->v[i].path;
   return NULL;
+}
+
+int cv_is_web_address(const char *name) {
+  return name && (!strncasecmp(name, "http://", 7) ||
+                  !strncasecmp(name, "https://", 8));
 }
 
 const char *cv_file_kind(mode_t mode) {

@@ -60,6 +60,10 @@ int cv_input_open(const char *dir, const char *path, unsigned flags,
  * NUL), or NULL with *err set (EFBIG past max). */
 char *cv_input_read(int fd, size_t hint, size_t max, size_t *len, int *err);
 
+/* Whether name is a web address (http:// or https://, in any case) rather
+ * than a file's path: a photo given so is fetched (pipeline/fetch.h). */
+int cv_is_web_address(const char *name);
+
 /* "a regular file", "a directory", "a FIFO", "a character device", ...:
  * what a file of this mode is, for messages. */
 const char *cv_file_kind(mode_t mode);

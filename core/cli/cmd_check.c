@@ -52,6 +52,7 @@ int cv_cmd_check(int argc, char **argv) {
       {"only", required_argument, NULL, 'O'},
       {"lang", required_argument, NULL, 'L'},
       {"quiet", no_argument, NULL, 'q'},
+      {"offline", no_argument, NULL, 'o'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cv_dirs d;
@@ -78,6 +79,9 @@ int cv_cmd_check(int argc, char **argv) {
       break;
     case 'q':
       quiet = 1;
+      break;
+    case 'o':
+      o.offline = 1;
       break;
     }
   }

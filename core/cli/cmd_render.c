@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "output/raster.h"
 #include "pipeline/render.h"
+#include "pipeline/sandbox.h"
 #include "text/text.h"
 
 static void print_timing(const cv_render_stats *s) {
@@ -36,6 +37,7 @@ enum {
   OPT_MAX_STRING,
   OPT_MAX_PAGES,
   OPT_SAFE,
+  OPT_OFFLINE,
   OPT_JOBS,
   OPT_PNG,
   OPT_DPI,
@@ -80,8 +82,9 @@ typedef struct job {
   cv_render_opts o;
   char *out; /* owned: DIR/NAME.pdf when -o names a directory */
   char *png; /* owned: the PNG output (pages get -N), or NULL for a PDF */
-  double dpi;
+  double dpi, t0;
   long png_pages;
+  char png_dir[PATH_MAX], png_pdf[PATH_MAX + 8];
   cv_diags diags;
   cv_render_stats stats;
   int rc, done;
@@ -94,29 +97,39 @@ static double now_ms(void) {
 }
 
 /* PNG output: the PDF goes to a private temporary directory and poppler
- * reads it back, so the pictures show what the PDF holds. */
-static int run_png(job *j) {
-  double t0 = now_ms();
-  char dir[PATH_MAX], pdf[PATH_MAX + 8];
-  if (cv_private_tmpdir(dir, sizeof dir, "png") < 0)
+ * reads it back, so the pictures show what the PDF holds.  png_begin
+ * points the render there, png_end makes the pictures and cleans up. */
+static int png_begin(job *j) {
+  j->t0 = now_ms();
+  if (cv_private_tmpdir(j->png_dir, sizeof j->png_dir, "png") < 0)
     return -1;
-  snprintf(pdf, sizeof pdf, "%s/cv.pdf", dir);
-  j->o.output = pdf;
+  snprintf(j->png_pdf, sizeof j->png_pdf, "%s/cv.pdf", j->png_dir);
+  j->o.output = j->png_pdf;
   j->o.png_output = j->png;
-  int rc = cv_render(&j->o, &j->diags, &j->stats);
+  return 0;
+}
+
+static int png_end(job *j, int rc) {
   if (rc == 0) {
     cv_status st = {0};
-    j->png_pages = cv_png_write_pages(pdf, j->png, j->dpi, j->o.input, &st);
+    j->png_pages =
+        cv_png_write_pages(j->png_pdf, j->png, j->dpi, j->o.input, &st);
     if (j->png_pages < 0) {
       cv_diags_add(&j->diags, CV_SEV_ERROR, NULL, 0, 0, "%s", st.msg);
       rc = -1;
     }
   }
-  unlink(pdf);
-  rmdir(dir);
+  unlink(j->png_pdf);
+  rmdir(j->png_dir);
   j->o.output = j->png;
-  j->stats.t_total = (now_ms() - t0) * 1e-3;
+  j->stats.t_total = (now_ms() - j->t0) * 1e-3;
   return rc;
+}
+
+static int run_png(job *j) {
+  if (png_begin(j) < 0)
+    return -1;
+  return png_end(j, cv_render(&j->o, &j->diags, &j->stats));
 }
 
 static int run_job(job *j) {
@@ -338,6 +351,70 @@ static int check_batch(const job *jobs, size_t n, const cv_render_opts *o) {
   return bad ? -1 : 0;
 }
 
+/* A --safe batch: every CV renders in a child process anyway, so the
+ * children are the parallel work, forked and watched from this one thread
+ * (cv_render_isolated_all says why not from several). */
+typedef struct safe_batch {
+  job *jobs;
+  size_t n, reported;
+  size_t *index; /* of the job each cv_isolated_job renders */
+  cv_isolated_job *iso;
+  int quiet, timing, failed;
+} safe_batch;
+
+/* Reports each job that is done and all before it are. */
+static void report_ready(safe_batch *sb) {
+  for (; sb->reported < sb->n && sb->jobs[sb->reported].done; sb->reported++) {
+    job *j = &sb->jobs[sb->reported];
+    report(j, sb->quiet, sb->timing);
+    sb->failed |= j->rc != 0;
+  }
+}
+
+static void safe_done(void *ud, size_t i) {
+  safe_batch *sb = ud;
+  job *j = &sb->jobs[sb->index[i]];
+  j->rc = j->png ? png_end(j, sb->iso[i].rc) : sb->iso[i].rc;
+  j->done = 1;
+  report_ready(sb);
+}
+
+/* Returns 1 if a job failed, 0 if none did, -1 when out of memory before
+ * anything was rendered. */
+static int render_safe(job *jobs, size_t n, size_t parallel, int quiet,
+                       int timing) {
+  safe_batch sb = {jobs,
+                   n,
+                   0,
+                   cv_calloc_n(n, sizeof *sb.index),
+                   cv_calloc_n(n, sizeof *sb.iso),
+                   quiet,
+                   timing,
+                   0};
+  if (!sb.index || !sb.iso) {
+    free(sb.index);
+    free(sb.iso);
+    return -1;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    job *j = &jobs[i];
+    if (j->png && png_begin(j) < 0) {
+      j->rc = -1;
+      j->done = 1;
+      continue;
+    }
+    sb.index[m] = i;
+    sb.iso[m++] = (cv_isolated_job){&j->o, &j->diags, &j->stats, 0};
+  }
+  report_ready(&sb);
+  cv_render_isolated_all(sb.iso, m, parallel, safe_done, &sb);
+  report_ready(&sb);
+  free(sb.index);
+  free(sb.iso);
+  return sb.failed;
+}
+
 /* Renders every input with the options of o, in up to njobs threads that
  * share fonts and hyphenation patterns.  Reports are printed in input
  * order, each as soon as its CV and those before it are done.  A failed CV
@@ -378,7 +455,12 @@ static int render_all(const render_cmd *rc) {
     nthreads = n;
   pthread_t *tids = NULL;
   size_t started = 0;
-  if (!failed && nthreads > 1 && pthread_mutex_init(&b.mu, NULL) == 0) {
+  int done = failed; /* nothing more to render or report */
+  if (!failed && nthreads > 1 && rc->a.o.safe) {
+    int r = render_safe(b.jobs, n, nthreads, quiet, timing);
+    failed = r > 0;
+    done = r >= 0; /* else out of memory: one at a time below */
+  } else if (!failed && nthreads > 1 && pthread_mutex_init(&b.mu, NULL) == 0) {
     if (pthread_cond_init(&b.cv, NULL) == 0) {
       tids = cv_calloc_n(nthreads, sizeof *tids);
       for (; tids && started < nthreads; started++)
@@ -392,8 +474,7 @@ static int render_all(const render_cmd *rc) {
     if (started == 0)
       pthread_mutex_destroy(&b.mu);
   }
-  int setup_failed = failed;
-  for (size_t i = 0; !setup_failed && i < n; i++) {
+  for (size_t i = 0; !done && i < n; i++) {
     job *j = &b.jobs[i];
     if (started) {
       pthread_mutex_lock(&b.mu);
@@ -436,7 +517,8 @@ static int render_all(const render_cmd *rc) {
       {"max-nodes", required_argument, NULL, OPT_MAX_NODES},                   \
       {"max-string", required_argument, NULL, OPT_MAX_STRING},                 \
       {"max-pages", required_argument, NULL, OPT_MAX_PAGES},                   \
-      {"safe", no_argument, NULL, OPT_SAFE}, {                                 \
+      {"safe", no_argument, NULL, OPT_SAFE},                                   \
+      {"offline", no_argument, NULL, OPT_OFFLINE}, {                           \
     "max-seconds", required_argument, NULL, OPT_MAX_SECONDS                    \
   }
 
@@ -486,6 +568,9 @@ int cv_render_args_take(cv_render_args *a, int c, const char *arg) {
     return parse_limit("--max-pages", arg, 0, &o->max_pages) < 0 ? -1 : 1;
   case OPT_SAFE:
     o->safe = 1;
+    return 1;
+  case OPT_OFFLINE:
+    o->offline = 1;
     return 1;
   case OPT_MAX_SECONDS:
     return parse_limit("--max-seconds", arg, 0, &o->max_seconds) < 0 ? -1 : 1;

@@ -237,6 +237,7 @@ static const char *find_input(int argc, char **argv) {
       {"max-string", required_argument, NULL, 'x'},
       {"max-pages", required_argument, NULL, 'x'},
       {"safe", no_argument, NULL, 'x'},
+      {"offline", no_argument, NULL, 'x'},
       {"jobs", required_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};

@@ -72,6 +72,8 @@ void cv_rcv_design(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
  * they make in th (design may be NULL: RenderCV's defaults). */
 int cv_rcv_date_key(const char *path);
 void cv_rcv_dates(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
+/* The cvpdf layout nearest to a RenderCV theme, or NULL for none. */
+const char *cv_rcv_layout_for(const char *theme);
 /* RenderCV's settings (convert_rcvsettings.c), applied to the converted
  * root: bold_keywords in the sections' text, a warning at every key with
  * no counterpart. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/files.h"
 #include "document/convert_int.h"
 #include "document/schema.h"
 
@@ -296,18 +297,18 @@ static void basics(cv_conv *c, const cvpdf_node *b, cvpdf_node *root,
               location(c, b));
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", cv_conv_key(b, "email"), contact);
-  /* basics.image (`picture` in older files) is cvpdf's photo: when it names
-   * a file, relative to the CV; a web address is for a theme's web page,
-   * and cvpdf reads no network, so it is left out with a warning. */
+  /* basics.image (`picture` in older files) is cvpdf's photo: a file,
+   * relative to the CV, or (as most themes expect) a web address, which
+   * the render fetches into its photo cache. */
   static const char *const img[] = {"image", "picture", NULL};
   const cvpdf_node *im = first_str(c, b, img);
-  if (im && !strstr(im->str, "://"))
+  if (im && (!strstr(im->str, "://") || cv_is_web_address(im->str)))
     put_raw(c, root, "photo", im, NULL);
   else if (im)
     cv_conv_warn(c, im,
                  JR " field '%s' expected a photo file (a path relative to "
-                    "the CV), found the web address '%s'; cvpdf reads photos "
-                    "from files only, so none is printed",
+                    "the CV) or an http or https address, found '%s'; none "
+                    "is printed",
                  cv_conv_get(b, "image") == im ? "image" : "picture", im->str);
   const cvpdf_node *sum = cv_conv_want_str(c, b, "summary", JR);
   if (sum) {

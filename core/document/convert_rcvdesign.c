@@ -1,7 +1,9 @@
-/* cvpdf - RenderCV's design: colours, fonts, sizes, alignment and bullet
- * marks that have a cvpdf counterpart become theme overrides (styles:,
- * lists:); every other key is a warning that names it at its position.
- * The page (size, margins) and the theme are read by convert_rendercv.c. */
+/* cvpdf - RenderCV's design: colours, fonts, sizes, alignment, bullet
+ * marks, margins and spacing that have a cvpdf counterpart become theme
+ * overrides (styles:, lists:, spacing:, contact:, dates:, column:, page:
+ * margins); every other key is a warning that names it at its position.
+ * The page size, 2.x page margins and the theme are read by
+ * convert_rendercv.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "document/convert_int.h"
 
@@ -53,38 +55,84 @@ static const char *colour(const char *s, char *buf, size_t cap) {
   return NULL;
 }
 
-/* "10pt", "10 pt" or a bare number: points; 0 when it is not one. */
-static double points(const char *s) {
+/* A RenderCV (LaTeX) length in points: pt (TeX's, taken as PDF's), bp,
+ * mm, cm, in, pc, em and ex (of the body's size `em`); a bare number is
+ * points.  -1 when it is not one, or negative. */
+static double length_pt(const char *s, double em) {
+  static const struct {
+    const char *unit;
+    double pt;
+  } units[] = {{"", 1},           {"pt", 1},         {"bp", 1},
+               {"mm", 72 / 25.4}, {"cm", 72 / 2.54}, {"in", 72},
+               {"pc", 12},        {"em", 0},         {"ex", 0}};
   char *end;
   double v = strtod(s, &end);
+  if (end == s || v < 0)
+    return -1;
   while (*end == ' ')
     end++;
-  if (end == s || v <= 0 || (*end && strcmp(end, "pt")))
-    return 0;
-  return v;
+  for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+    if (!strcmp(end, units[i].unit))
+      return v * (units[i].pt > 0           ? units[i].pt
+                  : units[i].unit[1] == 'm' ? em
+                                            : em / 2);
+  return -1;
 }
 
 typedef struct dctx {
   cv_conv *c;
   const char *theme; /* design.theme, or NULL */
-  cvpdf_node *th, *styles;
+  cvpdf_node *th;
   const cvpdf_node *bullet[2]; /* highlights' bullet and nested_bullet */
+  double em;                   /* the body's size, for em lengths */
 } dctx;
+
+/* The mapping at dotted path under the theme overrides, made when
+ * missing. */
+static cvpdf_node *group(dctx *d, const cvpdf_node *at, const char *path) {
+  cvpdf_node *m = d->th;
+  char name[32];
+  for (const char *p = path; m && *p;) {
+    size_t n = strcspn(p, ".");
+    snprintf(name, sizeof name, "%.*s", (int)n, p);
+    cvpdf_node *next = (cvpdf_node *)cv_node_get(m, name);
+    if (!next) {
+      next = cv_conv_map(d->c, at);
+      cv_conv_set(d->c, m, name, at, next);
+    }
+    m = next;
+    p += n + (p[n] == '.');
+  }
+  return m;
+}
+
+/* group.key = val, replacing an earlier value. */
+static void put(dctx *d, const cvpdf_node *at, const char *grp, const char *key,
+                cvpdf_node *val) {
+  cvpdf_node *m = group(d, at, grp);
+  if (!m || !val)
+    return;
+  for (size_t i = 0; i < m->n; i++)
+    if (!strcmp(m->keys[i]->str, key)) {
+      m->items[i] = val;
+      return;
+    }
+  cv_conv_set(d->c, m, key, at, val);
+}
+
+static void put_pt(dctx *d, const cvpdf_node *at, const char *grp,
+                   const char *key, double pt) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.4g", pt);
+  put(d, at, grp, key, cv_conv_scalar(d->c, at, buf));
+}
 
 /* styles.<style>.<key> = val in the theme overrides. */
 static void set_style(dctx *d, const cvpdf_node *at, const char *style,
                       const char *key, const char *val) {
-  cv_conv *c = d->c;
-  if (!d->styles) {
-    d->styles = cv_conv_map(c, at);
-    cv_conv_set(c, d->th, "styles", at, d->styles);
-  }
-  cvpdf_node *s = (cvpdf_node *)cv_node_get(d->styles, style);
-  if (!s) {
-    s = cv_conv_map(c, at);
-    cv_conv_set(c, d->styles, style, at, s);
-  }
-  cv_conv_set(c, s, key, at, cv_conv_scalar(c, at, val));
+  char grp[48];
+  snprintf(grp, sizeof grp, "styles.%s", style);
+  put(d, at, grp, key, cv_conv_scalar(d->c, at, val));
 }
 
 /* The cvpdf style a RenderCV element name stands for. */
@@ -154,8 +202,8 @@ static int put_font(dctx *d, const cvpdf_node *v, const char *path,
 
 static int put_size(dctx *d, const cvpdf_node *v, const char *path,
                     const char *style) {
-  double pt = points(v->str);
-  if (pt <= 0 || pt > 144) {
+  double pt = length_pt(v->str, d->em);
+  if (pt < 3 || pt > 144) {
     return left_out(d, v, path,
                     "is not a size in points cvpdf reads; "
                     "left out");
@@ -180,20 +228,86 @@ static int put_align(dctx *d, const cvpdf_node *v, const char *path) {
   return 1;
 }
 
-/* RenderCV 1.x margins.page.top ...: the theme's page margins. */
-static int put_margin(dctx *d, const cvpdf_node *v, const char *side) {
-  cv_conv *c = d->c;
-  cvpdf_node *page = (cvpdf_node *)cv_node_get(d->th, "page");
-  if (!page) {
-    page = cv_conv_map(c, v);
-    cv_conv_set(c, d->th, "page", v, page);
+/* RenderCV's spacing (1.x margins.*, 0.x options.margins.*, 2.x
+ * header, section_titles, sections, entries): the theme's length at
+ * group.key, which takes at most `max` points. */
+static const struct space {
+  const char *path, *group, *key;
+  double max;
+} spaces[] = {
+    {"margins.section_title.top", "spacing", "section", 144},
+    {"margins.section_title.bottom", "spacing", "heading_after", 144},
+    {"margins.entry_area.vertical_between", "spacing", "entry", 144},
+    {"margins.entry_area.left_and_right", "spacing", "entry_left", 144},
+    {"margins.entry_area.left_and_right", "spacing", "entry_right", 144},
+    {"margins.entry_area.left", "spacing", "entry_left", 144},
+    {"margins.entry_area.right", "spacing", "entry_right", 144},
+    {"margins.highlights_area.top", "spacing", "list", 144},
+    {"margins.highlights_area.left", "lists", "indent", 36},
+    {"margins.highlights_area.vertical_between_bullet_points", "spacing",
+     "item", 144},
+    {"margins.header.bottom", "styles.contact", "space_after", 144},
+    {"margins.header.vertical_between_name_and_connections", "styles.name",
+     "space_after", 144},
+    {"margins.header.horizontal_between_connections", "contact", "gap", 72},
+    {"header.space_below_name", "styles.name", "space_after", 144},
+    {"header.space_below_headline", "styles.headline", "space_after", 144},
+    {"header.space_below_connections", "styles.contact", "space_after", 144},
+    {"header.connections.space_between_connections", "contact", "gap", 72},
+    {"section_titles.space_above", "spacing", "section", 144},
+    {"section_titles.space_below", "spacing", "heading_after", 144},
+    {"sections.space_between_regular_entries", "spacing", "entry", 144},
+    {"entries.side_space", "spacing", "entry_left", 144},
+    {"entries.side_space", "spacing", "entry_right", 144},
+    /* The dates' and places' column: the side column of a layout that
+     * has one (modern), else the least width of a row's right part. */
+    {"margins.entry_area.date_and_location_width", NULL, NULL, 288},
+    {"entries.date_and_location_width", NULL, NULL, 288},
+    {"date_and_location_width", NULL, NULL, 288},
+    {"date_width", NULL, NULL, 288}};
+
+/* A length of the table above; 0 when path is none of them. */
+static int put_space(dctx *d, const cvpdf_node *v, const char *path) {
+  int found = 0;
+  for (size_t i = 0; i < sizeof spaces / sizeof *spaces; i++) {
+    const struct space *sp = &spaces[i];
+    if (strcmp(path, sp->path))
+      continue;
+    double pt = length_pt(v->str, d->em);
+    if (pt < 0 || pt > sp->max) {
+      char why[96];
+      snprintf(why, sizeof why,
+               "is not a length of 0 to %g pt cvpdf reads; left out", sp->max);
+      return left_out(d, v, path, why);
+    }
+    found = 1;
+    if (sp->group) {
+      put_pt(d, v, sp->group, sp->key, pt);
+      continue;
+    }
+    const char *l = d->theme ? cv_rcv_layout_for(d->theme) : NULL;
+    if (l && !strcmp(l, "modern"))
+      put_pt(d, v, "column", "width", pt < 12 ? 12 : pt);
+    else
+      put_pt(d, v, "dates", "width", pt);
   }
-  cvpdf_node *m = (cvpdf_node *)cv_node_get(page, "margins");
-  if (!m) {
-    m = cv_conv_map(c, v);
-    cv_conv_set(c, page, "margins", v, m);
-  }
-  cv_conv_set(c, m, side, v, cv_conv_scalar(c, v, v->str));
+  return found;
+}
+
+/* moderncv's content_scale: the text block's share of the page's width
+ * and height (LaTeX geometry's scale), centred: the page margins. */
+static int put_scale(dctx *d, const cvpdf_node *v, const char *path) {
+  char *end;
+  double k = strtod(v->str, &end);
+  if (end == v->str || *end || k < 0.5 || k > 1)
+    return left_out(d, v, path,
+                    "is not a scale of 0.5 to 1 cvpdf reads; left out");
+  const char *size = cv_node_get_str(cv_node_get(d->th, "page"), "size");
+  int a4 = size && !strcasecmp(size, "A4");
+  double w = a4 ? 595.276 : 612, h = a4 ? 841.89 : 792;
+  static const char *const sides[] = {"left", "right", "top", "bottom"};
+  for (int i = 0; i < 4; i++)
+    put_pt(d, v, "page.margins", sides[i], (1 - k) / 2 * (i < 2 ? w : h));
   return 1;
 }
 
@@ -232,8 +346,18 @@ static int leaf(dctx *d, const char *path, const cvpdf_node *v) {
   if (!strcmp(path, "entries.highlights.nested_bullet") ||
       !strcmp(path, "highlights.nested_bullet"))
     return (d->bullet[1] = v) != NULL;
-  if (!strncmp(path, "margins.page.", 13))
-    return put_margin(d, v, path + 13);
+  if (!strncmp(path, "margins.page.", 13)) { /* 1.x: the page margins */
+    put(d, v, "page.margins", path + 13, cv_conv_scalar(d->c, v, v->str));
+    return 1;
+  }
+  if (!strcmp(path, "margins.entry_area.education_degree_width"))
+    return left_out(d, v, path,
+                    "has no cvpdf counterpart: cvpdf prints the degree on "
+                    "the entry's row, not in a column of its own; left out");
+  if (!strcmp(path, "content_scale"))
+    return put_scale(d, v, path);
+  if (put_space(d, v, path))
+    return 1;
   for (size_t i = 0; read_elsewhere[i]; i++)
     if (!strcmp(path, read_elsewhere[i]))
       return 1;
@@ -262,17 +386,22 @@ static void walk(dctx *d, const cvpdf_node *m, const char *prefix) {
 void cv_rcv_design(cv_conv *c, const cvpdf_node *design, cvpdf_node *th) {
   if (!design || design->kind != CVPDF_NODE_MAP || !th)
     return;
-  dctx d = {c, cv_node_get_str(design, "theme"), th, NULL, {NULL, NULL}};
+  const char *size = cv_node_get_str(design, "font_size");
+  if (!size)
+    size = cv_node_get_str(
+        cv_node_get(cv_node_get(design, "typography"), "font_size"), "body");
+  double em = size ? length_pt(size, 10) : 10;
+  dctx d = {
+      c, cv_node_get_str(design, "theme"), th, {NULL, NULL}, em > 0 ? em : 10};
   walk(&d, design, "");
   /* lists: bullet: the mark of each level (RenderCV's nested one is •
    * when only the first is given). */
   const cvpdf_node *at = d.bullet[0] ? d.bullet[0] : d.bullet[1];
   if (!at)
     return;
-  cvpdf_node *lists = cv_conv_map(c, at), *marks = cv_conv_seq(c, at);
+  cvpdf_node *marks = cv_conv_seq(c, at);
   for (int i = 0; i < 2; i++)
     cv_conv_push(c, marks,
                  cv_conv_scalar(c, at, d.bullet[i] ? d.bullet[i]->str : "•"));
-  cv_conv_set(c, lists, "bullet", at, marks);
-  cv_conv_set(c, th, "lists", at, lists);
+  put(&d, at, "lists", "bullet", marks);
 }

@@ -469,7 +469,7 @@ static void section(cv_conv *c, const cvpdf_node *key, const cvpdf_node *list,
 }
 
 /* The nearest cvpdf layout to each RenderCV theme. */
-static const char *layout_for(const char *theme) {
+const char *cv_rcv_layout_for(const char *theme) {
   static const struct {
     const char *theme, *layout;
   } map[] = {{"classic", "classic"}, {"engineeringclassic", "classic"},
@@ -772,7 +772,7 @@ static cvpdf_node *design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   const cvpdf_node *d = cv_conv_want_map(c, src, "design", RC);
   const cvpdf_node *t = cv_conv_want_str(c, d, "theme", RC);
   if (t) {
-    const char *l = layout_for(t->str);
+    const char *l = cv_rcv_layout_for(t->str);
     if (l)
       cv_conv_set(c, root, "layout", cv_conv_key(d, "theme"),
                   cv_conv_scalar(c, t, l));

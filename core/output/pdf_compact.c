@@ -60,10 +60,16 @@ void cv_pdf_put_uint(cv_buf *b, uint32_t v) {
   cv_buf_put(b, s + sizeof s - n, (size_t)n);
 }
 
+/* In one cv_buf_put: the structure tree writes a hundred thousand. */
 void cv_pdf_put_ref(cv_buf *b, uint32_t num) {
-  cv_buf_putc(b, ' ');
-  cv_pdf_put_uint(b, num);
-  cv_buf_puts(b, " 0 R");
+  char s[20];
+  size_t n = sizeof s - 4;
+  memcpy(s + n, " 0 R", 4);
+  do
+    s[--n] = (char)('0' + num % 10);
+  while ((num /= 10) && n > 1);
+  s[--n] = ' ';
+  cv_buf_put(b, s + n, sizeof s - n);
 }
 
 /* ---- reading libharu's file ----------------------------------------- */

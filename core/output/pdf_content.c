@@ -261,19 +261,28 @@ static void put_actual_text(cv_buf *b, const cv_run *r) {
 static int put_space(content *c) {
   font_use *fu = &c->w->fonts[c->font];
   hb_codepoint_t gid = 0;
-  if (c->soft || !hb_font_get_nominal_glyph(fu->font->hb_font, ' ', &gid) ||
-      gid > 0xFFFF)
+  if (c->soft || fu->space < 0)
     return 0;
-  cv_glyph g = {.gid = gid, .text = " ", .text_len = 1};
-  if (cv_pdf_note_glyph(c->w, fu, &g) < 0)
-    return -1;
+  if (!fu->space) { /* looked up once a font: a tagged CV has many */
+    if (!hb_font_get_nominal_glyph(fu->font->hb_font, ' ', &gid) ||
+        gid > 0xFFFF) {
+      fu->space = -1;
+      return 0;
+    }
+    cv_glyph g = {.gid = gid, .text = " ", .text_len = 1};
+    if (cv_pdf_note_glyph(c->w, fu, &g) < 0)
+      return -1;
+    fu->space = (int)gid + 1;
+    fu->space_w = cv_pdf_glyph_width(fu->font, gid);
+  }
+  gid = (hb_codepoint_t)(fu->space - 1);
   flush_adjust(c);
   if (!c->in_str)
     cv_buf_putc(c->b, '<');
   c->in_str = 1;
   note_code(c);
   cv_pdf_put_hex4(c->b, gid);
-  c->pending += cv_pdf_glyph_width(fu->font, gid);
+  c->pending += fu->space_w;
   return 0;
 }
 

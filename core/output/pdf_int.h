@@ -64,6 +64,9 @@ typedef struct font_use {
    * a hyphen stays "-".  Made when the first such glyph is drawn. */
   hb_set_t *soft;  /* glyph ids drawn as soft hyphens */
   HPDF_Dict soft0; /* the twin, sharing the CID font */
+  /* The space glyph put between words (pdf_content.c): its id + 1 once
+   * noted, -1 when the font has none, 0 not looked up yet; its width. */
+  int space, space_w;
   /* Made by prepare_font, possibly in another thread: */
   unsigned char *file;       /* the subset font program, compressed */
   size_t file_len, file_raw; /* its compressed and original sizes */

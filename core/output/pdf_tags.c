@@ -67,7 +67,10 @@ int cv_pdf_tag_begin(cv_pdf *w, cv_buf *b, size_t page, uint32_t leaf,
     t->mcids[t->npages++] = 0;
   }
   uint32_t mcid = t->mcids[page]++;
-  cv_buf_printf(b, "/%s<</MCID %u", role, mcid);
+  cv_buf_putc(b, '/');
+  cv_buf_puts(b, role);
+  cv_buf_puts(b, "<</MCID ");
+  cv_pdf_put_uint(b, mcid);
   return add_kid(w, KID_MCID, owner, (uint32_t)page, mcid);
 }
 
@@ -300,11 +303,12 @@ static void put_kid(tree *tr, cv_buf *b, const elem *el, const kid *k) {
 /* What an element's role needs besides its kids: a list's numbering, a
  * figure's alternate text. */
 static void put_attrs(cv_buf *b, const cv_selem *se) {
-  if (se->role == CV_ROLE_L)
-    cv_buf_printf(b, "/A<</O/List/ListNumbering/%s>>",
-                  se->numbered == 1   ? "Decimal"
-                  : se->numbered == 2 ? "None"
-                                      : "Disc");
+  if (se->role == CV_ROLE_L) {
+    cv_buf_puts(b, "/A<</O/List/ListNumbering/");
+    cv_buf_puts(b, se->numbered == 1   ? "Decimal>>"
+                   : se->numbered == 2 ? "None>>"
+                                       : "Disc>>");
+  }
   if (se->role == CV_ROLE_FIGURE) {
     const char *alt = se->alt ? se->alt : "";
     cv_buf_puts(b, "/Alt<FEFF");
@@ -320,7 +324,8 @@ static int put_elem(tree *tr, const cv_structure *s, size_t i, uint32_t root) {
   cv_buf *b = &w->objs.text;
   if (cv_pdf_objs_begin(&w->objs, el->num) < 0)
     return -1;
-  cv_buf_printf(b, "<</S/%s", role_of(tr, s, i));
+  cv_buf_puts(b, "<</S/");
+  cv_buf_puts(b, role_of(tr, s, i));
   if (el->pg) {
     cv_buf_puts(b, "/Pg");
     cv_pdf_put_ref(b, obj_num(w->pages[el->pg - 1]));

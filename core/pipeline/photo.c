@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "output/pdf.h"
+#include "pipeline/fetch.h"
 
 /* The largest photo read: a print photo is well under a megabyte. */
 #define MAX_PHOTO_BYTES (16u << 20)
@@ -74,6 +75,20 @@ static const char *dir_of(const cvpdf_node *at, cv_arena *a) {
   return cv_arena_strndup(a, file, slash == file ? 1 : (size_t)(slash - file));
 }
 
+/* bytes (malloc'd, freed here) copied into a; NULL after an error at
+ * `at`. */
+static unsigned char *into_arena(char *bytes, size_t len, const cvpdf_node *at,
+                                 const char *what, cv_arena *a, cv_diags *d) {
+  unsigned char *copy = cv_arena_alloc(a, len ? len : 1);
+  if (copy)
+    memcpy(copy, bytes, len);
+  free(bytes);
+  if (!copy)
+    cv_diag_at(d, CV_SEV_ERROR, at, "out of memory reading %s '%s'", what,
+               at->str);
+  return copy;
+}
+
 /* The file's bytes, in arena; NULL after an error at `at`. */
 static unsigned char *read_photo(const cvpdf_node *at, const char *what,
                                  int safe, cv_inputs *inputs, cv_arena *a,
@@ -111,14 +126,40 @@ static unsigned char *read_photo(const cvpdf_node *at, const char *what,
                what, path, strerror(err));
     return NULL;
   }
-  unsigned char *copy = cv_arena_alloc(a, *len ? *len : 1);
-  if (copy)
-    memcpy(copy, bytes, *len);
-  free(bytes);
-  if (!copy)
-    cv_diag_at(d, CV_SEV_ERROR, at, "out of memory reading %s '%s'", what,
-               path);
-  return copy;
+  return into_arena(bytes, *len, at, what, a, d);
+}
+
+/* A photo given as a web address, from the photo cache or fetched into
+ * it, into *data (in a).  When it cannot be had, *data is NULL after a
+ * warning at `at` naming the address and the reason: a CV is never refused
+ * for a photo the network does not give.  Returns 0, or -1 when out of
+ * memory. */
+static int read_web(const cvpdf_node *at, const char *what, unsigned flags,
+                    cv_arena *a, cv_diags *d, unsigned char **data,
+                    size_t *len) {
+  char why[512];
+  *data = NULL;
+  if (flags & CV_IMAGE_NO_NETWORK) {
+    /* The cache lies outside the CV's directory, which is all --safe
+     * reads; and the sandbox's filter refuses sockets anyway. */
+    cv_diag_at(d, CV_SEV_WARNING, at,
+               "%s '%s' is not printed: --safe fetches nothing from the "
+               "network (and does not read the photo cache)",
+               what, at->str);
+    return 0;
+  }
+  char *bytes = (char *)cv_fetch_image(
+      at->str, flags & CV_IMAGE_OFFLINE ? CV_FETCH_OFFLINE : 0, len, why,
+      sizeof why);
+  if (!bytes) {
+    cv_diag_at(d, CV_SEV_WARNING, at, "%s '%s' is not printed: %s", what,
+               at->str, why);
+    return 0;
+  }
+  if (*why) /* printed, but not kept in the cache */
+    cv_diag_at(d, CV_SEV_WARNING, at, "%s '%s': %s", what, at->str, why);
+  *data = into_arena(bytes, *len, at, what, a, d);
+  return *data ? 0 : -1;
 }
 
 int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
@@ -131,17 +172,27 @@ int cv_image_load(const cvpdf_node *path, const char *alt, const char *what,
     return -1;
   }
   size_t len = 0;
-  unsigned char *data =
-      read_photo(path, what, flags & CV_IMAGE_SAFE, inputs, arena, d, &len);
+  int web = cv_is_web_address(path->str);
+  unsigned char *data = NULL;
+  if (web && read_web(path, what, flags, arena, d, &data, &len) < 0)
+    return -1;
+  if (web && !data)
+    return 0; /* not printed, as the warning said */
+  if (!web)
+    data =
+        read_photo(path, what, flags & CV_IMAGE_SAFE, inputs, arena, d, &len);
   if (!data)
     return -1;
   cv_image *img = cv_arena_alloc(arena, sizeof *img);
   char why[160];
   if (!img || cv_image_probe(data, len, img, why, sizeof why) < 0) {
-    cv_diag_at(d, CV_SEV_ERROR, path,
-               "%s '%s': expected a JPEG or PNG image, found %s", what,
-               path->str, img ? why : "no memory to read it");
-    return -1;
+    /* A web image that looked like one but does not decode is no reason
+     * to refuse the CV either. */
+    cv_diag_at(d, web && img ? CV_SEV_WARNING : CV_SEV_ERROR, path,
+               "%s '%s': expected a JPEG or PNG image, found %s%s", what,
+               path->str, img ? why : "no memory to read it",
+               web && img ? "; it is not printed" : "");
+    return web && img ? 0 : -1;
   }
   /* PDF/A-2 6.2.4.3: with an sRGB output intent, no CMYK colour. */
   if ((flags & CV_IMAGE_PDFA) && img->cmyk) {

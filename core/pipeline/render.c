@@ -392,7 +392,9 @@ static int open_outputs(render_ctx *c) {
 
 static unsigned image_flags(const render_ctx *c) {
   return (c->o->safe || c->o->confine_files ? CV_IMAGE_SAFE : 0) |
-         (c->pdfa ? CV_IMAGE_PDFA : 0);
+         (c->pdfa ? CV_IMAGE_PDFA : 0) |
+         (c->o->offline ? CV_IMAGE_OFFLINE : 0) |
+         (c->o->safe ? CV_IMAGE_NO_NETWORK : 0);
 }
 
 /* Images a plugin places (a letter's signature), read as the photo is. */

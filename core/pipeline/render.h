@@ -75,6 +75,10 @@ typedef struct cv_render_opts {
    * (Fonts come from the installed manifests in either mode: a CV's
    * `theme:` can name families, never font files.) */
   int safe;
+  /* A photo given as a web address is read only from the photo cache
+   * (pipeline/fetch.h): no connection is made.  (Safe mode makes none
+   * either, nor reads that cache.) */
+  int offline;
   /* Shared by the documents of one process (borrowed; NULL: private to
    * this render): font files and hyphenation patterns are then loaded once,
    * and renders may run in parallel threads. */

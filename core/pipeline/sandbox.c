@@ -443,11 +443,29 @@ static int remaining_ms(double deadline) {
   return left <= 0 ? 0 : left > 1e6 ? 1000000000 : (int)(left * 1000) + 1;
 }
 
+/* Reads once from a pipe poll() found ready: 1 when the child is done
+ * sending (end of file, an error, or killed for sending too much), else
+ * 0. */
+static int read_some(int fd, pid_t pid, cv_buf *in, outcome *oc) {
+  char chunk[65536];
+  ssize_t n = read(fd, chunk, sizeof chunk);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return 0;
+  if (n <= 0)
+    return 1;
+  if (in->len + (size_t)n > MAX_OUTPUT) {
+    oc->overflowed = 1;
+    kill(pid, SIGKILL);
+    return 1;
+  }
+  cv_buf_put(in, chunk, (size_t)n);
+  return 0;
+}
+
 /* Reads the child's messages until it closes the pipe, kills it when the
  * deadline passes or it sends too much. */
 static void collect(int fd, pid_t pid, double deadline, cv_buf *in,
                     outcome *oc) {
-  char chunk[65536];
   for (;;) {
     int ms = remaining_ms(deadline);
     if (ms == 0) {
@@ -459,45 +477,36 @@ static void collect(int fd, pid_t pid, double deadline, cv_buf *in,
     int r = poll(&p, 1, ms);
     if (r < 0 && errno != EINTR)
       return;
-    if (r <= 0)
-      continue;
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-      continue;
-    if (n <= 0)
+    if (r > 0 && read_some(fd, pid, in, oc))
       return;
-    if (in->len + (size_t)n > MAX_OUTPUT) {
-      oc->overflowed = 1;
-      kill(pid, SIGKILL);
-      return;
-    }
-    cv_buf_put(in, chunk, (size_t)n);
   }
 }
 
-/* Waits for the child to end, killing it at the deadline (it may have
- * closed the pipe and gone on looping). */
-static void reap(pid_t pid, double deadline, outcome *oc) {
+/* wait4 without waiting, but killing the child at the deadline (it may
+ * have closed the pipe and gone on looping) and then waiting for it: 1
+ * once it is reaped or cannot be, 0 while it runs. */
+static int try_reap(pid_t pid, double deadline, outcome *oc) {
   struct rusage ru;
-  for (;;) {
-    pid_t r = wait4(pid, &oc->status, oc->timed_out ? 0 : WNOHANG, &ru);
-    if (r == pid)
-      break;
-    if (r < 0 && errno != EINTR)
-      return;
-    if (r == 0 && now() >= deadline) {
-      oc->timed_out = 1;
-      kill(pid, SIGKILL);
-      continue;
-    }
-    if (r == 0) {
-      struct timespec ms = {0, 1000000};
-      nanosleep(&ms, NULL);
-    }
+  pid_t r = wait4(pid, &oc->status, oc->timed_out ? 0 : WNOHANG, &ru);
+  if (r == 0 && now() >= deadline) {
+    oc->timed_out = 1;
+    kill(pid, SIGKILL);
+    return 0;
   }
+  if (r != pid)
+    return r < 0 && errno != EINTR;
   oc->reaped = 1;
   oc->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
             (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+  return 1;
+}
+
+/* Waits for the child to end. */
+static void reap(pid_t pid, double deadline, outcome *oc) {
+  while (!try_reap(pid, deadline, oc)) {
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
 }
 
 static int get_u32(const char **p, const char *end, uint32_t *v) {
@@ -770,6 +779,31 @@ static void run_fini(run *r) {
   cv_buf_fini(&r->in);
 }
 
+/* What the child sent, judged: the outputs written when it ended well.
+ * Returns 0 or -1 as cv_render. */
+static int conclude(run *r, const cv_render_opts *o, size_t seconds,
+                    cv_diags *d, cv_render_stats *stats) {
+  int rc = -1;
+  parse(&r->in, &r->m, d, stats);
+  if (!ended_well(&r->oc, &r->m))
+    report_abnormal(o, &r->oc, &r->m, r->page, seconds, d);
+  else if (r->m.rc == 0)
+    rc = write_outputs(o, &r->m, d, stats);
+  return rc;
+}
+
+static size_t seconds_of(const cv_render_opts *o) {
+  return o->max_seconds ? o->max_seconds : CV_DEFAULT_MAX_SECONDS;
+}
+
+static void run_init(run *r) {
+  memset(r, 0, sizeof *r);
+  r->fds[0] = -1;
+  cv_buf_init(&r->in);
+  cv_buf_init(&r->m.trace);
+  cv_buf_init(&r->m.pdf);
+}
+
 int cv_render_isolated(const cv_render_opts *o, cv_diags *d,
                        cv_render_stats *stats) {
   cv_render_stats local;
@@ -777,27 +811,130 @@ int cv_render_isolated(const cv_render_opts *o, cv_diags *d,
     stats = &local;
   memset(stats, 0, sizeof *stats);
   double t0 = now();
-  size_t seconds = o->max_seconds ? o->max_seconds : CV_DEFAULT_MAX_SECONDS;
+  size_t seconds = seconds_of(o);
   cv_plugin_guard_install();
   pthread_once(&warm_once, warm_up);
   run r;
-  memset(&r, 0, sizeof r);
-  cv_buf_init(&r.in);
-  cv_buf_init(&r.m.trace);
-  cv_buf_init(&r.m.pdf);
+  run_init(&r);
   int rc = -1;
   if (start(&r, o, seconds, d) == 0) {
     double deadline = t0 + 2.0 * (double)seconds;
     collect(r.fds[0], r.pid, deadline, &r.in, &r.oc);
     close(r.fds[0]);
     reap(r.pid, deadline, &r.oc);
-    parse(&r.in, &r.m, d, stats);
-    if (!ended_well(&r.oc, &r.m))
-      report_abnormal(o, &r.oc, &r.m, r.page, seconds, d);
-    else if (r.m.rc == 0)
-      rc = write_outputs(o, &r.m, d, stats);
+    rc = conclude(&r, o, seconds, d, stats);
   }
   run_fini(&r);
   stats->t_total = now() - t0;
   return rc;
+}
+
+/* A render of cv_render_isolated_all under way: reading its pipe
+ * (fds[0] open), then waiting for the child to end. */
+typedef struct slot {
+  run r;
+  size_t job;
+  double t0, deadline;
+  int busy;
+} slot;
+
+static void slot_end(slot *s, cv_isolated_job *j) {
+  j->rc = conclude(&s->r, j->o, seconds_of(j->o), j->d, j->stats);
+  run_fini(&s->r);
+  j->stats->t_total = now() - s->t0;
+  s->busy = 0;
+}
+
+/* Starts job i in a free slot; 1 when it runs, 0 when it ended at once. */
+static int slot_start(slot *s, cv_isolated_job *j, size_t i) {
+  memset(j->stats, 0, sizeof *j->stats);
+  s->t0 = now();
+  s->deadline = s->t0 + 2.0 * (double)seconds_of(j->o);
+  s->job = i;
+  run_init(&s->r);
+  if (start(&s->r, j->o, seconds_of(j->o), j->d) < 0) {
+    j->rc = -1;
+    run_fini(&s->r);
+    j->stats->t_total = now() - s->t0;
+    return 0;
+  }
+  s->busy = 1;
+  return 1;
+}
+
+/* One round: reads every ready pipe, kills what is past its deadline,
+ * concludes every child that ended.  Returns how many ended. */
+static size_t slots_step(slot *s, struct pollfd *p, size_t ns,
+                         cv_isolated_job *jobs, void (*done)(void *, size_t),
+                         void *ud) {
+  int ms = 1000000000, waiting = 0;
+  for (size_t k = 0; k < ns; k++) {
+    p[k] = (struct pollfd){.fd = -1};
+    if (!s[k].busy)
+      continue;
+    int left = remaining_ms(s[k].deadline);
+    ms = left < ms ? left : ms;
+    if (s[k].r.fds[0] >= 0)
+      p[k] = (struct pollfd){.fd = s[k].r.fds[0], .events = POLLIN};
+    else
+      waiting = 1;
+  }
+  (void)poll(p, ns, waiting ? 1 : ms); /* EINTR: just another round */
+  size_t ended = 0;
+  for (size_t k = 0; k < ns; k++) {
+    run *r = &s[k].r;
+    if (!s[k].busy)
+      continue;
+    if (r->fds[0] >= 0 && remaining_ms(s[k].deadline) == 0) {
+      r->oc.timed_out = 1;
+      kill(r->pid, SIGKILL);
+    }
+    int reading = r->fds[0] >= 0;
+    if (reading &&
+        (r->oc.timed_out ||
+         (p[k].revents && read_some(r->fds[0], r->pid, &r->in, &r->oc)))) {
+      close(r->fds[0]);
+      r->fds[0] = -1;
+    }
+    if (r->fds[0] < 0 && try_reap(r->pid, s[k].deadline, &r->oc)) {
+      slot_end(&s[k], &jobs[s[k].job]);
+      done(ud, s[k].job);
+      ended++;
+    }
+  }
+  return ended;
+}
+
+void cv_render_isolated_all(cv_isolated_job *jobs, size_t n, size_t parallel,
+                            void (*done)(void *ud, size_t i), void *ud) {
+  cv_plugin_guard_install();
+  pthread_once(&warm_once, warm_up);
+  size_t ns = parallel < 1 ? 1 : parallel > n ? n : parallel;
+  slot *s = ns ? cv_calloc_n(ns, sizeof *s) : NULL;
+  struct pollfd *p = ns ? cv_calloc_n(ns, sizeof *p) : NULL;
+  size_t next = 0, active = 0;
+  if (!s || !p)
+    ns = 0;
+  while (next < n) {
+    for (size_t k = 0; k < ns && next < n; k++) {
+      if (s[k].busy)
+        continue;
+      if (slot_start(&s[k], &jobs[next], next))
+        active++;
+      else
+        done(ud, next);
+      next++;
+    }
+    if (!ns) { /* no memory for slots: one at a time */
+      jobs[next].rc =
+          cv_render_isolated(jobs[next].o, jobs[next].d, jobs[next].stats);
+      done(ud, next++);
+    } else if (active == ns || next == n) {
+      active -= slots_step(s, p, ns, jobs, done, ud);
+    }
+  }
+  while (active)
+    active -= slots_step(s, p, ns, jobs, done, ud);
+  free(p);
+  free(s);
 }

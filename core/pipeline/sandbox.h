@@ -33,4 +33,20 @@ void cv_plugin_guard_install(void);
 int cv_render_isolated(const cv_render_opts *o, cv_diags *d,
                        cv_render_stats *stats);
 
+/* One render of cv_render_isolated_all; rc is set when it is done. */
+typedef struct cv_isolated_job {
+  const cv_render_opts *o;
+  cv_diags *d;
+  cv_render_stats *stats;
+  int rc;
+} cv_isolated_job;
+
+/* cv_render_isolated of each of jobs[0..n), up to parallel children at a
+ * time, all forked and watched from the calling thread: a child forked
+ * from one of several threads could inherit a lock (the allocator's,
+ * fontconfig's) another thread held, and wait on it forever.  done(ud, i)
+ * is called in this thread as each render ends, in the order they end. */
+void cv_render_isolated_all(cv_isolated_job *jobs, size_t n, size_t parallel,
+                            void (*done)(void *ud, size_t i), void *ud);
+
 #endif

@@ -66,6 +66,7 @@ void cv_bld_flush_contacts(cvpdf_builder *b) {
                     0, NULL, 0, 1);
   cv_hlist_fini(&b->contact);
   cv_hlist_init(&b->contact);
+  cv_bld_add_space(b, s->space_after);
 }
 
 /* Every block first closes an open contact line; then whatever pages are
@@ -220,9 +221,21 @@ static void heading_rule_beside(cvpdf_builder *b, const cv_style *s) {
     p->w = 0;
 }
 
+void cv_bld_inset(cvpdf_builder *b, int on) {
+  if (on == b->inset)
+    return;
+  double k = on ? 1 : -1;
+  b->base += k * b->theme->entry_left;
+  b->indent += k * b->theme->entry_left;
+  b->measure -= k * b->theme->entry_right;
+  b->inset = on;
+}
+
 static void heading_block(cvpdf_builder *b, const char *sname,
                           const char *title, int level) {
   begin_block(b);
+  if (level == 1) /* a section's title spans the text; what follows not */
+    cv_bld_inset(b, 0);
   cv_bld_flush_labels(b);
   const cv_style *s = cv_bld_style(b, sname);
   cv_bld_add_space(b, level == 1 ? b->theme->sp_section : s->space_before);
@@ -260,6 +273,8 @@ static void heading_block(cvpdf_builder *b, const char *sname,
     heading_rule_beside(b, s);
   }
   cv_bld_add_space(b, level == 1 ? b->theme->heading_after : s->space_after);
+  if (level == 1)
+    cv_bld_inset(b, 1);
 }
 
 void cv_h_heading(cvpdf_builder *b, const char *title) {
@@ -418,6 +433,20 @@ static void paragraph_at(cvpdf_builder *b, const cv_style *s,
   cv_hlist_fini(&hl);
 }
 
+/* When the element last made is an entry's one-line label, nothing made
+ * since (it follows the entry's Div), the entry's first line goes on in
+ * its paragraph, read "(P2) Title" as the line shows it: one element
+ * fewer.  Whether it does. */
+static int label_leads(cvpdf_builder *b) {
+  uint32_t l = b->entry + 1;
+  if (!b->in_entry || !b->entry || l + 1 != b->st.n ||
+      b->st.v[l].role != CV_ROLE_P || b->st.v[l].parent != b->entry ||
+      b->nlabel != 1 || b->label_next != 0 || b->st.v[l].lang)
+    return 0;
+  b->tag = l;
+  return 1;
+}
+
 void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
   begin_block(b);
   if (!markup)
@@ -425,7 +454,7 @@ void cv_h_paragraph(cvpdf_builder *b, const char *sname, const char *markup) {
   const cv_style *s = cv_bld_style(b, sname);
   if (sname && !strcmp(sname, "name")) /* the person's name: the title */
     b->tag = cv_bld_elem(b, CV_ROLE_H1, 1);
-  else
+  else if (!label_leads(b))
     leaf(b, CV_ROLE_P);
   text_lang(b, b->tag, markup);
   cv_bld_add_space(b, s->space_before);
@@ -518,7 +547,8 @@ void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   begin_block(b);
   if (!left && !right)
     return;
-  leaf(b, CV_ROLE_P);
+  if (!label_leads(b))
+    leaf(b, CV_ROLE_P);
   /* Both parts in one element: it takes a language they share. */
   if (!left || !right ||
       (b->text_langs && cv_source_lang(&b->src, left) &&
@@ -534,7 +564,9 @@ void cv_h_row(cvpdf_builder *b, const char *lstyle, const char *left,
   if (rs->leading > row.leading)
     row.leading = rs->leading;
   double cut = rr ? rw + ls->ts.size : 0;
-  if (rr && b->base > 0) {
+  if (rr && cut < b->theme->date_width) /* a column of the layout's width */
+    cut = b->theme->date_width;
+  if (rr && b->base - (b->inset ? b->theme->entry_left : 0) > 0) {
     /* The side column holds what rows put on the right (dates). */
     if (rw <= b->theme->side_width || !side_lines(b, rs, right))
       side_text(b, rr, rw);
@@ -613,6 +645,8 @@ void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
   b->list[b->depth] = l;
   b->lbody[b->depth] = 0;
   b->lists[b->depth].offset = list_offset(b, kind);
+  if (b->depth == 0)
+    cv_bld_add_space(b, b->theme->sp_list);
   b->depth++;
   /* A lead-in ("Contributions.") stays with the first item. */
   if (b->depth == 1 && b->nv + b->dropped > 0)
@@ -746,7 +780,10 @@ void cv_h_contact(cvpdf_builder *b, const char *kind, const char *text,
     return;
   const cv_style *s = cv_bld_style(b, "contact");
   cv_status st = {0};
-  double sp = s->ts.size * 0.33;
+  /* Each side of the separator: half the layout's gap, or a third of an
+   * em, stretching and shrinking by as much. */
+  double sp = b->theme->contact_gap >= 0 ? b->theme->contact_gap / 2
+                                         : s->ts.size * 0.33;
   if (b->ncontacts == 0) { /* the contact line: a list, an item each */
     b->contact_tag = cv_bld_elem(b, CV_ROLE_L, container(b));
     if (b->contact_tag)

@@ -103,6 +103,7 @@ struct cvpdf_builder {
 
   /* entry */
   int in_entry;
+  int inset; /* the layout's entry_left/right applied to base and measure */
   int warned_label;
   int safe;          /* files the CV names must stay in its directory */
   cv_inputs *inputs; /* files read are recorded here (borrowed; may be NULL) */
@@ -197,6 +198,9 @@ void cv_bld_add_items(cvpdf_builder *b, vline *l, const vline *line, double dx);
 /* Back at the section's left edge, outside any list, with no keep
  * pending: where an entry or a section ends. */
 void cv_bld_reset(cvpdf_builder *b);
+/* Sets a section's content in from the text's edges by the layout's
+ * spacing: entry_left and entry_right (on), or back (off). */
+void cv_bld_inset(cvpdf_builder *b, int on);
 /* Places the hanging label lines still pending, on lines of their own. */
 void cv_bld_flush_labels(cvpdf_builder *b);
 /* Puts p on pg, its line's left edge at x0 and baseline at base. */

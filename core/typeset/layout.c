@@ -301,6 +301,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
   if (b->in_entry)
     cv_h_entry_end(b);
   cv_bld_flush_labels(b);
+  cv_bld_inset(b, 0);
   cv_bld_reset(b);
   b->type = NULL;
   b->spans = 0;

@@ -209,19 +209,22 @@ static void read_fonts(cv_lr *r, const cvpdf_node *m) {
 }
 
 static void read_spacing(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"section",       "entry",  "item",
-                                     "small",         "medium", "large",
-                                     "heading_after", NULL};
-  double *slots[] = {&r->t->sp_section,   &r->t->sp_entry,  &r->t->sp_item,
-                     &r->t->sp_small,     &r->t->sp_medium, &r->t->sp_large,
-                     &r->t->heading_after};
+  static const char *const keys[] = {
+      "section",       "entry", "item",       "small",       "medium", "large",
+      "heading_after", "list",  "entry_left", "entry_right", NULL};
+  cv_theme *t = r->t;
+  double *slots[] = {&t->sp_section,    &t->sp_entry,  &t->sp_item,
+                     &t->sp_small,      &t->sp_medium, &t->sp_large,
+                     &t->heading_after, &t->sp_list,   &t->entry_left,
+                     &t->entry_right};
   if (!cv_lr_is_map(r, m, "spacing"))
     return;
   cv_lr_known_keys(r, m, keys, "spacing");
   for (size_t i = 0; keys[i]; i++) {
     const cvpdf_node *v = cv_node_get(m, keys[i]);
-    if (v)
-      cv_lr_length(r, v, keys[i], slots[i], R_SPACE);
+    if (v && !cv_lr_length(r, v, keys[i], slots[i], R_SPACE) &&
+        !strncmp(keys[i], "entry_", 6))
+      cv_lr_note(r, &r->at[W_ENTRY], v);
   }
 }
 
@@ -305,13 +308,15 @@ static void read_photo(cv_lr *r, const cvpdf_node *m) {
 }
 
 static void read_contact(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"separator", "icons", NULL};
+  static const char *const keys[] = {"separator", "gap", "icons", NULL};
   if (!cv_lr_is_map(r, m, "contact"))
     return;
   cv_lr_known_keys(r, m, keys, "contact");
   const cvpdf_node *v;
   if ((v = cv_node_get(m, "separator")))
     r->t->contact_separator = cv_lr_dupstr(r, v, "separator");
+  if ((v = cv_node_get(m, "gap")))
+    cv_lr_length(r, v, "contact gap", &r->t->contact_gap, R_GAP);
   const cvpdf_node *ic = cv_node_get(m, "icons");
   if (!ic || !cv_lr_is_map(r, ic, "icons"))
     return;
@@ -351,7 +356,8 @@ static void read_contact(cv_lr *r, const cvpdf_node *m) {
 }
 
 static void read_dates(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"month", "separator", "spans", NULL};
+  static const char *const keys[] = {"month", "separator", "width", "spans",
+                                     NULL};
   static const char *const styles[] = {"none",    "short",  "long",
                                        "numeric", "dotted", NULL};
   if (!cv_lr_is_map(r, m, "dates"))
@@ -374,6 +380,9 @@ static void read_dates(cv_lr *r, const cvpdf_node *m) {
   }
   if ((v = cv_node_get(m, "separator")))
     r->t->date_separator = cv_lr_dupstr(r, v, "separator");
+  if ((v = cv_node_get(m, "width")) &&
+      !cv_lr_length(r, v, "dates width", &r->t->date_width, R_COLUMN))
+    cv_lr_note(r, &r->at[W_ENTRY], v);
   if (!(v = cv_node_get(m, "spans")))
     return;
   size_t n = cv_node_len(v);
@@ -657,6 +666,15 @@ static void check_geometry(cv_lr *r) {
                              "true"
                            : "the text width less room for the entry",
         lw);
+  /* Entries set in, with their dates' width, leave room for a word. */
+  double in = t->entry_left + t->entry_right + t->date_width;
+  if (in > w - base - MIN_BESIDE)
+    cv_lr_err_at(r, &r->at[W_ENTRY],
+                 "spacing: entry_left (%g pt), entry_right (%g pt) and dates: "
+                 "width (%g pt) leave %g pt of the %g pt text width for an "
+                 "entry; expected at least %g pt",
+                 t->entry_left, t->entry_right, t->date_width, w - base - in,
+                 w - base, MIN_BESIDE);
   if (t->pair_label_width > w - base - MIN_BESIDE)
     cv_lr_err_at(
         r, &r->at[W_PAIR],
@@ -689,6 +707,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->sp_medium = 6;
   t->sp_large = 12;
   t->heading_after = 4;
+  t->contact_gap = -1;
   t->list_indent = 12;
   t->bullets[0] = "•";
   t->number_format = "%d.";

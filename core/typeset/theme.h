@@ -75,6 +75,9 @@ typedef struct cv_theme {
   /* spacing, pt */
   double sp_section, sp_entry, sp_item, sp_small, sp_medium, sp_large;
   double heading_after; /* space after a heading (and its rule) */
+  double sp_list;       /* above a list, besides its first item's sp_item */
+  /* entries set in from the text's left and right edges (headings not) */
+  double entry_left, entry_right;
   /* lists */
   double list_indent;
   /* markup, one per level of nesting; NULL: the level before's */
@@ -92,6 +95,7 @@ typedef struct cv_theme {
   double pair_label_width;
   /* contacts */
   const char *contact_separator;
+  double contact_gap; /* between two items, separator included; < 0: auto */
   cv_icon icons[CV_MAX_ICONS];
   size_t nicons;
   /* dates */
@@ -101,6 +105,9 @@ typedef struct cv_theme {
    * add their length of time, "(2 years, 3 months)" */
   const char *spans[CV_MAX_SPANS];
   size_t nspans;
+  /* the least width a row's right part (dates, places) takes: the left
+   * part wraps before it; 0: as wide as the text there */
+  double date_width;
   /* footer and running header: text with fields {page}, {pages}, {name},
    * {date} (the document date) and {WORD} (a word of the CV's language,
    * e.g. {of}); NULL: none.  The header is left off the first page, which

@@ -14,7 +14,17 @@ typedef struct cv_lr_where {
 } cv_lr_where;
 
 /* The values those checks involve. */
-enum { W_TOP, W_BOTTOM, W_LEFT, W_RIGHT, W_COLUMN, W_LABEL, W_PAIR, W_N };
+enum {
+  W_TOP,
+  W_BOTTOM,
+  W_LEFT,
+  W_RIGHT,
+  W_COLUMN,
+  W_LABEL,
+  W_PAIR,
+  W_ENTRY,
+  W_N
+};
 
 typedef struct cv_lr {
   cv_theme *t;
