@@ -7,6 +7,8 @@ set -u
 export SOURCE_DATE_EPOCH=1700000000 # 2023-11-14
 # text PDF: its text, a no-break space (inside a length of time) as a space.
 text() { pdftotext "$1" - | sed 's/\xc2\xa0/ /g'; }
+# rcv_ok: rcv.yaml renders without a word.
+rcv_ok() { "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ]; }
 # check_err FILE MESSAGE WHAT: `check` reports exactly MESSAGE at FILE.
 check_err() {
   "$BIN" check -q "$1" 2>"$T/err"
@@ -132,7 +134,7 @@ for d in "" "design:\n  theme: classic\n" "design:\n  page:\n    show_top_note: 
 settings:
   current_date: 2026-09-14
 "
-  "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  rcv_ok &&
     pdftotext "$T/rcv.pdf" - | grep -qx 'Last updated September 2026' &&
     ok "RenderCV last-updated line on: $(printf "$d" | tr '\n' ' ')" ||
     no "RenderCV last-updated on ($d): $(cat "$T/err"; pdftotext "$T/rcv.pdf" - | head -3)"
@@ -143,7 +145,7 @@ done
 for d in "design:\n  page:\n    show_top_note: false\n" "design:\n  disable_last_updated_date: true\n" \
          "design:\n  options:\n    show_last_updated_date: false\n" "design:\n  templates:\n    top_note: ''\n"; do
   rcv "$(printf "$d")"
-  "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  rcv_ok &&
     ! pdftotext "$T/rcv.pdf" - | grep -q 'Last updated' &&
     ok "RenderCV last-updated line off: $(printf "$d" | tr '\n' ' ')" ||
     no "RenderCV last-updated off ($d): $(cat "$T/err"; pdftotext "$T/rcv.pdf" - | head -3)"
@@ -214,7 +216,7 @@ rcv2() { printf 'cv:\n  name: A B\n  sections:\n    experience:\n      - {compan
 for d in "" "design:\n  theme: classic\n" "design:\n  sections:\n    show_time_spans_in: [Experience]\n" \
          "design:\n  show_timespan_in: [experience]\n" "design:\n  options:\n    show_timespan_in: [Experience]\n"; do
   rcv2 "$(printf "$d")"
-  "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  rcv_ok &&
     [ "$(text "$T/rcv.pdf" | grep -c 'Jul 2024 – Aug 2025 (1 year, 2 months)')" = 1 ] &&
     ok "RenderCV time spans in experience: $(printf "$d" | tr '\n' ' ')" ||
     no "RenderCV spans ($d): $(cat "$T/err"; text "$T/rcv.pdf" | grep 2025)"
@@ -224,7 +226,7 @@ done
   ok "convert keeps the time spans" || no "convert spans: $(cat "$T/err" "$T/rcv-native.yaml")"
 for d in "design:\n  theme: sb2nov\n" "design:\n  sections:\n    show_time_spans_in: []\n"; do
   rcv2 "$(printf "$d")"
-  "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  rcv_ok &&
     ! text "$T/rcv.pdf" | grep -q '(1 year' &&
     ok "RenderCV no time spans: $(printf "$d" | tr '\n' ' ')" ||
     no "RenderCV no spans ($d): $(cat "$T/err"; text "$T/rcv.pdf" | grep 2025)"
@@ -245,7 +247,7 @@ grep -qxF "$T/rcv.yaml:10:25: warning: RenderCV design.sections.show_time_spans_
 # dates: month, templates.date_range as dates: separator; others warn.
 fmt_check() { # DESIGN EXPECTED WHAT
   rcv2 "$(printf "$1")"
-  "$BIN" render -q "$T/rcv.yaml" -o "$T/rcv.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  rcv_ok &&
     text "$T/rcv.pdf" | grep -qxF "$2" && ok "RenderCV $3: '$2'" ||
     no "RenderCV $3: $(cat "$T/err"; text "$T/rcv.pdf" | grep 202)"
 }

@@ -48,10 +48,12 @@ static void expand_fields(cvpdf_builder *b, const char *text, size_t page,
   }
 }
 
-/* Places a footer or running header line; y is its baseline. */
+/* Places a footer or running header line; y is its baseline.  With
+ * `entries`, it is aligned in the entries' width (spacing: entry_left and
+ * entry_right), as the dates beside them are. */
 static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
                            const char *sname, cv_align al, double y,
-                           size_t page, size_t pages) {
+                           size_t page, size_t pages, int entries) {
   if (!text)
     return 0;
   cv_buf txt;
@@ -62,11 +64,13 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
                     ? cv_bld_line_items(b, cv_bld_style(b, sname), txt.data, &w)
                     : NULL;
   cv_buf_fini(&txt);
-  double x = b->theme->margin_left;
+  const cv_theme *t = b->theme;
+  double x = t->margin_left + (entries ? t->entry_left : 0);
+  double room = b->measure - (entries ? t->entry_left + t->entry_right : 0);
   if (al == CV_ALIGN_CENTER)
-    x += (b->measure - w) / 2;
+    x += (room - w) / 2;
   else if (al == CV_ALIGN_RIGHT)
-    x += b->measure - w;
+    x += room - w;
   for (size_t i = 0; line && i < line->n; i++)
     if (cv_bld_place_item(b, pg, &line->items[i], x, y) < 0)
       return -1;
@@ -81,7 +85,7 @@ int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
     y = 24;
   cv_source_set(&b->src, t->footer_at);
   if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
-                      pages) < 0)
+                      pages, 0) < 0)
     return -1;
   /* The header's baseline sits halfway into the top margin, and never
    * closer than 24pt to the edge of the paper; so does the last-updated
@@ -92,12 +96,12 @@ int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
   if (first && t->updated) {
     cv_source_set(&b->src, t->updated_at);
     if (add_margin_text(b, pg, t->updated, "header", t->updated_align,
-                        t->page_h - top, page, pages) < 0)
+                        t->page_h - top, page, pages, 1) < 0)
       return -1;
   }
   if (first && !t->header_first)
     return 0;
   cv_source_set(&b->src, t->header_at);
   return add_margin_text(b, pg, t->header, "header", t->header_align,
-                         t->page_h - top, page, pages);
+                         t->page_h - top, page, pages, 0);
 }
