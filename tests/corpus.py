@@ -45,13 +45,6 @@ PENDING = {
 PHOTO_URL = (r"photo 'https://[^']*' is not printed: --offline fetches "
              r"nothing, and the photo cache \('[^']*'\) has no copy of it")
 PHOTO_WHY = "web photo; the test runs offline"
-# RenderCV's date options are mapped by their own function; until then
-# each warns (a line here goes when its key is mapped).
-DATE_OPTION = (r"RenderCV design\.(?:options\.)?(?:show_timespan_in|"
-               r"sections\.show_time_spans_in|show_last_updated_date|"
-               r"disable_last_updated_date|show_only_years|"
-               r"templates\.\w*date\w*) has no cvpdf counterpart; left out")
-DATE_WHY = "date option: mapped separately"
 # Design keys with no cvpdf counterpart.
 DEGREE_WIDTH = (r"RenderCV design\.margins\.entry_area\."
                 r"education_degree_width '[^']*' has no cvpdf counterpart: "
@@ -61,17 +54,19 @@ DEGREE_WIDTH_WHY = ("no cvpdf counterpart: RenderCV's classic theme sets the "
                     "degree in a column of its own left of the entry; cvpdf "
                     "prints it on the entry's row (the degree itself is "
                     "printed)")
+DATE_TEMPLATE = (r"RenderCV design\.templates\.single_date has no cvpdf "
+                 r"counterpart \(MONTH_ABBREVIATION YEAR, MONTH_NAME YEAR, "
+                 r"MONTH_IN_TWO_DIGITS/YEAR or YEAR\); left out")
+DATE_TEMPLATE_WHY = ("no cvpdf counterpart: a date template that prints the "
+                     "month twice ('MONTH_NAME (MONTH_ABBREVIATION) YEAR'); "
+                     "cvpdf's dates: month takes one form of the month")
 LINK_ICON = (r"RenderCV design\.disable_external_link_icons 'false' has no "
              r"cvpdf counterpart: cvpdf draws no icon after a link; left out")
 LINK_ICON_WHY = ("no cvpdf counterpart: the author asks for RenderCV's icon "
                  "after each link; cvpdf links the text and draws no icon "
                  "after it")
 EXPECTED = [
-    ("rcv-v0.8-john-doe.yaml", DATE_OPTION, DATE_WHY),
-    ("rcv-v1.0-moderncv.yaml", DATE_OPTION, DATE_WHY),
-    ("rcv-v1.18-classic.yaml", DATE_OPTION, DATE_WHY),
-    ("rcv-v1.18-engineeringresumes.yaml", DATE_OPTION, DATE_WHY),
-    ("rcvgo-locale-overrides-fr.yaml", DATE_OPTION, DATE_WHY),
+    ("rcvgo-locale-overrides-fr.yaml", DATE_TEMPLATE, DATE_TEMPLATE_WHY),
     ("rcv-v1.18-classic.yaml", DEGREE_WIDTH, DEGREE_WIDTH_WHY),
     ("rcv-v1.18-classic.yaml", LINK_ICON, LINK_ICON_WHY),
     ("jr-org-complete.json", PHOTO_URL, PHOTO_WHY),

@@ -232,4 +232,121 @@ pdftotext "$T/cs.pdf" - | grep -q "^Contributions\.$" && [ "$(langs "$T/cs.pdf")
   ok "/Lang en on a word printed in English for want of Czech" ||
   no "/Lang of an English word in Czech: '$(langs "$T/cs.pdf" | tr '\n' ' ')'"
 
+# 9. A phrase in another language inside a paragraph: <span lang="de">.
+# Its words are hyphenated as a German CV's are, not with English
+# patterns ("En-twicklungsabteilung"); a language that is none is an error
+# at its line:column with what was meant, a <span> without lang a warning.
+words() { # the text runs of a trace, without the page footer
+  grep '^text' "$1" | sed 's/.*#[0-9A-F]* "\([^"]*\)".*/\1/' | grep -v '^1' | tr '\n' ' '
+}
+W="Schönheitswettbewerbe Quantenmechanik Interferometrie Entwicklungsabteilung Verantwortungsbewusstsein"
+for v in "span en <span lang=\"de\">$W</span>" "de de $W" "en en $W"; do
+  set -- $v
+  name=$1 lg=$2
+  shift 2
+  cat >"$T/h-$name.yaml" <<EOF_CV
+name: Lena Brandt
+language: $lg
+theme: {page: {margins: {left: 225, right: 225}}, styles: {body: {size: 16, leading: 19}}}
+sections:
+  - type: summary
+    title: Profile
+    text: '$*'
+EOF_CV
+  "$BIN" render -q "$T/h-$name.yaml" -o "$T/h-$name.pdf" --trace "$T/h-$name.trace" 2>"$T/err" ||
+    no "render $name: $(cat "$T/err")"
+done
+[ "$(words "$T/h-span.trace")" = "$(words "$T/h-de.trace")" ] &&
+  [ "$(words "$T/h-span.trace")" != "$(words "$T/h-en.trace")" ] &&
+  ok "a German phrase in an English CV is hyphenated as German" ||
+  no "German phrase hyphenation: '$(words "$T/h-span.trace")' vs German '$(words "$T/h-de.trace")'"
+cat >"$T/bad.yaml" <<'EOF_CV'
+name: Lena Brandt
+sections:
+  - type: summary
+    text: A thesis, <span lang="German">Über Interferometrie</span>, and <span lang=dx>x</span>.
+  - type: summary
+    text: Plain <span lnag="de">y</span> and a stray </span>.
+EOF_CV
+"$BIN" check "$T/bad.yaml" >"$T/out" 2>&1
+grep -q "bad.yaml:4:21: error: <span lang>: expected a language tag such as en, de or pt-BR, found 'German'; did you mean 'de'?" "$T/out" &&
+  grep -q "bad.yaml:4:74: error: <span lang>: expected a language tag such as en, de or pt-BR, found 'dx'; did you mean 'de'?" "$T/out" &&
+  ok "a phrase's language that is none is an error at its line:column" ||
+  no "bad <span lang>: $(cat "$T/out")"
+grep -q "bad.yaml:6:17: warning: expected <span lang=\"TAG\"> (a language tag such as de), found <span lnag=\"de\">, which is set in the paragraph's language; did you mean 'lang'?" "$T/out" &&
+  grep -q "bad.yaml:6:54: warning: found </span> with no <span lang=\"...\"> open before it; it is left out" "$T/out" &&
+  ok "a <span> without lang, and a stray </span>, are warnings at their position" ||
+  no "<span> warnings: $(cat "$T/out")"
+"$BIN" render -q "$T/bad.yaml" -o "$T/bad.pdf" 2>/dev/null &&
+  no "a CV with a bad language tag rendered" || ok "render refuses a bad language tag"
+printf 'name: A\nsections:\n  - type: summary\n    text: "a <b>b</b> a < b"\n' >"$T/html.yaml"
+"$BIN" render -q "$T/html.yaml" -o "$T/html.pdf" 2>"$T/err" && [ ! -s "$T/err" ] &&
+  text_of "$T/html.pdf" | grep -q "a <b>b</b> a < b" &&
+  ok "other HTML stays text" || no "other HTML: $(cat "$T/err"; text_of "$T/html.pdf")"
+
+# 10. /Lang of text in another language inside a paragraph: a Span of its
+# own in its P, with its /Lang, as the structure's text reads it in
+# order: a German phrase in an English summary, one broken over lines and
+# hyphenated in German, and an English word in a Czech date.  Text of no
+# other language makes no Span.
+spans() { # each Span's /Lang and its text, in the order of the tree
+  python3 - "$1" <<'EOF_PY'
+import sys
+sys.path.insert(0, "tests")
+from pdfua import Doc, load, text
+doc = Doc(load(sys.argv[1]))
+for ref, o in doc.objs.items():
+    v = o.get("value") if isinstance(o, dict) else None
+    if isinstance(v, dict) and v.get("/S") == "/Span":
+        print(text(v.get("/Lang", "")), v.get("/P"))
+EOF_PY
+}
+struct_text() { # the structure's text on one line
+  pdfinfo -struct-text "$1" | grep '^ *"' | sed 's/^ *"//; s/"$//' | tr '\n' ' '
+}
+cat >"$T/phrase.yaml" <<'EOF_CV'
+name: Lena Brandt
+language: en
+sections:
+  - type: summary
+    title: Profile
+    text: 'My thesis, <span lang="de">Über die Quantenmechanik</span>, was written in Zurich.'
+EOF_CV
+"$BIN" render -q "$T/phrase.yaml" -o "$T/phrase.pdf" 2>"$T/err"
+[ "$(spans "$T/phrase.pdf" | cut -d' ' -f1)" = de ] &&
+  struct_text "$T/phrase.pdf" | grep -q "My thesis, Über die Quantenmechanik , was written in Zurich." &&
+  pdfinfo -struct-text "$T/phrase.pdf" | grep -A1 "Span (inline)" | grep -q '"Über die Quantenmechanik"' &&
+  ok "a German phrase in an English paragraph: a Span with /Lang de, read in order" ||
+  no "German phrase: '$(spans "$T/phrase.pdf")' $(struct_text "$T/phrase.pdf") $(cat "$T/err")"
+"$BIN" render -q "$T/h-span.yaml" -o "$T/h-span.pdf" 2>/dev/null
+[ "$(spans "$T/h-span.pdf" | wc -l)" = 1 ] &&
+  [ "$(spans "$T/h-span.pdf" | cut -d' ' -f1)" = de ] &&
+  [ "$(pdftotext "$T/h-span.pdf" - | grep -c .)" -gt 6 ] &&
+  struct_text "$T/h-span.pdf" | grep -q "^Lena Brandt Profile $W " &&
+  ok "a phrase over several lines, hyphenated in German: one Span, its words whole" ||
+  no "phrase over lines: '$(spans "$T/h-span.pdf" | tr '\n' ' ')' $(struct_text "$T/h-span.pdf")"
+if [ -x "$AUDIT" ]; then
+  # pdfaudit reads the source's tags as words: give it the text alone.
+  sed 's/<[^>]*>//g' "$T/h-span.yaml" | grep -v '^language: ' >"$T/h-plain.yaml"
+  "$AUDIT" "$T/h-span.pdf" --source "$T/h-plain.yaml" --order >"$T/audit" 2>&1 &&
+    ok "pdfaudit --order on the hyphenated phrase" ||
+    no "pdfaudit: $(grep -E '^FAIL' "$T/audit" | tr '\n' ' ')"
+fi
+[ -z "$(spans "$T/h-de.pdf")" ] && [ -z "$(spans "$T/fb-de.pdf")" ] &&
+  [ -z "$(spans "$T/de.pdf")" ] && [ -z "$(spans "$T/en.pdf")" ] &&
+  ok "no Span where no text is in another language than its element" ||
+  no "Spans without a phrase: $(spans "$T/h-de.pdf") $(spans "$T/de.pdf")"
+printf 'name: A\nlanguage: de\nsections:\n  - type: summary\n    text: Text <span lang="de">auf Deutsch</span>.\n' >"$T/same.yaml"
+"$BIN" render -q "$T/same.yaml" -o "$T/same.pdf" 2>/dev/null
+[ -z "$(spans "$T/same.pdf")" ] && ok "a phrase in the paragraph's own language makes no Span" ||
+  no "same language: $(spans "$T/same.pdf")"
+sed 's/        start: 2021/        start: 2021-05\n        end: present/' "$T/cs.yaml" >"$T/cs-date.yaml"
+"$BIN" render -q "$T/cs-date.yaml" -o "$T/cs-date.pdf" 2>/dev/null
+[ "$(spans "$T/cs-date.pdf" | cut -d' ' -f1)" = en ] &&
+  pdfinfo -struct-text "$T/cs-date.pdf" | grep -A1 "Span (inline)" | grep -q '"present"' &&
+  struct_text "$T/cs-date.pdf" | grep -q "Ústav fotoniky květen 2021 – present " &&
+  [ "$(langs "$T/cs-date.pdf" | sort | tr '\n' ' ')" = "P en Span en " ] &&
+  ok "an English word in a Czech date: a Span with /Lang en" ||
+  no "English word in a date: '$(langs "$T/cs-date.pdf" | tr '\n' ' ')' $(struct_text "$T/cs-date.pdf")"
+
 done_tests

@@ -42,6 +42,11 @@ for l in layouts/*.yaml; do
     else
       no "$y --layout $layout: $(grep -v '^ok' "$T/ua" | head -3 | tr '\n' ' ')"
     fi
+    if python3 tests/listnumbering.py "$out" >"$T/ln" 2>&1; then
+      ok "$y --layout $layout: each list's /ListNumbering fits its marks"
+    else
+      no "$y --layout $layout: $(head -3 "$T/ln" | tr '\n' ' ')"
+    fi
     [ -x "$AUDIT" ] || continue
     src=$y # a CV in several languages prints its default one's text
     if grep -q '^bundle:' "$y"; then # an application: its parts' text

@@ -67,6 +67,9 @@ for l in layouts/*.yaml; do
   python3 tests/pdfua.py "$pdf" >"$T/ua" 2>&1 &&
     ok "$layout: meets the PDF/UA checks" ||
     no "$layout: $(grep -v '^ok' "$T/ua" | head -3 | tr '\n' ' ')"
+  python3 tests/listnumbering.py "$pdf" >"$T/ln" 2>&1 &&
+    ok "$layout: each list's /ListNumbering fits its marks" ||
+    no "$layout: $(head -3 "$T/ln" | tr '\n' ' ')"
   [ -x "$AUDIT" ] && "$AUDIT" "$pdf" --source "$CV" --strict >"$T/audit" 2>&1
   [ -x "$AUDIT" ] && { grep -qE '^FAIL|could not' "$T/audit" &&
     no "$layout: pdfaudit --strict: $(grep -E '^FAIL|could not' "$T/audit" | tr '\n' ' ')" ||
@@ -199,5 +202,63 @@ sed 's/^name: Ada Nested$/name: Ada Nested\ntheme:\n  lists: {bullet: "+"}/' "$C
   ! grep -q '^text .* "[–◦•]" ' "$T/one.trace" &&
   ok "one mark given: every level uses it" ||
   no "one mark: $(grep -c '^text .* "+" ' "$T/one.trace") marks"
+
+# 7. Numbered lists: a format per level numbers a numbered item's
+# sub-items in the next level's scheme, and each list's /ListNumbering
+# says the scheme of its marks.
+cat >"$T/num.yaml" <<'EOF_CV'
+name: Ada Numbered
+theme:
+  lists: {bullet: ["▪", "◦"], number: ["%I.", "%a)", "(%i)"]}
+sections:
+  - type: roles
+    title: Experience
+    entries:
+      - organisation: Analytical Engines
+        title: Research Engineer
+        start: May 2021
+        highlights:
+          - text: Designed the loop unit
+            items: [Cards, Chains]
+        projects:
+          - title: Mill redesign
+            contributions:
+              - text: Rebuilt the store
+                items:
+                  - Faster carriage
+                  - text: Fewer columns
+                    items: [Narrower frame, Lighter gears]
+              - Wrote the manual
+              - Drew the plans
+              - Tested the mill
+EOF_CV
+"$BIN" render -q "$T/num.yaml" -o "$T/num.pdf" 2>"$T/err" && [ ! -s "$T/err" ] ||
+  no "render num.yaml: $(cat "$T/err")"
+pdftotext -layout "$T/num.pdf" - | tr -s ' ' >"$T/num.txt"
+for want in "I. Rebuilt" "a) Faster" "b) Fewer" "(i) Narrower" "(ii) Lighter" \
+  "IV. Tested" "▪ Designed" "◦ Cards"; do
+  grep -qF "$want" "$T/num.txt" && ok "numbered by level: $want" ||
+    no "no '$want' in: $(tr '\n' '|' <"$T/num.txt")"
+done
+python3 tests/listnumbering.py "$T/num.pdf" >"$T/ln" 2>&1 &&
+  ok "numbered levels: each /ListNumbering fits its marks" ||
+  no "numbered levels: $(head -3 "$T/ln" | tr '\n' ' ')"
+[ "$(pdfinfo -struct "$T/num.pdf" | sed -n 's/.*ListNumbering \/\([A-Za-z]*\).*/\1/p' |
+  sort | tr '\n' ' ')" = "Circle LowerAlpha LowerRoman Square UpperRoman " ] &&
+  ok "ListNumbering Square, Circle, UpperRoman, LowerAlpha, LowerRoman" ||
+  no "ListNumbering: $(pdfinfo -struct "$T/num.pdf" | grep ListNumbering | tr -s ' ' | tr '\n' ' ')"
+# One format: a numbered item's sub-items stay bullets, as before.
+sed 's/number: \[.*\]/number: "%d."/' "$T/num.yaml" >"$T/num1.yaml"
+"$BIN" render -q "$T/num1.yaml" -o "$T/num1.pdf" &&
+  pdftotext -layout "$T/num1.pdf" - | tr -s ' ' >"$T/num1.txt"
+grep -qF "1. Rebuilt" "$T/num1.txt" && grep -qF "◦ Faster" "$T/num1.txt" &&
+  python3 tests/listnumbering.py "$T/num1.pdf" >/dev/null 2>&1 &&
+  ok "one number format: sub-items of a numbered item are bullets" ||
+  no "one format: $(tr '\n' '|' <"$T/num1.txt")"
+sed 's/"(%i)"/"%x."/' "$T/num.yaml" >"$T/badnum.yaml"
+"$BIN" check "$T/badnum.yaml" >"$T/out" 2>&1
+grep -qF 'badnum.yaml:3:54: error: number: expected a format with one of %d, %a, %A, %i or %I such as "%d." or "%a)", found "%x."' "$T/out" &&
+  ok "a number format without a known conversion: an error at it" ||
+  no "bad number format: $(cat "$T/out")"
 
 done_tests

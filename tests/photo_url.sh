@@ -164,6 +164,18 @@ XDG_CACHE_HOME="$T/notadir" "$BIN" render -q "$T/nc.json" -o "$T/nc.pdf" \
   grep -qxF "$T/nc.json:1:37: warning: photo '$URL/me.jpg?nocache': it is not kept for later renders: cannot make the photo cache '$T/notadir/cvpdf': Not a directory" "$T/err" &&
   ok "a cache that cannot be written: the photo printed, a warning" ||
   no "unwritable cache: $(images "$T/nc.pdf") image(s): $(cat "$T/err")"
+# Neither XDG_CACHE_HOME nor HOME: no cache to read; fetched, not kept.
+jr "$T/nohome.json" "$URL/me.jpg?nohome"
+env -u XDG_CACHE_HOME -u HOME "$BIN" render -q --offline "$T/nohome.json" \
+  -o "$T/nohome.pdf" 2>"$T/err" &&
+  grep -qxF "$T/nohome.json:1:37: warning: photo '$URL/me.jpg?nohome' is not printed: --offline fetches nothing, and there is no photo cache (neither XDG_CACHE_HOME nor HOME gives one)" "$T/err" &&
+  ok "--offline without XDG_CACHE_HOME or HOME: a warning" ||
+  no "--offline without a cache folder: $(cat "$T/err")"
+env -u XDG_CACHE_HOME -u HOME "$BIN" render -q "$T/nohome.json" \
+  -o "$T/nohome.pdf" 2>"$T/err" && [ "$(images "$T/nohome.pdf")" = 1 ] &&
+  grep -qxF "$T/nohome.json:1:37: warning: photo '$URL/me.jpg?nohome': it is not kept for later renders: there is no photo cache (neither XDG_CACHE_HOME nor HOME gives one)" "$T/err" &&
+  ok "without XDG_CACHE_HOME or HOME: the photo printed, not kept" ||
+  no "fetch without a cache folder: $(cat "$T/err")"
 # No server at all: the network's own words.
 kill $SRV 2>/dev/null
 wait $SRV 2>/dev/null

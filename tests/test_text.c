@@ -72,7 +72,7 @@ static cv_textstyle style_of(const char *family, double size) {
 
 static int shape_plain(env *e, const cv_textstyle *s, const char *text,
                        int hyph, int justify, cv_hlist *out) {
-  cv_span sp = {text, strlen(text), 0, NULL};
+  cv_span sp = {text, strlen(text), 0, NULL, NULL};
   cv_hlist_init(out);
   return cv_shape_spans(e->sh, s, &sp, 1, hyph, justify, out, &e->st);
 }
@@ -402,8 +402,8 @@ static void test_smallcaps(env *e) {
   cv_textstyle bs = style_of("Libertine", 10);
   bs.bold = 1;
   bs.italic = 1;
-  cv_span two[2] = {{"bold ", 5, 0, NULL},
-                    {"upright", 7, CV_SPAN_BOLD | CV_SPAN_ITALIC, "u"}};
+  cv_span two[2] = {{"bold ", 5, 0, NULL, NULL},
+                    {"upright", 7, CV_SPAN_BOLD | CV_SPAN_ITALIC, "u", NULL}};
   cv_hlist_init(&t0);
   cv_shape_spans(e->sh, &bs, two, 2, 0, 1, &t0, &e->st);
   CHECK(t0.n == 3 && t0.v[0].run->font->variant == CV_BOLD_ITALIC &&
@@ -723,6 +723,69 @@ static void test_language_tags(void) {
     CHECK(!cv_language_tag_ok(bad[i]), "language tag '%s' is refused", bad[i]);
 }
 
+/* Phrases in another language: <span lang="de"> gives its spans and runs
+ * that language, and its words that language's hyphenation (a capitalised
+ * German noun too, which an English paragraph leaves alone); other raw
+ * HTML stays text; cv_markup_check_langs reports bad tags. */
+static void report_count(void *ud, size_t off, int error, const char *msg) {
+  int *c = ud;
+  printf("  reported at %zu (%s): %s\n", off, error ? "error" : "warning", msg);
+  c[error ? 0 : 1]++;
+  c[2] = (int)off;
+}
+
+static void test_phrase_lang(env *e) {
+  const char *m = "Thesis: <span lang=\"de\">Schönheitswettbewerb</span> and "
+                  "Schönheitswettbewerb <b>x</b>";
+  cv_span *sp = NULL;
+  size_t n = 0;
+  int rc = cv_markup_parse(&e->arena, m, strlen(m), &sp, &n, &e->st);
+  CHECK(rc == 0 && n == 3 && !sp[0].lang && sp[1].lang &&
+            !strcmp(sp[1].lang, "de") &&
+            !strcmp(sp[1].text, "Schönheitswettbewerb") && !sp[2].lang &&
+            strstr(sp[2].text, "<b>x</b>"),
+        "a phrase in German is a span of its own; <b> stays text: %zu spans",
+        n);
+  cv_textstyle s = style_of("Libertine", 10);
+  cv_hlist l;
+  cv_hlist_init(&l);
+  rc = rc ? rc : cv_shape_spans(e->sh, &s, sp, n, 1, 1, &l, &e->st);
+  char buf[512];
+  describe(&l, buf, sizeof buf);
+  printf("  shaped: %s\n", buf);
+  const char *and = strstr(buf, " and ");
+  int de_runs = 0;
+  for (size_t i = 0; i < l.n; i++)
+    if (l.v[i].run && l.v[i].run->lang && !strcmp(l.v[i].run->lang, "de"))
+      de_runs++;
+  CHECK(rc == 0 && and&&memchr(buf, '=', (size_t)(and-buf)) &&
+            !strchr(and, '='),
+        "the German word hyphenated by German patterns, the English one "
+        "not: %s",
+        buf);
+  CHECK(de_runs >= 2, "the German word's pieces carry lang de: %d runs",
+        de_runs);
+  cv_hlist_fini(&l);
+  int c[3] = {0, 0, -1};
+  const char *bad = "a <span lang=\"German\">b</span>";
+  CHECK(cv_markup_check_langs(bad, strlen(bad), report_count, c) == 1 &&
+            c[0] == 1 && c[2] == 2,
+        "a language that is none is an error at its tag's offset");
+  c[0] = c[1] = 0;
+  const char *open = "`<span lang=xx>` <span lang=fr>ouvert </span></span>";
+  cv_markup_check_langs(open, strlen(open), report_count, c);
+  CHECK(c[0] == 0 && c[1] == 1 && c[2] == 45,
+        "code is not markup; a stray </span> is a warning: %d, %d at %d", c[0],
+        c[1], c[2]);
+  char near[16];
+  CHECK(cv_language_known("pt-BR") && !cv_language_known("dx") &&
+            cv_language_suggest("dx", near, sizeof near) &&
+            !strcmp(near, "de") &&
+            cv_language_suggest("French", near, sizeof near) &&
+            !strcmp(near, "fr"),
+        "languages known, and what a wrong one meant");
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   test_language_tags();
@@ -745,6 +808,7 @@ int main(void) {
   test_diacritics(&e);
   test_markup(&e);
   test_hyphenation(&e);
+  test_phrase_lang(&e);
   test_cjk(&e);
   test_cjk_latin(&e);
   test_smallcaps(&e);

@@ -69,6 +69,11 @@ cvpdf_node *cv_convert_rendercv(cv_conv *c, const cvpdf_node *root);
 void cv_rcv_design(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
 /* The cvpdf layout nearest to a RenderCV theme, or NULL for none. */
 const char *cv_rcv_layout_for(const char *theme);
+/* RenderCV's date options (convert_rcvdates.c): whether the design key
+ * at a dotted path is one cv_rcv_dates reads, and the theme overrides
+ * they make in th (design may be NULL: RenderCV's defaults). */
+int cv_rcv_date_key(const char *path);
+void cv_rcv_dates(cv_conv *c, const cvpdf_node *design, cvpdf_node *th);
 /* The FontAwesome 4.7 code point drawing the same picture as a
  * FontAwesome 6 icon name (RenderCV's custom_connections), or 0. */
 uint32_t cv_rcv_fa_icon(const char *name);

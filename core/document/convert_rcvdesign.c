@@ -671,7 +671,7 @@ static void walk(dctx *d, const cvpdf_node *m, const char *prefix) {
       put_separator(d, v); /* '': none */
       continue;
     }
-    if (cv_conv_is_null(v))
+    if (cv_conv_is_null(v) || cv_rcv_date_key(path))
       continue;
     if (v->kind == CVPDF_NODE_MAP) {
       walk(d, v, path);

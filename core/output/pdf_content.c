@@ -44,9 +44,10 @@ typedef struct content {
   int mc_in_text;
   /* The same for each open ActualText span, a bit per level. */
   unsigned span_in_text, span_depth;
-  uint32_t leaf;   /* MC_TAG: the element */
-  const char *uri; /* MC_TAG: the link it is in, or NULL */
-  uint32_t mcid;   /* MC_TAG: its MCID */
+  uint32_t leaf;    /* MC_TAG: the element */
+  const char *uri;  /* MC_TAG: the link it is in, or NULL */
+  const char *lang; /* MC_TAG: the language of the phrase it is, or "" */
+  uint32_t mcid;    /* MC_TAG: its MCID */
   /* The last text drawn in the open sequence: where it ended, and whether
    * in a soft hyphen (0 has_text: none). */
   int has_text, text_soft;
@@ -293,6 +294,23 @@ static int gap_before(const content *c, double x, double y, double size) {
          x - c->text_end > size * 0.1;
 }
 
+/* At the end of a line that the sequence goes on from to text at y (not
+ * after a hyphen, where the word goes on), a space, so the structure's
+ * text reads one.  A broken word's part, drawn in a span of its own,
+ * closed the TJ array: the pen is still where it ended, and a new array
+ * starts there. */
+static int line_end_space(content *c, double y) {
+  if (!c->has_text || c->text_soft || fabs(y - c->text_y) < 1e-6 ||
+      fabs(c->ly - c->text_y) >= 1e-6 || !c->in_text || c->font == SIZE_MAX)
+    return 0;
+  if (!c->in_array) {
+    cv_buf_putc(c->b, '[');
+    c->in_array = 1;
+    c->pending = 0;
+  }
+  return put_space(c);
+}
+
 /* Sets font fi (its soft hyphens' twin when soft) at size, inside BT. */
 static int set_font(content *c, size_t fi, int soft, double size) {
   font_use *fu = &c->w->fonts[fi];
@@ -339,10 +357,8 @@ static int put_part(content *c, const cv_run *r, double x, double y, int soft) {
   /* Spaces in the text: after a gap on the line, and at the end of a line
    * the next one goes on from (in the same sequence: not after a
    * hyphen, where the word goes on). */
-  int on_line = c->has_text && fabs(y - c->text_y) < 1e-6;
   int gap = !span && gap_before(c, x, y, r->size);
-  if (c->has_text && !span && !on_line && !c->text_soft && c->in_array &&
-      fabs(c->ly - c->text_y) < 1e-6 && put_space(c) < 0)
+  if (!span && line_end_space(c, y) < 0)
     return cv_pdf_fail(c->w, "out of memory collecting glyphs");
   if (!same_line)
     close_array(c);
@@ -436,13 +452,16 @@ static void end_mc(content *c) {
  * text, which may go on in the open text object; anything else is drawn
  * outside text objects. */
 static int mark(content *c, int mc, uint32_t leaf, const char *uri,
-                uint8_t role, int text) {
+                const char *lang, uint8_t role, int text) {
   if (!c->tagged)
     return 0;
   if (mc == MC_TAG && !uri)
     uri = "";
+  if (!lang)
+    lang = "";
   if (mc == c->mc &&
-      (mc != MC_TAG || (leaf == c->leaf && !strcmp(uri, c->uri))) &&
+      (mc != MC_TAG ||
+       (leaf == c->leaf && !strcmp(uri, c->uri) && !strcmp(lang, c->lang))) &&
       (text || !c->mc_in_text))
     return 0;
   end_mc(c);
@@ -458,12 +477,13 @@ static int mark(content *c, int mc, uint32_t leaf, const char *uri,
   c->mc = mc;
   c->leaf = leaf;
   c->uri = uri;
+  c->lang = lang;
   c->mcid = UINT32_MAX;
   if (mc == MC_ARTIFACT) {
     cv_buf_puts(c->b, "/Artifact BMC\n");
     return 0;
   }
-  int rc = cv_pdf_tag_begin(c->w, c->b, c->pageix, leaf, uri,
+  int rc = cv_pdf_tag_begin(c->w, c->b, c->pageix, leaf, uri, lang,
                             cv_role_name((cv_role)role));
   /* rc > 0: the page holds no more sequences: this one goes on */
   cv_buf_puts(c->b, rc > 0 ? "/Span BMC\n" : ">>BDC\n");
@@ -474,16 +494,16 @@ static int mark(content *c, int mc, uint32_t leaf, const char *uri,
 
 static int mark_item(content *c, const cv_dl_item *it) {
   if (it->kind == CV_DL_RECT)
-    return mark(c, MC_ARTIFACT, 0, NULL, 0, 0);
+    return mark(c, MC_ARTIFACT, 0, NULL, NULL, 0, 0);
   if (it->kind == CV_DL_IMAGE)
-    return it->tag ? mark(c, MC_TAG, it->tag, NULL, it->role, 0)
-                   : mark(c, MC_ARTIFACT, 0, NULL, 0, 0);
+    return it->tag ? mark(c, MC_TAG, it->tag, NULL, NULL, it->role, 0)
+                   : mark(c, MC_ARTIFACT, 0, NULL, NULL, 0, 0);
   if (it->kind != CV_DL_TEXT || !it->run)
     return 0;
   /* An icon is decoration: its word is in the text beside it. */
   if (!it->tag || it->run->actual_text)
-    return mark(c, MC_ARTIFACT, 0, NULL, 0, 1);
-  return mark(c, MC_TAG, it->tag, it->run->link, it->role, 1);
+    return mark(c, MC_ARTIFACT, 0, NULL, NULL, 0, 1);
+  return mark(c, MC_TAG, it->tag, it->run->link, it->lang, it->role, 1);
 }
 
 static void put_rect(content *c, const cv_dl_item *it) {
@@ -653,6 +673,10 @@ static int put_broken_word(content *c, const cv_page *pg, size_t i,
                            size_t next) {
   const cv_run *a = pg->items[i].run, *b = pg->items[next].run;
   const cv_dl_item *it = &pg->items[i];
+  if (line_end_space(c, it->y) < 0)
+    return cv_pdf_fail(c->w, "out of memory collecting glyphs");
+  if (fabs(it->y - c->text_y) >= 1e-6)
+    c->has_text = 0; /* its line's space is drawn */
   if (begin_part(c, a, b, 0, gap_before(c, it->x, it->y, a->size)) < 0)
     return -1;
   int rc = put_text(c, &pg->items[i]);

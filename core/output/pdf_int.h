@@ -103,9 +103,12 @@ typedef struct tag_kid {
   uint32_t value; /* the MCID, Link or annotation number */
 } tag_kid;
 
+/* An element inside a leaf's text: a Link, or a Span of a phrase in
+ * another language (uri NULL). */
 typedef struct tag_link {
-  uint32_t leaf;   /* the element the link is in */
-  const char *uri; /* the writer's copy */
+  uint32_t leaf;    /* the element the link is in */
+  const char *uri;  /* the writer's copy; NULL: a Span */
+  const char *lang; /* its /Lang (the writer's copy), or NULL */
 } tag_link;
 
 typedef struct tag_annot {
@@ -118,6 +121,7 @@ typedef struct tags {
   size_t nkids, capkids;
   tag_link *links;
   size_t nlinks, caplinks;
+  uint32_t last_owner; /* of the last marked-content sequence begun */
   tag_annot *annots;
   size_t nannots, capannots;
   uint32_t *mcids; /* MCIDs used on each page */
@@ -240,12 +244,14 @@ int cv_pdf_finish_pending(cv_pdf *w, pending *p);
 /* ---- pdf_tags.c -------------------------------------------------------- */
 
 /* Starts a marked-content sequence on page (from 0) for element leaf, in
- * its Link when uri is a link (not NULL or ""), role its tag: writes
- * "/role <</MCID n", for the caller to end the property list (">> BDC").
- * 0; 1 when the page holds no more sequences (nothing written); -1 when
- * out of memory. */
+ * its Link when uri is a link (not NULL or ""), else in a Span of its own
+ * when lang names the language of a phrase (not NULL or ""), role its
+ * tag: writes "/role <</MCID n", for the caller to end the property list
+ * (">> BDC").  A phrase's Span goes on over the sequences that follow it
+ * directly (a phrase broken over lines).  0; 1 when the page holds no
+ * more sequences (nothing written); -1 when out of memory. */
 int cv_pdf_tag_begin(cv_pdf *w, cv_buf *b, size_t page, uint32_t leaf,
-                     const char *uri, const char *role);
+                     const char *uri, const char *lang, const char *role);
 /* Ties link annotation a on page to the Link element of leaf for uri
  * (leaf 0: no element).  0, or -1 when out of memory. */
 int cv_pdf_tag_annot(cv_pdf *w, HPDF_Annotation a, size_t page, uint32_t leaf,

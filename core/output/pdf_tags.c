@@ -29,37 +29,78 @@ static int add_kid(cv_pdf *w, uint8_t kind, uint32_t owner, uint32_t page,
   return 0;
 }
 
-/* The Link element of leaf for uri: the last one made when the link goes
- * on (a link broken over two lines is one element), else a new one. */
-static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri, uint32_t *out) {
+static int same_lang(const char *a, const char *b) {
+  return (!a || !*a) ? !b || !*b : b && !strcmp(a, b);
+}
+
+/* A new Link (uri) or Span (uri NULL) element in leaf, in *out. */
+static int inline_elem(cv_pdf *w, uint32_t leaf, const char *uri,
+                       const char *lang, uint32_t *out) {
   tags *t = &w->tags;
-  for (size_t i = t->nlinks, k = 0; i-- > 0 && k < 8; k++)
-    if (t->links[i].leaf == leaf && !strcmp(t->links[i].uri, uri)) {
-      *out = (uint32_t)i;
-      return 0;
-    }
-  char *copy = cv_arena_strdup(&w->texts, uri);
-  if (!copy || cv_grow((void **)&t->links, &t->caplinks, t->nlinks + 1,
-                       sizeof *t->links) < 0)
+  char *u = uri ? cv_arena_strdup(&w->texts, uri) : NULL;
+  char *l = lang && *lang ? cv_arena_strdup(&w->texts, lang) : NULL;
+  if ((uri && !u) || (lang && *lang && !l) ||
+      cv_grow((void **)&t->links, &t->caplinks, t->nlinks + 1,
+              sizeof *t->links) < 0)
     return -1;
   *out = (uint32_t)t->nlinks;
-  t->links[t->nlinks++] = (tag_link){leaf, copy};
+  t->links[t->nlinks++] = (tag_link){leaf, u, l};
   return add_kid(w, KID_LINK, leaf, 0, *out);
 }
 
+/* The Link element of leaf for uri: the last one made when the link goes
+ * on (a link broken over two lines is one element), else a new one.  A
+ * link in a phrase of another language carries its /Lang; lang "*"
+ * takes the link in any (an annotation, which knows no language). */
+static int link_elem(cv_pdf *w, uint32_t leaf, const char *uri,
+                     const char *lang, uint32_t *out) {
+  tags *t = &w->tags;
+  int any = lang && !strcmp(lang, "*");
+  for (size_t i = t->nlinks, k = 0; i-- > 0 && k < 8; k++)
+    if (t->links[i].leaf == leaf && t->links[i].uri &&
+        !strcmp(t->links[i].uri, uri) &&
+        (any || same_lang(t->links[i].lang, lang))) {
+      *out = (uint32_t)i;
+      return 0;
+    }
+  return inline_elem(w, leaf, uri, any ? NULL : lang, out);
+}
+
+/* The Span of leaf for a phrase in lang: the one the last sequence was
+ * in when the phrase goes on (over a line end), else a new one. */
+static int span_elem(cv_pdf *w, uint32_t leaf, const char *lang,
+                     uint32_t *out) {
+  tags *t = &w->tags;
+  uint32_t last = t->last_owner;
+  if (last & LINK_BIT && (last & ~LINK_BIT) < t->nlinks) {
+    const tag_link *l = &t->links[last & ~LINK_BIT];
+    if (l->leaf == leaf && !l->uri && same_lang(l->lang, lang)) {
+      *out = last & ~LINK_BIT;
+      return 0;
+    }
+  }
+  return inline_elem(w, leaf, NULL, lang, out);
+}
+
 int cv_pdf_tag_begin(cv_pdf *w, cv_buf *b, size_t page, uint32_t leaf,
-                     const char *uri, const char *role) {
+                     const char *uri, const char *lang, const char *role) {
   tags *t = &w->tags;
   leaf += w->tag_base; /* a bundle's part counts from its base */
   if (page < t->npages && t->mcids[page] >= MAX_MCIDS)
     return 1; /* the page's parent tree array is full */
   uint32_t owner = leaf, link;
   if (uri && *uri) {
-    if (link_elem(w, leaf, uri, &link) < 0)
+    if (link_elem(w, leaf, uri, lang, &link) < 0)
       return -1;
     owner = LINK_BIT | link;
     role = "Link";
+  } else if (lang && *lang) {
+    if (span_elem(w, leaf, lang, &link) < 0)
+      return -1;
+    owner = LINK_BIT | link;
+    role = "Span";
   }
+  t->last_owner = owner;
   while (t->npages <= page) {
     if (cv_grow((void **)&t->mcids, &t->capmcids, t->npages + 1,
                 sizeof *t->mcids) < 0)
@@ -81,7 +122,7 @@ int cv_pdf_tag_annot(cv_pdf *w, HPDF_Annotation a, size_t page, uint32_t leaf,
   if (!leaf)
     return 0;
   leaf += w->tag_base;
-  if (link_elem(w, leaf, uri, &link) < 0 ||
+  if (link_elem(w, leaf, uri, "*", &link) < 0 ||
       cv_grow((void **)&t->annots, &t->capannots, t->nannots + 1,
               sizeof *t->annots) < 0)
     return -1;
@@ -142,7 +183,9 @@ typedef struct tree {
 } tree;
 
 static const char *role_of(const tree *tr, const cv_structure *s, size_t i) {
-  return i < tr->nb ? cv_role_name((cv_role)s->v[i].role) : "Link";
+  if (i < tr->nb)
+    return cv_role_name((cv_role)s->v[i].role);
+  return tr->w->tags.links[i - tr->nb].uri ? "Link" : "Span";
 }
 
 static int push_kid(tree *tr, size_t i, uint8_t kind, uint32_t a, uint32_t b) {
@@ -305,9 +348,8 @@ static void put_kid(tree *tr, cv_buf *b, const elem *el, const kid *k) {
 static void put_attrs(cv_buf *b, const cv_selem *se) {
   if (se->role == CV_ROLE_L) {
     cv_buf_puts(b, "/A<</O/List/ListNumbering/");
-    cv_buf_puts(b, se->numbered == 1   ? "Decimal>>"
-                   : se->numbered == 2 ? "None>>"
-                                       : "Disc>>");
+    cv_buf_puts(b, cv_numbering_name((cv_numbering)se->numbered));
+    cv_buf_puts(b, ">>");
   }
   if (se->role == CV_ROLE_FIGURE) {
     const char *alt = se->alt ? se->alt : "";
@@ -335,8 +377,10 @@ static int put_elem(tree *tr, const cv_structure *s, size_t i, uint32_t root) {
   if (i < tr->nb)
     put_attrs(b, &s->v[i]);
   /* A language tag (letters, digits, '-'; checked where it is read). */
-  if (i < tr->nb && s->v[i].lang)
-    cv_buf_printf(b, "/Lang(%s)", s->v[i].lang);
+  const char *lang =
+      i < tr->nb ? s->v[i].lang : tr->w->tags.links[i - tr->nb].lang;
+  if (lang)
+    cv_buf_printf(b, "/Lang(%s)", lang);
   const kid *one = el->nk == 1 ? &tr->k[el->first - 1] : NULL;
   if (one && one->kind == K_MCID && el->pg == one->a + 1) {
     cv_buf_puts(b, "/K ");

@@ -8,6 +8,7 @@
 
 #include "document/schema.h"
 #include "output/pdf.h"
+#include "text/text.h"
 #include "pipeline/render_int.h"
 #include "text/cldr.h"
 #include "typeset/layout.h"
@@ -230,4 +231,40 @@ int cv_check_info(cv_diags *d, const cvpdf_node *root, const cvpdf_builder *b,
     bad++;
   }
   return bad;
+}
+
+/* ---- phrases in another language (<span lang="de">) -------------------- */
+
+typedef struct lang_at {
+  const cvpdf_node *n;
+  cv_diags *d;
+} lang_at;
+
+/* The column of byte off of a plain scalar on one line, the scalar's own
+ * otherwise (quotes and folding move what follows). */
+static void lang_report(void *ud, size_t off, int error, const char *msg) {
+  const lang_at *a = ud;
+  const cvpdf_node *n = a->n;
+  int col = n->col;
+  if (!n->quoted && off != (size_t)-1 && !memchr(n->str, '\n', n->len)) {
+    size_t chars = 0;
+    for (size_t i = 0; i < off && i < n->len; i++)
+      chars += ((unsigned char)n->str[i] & 0xC0) != 0x80;
+    col += (int)chars;
+  }
+  cv_diags_add(a->d, error ? CV_SEV_ERROR : CV_SEV_WARNING, n->file, n->line,
+               col, "%s", msg);
+}
+
+int cv_check_text_langs(const cvpdf_node *n, cv_diags *d) {
+  if (!n)
+    return 0;
+  if (n->kind == CVPDF_NODE_SCALAR) {
+    lang_at a = {n, d};
+    return n->str ? cv_markup_check_langs(n->str, n->len, lang_report, &a) : 0;
+  }
+  int errors = 0;
+  for (size_t i = 0; i < n->n; i++)
+    errors += cv_check_text_langs(n->items[i], d);
+  return errors;
 }

@@ -286,7 +286,7 @@ unsigned char *cv_fetch_image(const char *url, unsigned flags, size_t *len,
     if (cv_fetch_cache_dir(dir, sizeof dir) < 0)
       snprintf(why, cap,
                "--offline fetches nothing, and there is no photo "
-               "cache (neither XDG_CACHE_HOME nor HOME is set)");
+               "cache (neither XDG_CACHE_HOME nor HOME gives one)");
     else
       snprintf(why, cap,
                "--offline fetches nothing, and the photo cache "
@@ -300,7 +300,7 @@ unsigned char *cv_fetch_image(const char *url, unsigned flags, size_t *len,
   if (!cached)
     snprintf(why, cap,
              "it is not kept for later renders: there is no photo "
-             "cache (neither XDG_CACHE_HOME nor HOME is set)");
+             "cache (neither XDG_CACHE_HOME nor HOME gives one)");
   else
     store(path, data, *len, why, cap);
   return data;

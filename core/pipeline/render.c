@@ -212,7 +212,9 @@ static int load_plugins(render_ctx *c) {
     return -1;
   /* Errors of the top level stop the render after the theme is read, so
    * that its problems are reported too. */
-  c->top_bad = cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad;
+  int langs_bad = cv_check_text_langs(c->root, c->d) > 0;
+  c->top_bad =
+      cv_check_top(c->root, c->plugins, c->d) > 0 || c->tags_bad || langs_bad;
   return 0;
 }
 
@@ -474,6 +476,7 @@ static int build_section(cvpdf_builder *b, const cv_plugins *ps,
   }
   cv_builder_set_lang(b, ln ? ln->str : NULL);
   const char *title = cv_node_get_str(sec, "title");
+  cv_builder_set_section(b, title, cv_node_get_str(sec, "id"));
   if (title && *title)
     cv_host_table()->heading(b, title);
   int rc = call_build(pl, b, type, sec);

@@ -90,6 +90,10 @@ void cv_check_sections(const cv_plugins *ps, const cvpdf_node *root,
 /* Safe mode: a layout named by path (n is the CV's `layout:`).  Returns 1
  * after reporting it, else 0. */
 int cv_unsafe_layout(const cvpdf_node *n, cv_diags *d);
+/* Reports at its line:column each phrase the text under n marks as in
+ * another language whose tag is wrong (an error), or a <span> without a
+ * language, left open or closing none (a warning).  Returns the errors. */
+int cv_check_text_langs(const cvpdf_node *n, cv_diags *d);
 /* The scalar under n whose text is name, or NULL. */
 const cvpdf_node *cv_find_scalar(const cvpdf_node *n, const char *name);
 /* The PDF's title: the CV's title:, else made from the author's name,

@@ -24,7 +24,7 @@
 /* The ICU locale id for a BCP 47 tag ("pt-BR" -> "pt_BR"), with the
  * Gregorian calendar: a CV's dates are written in it, also where the
  * language's default calendar is another (fa: the Persian one). */
-static void icu_locale(const char *lang, char *loc, size_t cap) {
+void cv_cldr_locale(const char *lang, char *loc, size_t cap) {
   UErrorCode err = U_ZERO_ERROR;
   int32_t n = uloc_forLanguageTag(lang && *lang ? lang : "en", loc,
                                   (int32_t)cap, NULL, &err);
@@ -101,7 +101,7 @@ const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
   if (month < 1 || month > 12)
     return NULL;
   char loc[64];
-  icu_locale(lang, loc, sizeof loc);
+  cv_cldr_locale(lang, loc, sizeof loc);
   UErrorCode err = U_ZERO_ERROR;
   UDateTimePatternGenerator *g = udatpg_open(loc, &err);
   if (U_FAILURE(err))
@@ -130,7 +130,7 @@ const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
   if (month < 1 || month > 12)
     return NULL;
   char loc[64];
-  icu_locale(lang, loc, sizeof loc);
+  cv_cldr_locale(lang, loc, sizeof loc);
   static const UChar alone[] = {'L', 'L', 'L', 'L'};
   return format_with(buf, cap, loc, alone, abbreviated ? 3 : 4, 2000, month)
              ? NULL
@@ -229,7 +229,7 @@ const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
   if (month < 1 || month > 12 || day < 1 || day > 31)
     return NULL;
   char loc[64];
-  icu_locale(lang, loc, sizeof loc);
+  cv_cldr_locale(lang, loc, sizeof loc);
   if (format_day(buf, cap, loc, NULL, 0, year, month, day) < 0) {
     snprintf(buf, cap, "%04d-%02d-%02d", year, month, day);
     return NULL;

@@ -47,6 +47,17 @@ const char *cv_cldr_month_name(char *buf, size_t cap, const char *lang,
 const char *cv_cldr_day_date(char *buf, size_t cap, const char *lang, int year,
                              int month, int day);
 
+/* Writes a length of time, years and months (either may be 0; both 0
+ * is "0 months"), as lang writes it in full words ("2 years, 3 months",
+ * "1 Jahr, 1 Monat"), from CLDR through ICU, into buf.  Returns buf, or
+ * NULL when ICU fails (buf then holds "2y 3m"). */
+const char *cv_cldr_duration(char *buf, size_t cap, const char *lang, int years,
+                             int months);
+
+/* The ICU locale id for a BCP 47 tag (NULL: en), with the Gregorian
+ * calendar, into loc. */
+void cv_cldr_locale(const char *lang, char *loc, size_t cap);
+
 /* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
 long cv_days_from_civil(long y, long m, long d);
 

@@ -160,14 +160,30 @@ int cv_hyph_needless(const char *lang) {
   return 0;
 }
 
-/* The patterns, loaded on first use. */
-static HyphenDict *shaper_dict(cv_shaper *sh) {
-  if (!sh->hyph && !sh->hyph_failed && sh->hyph_path[0]) {
-    sh->hyph = sh->hyphcache ? hyphcache_get(sh->hyphcache, sh->hyph_path)
-                             : hnj_hyphen_load(sh->hyph_path);
-    sh->hyph_failed = sh->hyph == NULL;
+/* Patterns at path, loaded on first use into *d. */
+static HyphenDict *load_dict(cv_shaper *sh, const char *path, HyphenDict **d,
+                             int *failed) {
+  if (!*d && !*failed && path[0]) {
+    *d = sh->hyphcache ? hyphcache_get(sh->hyphcache, path)
+                       : hnj_hyphen_load(path);
+    *failed = *d == NULL;
   }
-  return sh->hyph;
+  return *d;
+}
+
+/* The patterns of language slot ls (0: the shaper's language). */
+static HyphenDict *shaper_dict(cv_shaper *sh, int ls) {
+  if (ls > 0 && ls <= sh->nxlangs) {
+    lang_slot *l = sh->xlangs[ls - 1];
+    return load_dict(sh, l->hyph_path, &l->hyph, &l->hyph_failed);
+  }
+  return load_dict(sh, sh->hyph_path, &sh->hyph, &sh->hyph_failed);
+}
+
+int cv_shaper_slot_hyphenates(const cv_shaper *sh, int ls) {
+  if (ls > 0 && ls <= sh->nxlangs)
+    return sh->xlangs[ls - 1]->hyph_path[0] != '\0';
+  return sh->hyph_path[0] != '\0';
 }
 
 /* ==== hyphenation points =============================================== */
@@ -224,7 +240,7 @@ static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
   cv_shaper *sh = c->sh;
   hb_buffer_clear_contents(sh->buf);
   hb_buffer_add_utf8(sh->buf, hy, 1, 0, 1);
-  hb_buffer_set_language(sh->buf, sh->hb_lang);
+  hb_buffer_set_language(sh->buf, cv_shaper_hb_lang(sh, si->ls));
   hb_buffer_guess_segment_properties(sh->buf);
   hb_shape(f->hb_font, sh->buf, NULL, 0);
   unsigned n = 0;
@@ -251,15 +267,16 @@ static cv_run *hyphen_run(shape_ctx *c, cv_font *f, double size,
                 .width = g->adv,
                 .ascent = (float)units(f, size, f->ascender),
                 .descent = (float)units(f, size, -f->descender),
-                .link = si->link};
+                .link = si->link,
+                .lang = si->lang};
   return r;
 }
 
 /* Hyphenation points of text[a, b) as byte offsets (break before them).
  * Returns the count, at most max. */
-static int hyphen_points(shape_ctx *c, size_t a, size_t b, size_t *pts,
+static int hyphen_points(shape_ctx *c, int ls, size_t a, size_t b, size_t *pts,
                          int max) {
-  HyphenDict *d = shaper_dict(c->sh);
+  HyphenDict *d = shaper_dict(c->sh, ls);
   if (!d)
     return 0;
   const char *t = c->p->text;
@@ -350,7 +367,7 @@ int cv_shape_emit_hyphenated(shape_ctx *c, cv_run *run, size_t a, size_t b,
     for (int k = 0; k < np; k++)
       pts[k] = a + e->hyph[k];
   } else {
-    np = hyphen_points(c, a, b, pts, 32);
+    np = hyphen_points(c, si->ls, a, b, pts, 32);
     uint8_t *h = e && e->cached && np
                      ? cv_arena_alloc(&c->sh->cache_arena, (size_t)np)
                      : NULL;

@@ -1,12 +1,16 @@
-/* cvpdf - inline markup: **bold**, *italic*, `code`, links, escapes and
- * entities parsed with md4c into the flat list of spans text.c shapes. */
+/* cvpdf - inline markup: **bold**, *italic*, `code`, links, escapes,
+ * entities and phrases in another language (<span lang="de">, the inline
+ * markup HTML, and so Markdown, has for a language) parsed with md4c into
+ * the flat list of spans text.c shapes. */
 #define _POSIX_C_SOURCE 200809L
 #include "text/text.h"
 
 #include <md4c.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ==== markup ========================================================== */
 
@@ -15,13 +19,26 @@ typedef struct md_state {
   cv_buf text;      /* text of the span being collected */
   unsigned flags;   /* of the span being collected */
   const char *link; /* of the span being collected */
+  const char *lang; /* of the span being collected */
   int strong, em, code;
+  /* Open <span>s, innermost last: each one's language (NULL: none, or
+   * not a tag) and where its tag is in the markup (check only). */
+  const char *langs[8];
+  size_t lang_at[8];
+  int nlangs;
   const char *links[8]; /* nested links: innermost wins */
   int nlinks;
   int paragraphs; /* paragraphs seen so far */
   cv_span *spans;
   size_t nspans, cap;
   int failed;
+  /* cv_markup_check_langs: where problems go, and the markup as written,
+   * searched from `from` for each tag at fault. */
+  cv_markup_report report;
+  void *ud;
+  const char *orig;
+  size_t orig_len, from;
+  int errors;
 } md_state;
 
 static unsigned md_cur_flags(const md_state *s) {
@@ -33,8 +50,16 @@ static const char *md_cur_link(const md_state *s) {
   return s->nlinks > 0 ? s->links[s->nlinks - 1 < 8 ? s->nlinks - 1 : 7] : NULL;
 }
 
+/* The language of the innermost open span that names one. */
+static const char *md_cur_lang(const md_state *s) {
+  for (int i = s->nlangs < 8 ? s->nlangs : 8; i-- > 0;)
+    if (s->langs[i])
+      return s->langs[i];
+  return NULL;
+}
+
 static void md_push_span(md_state *s, const char *text, size_t len,
-                         unsigned flags, const char *link) {
+                         unsigned flags, const char *link, const char *lang) {
   if (cv_grow((void **)&s->spans, &s->cap, s->nspans + 1, sizeof *s->spans)) {
     s->failed = 1;
     return;
@@ -44,12 +69,12 @@ static void md_push_span(md_state *s, const char *text, size_t len,
     s->failed = 1;
     return;
   }
-  s->spans[s->nspans++] = (cv_span){t, len, flags, link};
+  s->spans[s->nspans++] = (cv_span){t, len, flags, link, lang};
 }
 
 static void md_flush(md_state *s) {
   if (s->text.len)
-    md_push_span(s, s->text.data, s->text.len, s->flags, s->link);
+    md_push_span(s, s->text.data, s->text.len, s->flags, s->link, s->lang);
   cv_buf_reset(&s->text);
 }
 
@@ -57,10 +82,12 @@ static void md_flush(md_state *s) {
 static void md_put(md_state *s, const char *t, size_t n) {
   unsigned fl = md_cur_flags(s);
   const char *link = md_cur_link(s);
-  if (s->text.len && (fl != s->flags || link != s->link))
+  const char *lang = md_cur_lang(s);
+  if (s->text.len && (fl != s->flags || link != s->link || lang != s->lang))
     md_flush(s);
   s->flags = fl;
   s->link = link;
+  s->lang = lang;
   cv_buf_put(&s->text, t, n);
   if (s->text.failed)
     s->failed = 1;
@@ -222,6 +249,164 @@ static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud) {
   return 0;
 }
 
+/* ---- <span lang="..."> ------------------------------------------------ */
+
+typedef struct span_tag {
+  int closing;
+  int has_lang;  /* a lang (or xml:lang) attribute */
+  char lang[48]; /* its value, cut short past 47 bytes */
+  char attr[24]; /* the first other attribute, for "did you mean" */
+} span_tag;
+
+static int is_space_byte(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int ieq(const char *a, size_t n, const char *b) {
+  return strlen(b) == n && !strncasecmp(a, b, n);
+}
+
+/* Copies [a, a + n) into a buffer of cap bytes, cut short. */
+static void copy_cut(char *dst, size_t cap, const char *a, size_t n) {
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(dst, a, n);
+  dst[n] = '\0';
+}
+
+/* Reads a raw HTML tag: 1 when it is <span ...> or </span>, with what it
+ * says in tg. */
+static int parse_span_tag(const char *t, size_t n, span_tag *tg) {
+  memset(tg, 0, sizeof *tg);
+  size_t i = 1;
+  if (n < 3 || t[0] != '<' || t[n - 1] != '>')
+    return 0;
+  if (t[i] == '/')
+    tg->closing = 1, i++;
+  size_t name = i;
+  while (i < n && ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z'))
+    i++;
+  if (!ieq(t + name, i - name, "span"))
+    return 0;
+  n--; /* the closing '>' */
+  while (i < n) {
+    while (i < n && (is_space_byte(t[i]) || t[i] == '/'))
+      i++;
+    size_t an = i;
+    while (i < n && !is_space_byte(t[i]) && t[i] != '=' && t[i] != '/')
+      i++;
+    size_t al = i - an;
+    while (i < n && is_space_byte(t[i]))
+      i++;
+    const char *v = "";
+    size_t vl = 0;
+    if (i < n && t[i] == '=') {
+      i++;
+      while (i < n && is_space_byte(t[i]))
+        i++;
+      char q = i < n && (t[i] == '"' || t[i] == '\'') ? t[i++] : 0;
+      v = t + i;
+      while (i < n && (q ? t[i] != q : !is_space_byte(t[i])))
+        i++;
+      vl = (size_t)(t + i - v);
+      if (q && i < n)
+        i++;
+    }
+    if (!al)
+      continue;
+    if (ieq(t + an, al, "lang") || ieq(t + an, al, "xml:lang")) {
+      tg->has_lang = 1;
+      copy_cut(tg->lang, sizeof tg->lang, v, vl);
+    } else if (!tg->attr[0]) {
+      copy_cut(tg->attr, sizeof tg->attr, t + an, al);
+    }
+  }
+  return 1;
+}
+
+/* Where the tag t is in the markup as written (check only), searching
+ * on from the last tag found; (size_t)-1 when it is not there as is. */
+static size_t md_find(md_state *s, const char *t, size_t n) {
+  for (size_t i = s->from; s->report && n && i + n <= s->orig_len; i++)
+    if (!memcmp(s->orig + i, t, n)) {
+      s->from = i + n;
+      return i;
+    }
+  return (size_t)-1;
+}
+
+static void md_report(md_state *s, size_t at, int error, const char *fmt, ...)
+    CV_PRINTF(4, 5);
+static void md_report(md_state *s, size_t at, int error, const char *fmt, ...) {
+  if (!s->report)
+    return;
+  char msg[320];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  s->errors += error;
+  s->report(s->ud, at, error, msg);
+}
+
+/* What is wrong with the language of an opening tag, reported. */
+static void check_span_lang(md_state *s, const char *t, size_t n, size_t at,
+                            const span_tag *tg) {
+  char near[16];
+  if (!tg->has_lang) {
+    const char *const lang[] = {"lang", NULL};
+    int like = tg->attr[0] && cv_nearest(tg->attr, lang);
+    md_report(s, at, 0,
+              "expected <span lang=\"TAG\"> (a language tag such as de), "
+              "found %.*s, which is set in the paragraph's language%s",
+              (int)(n < 80 ? n : 80), t, like ? "; did you mean 'lang'?" : "");
+    return;
+  }
+  if (cv_language_tag_ok(tg->lang) && cv_language_known(tg->lang))
+    return;
+  /* A well-formed tag of no language ("dx", "German") is as wrong as a
+   * malformed one: no patterns, no reader's voice. */
+  const char *sug = cv_language_suggest(tg->lang, near, sizeof near);
+  md_report(s, at, 1,
+            "<span lang>: expected a language tag such as en, de or pt-BR, "
+            "found '%s'%s%s%s",
+            tg->lang, sug ? "; did you mean '" : "", sug ? sug : "",
+            sug ? "'?" : "");
+}
+
+/* Raw HTML: a span's tags open and close a phrase in a language; any
+ * other tag is text, as it was before spans were read. */
+static void md_html(md_state *s, const char *t, size_t n) {
+  span_tag tg;
+  if (!parse_span_tag(t, n, &tg)) {
+    md_put(s, t, n);
+    return;
+  }
+  size_t at = md_find(s, t, n);
+  if (tg.closing) {
+    if (s->nlangs > 0)
+      s->nlangs--;
+    else
+      md_report(s, at, 0,
+                "found </span> with no <span lang=\"...\"> open before it; "
+                "it is left out");
+    return;
+  }
+  const char *lang = NULL;
+  if (s->report)
+    check_span_lang(s, t, n, at, &tg);
+  if (tg.has_lang && cv_language_tag_ok(tg.lang)) {
+    lang = cv_arena_strdup(s->arena, tg.lang);
+    if (!lang)
+      s->failed = 1;
+  }
+  if (s->nlangs < 8) {
+    s->langs[s->nlangs] = lang;
+    s->lang_at[s->nlangs] = at;
+  }
+  s->nlangs++;
+}
+
 static int md_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud) {
   md_state *s = ud;
   switch (type) {
@@ -229,10 +414,13 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud) {
     break;
   case MD_TEXT_BR:
     md_flush(s);
-    md_push_span(s, "", 0, CV_SPAN_BREAK | md_cur_flags(s), NULL);
+    md_push_span(s, "", 0, CV_SPAN_BREAK | md_cur_flags(s), NULL, NULL);
     break;
   case MD_TEXT_SOFTBR:
     md_put(s, " ", 1);
+    break;
+  case MD_TEXT_HTML:
+    md_html(s, t, n);
     break;
   case MD_TEXT_ENTITY: {
     uint32_t cp = entity_decode(t, n);
@@ -299,15 +487,9 @@ static void escape_line(cv_buf *b, const char *p, const char *end) {
   cv_buf_put(b, p, (size_t)(end - p));
 }
 
-int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
-                    cv_span **spans, size_t *nspans, cv_status *st) {
-  *spans = NULL;
-  *nspans = 0;
-  size_t bad = cv_utf8_check(markup, len);
-  if (bad != (size_t)-1) {
-    cv_status_set(st, "invalid UTF-8 in text at byte %zu", bad);
-    return -1;
-  }
+/* Runs md4c over markup (valid UTF-8) with s's callbacks; 0, or -1
+ * when out of memory. */
+static int md_run(md_state *s, const char *markup, size_t len) {
   cv_buf src;
   cv_buf_init(&src);
   for (const char *p = markup, *end = markup + len; p < end;) {
@@ -318,10 +500,10 @@ int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
       cv_buf_putc(&src, '\n');
     p = nl ? nl + 1 : end;
   }
-  md_state s = {.arena = arena};
-  cv_buf_init(&s.text);
+  cv_buf_init(&s->text);
   MD_PARSER parser = {0};
-  parser.flags = MD_FLAG_NOHTML | MD_FLAG_NOINDENTEDCODEBLOCKS |
+  /* Raw inline HTML is read for <span lang>; any other tag stays text. */
+  parser.flags = MD_FLAG_NOHTMLBLOCKS | MD_FLAG_NOINDENTEDCODEBLOCKS |
                  MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_PERMISSIVEURLAUTOLINKS |
                  MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
   parser.enter_block = md_enter_block;
@@ -331,12 +513,25 @@ int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
   parser.text = md_text;
   int rc = src.failed ? -1
                       : md_parse(src.data ? src.data : "", (MD_SIZE)src.len,
-                                 &parser, &s);
-  if (rc == 0 && !s.failed)
-    md_flush(&s);
+                                 &parser, s);
+  if (rc == 0 && !s->failed)
+    md_flush(s);
   cv_buf_fini(&src);
-  cv_buf_fini(&s.text);
-  if (rc != 0 || s.failed) {
+  cv_buf_fini(&s->text);
+  return rc != 0 || s->failed ? -1 : 0;
+}
+
+int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
+                    cv_span **spans, size_t *nspans, cv_status *st) {
+  *spans = NULL;
+  *nspans = 0;
+  size_t bad = cv_utf8_check(markup, len);
+  if (bad != (size_t)-1) {
+    cv_status_set(st, "invalid UTF-8 in text at byte %zu", bad);
+    return -1;
+  }
+  md_state s = {.arena = arena};
+  if (md_run(&s, markup, len) < 0) {
     free(s.spans);
     cv_status_set(st, "out of memory parsing inline markup");
     return -1;
@@ -354,4 +549,27 @@ int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
   *nspans = s.nspans;
   free(s.spans);
   return 0;
+}
+
+int cv_markup_check_langs(const char *markup, size_t len,
+                          cv_markup_report report, void *ud) {
+  if (!memchr(markup, '<', len) || cv_utf8_check(markup, len) != (size_t)-1)
+    return 0;
+  cv_arena arena;
+  cv_arena_init(&arena);
+  md_state s = {.arena = &arena,
+                .report = report,
+                .ud = ud,
+                .orig = markup,
+                .orig_len = len};
+  if (md_run(&s, markup, len) == 0)
+    for (int i = s.nlangs < 8 ? s.nlangs : 8; i-- > 0;)
+      if (s.langs[i])
+        md_report(&s, s.lang_at[i], 0,
+                  "<span lang=\"%s\"> is not closed with </span>: the text "
+                  "after it to the field's end is in '%s'",
+                  s.langs[i], s.langs[i]);
+  free(s.spans);
+  cv_arena_fini(&arena);
+  return s.errors;
 }

@@ -41,6 +41,9 @@ typedef struct cv_run {
    * item), and that element's role; 0: the block's. */
   uint32_t tag;
   uint8_t role;
+  /* The language of a phrase the CV marks as in another one (its tag,
+   * arena-owned); NULL: the paragraph's. */
+  const char *lang;
 } cv_run;
 
 typedef enum cv_hnode_kind {

@@ -46,6 +46,13 @@ void cv_shaper_set_link_filter(cv_shaper *sh,
   sh->link_ud = ud;
 }
 
+void cv_shaper_set_foreign_words(cv_shaper *sh, const char *const *words,
+                                 size_t n, const char *lang) {
+  sh->fwords = lang ? words : NULL;
+  sh->nfwords = words && lang ? n : 0;
+  sh->fwlang = lang;
+}
+
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c) {
   if (sh && !sh->hyph)
     sh->hyphcache = c;
@@ -79,7 +86,53 @@ cv_shaper *cv_shaper_create(cv_fontset *fs, cv_arena *arena, const char *lang,
    */
   if (!cv_hyph_find(lang, hyph_dirs, sh->hyph_path, sizeof sh->hyph_path))
     sh->hyph_path[0] = '\0';
+  /* Kept for the patterns of phrases in other languages. */
+  for (int i = 0; hyph_dirs && hyph_dirs[i] && i < CV_HYPH_DIRS; i++)
+    if (!(sh->hyph_dirs[i] = cv_strdup(hyph_dirs[i]))) {
+      cv_status_set(st, "out of memory creating the shaper");
+      cv_shaper_destroy(sh);
+      return NULL;
+    }
   return sh;
+}
+
+static void copy_sub(char *dst, size_t cap, const char *lang) {
+  size_t bl = strcspn(lang, "-_");
+  if (bl >= cap)
+    bl = cap - 1;
+  memcpy(dst, lang, bl);
+  dst[bl] = '\0';
+}
+
+int cv_shaper_lang_slot(cv_shaper *sh, const char *lang) {
+  if (!lang || !*lang)
+    return 0;
+  hb_language_t hb = hb_language_from_string(lang, -1);
+  if (hb == sh->hb_lang)
+    return 0;
+  for (int i = 0; i < sh->nxlangs; i++)
+    if (sh->xlangs[i]->hb == hb)
+      return i + 1;
+  if (sh->nxlangs >= CV_PHRASE_LANGS)
+    return 0;
+  lang_slot *l = calloc(1, sizeof *l);
+  if (!l)
+    return 0;
+  l->hb = hb;
+  copy_sub(l->sub, sizeof l->sub, lang);
+  if (!cv_hyph_find(lang, (const char *const *)sh->hyph_dirs, l->hyph_path,
+                    sizeof l->hyph_path))
+    l->hyph_path[0] = '\0';
+  sh->xlangs[sh->nxlangs++] = l;
+  return sh->nxlangs;
+}
+
+hb_language_t cv_shaper_hb_lang(const cv_shaper *sh, int ls) {
+  return ls > 0 && ls <= sh->nxlangs ? sh->xlangs[ls - 1]->hb : sh->hb_lang;
+}
+
+const char *cv_shaper_sub_lang(const cv_shaper *sh, int ls) {
+  return ls > 0 && ls <= sh->nxlangs ? sh->xlangs[ls - 1]->sub : sh->lang;
 }
 
 int cv_shaper_hyphenates(const cv_shaper *sh) {
@@ -91,6 +144,13 @@ void cv_shaper_destroy(cv_shaper *sh) {
     return;
   if (sh->hyph && !sh->hyphcache)
     hnj_hyphen_free(sh->hyph);
+  for (int i = 0; i < sh->nxlangs; i++) {
+    if (sh->xlangs[i]->hyph && !sh->hyphcache)
+      hnj_hyphen_free(sh->xlangs[i]->hyph);
+    free(sh->xlangs[i]);
+  }
+  for (int i = 0; i < CV_HYPH_DIRS; i++)
+    free(sh->hyph_dirs[i]);
   free(sh->cache);
   free(sh->scratch);
   free(sh->ptext);
@@ -264,7 +324,7 @@ static shape_entry *shape_entry_get(shape_ctx *c, size_t a, size_t b,
   hb_buffer_t *buf = sh->buf;
   hb_buffer_clear_contents(buf);
   hb_buffer_add_utf8(buf, p->text, (int)p->len, (unsigned)a, (int)(b - a));
-  hb_buffer_set_language(buf, sh->hb_lang);
+  hb_buffer_set_language(buf, cv_shaper_hb_lang(sh, (int)(feats >> 3)));
   hb_buffer_guess_segment_properties(buf);
   hb_feature_t feat[4];
   unsigned nf = 0;
@@ -365,7 +425,9 @@ cv_run *cv_shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f, double size,
                      const span_info *si) {
   cv_shaper *sh = c->sh;
   const para *p = c->p;
-  unsigned feats = (unsigned)si->smcp | (c->style->tracking != 0 ? 4u : 0u);
+  /* The language is part of what a cached run was shaped as. */
+  unsigned feats = (unsigned)si->smcp | (c->style->tracking != 0 ? 4u : 0u) |
+                   (unsigned)si->ls << 3;
   shape_entry *e = shape_entry_get(c, a, b, f, feats);
   unsigned n = e ? e->n : 0;
   /* The run and its glyphs in one block (zeroed by the arena). */
@@ -425,6 +487,7 @@ cv_run *cv_shape_run(shape_ctx *c, size_t a, size_t b, cv_font *f, double size,
   run->ascent = (float)units(f, size, f->ascender);
   run->descent = (float)units(f, size, -f->descender);
   run->link = si->link;
+  run->lang = si->lang;
   return run;
 }
 

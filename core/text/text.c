@@ -205,6 +205,8 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     si->link = spans[i].link && sh->link_filter
                    ? sh->link_filter(sh->link_ud, spans[i].link)
                    : spans[i].link;
+    si->lang = spans[i].lang;
+    si->ls = cv_shaper_lang_slot(sh, spans[i].lang);
     si->font = cv_fontset_get(sh->fs, fam, v, c->st);
     if (!si->font)
       return -1;
@@ -221,10 +223,11 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
     goto oom;
   size_t len = 0;
   for (size_t i = 0; i < nspans; i++)
-    len += para_add_text(
-        sh->ptext + len, sh->pspan + len, sh->psmall + len, &spans[i],
-        (uint32_t)i, style->uppercase && !p->si[i].smcp,
-        p->si[i].fake_smallcaps && !style->uppercase, sh->lang, len == 0);
+    len += para_add_text(sh->ptext + len, sh->pspan + len, sh->psmall + len,
+                         &spans[i], (uint32_t)i,
+                         style->uppercase && !p->si[i].smcp,
+                         p->si[i].fake_smallcaps && !style->uppercase,
+                         cv_shaper_sub_lang(sh, p->si[i].ls), len == 0);
   p->len = len;
   p->text = cv_arena_strndup(sh->arena, sh->ptext, len);
   p->span = sh->pspan;
@@ -282,8 +285,19 @@ double cv_shape_run_size(shape_ctx *c, size_t i) {
   return c->p->small[i] ? c->style->size * 0.8 : c->style->size;
 }
 
+/* Whether [a, b) holds punctuation only: what a phrase's word leaves
+ * outside the phrase ("</span>,"). */
+static int punctuation_only(const para *p, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (is_alnum_byte((unsigned char)p->text[i]))
+      return 0;
+  return 1;
+}
+
 /* A chunk: text between two break opportunities, split into runs where the
- * font, size or span changes; boxes without glue between do not break. */
+ * font, size or span changes; boxes without glue between do not break.
+ * A word of a phrase in another language is hyphenated even when the
+ * punctuation after it is outside the phrase. */
 static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
   para *p = c->p;
   size_t i = a;
@@ -303,7 +317,8 @@ static int emit_chunk(shape_ctx *c, size_t a, size_t b, int may_hyphenate) {
         cv_shape_run(c, i, j, p->font[i], cv_shape_run_size(c, i), si);
     if (!run)
       return -1;
-    if (may_hyphenate && i == a && j == b) {
+    if (may_hyphenate && i == a &&
+        (j == b || (si->lang && punctuation_only(p, j, b)))) {
       if (cv_shape_emit_hyphenated(c, run, a, b, si, may_hyphenate) < 0)
         return -1;
     } else {
@@ -413,10 +428,12 @@ static int inner_capital(const para *p, size_t a, size_t b) {
  * allows that; never "DeepSpeed").  German capitalises every noun: there a
  * capital says nothing of a name. */
 static int word_hyphenation(const shape_ctx *c, size_t a, size_t b) {
-  if (!c->hyphenate || c->line_mode || !c->sh->hyph_path[0])
+  int ls = c->p->si[c->p->span[a]].ls; /* a phrase's language, or 0 */
+  if (!c->hyphenate || c->line_mode || !cv_shaper_slot_hyphenates(c->sh, ls))
     return 0;
-  if ((c->hyphenate & CV_HYPHENATE_CAPITALS) || !strcmp(c->sh->lang, "de") ||
-      !strcmp(c->sh->lang, "lb") || !starts_capital(c->p, a, b))
+  const char *lang = cv_shaper_sub_lang(c->sh, ls);
+  if ((c->hyphenate & CV_HYPHENATE_CAPITALS) || !strcmp(lang, "de") ||
+      !strcmp(lang, "lb") || !starts_capital(c->p, a, b))
     return 1;
   if (!(c->hyphenate & CV_HYPHENATE_CAPITALS_LAST) || inner_capital(c->p, a, b))
     return 0;
@@ -630,11 +647,73 @@ static int shape_para(shape_ctx *c) {
   return 0;
 }
 
+/* ==== words in another language ======================================== */
+
+/* Where a foreign word stands whole in t[from, n) (no letter or digit
+ * touching it): its offset, its length in *wl; n when none does. */
+static size_t find_foreign(const cv_shaper *sh, const char *t, size_t n,
+                           size_t from, size_t *wl) {
+  size_t best = n;
+  for (size_t k = 0; k < sh->nfwords; k++) {
+    const char *w = sh->fwords[k];
+    size_t l = w ? strlen(w) : 0;
+    for (size_t i = from; l && i + l <= n && i < best; i++)
+      if (!memcmp(t + i, w, l) &&
+          !(i > 0 && is_alnum_byte((unsigned char)t[i - 1])) &&
+          !(i + l < n && is_alnum_byte((unsigned char)t[i + l]))) {
+        best = i;
+        *wl = l;
+        break;
+      }
+  }
+  return best;
+}
+
+static int may_hold_foreign(const cv_span *s) {
+  return !s->lang && !(s->flags & (CV_SPAN_BREAK | CV_SPAN_CODE));
+}
+
+/* spans, with each foreign word that stands whole in them a span of the
+ * foreign words' language: spans itself when there is none, else a copy
+ * in the arena (*n updated). */
+static const cv_span *mark_foreign(cv_shaper *sh, const cv_span *spans,
+                                   size_t *n) {
+  size_t extra = 0, wl = 0;
+  for (size_t i = 0; sh->nfwords && i < *n; i++)
+    for (size_t at = 0; may_hold_foreign(&spans[i]) &&
+                        (at = find_foreign(sh, spans[i].text, spans[i].len, at,
+                                           &wl)) < spans[i].len;
+         at += wl)
+      extra += 2;
+  cv_span *out =
+      extra ? cv_arena_alloc_n(sh->arena, *n + extra, sizeof *out) : NULL;
+  if (!out) /* none, or out of memory: set as it is */
+    return spans;
+  size_t m = 0;
+  for (size_t i = 0; i < *n; i++) {
+    cv_span s = spans[i];
+    size_t from = 0, at;
+    while (may_hold_foreign(&s) &&
+           (at = find_foreign(sh, s.text, s.len, from, &wl)) < s.len) {
+      if (at > from)
+        out[m++] = (cv_span){s.text + from, at - from, s.flags, s.link, NULL};
+      out[m++] = (cv_span){s.text + at, wl, s.flags, s.link, sh->fwlang};
+      from = at + wl;
+    }
+    if (from < s.len || s.len == 0)
+      out[m++] =
+          (cv_span){s.text + from, s.len - from, s.flags, s.link, s.lang};
+  }
+  *n = m;
+  return out;
+}
+
 int cv_shape_spans(cv_shaper *sh, const cv_textstyle *style,
                    const cv_span *spans, size_t nspans, int hyphenate,
                    int justify, cv_hlist *out, cv_status *st) {
   if (nspans == 0)
     return 0;
+  spans = mark_foreign(sh, spans, &nspans);
   para p;
   shape_ctx c = {
       sh, style, &p, out, hyphenate, justify, 0, st, HB_DIRECTION_LTR, NULL};
@@ -655,10 +734,11 @@ int cv_shape_line(cv_shaper *sh, const cv_textstyle *style, const char *markup,
     return -1;
   if (nspans == 0)
     return 0;
+  const cv_span *marked = mark_foreign(sh, spans, &nspans);
   size_t first = out->n;
   para p;
   shape_ctx c = {sh, style, &p, out, 0, 0, 1, st, HB_DIRECTION_LTR, NULL};
-  int rc = para_build(&c, spans, nspans);
+  int rc = para_build(&c, marked, nspans);
   if (rc == 0)
     rc = shape_para(&c);
   para_free(&p);

@@ -18,13 +18,38 @@ typedef struct cv_span {
   size_t len;
   unsigned flags;
   const char *link; /* URI or NULL */
+  /* The language of a phrase the text marks as in another language
+   * (<span lang="de">), a language tag; NULL: the paragraph's. */
+  const char *lang;
 } cv_span;
 
 /* Parses inline markup (**bold**, *italic*, `code`, [text](url), <url>,
- * backslash escapes, HTML entities) with md4c.  Block syntax is not
- * interpreted: a leading "1." or "-" stays text.  Spans live in arena. */
+ * backslash escapes, HTML entities, <span lang="de">phrase</span>) with
+ * md4c.  Block syntax is not interpreted: a leading "1." or "-" stays
+ * text; other raw HTML stays text too, as does a span whose language is
+ * no language tag (cv_markup_check_langs reports it).  Spans live in
+ * arena. */
 int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
                     cv_span **spans, size_t *nspans, cv_status *st);
+
+/* Calls report for each problem of the language spans in markup: the
+ * byte offset in markup of the tag at fault ((size_t)-1 when it cannot be
+ * told), whether it is an error (a language that is no tag, or that no
+ * one speaks) or a warning (a span without lang, one left open, a stray
+ * </span>), and the message, with a "did you mean" where one fits.
+ * Returns the number of errors. */
+typedef void (*cv_markup_report)(void *ud, size_t offset, int error,
+                                 const char *msg);
+int cv_markup_check_langs(const char *markup, size_t len,
+                          cv_markup_report report, void *ud);
+
+/* Whether the language of tag (its first subtag) is one ISO 639 names
+ * ("de", "pt-BR", "gsw"); 0 for a well-formed tag of no language ("dx"). */
+int cv_language_known(const char *tag);
+/* The language code a mistyped one or a language's English name most
+ * likely meant ("German" -> "de", "dx" -> "de"), written to buf; NULL when
+ * nothing comes close. */
+const char *cv_language_suggest(const char *word, char *buf, size_t cap);
 
 /* How a piece of text looks: resolved from a layout style. */
 typedef struct cv_textstyle {
@@ -80,6 +105,12 @@ void cv_shaper_set_arena(cv_shaper *sh, cv_arena *arena);
 void cv_shaper_set_link_filter(cv_shaper *sh,
                                const char *(*filter)(void *ud, const char *uri),
                                void *ud);
+/* Words printed in another language than the shaper's (English words
+ * the CV's language has none of): wherever one stands whole in text of no
+ * language of its own, it is set as a phrase in lang.  words and lang are
+ * borrowed until the next call; n 0 for none. */
+void cv_shaper_set_foreign_words(cv_shaper *sh, const char *const *words,
+                                 size_t n, const char *lang);
 /* Takes patterns from c (borrowed) instead of loading a private copy;
  * call before shaping. */
 void cv_shaper_set_hyphcache(cv_shaper *sh, cv_hyphcache *c);

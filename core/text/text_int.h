@@ -34,7 +34,7 @@ typedef struct shape_glyph {
 typedef struct shape_entry {
   uint64_t hash;
   const cv_font *font;
-  unsigned feats;   /* smcp level | no-ligatures << 2 */
+  unsigned feats;   /* smcp level | no-ligatures << 2 | language << 3 */
   int cached;       /* in the cache (else the shaper's scratch entry) */
   const char *text; /* the entry's own copy (cached entries) */
   size_t len;
@@ -46,6 +46,21 @@ typedef struct shape_entry {
 } shape_entry;
 
 #define SHAPE_CACHE_MAX (1u << 16) /* entries; past it, shape uncached */
+
+/* A language a phrase is set in (<span lang="de">) other than the
+ * shaper's own: shaped and hyphenated as that language is. */
+typedef struct lang_slot {
+  hb_language_t hb;
+  char sub[16];         /* its language subtag */
+  char hyph_path[4096]; /* "" when the language has no patterns */
+  HyphenDict *hyph;     /* loaded on first need */
+  int hyph_failed;
+} lang_slot;
+
+/* Languages of phrases a shaper keeps; a phrase in yet another one is
+ * set as the shaper's language. */
+#define CV_PHRASE_LANGS 8
+#define CV_HYPH_DIRS 8
 
 struct cv_shaper {
   cv_fontset *fs;
@@ -80,6 +95,14 @@ struct cv_shaper {
   char hyph_path[4096]; /* "" when the language has no patterns */
   int hyph_failed;
   hb_buffer_t *buf;
+  /* Words in another language, and that language (borrowed). */
+  const char *const *fwords;
+  size_t nfwords;
+  const char *fwlang;
+  /* Languages of phrases, and where their patterns are looked for. */
+  lang_slot *xlangs[CV_PHRASE_LANGS];
+  int nxlangs;
+  char *hyph_dirs[CV_HYPH_DIRS + 1];
   uint32_t *missing;
   size_t nmissing, capmissing;
   /* Decides which link targets runs may carry (NULL: all). */
@@ -95,6 +118,8 @@ typedef struct span_info {
   const char *link;
   int smcp; /* 0 none, 1 smcp, 2 smcp+c2sc */
   int fake_smallcaps;
+  const char *lang; /* a phrase's language tag, or NULL */
+  int ls;           /* its slot: 0 the shaper's language, k xlangs[k - 1] */
 } span_info;
 
 /* Per-byte attributes of the paragraph text; only entries at the first
@@ -148,6 +173,12 @@ double cv_shape_run_size(shape_ctx *c, size_t i);
 
 /* ---- shaper.c ---------------------------------------------------------- */
 
+/* The slot of a phrase's language (0: the shaper's own, or no room). */
+int cv_shaper_lang_slot(cv_shaper *sh, const char *lang);
+/* HarfBuzz's language and the language subtag of slot ls. */
+hb_language_t cv_shaper_hb_lang(const cv_shaper *sh, int ls);
+const char *cv_shaper_sub_lang(const cv_shaper *sh, int ls);
+
 /* Notes a character no installed font has, for the warning. */
 void cv_shaper_note_missing(cv_shaper *sh, uint32_t cp);
 /* Whether f has OpenType small capitals (remembered). */
@@ -163,6 +194,8 @@ double cv_shape_space_width(shape_ctx *c, cv_font *f, double size);
 
 /* ---- hyphen.c ---------------------------------------------------------- */
 
+/* Whether slot ls's language has hyphenation patterns. */
+int cv_shaper_slot_hyphenates(const cv_shaper *sh, int ls);
 /* Finds the pattern file for lang in dirs; 0 and path "" when there is
  * none. */
 int cv_hyph_find(const char *lang, const char *const *dirs, char *path,

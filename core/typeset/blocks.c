@@ -592,24 +592,32 @@ static double list_text_x(cvpdf_builder *b) {
   return x;
 }
 
-/* A list's mark at nesting level `level` (0: outermost): the layout's
- * bullet for that level, or its number in the layout's format. */
+/* The layout's bullet, or number format when numbered, for lists at
+ * nesting level `level` (0: outermost): the last one it gives up to it. */
+static const char *level_mark(const cvpdf_builder *b, int numbered, int level) {
+  const char *const *v = numbered ? b->theme->numbers : b->theme->bullets;
+  const char *mark = NULL;
+  for (int i = 0; i <= level && i < CV_BULLET_LEVELS; i++)
+    if (v[i])
+      mark = v[i];
+  return mark;
+}
+
+/* A list's mark at nesting level `level`: the layout's bullet for that
+ * level, or its number in the layout's format. */
 static vline *list_mark(cvpdf_builder *b, cvpdf_list_kind kind, int n,
                         int level, double *w) {
-  const char *bullet = NULL;
-  for (int i = 0; i <= level && i < CV_BULLET_LEVELS; i++)
-    if (b->theme->bullets[i])
-      bullet = b->theme->bullets[i];
-  const char *mark = kind == CVPDF_LIST_NUMBERED
-                         ? cv_h_fmt(b, b->theme->number_format, n)
-                     : bullet ? bullet
-                              : "";
+  int numbered = kind == CVPDF_LIST_NUMBERED;
+  const char *mark = level_mark(b, numbered, level);
+  if (numbered) {
+    char num[64];
+    cv_number_mark(num, sizeof num, mark ? mark : "%d.", n);
+    mark = cv_h_fmt(b, "%s", num);
+  }
   *w = 0;
-  return cv_bld_line_items(b,
-                           cv_bld_style(b, kind == CVPDF_LIST_NUMBERED
-                                               ? "item.number"
-                                               : "item.bullet"),
-                           mark, w);
+  return cv_bld_line_items(
+      b, cv_bld_style(b, numbered ? "item.number" : "item.bullet"),
+      mark ? mark : "", w);
 }
 
 /* Space between a mark and its item's text. */
@@ -625,7 +633,10 @@ static double mark_gap(cvpdf_builder *b) {
 static double list_offset(cvpdf_builder *b, cvpdf_list_kind kind) {
   double w = 0, w2 = 0;
   list_mark(b, kind, 8, b->depth, &w);
-  if (kind == CVPDF_LIST_NUMBERED)
+  /* Numerals and letters: viii and h are as wide as they go below ten. */
+  const char *fmt = level_mark(b, 1, b->depth);
+  if (kind == CVPDF_LIST_NUMBERED &&
+      cv_list_numbering(NULL, fmt ? fmt : "%d.") == CV_NUM_DECIMAL)
     list_mark(b, kind, 88, b->depth, &w2);
   double need = (w2 > w ? w2 : w) + mark_gap(b);
   return need > b->theme->list_indent ? need : b->theme->list_indent;
@@ -637,11 +648,20 @@ void cv_h_list_begin(cvpdf_builder *b, cvpdf_list_kind kind) {
     cv_h_error(b, NULL, "lists nested deeper than %d levels", MAX_LISTS);
     return;
   }
+  /* A numbered item's sub-items are numbered when the layout gives
+   * numbers a format per level. */
+  if (kind == CVPDF_LIST_BULLET && b->depth > 0 &&
+      b->lists[b->depth - 1].kind == CVPDF_LIST_NUMBERED &&
+      b->theme->numbers[1])
+    kind = CVPDF_LIST_NUMBERED;
   b->lists[b->depth].kind = kind;
   b->lists[b->depth].counter = 0;
   uint32_t l = cv_bld_elem(b, CV_ROLE_L, container(b));
+  int numbered = kind == CVPDF_LIST_NUMBERED;
+  const char *mark = level_mark(b, numbered, b->depth);
   if (l)
-    b->st.v[l].numbered = kind == CVPDF_LIST_NUMBERED;
+    b->st.v[l].numbered = (uint8_t)cv_list_numbering(
+        numbered ? NULL : mark, numbered ? (mark ? mark : "%d.") : NULL);
   b->list[b->depth] = l;
   b->lbody[b->depth] = 0;
   b->lists[b->depth].offset = list_offset(b, kind);

@@ -15,6 +15,7 @@
 #ifndef CV_BUILDER_INT_H
 #define CV_BUILDER_INT_H
 
+#include "document/schema.h"
 #include "typeset/layout.h"
 
 #define CV_MAX_ENGLISH 16
@@ -78,6 +79,7 @@ struct cvpdf_builder {
   cv_datecache *dates; /* borrowed, or NULL */
   int64_t date;        /* the document date, seconds since 1970 (UTC) */
   const char *type;    /* section type being built */
+  int spans;           /* its date ranges add their length (dates: spans) */
   int failed;
   int stopped; /* the page sink refused a page: nothing more is set */
   const char *author;
@@ -202,7 +204,8 @@ void cv_bld_inset(cvpdf_builder *b, int on);
 /* Places the hanging label lines still pending, on lines of their own. */
 void cv_bld_flush_labels(cvpdf_builder *b);
 /* Puts p on pg, its line's left edge at x0 and baseline at base. */
-int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base);
+int cv_bld_place_item(cvpdf_builder *b, cv_page *pg, const pitem *p, double x0,
+                      double base);
 /* Hands the pages nothing still to come can change to the sink (all of
  * them when final). */
 void cv_bld_fire_pages(cvpdf_builder *b, int final);
@@ -283,6 +286,9 @@ void cv_bld_frame_restore(cvpdf_builder *b, const frame *f);
 double cv_bld_height_from(const cvpdf_builder *b, size_t from, int lead_glue,
                           int *boxes);
 const char *cv_h_day_date(cvpdf_builder *b, const cvpdf_node *date);
+/* The document's date ("today": the CV's date:, else SOURCE_DATE_EPOCH's
+ * or the clock's day) into d; -1 when it is out of range. */
+int cv_h_today(const cvpdf_builder *b, cv_date *d);
 int cv_h_place_begin(cvpdf_builder *b, const char *name);
 void cv_h_place_end(cvpdf_builder *b);
 void cv_h_image(cvpdf_builder *b, const char *style, const cvpdf_node *path,
@@ -304,6 +310,10 @@ const char *cv_h_option(cvpdf_builder *b, const char *key);
  * the document's first page (no running header unless the layout asks). */
 int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
                       size_t pages);
+
+/* The numbering of a list whose marks are the bullet mark, or numbers
+ * in format fmt (not NULL) (list_marks.c). */
+cv_numbering cv_list_numbering(const char *mark, const char *fmt);
 
 #pragma GCC visibility pop
 

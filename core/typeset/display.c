@@ -131,6 +131,13 @@ const char *cv_role_name(cv_role role) {
                                                        : "NonStruct";
 }
 
+const char *cv_numbering_name(cv_numbering num) {
+  static const char *const names[] = {"Disc",       "Decimal",    "None",
+                                      "Circle",     "Square",     "LowerRoman",
+                                      "UpperRoman", "LowerAlpha", "UpperAlpha"};
+  return (unsigned)num < sizeof names / sizeof *names ? names[num] : "None";
+}
+
 size_t cv_pdf_text_units(const char *s) {
   size_t n = 0;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)

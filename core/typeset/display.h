@@ -42,7 +42,11 @@ typedef struct cv_dl_item {
   uint32_t tag; /* TEXT, LINK: the structure element (0: an artifact) */
   uint64_t seq; /* reading order; a page's items are sorted by it */
   double x, y, w, h;
-  cv_run *run;       /* TEXT */
+  cv_run *run; /* TEXT */
+  /* TEXT: the language of a phrase in another language than its
+   * element's (the run's, borrowed), which the PDF tags as a Span of its
+   * own; NULL: the element's. */
+  const char *lang;
   cv_color color;    /* RECT */
   const char *uri;   /* LINK */
   const char *title; /* MARK */
@@ -85,9 +89,23 @@ typedef enum cv_role {
   CV_ROLE_PART    /* one document of a bundle, under the bundle's */
 } cv_role;
 
+/* A list's numbering, as its /ListNumbering says it (PDF 32000-1, table
+ * 347): the kind of mark the layout draws. */
+typedef enum cv_numbering {
+  CV_NUM_DISC = 0, /* • */
+  CV_NUM_DECIMAL,  /* 1. */
+  CV_NUM_NONE,     /* other marks, words (pairs), none */
+  CV_NUM_CIRCLE,   /* ◦ */
+  CV_NUM_SQUARE,   /* ■ */
+  CV_NUM_LOWER_ROMAN,
+  CV_NUM_UPPER_ROMAN,
+  CV_NUM_LOWER_ALPHA,
+  CV_NUM_UPPER_ALPHA
+} cv_numbering;
+
 typedef struct cv_selem {
   uint8_t role;     /* cv_role */
-  uint8_t numbered; /* L: 0 bullets, 1 numbers, 2 labels (pairs) */
+  uint8_t numbered; /* L: its cv_numbering */
   uint32_t parent;
   const char *alt;  /* FIGURE: its alternate text (borrowed) */
   const char *lang; /* its language when not its parent's (borrowed) */
@@ -104,6 +122,8 @@ uint32_t cv_structure_add(cv_structure *s, cv_role role, uint32_t parent);
 void cv_structure_fini(cv_structure *s);
 /* The standard structure type of a role ("H1", "LBody"). */
 const char *cv_role_name(cv_role role);
+/* The /ListNumbering name of a numbering ("Disc", "LowerRoman"). */
+const char *cv_numbering_name(cv_numbering num);
 
 /* Document information (UTF-8; NULL when absent). */
 typedef struct cv_docinfo {

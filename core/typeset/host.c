@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "document/bibtex.h"
@@ -127,8 +128,11 @@ const char *cv_h_word(cvpdf_builder *b, const char *key) {
     size_t i = 0;
     while (i < b->nenglish && b->english[i] != w)
       i++;
-    if (i == b->nenglish)
+    if (i == b->nenglish) {
       b->english[b->nenglish++] = w;
+      /* Inside a longer text too: a Span with its /Lang. */
+      cv_shaper_set_foreign_words(b->sh, b->english, b->nenglish, "en");
+    }
   }
   return w;
 }
@@ -165,6 +169,49 @@ static const char *format_date(cvpdf_builder *b, const cvpdf_node *n, int *ok) {
   return cv_h_fmt(b, "%s", buf);
 }
 
+int cv_h_today(const cvpdf_builder *b, cv_date *d) {
+  time_t when = (time_t)b->date;
+  struct tm tm;
+  if (!gmtime_r(&when, &tm))
+    return -1;
+  d->year = tm.tm_year + 1900;
+  d->month = tm.tm_mon + 1;
+  d->day = tm.tm_mday;
+  d->present = 0;
+  return 0;
+}
+
+/* The length of time from start to end, both months counted ("2 years,
+ * 3 months"), an open end reaching the document's date; NULL when either
+ * is not a date, or the end comes first. */
+static const char *span(cvpdf_builder *b, const cvpdf_node *start,
+                        const cvpdf_node *end) {
+  cv_date s, e;
+  if (!start || !end || cv_date_parse(cv_node_str(start), &s) != 0 ||
+      cv_date_parse(cv_node_str(end), &e) != 0 || s.present)
+    return NULL;
+  if (e.present && cv_h_today(b, &e) < 0)
+    return NULL;
+  int months = (e.year - s.year) * 12; /* years alone: whole years */
+  if (s.month && e.month)
+    months += e.month - s.month + 1;
+  if (months <= 0)
+    return NULL;
+  char buf[160];
+  cv_cldr_duration(buf, sizeof buf, b->lang, months / 12, months % 12);
+  /* One unit: a narrow column breaks before it, never inside it. */
+  cv_buf out;
+  cv_buf_init(&out);
+  for (const char *p = buf; *p; p++)
+    if (*p == ' ')
+      cv_buf_puts(&out, "\xc2\xa0");
+    else
+      cv_buf_putc(&out, *p);
+  const char *r = out.data ? cv_h_escape(b, out.data) : NULL;
+  cv_buf_fini(&out);
+  return r;
+}
+
 static const char *h_date_range(cvpdf_builder *b, const cvpdf_node *start,
                                 const cvpdf_node *end) {
   int ok = 1;
@@ -172,9 +219,12 @@ static const char *h_date_range(cvpdf_builder *b, const cvpdf_node *start,
   const char *z = end ? format_date(b, end, &ok) : NULL;
   if (!ok)
     return NULL;
+  const char *len = b->spans ? span(b, start, end) : NULL;
   if (a && z && strcmp(a, z))
-    return cv_h_fmt(b, "%s%s%s", a, b->theme->date_separator, z);
-  return a ? a : z;
+    a = cv_h_fmt(b, "%s%s%s", a, b->theme->date_separator, z);
+  else if (!a)
+    a = z;
+  return len ? cv_h_fmt(b, "%s (%s)", a, len) : a;
 }
 
 static void h_set_author(cvpdf_builder *b, const char *name) {

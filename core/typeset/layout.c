@@ -13,9 +13,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "typeset/builder_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Bytes a generation takes before it may end (fuzz builds set a small
@@ -273,6 +275,7 @@ void cv_builder_destroy(cvpdf_builder *b) {
   if (b->sh) {
     cv_shaper_set_arena(b->sh, b->perm);
     cv_shaper_set_link_filter(b->sh, NULL, NULL);
+    cv_shaper_set_foreign_words(b->sh, NULL, 0, NULL);
   }
   cv_source_fini(&b->src);
   cv_structure_fini(&b->st);
@@ -303,6 +306,7 @@ void cv_builder_end_section(cvpdf_builder *b) {
   cv_bld_inset(b, 0);
   cv_bld_reset(b);
   b->type = NULL;
+  b->spans = 0;
   b->label_col = 0;
   b->sect_lang = NULL;
 }
@@ -338,6 +342,27 @@ const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b) {
   return b->author ? cv_source_find(&s, b->author) : NULL;
 }
 
+/* Whether a and b are one name: any case, '_' and ' ' alike. */
+static int same_name(const char *a, const char *b) {
+  for (;; a++, b++) {
+    int x = *a == '_' ? ' ' : tolower((unsigned char)*a);
+    int y = *b == '_' ? ' ' : tolower((unsigned char)*b);
+    if (x != y)
+      return 0;
+    if (!x)
+      return 1;
+  }
+}
+
+void cv_builder_set_section(cvpdf_builder *b, const char *title,
+                            const char *id) {
+  b->spans = 0;
+  for (size_t i = 0; i < b->theme->nspans; i++)
+    if ((title && same_name(title, b->theme->spans[i])) ||
+        (id && same_name(id, b->theme->spans[i])))
+      b->spans = 1;
+}
+
 void cv_builder_set_date(cvpdf_builder *b, int64_t date) {
   b->date = date;
 }
@@ -368,7 +393,27 @@ const cv_layout_stats *cv_builder_stats(const cvpdf_builder *b) {
 
 /* ---- pages ------------------------------------------------------------ */
 
-int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
+/* The language run r is in when it is not the one of the element it is
+ * set in (a phrase the CV marks, a word printed in English): the element,
+ * or the one it is in, says its language, else the document's. */
+static const char *phrase_lang(const cvpdf_builder *b, uint32_t tag,
+                               const cv_run *r) {
+  if (!r || !r->lang || !tag)
+    return NULL;
+  const char *in = b->lang ? b->lang : "en";
+  for (uint32_t e = tag; e && e < b->st.n; e = b->st.v[e].parent) {
+    if (b->st.v[e].lang) {
+      in = b->st.v[e].lang;
+      break;
+    }
+    if (b->st.v[e].parent >= e)
+      break;
+  }
+  return strcasecmp(in, r->lang) ? r->lang : NULL;
+}
+
+int cv_bld_place_item(cvpdf_builder *b, cv_page *pg, const pitem *p, double x0,
+                      double base) {
   cv_dl_item *it = cv_page_add(pg);
   if (!it)
     return -1;
@@ -381,6 +426,7 @@ int cv_bld_place_item(cv_page *pg, const pitem *p, double x0, double base) {
   it->w = p->w;
   it->h = p->h;
   it->run = p->run;
+  it->lang = p->kind == CV_DL_TEXT ? phrase_lang(b, p->tag, p->run) : NULL;
   it->color = p->color;
   it->uri = p->uri;
   it->title = p->title;
@@ -431,7 +477,7 @@ static void deliver_page(cvpdf_builder *b, size_t start, size_t end,
     double base = y - it->height;
     const vline *l = it->content;
     for (size_t k = 0; l && k < l->n; k++)
-      if (cv_bld_place_item(pg, &l->items[k], t->margin_left, base) < 0) {
+      if (cv_bld_place_item(b, pg, &l->items[k], t->margin_left, base) < 0) {
         cv_bld_oom(b);
         return;
       }

@@ -52,6 +52,11 @@ const cvpdf_node *cv_builder_author_at(const cvpdf_builder *b);
  * (seconds since 1970, UTC); the pipeline passes the PDF's date.  Until
  * set, it is the time the builder was created. */
 void cv_builder_set_date(cvpdf_builder *b, int64_t date);
+/* The section about to be built, by its title and id (either may be
+ * NULL): its date ranges add their length of time when the theme's dates:
+ * spans names it (any case, '_' for a space). */
+void cv_builder_set_section(cvpdf_builder *b, const char *title,
+                            const char *id);
 /* Dates written (text/cldr.h) are kept in and taken from c (borrowed;
  * NULL: none). */
 void cv_builder_set_datecache(cvpdf_builder *b, cv_datecache *c);

@@ -75,7 +75,7 @@ static int mergeable(const cv_run *a, const cv_run *c) {
   return a->font == c->font && a->size == c->size && a->color.r == c->color.r &&
          a->color.g == c->color.g && a->color.b == c->color.b &&
          a->link == c->link && !a->actual_text && !c->actual_text &&
-         a->tag == c->tag;
+         a->tag == c->tag && a->lang == c->lang;
 }
 
 /* A run of an element of its own (a contact item) goes in that one. */

@@ -68,7 +68,7 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
   else if (al == CV_ALIGN_RIGHT)
     x += b->measure - w;
   for (size_t i = 0; line && i < line->n; i++)
-    if (cv_bld_place_item(pg, &line->items[i], x, y) < 0)
+    if (cv_bld_place_item(b, pg, &line->items[i], x, y) < 0)
       return -1;
   return 0;
 }
@@ -83,13 +83,20 @@ int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
   if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
                       pages) < 0)
     return -1;
-  if (first && !t->header_first)
-    return 0;
   /* The header's baseline sits halfway into the top margin, and never
-   * closer than 24pt to the edge of the paper. */
+   * closer than 24pt to the edge of the paper; so does the last-updated
+   * line on the first page. */
   double top = t->margin_top * 0.5;
   if (top < 24)
     top = 24;
+  if (first && t->updated) {
+    cv_source_set(&b->src, t->updated_at);
+    if (add_margin_text(b, pg, t->updated, "header", t->updated_align,
+                        t->page_h - top, page, pages) < 0)
+      return -1;
+  }
+  if (first && !t->header_first)
+    return 0;
   cv_source_set(&b->src, t->header_at);
   return add_margin_text(b, pg, t->header, "header", t->header_align,
                          t->page_h - top, page, pages);

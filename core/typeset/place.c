@@ -12,7 +12,6 @@
 #include "typeset/builder_int.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "document/schema.h"
 #include "text/cldr.h"
@@ -146,15 +145,8 @@ const char *cv_h_day_date(cvpdf_builder *b, const cvpdf_node *date) {
   }
   if (s && !d.present && !d.day) /* a month or a year, as a CV prints it */
     return cv_builder_services()->date_range(b, date, NULL);
-  if (!s || d.present) {
-    time_t when = (time_t)b->date;
-    struct tm tm;
-    if (!gmtime_r(&when, &tm))
-      return NULL;
-    d.year = tm.tm_year + 1900;
-    d.month = tm.tm_mon + 1;
-    d.day = tm.tm_mday;
-  }
+  if ((!s || d.present) && cv_h_today(b, &d) < 0)
+    return NULL;
   char buf[128];
   cv_cldr_day_date(buf, sizeof buf, b->lang, d.year, d.month, d.day);
   return cv_h_escape(b, buf);

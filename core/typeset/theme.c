@@ -356,7 +356,8 @@ static void read_contact(cv_lr *r, const cvpdf_node *m) {
 }
 
 static void read_dates(cv_lr *r, const cvpdf_node *m) {
-  static const char *const keys[] = {"month", "separator", "width", NULL};
+  static const char *const keys[] = {"month", "separator", "width", "spans",
+                                     NULL};
   static const char *const styles[] = {"none",    "short",  "long",
                                        "numeric", "dotted", NULL};
   if (!cv_lr_is_map(r, m, "dates"))
@@ -382,6 +383,19 @@ static void read_dates(cv_lr *r, const cvpdf_node *m) {
   if ((v = cv_node_get(m, "width")) &&
       !cv_lr_length(r, v, "dates width", &r->t->date_width, R_COLUMN))
     cv_lr_note(r, &r->at[W_ENTRY], v);
+  if (!(v = cv_node_get(m, "spans")))
+    return;
+  size_t n = cv_node_len(v);
+  if (v->kind != CVPDF_NODE_SEQ || n > CV_MAX_SPANS) {
+    cv_lr_err(r, v,
+              "spans: expected a list of at most %d section titles, "
+              "found %s",
+              CV_MAX_SPANS, cv_node_kind_name(v));
+    return;
+  }
+  for (size_t i = 0; i < n; i++)
+    r->t->spans[i] = cv_lr_dupstr(r, cv_node_at(v, i), "spans");
+  r->t->nspans = n;
 }
 
 /* footer: and header: share a shape: {text, align} or none; the header
@@ -526,11 +540,11 @@ static void apply_letter(cv_lr *r, const cvpdf_node *v, const char *what) {
 /* what: "layout" for a layout file, "theme" for a CV's overrides. */
 static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   static const char *const keys[] = {
-      "name",         "page",    "language", "hyphenate", "fonts",
-      "styles",       "spacing", "lists",    "labels",    "pairs",
-      "contact",      "dates",   "footer",   "sections",  "words",
-      "extends",      "column",  "header",   "breaking",  "photo",
-      "page_numbers", "letter",  "pdf",      "places",    NULL};
+      "name",     "page",     "language",     "hyphenate", "fonts",   "styles",
+      "spacing",  "lists",    "labels",       "pairs",     "contact", "dates",
+      "footer",   "sections", "words",        "extends",   "column",  "header",
+      "breaking", "photo",    "page_numbers", "letter",    "pdf",     "places",
+      "updated",  NULL};
   if (!cv_lr_is_map(r, root, what))
     return;
   cv_lr_known_keys(r, root, keys,
@@ -585,6 +599,12 @@ static void apply(cv_lr *r, const cvpdf_node *root, const char *what) {
   if ((v = cv_node_get(root, "header")))
     read_margin_text(r, v, "header", &r->t->header, &r->t->header_at,
                      &r->t->header_align, &r->t->header_first);
+  if ((v = cv_node_get(root, "updated"))) {
+    if (!r->t->updated) /* updated: {align: left} */
+      r->t->updated = "{updated} {date}";
+    read_margin_text(r, v, "updated", &r->t->updated, &r->t->updated_at,
+                     &r->t->updated_align, NULL);
+  }
   if ((v = cv_node_get(root, "page_numbers")))
     read_page_numbers(r, v);
   if ((v = cv_node_get(root, "pdf")))
@@ -690,7 +710,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->contact_gap = -1;
   t->list_indent = 12;
   t->bullets[0] = "•";
-  t->number_format = "%d.";
+  t->numbers[0] = "%d.";
   t->label_width = 32;
   t->pair_label_width = 110;
   t->contact_separator = " | ";
@@ -698,6 +718,7 @@ static void defaults(cv_theme *t, cv_arena *a) {
   t->date_separator = " – ";
   t->footer_align = CV_ALIGN_CENTER;
   t->header_align = CV_ALIGN_RIGHT;
+  t->updated_align = CV_ALIGN_RIGHT;
   t->side_align = CV_ALIGN_LEFT;
   t->photo_position = CV_PHOTO_RIGHT;
   t->photo_size = 72;
@@ -884,6 +905,8 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
     return -1;
   if (overrides)
     apply(&r, overrides, "theme");
+  if (letter) /* a letter is dated by its own date line */
+    t->updated = NULL;
   if (!r.errors)
     check_geometry(&r);
   declared_styles(t, types, arena);

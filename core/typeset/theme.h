@@ -32,6 +32,8 @@ typedef struct cv_style {
 #define CV_MAX_STYLES 48
 #define CV_BULLET_LEVELS 4
 #define CV_MAX_ICONS 64
+/* section titles dates: spans names */
+#define CV_MAX_SPANS 16
 /* hyphenate_capitals: last_resort (0 and 1 are false and true). */
 #define CV_CAPITALS_LAST_RESORT 2
 
@@ -80,7 +82,10 @@ typedef struct cv_theme {
   double list_indent;
   /* markup, one per level of nesting; NULL: the level before's */
   const char *bullets[CV_BULLET_LEVELS];
-  const char *number_format; /* printf format with one %d, e.g. "%d." */
+  /* a numbered list's mark, one format per level ("%d.", "%a)"); NULL:
+   * the level before's.  With more than one, a numbered item's sub-items
+   * are numbered too, else they are bullets. */
+  const char *numbers[CV_BULLET_LEVELS];
   /* entry labels: "hang" (label column left of the entry) */
   double label_width;
   int label_in_margin; /* the label column is outdented into the margin */
@@ -102,6 +107,10 @@ typedef struct cv_theme {
   /* the least width a row's right part (dates, places) takes: the left
    * part wraps before it; 0: as wide as the text there */
   double date_width;
+  /* dates: spans: the titles (or ids) of the sections whose date ranges
+   * add their length of time, "(2 years, 3 months)" */
+  const char *spans[CV_MAX_SPANS];
+  size_t nspans;
   /* footer and running header: text with fields {page}, {pages}, {name},
    * {date} (the document date) and {WORD} (a word of the CV's language,
    * e.g. {of}); NULL: none.  The header is left off the first page, which
@@ -111,6 +120,11 @@ typedef struct cv_theme {
   const char *header;
   cv_align header_align;
   int header_first;
+  /* the last-updated line (updated:): text with the same fields, set on
+   * the first page where the running header goes ("{updated} {date}":
+   * "Last updated September 2026"); NULL: none, and in letters */
+  const char *updated;
+  cv_align updated_align;
   /* In a bundle of several documents (cvpdf render --bundle): whether
    * this document's page numbers (footer {page} and {pages}, and the PDF's
    * page labels) run on from the document before it (1), or restart at 1
@@ -118,7 +132,7 @@ typedef struct cv_theme {
   int page_numbers_continue;
   /* Where the footer's and header's texts were set (for messages about
    * them), NULL when not set. */
-  const cvpdf_node *footer_at, *header_at;
+  const cvpdf_node *footer_at, *header_at, *updated_at;
   /* per-section-type options: pairs "type.key" -> value */
   const char *opt_keys[32];
   const char *opt_vals[32];
@@ -195,5 +209,12 @@ const char *cv_theme_word_in(const cv_theme *t, const char *lang,
 const char *cv_theme_option(const cv_theme *t, const char *type,
                             const char *key);
 const cv_icon *cv_theme_icon(const cv_theme *t, const char *kind);
+
+/* Whether fmt is a list number's format: text around one %d (1, 2, 3),
+ * %a or %A (a, b, c), %i or %I (i, ii, iii). */
+int cv_number_format_ok(const char *fmt);
+/* Number n in format fmt into out (cap bytes); a number past what
+ * letters or numerals write is written in digits. */
+void cv_number_mark(char *out, size_t cap, const char *fmt, int n);
 
 #endif

@@ -22,7 +22,7 @@ const char *const cv_std_styles[] = {"body",        "title",
                                      NULL};
 
 /* Words core prints itself: "present" in dates, and those its footers
- * offer ({of}, {updated}). */
+ * and last-updated line offer ({of}, {updated}). */
 static const char *const core_words[] = {"present", "of", "updated", NULL};
 
 /* Options core reads for every section type. */
@@ -174,7 +174,8 @@ static int in_template(const char *text, const char *key) {
 int cv_lr_check_word(cv_lr *r, const cvpdf_node *key) {
   const char *name = cv_node_str(key);
   if (name &&
-      (in_template(r->t->footer, name) || in_template(r->t->header, name)))
+      (in_template(r->t->footer, name) || in_template(r->t->header, name) ||
+       in_template(r->t->updated, name)))
     return 0;
   return known_name(r, key, core_words, offsetof(cvpdf_section_type, words),
                     "word",

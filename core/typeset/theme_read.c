@@ -206,27 +206,34 @@ const char *cv_lr_dupstr(cv_lr *r, const cvpdf_node *n, const char *what) {
   return s ? cv_arena_strdup(r->arena, s) : NULL;
 }
 
-/* bullet: one mark for every level, or a list of them, level by level
- * (deeper levels repeat the last). */
-static void read_bullets(cv_lr *r, const cvpdf_node *v) {
-  cv_theme *t = r->t;
+/* bullet (a mark) or number (a format): one for every level, or a list
+ * of them, level by level (deeper levels repeat the last), into out. */
+static void read_marks(cv_lr *r, const cvpdf_node *v, const char *key,
+                       const char **out) {
+  int num = !strcmp(key, "number");
   size_t n = v->kind == CVPDF_NODE_SEQ ? v->n : 1;
   if (n == 0 || n > CV_BULLET_LEVELS) {
-    cv_lr_err(r, v,
-              "bullet: expected a mark or a list of 1 to %d marks, "
-              "found %zu",
-              CV_BULLET_LEVELS, n);
+    cv_lr_err(r, v, "%s: expected %s or a list of 1 to %d %s, found %zu", key,
+              num ? "a format" : "a mark", CV_BULLET_LEVELS,
+              num ? "formats" : "marks", n);
     return;
   }
   const char *marks[CV_BULLET_LEVELS] = {NULL};
   for (size_t i = 0; i < n; i++) {
-    marks[i] =
-        cv_lr_dupstr(r, v->kind == CVPDF_NODE_SEQ ? v->items[i] : v, "bullet");
+    const cvpdf_node *at = v->kind == CVPDF_NODE_SEQ ? v->items[i] : v;
+    marks[i] = cv_lr_dupstr(r, at, key);
     if (!marks[i])
       return;
+    if (num && !cv_number_format_ok(marks[i])) {
+      cv_lr_err(r, at,
+                "number: expected a format with one of %%d, %%a, %%A, %%i or "
+                "%%I such as \"%%d.\" or \"%%a)\", found \"%s\"",
+                marks[i]);
+      return;
+    }
   }
   for (size_t i = 0; i < CV_BULLET_LEVELS; i++)
-    t->bullets[i] = marks[i];
+    out[i] = marks[i];
 }
 
 void cv_lr_lists(cv_lr *r, const cvpdf_node *m) {
@@ -239,16 +246,9 @@ void cv_lr_lists(cv_lr *r, const cvpdf_node *m) {
   if ((v = cv_node_get(m, "indent")))
     cv_lr_length(r, v, "indent", &r->t->list_indent, R_INDENT);
   if ((v = cv_node_get(m, "bullet")))
-    read_bullets(r, v);
-  if ((v = cv_node_get(m, "number"))) {
-    const char *s = cv_lr_dupstr(r, v, "number");
-    const char *p = s ? strchr(s, '%') : NULL;
-    if (!p || p[1] != 'd' || strchr(p + 2, '%'))
-      cv_lr_err(r, v,
-                "number: expected a format with one %%d such as \"%%d.\"");
-    else
-      r->t->number_format = s;
-  }
+    read_marks(r, v, "bullet", r->t->bullets);
+  if ((v = cv_node_get(m, "number")))
+    read_marks(r, v, "number", r->t->numbers);
 }
 
 void cv_lr_pdf(cv_lr *r, const cvpdf_node *v) {
