@@ -250,4 +250,36 @@ grep -q 'family: Noto Sans CJK TC' "$T/tcc.yaml" &&
   ok "font_family Noto Sans TC becomes Noto Sans CJK TC" ||
   no "Noto Sans TC: $(cat "$T/tcc.yaml")"
 
+# 2.x typography small_caps and bold, header alignment, the titles' line.
+cat >"$T/v2.yaml" <<'YAML'
+cv:
+  name: Vida Two
+  email: vida@example.org
+design:
+  theme: classic
+  typography:
+    small_caps: {name: true, headline: false}
+    bold: {section_titles: false}
+  header: {alignment: center}
+  section_titles: {line_thickness: 1.5pt}
+  links: {underline: false}
+YAML
+"$BIN" convert -q "$T/v2.yaml" -o "$T/v2c.yaml" 2>"$T/err2" || no "convert v2"
+python3 - "$T/v2c.yaml" >"$T/py" 2>&1 <<'PY'
+import sys, yaml
+st = yaml.safe_load(open(sys.argv[1]))["theme"]["styles"]
+# cvpdf's YAML writer quotes every word YAML could read as a boolean.
+assert st["name"] == {"smallcaps": "true", "align": "center"}, st
+assert st["headline"] == {"smallcaps": "false", "align": "center"}, st
+assert st["contact"] == {"align": "center"}, st
+assert st["heading"] == {"bold": "false", "rule_width": 1.5}, st
+PY
+[ $? = 0 ] && [ ! -s "$T/err2" ] &&
+  ok "2.x small_caps, bold, header alignment and line_thickness become styles" ||
+  no "2.x styles: $(cat "$T/py" "$T/err2")"
+"$BIN" render -q "$T/v2.yaml" -o "$T/v2.pdf" --trace "$T/v2.trace" 2>/dev/null
+x=$(awk '/^text / && /"Vida"|"VIDA"|"Vida/ {print int($2); exit}' "$T/v2.trace")
+[ "${x:-0}" -gt 200 ] && ok "header alignment: center sets the name in the middle (x=$x)" ||
+  no "name at x=${x:-none}: $(grep -m3 '^text' "$T/v2.trace")"
+
 done_tests

@@ -353,7 +353,9 @@ static const struct toggle {
     {"disable_external_link_icons", 1, NULL, NULL, NULL,
      "has no cvpdf counterpart: cvpdf draws no icon after a link; left out"},
     {"links.show_external_link_icon", 0, NULL, NULL, NULL,
-     "has no cvpdf counterpart: cvpdf draws no icon after a link; left out"}};
+     "has no cvpdf counterpart: cvpdf draws no icon after a link; left out"},
+    {"links.underline", 0, NULL, NULL, NULL,
+     "has no cvpdf counterpart: cvpdf underlines no link; left out"}};
 
 static int put_toggle(dctx *d, const cvpdf_node *v, const char *path) {
   for (size_t i = 0; i < sizeof toggles / sizeof *toggles; i++) {
@@ -560,6 +562,45 @@ void cv_rcv_icons(cv_conv *c, cvpdf_node *th, const cvpdf_node *icons) {
         icons->items[i]);
 }
 
+/* RenderCV 2.x typography.small_caps.ELEMENT and bold.ELEMENT,
+ * header.alignment and section_titles.line_thickness: the styles'. */
+static int put_v2_style(dctx *d, const cvpdf_node *v, const char *path) {
+  static const char *const flags[][2] = {
+      {"typography.small_caps.", "smallcaps"}, {"typography.bold.", "bold"}};
+  for (size_t i = 0; i < 2; i++) {
+    size_t n = strlen(flags[i][0]);
+    const char *style =
+        strncmp(path, flags[i][0], n) ? NULL : style_of(path + n);
+    if (!style)
+      continue;
+    int b = cv_node_bool(v);
+    if (b < 0)
+      return left_out(d, v, path, "is not true or false; left out");
+    set_style(d, v, style, flags[i][1], b ? "true" : "false");
+    return 1;
+  }
+  if (!strcmp(path, "header.alignment")) {
+    static const char *const aligns[] = {"left", "center", "right"};
+    static const char *const header[] = {"name", "headline", "contact"};
+    for (size_t i = 0; i < 3; i++)
+      if (!strcmp(v->str, aligns[i])) {
+        for (size_t j = 0; j < 3; j++)
+          set_style(d, v, header[j], "align", v->str);
+        return 1;
+      }
+    return left_out(d, v, path, "is not left, center or right; left out");
+  }
+  if (!strcmp(path, "section_titles.line_thickness")) {
+    double pt = length_pt(v->str, d->em);
+    if (pt < 0 || pt > 10)
+      return left_out(d, v, path,
+                      "is not a length of 0 to 10 pt cvpdf reads; left out");
+    put_pt(d, v, "styles.heading", "rule_width", pt);
+    return 1;
+  }
+  return 0;
+}
+
 /* One leaf of design at path: mapped, or 0. */
 static int leaf(dctx *d, const char *path, const cvpdf_node *v) {
   if (!strncmp(path, "options.", 8)) { /* 0.x: design.options */
@@ -606,7 +647,7 @@ static int leaf(dctx *d, const char *path, const cvpdf_node *v) {
   if (!strcmp(path, "seperator_between_connections") ||
       !strcmp(path, "header.connections.separator"))
     return put_separator(d, v);
-  if (put_toggle(d, v, path))
+  if (put_toggle(d, v, path) || put_v2_style(d, v, path))
     return 1;
   if (!strcmp(path, "content_scale"))
     return put_scale(d, v, path);
