@@ -793,6 +793,40 @@ static void test_tail_or_loose(void) {
   cv_hlist_fini(&h);
 }
 
+/* (n) A paragraph no pass up to the emergency one can set (a justified
+ * bullet of a real CV: "There are 7 unique entry types: BulletEntry, ...,
+ * PublicationEntry, and OneLineEntry.", its boxes' widths in points at
+ * 10 pt): every first line is past badness INF_BAD, and TeX's demerits
+ * cannot tell "There are" spread over the measure from a full line a
+ * little too loose.  The breaker sets the full line. */
+static void test_beyond_inf(void) {
+  static const double words[] = {19.88, 12.68, 4.65,  28.25, 22.07,
+                                 24.30, 48.88, 42.58, 65.90, 70.05,
+                                 55.64, 70.96, 15.05, 59.57};
+  cv_hlist h;
+  cv_hlist_init(&h);
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    if (i)
+      cv_hlist_glue(&h, 2.5, 1.25, 0.83);
+    cv_hlist_box(&h, words[i], NULL);
+  }
+  cv_hlist_penalty(&h, 0, CV_INF_PENALTY, 0);
+  cv_hlist_glue(&h, 0, CV_FIL, 0);
+  cv_hlist_penalty(&h, 0, CV_EJECT_PENALTY, 0);
+  cv_line *L = NULL;
+  size_t n = 0;
+  int pass = 0;
+  break_at(&h, 483.3, 1, &L, &n, &pass);
+  double nat = 0, st = 0, sh = 0;
+  if (n)
+    line_sums(&h, &L[0], &nat, &st, &sh);
+  check(n == 2 && pass == 4 && nat > 0.8 * 483.3,
+        "beyond INF_BAD: a loose full line, not two words across it",
+        "lines %zu pass %d first line %.1f pt of 483.3", n, pass, nat);
+  free(L);
+  cv_hlist_fini(&h);
+}
+
 /* (m) A hyphen flagged CV_HYPHEN_LAST_RESORT is taken only when no pass
  * up to the emergency one can set the paragraph: not where a line within
  * tolerance exists without it, but where the only other way is a line
@@ -843,6 +877,7 @@ int main(void) {
   test_very_long();
   test_finishing();
   test_tail_or_loose();
+  test_beyond_inf();
   test_last_resort();
   if (failures)
     printf("# %d failed\n", failures);

@@ -331,6 +331,25 @@ static double line_demerits(const kp *k, const kp_active *a, int bad, int fit,
   return d;
 }
 
+/* Only the last passes take a line of badness INF_BAD, which is every
+ * line stretched past 4.65 times its stretch: the demerits TeX gives it
+ * are the same whether the line is a little too loose or one word spread
+ * over the measure, so those passes could set "There" and "are" at the
+ * two ends of a line rather than a loose full line.  This adds demerits
+ * that grow with the stretch past badness INF_BAD (as the square of
+ * 100 r^3, as TeX's demerits grow with badness below it), 0 for any line
+ * TeX's badness tells apart. */
+static double beyond_inf(double shortfall, double stretch) {
+  if (shortfall <= EPS)
+    return 0;
+  double r = stretch > EPS ? shortfall / stretch : 1.0e3;
+  if (r <= 4.65)
+    return 0;
+  r = r > 1.0e3 ? 1.0e3 : r;
+  double b = 100.0 * r * r * r - INF_BAD;
+  return b > 0 ? b * b : 0;
+}
+
 /* Whether nodes [a, b) hold a space (glue with a width). */
 static int has_space(const kp *k, size_t a, size_t b) {
   for (size_t i = a; i < b; i++)
@@ -445,7 +464,7 @@ static void try_break(kp *k, size_t b, int pi, int flagged) {
       continue;
     }
     double d = line_demerits(k, a, bad, fit, pi, flagged, is_final) + fin;
-    d += a->demerits;
+    d += a->demerits + beyond_inf(lw - nat, st + k->background_stretch);
     if (d <= bs.minimal[fit]) { /* section 855 */
       bs.minimal[fit] = d;
       bs.place[fit] = a->passive;
