@@ -62,11 +62,15 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
                     ? cv_bld_line_items(b, cv_bld_style(b, sname), txt.data, &w)
                     : NULL;
   cv_buf_fini(&txt);
-  double x = b->theme->margin_left;
+  /* The text block as entries see it, whatever section is open. */
+  const cv_theme *t = b->theme;
+  double x = t->margin_left + t->entry_left;
+  double m = t->page_w - t->margin_left - t->margin_right - t->entry_left -
+             t->entry_right;
   if (al == CV_ALIGN_CENTER)
-    x += (b->measure - w) / 2;
+    x += (m - w) / 2;
   else if (al == CV_ALIGN_RIGHT)
-    x += b->measure - w;
+    x += m - w;
   for (size_t i = 0; line && i < line->n; i++)
     if (cv_bld_place_item(b, pg, &line->items[i], x, y) < 0)
       return -1;
