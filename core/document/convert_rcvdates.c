@@ -218,7 +218,11 @@ void cv_rcv_dates(cv_conv *c, const cvpdf_node *design, cvpdf_node *th) {
   cvpdf_node *dates = cv_conv_map(c, design);
   formats(c, design, dates);
   spans(c, design, dates);
-  if (cv_node_len(dates))
+  /* The design's dates: width may have made the theme's dates: already. */
+  cvpdf_node *have = (cvpdf_node *)cv_node_get(th, "dates");
+  for (size_t i = 0; have && dates && i < dates->n; i++)
+    cv_conv_set(c, have, dates->keys[i]->str, dates->keys[i], dates->items[i]);
+  if (!have && cv_node_len(dates))
     cv_conv_set(c, th, "dates", design, dates);
   if (last_updated(c, design)) {
     const cvpdf_node *at = design;

@@ -48,12 +48,12 @@ static void expand_fields(cvpdf_builder *b, const char *text, size_t page,
   }
 }
 
-/* Places a footer or running header line; y is its baseline.  With
- * `entries`, it is aligned in the entries' width (spacing: entry_left and
+/* Places a footer, running header or last-updated line; y is its
+ * baseline.  It is aligned in the entries' width (spacing: entry_left and
  * entry_right), as the dates beside them are. */
 static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
                            const char *sname, cv_align al, double y,
-                           size_t page, size_t pages, int entries) {
+                           size_t page, size_t pages) {
   if (!text)
     return 0;
   cv_buf txt;
@@ -64,13 +64,15 @@ static int add_margin_text(cvpdf_builder *b, cv_page *pg, const char *text,
                     ? cv_bld_line_items(b, cv_bld_style(b, sname), txt.data, &w)
                     : NULL;
   cv_buf_fini(&txt);
+  /* The text block as entries see it, whatever section is open. */
   const cv_theme *t = b->theme;
-  double x = t->margin_left + (entries ? t->entry_left : 0);
-  double room = b->measure - (entries ? t->entry_left + t->entry_right : 0);
+  double x = t->margin_left + t->entry_left;
+  double m = t->page_w - t->margin_left - t->margin_right - t->entry_left -
+             t->entry_right;
   if (al == CV_ALIGN_CENTER)
-    x += (room - w) / 2;
+    x += (m - w) / 2;
   else if (al == CV_ALIGN_RIGHT)
-    x += room - w;
+    x += m - w;
   for (size_t i = 0; line && i < line->n; i++)
     if (cv_bld_place_item(b, pg, &line->items[i], x, y) < 0)
       return -1;
@@ -85,7 +87,7 @@ int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
     y = 24;
   cv_source_set(&b->src, t->footer_at);
   if (add_margin_text(b, pg, t->footer, "footer", t->footer_align, y, page,
-                      pages, 0) < 0)
+                      pages) < 0)
     return -1;
   /* The header's baseline sits halfway into the top margin, and never
    * closer than 24pt to the edge of the paper; so does the last-updated
@@ -96,12 +98,12 @@ int cv_bld_add_footer(cvpdf_builder *b, cv_page *pg, int first, size_t page,
   if (first && t->updated) {
     cv_source_set(&b->src, t->updated_at);
     if (add_margin_text(b, pg, t->updated, "header", t->updated_align,
-                        t->page_h - top, page, pages, 1) < 0)
+                        t->page_h - top, page, pages) < 0)
       return -1;
   }
   if (first && !t->header_first)
     return 0;
   cv_source_set(&b->src, t->header_at);
   return add_margin_text(b, pg, t->header, "header", t->header_align,
-                         t->page_h - top, page, pages, 0);
+                         t->page_h - top, page, pages);
 }
