@@ -99,6 +99,14 @@ static cvpdf_node *new_node(cv_conv *c, cvpdf_node_kind kind,
   return n;
 }
 
+const char *cv_conv_lookup(const char *const (*map)[2], size_t n,
+                           const char *key) {
+  for (size_t i = 0; key && i < n; i++)
+    if (!strcmp(key, map[i][0]))
+      return map[i][1];
+  return NULL;
+}
+
 cvpdf_node *cv_conv_scalar(cv_conv *c, const cvpdf_node *at, const char *s) {
   if (!s)
     return NULL;

@@ -26,6 +26,10 @@ void cv_conv_warn(cv_conv *c, const cvpdf_node *at, const char *fmt, ...)
 /* New nodes, positioned at `at` (may be NULL: position unknown).  NULL
  * only on out of memory, which is recorded in c. */
 cvpdf_node *cv_conv_scalar(cv_conv *c, const cvpdf_node *at, const char *s);
+/* The second name of the pair in map[0..n) whose first is key, or NULL:
+ * the tables that rename one format's words as another's. */
+const char *cv_conv_lookup(const char *const (*map)[2], size_t n,
+                           const char *key);
 cvpdf_node *cv_conv_map(cv_conv *c, const cvpdf_node *at);
 cvpdf_node *cv_conv_seq(cv_conv *c, const cvpdf_node *at);
 /* Appends to a sequence made by cv_conv_seq; NULL items are skipped. */

@@ -173,10 +173,7 @@ static const char *month_form(const char *tpl) {
       {"MONTH_NAME YEAR", "long"},
       {"MONTH_IN_TWO_DIGITS/YEAR", "numeric"},
       {"YEAR", "none"}};
-  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
-    if (!strcmp(tpl, forms[i][0]))
-      return forms[i][1];
-  return NULL;
+  return cv_conv_lookup(forms, sizeof forms / sizeof *forms, tpl);
 }
 
 /* How dates are written: templates.single_date and show_only_years as

@@ -145,10 +145,7 @@ static const char *style_of(const char *element) {
                                        {"section_titles", "heading"},
                                        {"links", "link"},
                                        {"footer", "footer"}};
-  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-    if (!strcmp(element, map[i][0]))
-      return map[i][1];
-  return NULL;
+  return cv_conv_lookup(map, sizeof map / sizeof *map, element);
 }
 
 /* A warning naming the design key at path and its value, which is left
