@@ -10,8 +10,9 @@
  *    hyphen) stands for one, as in the 1981 paper;
  *  - every line number is its own class (TeX's easy_line is never reached)
  *    because line widths come from a callback that may vary on any line,
- *    except in paragraphs broken in windows (below) when the caller says
- *    from which line on the widths are equal;
+ *    except in paragraphs broken in windows (below) and on the passes that
+ *    take lines of any badness, when the caller says from which line on
+ *    the widths are equal;
  *  - after the emergency pass, a fourth pass takes lines of any badness
  *    (true badness, no emergency stretch) but keeps the finishing rules,
  *    and only a fifth, overfull-accepting pass gives them up: a very
@@ -652,6 +653,14 @@ static void set_pass(kp *k, int pass) {
                               ? p->emergency_stretch
                               : 0.0;
   k->final_pass = pass == 5;
+  /* The last passes take lines of any badness, so every break can be
+   * reached in almost any number of lines: with a class per line number
+   * the active list grows as breaks times lines (7,065 nodes and 3 ms for
+   * one 245-node bullet).  There, as TeX always does, the equal lines are
+   * one class; earlier passes keep a class per line. */
+  k->easy_line = k->n > KP_WHOLE || (pass >= 4 && p->looseness == 0)
+                     ? p->same_width_from
+                     : -1;
 }
 
 /* Whether a pass is the last one allowed to succeed feasibly, where a
@@ -698,7 +707,6 @@ static int window_passes(kp *k, const kp_origin *o, size_t last, size_t *best) {
 static int break_windows(kp *k, kp_breaks *bk) {
   kp_origin o = {NONE, 0, 0, DECENT_FIT, 0};
   int most = 0, whole = 0;
-  k->easy_line = k->n > KP_WHOLE ? k->p->same_width_from : -1;
   for (;;) {
     whole = whole || k->n - o.start <= (o.pos == NONE ? KP_WHOLE : KP_WINDOW);
     size_t last = whole ? k->final : o.start + KP_WINDOW - 1;
