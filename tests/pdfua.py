@@ -102,7 +102,64 @@ def check_content(data, where, bad):
             bad.append(f"01-005 '{op}' neither tagged nor an artifact ({where})")
 
 
-def walk_structure(doc, root, bad, counts):
+def held_content(doc, ref, e, held):
+    """Notes what element ref holds: (page, MCID) for its marked-content
+    kids, ("annot", ref) for its annotation kids."""
+    for x in listify(e.get("/K")):
+        if isinstance(x, int):
+            held.setdefault((e.get("/Pg"), x), []).append(ref)
+            continue
+        d = doc.deref(x)
+        if isinstance(d, dict) and d.get("/Type") == "/MCR":
+            held.setdefault((d.get("/Pg") or e.get("/Pg"), d.get("/MCID")), []).append(ref)
+        elif isinstance(d, dict) and d.get("/Type") == "/OBJR":
+            held.setdefault(("annot", d.get("/Obj")), []).append(ref)
+
+
+def number_tree(doc, node, out):
+    """The entries of a number tree, key -> value, leaves and kids."""
+    node = doc.deref(node) or {}
+    nums = node.get("/Nums") or []
+    for i in range(0, len(nums) - 1, 2):
+        out[nums[i]] = nums[i + 1]
+    for kid in node.get("/Kids") or []:
+        number_tree(doc, kid, out)
+
+
+def check_parent_tree(doc, root, held, pages, bad):
+    """PDF 32000-1, 14.7.4.4: each page's ParentTree array gives, at each
+    MCID its content marks, the element that holds that MCID, and each
+    annotation's key its element; nothing else is held."""
+    tree = {}
+    number_tree(doc, root.get("/ParentTree"), tree)
+    marked = set()
+    for ref, v in pages:
+        arr = doc.deref(tree.get(v.get("/StructParents")))
+        arr = arr if isinstance(arr, list) else []
+        for c in listify(v.get("/Contents")):
+            for m in re.finditer(rb"/MCID\s+(\d+)", doc.data(c)):
+                mcid = int(m.group(1))
+                marked.add((ref, mcid))
+                owner = held.get((ref, mcid), [])
+                got = arr[mcid] if mcid < len(arr) else None
+                if len(owner) != 1 or got != owner[0]:
+                    bad.append(f"14.7.4.4 page {ref} MCID {mcid}: the ParentTree gives {got}, "
+                               f"the structure {owner}")
+        for a in listify(v.get("/Annots")):
+            ad = doc.deref(a)
+            if isinstance(ad, dict) and isinstance(ad.get("/StructParent"), int):
+                owner = held.get(("annot", a), [])
+                got = tree.get(ad["/StructParent"])
+                if len(owner) != 1 or got != owner[0]:
+                    bad.append(f"14.7.4.4 annotation {a}: the ParentTree gives {got}, "
+                               f"the structure {owner}")
+    for key in held:
+        if key[0] != "annot" and key not in marked:
+            bad.append(f"14.7.4.4 the structure holds MCID {key[1]} of page {key[0]}, "
+                       "which its content does not mark")
+
+
+def walk_structure(doc, root, bad, counts, held):
     heads = []
     seen = set()
     todo = [(root.get("/K"), None)]
@@ -117,6 +174,7 @@ def walk_structure(doc, root, bad, counts):
         e = doc.obj(k)
         if e.get("/Type") in ("/MCR", "/OBJR"):
             continue
+        held_content(doc, k, e, held)
         s = (e.get("/S") or "")[1:]
         counts[s] = counts.get(s, 0) + 1
         if s not in STANDARD:
@@ -193,13 +251,15 @@ def check(pdf):
     root = doc.deref(cat.get("/StructTreeRoot"))
     if not isinstance(root, dict) or not root.get("/ParentTree"):
         bad.append("01-006 no structure tree with a ParentTree")
-    else:
-        walk_structure(doc, root, bad, counts)
+    held, pages = {}, []
+    if isinstance(root, dict) and root.get("/ParentTree"):
+        walk_structure(doc, root, bad, counts, held)
     for ref, o in doc.objs.items():
         v = o.get("value") if isinstance(o, dict) else None
         if not isinstance(v, dict) or v.get("/Type") != "/Page":
             continue
         where = ref[4:]
+        pages.append((where, v))
         if v.get("/Tabs") != "/S":
             bad.append(f"PDF/UA 7.18.3: page {where} has no /Tabs /S")
         if not isinstance(v.get("/StructParents"), int):
@@ -214,6 +274,8 @@ def check(pdf):
         contents = listify(v.get("/Contents"))
         for c in contents:
             check_content(doc.data(c), f"page {where}", bad)
+    if isinstance(root, dict) and root.get("/ParentTree"):
+        check_parent_tree(doc, root, held, pages, bad)
     return bad, counts
 
 

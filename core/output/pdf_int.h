@@ -135,6 +135,7 @@ typedef struct tags {
 typedef struct pdf_obj_text {
   uint32_t num;
   size_t off, len; /* in text */
+  uint32_t cols;   /* the text is cells of cols bytes; 0: free text */
 } pdf_obj_text;
 
 typedef struct pdf_objs {
@@ -276,6 +277,16 @@ int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
  * out of memory. */
 int cv_pdf_objs_begin(pdf_objs *o, uint32_t num);
 void cv_pdf_objs_end(pdf_objs *o);
+/* The object being made is written in cells of cols bytes, one token a
+ * cell (cv_pdf_put_cell): the packer gives it an object stream of rows
+ * of that width, where a row is stored as its difference from the one
+ * before (pdf_compact.c). */
+void cv_pdf_objs_cells(pdf_objs *o, uint32_t cols);
+/* Token s (n bytes, at most cols - 1) right-aligned in a cell of cols
+ * bytes, after padding b's text from start up to a whole number of
+ * cells.  A longer token goes after one space and spills over. */
+void cv_pdf_put_cell(cv_buf *b, size_t start, uint32_t cols, const char *s,
+                     size_t n);
 void cv_pdf_objs_fini(pdf_objs *o);
 /* v in decimal; " num 0 R". */
 void cv_pdf_put_uint(cv_buf *b, uint32_t v);
