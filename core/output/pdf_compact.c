@@ -237,30 +237,68 @@ static int digits(size_t v) {
   return n;
 }
 
-/* A number right-aligned in w columns. */
-static void put_aligned(cv_buf *b, size_t v, int w) {
-  for (int d = digits(v); d < w; d++)
-    cv_buf_putc(b, ' ');
-  cv_pdf_put_uint(b, (uint32_t)v);
+/* The widest row: an object of ROW_MAX bytes, or a cell, with room. */
+#define ROW_CAP 512
+
+/* Rows of cols bytes, stored as PNG Up rows (PDF 32000-1, 7.4.4.4): a
+ * filter byte, then each byte's difference from the one above it. */
+typedef struct rows_out {
+  unsigned char *at; /* the next stored row */
+  size_t cols;
+  unsigned char row[ROW_CAP], prev[ROW_CAP];
+} rows_out;
+
+/* Makes t n rows of cols bytes, to be filled by rows_put; -1 when out of
+ * memory. */
+static int rows_begin(rows_out *o, cv_buf *t, size_t n, size_t cols) {
+  cv_buf_reset(t);
+  if (cols > ROW_CAP || t->failed ||
+      cv_grow((void **)&t->data, &t->cap, n * (cols + 1) + 1, 1) < 0)
+    return -1;
+  t->len = n * (cols + 1);
+  t->data[t->len] = '\0';
+  o->at = (unsigned char *)t->data;
+  o->cols = cols;
+  memset(o->prev, 0, cols);
+  memset(o->row, ' ', cols);
+  return 0;
+}
+
+/* Stores o->row and makes it the row above; o->row is blank again. */
+static void rows_put(rows_out *o) {
+  unsigned char *out = o->at;
+  *out++ = 2; /* Up */
+  for (size_t c = 0; c < o->cols; c++)
+    out[c] = (unsigned char)(o->row[c] - o->prev[c]);
+  memcpy(o->prev, o->row, o->cols);
+  memset(o->row, ' ', o->cols);
+  o->at += o->cols + 1;
+}
+
+/* v right-aligned in row[at - w, at). */
+static void put_right(unsigned char *row, size_t at, size_t v) {
+  do
+    row[--at] = (unsigned char)('0' + v % 10);
+  while ((v /= 10) && at > 0);
 }
 
 /* The decoded text of an object stream of b's objects: the index ("num
  * offset" pairs), then the objects; *first gets where they start.
  *
  * With cols > 0 every index pair and every object fills a row of cols
- * bytes, padded with spaces, and each row goes out as its difference
- * from the row before (the PNG Up predictor, PDF 32000-1, 7.4.4.4): the
- * structure tree's elements are dictionaries alike, numbered a role at a
- * time, so two rows differ in a digit or two and the differences are
- * mostly zeros.  Deflate finds no repeats in rising numbers written out,
- * and finds them in their differences.  The numbers of the index are
- * right-aligned so that their digits stay in the same columns.  Academic
- * CV at 100x, with the parent tree's and long elements' cells
- * (put_cells): object streams 325 -> 124 KB, the file 888 -> 672 KB. */
+ * bytes, padded with spaces, and each row is stored as its difference
+ * from the row before (rows_put): the structure tree's elements are
+ * dictionaries alike, numbered a role at a time, so two rows differ in a
+ * digit or two and the differences are mostly zeros.  Deflate finds no
+ * repeats in rising numbers written out, and finds them in their
+ * differences.  The numbers of the index are right-aligned so that
+ * their digits stay in the same columns.  Academic CV at 100x, with the
+ * parent tree's and long elements' cells (put_cells): object streams 325
+ * -> 124 KB, the file 888 -> 672 KB. */
 static int stream_text(packer *p, const bin *b, size_t cols, size_t *first) {
   cv_buf *t = &p->text;
-  cv_buf_reset(t);
   if (!cols) {
+    cv_buf_reset(t);
     for (uint32_t i = 0; i < b->n; i++) {
       if (i)
         cv_buf_putc(t, ' ');
@@ -273,40 +311,29 @@ static int stream_text(packer *p, const bin *b, size_t cols, size_t *first) {
     cv_buf_put(t, b->body.data, b->body.len);
     return t->failed ? -1 : 0;
   }
-  int nw = digits(b->num[b->n - 1]), ow = digits(cols * b->n);
-  size_t rows = 2 * (size_t)b->n;
-  *first = cols * b->n;
-  /* Each row goes out as a filter byte and its difference from prev. */
-  cv_buf line, prev;
-  cv_buf_init(&line);
-  cv_buf_init(&prev);
-  for (size_t r = 0; r < rows; r++) {
-    cv_buf_reset(&line);
-    if (r < b->n) {
-      put_aligned(&line, b->num[r], nw);
-      cv_buf_putc(&line, ' ');
-      put_aligned(&line, cols * r, ow);
-    } else {
-      size_t i = r - b->n;
-      cv_buf_put(&line, b->body.data + b->off[i], b->off[i + 1] - b->off[i]);
-    }
-    while (line.len < cols)
-      cv_buf_putc(&line, ' ');
-    if (line.failed)
-      break;
-    cv_buf_putc(t, 2); /* Up */
-    for (size_t c = 0; c < cols; c++) {
-      unsigned char up = r ? (unsigned char)prev.data[c] : 0;
-      cv_buf_putc(t, (char)((unsigned char)line.data[c] - up));
-    }
-    cv_buf swap = prev;
-    prev = line;
-    line = swap;
+  /* As many index pairs a row as fit; the rows of the index, then a
+   * row an object.  The offsets depend on how many rows the index
+   * takes, and that on how wide an offset is: the widest offset of a
+   * row an object is wide enough. */
+  size_t nw = (size_t)digits(b->num[b->n - 1]);
+  size_t ow = (size_t)digits(cols * 2 * b->n), pw = nw + 1 + ow + 1;
+  size_t per = cols / pw, irows = (b->n + per - 1) / per;
+  rows_out o;
+  if (rows_begin(&o, t, irows + b->n, cols) < 0)
+    return -1;
+  *first = cols * irows;
+  for (uint32_t i = 0; i < b->n; i++) {
+    size_t at = (i % per) * pw;
+    put_right(o.row, at + nw, b->num[i]);
+    put_right(o.row, at + nw + 1 + ow, cols * i);
+    if (i % per == per - 1 || i + 1 == b->n)
+      rows_put(&o);
   }
-  int failed = line.failed || prev.failed || t->failed;
-  cv_buf_fini(&line);
-  cv_buf_fini(&prev);
-  return failed ? -1 : 0;
+  for (uint32_t i = 0; i < b->n; i++) {
+    memcpy(o.row, b->body.data + b->off[i], b->off[i + 1] - b->off[i]);
+    rows_put(&o);
+  }
+  return 0;
 }
 
 /* Rows no wider than this; a longer object goes to a plain stream. */
@@ -338,11 +365,12 @@ static int flush_bin(packer *p, bin *b) {
         cols = b->off[i + 1] - b->off[i];
     cols = (cols + 9) / 10 * 10; /* offsets that end in 0 */
     /* An index row: the number, a space, the offset. */
-    while ((size_t)digits(b->num[b->n - 1]) + 1 + (size_t)digits(cols * b->n) >
+    while ((size_t)digits(b->num[b->n - 1]) + (size_t)digits(cols * 2 * b->n) +
+               2 >
            cols)
       cols += 10;
   }
-  if (cols && !alike(b))
+  if (cols > ROW_CAP || (cols && !alike(b)))
     cols = 0;
   size_t first = 0, n = 0;
   if (stream_text(p, b, cols, &first) < 0 ||
@@ -369,25 +397,16 @@ static int flush_bin(packer *p, bin *b) {
 static int put_cells(packer *p, uint32_t num, const char *s, size_t len,
                      uint32_t cols) {
   cv_buf *t = &p->text;
-  cv_buf_reset(t);
-  char idx[32];
-  int k = snprintf(idx, sizeof idx, "%u 0", num);
-  if (k <= 0 || (size_t)k > cols || len % cols)
+  rows_out o;
+  if (len % cols || (size_t)digits(num) + 2 > cols ||
+      rows_begin(&o, t, 1 + len / cols, cols) < 0)
     return -1;
-  if (cols > 256)
-    return -1;
-  unsigned char row[256], prev[256] = {0};
-  for (size_t r = 0; r <= len / cols; r++) {
-    if (r == 0) {
-      memset(row, ' ', cols);
-      memcpy(row, idx, (size_t)k);
-    } else {
-      memcpy(row, s + (r - 1) * cols, cols);
-    }
-    cv_buf_putc(t, 2); /* Up */
-    for (size_t c = 0; c < cols; c++)
-      cv_buf_putc(t, (char)(row[c] - prev[c]));
-    memcpy(prev, row, cols);
+  put_right(o.row, (size_t)digits(num), num);
+  o.row[digits(num) + 1] = '0';
+  rows_put(&o);
+  for (size_t r = 0; r < len / cols; r++) {
+    memcpy(o.row, s + r * cols, cols);
+    rows_put(&o);
   }
   size_t n = 0;
   if (t->failed || cv_pdf_deflate(&p->z, t->data, t->len, &n) < 0)
