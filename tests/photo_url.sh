@@ -187,7 +187,8 @@ jr "$T/down.json" "$URL/me.png"
   no "no server listening: $(cat "$T/err")"
 # libcurl is loaded by the first fetch only: a render that fetches
 # nothing does not map it (nor the libraries it needs); one that fetches
-# does, and the fetches above show it works.
+# does, and the fetches above show it works.  Nor does a render map
+# libmicrohttpd, which serve loads when it starts (tests/serve.sh).
 LD_DEBUG=files "$BIN" render examples/minimal.yaml -q -o "$T/plain.pdf" \
   2>"$T/ld-plain"
 printf '{"basics": {"name": "Ann Lee", "image": "%s/me.jpg"}}\n' "$URL" \
@@ -200,4 +201,7 @@ if ! grep -q "file=libcurl" "$T/ld-plain" &&
 else
   no "libcurl: $(grep -c "file=libcurl" "$T/ld-plain") loads without a fetch, $(grep -c "file=libcurl" "$T/ld-fetch") with one"
 fi
+! grep -q "file=libmicrohttpd" "$T/ld-plain" "$T/ld-fetch" &&
+  ok "libmicrohttpd not loaded by a render" ||
+  no "libmicrohttpd loaded by a render"
 done_tests

@@ -391,7 +391,7 @@ static int run(cv_serve *s, const serve_cmd *cmd, int sfd) {
   s->stopping = 1;
   pthread_cond_broadcast(&s->changed);
   pthread_mutex_unlock(&s->mu);
-  MHD_stop_daemon(d);
+  cv_serve_stop(d);
   close(lfd);
   close(ifd);
   if (opener > 0)

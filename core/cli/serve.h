@@ -135,6 +135,8 @@ struct MHD_Daemon;
 /* Starts the HTTP server on a listening socket (which stays the
  * caller's); NULL after saying why. */
 struct MHD_Daemon *cv_serve_start(cv_serve *s, int listen_fd);
+/* Stops what cv_serve_start started (NULL: nothing). */
+void cv_serve_stop(struct MHD_Daemon *d);
 /* Whether a request's Host header names this server: the address served,
  * localhost on loopback, or any IP address when serving on all of them, and
  * the port.  Anything else may be a DNS name rebound to this machine. */

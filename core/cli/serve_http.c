@@ -3,7 +3,10 @@
  * the only file it reads or writes on request is the CV. */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +29,72 @@ typedef struct request {
   int too_large;
 } request;
 
+/* libmicrohttpd, loaded when serve starts: linked in, it and the
+ * libraries it needs (GnuTLS and six more) would be loaded and relocated
+ * by every render.  Its headers still come from meson's
+ * dependency('libmicrohttpd'); its ABI is libmicrohttpd.so.12. */
+#define MHD_SONAME "libmicrohttpd.so.12"
+
+typedef struct mhd_api {
+  struct MHD_Daemon *(*start_daemon)(unsigned flags, uint16_t port,
+                                     MHD_AcceptPolicyCallback apc,
+                                     void *apc_cls,
+                                     MHD_AccessHandlerCallback dh, void *dh_cls,
+                                     ...);
+  void (*stop_daemon)(struct MHD_Daemon *d);
+  enum MHD_Result (*add_response_header)(struct MHD_Response *r,
+                                         const char *header,
+                                         const char *content);
+  struct MHD_Response *(*create_response_from_buffer)(
+      size_t size, void *buffer, enum MHD_ResponseMemoryMode mode);
+  void (*destroy_response)(struct MHD_Response *r);
+  const char *(*lookup_connection_value)(struct MHD_Connection *c,
+                                         enum MHD_ValueKind kind,
+                                         const char *key);
+  enum MHD_Result (*queue_response)(struct MHD_Connection *c, unsigned int code,
+                                    struct MHD_Response *r);
+} mhd_api;
+
+/* Loaded once, by the first serve, under pthread_once; only read after. */
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static mhd_api mhd;
+static char mhd_failure[256];
+
+/* dlsym's answer, as POSIX has it stored into a function pointer. */
+#define MHD_SYM(lib, field, name) (*(void **)&mhd.field = dlsym(lib, name))
+
+static void mhd_load(void) {
+  void *lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    const char *e = dlerror();
+    snprintf(mhd_failure, sizeof mhd_failure, "cannot load %s: %s", MHD_SONAME,
+             e ? e : "unknown error");
+    return;
+  }
+  if (!MHD_SYM(lib, start_daemon, "MHD_start_daemon") ||
+      !MHD_SYM(lib, stop_daemon, "MHD_stop_daemon") ||
+      !MHD_SYM(lib, add_response_header, "MHD_add_response_header") ||
+      !MHD_SYM(lib, create_response_from_buffer,
+               "MHD_create_response_from_buffer") ||
+      !MHD_SYM(lib, destroy_response, "MHD_destroy_response") ||
+      !MHD_SYM(lib, lookup_connection_value, "MHD_lookup_connection_value") ||
+      !MHD_SYM(lib, queue_response, "MHD_queue_response"))
+    snprintf(mhd_failure, sizeof mhd_failure, "%s lacks a function cvpdf uses",
+             MHD_SONAME);
+}
+
+void cv_serve_stop(struct MHD_Daemon *d) {
+  if (d)
+    mhd.stop_daemon(d);
+}
+
 static void add_common_headers(struct MHD_Response *r) {
-  MHD_add_response_header(r, "Cache-Control", "no-store");
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  mhd.add_response_header(r, "Cache-Control", "no-store");
+  mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
   /* The token is in every URL: never pass it on to another site. */
-  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-  MHD_add_response_header(r, "X-Frame-Options", "DENY");
-  MHD_add_response_header(r, "Content-Security-Policy",
+  mhd.add_response_header(r, "Referrer-Policy", "no-referrer");
+  mhd.add_response_header(r, "X-Frame-Options", "DENY");
+  mhd.add_response_header(r, "Content-Security-Policy",
                           "default-src 'none'; script-src 'self'; "
                           "style-src 'self'; img-src 'self' blob: data:; "
                           "connect-src 'self'; frame-ancestors 'none'; "
@@ -44,16 +106,16 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned code,
                              struct MHD_Response *r, const char *type,
                              const char *timing, const char *attachment) {
   add_common_headers(r);
-  MHD_add_response_header(r, "Content-Type", type);
+  mhd.add_response_header(r, "Content-Type", type);
   if (timing)
-    MHD_add_response_header(r, "Server-Timing", timing);
+    mhd.add_response_header(r, "Server-Timing", timing);
   if (attachment) {
     char cd[512];
     snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", attachment);
-    MHD_add_response_header(r, "Content-Disposition", cd);
+    mhd.add_response_header(r, "Content-Disposition", cd);
   }
-  enum MHD_Result ret = MHD_queue_response(c, code, r);
-  MHD_destroy_response(r);
+  enum MHD_Result ret = mhd.queue_response(c, code, r);
+  mhd.destroy_response(r);
   return ret;
 }
 
@@ -61,7 +123,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
                              const char *type, const void *data, size_t len,
                              const char *timing, const char *attachment) {
   struct MHD_Response *r =
-      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+      mhd.create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
   if (!r)
     return MHD_NO;
   return queue(c, code, r, type, timing, attachment);
@@ -73,10 +135,10 @@ static enum MHD_Result reply_picture(struct MHD_Connection *c, unsigned code,
                                      const char *timing, const char *hash,
                                      const char *attachment) {
   struct MHD_Response *r =
-      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+      mhd.create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
   if (!r)
     return MHD_NO;
-  MHD_add_response_header(r, "X-Picture-Hash", hash);
+  mhd.add_response_header(r, "X-Picture-Hash", hash);
   return queue(c, code, r, "image/png", timing, attachment);
 }
 
@@ -95,7 +157,7 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned code,
 }
 
 static const char *arg(struct MHD_Connection *c, const char *name) {
-  return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  return mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
 }
 
 /* A whole decimal number within [lo, hi], or -1. */
@@ -234,11 +296,11 @@ static enum MHD_Result reply_with_picture(struct MHD_Connection *c,
   cv_buf_put(json, png->data, png->len);
   if (json->failed)
     return reply_text(c, 500, "out of memory\n");
-  struct MHD_Response *r = MHD_create_response_from_buffer(
+  struct MHD_Response *r = mhd.create_response_from_buffer(
       json->len, json->data, MHD_RESPMEM_MUST_COPY);
   if (!r)
     return MHD_NO;
-  MHD_add_response_header(r, "X-Render-Length", len);
+  mhd.add_response_header(r, "X-Render-Length", len);
   return queue(c, 200, r, "application/octet-stream", NULL, NULL);
 }
 
@@ -406,7 +468,7 @@ static enum MHD_Result route(cv_serve *s, struct MHD_Connection *c,
 static unsigned admit(cv_serve *s, struct MHD_Connection *c, const char *method,
                       const char **why) {
   const char *host =
-      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+      mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
   const char *token = arg(c, "token");
   if (!cv_serve_host_ok(s, host))
     return *why = "this server answers only to its own address\n", 403;
@@ -415,7 +477,7 @@ static unsigned admit(cv_serve *s, struct MHD_Connection *c, const char *method,
   int post = !strcmp(method, "POST");
   if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
     return *why = "expected GET or POST\n", 405;
-  const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+  const char *len = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (len && strtoull(len, NULL, 10) > s->body_limit)
     return *why = "the request is larger than the server takes\n", 413;
@@ -472,9 +534,15 @@ static void log_mhd(void *cls, const char *fmt, va_list ap) {
 }
 
 struct MHD_Daemon *cv_serve_start(cv_serve *s, int listen_fd) {
+  pthread_once(&mhd_once, mhd_load);
+  if (mhd_failure[0]) {
+    fprintf(stderr, "cvpdf: serve: cannot start the HTTP server: %s\n",
+            mhd_failure);
+    return NULL;
+  }
   /* Rendering and drawing run in the request's own thread: one slow
    * render never holds up the page's other requests. */
-  struct MHD_Daemon *d = MHD_start_daemon(
+  struct MHD_Daemon *d = mhd.start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
           MHD_USE_AUTO | MHD_USE_ERROR_LOG,
       0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s,
