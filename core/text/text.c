@@ -47,8 +47,10 @@ static uint32_t cp_upper(uint32_t c) {
 
 /* Spaces that separate words (and so become glue).  No-break spaces are
  * deliberately absent: they stay inside a box. */
-static int is_break_space(uint32_t c) {
-  return c == ' ' || c == '\t' || c == 0x1680 ||
+static inline int is_break_space(uint32_t c) {
+  if (c < 0x80)
+    return c == ' ' || c == '\t';
+  return c == '\t' || c == 0x1680 ||
          (c >= 0x2000 && c <= 0x200A && c != 0x2007) || c == 0x205F ||
          c == 0x3000;
 }
@@ -241,7 +243,9 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
   p->font = sh->pfont;
   p->brks = sh->pbrks;
   memset(p->font, 0, (len ? len : 1) * sizeof *p->font);
-  if (cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks) < 0)
+  /* A line (cv_shape_line) never breaks: it needs no opportunities. */
+  if (!c->line_mode &&
+      cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks) < 0)
     goto oom;
   /* Fonts per character: the span's font, a fallback for what it lacks. */
   cv_font *prev = NULL;
@@ -558,10 +562,12 @@ static int all_digits(const char *s, size_t n) {
   return d > 0;
 }
 
-/* Whether the n bytes at s are one of the words in list. */
+/* Whether the n bytes at s are one of the words in list (none empty). */
 static int exactly_one_of(const char *s, size_t n, const char *const *list) {
+  if (n == 0)
+    return 0;
   for (; *list; list++)
-    if (strlen(*list) == n && !memcmp(s, *list, n))
+    if ((*list)[0] == s[0] && strlen(*list) == n && !memcmp(s, *list, n))
       return 1;
   return 0;
 }
@@ -611,6 +617,8 @@ static int is_tie(const para *p, size_t a, size_t b, size_t c, size_t d) {
 static int shape_para(shape_ctx *c) {
   para *p = c->p;
   size_t i = 0, word = 0; /* word: where the last word began */
+  /* The next word's end, found for a tie before it is set. */
+  size_t next = SIZE_MAX, next_end = 0;
   while (i < p->len) {
     int k;
     uint32_t cp = decode_at(p->text, p->len, i, &k);
@@ -618,9 +626,12 @@ static int shape_para(shape_ctx *c) {
       size_t at = i;
       while (i < p->len && is_break_space(decode_at(p->text, p->len, i, &k)))
         i += (size_t)k;
-      if (!c->line_mode && at > word && i < p->len &&
-          is_tie(p, word, at, i, word_end(p, i)))
-        cv_hlist_penalty(c->out, 0, CV_INF_PENALTY, 0);
+      if (!c->line_mode && at > word && i < p->len) {
+        next = i;
+        next_end = word_end(p, i);
+        if (is_tie(p, word, at, i, next_end))
+          cv_hlist_penalty(c->out, 0, CV_INF_PENALTY, 0);
+      }
       emit_space(c, at);
       if (i == at)
         i += (size_t)k; /* a newline in line mode */
@@ -635,7 +646,7 @@ static int shape_para(shape_ctx *c) {
       continue;
     }
     size_t a = i;
-    i = word_end(p, i);
+    i = a == next ? next_end : word_end(p, i);
     word = a;
     if (emit_word(c, a, i) < 0)
       return -1;
