@@ -185,4 +185,19 @@ jr "$T/down.json" "$URL/me.png"
   grep -q "^$T/down.json:1:37: warning: photo '$URL/me.png' is not printed: cannot fetch it: Failed to connect to 127.0.0.1 port $PORT after [0-9]* ms: Couldn't connect to server\$" "$T/err" &&
   ok "no server listening: a warning at the field, no photo" ||
   no "no server listening: $(cat "$T/err")"
+# libcurl is loaded by the first fetch only: a render that fetches
+# nothing does not map it (nor the libraries it needs); one that fetches
+# does, and the fetches above show it works.
+LD_DEBUG=files "$BIN" render examples/minimal.yaml -q -o "$T/plain.pdf" \
+  2>"$T/ld-plain"
+printf '{"basics": {"name": "Ann Lee", "image": "%s/me.jpg"}}\n' "$URL" \
+  >"$T/ld.json"
+rm -rf "$XDG_CACHE_HOME"
+LD_DEBUG=files "$BIN" render "$T/ld.json" -q -o "$T/ld.pdf" 2>"$T/ld-fetch"
+if ! grep -q "file=libcurl" "$T/ld-plain" &&
+  grep -q "file=libcurl" "$T/ld-fetch"; then
+  ok "libcurl loaded by a render that fetches, not by one that does not"
+else
+  no "libcurl: $(grep -c "file=libcurl" "$T/ld-plain") loads without a fetch, $(grep -c "file=libcurl" "$T/ld-fetch") with one"
+fi
 done_tests

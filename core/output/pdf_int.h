@@ -20,15 +20,15 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <hpdf.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 /* Nothing here is part of libcvpdf's interface. */
 #pragma GCC visibility push(hidden)
 
-/* A deflate state and its output buffer, reused from stream to stream. */
+/* A compressor and its output buffer, reused from stream to stream. */
 typedef struct zbuf {
-  z_stream zs;
-  int ready;
+  struct libdeflate_compressor *c;
+  int level; /* 0: the writer's own (ZLEVEL); set before the first use */
   int store; /* a preview's: stored, not compressed */
   unsigned char *out;
   size_t cap;
@@ -194,6 +194,7 @@ int cv_pdf_fail(cv_pdf *w, const char *what);
 int cv_pdf_check_doc(cv_pdf *w, const char *what);
 /* Deflates data into z->out; *n gets the size.  0, or -1. */
 int cv_pdf_deflate(zbuf *z, const void *data, size_t len, size_t *n);
+void cv_pdf_zbuf_fini(zbuf *z);
 /* Stores n bytes compressed already into the stream of dictionary s. */
 int cv_pdf_put_deflated(cv_pdf *w, HPDF_Dict s, const void *data, size_t n);
 /* Compresses data into the stream of dictionary s. */
@@ -268,7 +269,7 @@ void cv_pdf_tags_fini(tags *t);
  * objects of extra, rewritten with every object that is not a stream in
  * compressed object streams, a cross-reference stream and a
  * deterministic /ID, appended to out; fast: the object streams
- * stored, not compressed (a preview), else compressed at zlib's best.  0, or
+ * stored, not compressed (a preview), else compressed (OBJ_ZLEVEL).  0, or
  * -1 with st. */
 int cv_pdf_compact(const void *pdf, size_t len, const pdf_objs *extra, int fast,
                    cv_buf *out, cv_status *st);

@@ -375,8 +375,15 @@ static void cell(leaf_out *o, const char *s) {
 
 static void cell_num(leaf_out *o, uint32_t v, int ref) {
   char s[24];
-  snprintf(s, sizeof s, ref ? "%u 0 R" : "%u", v);
-  cell(o, s);
+  size_t n = sizeof s;
+  if (ref) {
+    n -= 4;
+    memcpy(s + n, " 0 R", 4);
+  }
+  do
+    s[--n] = (char)('0' + v % 10);
+  while ((v /= 10) && n > 0);
+  cv_pdf_put_cell(o->b, o->start, o->cols, s + n, sizeof s - n);
 }
 
 static void cell_owner(leaf_out *o, const tree *tr, uint32_t owner) {

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline/fetch.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,15 +26,59 @@
 #define MAX_REDIRECTS 5L
 #define CONNECT_TIMEOUT 10L
 
-/* libcurl's process-wide set-up (its TLS library's, among others) must
- * run once before any handle is made, and it is not for each thread to
- * do: pthread_once makes the first fetch do it.  It is never undone --
- * the process ends first. */
+/* libcurl, loaded on the first fetch: linked in, it and the twenty
+ * libraries it needs (TLS, Kerberos, LDAP, SSH, ...) would be loaded and
+ * relocated by every process, though only a CV with a photo at a web
+ * address that is not yet in the cache ever fetches.  Its headers still
+ * come from meson's dependency('libcurl'); its ABI has been libcurl.so.4
+ * since 2006. */
+#define CURL_SONAME "libcurl.so.4"
+
+typedef struct curl_api {
+  CURLcode (*global_init)(long flags);
+  CURL *(*easy_init)(void);
+  CURLcode (*easy_setopt)(CURL *h, CURLoption opt, ...);
+  CURLcode (*easy_perform)(CURL *h);
+  CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
+  void (*easy_cleanup)(CURL *h);
+  const char *(*easy_strerror)(CURLcode rc);
+} curl_api;
+
+/* Loading libcurl and its process-wide set-up (its TLS library's, among
+ * others) run once, before any handle is made, and it is not for each
+ * thread to do: pthread_once makes the first fetch do it, and after it
+ * these are only read.  It is never undone -- the process ends first. */
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+static curl_api lc;
+static char curl_failure[256];
+
+/* dlsym's answer, as POSIX has it stored into a function pointer. */
+#define CURL_SYM(lib, field, name)                                             \
+  (*(void **)&lc.field = dlsym(lib, name)) != NULL
 
 static void curl_init(void) {
-  curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    const char *e = dlerror();
+    snprintf(curl_failure, sizeof curl_failure, "cannot load %s: %s",
+             CURL_SONAME, e ? e : "unknown error");
+    return;
+  }
+  if (!(CURL_SYM(lib, global_init, "curl_global_init") &&
+        CURL_SYM(lib, easy_init, "curl_easy_init") &&
+        CURL_SYM(lib, easy_setopt, "curl_easy_setopt") &&
+        CURL_SYM(lib, easy_perform, "curl_easy_perform") &&
+        CURL_SYM(lib, easy_getinfo, "curl_easy_getinfo") &&
+        CURL_SYM(lib, easy_cleanup, "curl_easy_cleanup") &&
+        CURL_SYM(lib, easy_strerror, "curl_easy_strerror"))) {
+    snprintf(curl_failure, sizeof curl_failure,
+             "%s lacks a function cvpdf uses", CURL_SONAME);
+    return;
+  }
+  CURLcode rc = lc.global_init(CURL_GLOBAL_DEFAULT);
+  if (rc != CURLE_OK)
+    snprintf(curl_failure, sizeof curl_failure, "libcurl could not start: %s",
+             lc.easy_strerror(rc));
 }
 
 int cv_fetch_cache_dir(char *buf, size_t cap) {
@@ -161,7 +206,7 @@ static void transfer_error(CURLcode rc, const body *b, const char *errbuf,
              "https");
   else
     snprintf(why, cap, "cannot fetch it: %s",
-             *errbuf ? errbuf : curl_easy_strerror(rc));
+             *errbuf ? errbuf : lc.easy_strerror(rc));
 }
 
 /* Why the body is not an image: what it begins with, printable. */
@@ -185,37 +230,37 @@ static void not_an_image(const body *b, const char *type, char *why,
 
 static int transfer(CURL *h, const char *url, body *b, char *why, size_t cap) {
   char errbuf[CURL_ERROR_SIZE] = "";
-  if (curl_easy_setopt(h, CURLOPT_URL, url) ||
-      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
-      curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
-      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L) ||
-      curl_easy_setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS) ||
-      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT) ||
-      curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)CV_FETCH_TIMEOUT) ||
-      curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-                       (curl_off_t)CV_FETCH_MAX_BYTES) ||
-      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) || /* threads */
-      curl_easy_setopt(h, CURLOPT_USERAGENT, "cvpdf/" CVPDF_VERSION) ||
-      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) ||
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) ||
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, b)) {
+  if (lc.easy_setopt(h, CURLOPT_URL, url) ||
+      lc.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
+      lc.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
+      lc.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L) ||
+      lc.easy_setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS) ||
+      lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT) ||
+      lc.easy_setopt(h, CURLOPT_TIMEOUT, (long)CV_FETCH_TIMEOUT) ||
+      lc.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)CV_FETCH_MAX_BYTES) ||
+      lc.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) || /* threads */
+      lc.easy_setopt(h, CURLOPT_USERAGENT, "cvpdf/" CVPDF_VERSION) ||
+      lc.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) ||
+      lc.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) ||
+      lc.easy_setopt(h, CURLOPT_WRITEDATA, b)) {
     snprintf(why, cap, "libcurl refused the fetch's settings");
     return -1;
   }
-  CURLcode rc = curl_easy_perform(h);
+  CURLcode rc = lc.easy_perform(h);
   if (rc != CURLE_OK) {
     transfer_error(rc, b, errbuf, why, cap);
     return -1;
   }
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  lc.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 300) {
     snprintf(why, cap, "the server answered HTTP %ld", status);
     return -1;
   }
   if (!image_magic(b->data, b->len)) {
     const char *type = NULL;
-    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+    lc.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
     not_an_image(b, type, why, cap);
     return -1;
   }
@@ -227,19 +272,18 @@ static int transfer(CURL *h, const char *url, body *b, char *why, size_t cap) {
 static unsigned char *fetch(const char *url, size_t *len, char *why,
                             size_t cap) {
   pthread_once(&curl_once, curl_init);
-  if (curl_init_rc != CURLE_OK) {
-    snprintf(why, cap, "libcurl could not start: %s",
-             curl_easy_strerror(curl_init_rc));
+  if (curl_failure[0]) {
+    snprintf(why, cap, "%s", curl_failure);
     return NULL;
   }
-  CURL *h = curl_easy_init();
+  CURL *h = lc.easy_init();
   if (!h) {
     snprintf(why, cap, "libcurl could not start a transfer");
     return NULL;
   }
   body b = {0};
   int rc = transfer(h, url, &b, why, cap);
-  curl_easy_cleanup(h);
+  lc.easy_cleanup(h);
   if (rc < 0) {
     free(b.data);
     return NULL;

@@ -1,8 +1,13 @@
 /* cvpdf - month names and month-and-year dates from CLDR through ICU.
  *
- * The pattern for a month and year comes from ICU's pattern generator
- * (udatpg) for the skeleton yMMM or yMMMM, so each language gets its own
- * order and words ("Sep 2017", "sept. 2017", "2017年9月", "2017년 9월").
+ * The pattern for a month and year is CLDR's for the skeleton yMMM or
+ * yMMMM, so each language gets its own order and words ("Sep 2017",
+ * "sept. 2017", "2017年9月", "2017년 9월").  It is read from the locale's
+ * calendar/gregorian/availableFormats table, following CLDR's parent
+ * chain; only where no locale in the chain has the skeleton does ICU's
+ * pattern generator (udatpg), whose set-up costs tens of millions of
+ * instructions, answer.  Both give the same pattern for every locale ICU
+ * has (test_cldr checks them all).
  * ICU's objects are opened per call and closed before returning: nothing
  * is shared, so two documents may format dates in parallel threads.  What
  * they wrote may be kept in a cv_datecache, which has its own lock. */
@@ -19,6 +24,7 @@
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
 #include <unicode/uloc.h>
+#include <unicode/ures.h>
 #include <unicode/ustring.h>
 
 /* The ICU locale id for a BCP 47 tag ("pt-BR" -> "pt_BR"), with the
@@ -93,6 +99,117 @@ static void add_stop(char *buf, size_t cap, const char *loc, int year,
   *at = '.';
 }
 
+/* The bundle of loc's own data, after ICU's aliases ("iw" -> "he") and
+ * fallbacks ("de_XX" -> "de"), opened without fallback; NULL when ICU
+ * knows nothing of loc and would use the default locale. */
+static UResourceBundle *open_own(const char *loc, char *name, size_t cap) {
+  UErrorCode err = U_ZERO_ERROR;
+  uloc_getBaseName(loc, name, (int32_t)cap, &err);
+  UResourceBundle *b = U_SUCCESS(err) ? ures_open(NULL, name, &err) : NULL;
+  const char *actual = ures_getLocaleByType(b, ULOC_ACTUAL_LOCALE, &err);
+  int known = U_SUCCESS(err) && err != U_USING_DEFAULT_WARNING && actual &&
+              strlen(actual) < cap;
+  if (known)
+    memmove(name, actual, strlen(actual) + 1);
+  ures_close(b);
+  err = U_ZERO_ERROR;
+  b = known ? ures_openDirect(NULL, name, &err) : NULL;
+  if (U_FAILURE(err)) {
+    ures_close(b);
+    return NULL;
+  }
+  return b;
+}
+
+/* The pattern of skel in b's own gregorian availableFormats into out;
+ * its length, or -1 when b has none. */
+static int32_t own_pattern(const UResourceBundle *b, const char *skel,
+                           UChar *out, int32_t cap) {
+  UErrorCode err = U_ZERO_ERROR;
+  UResourceBundle *c = ures_getByKey(b, "calendar", NULL, &err);
+  UResourceBundle *g = ures_getByKey(c, "gregorian", NULL, &err);
+  UResourceBundle *a = ures_getByKey(g, "availableFormats", NULL, &err);
+  int32_t n = 0;
+  const UChar *s = ures_getStringByKey(a, skel, &n, &err);
+  int ok = U_SUCCESS(err) && n < cap;
+  if (ok)
+    u_strncpy(out, s, n);
+  ures_close(a);
+  ures_close(g);
+  ures_close(c);
+  return ok ? n : -1;
+}
+
+/* CLDR's pattern for skel in loc, looked up along the parent chain (a
+ * %%Parent of the bundle's own, else the tag cut at its last '_', down to
+ * root), as the pattern generator does for a skeleton it has; -1 when no
+ * bundle has it. */
+static int32_t cldr_pattern(const char *loc, const char *skel, UChar *out,
+                            int32_t cap) {
+  char name[ULOC_FULLNAME_CAPACITY];
+  UResourceBundle *b = open_own(loc, name, sizeof name);
+  int32_t n = -1;
+  for (int depth = 0; b && depth < 16; depth++) {
+    if ((n = own_pattern(b, skel, out, cap)) >= 0 || !strcmp(name, "root"))
+      break;
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t pn = 0;
+    const UChar *parent = ures_getStringByKey(b, "%%Parent", &pn, &err);
+    if (U_SUCCESS(err) && pn < (int32_t)sizeof name) {
+      u_UCharsToChars(parent, name, pn);
+      name[pn] = 0;
+    } else {
+      char cur[ULOC_FULLNAME_CAPACITY];
+      memcpy(cur, name, sizeof cur);
+      err = U_ZERO_ERROR;
+      uloc_getParent(cur, name, (int32_t)sizeof name, &err);
+    }
+    if (!*name)
+      snprintf(name, sizeof name, "root");
+    ures_close(b);
+    err = U_ZERO_ERROR;
+    b = ures_openDirect(NULL, name, &err);
+    if (U_FAILURE(err)) {
+      ures_close(b);
+      b = NULL;
+    }
+  }
+  ures_close(b);
+  return n;
+}
+
+/* The pattern ICU's generator gives for skel in loc, or -1. */
+static int32_t generated_pattern(const char *loc, const char *skel, UChar *out,
+                                 int32_t cap) {
+  UErrorCode err = U_ZERO_ERROR;
+  UChar uskel[16];
+  u_uastrncpy(uskel, skel, 16);
+  UDateTimePatternGenerator *g = udatpg_open(loc, &err);
+  int32_t n = udatpg_getBestPattern(g, uskel, -1, out, cap, &err);
+  udatpg_close(g);
+  return U_FAILURE(err) || n >= cap ? -1 : n;
+}
+
+/* The pattern for skel in loc: CLDR's where a bundle has it, else the
+ * generator's; -1 when ICU fails. */
+static int32_t skeleton_pattern(const char *loc, const char *skel, UChar *out,
+                                int32_t cap) {
+  int32_t n = cldr_pattern(loc, skel, out, cap);
+  return n >= 0 ? n : generated_pattern(loc, skel, out, cap);
+}
+
+int cv_cldr_skeleton_pattern(char *buf, size_t cap, const char *loc,
+                             const char *skel, int generator) {
+  UChar p[64];
+  int32_t n = generator ? generated_pattern(loc, skel, p, 64)
+                        : cldr_pattern(loc, skel, p, 64);
+  UErrorCode err = U_ZERO_ERROR;
+  if (n >= 0)
+    u_strToUTF8(buf, (int32_t)cap, NULL, p, n, &err);
+  return n < 0 || U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING ? -1
+                                                                           : 0;
+}
+
 const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
                                int year, int month, cv_month_form form) {
   if (!buf || cap < 16)
@@ -102,18 +219,10 @@ const char *cv_cldr_month_year(char *buf, size_t cap, const char *lang,
     return NULL;
   char loc[64];
   cv_cldr_locale(lang, loc, sizeof loc);
-  UErrorCode err = U_ZERO_ERROR;
-  UDateTimePatternGenerator *g = udatpg_open(loc, &err);
-  if (U_FAILURE(err))
-    return NULL;
-  static const UChar y_mmm[] = {'y', 'M', 'M', 'M', 0};
-  static const UChar y_mmmm[] = {'y', 'M', 'M', 'M', 'M', 0};
   UChar pattern[64];
-  int32_t plen = udatpg_getBestPattern(
-      g, form == CV_MONTH_LONG ? y_mmmm : y_mmm, -1, pattern, 64, &err);
-  udatpg_close(g);
-  if (U_FAILURE(err) || plen >= 64 ||
-      format_with(buf, cap, loc, pattern, plen, year, month) < 0) {
+  int32_t plen = skeleton_pattern(loc, form == CV_MONTH_LONG ? "yMMMM" : "yMMM",
+                                  pattern, 64);
+  if (plen < 0 || format_with(buf, cap, loc, pattern, plen, year, month) < 0) {
     snprintf(buf, cap, "%04d-%02d", year, month);
     return NULL;
   }

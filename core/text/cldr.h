@@ -58,6 +58,13 @@ const char *cv_cldr_duration(char *buf, size_t cap, const char *lang, int years,
  * calendar, into loc. */
 void cv_cldr_locale(const char *lang, char *loc, size_t cap);
 
+/* The date pattern for skel (a skeleton such as "yMMM") in loc (an ICU
+ * locale id) into buf (UTF-8): with generator 0 CLDR's own from the
+ * locale's bundles (-1 when none has the skeleton), with generator 1 what
+ * ICU's pattern generator makes of it.  Returns 0, or -1. */
+int cv_cldr_skeleton_pattern(char *buf, size_t cap, const char *loc,
+                             const char *skel, int generator);
+
 /* Days from 1970-01-01 to year-month-day (proleptic Gregorian). */
 long cv_days_from_civil(long y, long m, long d);
 
