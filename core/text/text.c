@@ -243,10 +243,8 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
   p->font = sh->pfont;
   p->brks = sh->pbrks;
   memset(p->font, 0, (len ? len : 1) * sizeof *p->font);
-  /* A line (cv_shape_line) never breaks: it needs no opportunities. */
-  if (!c->line_mode &&
-      cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks) < 0)
-    goto oom;
+  /* Break opportunities are found word by word (word_breaks); a line
+   * (cv_shape_line) never breaks and needs none. */
   /* Fonts per character: the span's font, a fallback for what it lacks. */
   cv_font *prev = NULL;
   for (size_t i = 0; i < p->len;) {
@@ -476,6 +474,38 @@ static int address_break(const para *p, size_t i, size_t b) {
   return rest >= 2;
 }
 
+static int is_ascii_alnum(char ch) {
+  unsigned char u = (unsigned char)ch;
+  return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+}
+
+/* The break opportunities inside the word [a, b) into p->brks.  UAX #14
+ * (libunibreak's pair table) decides a break from the class of the
+ * character before it, of the one after it and whether spaces came
+ * between; once a word's first character is an ASCII letter or digit
+ * (class AL or NU), the state no longer depends on the text before the
+ * word.  So such a word is given to libunibreak alone, one of ASCII
+ * letters and digits only has no opportunity inside (LB23, LB25, LB28),
+ * and any other word makes the whole paragraph go through, once. */
+static int word_breaks(shape_ctx *c, size_t a, size_t b) {
+  para *p = c->p;
+  cv_shaper *sh = c->sh;
+  if (p->brks_whole)
+    return 0;
+  if (!is_ascii_alnum(p->text[a])) {
+    p->brks_whole = 1;
+    return cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks);
+  }
+  size_t i = a + 1;
+  while (i < b && is_ascii_alnum(p->text[i]))
+    i++;
+  if (i == b) {
+    memset(p->brks + a, LINEBREAK_NOBREAK, b - a);
+    return 0;
+  }
+  return cv_uax14_breaks(&sh->uax14, p->text + a, b - a, sh->lang, p->brks + a);
+}
+
 /* Penalty of a break inside an address: dearer than a space, so an
  * address breaks only when the line cannot be set otherwise. */
 #define ADDRESS_BREAK_PENALTY 200
@@ -485,6 +515,10 @@ static int address_break(const para *p, size_t i, size_t b) {
  * from address_break. */
 static int emit_word(shape_ctx *c, size_t a, size_t b) {
   para *p = c->p;
+  if (!c->line_mode && word_breaks(c, a, b) < 0) {
+    cv_status_set(c->st, "out of memory shaping text");
+    return -1;
+  }
   int address = !c->line_mode && is_address(p, a, b);
   int may_hyph = address ? 0 : word_hyphenation(c, a, b);
   /* As in TeX, only a compound's first part is hyphenated ("popu-lation-

@@ -130,7 +130,8 @@ typedef struct para {
   uint32_t *span; /* span index */
   cv_font **font;
   uint8_t *small; /* scaled capital (fake small caps) */
-  char *brks;
+  char *brks;     /* valid inside the words word_breaks was asked for */
+  int brks_whole; /* brks holds the whole paragraph's */
   span_info *si;
   size_t nsi;
 } para;
