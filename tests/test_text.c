@@ -699,6 +699,72 @@ static void test_uax14(void) {
   cv_uax14_fini(&u);
 }
 
+/* text.c finds a word's break opportunities from the word alone when it
+ * starts with an ASCII letter or digit, and none inside a word of only
+ * those: libunibreak must agree with its answer for the whole text,
+ * whatever stands before the word. */
+static void test_uax14_words(void) {
+  static const char *const before[] = {"",
+                                       "x ",
+                                       "( ",
+                                       "\xE2\x80\x9C ",
+                                       "2024 ",
+                                       "a\xE2\x80\x8B ",
+                                       "\xE6\x9E\x97 ",
+                                       "\xCC\x81 ",
+                                       "- ",
+                                       "x\n",
+                                       "x\r\n",
+                                       "$ ",
+                                       "x\xE3\x80\x80",
+                                       "x\xE2\x80\x83",
+                                       "\xF0\x9F\x87\xAC ",
+                                       "/ ",
+                                       "10% ",
+                                       "\xC2\xAB "};
+  static const char *const words[] = {"state-of-the-art",
+                                      "and/or",
+                                      "e.g.,",
+                                      "2024),",
+                                      "IEEE",
+                                      "co\xE2\x80\x94op",
+                                      "a\xE6\x9E\x97"
+                                      "b",
+                                      "x\xCC\x81y",
+                                      "C++",
+                                      "3.5",
+                                      "v2\xE2\x80\x93v3",
+                                      "h\xE2\x80\x8Bi",
+                                      "www.x.org/a-b",
+                                      "ID:7",
+                                      "M\xC3\xBCnchen"};
+  static const char *const langs[] = {"en", "de", "fr", "ja", "zh", NULL};
+  cv_uax14 u = {0};
+  char t[128], all[128], alone[128];
+  int bad = 0, cases = 0;
+  for (size_t i = 0; i < sizeof before / sizeof *before; i++)
+    for (size_t j = 0; j < sizeof words / sizeof *words; j++)
+      for (size_t k = 0; k < sizeof langs / sizeof *langs; k++) {
+        size_t a = strlen(before[i]), n = strlen(words[j]);
+        snprintf(t, sizeof t, "%s%s next", before[i], words[j]);
+        int rc = cv_uax14_breaks(&u, t, strlen(t), langs[k], all);
+        rc |= cv_uax14_breaks(&u, words[j], n, langs[k], alone);
+        cases++;
+        if (rc != 0 || memcmp(all + a, alone, n - 1) != 0)
+          bad++;
+      }
+  CHECK(bad == 0, "a word's breaks from the word alone: %d of %d differ", bad,
+        cases);
+  const char *alnum = "Word2Vec 3Blue1Brown x86 ABC123def";
+  cv_uax14_breaks(&u, alnum, strlen(alnum), "en", all);
+  int allowed = 0;
+  for (size_t i = 0; alnum[i]; i++)
+    allowed += alnum[i + 1] && alnum[i] != ' ' && alnum[i + 1] != ' ' &&
+               all[i] == LINEBREAK_ALLOWBREAK;
+  CHECK(allowed == 0, "no break inside ASCII letters and digits: %d", allowed);
+  cv_uax14_fini(&u);
+}
+
 /* Language tags: a CV's `language` reaches file names (hyph_LANG.dic)
  * and the PDF, so only the shape of a tag is let through. */
 static void test_language_tags(void) {
@@ -818,6 +884,7 @@ int main(void) {
   test_set_arena(&e);
   test_any_unicode(&e);
   test_uax14();
+  test_uax14_words();
   env_fini(&e);
 
   /* Dictionary lookup: "de" -> hyph_de_DE.dic (ISO-8859-1), "xx" none. */

@@ -521,6 +521,28 @@ static int md_run(md_state *s, const char *markup, size_t len) {
   return rc != 0 || s->failed ? -1 : 0;
 }
 
+/* Whether md4c would give markup back as it is, one span of plain text:
+ * one line, no white space it trims or collapses, and no byte it reads as
+ * inline syntax (emphasis, code, links, autolinks at ':' and '@',
+ * entities, escapes, raw HTML).  What escape_line guards at a line's
+ * start ("1.", "-", "#") comes back as written too.  Most of a CV's
+ * fields are such text, and md4c costs more than shaping them. */
+static int plain_text(const char *t, size_t n) {
+  static const char syntax[] = "\\`*_[]<>&~|!:@";
+  if (n == 0 || t[0] == ' ' || t[n - 1] == ' ')
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c >= 0x80 || (c >= '0' && c <= '9') ||
+        ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+      continue;
+    if (c < 0x20 || c == 0x7F || memchr(syntax, c, sizeof syntax - 1) ||
+        (c == ' ' && t[i + 1] == ' '))
+      return 0;
+  }
+  return 1;
+}
+
 int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
                     cv_span **spans, size_t *nspans, cv_status *st) {
   *spans = NULL;
@@ -529,6 +551,18 @@ int cv_markup_parse(cv_arena *arena, const char *markup, size_t len,
   if (bad != (size_t)-1) {
     cv_status_set(st, "invalid UTF-8 in text at byte %zu", bad);
     return -1;
+  }
+  if (plain_text(markup, len)) {
+    cv_span *sp = cv_arena_alloc_n(arena, 1, sizeof *sp);
+    char *t = sp ? cv_arena_strndup(arena, markup, len) : NULL;
+    if (!t) {
+      cv_status_set(st, "out of memory parsing inline markup");
+      return -1;
+    }
+    *sp = (cv_span){t, len, 0, NULL, NULL};
+    *spans = sp;
+    *nspans = 1;
+    return 0;
   }
   md_state s = {.arena = arena};
   if (md_run(&s, markup, len) < 0) {

@@ -47,8 +47,10 @@ static uint32_t cp_upper(uint32_t c) {
 
 /* Spaces that separate words (and so become glue).  No-break spaces are
  * deliberately absent: they stay inside a box. */
-static int is_break_space(uint32_t c) {
-  return c == ' ' || c == '\t' || c == 0x1680 ||
+static inline int is_break_space(uint32_t c) {
+  if (c < 0x80)
+    return c == ' ' || c == '\t';
+  return c == '\t' || c == 0x1680 ||
          (c >= 0x2000 && c <= 0x200A && c != 0x2007) || c == 0x205F ||
          c == 0x3000;
 }
@@ -241,8 +243,8 @@ static int para_build(shape_ctx *c, const cv_span *spans, size_t nspans) {
   p->font = sh->pfont;
   p->brks = sh->pbrks;
   memset(p->font, 0, (len ? len : 1) * sizeof *p->font);
-  if (cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks) < 0)
-    goto oom;
+  /* Break opportunities are found word by word (word_breaks); a line
+   * (cv_shape_line) never breaks and needs none. */
   /* Fonts per character: the span's font, a fallback for what it lacks. */
   cv_font *prev = NULL;
   for (size_t i = 0; i < p->len;) {
@@ -472,6 +474,38 @@ static int address_break(const para *p, size_t i, size_t b) {
   return rest >= 2;
 }
 
+static int is_ascii_alnum(char ch) {
+  unsigned char u = (unsigned char)ch;
+  return (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+}
+
+/* The break opportunities inside the word [a, b) into p->brks.  UAX #14
+ * (libunibreak's pair table) decides a break from the class of the
+ * character before it, of the one after it and whether spaces came
+ * between; once a word's first character is an ASCII letter or digit
+ * (class AL or NU), the state no longer depends on the text before the
+ * word.  So such a word is given to libunibreak alone, one of ASCII
+ * letters and digits only has no opportunity inside (LB23, LB25, LB28),
+ * and any other word makes the whole paragraph go through, once. */
+static int word_breaks(shape_ctx *c, size_t a, size_t b) {
+  para *p = c->p;
+  cv_shaper *sh = c->sh;
+  if (p->brks_whole)
+    return 0;
+  if (!is_ascii_alnum(p->text[a])) {
+    p->brks_whole = 1;
+    return cv_uax14_breaks(&sh->uax14, p->text, p->len, sh->lang, p->brks);
+  }
+  size_t i = a + 1;
+  while (i < b && is_ascii_alnum(p->text[i]))
+    i++;
+  if (i == b) {
+    memset(p->brks + a, LINEBREAK_NOBREAK, b - a);
+    return 0;
+  }
+  return cv_uax14_breaks(&sh->uax14, p->text + a, b - a, sh->lang, p->brks + a);
+}
+
 /* Penalty of a break inside an address: dearer than a space, so an
  * address breaks only when the line cannot be set otherwise. */
 #define ADDRESS_BREAK_PENALTY 200
@@ -481,6 +515,10 @@ static int address_break(const para *p, size_t i, size_t b) {
  * from address_break. */
 static int emit_word(shape_ctx *c, size_t a, size_t b) {
   para *p = c->p;
+  if (!c->line_mode && word_breaks(c, a, b) < 0) {
+    cv_status_set(c->st, "out of memory shaping text");
+    return -1;
+  }
   int address = !c->line_mode && is_address(p, a, b);
   int may_hyph = address ? 0 : word_hyphenation(c, a, b);
   /* As in TeX, only a compound's first part is hyphenated ("popu-lation-
@@ -558,10 +596,12 @@ static int all_digits(const char *s, size_t n) {
   return d > 0;
 }
 
-/* Whether the n bytes at s are one of the words in list. */
+/* Whether the n bytes at s are one of the words in list (none empty). */
 static int exactly_one_of(const char *s, size_t n, const char *const *list) {
+  if (n == 0)
+    return 0;
   for (; *list; list++)
-    if (strlen(*list) == n && !memcmp(s, *list, n))
+    if ((*list)[0] == s[0] && strlen(*list) == n && !memcmp(s, *list, n))
       return 1;
   return 0;
 }
@@ -611,6 +651,8 @@ static int is_tie(const para *p, size_t a, size_t b, size_t c, size_t d) {
 static int shape_para(shape_ctx *c) {
   para *p = c->p;
   size_t i = 0, word = 0; /* word: where the last word began */
+  /* The next word's end, found for a tie before it is set. */
+  size_t next = SIZE_MAX, next_end = 0;
   while (i < p->len) {
     int k;
     uint32_t cp = decode_at(p->text, p->len, i, &k);
@@ -618,9 +660,12 @@ static int shape_para(shape_ctx *c) {
       size_t at = i;
       while (i < p->len && is_break_space(decode_at(p->text, p->len, i, &k)))
         i += (size_t)k;
-      if (!c->line_mode && at > word && i < p->len &&
-          is_tie(p, word, at, i, word_end(p, i)))
-        cv_hlist_penalty(c->out, 0, CV_INF_PENALTY, 0);
+      if (!c->line_mode && at > word && i < p->len) {
+        next = i;
+        next_end = word_end(p, i);
+        if (is_tie(p, word, at, i, next_end))
+          cv_hlist_penalty(c->out, 0, CV_INF_PENALTY, 0);
+      }
       emit_space(c, at);
       if (i == at)
         i += (size_t)k; /* a newline in line mode */
@@ -635,7 +680,7 @@ static int shape_para(shape_ctx *c) {
       continue;
     }
     size_t a = i;
-    i = word_end(p, i);
+    i = a == next ? next_end : word_end(p, i);
     word = a;
     if (emit_word(c, a, i) < 0)
       return -1;

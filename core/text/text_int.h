@@ -130,7 +130,8 @@ typedef struct para {
   uint32_t *span; /* span index */
   cv_font **font;
   uint8_t *small; /* scaled capital (fake small caps) */
-  char *brks;
+  char *brks;     /* valid inside the words word_breaks was asked for */
+  int brks_whole; /* brks holds the whole paragraph's */
   span_info *si;
   size_t nsi;
 } para;
@@ -148,8 +149,13 @@ typedef struct shape_ctx {
 } shape_ctx;
 
 /* The code point at s[i] (U+FFFD for an invalid byte); *k gets its
- * length in bytes. */
+ * length in bytes.  ASCII, most of a CV's text, is decoded here: every
+ * loop over a paragraph's characters calls this once a character. */
 static inline uint32_t decode_at(const char *s, size_t n, size_t i, int *k) {
+  if (i < n && (unsigned char)s[i] < 0x80) {
+    *k = 1;
+    return (unsigned char)s[i];
+  }
   uint32_t cp = 0xFFFD;
   *k = cv_utf8_decode(s + i, n - i, &cp);
   if (*k <= 0) {

@@ -51,6 +51,10 @@ static uint32_t stand_in(uint32_t c) {
 }
 
 static uint32_t decode(const char *s, size_t n, size_t i, int *k) {
+  if (i < n && (unsigned char)s[i] < 0x80) {
+    *k = 1;
+    return (unsigned char)s[i];
+  }
   uint32_t c = 0xFFFD;
   *k = cv_utf8_decode(s + i, n - i, &c);
   if (*k <= 0) {
@@ -65,6 +69,7 @@ void cv_uax14_fini(cv_uax14 *u) {
     return;
   free(u->cp);
   free(u->brk);
+  free(u->clen);
   memset(u, 0, sizeof *u);
 }
 
@@ -85,23 +90,11 @@ static char amend(char b, uint32_t c, uint32_t next, size_t ri_run) {
  * documents may be set in several threads at a time. */
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-int cv_uax14_breaks(cv_uax14 *u, const char *text, size_t len, const char *lang,
-                    char *brks) {
-  if (len == 0)
-    return 0;
-  if (pthread_once(&index_once, init_linebreak) != 0)
-    return -1;
-  /* A character is at least one byte: len code points at most. */
-  if (cv_grow((void **)&u->cp, &u->cap_cp, len, sizeof *u->cp) < 0 ||
-      cv_grow((void **)&u->brk, &u->cap_brk, len, 1) < 0)
-    return -1;
-  size_t n = 0;
-  for (size_t i = 0; i < len; n++) {
-    int k;
-    u->cp[n] = stand_in(decode(text, len, i, &k));
-    i += (size_t)k;
-  }
-  set_linebreaks_utf32((const utf32_t *)u->cp, n, lang, u->brk);
+/* brks from libunibreak's u->brk for text with regional indicators: the
+ * rules its data lacks need the characters themselves, not their
+ * stand-ins. */
+static void amend_all(const cv_uax14 *u, const char *text, size_t len,
+                      char *brks) {
   size_t ri_run = 0, j = 0;
   int k;
   uint32_t c = decode(text, len, 0, &k);
@@ -115,6 +108,44 @@ int cv_uax14_breaks(cv_uax14 *u, const char *text, size_t len, const char *lang,
     i = at;
     c = next;
     k = kn;
+  }
+}
+
+int cv_uax14_breaks(cv_uax14 *u, const char *text, size_t len, const char *lang,
+                    char *brks) {
+  if (len == 0)
+    return 0;
+  if (pthread_once(&index_once, init_linebreak) != 0)
+    return -1;
+  /* A character is at least one byte: len code points at most. */
+  if (cv_grow((void **)&u->cp, &u->cap_cp, len, sizeof *u->cp) < 0 ||
+      cv_grow((void **)&u->brk, &u->cap_brk, len, 1) < 0 ||
+      cv_grow((void **)&u->clen, &u->cap_clen, len, 1) < 0)
+    return -1;
+  size_t n = 0;
+  int regional = 0;
+  for (size_t i = 0; i < len; n++) {
+    int k;
+    uint32_t c = decode(text, len, i, &k);
+    regional |= is_regional(c);
+    u->cp[n] = stand_in(c);
+    u->clen[n] = (uint8_t)k;
+    i += (size_t)k;
+  }
+  set_linebreaks_utf32((const utf32_t *)u->cp, n, lang, u->brk);
+  if (regional) {
+    amend_all(u, text, len, brks);
+    return 0;
+  }
+  /* Without regional indicators, only LB8a is left to apply, and the
+   * code points handed over are the text's own (a zero width joiner has
+   * no stand-in). */
+  for (size_t i = 0, j = 0; j < n; j++) {
+    size_t k = u->clen[j];
+    if (k > 1)
+      memset(brks + i, LINEBREAK_INSIDEACHAR, k - 1);
+    brks[i + k - 1] = amend(u->brk[j], u->cp[j], 0, 0);
+    i += k;
   }
   return 0;
 }

@@ -9,9 +9,10 @@
 /* Working memory reused from one paragraph to the next; zero-initialise,
  * free with cv_uax14_fini. */
 typedef struct cv_uax14 {
-  uint32_t *cp; /* the code points handed to libunibreak */
-  char *brk;    /* its opportunity after each of them */
-  size_t cap_cp, cap_brk;
+  uint32_t *cp;  /* the code points handed to libunibreak */
+  char *brk;     /* its opportunity after each of them */
+  uint8_t *clen; /* the length in bytes of each of them */
+  size_t cap_cp, cap_brk, cap_clen;
 } cv_uax14;
 
 void cv_uax14_fini(cv_uax14 *u);

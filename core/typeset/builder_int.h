@@ -95,6 +95,7 @@ struct cvpdf_builder {
   size_t page_start; /* index in v where the next page's material starts */
   size_t npages;     /* pages delivered */
   cv_page scratch;   /* the display list of the page being delivered */
+  cv_page_scan scan; /* how far the next page's end has been looked for */
   double pending_space;
   int keep;         /* > 0: page breaks forbidden before the next line */
   int keep_content; /* content lines still to keep with the head */

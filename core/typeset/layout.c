@@ -512,6 +512,7 @@ static void release(cvpdf_builder *b) {
   if (k < 4096 || k < b->nv / 2)
     return;
   memmove(b->v, b->v + k, (b->nv - k) * sizeof *b->v);
+  b->scan.next = 0; /* its indices no longer hold */
   b->nv -= k;
   b->dropped += k;
   b->page_start = 0;
@@ -537,8 +538,9 @@ void cv_bld_fire_pages(cvpdf_builder *b, int final) {
     size_t start = cv_page_start(b->v, limit, b->page_start);
     if (start >= limit)
       break;
-    size_t end = cv_page_end_holes(b->v, limit, start, body_h,
-                                   cv_bld_style(b, "body")->leading, final);
+    size_t end =
+        cv_page_end_scan(b->v, limit, start, body_h,
+                         cv_bld_style(b, "body")->leading, final, &b->scan);
     if (end == CV_PAGE_OPEN)
       break;
     /* A cut through unbreakable material may fall on a box, which then

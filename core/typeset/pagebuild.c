@@ -61,9 +61,30 @@ size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
 
 size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
                          double page_height, double line, int final) {
+  return cv_page_end_scan(items, n, start, page_height, line, final, NULL);
+}
+
+/* Whether scan holds where a scan of this page stopped. */
+static int resumes(const cv_page_scan *scan, size_t n, size_t start,
+                   double page_height, double line) {
+  return scan && scan->next > start && scan->next <= n &&
+         scan->start == start && scan->page_height == page_height &&
+         scan->line == line;
+}
+
+size_t cv_page_end_scan(const cv_vitem *items, size_t n, size_t start,
+                        double page_height, double line, int final,
+                        cv_page_scan *scan) {
   double h = 0, best_cost = 0;
-  size_t best = NONE, last_box = NONE;
-  for (size_t i = start; i < n; i++) {
+  size_t best = NONE, last_box = NONE, i = start;
+  if (resumes(scan, n, start, page_height, line)) {
+    i = scan->next;
+    h = scan->h;
+    best_cost = scan->best_cost;
+    best = scan->best;
+    last_box = scan->last_box;
+  }
+  for (; i < n; i++) {
     int pi;
     if (i > start && legal_break(items, i, &pi) && h <= page_height + EPS) {
       if (pi <= -10000)
@@ -91,7 +112,18 @@ size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
     return (last_box != NONE ? last_box : start) + 1;
   }
   /* The end of a finished list is a forced break. */
-  return final ? n : CV_PAGE_OPEN;
+  if (final)
+    return n;
+  if (scan)
+    *scan = (cv_page_scan){.start = start,
+                           .next = n,
+                           .page_height = page_height,
+                           .line = line,
+                           .h = h,
+                           .best_cost = best_cost,
+                           .best = best,
+                           .last_box = last_box};
+  return CV_PAGE_OPEN;
 }
 
 double cv_page_first_unit(const cv_vitem *items, size_t n, size_t from) {

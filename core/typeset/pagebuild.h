@@ -51,6 +51,25 @@ size_t cv_page_end(const cv_vitem *items, size_t n, size_t start,
 size_t cv_page_end_holes(const cv_vitem *items, size_t n, size_t start,
                          double page_height, double line, int final);
 
+/* Where cv_page_end_scan stopped on a list still growing (zero-initialise;
+ * next == 0: nowhere).  A builder asks about the same page after each
+ * block it adds; the answer for items[start, next) is kept, so each item
+ * is looked at once a page rather than once a block. */
+typedef struct cv_page_scan {
+  size_t start, next;
+  double page_height, line;
+  double h, best_cost;
+  size_t best, last_box;
+} cv_page_scan;
+
+/* cv_page_end_holes resuming where the last call on the same page, in
+ * scan, stopped.  Only for a list that grows at its end: items[start,
+ * scan->next) must be as they were when scanned (set scan->next to 0 when
+ * they move or change). */
+size_t cv_page_end_scan(const cv_vitem *items, size_t n, size_t start,
+                        double page_height, double line, int final,
+                        cv_page_scan *scan);
+
 /* What a page broken at item `from` would need to go on to the next legal
  * break after a box: the space at the break, then what must go together
  * (a line, or a heading with the lines the keep rules hold to it).  -1

@@ -914,17 +914,19 @@ int cv_theme_load(cv_theme *t, const char *name, const cvpdf_node *name_at,
   return r.errors ? -1 : 0;
 }
 
+/* Called for every block and line: the name is looked up in place, one
+ * dotted part shorter at a time ("item.bullet", then "item"), without a
+ * copy.  At most a name's first 63 bytes count. */
 const cv_style *cv_theme_style(const cv_theme *t, const char *name) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "%s", name ? name : "body");
-  for (;;) {
-    for (size_t i = 0; i < t->nstyles; i++)
-      if (!strcmp(t->styles[i].name, buf))
-        return &t->styles[i];
-    char *dot = strrchr(buf, '.');
-    if (!dot)
-      break;
-    *dot = '\0';
+  name = name ? name : "body";
+  size_t len = 0;
+  while (len < 63 && name[len])
+    len++;
+  for (size_t k = len + 1; k-- > 0;) {
+    if (k == len || name[k] == '.')
+      for (size_t i = 0; i < t->nstyles; i++)
+        if (!strncmp(t->styles[i].name, name, k) && !t->styles[i].name[k])
+          return &t->styles[i];
   }
   for (size_t i = 0; i < t->nstyles; i++)
     if (!strcmp(t->styles[i].name, "body"))
