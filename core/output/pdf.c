@@ -14,7 +14,8 @@
  * glyph runs.
  *
  * Every stream is compressed here, with libdeflate at a level chosen for
- * size and speed, * as soon as it is complete; libharu then stores compressed bytes only.
+ * size and speed, as soon as it is complete; libharu then stores
+ * compressed bytes only.
  *
  * This file owns the writer's lifetime, its errors, compressed streams,
  * strings, pages, the document information and saving; pdf_int.h lists

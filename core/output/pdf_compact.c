@@ -210,13 +210,13 @@ typedef struct bin {
 
 typedef struct packer {
   cv_buf *out;
-  size_t base;  /* where the file starts in out */
-  xent *x;      /* by object number */
-  bin rows;     /* short objects: a stream of rows (below) */
-  bin plain;    /* longer ones, one after another */
-  cv_buf text;  /* a stream's decoded text, before deflate */
+  size_t base;   /* where the file starts in out */
+  xent *x;       /* by object number */
+  bin rows;      /* short objects: a stream of rows (below) */
+  bin plain;     /* longer ones, one after another */
+  cv_buf text;   /* a stream's decoded text, before deflate */
   uint32_t next; /* the next object number free */
-  int fast;     /* a preview's file: stored, no rows */
+  int fast;      /* a preview's file: stored, no rows */
   zbuf z;
 } packer;
 
