@@ -24,8 +24,8 @@
 #define PER_STREAM 200
 /* libdeflate level for object streams, rows of dictionaries alike
  * (academic CV at 100x, the whole file: level 6 663.5 KB, 7 656.4 KB,
- * 9 651.2 KB for 4 % more instructions of the whole render). */
-#define OBJ_ZLEVEL 7
+ * 9 651.2 KB); 6 as for page content (ZLEVEL in pdf.c), for time. */
+#define OBJ_ZLEVEL 6
 
 /* ---- objects made as text ------------------------------------------- */
 
