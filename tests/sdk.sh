@@ -96,6 +96,11 @@ cp "$SRC/examples/minimal.yaml" "$T/minimal.yaml"
 clean "$BIN" render -q minimal.yaml -o "$T/minimal.pdf" 2>"$T/err" &&
   ok "installed cvpdf renders with its own layout and fonts" ||
   no "render minimal: $(cat "$T/err")"
+# PNG pages come from the rasteriser module, installed beside the plugins.
+clean "$BIN" render -q minimal.yaml --png -o "$T/minimal.png" 2>"$T/err" &&
+  [ -s "$T/minimal.png" ] &&
+  ok "installed cvpdf draws PNG pages with the installed rasteriser" ||
+  no "render --png: $(cat "$T/err")"
 for l in $(cd "$SRC/layouts" && ls *.yaml); do
   clean "$BIN" render -q minimal.yaml --layout "${l%.yaml}" \
     -o "$T/l.pdf" 2>"$T/err" && ok "installed layout ${l%.yaml}" ||

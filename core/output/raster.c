@@ -191,21 +191,6 @@ int cv_raster_png(cv_raster *r, size_t i, double dpi, int fast, cv_buf *png,
   return rc;
 }
 
-char *cv_png_page_name(const char *out, size_t i, size_t n) {
-  size_t len = strlen(out);
-  size_t stem = len >= 4 && !strcmp(out + len - 4, ".png") ? len - 4 : len;
-  int width = snprintf(NULL, 0, "%zu", n);
-  size_t cap = stem + (size_t)width + 8;
-  char *name = malloc(cap);
-  if (!name)
-    return NULL;
-  if (n == 1)
-    snprintf(name, cap, "%.*s.png", (int)stem, out);
-  else
-    snprintf(name, cap, "%.*s-%0*zu.png", (int)stem, out, width, i + 1);
-  return name;
-}
-
 /* Whether writing to path would replace the input or something that is
  * not a regular file; says which in st. */
 static int refused_target(const char *path, const struct stat *in,
