@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -448,4 +449,20 @@ const char *cv_nearest(const char *word, const char *const *names) {
     }
   }
   return best;
+}
+
+int cv_dl_bind(const char *path, const cv_dl_sym *syms, size_t n, char *why,
+               size_t cap) {
+  void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    const char *e = dlerror();
+    snprintf(why, cap, "cannot load %s: %s", path, e ? e : "unknown error");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!(*syms[i].slot = dlsym(lib, syms[i].name))) {
+      snprintf(why, cap, "%s lacks %s, which cvpdf calls", path, syms[i].name);
+      return -1;
+    }
+  return 0;
 }

@@ -47,6 +47,18 @@ char *cv_arena_vprintf(cv_arena *a, const char *fmt, va_list ap);
  * when out of memory or on a format error. */
 char *cv_vasprintf(const char *fmt, va_list ap);
 
+/* A function of a library loaded at run time: its name, and the function
+ * pointer it goes into, given as (void **)&pointer (how POSIX has dlsym's
+ * answer stored into one). */
+typedef struct cv_dl_sym {
+  const char *name;
+  void **slot;
+} cv_dl_sym;
+/* Loads the library at path (a soname or a file) for good and fills the
+ * n slots of syms: 0, or -1 with why (cap bytes) saying what failed. */
+int cv_dl_bind(const char *path, const cv_dl_sym *syms, size_t n, char *why,
+               size_t cap);
+
 /* Growable byte buffer; always NUL-terminated when data != NULL. */
 typedef struct cv_buf {
   char *data;

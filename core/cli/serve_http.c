@@ -3,7 +3,6 @@
  * the only file it reads or writes on request is the CV. */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -60,27 +59,19 @@ static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
 static mhd_api mhd;
 static char mhd_failure[256];
 
-/* dlsym's answer, as POSIX has it stored into a function pointer. */
-#define MHD_SYM(lib, field, name) (*(void **)&mhd.field = dlsym(lib, name))
-
 static void mhd_load(void) {
-  void *lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char *e = dlerror();
-    snprintf(mhd_failure, sizeof mhd_failure, "cannot load %s: %s", MHD_SONAME,
-             e ? e : "unknown error");
-    return;
-  }
-  if (!MHD_SYM(lib, start_daemon, "MHD_start_daemon") ||
-      !MHD_SYM(lib, stop_daemon, "MHD_stop_daemon") ||
-      !MHD_SYM(lib, add_response_header, "MHD_add_response_header") ||
-      !MHD_SYM(lib, create_response_from_buffer,
-               "MHD_create_response_from_buffer") ||
-      !MHD_SYM(lib, destroy_response, "MHD_destroy_response") ||
-      !MHD_SYM(lib, lookup_connection_value, "MHD_lookup_connection_value") ||
-      !MHD_SYM(lib, queue_response, "MHD_queue_response"))
-    snprintf(mhd_failure, sizeof mhd_failure, "%s lacks a function cvpdf uses",
-             MHD_SONAME);
+  const cv_dl_sym syms[] = {
+      {"MHD_start_daemon", (void **)&mhd.start_daemon},
+      {"MHD_stop_daemon", (void **)&mhd.stop_daemon},
+      {"MHD_add_response_header", (void **)&mhd.add_response_header},
+      {"MHD_create_response_from_buffer",
+       (void **)&mhd.create_response_from_buffer},
+      {"MHD_destroy_response", (void **)&mhd.destroy_response},
+      {"MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value},
+      {"MHD_queue_response", (void **)&mhd.queue_response},
+  };
+  cv_dl_bind(MHD_SONAME, syms, sizeof syms / sizeof *syms, mhd_failure,
+             sizeof mhd_failure);
 }
 
 void cv_serve_stop(struct MHD_Daemon *d) {

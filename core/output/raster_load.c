@@ -8,7 +8,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output/raster.h"
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -49,32 +48,21 @@ static void module_path(char *buf, size_t cap) {
   snprintf(buf, cap, "%s", CVPDF_RASTER_MODULE);
 }
 
-/* dlsym's answer, as POSIX has it stored into a function pointer. */
-#define RASTER_SYM(lib, field, name)                                           \
-  ((*(void **)&ra.field = dlsym(lib, name)) != NULL)
-
 static void raster_load(void) {
   char path[PATH_MAX];
   module_path(path, sizeof path);
-  void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char *e = dlerror();
-    snprintf(raster_failure, sizeof raster_failure,
-             "cannot load the PNG rasteriser %s: %s", path,
-             e ? e : "unknown error");
-    return;
-  }
-  if (!(RASTER_SYM(lib, open, "cv_raster_open") &&
-        RASTER_SYM(lib, open_file, "cv_raster_open_file") &&
-        RASTER_SYM(lib, destroy, "cv_raster_destroy") &&
-        RASTER_SYM(lib, pages, "cv_raster_pages") &&
-        RASTER_SYM(lib, page_size, "cv_raster_page_size") &&
-        RASTER_SYM(lib, png, "cv_raster_png") &&
-        RASTER_SYM(lib, write_pages, "cv_png_write_pages"))) {
-    snprintf(raster_failure, sizeof raster_failure,
-             "the PNG rasteriser %s lacks a function cvpdf calls", path);
-    memset(&ra, 0, sizeof ra);
-  }
+  const cv_dl_sym syms[] = {
+      {"cv_raster_open", (void **)&ra.open},
+      {"cv_raster_open_file", (void **)&ra.open_file},
+      {"cv_raster_destroy", (void **)&ra.destroy},
+      {"cv_raster_pages", (void **)&ra.pages},
+      {"cv_raster_page_size", (void **)&ra.page_size},
+      {"cv_raster_png", (void **)&ra.png},
+      {"cv_png_write_pages", (void **)&ra.write_pages},
+  };
+  if (cv_dl_bind(path, syms, sizeof syms / sizeof *syms, raster_failure,
+                 sizeof raster_failure) < 0)
+    ra.open = NULL;
 }
 
 static int raster_ready(cv_status *st) {

@@ -7,7 +7,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "pipeline/fetch.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -52,29 +51,19 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static curl_api lc;
 static char curl_failure[256];
 
-/* dlsym's answer, as POSIX has it stored into a function pointer. */
-#define CURL_SYM(lib, field, name)                                             \
-  (*(void **)&lc.field = dlsym(lib, name)) != NULL
-
 static void curl_init(void) {
-  void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char *e = dlerror();
-    snprintf(curl_failure, sizeof curl_failure, "cannot load %s: %s",
-             CURL_SONAME, e ? e : "unknown error");
+  const cv_dl_sym syms[] = {
+      {"curl_global_init", (void **)&lc.global_init},
+      {"curl_easy_init", (void **)&lc.easy_init},
+      {"curl_easy_setopt", (void **)&lc.easy_setopt},
+      {"curl_easy_perform", (void **)&lc.easy_perform},
+      {"curl_easy_getinfo", (void **)&lc.easy_getinfo},
+      {"curl_easy_cleanup", (void **)&lc.easy_cleanup},
+      {"curl_easy_strerror", (void **)&lc.easy_strerror},
+  };
+  if (cv_dl_bind(CURL_SONAME, syms, sizeof syms / sizeof *syms, curl_failure,
+                 sizeof curl_failure) < 0)
     return;
-  }
-  if (!(CURL_SYM(lib, global_init, "curl_global_init") &&
-        CURL_SYM(lib, easy_init, "curl_easy_init") &&
-        CURL_SYM(lib, easy_setopt, "curl_easy_setopt") &&
-        CURL_SYM(lib, easy_perform, "curl_easy_perform") &&
-        CURL_SYM(lib, easy_getinfo, "curl_easy_getinfo") &&
-        CURL_SYM(lib, easy_cleanup, "curl_easy_cleanup") &&
-        CURL_SYM(lib, easy_strerror, "curl_easy_strerror"))) {
-    snprintf(curl_failure, sizeof curl_failure,
-             "%s lacks a function cvpdf uses", CURL_SONAME);
-    return;
-  }
   CURLcode rc = lc.global_init(CURL_GLOBAL_DEFAULT);
   if (rc != CURLE_OK)
     snprintf(curl_failure, sizeof curl_failure, "libcurl could not start: %s",
